@@ -1,0 +1,5 @@
+export { openCatalog, migrate, CatalogError, type Catalog } from './db';
+export { JobsRepo, type StoredJob } from './repositories/jobs.repo';
+export { SettingsRepo } from './repositories/settings.repo';
+export { ProvidersRepo } from './repositories/providers.repo';
+export type { NotifyChanged } from './repositories/notify';

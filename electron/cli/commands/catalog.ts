@@ -1,0 +1,23 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { unwrap } from '../output';
+import { followJob } from '../wait-job';
+
+export function register(program: Command, ctx: CliContext): void {
+  const catalog = program.command('catalog').description('the local catalog (SQLite)');
+  catalog
+    .command('backup')
+    .description('write a consistent copy of the catalog to FILE (never overwrites)')
+    .argument('<file>', 'destination file')
+    .action(async (file: string) => {
+      const core = ctx.openCore();
+      try {
+        const { jobId } = unwrap(await core.api.invoke('catalog.startBackup', { destination: path.resolve(file) }));
+        const job = await followJob(core, jobId, ctx);
+        ctx.out(`${job.summary ?? 'done'}\n`);
+      } finally {
+        await core.close();
+      }
+    });
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
+import { AppError } from '../../../shared/errors/codes';
+import { startConsoleServer } from '../../console/server';
+import { projectRoot } from '../../lib/version';
+import type { CliContext } from '../context';
+
+interface Opts {
+  port: string;
+  listen: string;
+  open?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  printJson?: boolean;
+}
+
+function openBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('console')
+    .description('serve the Backstack UI to a browser on this machine (console mode)')
+    .option('--port <n>', 'port (0 picks a free one)', '0')
+    .option('--listen <address>', 'address to bind; anything but loopback needs --tls-cert and --tls-key', '127.0.0.1')
+    .option('--tls-cert <file>', 'PEM certificate for HTTPS')
+    .option('--tls-key <file>', 'PEM private key for HTTPS')
+    .option('--open', 'open the default browser')
+    .option('--print-json', 'print {url, loginUrl, token} as one JSON line when ready (for scripts and tests)')
+    .action(async (o: Opts) => {
+      const staticDir = path.join(projectRoot(), 'out', 'renderer');
+      if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
+        throw new AppError('resource.notFound', `The UI is not built (${staticDir} has no index.html). Run: npm run build:renderer`);
+      }
+      if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new AppError('validation.invalidInput', 'Give both --tls-cert and --tls-key.');
+      const core = ctx.openCore({ runtime: 'console' });
+      const server = await startConsoleServer({
+        core,
+        staticDir,
+        host: o.listen,
+        port: Number(o.port),
+        ...(o.tlsCert && o.tlsKey ? { tls: { certFile: o.tlsCert, keyFile: o.tlsKey } } : {}),
+      }).catch(async (e: unknown) => {
+        await core.close();
+        throw e;
+      });
+      if (o.printJson) ctx.out(`${JSON.stringify({ url: server.url, loginUrl: server.loginUrl, token: server.token })}\n`);
+      else ctx.out(`Backstack console is ready. Open this URL (it carries this run's access token):\n  ${server.loginUrl}\nPress Ctrl-C to stop.\n`);
+      if (o.open) openBrowser(server.loginUrl);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      await core.close();
+    });
+}

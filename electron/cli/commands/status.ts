@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { printJson, table, unwrap } from '../output';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .description('show the version, catalog, schema, providers and responsiveness of this installation')
+    .option('--json', 'print JSON')
+    .option('--sample-ms <ms>', 'how long to sample the event-loop delay', '500')
+    .action(async (o: { json?: boolean; sampleMs: string }) => {
+      const core = ctx.openCore({ runJobs: false });
+      try {
+        // The p99 needs an interval to mean anything: measure this process idle for a moment.
+        await new Promise((r) => setTimeout(r, Math.max(50, Number(o.sampleMs) || 500)));
+        const s = unwrap(await core.api.invoke('app.getStatus', {}));
+        if (o.json) return printJson(s, ctx.out);
+        table(
+          [
+            ['version', s.version],
+            ['catalog', s.catalogPath],
+            ['schema version', String(s.schemaVersion)],
+            ['providers', String(s.providersCount)],
+            ['jobs running', String(s.jobsRunning)],
+            ['event-loop delay p99', `${s.eventLoopDelayP99Ms} ms`],
+            ['node', s.versions.node ?? '-'],
+          ],
+          ctx.out,
+        );
+      } finally {
+        await core.close();
+      }
+    });
+}

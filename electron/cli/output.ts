@@ -1,0 +1,40 @@
+import type { Result } from '../../shared/ipc/result';
+import { AppError } from '../../shared/errors/codes';
+
+/** Unwraps a Result for the CLI: the error's message is what the user reads, its code the exit status. */
+export function unwrap<T>(r: Result<T>): T {
+  if (r.ok) return r.value;
+  throw AppError.fromPayload(r.error);
+}
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, invalid: 3, notFound: 4, cancelled: 130 } as const;
+
+export function exitCodeFor(e: AppError): number {
+  if (e.code === 'validation.invalidInput') return EXIT.invalid;
+  if (e.code === 'resource.notFound') return EXIT.notFound;
+  if (e.code === 'job.cancelled') return EXIT.cancelled;
+  return EXIT.failure;
+}
+
+export function printJson(value: unknown, out: (s: string) => void): void {
+  out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '-';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+/** Plain aligned columns; no colour so output pipes cleanly. */
+export function table(rows: string[][], out: (s: string) => void): void {
+  if (rows.length === 0) return;
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  for (const r of rows) out(`${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')}\n`);
+}

@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors/codes';
+import { isTerminal, type Job, type LogLevel } from '../../shared/domain/jobs';
+import type { JobsRepo, StoredJob } from '../catalog';
+import type { EventBus } from '../lib/events';
+import { isRetryable, toAppError } from '../lib/errors';
+import { isProcessAlive, processIdentity } from '../lib/process-identity';
+import { ProgressTracker } from './progress';
+import type { JobContext, JobKind } from './types';
+
+export interface JobManagerOptions {
+  repo: JobsRepo;
+  bus: EventBus;
+  maxConcurrent: () => number;
+  now?: () => number;
+  /** delay before retry number `attempt` (2, 3 …) */
+  backoffMs?: (attempt: number) => number;
+  owner?: string;
+}
+
+interface Running {
+  controller: AbortController;
+  tracker: ProgressTracker;
+  kind: JobKind<unknown>;
+  warned: boolean;
+  lastPersistAt: number;
+}
+
+const defaultBackoff = (attempt: number) => Math.min(60_000, 2_000 * 2 ** (attempt - 2));
+const toPublic = ({ params: _p, owner: _o, cancelRequested: _c, ...job }: StoredJob): Job => job;
+
+/**
+ * The persisted job queue: every long operation (sync, backup, restore, verify, prune) runs
+ * here so it survives a closed window, can be cancelled, retried, and watched from any client.
+ */
+export class JobManager {
+  private readonly kinds = new Map<string, JobKind<unknown>>();
+  private readonly queue: string[] = [];
+  private readonly running = new Map<string, Running>();
+  private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly now: () => number;
+  private readonly backoffMs: (attempt: number) => number;
+  readonly owner: string;
+  private cancelPoll: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: JobManagerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.backoffMs = opts.backoffMs ?? defaultBackoff;
+    this.owner = opts.owner ?? processIdentity();
+  }
+
+  register<P>(kind: JobKind<P>): void {
+    if (this.kinds.has(kind.kind)) throw new Error(`job kind ${kind.kind} registered twice`);
+    this.kinds.set(kind.kind, kind as JobKind<unknown>);
+  }
+
+  /** At start: jobs whose owning process is gone were interrupted by a crash or a kill. */
+  recoverInterrupted(): number {
+    let n = 0;
+    for (const j of this.opts.repo.listUnfinished()) {
+      if (j.owner !== null && j.owner !== this.owner && isProcessAlive(j.owner)) continue;
+      this.finish(j.id, 'interrupted', {
+        error: new AppError('internal', 'Backstack stopped before this job finished. Start it again; nothing it had not finished was kept.', {
+          retryable: true,
+        }).toPayload(),
+      });
+      n++;
+    }
+    return n;
+  }
+
+  enqueue(kindName: string, rawParams: unknown): Job {
+    const kind = this.kinds.get(kindName);
+    if (!kind) throw new AppError('unsupported', `Unknown job kind "${kindName}".`);
+    const parsed = kind.params.safeParse(rawParams);
+    if (!parsed.success) throw new AppError('validation.invalidInput', `Invalid parameters for ${kindName}: ${parsed.error.message}`);
+    const job: StoredJob = {
+      id: randomUUID(),
+      kind: kindName,
+      target: kind.describeTarget(parsed.data),
+      params: parsed.data,
+      state: 'queued',
+      progress: { phase: 'queued', bytesDone: 0, bytesTotal: null, rate: null, etaSeconds: null },
+      attempt: 1,
+      maxAttempts: kind.maxAttempts ?? 1,
+      createdAt: new Date(this.now()).toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      error: null,
+      summary: null,
+      owner: this.owner,
+      cancelRequested: false,
+    };
+    this.opts.repo.insert(job);
+    this.publish(job.id);
+    this.queue.push(job.id);
+    this.pump();
+    return toPublic(job);
+  }
+
+  get(id: string): Job {
+    return toPublic(this.mustGet(id));
+  }
+
+  cancel(id: string): Job {
+    const job = this.mustGet(id);
+    if (isTerminal(job.state)) return toPublic(job);
+    const run = this.running.get(id);
+    if (run) {
+      run.controller.abort();
+    } else if (this.queue.includes(id) || this.backoffTimers.has(id)) {
+      const queued = this.queue.indexOf(id);
+      if (queued >= 0) this.queue.splice(queued, 1);
+      clearTimeout(this.backoffTimers.get(id));
+      this.backoffTimers.delete(id);
+      this.finish(id, 'cancelled', {});
+    } else if (job.owner && job.owner !== this.owner && isProcessAlive(job.owner)) {
+      // Run by another Backstack process (the app, or a CLI): ask it to stop.
+      this.opts.repo.requestCancel(id);
+    } else {
+      this.finish(id, 'interrupted', {});
+    }
+    return toPublic(this.mustGet(id));
+  }
+
+  /** Starts the same work again as a new job; the old one stays in the history. */
+  retry(id: string): Job {
+    const job = this.mustGet(id);
+    if (!isTerminal(job.state) || job.state === 'succeeded')
+      throw new AppError('resource.conflict', `Job ${id} is ${job.state}; only failed, cancelled, interrupted or warning jobs can be retried.`);
+    return this.enqueue(job.kind, job.params);
+  }
+
+  /** Resolves when nothing is queued, running or waiting to retry (tests, shutdown). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async shutdown(): Promise<void> {
+    for (const id of [...this.queue]) this.cancel(id);
+    for (const id of [...this.backoffTimers.keys()]) this.cancel(id);
+    for (const r of this.running.values()) r.controller.abort();
+    await this.whenIdle();
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  private isIdle(): boolean {
+    return this.queue.length === 0 && this.running.size === 0 && this.backoffTimers.size === 0;
+  }
+
+  private mustGet(id: string): StoredJob {
+    const job = this.opts.repo.get(id);
+    if (!job) throw new AppError('resource.notFound', `No job with id ${id}.`);
+    return job;
+  }
+
+  private pump(): void {
+    while (this.running.size < this.opts.maxConcurrent()) {
+      const idx = this.queue.findIndex((id) => this.hasRoomFor(id));
+      if (idx < 0) break;
+      const [id] = this.queue.splice(idx, 1);
+      if (id !== undefined) void this.execute(id);
+    }
+    this.watchCancelRequests();
+    if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private hasRoomFor(id: string): boolean {
+    const kind = this.kinds.get(this.opts.repo.get(id)?.kind ?? '');
+    if (!kind?.concurrency) return true;
+    let same = 0;
+    for (const r of this.running.values()) if (r.kind === kind) same++;
+    return same < kind.concurrency;
+  }
+
+  private async execute(id: string): Promise<void> {
+    const job = this.mustGet(id);
+    const kind = this.kinds.get(job.kind);
+    if (!kind) {
+      this.finish(id, 'failed', { error: new AppError('unsupported', `Unknown job kind "${job.kind}".`).toPayload() });
+      return this.pump();
+    }
+    const run: Running = { controller: new AbortController(), tracker: new ProgressTracker(this.now), kind, warned: false, lastPersistAt: 0 };
+    this.running.set(id, run);
+    this.opts.repo.update(id, { state: 'running', startedAt: job.startedAt ?? new Date(this.now()).toISOString() });
+    this.publish(id);
+    const ctx: JobContext<unknown> = {
+      jobId: id,
+      params: job.params,
+      attempt: job.attempt,
+      signal: run.controller.signal,
+      log: (level, message) => this.log(id, run, level, message),
+      progress: (p) => this.progress(id, run, p),
+    };
+    try {
+      const outcome = await kind.run(ctx);
+      if (run.controller.signal.aborted) throw new AppError('job.cancelled', 'Cancelled.');
+      this.persistProgress(id, run);
+      this.finish(id, run.warned ? 'warning' : 'succeeded', { summary: outcome?.summary ?? null });
+    } catch (e) {
+      this.persistProgress(id, run);
+      const appError = toAppError(e);
+      if (run.controller.signal.aborted || appError.code === 'job.cancelled') {
+        this.log(id, run, 'warn', 'Cancelled by the user.');
+        this.finish(id, 'cancelled', {});
+      } else if (isRetryable(e) && job.attempt < job.maxAttempts) {
+        this.scheduleRetry(id, run, job.attempt + 1, appError.message);
+      } else {
+        this.log(id, run, 'error', appError.message);
+        this.finish(id, 'failed', { error: appError.toPayload() });
+      }
+    } finally {
+      this.running.delete(id);
+      this.pump();
+    }
+  }
+
+  private scheduleRetry(id: string, run: Running, attempt: number, reason: string): void {
+    const delay = this.backoffMs(attempt);
+    this.log(id, run, 'warn', `Attempt ${attempt - 1} failed: ${reason} Retrying in ${Math.round(delay / 1000)} s.`);
+    this.opts.repo.update(id, { state: 'queued', attempt });
+    this.publish(id);
+    const timer = setTimeout(() => {
+      this.backoffTimers.delete(id);
+      this.queue.push(id);
+      this.pump();
+    }, delay);
+    this.backoffTimers.set(id, timer);
+  }
+
+  private finish(id: string, state: 'succeeded' | 'warning' | 'failed' | 'cancelled' | 'interrupted', extra: Partial<StoredJob>): void {
+    this.opts.repo.update(id, { ...extra, state, finishedAt: new Date(this.now()).toISOString() });
+    this.publish(id);
+  }
+
+  private log(id: string, run: Running | undefined, level: LogLevel, message: string): void {
+    if (level === 'warn' && run) run.warned = true;
+    const entry = this.opts.repo.appendLog(id, level, message, new Date(this.now()).toISOString());
+    this.opts.bus.emit('jobs.logged', { id, entry });
+  }
+
+  private progress(id: string, run: Running, p: Parameters<JobContext<unknown>['progress']>[0]): void {
+    if (run.tracker.update(p)) this.opts.bus.emit('jobs.progressed', { id, progress: run.tracker.value });
+    // Persist at most once a second: the catalog keeps the last known progress for a restart.
+    if (this.now() - run.lastPersistAt >= 1000) this.persistProgress(id, run);
+  }
+
+  private persistProgress(id: string, run: Running): void {
+    run.lastPersistAt = this.now();
+    this.opts.repo.update(id, { progress: run.tracker.value });
+  }
+
+  private publish(id: string): void {
+    const job = this.opts.repo.get(id);
+    if (job) this.opts.bus.emit('jobs.changed', toPublic(job));
+  }
+
+  /** Cancel requests written by another process are noticed within a second. */
+  private watchCancelRequests(): void {
+    if (this.running.size === 0) {
+      clearInterval(this.cancelPoll);
+      this.cancelPoll = undefined;
+      return;
+    }
+    this.cancelPoll ??= setInterval(() => {
+      for (const [id, r] of this.running) if (this.opts.repo.isCancelRequested(id)) r.controller.abort();
+    }, 1000).unref();
+  }
+}

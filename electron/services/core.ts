@@ -1,0 +1,85 @@
+import path from 'node:path';
+import type { EventName, InputOf, OutputOf, PayloadOf, RequestName } from '../../shared/ipc/contract';
+import type { BackstackApi } from '../../shared/ipc/api';
+import type { Result } from '../../shared/ipc/result';
+import { JobsRepo, openCatalog, ProvidersRepo, SettingsRepo, type Catalog } from '../catalog';
+import { JobManager } from '../jobs/manager';
+import { EventLoopMonitor } from '../lib/event-loop';
+import { EventBus } from '../lib/events';
+import { createLogger, type Logger } from '../lib/logger';
+import { catalogBackupJob } from './catalog-backup.job';
+import { createDispatch, type Dispatch } from './dispatch';
+import { createHandlers } from './handlers';
+
+export type Runtime = 'electron' | 'console' | 'cli';
+
+export interface CoreOptions {
+  dataDir: string;
+  runtime: Runtime;
+  version: string;
+  /** runs jobs and marks those a crash left behind as interrupted; false for read-only CLI use */
+  runJobs?: boolean;
+  logger?: Logger;
+  versions?: Record<string, string>;
+}
+
+export interface Core {
+  api: BackstackApi;
+  dispatch: Dispatch;
+  bus: EventBus;
+  catalog: Catalog;
+  jobs: JobManager;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** The Electron-free heart of the app: every transport (IPC, console, CLI, tests) wraps this. */
+export function createCore(opts: CoreOptions): Core {
+  const logger = opts.logger ?? createLogger();
+  const bus = new EventBus();
+  const catalog = openCatalog(path.join(opts.dataDir, 'catalog.sqlite'));
+  const notify = (tables: string[]) => bus.emit('catalog.changed', { tables });
+  const settings = new SettingsRepo(catalog.db, notify);
+  const jobsRepo = new JobsRepo(catalog.db, notify);
+  const providers = new ProvidersRepo(catalog.db);
+  const jobs = new JobManager({ repo: jobsRepo, bus, maxConcurrent: () => settings.get().maxConcurrentJobs });
+  jobs.register(catalogBackupJob(catalog));
+  const loop = new EventLoopMonitor();
+
+  if (opts.runJobs !== false) {
+    const n = jobs.recoverInterrupted();
+    if (n > 0) logger.warn(`${n} job(s) were interrupted when Backstack last stopped; they are marked "interrupted".`);
+  }
+
+  const handlers = createHandlers({
+    catalog,
+    settings,
+    providers,
+    jobsRepo,
+    jobs,
+    loop,
+    runtime: opts.runtime,
+    version: opts.version,
+    versions: { node: process.versions.node, ...(opts.versions ?? {}) },
+  });
+  const dispatch = createDispatch(handlers, logger);
+
+  const api: BackstackApi = {
+    invoke: <N extends RequestName>(name: N, input: InputOf<N>) => dispatch(name, input) as Promise<Result<OutputOf<N>>>,
+    on: <E extends EventName>(name: E, fn: (p: PayloadOf<E>) => void) => bus.on(name, fn),
+  };
+
+  return {
+    api,
+    dispatch,
+    bus,
+    catalog,
+    jobs,
+    logger,
+    async close() {
+      await jobs.shutdown();
+      loop.stop();
+      catalog.close();
+    },
+  };
+}

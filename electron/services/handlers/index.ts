@@ -1,0 +1,45 @@
+import type { Catalog, JobsRepo, ProvidersRepo, SettingsRepo } from '../../catalog';
+import type { JobManager } from '../../jobs/manager';
+import type { EventLoopMonitor } from '../../lib/event-loop';
+import type { Handlers } from '../dispatch';
+import type { Runtime } from '../core';
+import { AppError } from '../../../shared/errors/codes';
+
+export interface HandlerDeps {
+  catalog: Catalog;
+  settings: SettingsRepo;
+  providers: ProvidersRepo;
+  jobsRepo: JobsRepo;
+  jobs: JobManager;
+  loop: EventLoopMonitor;
+  runtime: Runtime;
+  version: string;
+  versions: Record<string, string>;
+}
+
+export function createHandlers(d: HandlerDeps): Handlers {
+  return {
+    'app.getStatus': () => ({
+      version: d.version,
+      runtime: d.runtime,
+      catalogPath: d.catalog.path,
+      schemaVersion: d.catalog.schemaVersion(),
+      providersCount: d.providers.count(),
+      jobsRunning: d.jobsRepo.countByState('running'),
+      eventLoopDelayP99Ms: d.loop.p99Ms(),
+      versions: d.versions,
+    }),
+    'settings.get': () => d.settings.get(),
+    'settings.update': (patch) => d.settings.update(patch),
+    'providers.list': () => ({ items: d.providers.list() }),
+    'jobs.list': (i) => d.jobsRepo.list({ ...(i.states ? { states: i.states } : {}), limit: i.limit, ...(i.cursor ? { cursor: i.cursor } : {}) }),
+    'jobs.get': ({ id }) => d.jobs.get(id),
+    'jobs.getLog': ({ id, afterSeq, limit }) => {
+      if (!d.jobsRepo.get(id)) throw new AppError('resource.notFound', `No job with id ${id}.`);
+      return { items: d.jobsRepo.listLog(id, afterSeq, limit) };
+    },
+    'jobs.cancel': ({ id }) => d.jobs.cancel(id),
+    'jobs.retry': ({ id }) => ({ jobId: d.jobs.retry(id).id }),
+    'catalog.startBackup': ({ destination }) => ({ jobId: d.jobs.enqueue('catalog.backup', { destination }).id }),
+  };
+}

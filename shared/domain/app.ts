@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+export const SecretStorage = z.enum(['electron-safe-storage', 'os-keyring', 'key-file']);
+
+export const AppStatus = z.object({
+  version: z.string(),
+  runtime: z.enum(['electron', 'console', 'cli']),
+  catalogPath: z.string(),
+  schemaVersion: z.number().int(),
+  providersCount: z.number().int().nonnegative(),
+  jobsRunning: z.number().int().nonnegative(),
+  eventLoopDelayP99Ms: z.number().nonnegative(),
+  versions: z.record(z.string(), z.string()),
+});
+export type AppStatus = z.infer<typeof AppStatus>;
+
+export const Theme = z.enum(['light', 'dark', 'auto']);
+export type Theme = z.infer<typeof Theme>;
+
+export const Settings = z.object({
+  theme: Theme,
+  /** concurrent jobs of any kind */
+  maxConcurrentJobs: z.number().int().min(1).max(16),
+  notifyOnJobEnd: z.boolean(),
+});
+export type Settings = z.infer<typeof Settings>;
+export const DEFAULT_SETTINGS: Settings = { theme: 'auto', maxConcurrentJobs: 2, notifyOnJobEnd: true };
+
+export const ProviderSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  authUrl: z.string(),
+  region: z.string(),
+  createdAt: z.string(),
+});
+export type ProviderSummary = z.infer<typeof ProviderSummary>;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { AppStatus, ProviderSummary, Settings } from '../domain/app';
+import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
+
+/**
+ * The one contract between the renderer (or CLI, or tests) and the core. Types are derived
+ * from these schemas and never written twice. Names: namespace.verbNoun.
+ */
+const req = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+const Empty = z.object({}).strict();
+const Id = z.string().min(1).max(200);
+const Cursor = z.string().max(200).optional();
+
+export const requests = {
+  'app.getStatus': req(Empty, AppStatus),
+  'settings.get': req(Empty, Settings),
+  'settings.update': req(Settings.partial().strict(), Settings),
+  'providers.list': req(Empty, z.object({ items: z.array(ProviderSummary) })),
+  'jobs.list': req(
+    z.object({ states: z.array(JobState).optional(), limit: z.number().int().min(1).max(1000).default(200), cursor: Cursor }).strict(),
+    z.object({ items: z.array(Job), nextCursor: z.string().nullable() }),
+  ),
+  'jobs.get': req(z.object({ id: Id }).strict(), Job),
+  'jobs.getLog': req(
+    z.object({ id: Id, afterSeq: z.number().int().min(-1).default(-1), limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
+    z.object({ items: z.array(JobLogEntry) }),
+  ),
+  'jobs.cancel': req(z.object({ id: Id }).strict(), Job),
+  'jobs.retry': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
+  /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
+  'catalog.startBackup': req(z.object({ destination: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
+} as const;
+
+export const events = {
+  'jobs.changed': Job,
+  'jobs.progressed': z.object({ id: z.string(), progress: JobProgress }),
+  'jobs.logged': z.object({ id: z.string(), entry: JobLogEntry }),
+  'catalog.changed': z.object({ tables: z.array(z.string()) }),
+} as const;
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+export type EventName = keyof typeof events;
+export type InputOf<N extends RequestName> = z.input<Requests[N]['input']>;
+export type ParsedInputOf<N extends RequestName> = z.output<Requests[N]['input']>;
+export type OutputOf<N extends RequestName> = z.output<Requests[N]['output']>;
+export type PayloadOf<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const requestNames = Object.keys(requests) as RequestName[];
+export const eventNames = Object.keys(events) as EventName[];
+export const isRequestName = (n: unknown): n is RequestName => typeof n === 'string' && Object.hasOwn(requests, n);
+export const isEventName = (n: unknown): n is EventName => typeof n === 'string' && Object.hasOwn(events, n);
