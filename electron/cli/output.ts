@@ -1,5 +1,6 @@
 import type { Result } from '../../shared/ipc/result';
 import { AppError } from '../../shared/errors/codes';
+export { formatBytes } from '../../shared/format';
 
 /** Unwraps a Result for the CLI: the error's message is what the user reads, its code the exit status. */
 export function unwrap<T>(r: Result<T>): T {
@@ -18,18 +19,6 @@ export function exitCodeFor(e: AppError): number {
 
 export function printJson(value: unknown, out: (s: string) => void): void {
   out(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '-';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 /** Plain aligned columns; no colour so output pipes cleanly. */

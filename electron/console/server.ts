@@ -81,7 +81,11 @@ export async function startConsoleServer(opts: ConsoleOptions): Promise<ConsoleS
       // First visit: trade the token in the URL for a cookie and drop it from the address bar.
       url.searchParams.delete('token');
       const secure = opts.tls ? '; Secure' : '';
-      res.writeHead(302, { ...headers, 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/${secure}`, location: url.pathname + url.search });
+      res.writeHead(302, {
+        ...headers,
+        'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/${secure}`,
+        location: url.pathname + url.search,
+      });
       res.end();
       return;
     }

@@ -22,7 +22,6 @@ interface Running {
   controller: AbortController;
   tracker: ProgressTracker;
   kind: JobKind<unknown>;
-  warned: boolean;
   lastPersistAt: number;
 }
 
@@ -185,33 +184,35 @@ export class JobManager {
       this.finish(id, 'failed', { error: new AppError('unsupported', `Unknown job kind "${job.kind}".`).toPayload() });
       return this.pump();
     }
-    const run: Running = { controller: new AbortController(), tracker: new ProgressTracker(this.now), kind, warned: false, lastPersistAt: 0 };
+    const run: Running = { controller: new AbortController(), tracker: new ProgressTracker(this.now), kind, lastPersistAt: 0 };
     this.running.set(id, run);
-    this.opts.repo.update(id, { state: 'running', startedAt: job.startedAt ?? new Date(this.now()).toISOString() });
+    run.tracker.update({ phase: 'starting' });
+    this.opts.repo.update(id, { progress: run.tracker.value, state: 'running', startedAt: job.startedAt ?? new Date(this.now()).toISOString() });
     this.publish(id);
     const ctx: JobContext<unknown> = {
       jobId: id,
       params: job.params,
       attempt: job.attempt,
       signal: run.controller.signal,
-      log: (level, message) => this.log(id, run, level, message),
+      log: (level, message) => this.log(id, level, message),
       progress: (p) => this.progress(id, run, p),
     };
     try {
       const outcome = await kind.run(ctx);
       if (run.controller.signal.aborted) throw new AppError('job.cancelled', 'Cancelled.');
       this.persistProgress(id, run);
-      this.finish(id, run.warned ? 'warning' : 'succeeded', { summary: outcome?.summary ?? null });
+      // Any warning in the log, a failed attempt before a retry included, makes the outcome "warning".
+      this.finish(id, this.opts.repo.hasWarnings(id) ? 'warning' : 'succeeded', { summary: outcome?.summary ?? null });
     } catch (e) {
       this.persistProgress(id, run);
       const appError = toAppError(e);
       if (run.controller.signal.aborted || appError.code === 'job.cancelled') {
-        this.log(id, run, 'warn', 'Cancelled by the user.');
+        this.log(id, 'warn', 'Cancelled by the user.');
         this.finish(id, 'cancelled', {});
       } else if (isRetryable(e) && job.attempt < job.maxAttempts) {
         this.scheduleRetry(id, run, job.attempt + 1, appError.message);
       } else {
-        this.log(id, run, 'error', appError.message);
+        this.log(id, 'error', appError.message);
         this.finish(id, 'failed', { error: appError.toPayload() });
       }
     } finally {
@@ -222,7 +223,7 @@ export class JobManager {
 
   private scheduleRetry(id: string, run: Running, attempt: number, reason: string): void {
     const delay = this.backoffMs(attempt);
-    this.log(id, run, 'warn', `Attempt ${attempt - 1} failed: ${reason} Retrying in ${Math.round(delay / 1000)} s.`);
+    this.log(id, 'warn', `Attempt ${attempt - 1} failed: ${reason} Retrying in ${Math.round(delay / 1000)} s.`);
     this.opts.repo.update(id, { state: 'queued', attempt });
     this.publish(id);
     const timer = setTimeout(() => {
@@ -238,8 +239,7 @@ export class JobManager {
     this.publish(id);
   }
 
-  private log(id: string, run: Running | undefined, level: LogLevel, message: string): void {
-    if (level === 'warn' && run) run.warned = true;
+  private log(id: string, level: LogLevel, message: string): void {
     const entry = this.opts.repo.appendLog(id, level, message, new Date(this.now()).toISOString());
     this.opts.bus.emit('jobs.logged', { id, entry });
   }

@@ -13,9 +13,9 @@ export function toAppError(e: unknown): AppError {
   if (isConvertible(e)) return e.toAppError();
   if (isAbort(e)) return new AppError('job.cancelled', 'Cancelled.');
   const errno = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (errno === 'ENOSPC') return new AppError('storage.full', 'The disk is full. Free some space or choose another destination, then retry.', { cause: e });
-  if (errno === 'EACCES' || errno === 'EPERM')
-    return new AppError('auth.forbidden', `Permission denied: ${(e as Error).message}`, { cause: e });
+  if (errno === 'ENOSPC')
+    return new AppError('storage.full', 'The disk is full. Free some space or choose another destination, then retry.', { cause: e });
+  if (errno === 'EACCES' || errno === 'EPERM') return new AppError('auth.forbidden', `Permission denied: ${(e as Error).message}`, { cause: e });
   const message = e instanceof Error ? e.message : String(e);
   return new AppError('internal', `Unexpected error: ${message}`, { cause: e });
 }

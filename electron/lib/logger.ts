@@ -9,8 +9,9 @@ export interface Logger {
 }
 
 const SECRET_PATTERNS: RegExp[] = [
-  /("?(?:password|passphrase|secret|token|x-auth-token|x-subject-token|authorization)"?\s*[:=]\s*)("[^"]*"|[^\s,;}]+)/gi,
-  /(Bearer\s+)[A-Za-z0-9._~+/-]+=*/g,
+  /(Bearer\s+)[A-Za-z0-9._~+/-]+=*/gi,
+  // key: value or "key": "value"; a value that opens an object or array is left to the keys inside it.
+  /("?(?:[A-Z_]*password|passphrase|secret|token|x-auth-token|x-subject-token)"?\s*[:=]\s*)("[^"]*"|[^\s,;{}[\]][^\s,;}]*)/gi,
   /(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)/g,
 ];
 

@@ -18,19 +18,21 @@ export function catalogBackupJob(catalog: Catalog): JobKind<z.infer<typeof Param
     describeTarget: (p) => `catalog → ${p.destination}`,
     async run(ctx) {
       const dest = path.resolve(ctx.params.destination);
-      if (!fs.existsSync(path.dirname(dest))) throw new AppError('resource.notFound', `The folder ${path.dirname(dest)} does not exist. Create it or choose another destination.`);
-      if (fs.existsSync(dest)) throw new AppError('resource.conflict', `${dest} already exists. Choose a new file name; Backstack never overwrites a file.`);
+      if (!fs.existsSync(path.dirname(dest)))
+        throw new AppError('resource.notFound', `The folder ${path.dirname(dest)} does not exist. Create it or choose another destination.`);
+      if (fs.existsSync(dest))
+        throw new AppError('resource.conflict', `${dest} already exists. Choose a new file name; Backstack never overwrites a file.`);
       ctx.log('info', `Copying the catalog ${catalog.path} to ${dest}.`);
       const pageSize = catalog.db.pragma('page_size', { simple: true }) as number;
       ctx.progress({ phase: 'copying', bytesDone: 0 });
       try {
         await catalog.db.backup(dest, {
-        progress: ({ totalPages, remainingPages }) => {
-          // Throwing here makes SQLite abandon the copy; the partial file is removed below.
-          ctx.signal.throwIfAborted();
-          ctx.progress({ bytesDone: (totalPages - remainingPages) * pageSize, bytesTotal: totalPages * pageSize });
-          // Pages per step: small enough to keep the event loop responsive.
-          return 64;
+          progress: ({ totalPages, remainingPages }) => {
+            // Throwing here makes SQLite abandon the copy; the partial file is removed below.
+            ctx.signal.throwIfAborted();
+            ctx.progress({ bytesDone: (totalPages - remainingPages) * pageSize, bytesTotal: totalPages * pageSize });
+            // Pages per step: small enough to keep the event loop responsive.
+            return 64;
           },
         });
       } catch (e) {

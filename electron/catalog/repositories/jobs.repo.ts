@@ -83,7 +83,10 @@ export class JobsRepo {
     this.notify(['jobs']);
   }
 
-  update(id: string, patch: Partial<Pick<StoredJob, 'state' | 'progress' | 'attempt' | 'startedAt' | 'finishedAt' | 'error' | 'summary' | 'owner'>>): void {
+  update(
+    id: string,
+    patch: Partial<Pick<StoredJob, 'state' | 'progress' | 'attempt' | 'startedAt' | 'finishedAt' | 'error' | 'summary' | 'owner'>>,
+  ): void {
     const cols: string[] = [];
     const vals: Record<string, unknown> = { id };
     const map: Record<string, string> = { startedAt: 'started_at', finishedAt: 'finished_at' };
@@ -131,6 +134,10 @@ export class JobsRepo {
   isCancelRequested(id: string): boolean {
     const r = this.db.prepare('SELECT cancel_requested AS c FROM jobs WHERE id = ?').get(id) as { c: number } | undefined;
     return r?.c === 1;
+  }
+
+  hasWarnings(id: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM job_logs WHERE job_id = ? AND level = 'warn' LIMIT 1`).get(id) !== undefined;
   }
 
   countByState(state: JobState): number {

@@ -38,7 +38,8 @@ export function register(program: Command, ctx: CliContext): void {
       if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
         throw new AppError('resource.notFound', `The UI is not built (${staticDir} has no index.html). Run: npm run build:renderer`);
       }
-      if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new AppError('validation.invalidInput', 'Give both --tls-cert and --tls-key.');
+      if ((o.tlsCert === undefined) !== (o.tlsKey === undefined))
+        throw new AppError('validation.invalidInput', 'Give both --tls-cert and --tls-key.');
       const core = ctx.openCore({ runtime: 'console' });
       const server = await startConsoleServer({
         core,

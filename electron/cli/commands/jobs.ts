@@ -25,7 +25,10 @@ export function register(program: Command, ctx: CliContext): void {
         if (o.json) return printJson(res.items, ctx.out);
         if (res.items.length === 0) return ctx.out('No jobs yet.\n');
         table(
-          [['ID', 'KIND', 'STATE', 'PHASE', 'PROGRESS', 'CREATED', 'TARGET'], ...res.items.map((j) => [j.id, j.kind, j.state, j.progress.phase, progressText(j), j.createdAt, j.target])],
+          [
+            ['ID', 'KIND', 'STATE', 'PHASE', 'PROGRESS', 'CREATED', 'TARGET'],
+            ...res.items.map((j) => [j.id, j.kind, j.state, j.progress.phase, progressText(j), j.createdAt, j.target]),
+          ],
           ctx.out,
         );
       } finally {

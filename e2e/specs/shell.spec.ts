@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { expect, screenshotDir, test } from '../fixtures/console';
+import { ShellPage } from '../pages/shell.page';
+
+test('a new user opens the console and reaches every section', async ({ page, backstack }) => {
+  const shell = new ShellPage(page);
+  await page.goto(backstack.loginUrl);
+  // The token in the URL is traded for a cookie and removed from the address bar.
+  await expect(page).not.toHaveURL(/token=/);
+  await expect(shell.heading('Dashboard')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add your first cloud' })).toBeVisible();
+  await page.screenshot({ path: path.join(screenshotDir, 'dashboard.png') });
+
+  for (const section of ShellPage.sections) {
+    await shell.nav(section).click();
+    await expect(shell.heading(section)).toBeVisible();
+    await page.screenshot({ path: path.join(screenshotDir, `${section.toLowerCase()}.png`) });
+  }
+});
+
+test('the first step from an empty dashboard leads to adding a cloud', async ({ page, backstack }) => {
+  const shell = new ShellPage(page);
+  await page.goto(backstack.loginUrl);
+  await page.getByRole('button', { name: 'Add your first cloud' }).click();
+  await expect(shell.heading('Settings')).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'Clouds', selected: true })).toBeVisible();
+  await expect(shell.emptyState()).toContainText('backstack provider add');
+});
+
+test('the theme switch persists in the catalog across reloads', async ({ page, backstack }) => {
+  const shell = new ShellPage(page);
+  await page.goto(backstack.loginUrl);
+  await expect(shell.heading('Dashboard')).toBeVisible();
+  const before = await shell.colorScheme();
+  await shell.themeToggle().click();
+  const after = before === 'dark' ? 'light' : 'dark';
+  await expect.poll(() => shell.colorScheme()).toBe(after);
+  // Another browser profile (no localStorage) still gets the stored theme from the core.
+  const fresh = await page.context().browser()!.newContext();
+  const other = await fresh.newPage();
+  await other.goto(backstack.loginUrl);
+  await expect.poll(() => new ShellPage(other).colorScheme()).toBe(after);
+  await other.screenshot({ path: path.join(screenshotDir, `dashboard-${after}.png`) });
+  await fresh.close();
+});

@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors/codes';
+import type { Job } from '../../shared/domain/jobs';
+import { JobsRepo, openCatalog, type Catalog } from '../catalog';
+import { EventBus } from '../lib/events';
+import { JobManager } from './manager';
+import type { JobKind } from './types';
+
+let catalog: Catalog;
+let repo: JobsRepo;
+let bus: EventBus;
+let limit = 2;
+
+const P = z.object({ name: z.string() });
+const kind = (run: JobKind<{ name: string }>['run'], extra: Partial<JobKind<{ name: string }>> = {}): JobKind<{ name: string }> => ({
+  kind: 'test',
+  params: P,
+  describeTarget: (p) => p.name,
+  run,
+  ...extra,
+});
+const manager = (opts: Partial<ConstructorParameters<typeof JobManager>[0]> = {}) =>
+  new JobManager({ repo, bus, maxConcurrent: () => limit, backoffMs: () => 1, ...opts });
+
+/** A promise the test resolves by hand, to hold a job in "running". */
+const gate = () => {
+  let open!: () => void;
+  const p = new Promise<void>((r) => (open = r));
+  return { p, open };
+};
+
+beforeEach(() => {
+  catalog = openCatalog(':memory:');
+  bus = new EventBus();
+  repo = new JobsRepo(catalog.db, (tables) => bus.emit('catalog.changed', { tables }));
+  limit = 2;
+});
+afterEach(() => catalog.close());
+
+describe('JobManager', () => {
+  it('runs a job to success, with its log, progress and summary persisted', async () => {
+    const m = manager();
+    m.register(
+      kind(async (ctx) => {
+        ctx.log('info', `hello ${ctx.params.name}`);
+        ctx.progress({ phase: 'copying', bytesDone: 50, bytesTotal: 100 });
+        ctx.progress({ bytesDone: 100 });
+        return { summary: 'copied 100 bytes' };
+      }),
+    );
+    const job = m.enqueue('test', { name: 'vm-1' });
+    await m.whenIdle();
+    const done = m.get(job.id);
+    expect(done).toMatchObject({ state: 'succeeded', target: 'vm-1', summary: 'copied 100 bytes', progress: { phase: 'copying', bytesDone: 100 } });
+    expect(repo.listLog(job.id, -1, 10).map((e) => e.message)).toEqual(['hello vm-1']);
+  });
+
+  it('ends in "warning" when the job logged a warning', async () => {
+    const m = manager();
+    m.register(kind(async (ctx) => ctx.log('warn', 'disk vdb excluded')));
+    const job = m.enqueue('test', { name: 'x' });
+    await m.whenIdle();
+    expect(m.get(job.id).state).toBe('warning');
+  });
+
+  it('fails with the error a person can act on', async () => {
+    const m = manager();
+    m.register(kind(async () => Promise.reject(new AppError('auth.failed', 'Keystone rejected the password of admin.'))));
+    const job = m.enqueue('test', { name: 'x' });
+    await m.whenIdle();
+    expect(m.get(job.id)).toMatchObject({ state: 'failed', error: { code: 'auth.failed', message: 'Keystone rejected the password of admin.' } });
+  });
+
+  it('retries retryable errors with backoff, up to maxAttempts, and then succeeds', async () => {
+    const delays: number[] = [];
+    const m = manager({ backoffMs: (a) => (delays.push(a), 1) });
+    let calls = 0;
+    m.register(
+      kind(
+        async () => {
+          calls++;
+          if (calls < 3) throw new AppError('network.unreachable', 'Nova answered 503.', { retryable: true });
+        },
+        { maxAttempts: 3 },
+      ),
+    );
+    const job = m.enqueue('test', { name: 'x' });
+    await m.whenIdle();
+    expect(calls).toBe(3);
+    expect(delays).toEqual([2, 3]);
+    // The retries' warnings stay in the log, so the end state is "warning", not a silent success.
+    expect(m.get(job.id)).toMatchObject({ state: 'warning', attempt: 3 });
+  });
+
+  it('does not retry errors that are not retryable', async () => {
+    const m = manager();
+    let calls = 0;
+    m.register({ ...kind(async () => { calls++; throw new AppError('auth.failed', 'no'); }, { maxAttempts: 5 }), kind: 'bad' });
+    const job = m.enqueue('bad', { name: 'x' });
+    await m.whenIdle();
+    expect(calls).toBe(1);
+    expect(m.get(job.id).state).toBe('failed');
+  });
+
+  it('cancels a running job through its AbortSignal', async () => {
+    const m = manager();
+    const started = gate();
+    m.register(
+      kind(
+        (ctx) =>
+          new Promise((_resolve, reject) => {
+            started.open();
+            ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+          }),
+      ),
+    );
+    const job = m.enqueue('test', { name: 'x' });
+    await started.p;
+    expect(m.get(job.id).state).toBe('running');
+    m.cancel(job.id);
+    await m.whenIdle();
+    expect(m.get(job.id).state).toBe('cancelled');
+  });
+
+  it('respects the concurrency limit and cancels queued jobs without running them', async () => {
+    limit = 1;
+    const m = manager();
+    const release = gate();
+    const ran: string[] = [];
+    m.register(
+      kind(async (ctx) => {
+        ran.push(ctx.params.name);
+        await release.p;
+      }),
+    );
+    const a = m.enqueue('test', { name: 'a' });
+    const b = m.enqueue('test', { name: 'b' });
+    const c = m.enqueue('test', { name: 'c' });
+    expect([m.get(a.id).state, m.get(b.id).state, m.get(c.id).state]).toEqual(['running', 'queued', 'queued']);
+    m.cancel(b.id);
+    release.open();
+    await m.whenIdle();
+    expect(ran).toEqual(['a', 'c']);
+    expect(m.get(b.id).state).toBe('cancelled');
+  });
+
+  it('marks jobs left running by a crashed process as interrupted, and leaves a live process alone', async () => {
+    const base = { kind: 'test', target: 't', params: {}, progress: { phase: 'copying', bytesDone: 1, bytesTotal: 2, rate: null, etaSeconds: null }, attempt: 1, maxAttempts: 1, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null, summary: null, cancelRequested: false };
+    repo.insert({ ...base, id: 'crashed', state: 'running', owner: '999999999:1' });
+    repo.insert({ ...base, id: 'alive', state: 'running', owner: `${process.ppid}:na` });
+    const m = manager({ owner: 'me:1' });
+    expect(m.recoverInterrupted()).toBe(1);
+    expect(m.get('crashed')).toMatchObject({ state: 'interrupted', error: { retryable: true } });
+    expect(m.get('alive').state).toBe('running');
+  });
+
+  it('publishes state changes and throttled progress as events', async () => {
+    const changes: Job['state'][] = [];
+    let progressEvents = 0;
+    bus.on('jobs.changed', (j) => changes.push(j.state));
+    bus.on('jobs.progressed', () => progressEvents++);
+    let t = 0;
+    const m = manager({ now: () => t });
+    m.register(
+      kind(async (ctx) => {
+        for (let i = 1; i <= 100; i++) {
+          t += 10; // 100 reports over one second
+          ctx.progress({ phase: 'copying', bytesDone: i, bytesTotal: 100 });
+        }
+      }),
+    );
+    m.enqueue('test', { name: 'x' });
+    await m.whenIdle();
+    expect(changes).toEqual(['queued', 'running', 'succeeded']);
+    expect(progressEvents).toBeGreaterThanOrEqual(4);
+    expect(progressEvents).toBeLessThanOrEqual(7);
+  });
+
+  it('retries a failed job as a new job with the same parameters', async () => {
+    const m = manager();
+    let fail = true;
+    m.register(kind(async () => { if (fail) throw new AppError('resource.conflict', 'exists'); }));
+    const first = m.enqueue('test', { name: 'x' });
+    await m.whenIdle();
+    fail = false;
+    const second = m.retry(first.id);
+    await m.whenIdle();
+    expect(second.id).not.toBe(first.id);
+    expect(m.get(second.id)).toMatchObject({ state: 'succeeded', target: 'x' });
+    expect(() => m.retry(second.id)).toThrow(/only failed/);
+  });
+});

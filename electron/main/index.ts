@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, session, type BrowserWindow } from 'electron';
+import { createCore, type Core } from '../services/core';
+import { registerIpc } from './ipc';
+import { createMainWindow, CSP } from './window';
+
+// One Backstack per user: a second launch focuses the first window.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let core: Core | undefined;
+  let win: BrowserWindow | undefined;
+  const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(__dirname, '../renderer/index.html')).toString();
+
+  app.on('second-instance', () => {
+    if (win?.isMinimized()) win.restore();
+    win?.focus();
+  });
+
+  app.enableSandbox();
+  app.whenReady().then(() => {
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+    });
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    core = createCore({
+      dataDir: app.getPath('userData'),
+      runtime: 'electron',
+      version: app.getVersion(),
+      versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' },
+    });
+    registerIpc(core, () => win, rendererUrl);
+    win = createMainWindow(rendererUrl, path.join(__dirname, '../preload/index.js'));
+    win.on('closed', () => (win = undefined));
+  });
+
+  app.on('window-all-closed', () => app.quit());
+  let closing = false;
+  app.on('will-quit', (e) => {
+    if (!core || closing) return;
+    // Let running jobs clean up (snapshots, temp files) before the process ends.
+    e.preventDefault();
+    closing = true;
+    void core.close().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,67 @@
+import { useEffect } from 'react';
+import { createHashRouter, Navigate, RouterProvider } from 'react-router';
+import { MantineProvider, createTheme, localStorageColorSchemeManager, useMantineColorScheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { BackupsPage } from '../features/backups/BackupsPage';
+import { DashboardPage } from '../features/dashboard/DashboardPage';
+import { InventoryPage } from '../features/inventory/InventoryPage';
+import { JobsPage } from '../features/jobs/JobsPage';
+import { ProtectionPage } from '../features/protection/ProtectionPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { startAppSync, useAppStore } from '../stores/app.store';
+import { startJobsSync } from '../stores/jobs.store';
+import { ErrorBoundary } from './ErrorBoundary';
+import { Layout } from './Layout';
+import { useJobNotifications } from './useJobNotifications';
+
+const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm' });
+const colorSchemeManager = localStorageColorSchemeManager({ key: 'backstack-color-scheme' });
+
+// Hash routes work the same from Electron's file:// and the console's http://.
+const router = createHashRouter([
+  {
+    element: <Layout />,
+    children: [
+      { index: true, element: <Navigate to="/dashboard" replace /> },
+      { path: 'dashboard', element: <DashboardPage /> },
+      { path: 'inventory', element: <InventoryPage /> },
+      { path: 'protection', element: <ProtectionPage /> },
+      { path: 'jobs', element: <JobsPage /> },
+      { path: 'backups', element: <BackupsPage /> },
+      { path: 'settings/:tab?', element: <SettingsPage /> },
+      { path: '*', element: <Navigate to="/dashboard" replace /> },
+    ],
+  },
+]);
+
+/** The stored theme setting wins over the browser's remembered one once the core answers. */
+function ThemeFromSettings() {
+  const theme = useAppStore((s) => s.settings?.theme);
+  const { setColorScheme } = useMantineColorScheme();
+  useEffect(() => {
+    if (theme) setColorScheme(theme);
+  }, [theme, setColorScheme]);
+  return null;
+}
+
+function Sync() {
+  useEffect(() => {
+    startAppSync();
+    startJobsSync();
+  }, []);
+  useJobNotifications();
+  return null;
+}
+
+export function App() {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+      <Notifications position="bottom-right" />
+      <ErrorBoundary>
+        <Sync />
+        <ThemeFromSettings />
+        <RouterProvider router={router} />
+      </ErrorBoundary>
+    </MantineProvider>
+  );
+}

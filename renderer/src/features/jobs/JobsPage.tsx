@@ -1,0 +1,75 @@
+import { useMemo, useState } from 'react';
+import { Chip, Group, Paper, Stack, TextInput, Title } from '@mantine/core';
+import { IconListCheck, IconSearch } from '@tabler/icons-react';
+import { JobState, type Job } from '../../../../shared/domain/jobs';
+import { DataTable } from '../../components/DataTable';
+import { EmptyState } from '../../components/EmptyState';
+import { useJobsStore } from '../../stores/jobs.store';
+import { JobDetail } from './JobDetail';
+import { jobColumns } from './job-columns';
+
+export function JobsPage() {
+  const byId = useJobsStore((s) => s.byId);
+  const loaded = useJobsStore((s) => s.loaded);
+  const [states, setStates] = useState<string[]>([]);
+  const [filter, setFilter] = useState('');
+  const [selected, setSelected] = useState<string | null>(null);
+  const jobs = useMemo(() => Object.values(byId).filter((j) => states.length === 0 || states.includes(j.state)), [byId, states]);
+  const selectedJob = selected ? byId[selected] : undefined;
+
+  if (loaded && Object.keys(byId).length === 0) {
+    return (
+      <Stack>
+        <Title order={2}>Jobs</Title>
+        <EmptyState icon={<IconListCheck size={28} />} title="No jobs yet">
+          Every inventory sync, backup, restore, verify and prune runs here as a job you can watch, cancel and retry. Add a cloud first, then run a
+          backup.
+        </EmptyState>
+      </Stack>
+    );
+  }
+
+  return (
+    <Stack h="100%" gap="sm">
+      <Group justify="space-between">
+        <Title order={2}>Jobs</Title>
+        <TextInput
+          placeholder="Search jobs"
+          leftSection={<IconSearch size={16} />}
+          value={filter}
+          onChange={(e) => setFilter(e.currentTarget.value)}
+          aria-label="Search jobs"
+        />
+      </Group>
+      <Chip.Group multiple value={states} onChange={setStates}>
+        <Group gap="xs">
+          {JobState.options.map((s) => (
+            <Chip key={s} value={s} size="xs">
+              {s}
+            </Chip>
+          ))}
+        </Group>
+      </Chip.Group>
+      <Group align="stretch" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
+        <div style={{ flex: 3, minWidth: 0 }}>
+          <DataTable<Job>
+            testId="jobs-table"
+            rows={jobs}
+            columns={jobColumns}
+            getRowId={(j) => j.id}
+            filter={filter}
+            selectedId={selected}
+            onRowClick={(j) => setSelected(j.id)}
+            initialSort={[{ id: 'created', desc: true }]}
+            emptyText="No job matches these filters."
+          />
+        </div>
+        {selectedJob && (
+          <Paper withBorder p="md" style={{ flex: 2, minWidth: 320 }}>
+            <JobDetail job={selectedJob} />
+          </Paper>
+        )}
+      </Group>
+    </Stack>
+  );
+}
