@@ -1,0 +1,211 @@
+import { assemble, gaps, RangeCursor, type Window } from './assembler';
+import { MissingChunkError, SourceError } from './errors';
+import { type ExtentSource, normalizeRanges, type Range } from './extents';
+import type { IndexReader, IndexWriter } from './index-file';
+import type { DiskStats } from './manifest';
+import type { ProgressMeter } from './progress';
+import type { Repository } from './repository';
+import { transferable, type WorkerPool } from './worker-pool';
+
+/**
+ * The pipeline that turns one disk's extents into index entries: windows are hashed,
+ * compressed and sealed in the worker pool, at most `maxInFlight` at once (the memory bound
+ * and the backpressure on the source), and their digests are written to the index in order.
+ */
+
+export interface DiskJob {
+  repo: Repository;
+  pool: WorkerPool;
+  source: ExtentSource;
+  index: IndexWriter;
+  /** the parent disk's index, when building on a previous backup */
+  parent: IndexReader | null;
+  /** ranges to read; null = the whole disk. Outside them the parent's chunks are kept. */
+  changed: Range[] | null;
+  meter: ProgressMeter;
+  signal: AbortSignal | undefined;
+}
+
+interface Slot {
+  done: boolean;
+  value: string | null;
+  promise: Promise<string | null>;
+}
+
+export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
+  const { repo, pool, source, index, parent, meter, signal } = job;
+  const chunkSize = repo.chunkSize;
+  const size = source.size;
+  const stats: DiskStats = { bytesRead: 0, bytesNew: 0, bytesStored: 0, chunksNew: 0, chunksReused: 0, holes: 0 };
+  let changed = job.changed;
+  /** positions whose data the source must give in full (their parent chunk is gone) */
+  const required = new Set<number>();
+  if (changed && parent) changed = await protectParentChunks(job, changed, required);
+
+  const maxInFlight = pool.size * 2 + 2;
+  const queue: Slot[] = [];
+  let unsettled = 0;
+  let failure: unknown;
+
+  const settle = (slot: Slot, p: Promise<string | null>): void => {
+    unsettled++;
+    p.then(
+      (v) => {
+        slot.value = v;
+        slot.done = true;
+        unsettled--;
+      },
+      (e: unknown) => {
+        failure ??= e;
+        slot.done = true;
+        unsettled--;
+      },
+    );
+  };
+  const enqueue = (value: string | null | Promise<string | null>): void => {
+    const slot: Slot = { done: false, value: null, promise: Promise.resolve(value) };
+    if (value instanceof Promise) settle(slot, value);
+    else {
+      slot.done = true;
+      slot.value = value;
+    }
+    queue.push(slot);
+  };
+  const drain = async (all: boolean): Promise<void> => {
+    for (;;) {
+      const head = queue[0];
+      if (!head) return;
+      if (!head.done) {
+        if (!all && unsettled < maxInFlight) return;
+        await head.promise.catch(() => undefined);
+      }
+      if (failure !== undefined) throw failure;
+      queue.shift();
+      await index.push(head.value);
+      meter.p.bytesDone = Math.min(size, meter.p.bytesDone + chunkSize);
+      meter.tick();
+    }
+  };
+
+  const storeData = async (w: Window, buf: Buffer): Promise<string | null> => {
+    const r = await pool.run({ op: 'store', data: buf }, transferable(buf));
+    if (r.kind === 'hole') {
+      stats.holes++;
+      return null;
+    }
+    if (r.kind === 'exists') {
+      stats.chunksReused++;
+      return r.digest;
+    }
+    if (r.kind !== 'new') throw new Error(`unexpected worker result ${r.kind}`);
+    await repo.chunks.write(r.digest, r.frame);
+    stats.chunksNew++;
+    stats.bytesNew += w.length;
+    stats.bytesStored += r.frame.byteLength;
+    meter.p.bytesNew += w.length;
+    meter.p.bytesStored += r.frame.byteLength;
+    return r.digest;
+  };
+
+  const cursor = changed ? new RangeCursor(changed) : null;
+  try {
+    for await (const w of assemble(source.extents(changed, { chunkSize, ...(signal ? { signal } : {}) }), size, chunkSize)) {
+      signal?.throwIfAborted();
+      if (failure !== undefined) throw failure;
+      stats.bytesRead += w.dataBytes;
+      meter.p.bytesRead += w.dataBytes;
+      const split = cursor ? cursor.split(w) : { inside: [{ offset: w.offset, length: w.length }], outside: [] };
+      const uncovered = gaps(w.offset, w.offset + w.length, w.covered);
+      if (required.has(w.index) && uncovered.length > 0) {
+        throw new SourceError(`The parent's chunk for bytes ${w.offset}+${w.length} is missing and the source did not supply them: run a full backup (without a changed-extent list).`);
+      }
+      if (w.covered.length === 0 && split.inside.length === 0) {
+        // Unchanged: keep the parent's chunk (touched by protectParentChunks).
+        const d = await (parent as IndexReader).get(w.index);
+        if (d === null) stats.holes++;
+        else stats.chunksReused++;
+        enqueue(d);
+      } else if (w.covered.length === 0 && split.outside.length === 0) {
+        stats.holes++;
+        enqueue(null);
+      } else {
+        const fromParent = split.outside.length > 0 ? uncoveredOutside(uncovered, split.outside) : [];
+        let buf = w.buf ?? Buffer.alloc(w.length);
+        if (fromParent.length > 0) buf = await mergeParent(job, w, buf, fromParent);
+        enqueue(storeData(w, buf));
+      }
+      await drain(false);
+    }
+    await drain(true);
+  } catch (e) {
+    // Let in-flight work finish so no write races the caller's cleanup.
+    await Promise.allSettled(queue.map((s) => s.promise));
+    throw e;
+  }
+  meter.tick(true);
+  return stats;
+}
+
+/** Uncovered bytes of the window that lie outside the changed ranges: they come from the parent. */
+function uncoveredOutside(uncovered: Range[], outside: Range[]): Range[] {
+  const out: Range[] = [];
+  for (const u of uncovered) {
+    for (const o of outside) {
+      const a = Math.max(u.offset, o.offset);
+      const b = Math.min(u.offset + u.length, o.offset + o.length);
+      if (b > a) out.push({ offset: a, length: b - a });
+    }
+  }
+  return out;
+}
+
+/** Fills `parts` of the window from the parent's chunk at the same position. */
+async function mergeParent(job: DiskJob, w: Window, buf: Buffer, parts: Range[]): Promise<Buffer> {
+  const digest = await (job.parent as IndexReader).get(w.index);
+  if (digest === null) return buf; // the parent had a hole: zeros already
+  let frame: Buffer;
+  try {
+    frame = await job.repo.chunks.read(digest);
+  } catch (e) {
+    if (e instanceof MissingChunkError) throw new MissingChunkError(digest, 'needed to build an incremental backup: run a full backup');
+    throw e;
+  }
+  const r = await job.pool.run({ op: 'open', digest, frame }, transferable(frame));
+  if (r.kind !== 'plain') throw new Error('unexpected worker result');
+  const plain = Buffer.from(r.plain.buffer, r.plain.byteOffset, r.plain.byteLength);
+  for (const p of parts) plain.copy(buf, p.offset - w.offset, p.offset - w.offset, p.offset - w.offset + p.length);
+  return buf;
+}
+
+/**
+ * Touches every parent chunk the new index will keep or merge, so a concurrent GC spares them
+ * (FORMAT.md, "GC"). A missing one widens the changed ranges to its whole window and marks the
+ * position as required from the source.
+ */
+async function protectParentChunks(job: DiskJob, changed: Range[], required: Set<number>): Promise<Range[]> {
+  const parent = job.parent as IndexReader;
+  const chunkSize = job.repo.chunkSize;
+  const size = job.source.size;
+  const n = Math.ceil(size / chunkSize);
+  const cursor = new RangeCursor(changed);
+  const extra: Range[] = [];
+  const now = new Date();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = { offset: i * chunkSize, length: Math.min(chunkSize, size - i * chunkSize) };
+    if (cursor.split(w).outside.length === 0) continue;
+    const digest = await parent.get(i);
+    if (digest === null) continue;
+    pending.push(
+      job.repo.chunks.touch(digest, now).then((ok) => {
+        if (!ok) {
+          required.add(i);
+          extra.push(w);
+        }
+      }),
+    );
+    if (pending.length >= 32) await Promise.all(pending.splice(0));
+  }
+  await Promise.all(pending);
+  return extra.length === 0 ? changed : normalizeRanges([...changed, ...extra], size);
+}

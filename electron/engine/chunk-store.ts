@@ -1,0 +1,77 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { isErrno, MissingChunkError } from './errors';
+import { fsyncDir, mapFsError, writeFileAtomic } from './fsutil';
+import type { Layout } from './layout';
+
+/**
+ * Digest-named chunk files (FORMAT.md). Written once through a temporary name, fsync and rename;
+ * never rewritten. Remembers which prefix folders it created files in, so a backup can make
+ * those renames durable with one fsync per folder before its manifest is committed.
+ */
+export class ChunkStore {
+  private readonly pending = new Map<string, Promise<void>>();
+  private readonly dirtyDirs = new Set<string>();
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly fsyncChunks = true,
+  ) {}
+
+  /** Writes a new chunk file unless it exists; concurrent writes of one digest share one write. */
+  write(digest: string, frame: Uint8Array): Promise<void> {
+    const inFlight = this.pending.get(digest);
+    if (inFlight) return inFlight;
+    const p = this.doWrite(digest, frame).finally(() => this.pending.delete(digest));
+    this.pending.set(digest, p);
+    return p;
+  }
+
+  private async doWrite(digest: string, frame: Uint8Array): Promise<void> {
+    const target = this.layout.chunk(digest);
+    const dir = path.dirname(target);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw mapFsError(e, this.layout.root);
+    }
+    await writeFileAtomic(target, frame, { fsync: this.fsyncChunks, repoRoot: this.layout.root });
+    this.dirtyDirs.add(dir);
+  }
+
+  async read(digest: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(this.layout.chunk(digest));
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) throw new MissingChunkError(digest);
+      throw e;
+    }
+  }
+
+  /** Sets the chunk's mtime to now (GC protection); false if it does not exist. */
+  async touch(digest: string, now = new Date()): Promise<boolean> {
+    try {
+      await fs.utimes(this.layout.chunk(digest), now, now);
+      return true;
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return false;
+      throw e;
+    }
+  }
+
+  async size(digest: string): Promise<number | undefined> {
+    try {
+      return (await fs.stat(this.layout.chunk(digest))).size;
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return undefined;
+      throw e;
+    }
+  }
+
+  /** fsyncs every prefix folder that received a chunk since the last call. */
+  async syncDirs(): Promise<void> {
+    const dirs = [...this.dirtyDirs];
+    this.dirtyDirs.clear();
+    await Promise.all(dirs.map((d) => fsyncDir(d)));
+  }
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { isErrno, StorageFullError } from './errors';
+import { TEMP_INFIX } from './layout';
+
+/** A unique temporary name beside `target`, so the final rename stays within one directory. */
+export const tempName = (target: string): string => `${target}${TEMP_INFIX}${randomBytes(6).toString('hex')}`;
+
+/**
+ * Writes `data` to `target` atomically: a temporary file, fsync, rename. Readers see the old
+ * state or the whole new file, never a part. `overwrite: false` keeps an existing target (the
+ * rename is skipped when another writer got there first with the same content-addressed name).
+ */
+export async function writeFileAtomic(
+  target: string,
+  data: Uint8Array | readonly Uint8Array[],
+  opts: { fsync?: boolean; repoRoot: string },
+): Promise<void> {
+  const tmp = tempName(target);
+  try {
+    const fh = await fs.open(tmp, 'wx');
+    try {
+      if (data instanceof Uint8Array) await fh.writeFile(data);
+      else await fh.writev(data as Uint8Array[]);
+      if (opts.fsync !== false) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw mapFsError(e, opts.repoRoot);
+  }
+}
+
+/** Makes renames and creations inside `dir` durable. Windows cannot open directories: skip there. */
+export async function fsyncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fh = await fs.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** ENOSPC and EDQUOT become StorageFullError naming the repository; other errors pass through. */
+export function mapFsError(e: unknown, repoRoot: string): unknown {
+  if (isErrno(e, 'ENOSPC', 'EDQUOT')) return new StorageFullError(repoRoot, e);
+  return e;
+}
+
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch (e) {
+    if (isErrno(e, 'ENOENT', 'ENOTDIR')) return false;
+    throw e;
+  }
+}
+
+export async function readJsonFile<T>(p: string): Promise<T> {
+  return JSON.parse(await fs.readFile(p, 'utf8')) as T;
+}
+
+/** Lists a directory, empty if it does not exist. */
+export async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return [];
+    throw e;
+  }
+}
+
+export async function mkdirp(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+}
+

@@ -1,0 +1,132 @@
+import { findBackup } from './catalog';
+import { BackupNotFoundError, CorruptMetadataError, InvalidArgumentError } from './errors';
+import { hashFile, IndexReader } from './index-file';
+import type { DiskRecord, Manifest } from './manifest';
+import { ProgressMeter, type ProgressListener } from './progress';
+import type { Repository } from './repository';
+import type { ExtentSink } from './sinks';
+import { Session } from './locks';
+import { transferable } from './worker-pool';
+
+export interface RestoreOptions {
+  group: string;
+  /** 'latest' (default), a time, or "group/time" */
+  backup?: string;
+  /** the disk to restore; may be omitted when the backup has exactly one */
+  disk?: string;
+  sink: ExtentSink;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  progressIntervalMs?: number;
+}
+
+export interface RestoreResult {
+  backup: string;
+  disk: string;
+  size: number;
+  /** data bytes written to the sink (holes excluded) */
+  bytesWritten: number;
+  holes: number;
+}
+
+export async function resolveDisk(repo: Repository, group: string, backup: string | undefined, disk: string | undefined): Promise<{ manifest: Manifest; record: DiskRecord }> {
+  const manifest = await findBackup(repo, group, backup ?? 'latest', disk);
+  let record: DiskRecord | undefined;
+  if (disk === undefined) {
+    if (manifest.disks.length !== 1) throw new InvalidArgumentError(`Backup ${manifest.id} has ${manifest.disks.length} disks (${manifest.disks.map((d) => d.name).join(', ')}): name one.`);
+    record = manifest.disks[0];
+  } else record = manifest.disks.find((d) => d.name === disk);
+  if (!record) throw new BackupNotFoundError(manifest.id, disk);
+  return { manifest, record };
+}
+
+/** Opens a disk's index after checking it against the manifest (checksum and id). */
+export async function openDiskIndex(repo: Repository, manifest: Manifest, record: DiskRecord): Promise<IndexReader> {
+  const ref = { group: manifest.group, time: manifest.time };
+  const file = repo.layout.index(ref, record.name);
+  const { sha256 } = await hashFile(file).catch(() => ({ sha256: 'missing' }));
+  if (sha256 !== record.index.sha256) throw new CorruptMetadataError(file, sha256 === 'missing' ? 'index file missing' : 'index checksum does not match the manifest');
+  const index = await IndexReader.open(repo, file, record.index.id);
+  if (index.diskSize !== record.size || index.chunkSize !== record.chunkSize) {
+    await index.close();
+    throw new CorruptMetadataError(file, 'index header does not match the manifest');
+  }
+  return index;
+}
+
+/**
+ * Restores one disk to a sink in disk order. Every chunk is checked (GCM tag or digest) before
+ * its bytes reach the sink; a damaged or missing chunk stops the restore and the sink is
+ * aborted, so wrong data is never written silently.
+ */
+export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promise<RestoreResult> {
+  const { manifest, record } = await resolveDisk(repo, opts.group, opts.backup, opts.disk);
+  const session = await Session.open(repo.layout, 'restore', [manifest.id]);
+  const meter = new ProgressMeter('restore', record.size, opts.onProgress, opts.progressIntervalMs);
+  meter.p.disk = record.name;
+  let index: IndexReader | undefined;
+  let opened = false;
+  const pool = repo.pool();
+  const maxInFlight = pool.size * 2 + 2;
+  const inflight: Promise<Buffer | null>[] = [];
+  const result: RestoreResult = { backup: manifest.id, disk: record.name, size: record.size, bytesWritten: 0, holes: 0 };
+  let holeStart = -1;
+  let holeLen = 0;
+  const flushHoles = async (): Promise<void> => {
+    if (holeLen > 0) await opts.sink.zero(holeStart, holeLen);
+    holeLen = 0;
+  };
+  let nextWrite = 0;
+  const writeNext = async (): Promise<void> => {
+    const data = await (inflight.shift() as Promise<Buffer | null>);
+    const offset = nextWrite * record.chunkSize;
+    const length = Math.min(record.chunkSize, record.size - offset);
+    if (data === null) {
+      if (holeLen === 0) holeStart = offset;
+      holeLen += length;
+      result.holes++;
+    } else {
+      await flushHoles();
+      await opts.sink.write(offset, data);
+      result.bytesWritten += data.length;
+      meter.p.bytesStored += data.length;
+    }
+    nextWrite++;
+    meter.p.bytesDone += length;
+    meter.tick();
+  };
+  const fetch = async (digest: string, length: number): Promise<Buffer> => {
+    const frame = await repo.chunks.read(digest);
+    meter.p.bytesRead += frame.length;
+    const r = await pool.run({ op: 'open', digest, frame }, transferable(frame));
+    if (r.kind !== 'plain') throw new Error('unexpected worker result');
+    if (r.plain.byteLength !== length) throw new CorruptMetadataError(repo.layout.index(manifest, record.name), `chunk ${digest} has ${r.plain.byteLength} bytes where the index needs ${length}`);
+    return Buffer.from(r.plain.buffer, r.plain.byteOffset, r.plain.byteLength);
+  };
+  try {
+    index = await openDiskIndex(repo, manifest, record);
+    await opts.sink.open(record.size);
+    opened = true;
+    for (let i = 0; i < index.count; i++) {
+      opts.signal?.throwIfAborted();
+      const digest = await index.get(i);
+      const length = Math.min(record.chunkSize, record.size - i * record.chunkSize);
+      const p = digest === null ? Promise.resolve(null) : fetch(digest, length);
+      p.catch(() => undefined); // observed when its turn comes
+      inflight.push(p);
+      if (inflight.length >= maxInFlight) await writeNext();
+    }
+    while (inflight.length > 0) await writeNext();
+    await flushHoles();
+    await opts.sink.finish();
+  } catch (e) {
+    await Promise.allSettled(inflight);
+    if (opened) await opts.sink.abort().catch(() => undefined);
+    throw e;
+  } finally {
+    await index?.close();
+    await session.release();
+  }
+  meter.tick(true);
+  return result;
+}

@@ -1,0 +1,152 @@
+import fs from 'node:fs/promises';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { InvalidArgumentError, isErrno, StorageFullError } from './errors';
+import { fileOrDeviceSize } from './extents';
+import { tempName } from './fsutil';
+
+/**
+ * Where restores write. Calls come in ascending offset order, covering the disk exactly once:
+ * write() for data, zero() for holes. finish() makes the result visible; abort() after a failure
+ * leaves nothing that could be mistaken for a good restore where possible.
+ */
+export interface ExtentSink {
+  open(size: number): Promise<void>;
+  write(offset: number, data: Buffer): Promise<void>;
+  zero(offset: number, length: number): Promise<void>;
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+const BLOCK = 4096;
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
+const ZERO_MIB = Buffer.alloc(1024 * 1024);
+
+/**
+ * A sparse file: holes and all-zero 4 KiB blocks are not written, so the restored file is
+ * as sparse as the backup. Written under a temporary name and renamed on success; a failed
+ * restore deletes it, so a file at `path` is always a complete restore.
+ */
+export function fileSink(path: string, opts: { sparse?: boolean } = {}): ExtentSink {
+  const sparse = opts.sparse ?? true;
+  const tmp = tempName(path);
+  let fh: fs.FileHandle | undefined;
+  let size = 0;
+  const wrap = (e: unknown): unknown => (isErrno(e, 'ENOSPC', 'EDQUOT') ? new StorageFullError(path, e, 'restore') : e);
+  const writeAll = async (data: Buffer, pos: number): Promise<void> => {
+    let done = 0;
+    while (done < data.length) done += (await (fh as fs.FileHandle).write(data, done, data.length - done, pos + done)).bytesWritten;
+  };
+  return {
+    async open(n) {
+      size = n;
+      fh = await fs.open(tmp, 'wx');
+    },
+    async write(offset, data) {
+      try {
+        if (!sparse) return await writeAll(data, offset);
+        let i = 0;
+        while (i < data.length) {
+          while (i < data.length && isZeroBlock(data, i)) i += BLOCK;
+          let j = i;
+          while (j < data.length && !isZeroBlock(data, j)) j += BLOCK;
+          if (j > i) await writeAll(data.subarray(i, Math.min(j, data.length)), offset + i);
+          i = j;
+        }
+      } catch (e) {
+        throw wrap(e);
+      }
+    },
+    async zero(offset, length) {
+      if (sparse) return;
+      for (let done = 0; done < length; done += ZERO_MIB.length) {
+        await writeAll(ZERO_MIB.subarray(0, Math.min(ZERO_MIB.length, length - done)), offset + done).catch((e: unknown) => Promise.reject(wrap(e)));
+      }
+    },
+    async finish() {
+      try {
+        const f = fh as fs.FileHandle;
+        await f.truncate(size);
+        await f.sync();
+        await f.close();
+        fh = undefined;
+        await fs.rename(tmp, path);
+      } catch (e) {
+        throw wrap(e);
+      }
+    },
+    async abort() {
+      await fh?.close().catch(() => undefined);
+      fh = undefined;
+      await fs.rm(tmp, { force: true });
+    },
+  };
+}
+
+function isZeroBlock(data: Buffer, at: number): boolean {
+  const end = Math.min(at + BLOCK, data.length);
+  return data.compare(ZERO_BLOCK, 0, end - at, at, end) === 0;
+}
+
+/**
+ * A block device (an attached Cinder volume). Holes are written as zeros unless the caller
+ * knows the device reads as zeros already (`zeroHoles: false`, e.g. a fresh thin volume).
+ * A failed restore cannot be undone on a device: the error says so.
+ */
+export function blockDeviceSink(path: string, opts: { zeroHoles?: boolean } = {}): ExtentSink {
+  const zeroHoles = opts.zeroHoles ?? true;
+  let fh: fs.FileHandle | undefined;
+  const writeAll = async (data: Buffer, pos: number): Promise<void> => {
+    let done = 0;
+    while (done < data.length) done += (await (fh as fs.FileHandle).write(data, done, data.length - done, pos + done)).bytesWritten;
+  };
+  return {
+    async open(size) {
+      const devSize = fileOrDeviceSize(path);
+      if (devSize < size) throw new InvalidArgumentError(`${path} holds ${devSize} bytes; the disk needs ${size}.`);
+      fh = await fs.open(path, 'r+');
+    },
+    write: (offset, data) => writeAll(data, offset),
+    async zero(offset, length) {
+      if (!zeroHoles) return;
+      for (let done = 0; done < length; done += ZERO_MIB.length) await writeAll(ZERO_MIB.subarray(0, Math.min(ZERO_MIB.length, length - done)), offset + done);
+    },
+    async finish() {
+      await fh?.sync();
+      await fh?.close();
+      fh = undefined;
+    },
+    async abort() {
+      await fh?.close().catch(() => undefined);
+      fh = undefined;
+    },
+  };
+}
+
+/** A stream in disk order (SSH stdin of dd, an HTTP upload): every byte, zeros included, with backpressure. */
+export function streamSink(out: Writable): ExtentSink {
+  let pos = 0;
+  const put = async (b: Buffer): Promise<void> => {
+    if (!out.write(b)) await once(out, 'drain');
+  };
+  return {
+    async open() {},
+    async write(offset, data) {
+      if (offset !== pos) throw new Error(`stream sink: write at ${offset}, expected ${pos}`);
+      await put(data);
+      pos += data.length;
+    },
+    async zero(offset, length) {
+      if (offset !== pos) throw new Error(`stream sink: zero at ${offset}, expected ${pos}`);
+      for (let done = 0; done < length; done += ZERO_MIB.length) await put(ZERO_MIB.subarray(0, Math.min(ZERO_MIB.length, length - done)));
+      pos += length;
+    },
+    async finish() {
+      out.end();
+      if (!out.writableFinished) await once(out, 'finish');
+    },
+    async abort() {
+      out.destroy(new Error('restore failed'));
+    },
+  };
+}

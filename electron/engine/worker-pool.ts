@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ChunkDamage } from './chunk-format';
+import { CorruptChunkError } from './errors';
+import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol';
+
+/**
+ * A fixed pool of worker threads for the engine's CPU work. Requests queue in the main thread;
+ * callers bound how many they keep in flight, so memory stays bounded (backpressure). Data
+ * buffers are transferred, not copied. Idle workers are unref'd so they never keep a process alive.
+ */
+
+let scriptOverride: string | undefined;
+
+/**
+ * Where the worker entry lives. Default: chunk-worker.js beside this module (a build that emits
+ * the worker as its own entry), else chunk-worker.ts run through tsx (dev, tests, the CLI).
+ * A bundler that puts the worker elsewhere sets the path here or in BACKSTACK_CHUNK_WORKER.
+ */
+export function setChunkWorkerScript(path: string | undefined): void {
+  scriptOverride = path;
+}
+
+function workerSource(): { code: string; eval: boolean } {
+  const explicit = scriptOverride ?? process.env.BACKSTACK_CHUNK_WORKER;
+  const js = fileURLToPath(new URL('./chunk-worker.js', import.meta.url));
+  const ts = fileURLToPath(new URL('./chunk-worker.ts', import.meta.url));
+  const file = explicit ?? (fs.existsSync(js) ? js : ts);
+  if (!file.endsWith('.ts')) return { code: file, eval: false };
+  // Node 20 cannot load .ts and does not pass --import hooks to workers: register tsx's
+  // require hook inside the worker, then load the entry. tsx is a runtime dependency.
+  const tsxApi = createRequire(import.meta.url).resolve('tsx/cjs/api');
+  return { code: `require(${JSON.stringify(tsxApi)}).register(); require(${JSON.stringify(file)});`, eval: true };
+}
+
+interface Task {
+  id: number;
+  req: WorkerRequest;
+  transfer: ArrayBuffer[];
+  resolve: (r: WorkerResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | undefined;
+}
+
+/** The transfer list for a buffer: its memory moves to the worker when it owns all of it, else it is copied. */
+export const transferable = (b: Uint8Array): ArrayBuffer[] =>
+  b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? [b.buffer] : [];
+
+export const defaultPoolSize = (): number => Math.max(1, Math.min(os.availableParallelism(), 8));
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly init: WorkerInit,
+    readonly size: number = defaultPoolSize(),
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  run(req: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerResult> {
+    if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, req, transfer, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.queue.splice(0)) t.reject(new Error('worker pool closed'));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const src = workerSource();
+    const worker = new Worker(src.code, { eval: src.eval, workerData: this.init, stdout: false, stderr: false });
+    worker.unref();
+    const slot: Slot = { worker, task: undefined };
+    worker.on('message', (reply: WorkerReply) => {
+      const task = slot.task;
+      slot.task = undefined;
+      worker.unref();
+      if (task && task.id === reply.id) {
+        if (reply.ok) task.resolve(reply.result);
+        else task.reject(reviveError(reply.error));
+      }
+      this.pump();
+    });
+    worker.on('error', (err) => {
+      // A crashed worker fails its task and is replaced; the pool keeps its size.
+      const task = slot.task;
+      slot.task = undefined;
+      task?.reject(err);
+      if (this.closed) return;
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots[i] = this.spawn();
+      this.pump();
+    });
+    return slot;
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.task) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      slot.task = task;
+      slot.worker.ref();
+      slot.worker.postMessage({ id: task.id, req: task.req }, task.transfer);
+    }
+  }
+}
+
+function reviveError(e: Extract<WorkerReply, { ok: false }>['error']): Error {
+  if (e.name === ChunkDamage.name && e.digest !== undefined) return new CorruptChunkError(e.digest, e.reason ?? e.message);
+  const err = new Error(e.message) as NodeJS.ErrnoException;
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  return err;
+}
