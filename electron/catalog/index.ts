@@ -1,5 +1,6 @@
 export { openCatalog, migrate, CatalogError, type Catalog } from './db';
 export { JobsRepo, type StoredJob } from './repositories/jobs.repo';
 export { SettingsRepo } from './repositories/settings.repo';
-export { ProvidersRepo } from './repositories/providers.repo';
+export { ProvidersRepo, type NewProvider, type StoredAuthDomain } from './repositories/providers.repo';
+export { SecretsRepo } from './repositories/secrets.repo';
 export type { NotifyChanged } from './repositories/notify';

@@ -1,6 +1,7 @@
 import { m0001 } from './0001_initial';
+import { m0002 } from './0002_providers_inventory';
 import type { Migration } from './types';
 
 /** In order. Append only. */
-export const migrations: readonly Migration[] = [m0001];
+export const migrations: readonly Migration[] = [m0001, m0002];
 export type { Migration };

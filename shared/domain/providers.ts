@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+export const EndpointInterface = z.enum(['public', 'internal', 'admin']);
+export type EndpointInterface = z.infer<typeof EndpointInterface>;
+export const BackupStrategy = z.enum(['libvirt-ssh', 'disk-attachment', 'image-transfer']);
+export type BackupStrategy = z.infer<typeof BackupStrategy>;
+
+const name = z.string().trim().min(1).max(128);
+const optionalText = z.string().trim().max(255).optional();
+
+/** An authentication domain as the wizard sends it (the password travels one way: to the core). */
+export const AuthDomainInput = z.object({
+  /** domain name as Keystone knows it (e.g. Default) */
+  name,
+  domainId: optionalText,
+  userName: name,
+  /** the user's own domain when it differs from `name` */
+  userDomain: optionalText,
+  password: z.string().min(1).max(4096).optional(),
+  applicationCredential: z.object({ id: z.string().min(1).max(255), secret: z.string().min(1).max(4096) }).optional(),
+  defaultProject: optionalText,
+});
+export type AuthDomainInput = z.infer<typeof AuthDomainInput>;
+
+export const ProviderInput = z.object({
+  name,
+  authUrl: z.string().trim().url().max(2048),
+  region: z.string().trim().min(1).max(128).default('RegionOne'),
+  endpointInterface: EndpointInterface.default('public'),
+  strategy: BackupStrategy.default('libvirt-ssh'),
+  trustCertificates: z.boolean().default(false),
+  caFile: z.string().trim().max(4096).optional(),
+  downloadImage: z.boolean().default(false),
+  /** "Use domain-scoped authorization": one authentication domain per scanned domain */
+  scoped: z.boolean().default(false),
+  authDomains: z.array(AuthDomainInput).min(1).max(64),
+});
+export type ProviderInput = z.input<typeof ProviderInput>;
+export type ProviderInputParsed = z.output<typeof ProviderInput>;
+
+/** What a client sees of an authentication domain: never the password. */
+export const AuthDomainView = z.object({
+  id: z.string(),
+  name: z.string(),
+  domainId: z.string().nullable(),
+  userName: z.string(),
+  userDomain: z.string().nullable(),
+  defaultProject: z.string().nullable(),
+  authKind: z.enum(['password', 'application-credential']),
+});
+export type AuthDomainView = z.infer<typeof AuthDomainView>;
+
+export const CertificateView = z.object({ subject: z.string(), issuer: z.string().optional(), fingerprint256: z.string(), validTo: z.string().optional() });
+export type CertificateView = z.infer<typeof CertificateView>;
+
+export const ProviderView = z.object({
+  id: z.string(),
+  name: z.string(),
+  authUrl: z.string(),
+  region: z.string(),
+  endpointInterface: EndpointInterface,
+  strategy: BackupStrategy,
+  trustCertificates: z.boolean(),
+  caFile: z.string().nullable(),
+  downloadImage: z.boolean(),
+  scoped: z.boolean(),
+  pinnedCertificate: z.object({ subject: z.string(), fingerprint256: z.string() }).nullable(),
+  authDomains: z.array(AuthDomainView),
+  lastSyncAt: z.string().nullable(),
+  lastSyncError: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ProviderView = z.infer<typeof ProviderView>;
+
+export const ServiceCheck = z.object({
+  type: z.string(),
+  name: z.string().nullable(),
+  endpoint: z.string().nullable(),
+  /** "2.93", "3.70", or null for services without microversions */
+  maxMicroversion: z.string().nullable(),
+  ok: z.boolean(),
+  message: z.string().nullable(),
+});
+export const ConnectionTest = z.object({
+  ok: z.boolean(),
+  /** set when the endpoint presents a certificate nobody vouches for: show it and ask */
+  certificate: CertificateView.nullable(),
+  authDomains: z.array(z.object({ name: z.string(), ok: z.boolean(), message: z.string().nullable(), projects: z.number().int().nullable() })),
+  services: z.array(ServiceCheck),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type ConnectionTest = z.infer<typeof ConnectionTest>;
