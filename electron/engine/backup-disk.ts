@@ -98,7 +98,10 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
       return r.digest;
     }
     if (r.kind !== 'new') throw new Error(`unexpected worker result ${r.kind}`);
-    await repo.chunks.write(r.digest, r.frame);
+    if (!(await repo.chunks.write(r.digest, r.frame))) {
+      stats.chunksReused++; // an identical chunk was written meanwhile (a duplicate in flight)
+      return r.digest;
+    }
     stats.chunksNew++;
     stats.bytesNew += w.length;
     stats.bytesStored += r.frame.byteLength;

@@ -10,7 +10,7 @@ import type { Layout } from './layout';
  * those renames durable with one fsync per folder before its manifest is committed.
  */
 export class ChunkStore {
-  private readonly pending = new Map<string, Promise<void>>();
+  private readonly pending = new Map<string, Promise<boolean>>();
   private readonly dirtyDirs = new Set<string>();
 
   constructor(
@@ -18,16 +18,22 @@ export class ChunkStore {
     private readonly fsyncChunks = true,
   ) {}
 
-  /** Writes a new chunk file unless it exists; concurrent writes of one digest share one write. */
-  write(digest: string, frame: Uint8Array): Promise<void> {
+  /**
+   * Writes a new chunk file unless it exists. True if this call created it; false if it was
+   * there already or another call in this process is writing it (both then share that write).
+   */
+  async write(digest: string, frame: Uint8Array): Promise<boolean> {
     const inFlight = this.pending.get(digest);
-    if (inFlight) return inFlight;
+    if (inFlight) {
+      await inFlight;
+      return false;
+    }
     const p = this.doWrite(digest, frame).finally(() => this.pending.delete(digest));
     this.pending.set(digest, p);
     return p;
   }
 
-  private async doWrite(digest: string, frame: Uint8Array): Promise<void> {
+  private async doWrite(digest: string, frame: Uint8Array): Promise<boolean> {
     const target = this.layout.chunk(digest);
     const dir = path.dirname(target);
     try {
@@ -35,8 +41,10 @@ export class ChunkStore {
     } catch (e) {
       throw mapFsError(e, this.layout.root);
     }
-    await writeFileAtomic(target, frame, { fsync: this.fsyncChunks, repoRoot: this.layout.root });
-    this.dirtyDirs.add(dir);
+    const created = await writeFileAtomic(target, frame, { fsync: this.fsyncChunks, repoRoot: this.layout.root, noReplace: true });
+    if (created) this.dirtyDirs.add(dir);
+    else await this.touch(digest); // written meanwhile by someone else: still ours to protect from GC
+    return created;
   }
 
   async read(digest: string): Promise<Buffer> {

@@ -8,14 +8,15 @@ export const tempName = (target: string): string => `${target}${TEMP_INFIX}${ran
 
 /**
  * Writes `data` to `target` atomically: a temporary file, fsync, rename. Readers see the old
- * state or the whole new file, never a part. `overwrite: false` keeps an existing target (the
- * rename is skipped when another writer got there first with the same content-addressed name).
+ * state or the whole new file, never a part. With `noReplace`, an existing target is kept and
+ * false returned: the temporary file is hard-linked into place (atomic, fails if the name
+ * exists); filesystems without hard links (FAT, some network shares) fall back to rename.
  */
 export async function writeFileAtomic(
   target: string,
   data: Uint8Array | readonly Uint8Array[],
-  opts: { fsync?: boolean; repoRoot: string },
-): Promise<void> {
+  opts: { fsync?: boolean; repoRoot: string; noReplace?: boolean },
+): Promise<boolean> {
   const tmp = tempName(target);
   try {
     const fh = await fs.open(tmp, 'wx');
@@ -26,10 +27,27 @@ export async function writeFileAtomic(
     } finally {
       await fh.close();
     }
+    if (opts.noReplace) return await linkIntoPlace(tmp, target);
     await fs.rename(tmp, target);
+    return true;
   } catch (e) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw mapFsError(e, opts.repoRoot);
+  }
+}
+
+async function linkIntoPlace(tmp: string, target: string): Promise<boolean> {
+  try {
+    await fs.link(tmp, target);
+    return true;
+  } catch (e) {
+    if (isErrno(e, 'EEXIST')) return false;
+    if (!isErrno(e, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK')) throw e;
+    if (await exists(target)) return false;
+    await fs.rename(tmp, target);
+    return true;
+  } finally {
+    await fs.rm(tmp, { force: true });
   }
 }
 

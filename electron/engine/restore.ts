@@ -97,7 +97,7 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
   };
   const fetch = async (digest: string, length: number): Promise<Buffer> => {
     const frame = await repo.chunks.read(digest);
-    meter.p.bytesRead += frame.length;
+    meter.p.bytesRead += frame.length; // before the frame moves to the worker
     const r = await pool.run({ op: 'open', digest, frame }, transferable(frame));
     if (r.kind !== 'plain') throw new Error('unexpected worker result');
     if (r.plain.byteLength !== length) throw new CorruptMetadataError(repo.layout.index(manifest, record.name), `chunk ${digest} has ${r.plain.byteLength} bytes where the index needs ${length}`);

@@ -67,10 +67,11 @@ export async function verifyRepository(repo: Repository, scope: VerifyScope = {}
       p = (async () => {
         try {
           const frame = await repo.chunks.read(digest);
+          const bytes = frame.length; // the frame moves to the worker
           await pool.run({ op: 'check', digest, frame }, transferable(frame));
           report.chunksChecked++;
-          report.bytesChecked += frame.length;
-          meter.p.bytesRead += frame.length;
+          report.bytesChecked += bytes;
+          meter.p.bytesRead += bytes;
           good.add(digest);
         } catch (e) {
           if (e instanceof MissingChunkError) bad.set(digest, { kind: 'missing-chunk', digest, detail: e.message, affects: [] });

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ChunkDamage, chunkDigest, createCodec, isZero, openChunk, sealChunk } from './chunk-format';
+import { deriveKeys, newMasterKey } from './keys';
+import { randomBlock, textBlock } from './testing/fixtures';
+
+const SIZE = 256 * 1024;
+
+describe('chunk files', () => {
+  for (const encrypted of [false, true]) {
+    describe(encrypted ? 'encrypted' : 'plain', () => {
+      const keys = encrypted ? deriveKeys(newMasterKey()) : null;
+      const codec = createCodec(keys, 1, SIZE);
+
+      it('round-trips compressible data, compressed', () => {
+        const data = textBlock(SIZE, 1);
+        const digest = chunkDigest(keys, data);
+        const frame = sealChunk(codec, digest, data);
+        expect(frame.length).toBeLessThan(data.length / 2);
+        expect(openChunk(codec, digest, frame).equals(data)).toBe(true);
+      });
+
+      it('stores incompressible data raw', () => {
+        const data = randomBlock(SIZE, 2);
+        const digest = chunkDigest(keys, data);
+        const frame = sealChunk(codec, digest, data);
+        expect(frame[5]! & 1).toBe(0); // no zstd flag
+        expect(openChunk(codec, digest, frame).equals(data)).toBe(true);
+      });
+
+      it('rejects a flipped byte, naming the digest', () => {
+        const data = textBlock(SIZE, 3);
+        const digest = chunkDigest(keys, data);
+        const frame = sealChunk(codec, digest, data);
+        frame[frame.length - 20]! ^= 0x40;
+        expect(() => openChunk(codec, digest, frame)).toThrow(ChunkDamage);
+        expect(() => openChunk(codec, digest, frame)).toThrow(digest);
+      });
+
+      it('rejects a valid chunk file stored under another name', () => {
+        const a = textBlock(SIZE, 4);
+        const b = textBlock(SIZE, 5);
+        const frameA = sealChunk(codec, chunkDigest(keys, a), a);
+        expect(() => openChunk(codec, chunkDigest(keys, b), frameA)).toThrow(ChunkDamage);
+      });
+    });
+  }
+
+  it('keyed digests differ from plain SHA-256 and between repositories', () => {
+    const data = textBlock(1000, 6);
+    const k1 = deriveKeys(newMasterKey());
+    const k2 = deriveKeys(newMasterKey());
+    expect(new Set([chunkDigest(null, data), chunkDigest(k1, data), chunkDigest(k2, data)]).size).toBe(3);
+  });
+
+  it('an encrypted chunk cannot be opened with another key', () => {
+    const data = textBlock(SIZE, 7);
+    const mine = createCodec(deriveKeys(newMasterKey()), 1, SIZE);
+    const theirs = createCodec(deriveKeys(newMasterKey()), 1, SIZE);
+    const digest = chunkDigest(mine.keys, data);
+    expect(() => openChunk(theirs, digest, sealChunk(mine, digest, data))).toThrow(/authentication failed/);
+  });
+
+  it('detects all-zero chunks', () => {
+    expect(isZero(Buffer.alloc(SIZE))).toBe(true);
+    const b = Buffer.alloc(SIZE);
+    b[SIZE - 1] = 1;
+    expect(isZero(b)).toBe(false);
+  });
+});
