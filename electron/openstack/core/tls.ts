@@ -7,7 +7,7 @@
 // single byte: a pinned endpoint must present exactly the pinned certificate; any other endpoint
 // must be authorized by the CA list (chain and host name, as Node computed them). That gives both
 // pinning and an "untrusted" error that carries the certificate for the user to inspect.
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
