@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { app, session, type BrowserWindow } from 'electron';
 import { createCore, type Core } from '../services/core';
 import { registerIpc } from './ipc';
+import { electronKeyProtector } from './safe-storage';
 import { createMainWindow, CSP } from './window';
 
 // One Backstack per user: a second launch focuses the first window.
@@ -24,8 +25,10 @@ if (!app.requestSingleInstanceLock()) {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
     });
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    const dataDir = app.getPath('userData');
     core = createCore({
-      dataDir: app.getPath('userData'),
+      dataDir,
+      keyProtector: electronKeyProtector(dataDir),
       runtime: 'electron',
       version: app.getVersion(),
       versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' },

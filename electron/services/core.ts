@@ -2,11 +2,12 @@ import path from 'node:path';
 import type { EventName, InputOf, OutputOf, PayloadOf, RequestName } from '../../shared/ipc/contract';
 import type { BackstackApi } from '../../shared/ipc/api';
 import type { Result } from '../../shared/ipc/result';
-import { JobsRepo, openCatalog, ProvidersRepo, SettingsRepo, type Catalog } from '../catalog';
+import { JobsRepo, openCatalog, ProvidersRepo, SecretsRepo, SettingsRepo, type Catalog } from '../catalog';
 import { JobManager } from '../jobs/manager';
 import { EventLoopMonitor } from '../lib/event-loop';
 import { EventBus } from '../lib/events';
 import { createLogger, type Logger } from '../lib/logger';
+import { defaultKeyProtector, SecretBox, type KeyProtector } from '../lib/secret-box';
 import { catalogBackupJob } from './catalog-backup.job';
 import { createDispatch, type Dispatch } from './dispatch';
 import { createHandlers } from './handlers';
@@ -21,6 +22,8 @@ export interface CoreOptions {
   runJobs?: boolean;
   logger?: Logger;
   versions?: Record<string, string>;
+  /** where the master key of stored secrets lives; default: OS keyring, else a key file */
+  keyProtector?: KeyProtector;
 }
 
 export interface Core {
@@ -41,7 +44,11 @@ export function createCore(opts: CoreOptions): Core {
   const notify = (tables: string[]) => bus.emit('catalog.changed', { tables });
   const settings = new SettingsRepo(catalog.db, notify);
   const jobsRepo = new JobsRepo(catalog.db, notify);
-  const providers = new ProvidersRepo(catalog.db);
+  const providers = new ProvidersRepo(catalog.db, notify);
+  const keyProtector = opts.keyProtector ?? defaultKeyProtector(opts.dataDir);
+  // The key is loaded on first use: a CLI `status` never touches the keyring.
+  let secrets: SecretsRepo | undefined;
+  const getSecrets = () => (secrets ??= new SecretsRepo(catalog.db, new SecretBox(keyProtector.loadOrCreateKey())));
   const jobs = new JobManager({ repo: jobsRepo, bus, maxConcurrent: () => settings.get().maxConcurrentJobs });
   jobs.register(catalogBackupJob(catalog));
   const loop = new EventLoopMonitor();
@@ -58,6 +65,8 @@ export function createCore(opts: CoreOptions): Core {
     jobsRepo,
     jobs,
     loop,
+    getSecrets,
+    secretStorage: keyProtector.kind,
     runtime: opts.runtime,
     version: opts.version,
     versions: { node: process.versions.node, ...(opts.versions ?? {}) },

@@ -10,6 +10,8 @@ export const AppStatus = z.object({
   providersCount: z.number().int().nonnegative(),
   jobsRunning: z.number().int().nonnegative(),
   eventLoopDelayP99Ms: z.number().nonnegative(),
+  /** where the key that encrypts stored passwords lives */
+  secretStorage: SecretStorage,
   versions: z.record(z.string(), z.string()),
 });
 export type AppStatus = z.infer<typeof AppStatus>;

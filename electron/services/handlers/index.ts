@@ -1,4 +1,5 @@
-import type { Catalog, JobsRepo, ProvidersRepo, SettingsRepo } from '../../catalog';
+import type { Catalog, JobsRepo, ProvidersRepo, SecretsRepo, SettingsRepo } from '../../catalog';
+import type { SecretStorageKind } from '../../lib/secret-box';
 import type { JobManager } from '../../jobs/manager';
 import type { EventLoopMonitor } from '../../lib/event-loop';
 import type { Handlers } from '../dispatch';
@@ -12,6 +13,8 @@ export interface HandlerDeps {
   jobsRepo: JobsRepo;
   jobs: JobManager;
   loop: EventLoopMonitor;
+  getSecrets: () => SecretsRepo;
+  secretStorage: SecretStorageKind;
   runtime: Runtime;
   version: string;
   versions: Record<string, string>;
@@ -27,6 +30,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
       providersCount: d.providers.count(),
       jobsRunning: d.jobsRepo.countByState('running'),
       eventLoopDelayP99Ms: d.loop.p99Ms(),
+      secretStorage: d.secretStorage,
       versions: d.versions,
     }),
     'settings.get': () => d.settings.get(),

@@ -4,6 +4,12 @@ import { notifications } from '@mantine/notifications';
 import { call } from '../../api/client';
 import { useAppStore } from '../../stores/app.store';
 
+const SECRET_STORAGE = {
+  'electron-safe-storage': "the system's credential store (Electron safeStorage)",
+  'os-keyring': 'the OS keyring',
+  'key-file': 'a key file readable only by you (no OS keyring answered)',
+} as const;
+
 export function AboutPanel() {
   const status = useAppStore((s) => s.status);
   const [dest, setDest] = useState('');
@@ -13,6 +19,7 @@ export function AboutPanel() {
     ['Running as', status.runtime === 'electron' ? 'desktop app' : 'console mode'],
     ['Catalog', status.catalogPath],
     ['Catalog schema', String(status.schemaVersion)],
+    ['Passwords are encrypted with a key kept in', SECRET_STORAGE[status.secretStorage]],
     ['Event-loop delay p99', `${status.eventLoopDelayP99Ms} ms`],
     ...Object.entries(status.versions).map(([k, v]): [string, string] => [k, v]),
   ];

@@ -1,0 +1,113 @@
+import type Database from 'better-sqlite3';
+import type { ResourceKind } from '../../../shared/domain/inventory';
+import type { NotifyChanged } from './notify';
+
+export interface ResourceInput {
+  id: string;
+  projectId: string | null;
+  name: string;
+  data: unknown;
+}
+
+export interface StoredResource<T = unknown> {
+  providerId: string;
+  kind: ResourceKind;
+  id: string;
+  projectId: string | null;
+  name: string;
+  data: T;
+  seenAt: string;
+  vanishedAt: string | null;
+}
+
+interface Row {
+  provider_id: string;
+  kind: string;
+  id: string;
+  project_id: string | null;
+  name: string;
+  data: string;
+  seen_at: string;
+  vanished_at: string | null;
+}
+
+const toResource = <T>(r: Row): StoredResource<T> => ({
+  providerId: r.provider_id,
+  kind: r.kind as ResourceKind,
+  id: r.id,
+  projectId: r.project_id,
+  name: r.name,
+  data: JSON.parse(r.data) as T,
+  seenAt: r.seen_at,
+  vanishedAt: r.vanished_at,
+});
+
+/**
+ * The synced inventory. A sync upserts what it listed with its start time as seen_at, then
+ * marks what it did not see again as vanished (kept for its backups and history, not dropped).
+ */
+export class InventoryRepo {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly notify: NotifyChanged,
+  ) {}
+
+  upsertMany(providerId: string, kind: ResourceKind, items: ResourceInput[], seenAt: string): void {
+    const stmt = this.db.prepare(
+      `INSERT INTO resources(provider_id, kind, id, project_id, name, data, seen_at, vanished_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+       ON CONFLICT(provider_id, kind, id) DO UPDATE SET project_id = excluded.project_id, name = excluded.name, data = excluded.data,
+         seen_at = excluded.seen_at, vanished_at = NULL`,
+    );
+    this.db.transaction(() => {
+      for (const i of items) stmt.run(providerId, kind, i.id, i.projectId, i.name, JSON.stringify(i.data), seenAt);
+    })();
+  }
+
+  /**
+   * Marks resources of `kind` not seen since `seenAt` as vanished. `projectIds` limits it to the
+   * projects the sync could list (a scoped sync must not mark another domain's servers vanished).
+   */
+  markVanished(providerId: string, kind: ResourceKind, seenAt: string, projectIds?: readonly string[]): number {
+    const now = new Date().toISOString();
+    if (projectIds) {
+      if (projectIds.length === 0) return 0;
+      const marks = projectIds.map(() => '?').join(',');
+      return this.db
+        .prepare(`UPDATE resources SET vanished_at = ? WHERE provider_id = ? AND kind = ? AND seen_at < ? AND vanished_at IS NULL AND project_id IN (${marks})`)
+        .run(now, providerId, kind, seenAt, ...projectIds).changes;
+    }
+    return this.db
+      .prepare('UPDATE resources SET vanished_at = ? WHERE provider_id = ? AND kind = ? AND seen_at < ? AND vanished_at IS NULL')
+      .run(now, providerId, kind, seenAt).changes;
+  }
+
+  /** Tells clients once, after a sync, instead of once per upsert. */
+  changed(): void {
+    this.notify(['resources']);
+  }
+
+  list<T = unknown>(opts: { providerId?: string; kind: ResourceKind; projectId?: string; includeVanished?: boolean }): StoredResource<T>[] {
+    const where = ['kind = ?'];
+    const args: unknown[] = [opts.kind];
+    if (opts.providerId) {
+      where.push('provider_id = ?');
+      args.push(opts.providerId);
+    }
+    if (opts.projectId) {
+      where.push('project_id = ?');
+      args.push(opts.projectId);
+    }
+    if (!opts.includeVanished) where.push('vanished_at IS NULL');
+    const rows = this.db.prepare(`SELECT * FROM resources WHERE ${where.join(' AND ')} ORDER BY name, id`).all(...args) as Row[];
+    return rows.map((r) => toResource<T>(r));
+  }
+
+  get<T = unknown>(providerId: string, kind: ResourceKind, id: string): StoredResource<T> | undefined {
+    const r = this.db.prepare('SELECT * FROM resources WHERE provider_id = ? AND kind = ? AND id = ?').get(providerId, kind, id) as Row | undefined;
+    return r && toResource<T>(r);
+  }
+
+  count(providerId: string, kind: ResourceKind): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM resources WHERE provider_id = ? AND kind = ? AND vanished_at IS NULL').get(providerId, kind) as { n: number }).n;
+  }
+}
