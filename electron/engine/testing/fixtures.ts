@@ -112,3 +112,25 @@ export function snapshotTree(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+/** Wraps a source so that it stops after `after` extents until released (a backup "still running"). */
+export function gated<S extends { extents: (...a: never[]) => AsyncIterable<unknown> }>(src: S, after: number): { source: S; reached: Promise<void>; release: () => void } {
+  let release!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const reachedP = new Promise<void>((r) => (reached = r));
+  const source = {
+    ...src,
+    async *extents(...args: never[]) {
+      let n = 0;
+      for await (const e of src.extents(...args)) {
+        if (n++ === after) {
+          reached();
+          await gate;
+        }
+        yield e;
+      }
+    },
+  } as S;
+  return { source, reached: reachedP, release };
+}
