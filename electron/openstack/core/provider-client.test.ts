@@ -11,7 +11,7 @@ import type { MockCloud } from '../testing/mock-cloud';
 
 let cloud: MockCloud;
 afterEach(async () => {
-  await cloud?.agent.close();
+  await cloud?.close();
 });
 
 const tokenRequests = (): unknown[] => cloud.requestsTo(/\/v3\/auth\/tokens$/, 'POST').map((r) => r.body);

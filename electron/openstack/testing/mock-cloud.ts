@@ -3,7 +3,7 @@
 // endpoints in their own pagination dialects and microversion behaviour. Only faults the lab
 // cannot produce (scale, 429/503, odd links) need it; the lab tests cover the real thing.
 import { MockAgent } from 'undici';
-import { systemClock, type Clock } from '../core/clock';
+import { ManualClock, type Clock } from '../core/clock';
 import type { ProviderClientOptions } from '../core/provider-client';
 import { keystoneRoutes } from './mock-keystone';
 import { serviceRoutes } from './mock-services';
@@ -72,6 +72,7 @@ export interface IssuedToken {
 type Wire = Record<string, unknown>;
 
 export interface MockCloudOptions {
+  /** Default: a ManualClock shared with the clients made by providerOptions(). */
   clock?: Clock;
   tokenTtlMs?: number;
   novaMaxMicroversion?: string;
@@ -115,7 +116,8 @@ export class MockCloud {
   readonly securityGroups: Wire[] = [];
 
   constructor(options: MockCloudOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    // Virtual time by default: backoff and Retry-After never sleep in tests.
+    this.clock = options.clock ?? new ManualClock();
     this.options = {
       tokenTtlMs: options.tokenTtlMs ?? 3_600_000,
       novaMaxMicroversion: options.novaMaxMicroversion ?? '2.93',
@@ -159,6 +161,15 @@ export class MockCloud {
 
   requestsTo(pathPattern: RegExp, method?: string): MockRequest[] {
     return this.requests.filter((r) => pathPattern.test(r.path) && (method === undefined || r.method === method));
+  }
+
+  private closed = false;
+
+  /** Idempotent, so an afterEach may close whatever cloud the test used last. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.agent.close();
   }
 
   revokeAllTokens(): void {
