@@ -114,7 +114,7 @@ describe('backup behaviour', () => {
     const b = path.join(t.work, 'b.img');
     writeImage(a, CHUNK, ['text', 'zero', 'text'], 11);
     writeImage(b, CHUNK, ['random', { dupOf: 0 }], 12);
-    const w = await startBackup(t.repo, { group: 'vm-1', source: { kind: 'instance', id: 'vm-1' }, metadata: { nova: { flavor: 'm1.small' } } });
+    const w = await startBackup(t.repo, { group: 'vm-1', sourceInfo: { kind: 'instance', id: 'vm-1' }, metadata: { nova: { flavor: 'm1.small' } } });
     await w.addDisk({ name: 'vda', source: fileSource(a) });
     await w.addDisk({ name: 'vdb', source: fileSource(b) });
     expect(await listBackups(t.repo)).toEqual([]); // nothing visible before commit

@@ -17,8 +17,8 @@ export interface BackupOptions {
   group: string;
   /** build on this backup: 'latest' (default), a time or "group/time"; null for none */
   parent?: string | null;
-  /** how the caller describes the source (kind, provider, project, resource ids ...) */
-  source?: Record<string, unknown>;
+  /** how the caller describes what is backed up (kind, provider, project, resource ids ...): the manifest's `source` */
+  sourceInfo?: Record<string, unknown>;
   /** OpenStack metadata captured with the backup (Nova, Glance, Cinder, Neutron) */
   metadata?: Record<string, unknown>;
   /** zstd level for this backup's new chunks (default: the repository's) */
@@ -150,7 +150,7 @@ export class BackupWriter {
       format: MANIFEST_FORMAT, version: MANIFEST_VERSION, id: this.id, group: ref.group, time: ref.time,
       startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(),
       parent: this.parent?.id ?? null,
-      source: this.opts.source ?? {},
+      source: this.opts.sourceInfo ?? {},
       metadata: { ...(this.opts.metadata ?? {}), ...(extra.metadata ?? {}) },
       disks: this.disks,
       totals: {
