@@ -6,6 +6,7 @@ import { EXIT, exitCodeFor } from './output';
 import { register as registerCatalog } from './commands/catalog';
 import { register as registerConsole } from './commands/console';
 import { register as registerJobs } from './commands/jobs';
+import { register as registerProvider } from './commands/provider';
 import { register as registerStatus } from './commands/status';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -19,6 +20,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerConsole(program, ctx);
   registerJobs(program, ctx);
   registerCatalog(program, ctx);
+  registerProvider(program, ctx);
   return program;
 }
 

@@ -5,12 +5,24 @@ export interface ConvertibleError {
   toAppError(): AppError;
 }
 
+type Converter = (e: unknown) => AppError | undefined;
+const converters: Converter[] = [];
+
+/** Layers whose errors cannot implement ConvertibleError themselves (the OpenStack SDK) register a mapping here. */
+export function registerErrorConverter(c: Converter): void {
+  if (!converters.includes(c)) converters.push(c);
+}
+
 const isConvertible = (e: unknown): e is ConvertibleError =>
   typeof e === 'object' && e !== null && typeof (e as Partial<ConvertibleError>).toAppError === 'function';
 
 export function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   if (isConvertible(e)) return e.toAppError();
+  for (const c of converters) {
+    const mapped = c(e);
+    if (mapped) return mapped;
+  }
   if (isAbort(e)) return new AppError('job.cancelled', 'Cancelled.');
   const errno = (e as NodeJS.ErrnoException | undefined)?.code;
   if (errno === 'ENOSPC')

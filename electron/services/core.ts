@@ -11,6 +11,7 @@ import { defaultKeyProtector, SecretBox, type KeyProtector } from '../lib/secret
 import { catalogBackupJob } from './catalog-backup.job';
 import { createDispatch, type Dispatch } from './dispatch';
 import { createHandlers } from './handlers';
+import { ProvidersService } from './providers/providers.service';
 
 export type Runtime = 'electron' | 'console' | 'cli';
 
@@ -32,6 +33,7 @@ export interface Core {
   bus: EventBus;
   catalog: Catalog;
   jobs: JobManager;
+  providers: ProvidersService;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export function createCore(opts: CoreOptions): Core {
   // The key is loaded on first use: a CLI `status` never touches the keyring.
   let secrets: SecretsRepo | undefined;
   const getSecrets = () => (secrets ??= new SecretsRepo(catalog.db, new SecretBox(keyProtector.loadOrCreateKey())));
+  const providersService = new ProvidersService(providers, getSecrets);
   const jobs = new JobManager({ repo: jobsRepo, bus, maxConcurrent: () => settings.get().maxConcurrentJobs });
   jobs.register(catalogBackupJob(catalog));
   const loop = new EventLoopMonitor();
@@ -62,6 +65,7 @@ export function createCore(opts: CoreOptions): Core {
     catalog,
     settings,
     providers,
+    providersService,
     jobsRepo,
     jobs,
     loop,
@@ -84,6 +88,7 @@ export function createCore(opts: CoreOptions): Core {
     bus,
     catalog,
     jobs,
+    providers: providersService,
     logger,
     async close() {
       await jobs.shutdown();

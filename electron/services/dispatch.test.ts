@@ -57,6 +57,9 @@ describe('the contract dispatcher', () => {
 
   it('reports status: version, catalog path, schema version, providers, event-loop delay', async () => {
     const r = await core.api.invoke('app.getStatus', {});
-    expect(r).toMatchObject({ ok: true, value: { version: '9.9.9', catalogPath: path.join(dir, 'catalog.sqlite'), schemaVersion: 2, providersCount: 0 } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: { version: '9.9.9', catalogPath: path.join(dir, 'catalog.sqlite'), schemaVersion: 2, providersCount: 0 },
+    });
   });
 });

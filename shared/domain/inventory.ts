@@ -50,7 +50,13 @@ export const Instance = z.object({
   /** libvirt domain name (OS-EXT-SRV-ATTR:instance_name), admins only */
   instanceName: z.string().nullable(),
   availabilityZone: z.string().nullable(),
-  flavor: z.object({ id: z.string().nullable(), name: z.string().nullable(), vcpus: z.number().nullable(), ramMb: z.number().nullable(), diskGb: z.number().nullable() }),
+  flavor: z.object({
+    id: z.string().nullable(),
+    name: z.string().nullable(),
+    vcpus: z.number().nullable(),
+    ramMb: z.number().nullable(),
+    diskGb: z.number().nullable(),
+  }),
   /** the Access Key (Nova keypair name) */
   keyName: z.string().nullable(),
   tags: z.array(z.string()),
@@ -64,13 +70,55 @@ export const Instance = z.object({
 });
 export type Instance = z.infer<typeof Instance>;
 
-export const Flavor = z.object({ id: z.string(), name: z.string(), vcpus: z.number(), ramMb: z.number(), diskGb: z.number(), isPublic: z.boolean(), extraSpecs: z.record(z.string(), z.string()) });
+export const Flavor = z.object({
+  id: z.string(),
+  name: z.string(),
+  vcpus: z.number(),
+  ramMb: z.number(),
+  diskGb: z.number(),
+  isPublic: z.boolean(),
+  extraSpecs: z.record(z.string(), z.string()),
+});
 export const Keypair = z.object({ name: z.string(), type: z.string().nullable(), fingerprint: z.string().nullable(), userId: z.string().nullable() });
-export const Image = z.object({ id: z.string(), name: z.string(), status: z.string(), diskFormat: z.string().nullable(), sizeBytes: z.number().nullable(), visibility: z.string().nullable(), ownerProjectId: z.string().nullable() });
-export const Volume = z.object({ id: z.string(), name: z.string(), status: z.string(), sizeGb: z.number(), volumeType: z.string().nullable(), backend: z.string().nullable(), bootable: z.boolean(), projectId: z.string().nullable(), attachedTo: z.array(z.object({ serverId: z.string(), device: z.string().nullable() })) });
-export const Snapshot = z.object({ id: z.string(), name: z.string(), status: z.string(), volumeId: z.string(), sizeGb: z.number(), projectId: z.string().nullable(), createdAt: z.string().nullable() });
+export const Image = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  diskFormat: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  visibility: z.string().nullable(),
+  ownerProjectId: z.string().nullable(),
+});
+export const Volume = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  sizeGb: z.number(),
+  volumeType: z.string().nullable(),
+  backend: z.string().nullable(),
+  bootable: z.boolean(),
+  projectId: z.string().nullable(),
+  attachedTo: z.array(z.object({ serverId: z.string(), device: z.string().nullable() })),
+});
+export const Snapshot = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  volumeId: z.string(),
+  sizeGb: z.number(),
+  projectId: z.string().nullable(),
+  createdAt: z.string().nullable(),
+});
 export const VolumeType = z.object({ id: z.string(), name: z.string(), backend: z.string().nullable(), isPublic: z.boolean() });
-export const Network = z.object({ id: z.string(), name: z.string(), projectId: z.string().nullable(), external: z.boolean(), shared: z.boolean(), status: z.string(), subnets: z.array(z.object({ id: z.string(), cidr: z.string(), name: z.string() })) });
+export const Network = z.object({
+  id: z.string(),
+  name: z.string(),
+  projectId: z.string().nullable(),
+  external: z.boolean(),
+  shared: z.boolean(),
+  status: z.string(),
+  subnets: z.array(z.object({ id: z.string(), cidr: z.string(), name: z.string() })),
+});
 export const AvailabilityZone = z.object({ name: z.string(), service: z.enum(['compute', 'volume']), available: z.boolean() });
 export const Hypervisor = z.object({
   hostname: z.string(),

@@ -50,7 +50,12 @@ export const AuthDomainView = z.object({
 });
 export type AuthDomainView = z.infer<typeof AuthDomainView>;
 
-export const CertificateView = z.object({ subject: z.string(), issuer: z.string().optional(), fingerprint256: z.string(), validTo: z.string().optional() });
+export const CertificateView = z.object({
+  subject: z.string(),
+  issuer: z.string().optional(),
+  fingerprint256: z.string(),
+  validTo: z.string().optional(),
+});
 export type CertificateView = z.infer<typeof CertificateView>;
 
 export const ProviderView = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AppStatus, ProviderSummary, Settings } from '../domain/app';
+import { AppStatus, Settings } from '../domain/app';
+import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 
 /**
@@ -15,7 +16,13 @@ export const requests = {
   'app.getStatus': req(Empty, AppStatus),
   'settings.get': req(Empty, Settings),
   'settings.update': req(Settings.partial().strict(), Settings),
-  'providers.list': req(Empty, z.object({ items: z.array(ProviderSummary) })),
+  'providers.list': req(Empty, z.object({ items: z.array(ProviderView) })),
+  /** Checks a cloud before it is saved: certificate, each authentication domain, each service. */
+  'providers.test': req(z.object({ provider: ProviderInput, acceptFingerprint: z.string().max(200).optional() }).strict(), ConnectionTest),
+  /** Tests, then saves; refused when the test fails. Passwords go in, never come back out. */
+  'providers.add': req(z.object({ provider: ProviderInput, acceptFingerprint: z.string().max(200).optional() }).strict(), ProviderView),
+  'providers.retest': req(z.object({ id: Id }).strict(), ConnectionTest),
+  'providers.remove': req(z.object({ id: Id }).strict(), z.object({ removed: z.literal(true) })),
   'jobs.list': req(
     z.object({ states: z.array(JobState).optional(), limit: z.number().int().min(1).max(1000).default(200), cursor: Cursor }).strict(),
     z.object({ items: z.array(Job), nextCursor: z.string().nullable() }),

@@ -25,7 +25,9 @@ export OS_INTERFACE=public
   });
 
   it('reads a lab openrc with its password and CA file', () => {
-    const d = parseOpenrc(`export OS_AUTH_URL=http://127.0.0.1:5000/v3\nexport OS_USERNAME=admin\nexport OS_PASSWORD='s3 cret'\nexport OS_PROJECT_NAME=admin\nexport OS_USER_DOMAIN_NAME=Default\nexport OS_PROJECT_DOMAIN_NAME=Default\nexport OS_CACERT=/etc/ssl/lab.pem\nexport OS_ENDPOINT_TYPE=internalURL\n`);
+    const d = parseOpenrc(
+      `export OS_AUTH_URL=http://127.0.0.1:5000/v3\nexport OS_USERNAME=admin\nexport OS_PASSWORD='s3 cret'\nexport OS_PROJECT_NAME=admin\nexport OS_USER_DOMAIN_NAME=Default\nexport OS_PROJECT_DOMAIN_NAME=Default\nexport OS_CACERT=/etc/ssl/lab.pem\nexport OS_ENDPOINT_TYPE=internalURL\n`,
+    );
     expect(d.authDomain).toMatchObject({ name: 'Default', userName: 'admin', password: 's3 cret', defaultProject: 'admin' });
     expect(d.caFile).toBe('/etc/ssl/lab.pem');
     expect(d.endpointInterface).toBe('internal');

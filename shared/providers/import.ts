@@ -42,7 +42,13 @@ export function parseOpenrc(text: string): ProviderDraft {
   if (env.OS_APPLICATION_CREDENTIAL_ID && env.OS_APPLICATION_CREDENTIAL_SECRET) {
     authDomain.applicationCredential = { id: env.OS_APPLICATION_CREDENTIAL_ID, secret: env.OS_APPLICATION_CREDENTIAL_SECRET };
   }
-  return clean({ authUrl: env.OS_AUTH_URL, region: env.OS_REGION_NAME, endpointInterface: toInterface(env.OS_INTERFACE ?? env.OS_ENDPOINT_TYPE), caFile: env.OS_CACERT, authDomain });
+  return clean({
+    authUrl: env.OS_AUTH_URL,
+    region: env.OS_REGION_NAME,
+    endpointInterface: toInterface(env.OS_INTERFACE ?? env.OS_ENDPOINT_TYPE),
+    caFile: env.OS_CACERT,
+    authDomain,
+  });
 }
 
 interface CloudEntry {
@@ -78,7 +84,13 @@ export function parseCloudsYaml(text: string, cloud: string, secureText?: string
   if (auth.application_credential_id && auth.application_credential_secret) {
     authDomain.applicationCredential = { id: auth.application_credential_id, secret: auth.application_credential_secret };
   }
-  return clean({ authUrl: auth.auth_url, region: entry.region_name, endpointInterface: toInterface(entry.interface), caFile: entry.cacert, authDomain });
+  return clean({
+    authUrl: auth.auth_url,
+    region: entry.region_name,
+    endpointInterface: toInterface(entry.interface),
+    caFile: entry.cacert,
+    authDomain,
+  });
 }
 
 /** Turns a draft and the wizard's choices into the request the core takes. */
@@ -90,7 +102,9 @@ export function draftToInput(name: string, d: ProviderDraft, extra: Partial<Prov
     ...(d.endpointInterface ? { endpointInterface: d.endpointInterface } : {}),
     ...(d.caFile ? { caFile: d.caFile } : {}),
     ...extra,
-    authDomains: extra.authDomains ?? [{ name: d.authDomain.name ?? 'Default', userName: d.authDomain.userName ?? '', ...clean(d.authDomain) } as AuthDomainInput],
+    authDomains: extra.authDomains ?? [
+      { name: d.authDomain.name ?? 'Default', userName: d.authDomain.userName ?? '', ...clean(d.authDomain) } as AuthDomainInput,
+    ],
   };
 }
 

@@ -2,6 +2,7 @@ import type { Catalog, JobsRepo, ProvidersRepo, SecretsRepo, SettingsRepo } from
 import type { SecretStorageKind } from '../../lib/secret-box';
 import type { JobManager } from '../../jobs/manager';
 import type { EventLoopMonitor } from '../../lib/event-loop';
+import type { ProvidersService } from '../providers/providers.service';
 import type { Handlers } from '../dispatch';
 import type { Runtime } from '../core';
 import { AppError } from '../../../shared/errors/codes';
@@ -10,6 +11,7 @@ export interface HandlerDeps {
   catalog: Catalog;
   settings: SettingsRepo;
   providers: ProvidersRepo;
+  providersService: ProvidersService;
   jobsRepo: JobsRepo;
   jobs: JobManager;
   loop: EventLoopMonitor;
@@ -35,7 +37,14 @@ export function createHandlers(d: HandlerDeps): Handlers {
     }),
     'settings.get': () => d.settings.get(),
     'settings.update': (patch) => d.settings.update(patch),
-    'providers.list': () => ({ items: d.providers.list() }),
+    'providers.list': () => ({ items: d.providersService.list() }),
+    'providers.test': ({ provider, acceptFingerprint }) => d.providersService.test(provider, { acceptFingerprint }),
+    'providers.add': async ({ provider, acceptFingerprint }) => (await d.providersService.add(provider, { acceptFingerprint })).provider,
+    'providers.retest': ({ id }) => d.providersService.retest(id),
+    'providers.remove': ({ id }) => {
+      d.providersService.remove(id);
+      return { removed: true as const };
+    },
     'jobs.list': (i) => d.jobsRepo.list({ ...(i.states ? { states: i.states } : {}), limit: i.limit, ...(i.cursor ? { cursor: i.cursor } : {}) }),
     'jobs.get': ({ id }) => d.jobs.get(id),
     'jobs.getLog': ({ id, afterSeq, limit }) => {

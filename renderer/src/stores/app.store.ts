@@ -1,12 +1,13 @@
 import { create } from 'zustand';
-import type { AppStatus, ProviderSummary, Settings } from '../../../shared/domain/app';
+import type { AppStatus, Settings } from '../../../shared/domain/app';
+import type { ProviderView } from '../../../shared/domain/providers';
 import { call, subscribe } from '../api/client';
 import { RESYNC_EVENT } from '../api/transport';
 
 interface AppState {
   status: AppStatus | null;
   settings: Settings | null;
-  providers: ProviderSummary[];
+  providers: ProviderView[];
   error: string | null;
   load(): Promise<void>;
   updateSettings(patch: Partial<Settings>): Promise<void>;

@@ -1,0 +1,187 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { AppError } from '../../../shared/errors/codes';
+import type { BackupStrategy, ConnectionTest, EndpointInterface, ProviderInput } from '../../../shared/domain/providers';
+import { draftToInput, parseCloudsYaml, parseOpenrc, type ProviderDraft } from '../../../shared/providers/import';
+import type { CliContext } from '../context';
+import { printJson, table, unwrap } from '../output';
+import { findCloudsYaml, readStdin, readUserFile } from '../read-input';
+
+interface AddOpts {
+  name: string;
+  openrc?: string;
+  cloud?: string;
+  cloudsYaml?: string;
+  interface?: EndpointInterface;
+  region?: string;
+  strategy?: BackupStrategy;
+  trustCertificate?: boolean;
+  scoped?: boolean;
+  downloadImage?: boolean;
+  passwordStdin?: boolean;
+  json?: boolean;
+}
+
+async function draftFrom(o: AddOpts): Promise<ProviderDraft> {
+  if (!o.openrc === !o.cloud) throw new AppError('validation.invalidInput', 'Give exactly one of --openrc FILE or --cloud NAME.');
+  let draft: ProviderDraft;
+  try {
+    if (o.openrc) draft = parseOpenrc(readUserFile(o.openrc, 'openrc file'));
+    else {
+      const file = findCloudsYaml(o.cloudsYaml);
+      const secure = path.join(path.dirname(file), 'secure.yaml');
+      draft = parseCloudsYaml(
+        readUserFile(file, 'clouds.yaml'),
+        o.cloud!,
+        (() => {
+          try {
+            return readUserFile(secure, 'secure.yaml');
+          } catch {
+            return undefined;
+          }
+        })(),
+      );
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError('validation.invalidInput', (e as Error).message);
+  }
+  if (o.passwordStdin) draft.authDomain.password = await readStdin();
+  else if (!draft.authDomain.password && !draft.authDomain.applicationCredential && process.env.OS_PASSWORD)
+    draft.authDomain.password = process.env.OS_PASSWORD;
+  if (!draft.authDomain.password && !draft.authDomain.applicationCredential) {
+    throw new AppError(
+      'validation.invalidInput',
+      'The file gives no password (Horizon openrc files prompt for it): pass it with --password-stdin or set OS_PASSWORD.',
+    );
+  }
+  return draft;
+}
+
+function printTest(t: ConnectionTest, out: (s: string) => void): void {
+  if (t.certificate) out(`certificate  ${t.certificate.subject}\n             SHA-256 ${t.certificate.fingerprint256}\n`);
+  for (const d of t.authDomains)
+    out(`domain       ${d.name}: ${d.ok ? `ok, ${d.projects ?? 0} project(s)` : 'FAILED'}${d.message ? ` — ${d.message}` : ''}\n`);
+  if (t.services.length) {
+    table(
+      [
+        ['SERVICE', 'ENDPOINT', 'MAX VERSION', 'STATUS'],
+        ...t.services.map((s) => [s.type, s.endpoint ?? '-', s.maxMicroversion ?? '-', s.ok ? 'ok' : `FAILED: ${s.message ?? ''}`]),
+      ],
+      out,
+    );
+  }
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const provider = program.command('provider').description('OpenStack clouds (providers): add, list, test, remove');
+
+  provider
+    .command('add')
+    .description('test a cloud and save it (from an openrc file or a clouds.yaml entry)')
+    .requiredOption('--name <name>', 'a name for this cloud in Backstack')
+    .option('--openrc <file>', 'an OpenStack RC file')
+    .option('--cloud <name>', 'an entry of clouds.yaml')
+    .option('--clouds-yaml <file>', 'the clouds.yaml file (default: where openstacksdk looks)')
+    .option('--interface <type>', 'endpoint interface: public, internal or admin')
+    .option('--region <region>', 'region (one provider per region)')
+    .option('--strategy <strategy>', 'backup strategy: libvirt-ssh, disk-attachment or image-transfer')
+    .option('--trust-certificate', 'trust (pin) a self-signed certificate on first use; a later change is refused')
+    .option('--scoped', 'domain-scoped authorization: only this domain is scanned')
+    .option('--download-image', 'back up the boot image from Glance instead of the boot disk')
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--json', 'print JSON')
+    .action(async (o: AddOpts) => {
+      const draft = await draftFrom(o);
+      const input: ProviderInput = draftToInput(o.name, draft, {
+        ...(o.interface ? { endpointInterface: o.interface } : {}),
+        ...(o.region ? { region: o.region } : {}),
+        ...(o.strategy ? { strategy: o.strategy } : {}),
+        trustCertificates: Boolean(o.trustCertificate),
+        scoped: Boolean(o.scoped),
+        downloadImage: Boolean(o.downloadImage),
+      });
+      const core = ctx.openCore({ runJobs: false });
+      try {
+        let acceptFingerprint: string | undefined;
+        if (o.trustCertificate) {
+          // Trust on first use: look at what the endpoint presents and pin exactly that.
+          const probe = unwrap(await core.api.invoke('providers.test', { provider: input }));
+          if (probe.error?.code === 'tls.untrusted' && probe.certificate) {
+            acceptFingerprint = probe.certificate.fingerprint256;
+            ctx.err(`Trusting the certificate of ${input.authUrl}:\n  subject ${probe.certificate.subject}\n  SHA-256 ${acceptFingerprint}\n`);
+          }
+        }
+        const saved = unwrap(await core.api.invoke('providers.add', { provider: input, ...(acceptFingerprint ? { acceptFingerprint } : {}) }));
+        if (o.json) return printJson(saved, ctx.out);
+        ctx.out(`Cloud "${saved.name}" added (${saved.authUrl}, region ${saved.region}). Next: backstack sync ${saved.name}\n`);
+      } finally {
+        await core.close();
+      }
+    });
+
+  provider
+    .command('list')
+    .description('list the clouds')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const core = ctx.openCore({ runJobs: false });
+      try {
+        const { items } = unwrap(await core.api.invoke('providers.list', {}));
+        if (o.json) return printJson(items, ctx.out);
+        if (!items.length) return ctx.out('No cloud yet. Add one: backstack provider add --name NAME --openrc FILE\n');
+        table(
+          [
+            ['NAME', 'KEYSTONE', 'REGION', 'INTERFACE', 'STRATEGY', 'DOMAINS', 'LAST SYNC'],
+            ...items.map((p) => [
+              p.name,
+              p.authUrl,
+              p.region,
+              p.endpointInterface,
+              p.strategy,
+              p.authDomains.map((d) => d.name).join(','),
+              p.lastSyncAt ?? 'never',
+            ]),
+          ],
+          ctx.out,
+        );
+      } finally {
+        await core.close();
+      }
+    });
+
+  provider
+    .command('test')
+    .description('test a saved cloud: certificate, logins, services and microversions')
+    .argument('<name>', 'cloud name or id')
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { json?: boolean }) => {
+      const core = ctx.openCore({ runJobs: false });
+      try {
+        const t = unwrap(await core.api.invoke('providers.retest', { id: name }));
+        if (o.json) printJson(t, ctx.out);
+        else printTest(t, ctx.out);
+        if (!t.ok)
+          throw new AppError(
+            (t.error?.code as AppError['code'] | undefined) ?? 'openstack.apiError',
+            t.error?.message ?? 'The connection test failed.',
+          );
+      } finally {
+        await core.close();
+      }
+    });
+
+  provider
+    .command('remove')
+    .description('forget a cloud, its passwords and its inventory (backups stay in their repositories)')
+    .argument('<name>', 'cloud name or id')
+    .action(async (name: string) => {
+      const core = ctx.openCore({ runJobs: false });
+      try {
+        unwrap(await core.api.invoke('providers.remove', { id: name }));
+        ctx.out(`Cloud "${name}" removed.\n`);
+      } finally {
+        await core.close();
+      }
+    });
+}

@@ -1,0 +1,161 @@
+import {
+  inspectCertificate,
+  listAuthProjects,
+  normalizeAuthUrl,
+  normalizeFingerprint,
+  probeServices,
+  type InspectedCertificate,
+  type ProviderClient,
+} from '../../openstack';
+import type { ConnectionTest, ProviderInputParsed } from '../../../shared/domain/providers';
+import { toAppError } from '../../lib/errors';
+import '../openstack-errors';
+import { openClient, secretOf, type ConnectionSettings, type DomainIdentity } from './clients';
+
+export interface TestOptions {
+  /** the SHA-256 fingerprint the user accepted after seeing the certificate */
+  acceptFingerprint?: string | undefined;
+  /** the fingerprint already pinned for this provider */
+  pinnedFingerprint?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface TestOutcome extends ConnectionTest {
+  /** set when the certificate is to be pinned (trust on first use, accepted by the user) */
+  pin: { subject: string; fingerprint256: string } | null;
+}
+
+const failure = (e: unknown) => {
+  const a = toAppError(e);
+  return { code: a.code, message: a.message };
+};
+
+const certView = (c: InspectedCertificate) => ({ subject: c.subject, issuer: c.issuer, fingerprint256: c.fingerprint256, validTo: c.validTo });
+
+export const identityOf = (d: ProviderInputParsed['authDomains'][number]): DomainIdentity => ({
+  name: d.name,
+  domainId: d.domainId ?? null,
+  userName: d.userName,
+  userDomain: d.userDomain ?? null,
+  defaultProject: d.defaultProject ?? null,
+});
+
+/**
+ * "Test connection": the certificate (and whether to trust it), each authentication domain's
+ * login and reachable projects, and each service with its endpoint and maximum microversion.
+ * It explains failures instead of throwing them.
+ */
+export async function testConnection(input: ProviderInputParsed, opts: TestOptions = {}): Promise<TestOutcome> {
+  const out: TestOutcome = { ok: false, certificate: null, authDomains: [], services: [], error: null, pin: null };
+  let authUrl: string;
+  try {
+    authUrl = normalizeAuthUrl(input.authUrl);
+  } catch (e) {
+    return { ...out, error: failure(e) };
+  }
+  let pinned = opts.pinnedFingerprint ?? null;
+  if (authUrl.startsWith('https:')) {
+    let cert: InspectedCertificate;
+    try {
+      cert = await inspectCertificate(authUrl, { tls: input.caFile ? { caFile: input.caFile } : {}, signal: opts.signal });
+    } catch (e) {
+      return { ...out, error: failure(e) };
+    }
+    out.certificate = certView(cert);
+    const fp = normalizeFingerprint(cert.fingerprint256);
+    if (pinned && normalizeFingerprint(pinned) !== fp) {
+      return {
+        ...out,
+        error: {
+          code: 'tls.certificateChanged',
+          message: `The certificate of ${authUrl} changed since it was trusted (pinned SHA-256 ${pinned}, now ${cert.fingerprint256}). Backstack refuses to connect. If the change is expected (a renewal), check the new fingerprint with your cloud's operators, then trust it again.`,
+        },
+      };
+    }
+    if (!cert.trusted && !pinned) {
+      const accepted = opts.acceptFingerprint !== undefined && normalizeFingerprint(opts.acceptFingerprint) === fp;
+      if (!input.trustCertificates || !accepted) {
+        return {
+          ...out,
+          error: {
+            code: 'tls.untrusted',
+            message: input.trustCertificates
+              ? `${authUrl} presents a certificate no CA vouches for (${cert.problem ?? 'untrusted'}). Check its SHA-256 fingerprint ${cert.fingerprint256} and confirm to trust it.`
+              : `${authUrl} presents a certificate no CA vouches for (${cert.problem ?? 'untrusted'}). Give the CA bundle that signed it, or turn on "Trust certificates" to pin this one after checking its fingerprint.`,
+          },
+        };
+      }
+      out.pin = { subject: cert.subject, fingerprint256: cert.fingerprint256 };
+      pinned = cert.fingerprint256;
+    }
+  }
+
+  const settings: ConnectionSettings = {
+    authUrl,
+    region: input.region,
+    endpointInterface: input.endpointInterface,
+    caFile: input.caFile ?? null,
+    pinnedFingerprint: pinned,
+  };
+  let catalogClient: ProviderClient | undefined;
+  const clients: ProviderClient[] = [];
+  try {
+    for (const d of input.authDomains) {
+      const secret = secretOf(d);
+      if (!secret) {
+        out.authDomains.push({ name: d.name, ok: false, message: `Enter the password of ${d.userName} in domain ${d.name}.`, projects: null });
+        continue;
+      }
+      const client = openClient(settings, identityOf(d), secret);
+      clients.push(client);
+      try {
+        const info = await client.authenticate(opts.signal);
+        const projects = await listAuthProjects(await client.identity(opts.signal), { signal: opts.signal }).all();
+        out.authDomains.push({
+          name: d.name,
+          ok: true,
+          message: info.isAdmin ? 'admin role: every project can be scanned' : null,
+          projects: projects.length,
+        });
+        if (!catalogClient) {
+          const first = projects[0];
+          if (info.scope.kind === 'project') catalogClient = client;
+          else if (first) {
+            catalogClient = client.withScope({ kind: 'project', id: first.id });
+          }
+        }
+      } catch (e) {
+        out.authDomains.push({ name: d.name, ok: false, message: failure(e).message, projects: null });
+      }
+    }
+    if (!catalogClient) {
+      const firstError = out.authDomains.find((d) => !d.ok)?.message;
+      return {
+        ...out,
+        error: {
+          code: 'auth.failed',
+          message: firstError ?? 'No authentication domain could log in to a project, so no service catalog is available.',
+        },
+      };
+    }
+    const probes = await probeServices(catalogClient, opts.signal);
+    out.services = probes.map((p) => ({
+      type: p.type,
+      name: p.displayName,
+      endpoint: p.url ?? null,
+      maxMicroversion: p.maxMicroversion ?? null,
+      ok: p.error === undefined,
+      message: p.error?.message ?? null,
+    }));
+    out.ok = out.authDomains.every((d) => d.ok) && out.services.every((s) => s.ok || s.type === 'network');
+    if (!out.ok) {
+      const bad = out.services.find((s) => !s.ok) ?? out.authDomains.find((d) => !d.ok);
+      out.error = { code: 'openstack.apiError', message: bad?.message ?? 'Some checks failed.' };
+    }
+    return out;
+  } catch (e) {
+    return { ...out, error: failure(e) };
+  } finally {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../shared/errors/codes';
+import type { ProviderInput, ProviderView } from '../../../shared/domain/providers';
+import { ProviderInput as ProviderInputSchema } from '../../../shared/domain/providers';
+import type { ProvidersRepo, SecretsRepo, StoredAuthDomain } from '../../catalog';
+import { normalizeAuthUrl, type AuthScope, type ProviderClient } from '../../openstack';
+import { openClient, secretOf, type DomainSecret } from './clients';
+import { identityOf, testConnection, type TestOptions, type TestOutcome } from './connection-test';
+
+const secretId = (authDomainId: string) => `auth-domain:${authDomainId}`;
+
+/** Adding, testing and removing clouds; the only place that turns stored secrets into clients. */
+export class ProvidersService {
+  constructor(
+    private readonly repo: ProvidersRepo,
+    private readonly secrets: () => SecretsRepo,
+  ) {}
+
+  list(): ProviderView[] {
+    return this.repo.listViews();
+  }
+
+  get(idOrName: string): ProviderView {
+    const p = this.repo.get(idOrName);
+    if (!p) throw new AppError('resource.notFound', `No cloud named or with id "${idOrName}". List them with: backstack provider list`);
+    return p;
+  }
+
+  test(input: ProviderInput, opts: TestOptions = {}): Promise<TestOutcome> {
+    return testConnection(ProviderInputSchema.parse(input), opts);
+  }
+
+  /** Tests the connection first: a cloud is saved only when it answers (and its certificate is trusted). */
+  async add(raw: ProviderInput, opts: TestOptions = {}): Promise<{ provider: ProviderView; test: TestOutcome }> {
+    const input = ProviderInputSchema.parse(raw);
+    const authUrl = normalizeAuthUrl(input.authUrl);
+    const existing = this.repo.listViews();
+    if (existing.some((p) => p.name === input.name))
+      throw new AppError('resource.conflict', `A cloud named "${input.name}" exists already. Choose another name.`);
+    const twin = existing.find((p) => p.authUrl === authUrl && p.region === input.region);
+    if (twin)
+      throw new AppError(
+        'resource.conflict',
+        `"${twin.name}" already connects to ${authUrl} in region ${input.region}: add one provider per region.`,
+      );
+    if (input.scoped && new Set(input.authDomains.map((d) => d.name)).size !== input.authDomains.length) {
+      throw new AppError('validation.invalidInput', 'With domain-scoped authorization each authentication domain names a different domain.');
+    }
+    if (!input.scoped && input.authDomains.length > 1) {
+      throw new AppError(
+        'validation.invalidInput',
+        'Unscoped authorization uses one authentication domain that reaches every domain; turn on domain-scoped authorization to add one per domain.',
+      );
+    }
+    const test = await testConnection(input, opts);
+    if (!test.ok)
+      throw new AppError(
+        (test.error?.code as AppError['code'] | undefined) ?? 'openstack.apiError',
+        test.error?.message ?? 'The connection test failed.',
+        { details: { test } },
+      );
+    const id = randomUUID();
+    const domains: StoredAuthDomain[] = input.authDomains.map((d) => {
+      const secret = secretOf(d)!;
+      const adId = randomUUID();
+      this.secrets().put(secretId(adId), JSON.stringify(secret));
+      return { id: adId, ...identityOf(d), authKind: secret.kind === 'password' ? 'password' : 'application-credential', secretId: secretId(adId) };
+    });
+    this.repo.save({
+      id,
+      name: input.name,
+      authUrl,
+      region: input.region,
+      endpointInterface: input.endpointInterface,
+      strategy: input.strategy,
+      trustCertificates: input.trustCertificates,
+      caFile: input.caFile ?? null,
+      downloadImage: input.downloadImage,
+      scoped: input.scoped,
+      pinned: test.pin,
+      authDomains: domains,
+    });
+    return { provider: this.get(id), test };
+  }
+
+  remove(idOrName: string): void {
+    const p = this.get(idOrName);
+    for (const d of this.repo.authDomains(p.id)) this.secrets().delete(d.secretId);
+    this.repo.remove(p.id);
+  }
+
+  /** Re-tests a saved cloud with its stored secrets and pinned certificate. */
+  async retest(idOrName: string, signal?: AbortSignal): Promise<TestOutcome> {
+    const p = this.get(idOrName);
+    const authDomains = this.repo.authDomains(p.id).map((d) => {
+      const s = this.secret(d);
+      return {
+        name: d.name,
+        userName: d.userName,
+        ...(d.domainId ? { domainId: d.domainId } : {}),
+        ...(d.userDomain ? { userDomain: d.userDomain } : {}),
+        ...(d.defaultProject ? { defaultProject: d.defaultProject } : {}),
+        ...(s.kind === 'password' ? { password: s.password } : { applicationCredential: { id: s.id, secret: s.secret } }),
+      };
+    });
+    return testConnection(ProviderInputSchema.parse({ ...p, caFile: p.caFile ?? undefined, authDomains }), {
+      pinnedFingerprint: p.pinnedCertificate?.fingerprint256,
+      signal,
+    });
+  }
+
+  /** One client per authentication domain, for sync and backups. The caller closes them. */
+  clients(
+    idOrName: string,
+    scope?: (d: StoredAuthDomain) => AuthScope,
+  ): { provider: ProviderView; domain: StoredAuthDomain; client: ProviderClient }[] {
+    const p = this.get(idOrName);
+    const settings = {
+      authUrl: p.authUrl,
+      region: p.region,
+      endpointInterface: p.endpointInterface,
+      caFile: p.caFile,
+      pinnedFingerprint: p.pinnedCertificate?.fingerprint256 ?? null,
+    };
+    return this.repo.authDomains(p.id).map((d) => ({ provider: p, domain: d, client: openClient(settings, d, this.secret(d), scope?.(d)) }));
+  }
+
+  private secret(d: StoredAuthDomain): DomainSecret {
+    const text = this.secrets().get(d.secretId);
+    if (!text)
+      throw new AppError(
+        'auth.failed',
+        `The password of ${d.userName} in domain ${d.name} is missing from the catalog. Edit the cloud and enter it again.`,
+      );
+    return JSON.parse(text) as DomainSecret;
+  }
+}
