@@ -1,34 +1,8 @@
 // Nova, Cinder, Glance and Neutron of the mock cloud: list/get with each service's pagination
 // dialect, microversion-dependent shapes, admin-only attributes and policies.
-import { compareVersions } from '../core/microversions';
-import { INTERNAL_HOST_SUFFIX, ORIGINS, type IssuedToken, type MockCloud, type MockReply, type MockRequest } from './mock-cloud';
-
-type Wire = Record<string, unknown>;
-const ID = '([^/]+)';
-
-const forbidden = (rule: string): MockReply => ({
-  status: 403,
-  body: { forbidden: { code: 403, message: `Policy doesn't allow ${rule} to be performed.` } },
-});
-const notFound = (what: string): MockReply => ({ status: 404, body: { itemNotFound: { code: 404, message: what } } });
-
-function atLeast(req: MockRequest, base: string, v: string): boolean {
-  return compareVersions(req.microversion ?? base, v) >= 0;
-}
-
-function isAdmin(t: IssuedToken): boolean {
-  return t.roles.includes('admin');
-}
-
-function projectOf(t: IssuedToken): string | undefined {
-  return t.scope.kind === 'project' ? t.scope.id : undefined;
-}
-
-function strip(o: Wire): Wire {
-  const out: Wire = {};
-  for (const [k, v] of Object.entries(o)) if (!k.startsWith('_')) out[k] = v;
-  return out;
-}
+import { INTERNAL_HOST_SUFFIX, ORIGINS, type MockCloud, type MockReply, type MockRequest } from './mock-cloud';
+import { atLeast, forbidden, ID, isAdmin, notFound, projectOf, strip, type Wire } from './mock-util';
+import { readAndAdvance, writeRoutes } from './mock-writes';
 
 interface Page {
   page: Wire[];
@@ -103,7 +77,7 @@ function novaRoutes(cloud: MockCloud): void {
     return linked(req, 'servers', paginate(items, req, { max }), (s) => renderServer(s, req, isAdmin(t)));
   });
   cloud.route(o, 'GET', new RegExp(`^/v2\\.1/servers/${ID}$`), (req, m) => {
-    const s = cloud.servers.find((x) => x.id === m[1]);
+    const s = readAndAdvance(cloud.servers, m[1]);
     return s ? { status: 200, body: { server: renderServer(s, req, isAdmin(cloud.validToken(req)!)) } } : notFound(`Instance ${m[1]} could not be found.`);
   });
   cloud.route(o, 'DELETE', new RegExp(`^/v2\\.1/servers/${ID}$`), (_req, m) => {
@@ -193,8 +167,12 @@ function cinderRoutes(cloud: MockCloud): void {
     });
   });
   cloud.route(o, 'GET', new RegExp(`^/v3/${ID}/volumes/${ID}$`), (_req, m) => {
-    const v = cloud.volumes.find((x) => x.id === m[2]);
+    const v = readAndAdvance(cloud.volumes, m[2]);
     return v ? { status: 200, body: { volume: strip(v) } } : notFound(`Volume ${m[2]} could not be found.`);
+  });
+  cloud.route(o, 'GET', new RegExp(`^/v3/${ID}/snapshots/${ID}$`), (_req, m) => {
+    const v = readAndAdvance(cloud.snapshots, m[2]);
+    return v ? { status: 200, body: { snapshot: strip(v) } } : notFound(`Snapshot ${m[2]} could not be found.`);
   });
   cloud.route(o, 'GET', new RegExp(`^/v3/${ID}/snapshots/detail$`), (req, m) => {
     const items = scoped(req, m[1]!, cloud.snapshots, 'os-extended-snapshot-attributes:project_id');
@@ -262,10 +240,16 @@ function neutronRoutes(cloud: MockCloud): void {
       const p = req.query.has('limit') ? paginate(visible, req, { max: 100_000 }) : { page: visible, next: undefined };
       return linked(req, key, p);
     });
+    cloud.route(o, 'GET', new RegExp(`^/v2\\.0/${path}/${ID}$`), (_req, m) => {
+      const item = items().find((x) => x.id === m[1]);
+      const singular = key.replace(/s$/, '');
+      return item ? { status: 200, body: { [singular]: strip(item) } } : { status: 404, body: { NeutronError: { type: 'NotFound', message: `${singular} ${m[1]} could not be found.`, detail: '' } } };
+    });
   }
 }
 
 export function serviceRoutes(cloud: MockCloud): void {
+  writeRoutes(cloud);
   novaRoutes(cloud);
   cinderRoutes(cloud);
   glanceRoutes(cloud);
