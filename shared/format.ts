@@ -23,3 +23,9 @@ export function percent(done: number, total: number | null): number | null {
   if (!total) return null;
   return Math.min(100, Math.floor((100 * done) / total));
 }
+
+/** "1.5 GiB" for byte counts, "3 of 12" style for step counts. */
+export function formatAmount(n: number | null | undefined, unit: 'bytes' | 'steps' | undefined): string {
+  if (unit === 'steps') return n === null || n === undefined ? '-' : String(n);
+  return formatBytes(n);
+}

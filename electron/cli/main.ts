@@ -7,6 +7,7 @@ import { register as registerCatalog } from './commands/catalog';
 import { register as registerConsole } from './commands/console';
 import { register as registerJobs } from './commands/jobs';
 import { register as registerProvider } from './commands/provider';
+import { register as registerInventory } from './commands/inventory';
 import { register as registerStatus } from './commands/status';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -21,6 +22,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerJobs(program, ctx);
   registerCatalog(program, ctx);
   registerProvider(program, ctx);
+  registerInventory(program, ctx);
   return program;
 }
 

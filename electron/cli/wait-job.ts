@@ -17,9 +17,9 @@ export async function followJob(core: Core, jobId: string, ctx: CliContext): Pro
     if (id !== jobId || Date.now() - lastLine < 2000) return;
     lastLine = Date.now();
     const pct = p.bytesTotal ? ` ${Math.floor((100 * p.bytesDone) / p.bytesTotal)}%` : '';
-    const rate = p.rate ? ` ${formatBytes(p.rate)}/s` : '';
+    const rate = p.rate && p.unit !== 'steps' ? ` ${formatBytes(p.rate)}/s` : '';
     const eta = p.etaSeconds !== null ? ` ETA ${p.etaSeconds}s` : '';
-    ctx.err(`      ${p.phase}${pct} ${formatBytes(p.bytesDone)}${rate}${eta}\n`);
+    ctx.err(`      ${p.phase}${pct}${p.unit === 'steps' ? '' : ` ${formatBytes(p.bytesDone)}`}${rate}${eta}\n`);
   });
   const onSigint = () => {
     ctx.err('Cancelling…\n');

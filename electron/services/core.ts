@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { EventName, InputOf, OutputOf, PayloadOf, RequestName } from '../../shared/ipc/contract';
 import type { BackstackApi } from '../../shared/ipc/api';
 import type { Result } from '../../shared/ipc/result';
-import { JobsRepo, openCatalog, ProvidersRepo, SecretsRepo, SettingsRepo, type Catalog } from '../catalog';
+import { HypervisorsRepo, InventoryRepo, JobsRepo, openCatalog, ProvidersRepo, SecretsRepo, SettingsRepo, type Catalog } from '../catalog';
+import { inventorySyncJob } from './inventory/sync.job';
 import { JobManager } from '../jobs/manager';
 import { EventLoopMonitor } from '../lib/event-loop';
 import { EventBus } from '../lib/events';
@@ -52,8 +53,11 @@ export function createCore(opts: CoreOptions): Core {
   let secrets: SecretsRepo | undefined;
   const getSecrets = () => (secrets ??= new SecretsRepo(catalog.db, new SecretBox(keyProtector.loadOrCreateKey())));
   const providersService = new ProvidersService(providers, getSecrets);
+  const inventory = new InventoryRepo(catalog.db, notify);
+  const hypervisors = new HypervisorsRepo(catalog.db, notify);
   const jobs = new JobManager({ repo: jobsRepo, bus, maxConcurrent: () => settings.get().maxConcurrentJobs });
   jobs.register(catalogBackupJob(catalog));
+  jobs.register(inventorySyncJob({ providers: providersService, providersRepo: providers, inventory, hypervisors }));
   const loop = new EventLoopMonitor();
 
   if (opts.runJobs !== false) {
@@ -69,6 +73,8 @@ export function createCore(opts: CoreOptions): Core {
     jobsRepo,
     jobs,
     loop,
+    inventory,
+    hypervisors,
     getSecrets,
     secretStorage: keyProtector.kind,
     runtime: opts.runtime,

@@ -8,6 +8,8 @@ export const isTerminal = (s: JobState): boolean => TERMINAL_JOB_STATES.includes
 
 export const JobProgress = z.object({
   phase: z.string(),
+  /** what bytesDone/bytesTotal count: bytes (transfers) or steps (sync, prune) */
+  unit: z.enum(['bytes', 'steps']).optional(),
   bytesDone: z.number().nonnegative(),
   bytesTotal: z.number().nonnegative().nullable(),
   /** bytes per second over the last few seconds */

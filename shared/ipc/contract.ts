@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppStatus, Settings } from '../domain/app';
 import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers';
+import { Hypervisor, HypervisorSsh, Instance, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 
 /**
@@ -34,6 +35,58 @@ export const requests = {
   ),
   'jobs.cancel': req(z.object({ id: Id }).strict(), Job),
   'jobs.retry': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
+  'inventory.startSync': req(z.object({ providerId: Id }).strict(), z.object({ jobId: z.string() })),
+  /** One level of the tree (provider → domain → project), loaded lazily. */
+  'inventory.listChildren': req(
+    z
+      .object({
+        providerId: Id,
+        parent: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('provider') }),
+          z.object({ kind: z.literal('domain'), id: Id }),
+          z.object({ kind: z.literal('project'), id: Id }),
+        ]),
+      })
+      .strict(),
+    z.object({
+      items: z.array(
+        z.object({
+          kind: z.enum(['domain', 'project', 'instance']),
+          id: z.string(),
+          name: z.string(),
+          count: z.number().int().nullable(),
+          status: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+  'inventory.listInstances': req(
+    z.object({ providerId: Id.optional(), domainId: Id.optional(), projectId: Id.optional(), includeVanished: z.boolean().default(false) }).strict(),
+    z.object({ items: z.array(Instance.extend({ providerId: z.string(), providerName: z.string(), vanishedAt: z.string().nullable() })) }),
+  ),
+  'inventory.getInstance': req(
+    z.object({ providerId: Id, id: Id }).strict(),
+    Instance.extend({ providerId: z.string(), providerName: z.string(), vanishedAt: z.string().nullable(), seenAt: z.string() }),
+  ),
+  /** Flavors, keypairs, networks … of a cloud, for pickers (restore) and detail views. */
+  'inventory.listResources': req(
+    z.object({ providerId: Id, kind: ResourceKind, projectId: Id.optional() }).strict(),
+    z.object({
+      items: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          projectId: z.string().nullable(),
+          data: z.record(z.string(), z.unknown()),
+          vanishedAt: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+  'hypervisors.list': req(
+    z.object({ providerId: Id }).strict(),
+    z.object({ items: z.array(z.object({ hostname: z.string(), data: Hypervisor, ssh: HypervisorSsh, vanishedAt: z.string().nullable() })) }),
+  ),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
   'catalog.startBackup': req(z.object({ destination: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;

@@ -1,4 +1,5 @@
-import type { Catalog, JobsRepo, ProvidersRepo, SecretsRepo, SettingsRepo } from '../../catalog';
+import type { Catalog, HypervisorsRepo, InventoryRepo, JobsRepo, ProvidersRepo, SecretsRepo, SettingsRepo } from '../../catalog';
+import { inventoryHandlers } from './inventory';
 import type { SecretStorageKind } from '../../lib/secret-box';
 import type { JobManager } from '../../jobs/manager';
 import type { EventLoopMonitor } from '../../lib/event-loop';
@@ -15,6 +16,8 @@ export interface HandlerDeps {
   jobsRepo: JobsRepo;
   jobs: JobManager;
   loop: EventLoopMonitor;
+  inventory: InventoryRepo;
+  hypervisors: HypervisorsRepo;
   getSecrets: () => SecretsRepo;
   secretStorage: SecretStorageKind;
   runtime: Runtime;
@@ -24,6 +27,7 @@ export interface HandlerDeps {
 
 export function createHandlers(d: HandlerDeps): Handlers {
   return {
+    ...inventoryHandlers({ inventory: d.inventory, hypervisors: d.hypervisors, providers: d.providers, jobs: d.jobs }),
     'app.getStatus': () => ({
       version: d.version,
       runtime: d.runtime,

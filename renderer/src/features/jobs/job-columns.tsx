@@ -1,6 +1,6 @@
 import { Badge, Group, Progress, Text } from '@mantine/core';
 import type { Job, JobState } from '../../../../shared/domain/jobs';
-import { formatBytes, formatDuration, percent } from '../../../../shared/format';
+import { formatAmount, formatBytes, formatDuration, percent } from '../../../../shared/format';
 import type { Column } from '../../components/DataTable';
 
 export const STATE_COLOR: Record<JobState, string> = {
@@ -36,7 +36,7 @@ export function JobProgressBar({ job }: { job: Job }) {
         aria-label={`progress ${value}%`}
       />
       <Text size="xs" c="dimmed">
-        {pct === null ? formatBytes(job.progress.bytesDone || null) : `${value}%`}
+        {pct === null ? formatAmount(job.progress.bytesDone || null, job.progress.unit) : `${value}%`}
       </Text>
     </Group>
   );
@@ -64,7 +64,7 @@ export const jobColumns: Column<Job>[] = [
     id: 'rate',
     header: 'Rate',
     getValue: (j) => j.progress.rate,
-    render: (j) => (j.state === 'running' && j.progress.rate ? `${formatBytes(j.progress.rate)}/s` : '-'),
+    render: (j) => (j.state === 'running' && j.progress.rate && j.progress.unit !== 'steps' ? `${formatBytes(j.progress.rate)}/s` : '-'),
     width: '100px',
   },
   {

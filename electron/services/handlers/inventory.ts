@@ -1,0 +1,99 @@
+import { AppError } from '../../../shared/errors/codes';
+import type { Instance } from '../../../shared/domain/inventory';
+import type { HypervisorsRepo, InventoryRepo, ProvidersRepo } from '../../catalog';
+import type { JobManager } from '../../jobs/manager';
+import type { Handlers } from '../dispatch';
+
+export interface InventoryHandlerDeps {
+  inventory: InventoryRepo;
+  hypervisors: HypervisorsRepo;
+  providers: ProvidersRepo;
+  jobs: JobManager;
+}
+
+type InventoryHandlers = Pick<
+  Handlers,
+  | 'inventory.startSync'
+  | 'inventory.listChildren'
+  | 'inventory.listInstances'
+  | 'inventory.getInstance'
+  | 'inventory.listResources'
+  | 'hypervisors.list'
+>;
+
+export function inventoryHandlers(d: InventoryHandlerDeps): InventoryHandlers {
+  const providerName = (id: string) => d.providers.get(id)?.name ?? id;
+  const mustProvider = (id: string) => {
+    const p = d.providers.get(id);
+    if (!p) throw new AppError('resource.notFound', `No cloud with id "${id}".`);
+    return p;
+  };
+  return {
+    'inventory.startSync': ({ providerId }) => ({ jobId: d.jobs.enqueue('inventory.sync', { providerId: mustProvider(providerId).id }).id }),
+    'inventory.listChildren': ({ providerId, parent }) => {
+      const instances = d.inventory.list<Instance>({ providerId, kind: 'instance' });
+      if (parent.kind === 'provider') {
+        const projects = d.inventory.list<{ domainId: string | null }>({ providerId, kind: 'project' });
+        return {
+          items: d.inventory.list({ providerId, kind: 'domain' }).map((dom) => ({
+            kind: 'domain' as const,
+            id: dom.id,
+            name: dom.name,
+            count: projects.filter((p) => p.data.domainId === dom.id).length,
+            status: null,
+          })),
+        };
+      }
+      if (parent.kind === 'domain') {
+        return {
+          items: d.inventory
+            .list<{ domainId: string | null }>({ providerId, kind: 'project' })
+            .filter((p) => p.data.domainId === parent.id)
+            .map((p) => ({
+              kind: 'project' as const,
+              id: p.id,
+              name: p.name,
+              count: instances.filter((i) => i.projectId === p.id).length,
+              status: null,
+            })),
+        };
+      }
+      return {
+        items: instances
+          .filter((i) => i.projectId === parent.id)
+          .map((i) => ({ kind: 'instance' as const, id: i.id, name: i.name, count: null, status: i.data.status })),
+      };
+    },
+    'inventory.listInstances': ({ providerId, domainId, projectId, includeVanished }) => {
+      const rows = d.inventory.list<Instance>({
+        kind: 'instance',
+        includeVanished,
+        ...(providerId ? { providerId } : {}),
+        ...(projectId ? { projectId } : {}),
+      });
+      return {
+        items: rows
+          .filter((r) => !domainId || r.data.domainId === domainId)
+          .map((r) => ({ ...r.data, providerId: r.providerId, providerName: providerName(r.providerId), vanishedAt: r.vanishedAt })),
+      };
+    },
+    'inventory.getInstance': ({ providerId, id }) => {
+      const r = d.inventory.get<Instance>(providerId, 'instance', id);
+      if (!r) throw new AppError('resource.notFound', `No instance ${id} in the inventory of this cloud. Sync it to refresh.`);
+      return { ...r.data, providerId, providerName: providerName(providerId), vanishedAt: r.vanishedAt, seenAt: r.seenAt };
+    },
+    'inventory.listResources': ({ providerId, kind, projectId }) => ({
+      items: d.inventory
+        .list<Record<string, unknown>>({ providerId, kind, ...(projectId ? { projectId } : {}) })
+        .map((r) => ({ id: r.id, name: r.name, projectId: r.projectId, data: r.data, vanishedAt: r.vanishedAt })),
+    }),
+    'hypervisors.list': ({ providerId }) => ({
+      items: d.hypervisors.list(mustProvider(providerId).id).map((h) => ({
+        hostname: h.hostname,
+        data: h.data,
+        ssh: { address: h.ssh.address, port: h.ssh.port, user: h.ssh.user, auth: h.ssh.auth, hostKey: h.ssh.hostKey },
+        vanishedAt: h.vanishedAt,
+      })),
+    }),
+  };
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import type * as os from '../../openstack';
+import type { HypervisorsRepo, InventoryRepo, ProvidersRepo, ResourceInput } from '../../catalog';
+import type { ResourceKind } from '../../../shared/domain/inventory';
+import type { JobKind } from '../../jobs/types';
+import { toAppError } from '../../lib/errors';
+import type { ProvidersService } from '../providers/providers.service';
+import { collect, type Collected } from './collect';
+import * as map from './mappers';
+
+const Params = z.object({ providerId: z.string().min(1) });
+const STEPS_PER_DOMAIN = 12;
+
+export interface SyncDeps {
+  providers: ProvidersService;
+  providersRepo: ProvidersRepo;
+  inventory: InventoryRepo;
+  hypervisors: HypervisorsRepo;
+}
+
+const uniqueById = <T extends { id: string }>(lists: T[][]): T[] => [...new Map(lists.flat().map((x) => [x.id, x])).values()];
+
+/** Inventory sync: lists what every authentication domain of a cloud sees and stores it. */
+export function inventorySyncJob(d: SyncDeps): JobKind<z.infer<typeof Params>> {
+  return {
+    kind: 'inventory.sync',
+    params: Params,
+    describeTarget: (p) => `cloud ${d.providersRepo.get(p.providerId)?.name ?? p.providerId}`,
+    maxAttempts: 3,
+    concurrency: 1,
+    async run(ctx) {
+      const seenAt = new Date().toISOString();
+      const entries = d.providers.clients(ctx.params.providerId);
+      const total = entries.length * STEPS_PER_DOMAIN;
+      let done = 0;
+      const step = (name: string) => {
+        ctx.progress({ phase: name, unit: 'steps', bytesDone: Math.min(++done, total - 1), bytesTotal: total });
+      };
+      const collected: Collected[] = [];
+      try {
+        for (const e of entries) {
+          ctx.log('info', `Listing what ${e.domain.userName} in domain ${e.domain.name} can see.`);
+          const c = await collect(e.provider, e.domain, e.client, step, ctx.signal);
+          for (const w of c.warnings) ctx.log('warn', w);
+          if (!c.admin) ctx.log('info', `${e.domain.userName} has no admin role: projects were listed one by one and hypervisors are not visible.`);
+          collected.push(c);
+        }
+        const summary = store(d, ctx.params.providerId, collected, seenAt);
+        d.providersRepo.setSyncResult(ctx.params.providerId, seenAt, null);
+        ctx.progress({ phase: 'done', unit: 'steps', bytesDone: total, bytesTotal: total });
+        ctx.log('info', `Inventory stored: ${summary}.`);
+        return { summary };
+      } catch (e) {
+        d.providersRepo.setSyncResult(ctx.params.providerId, seenAt, toAppError(e).message);
+        throw e;
+      } finally {
+        await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
+      }
+    },
+  };
+}
+
+function store(d: SyncDeps, providerId: string, all: Collected[], seenAt: string): string {
+  const u = <K extends keyof Collected>(k: K) => uniqueById(all.map((c) => c[k] as unknown as { id: string }[])) as unknown as Collected[K];
+  const projects = u('projects');
+  const projectIds = projects.map((p) => p.id);
+  const volumeTypes = new Map(u('volumeTypes').map((t) => [t.id, t]));
+  const volumes = u('volumes').map((v) => map.mapVolume(v, volumeTypes));
+  const images = u('images');
+  const subnets = new Map(u('subnets').map((s) => [s.id, s]));
+  const ctx: map.InstanceContext = {
+    projects: new Map(projects.map((p) => [p.id, p])),
+    volumes: new Map(volumes.map((v) => [v.id, v])),
+    images: new Map(images.map((i) => [i.id, i])),
+    flavors: new Map(u('flavors').map((f) => [f.id, f])),
+  };
+  const instances = u('servers').map((s: os.Server) => map.mapInstance(s, ctx));
+  const keypairs = [...new Map(all.flatMap((c) => c.keypairs).map((k) => [k.name, k])).values()];
+  const zones = [
+    ...new Map(
+      all.flatMap((c) => c.computeZones).map((z) => [`compute:${z.name}`, { name: z.name, service: 'compute' as const, available: z.available }]),
+    ).values(),
+    ...new Map(
+      all.flatMap((c) => c.volumeZones).map((z) => [`volume:${z.name}`, { name: z.name, service: 'volume' as const, available: z.available }]),
+    ).values(),
+  ];
+
+  const put = (kind: ResourceKind, items: ResourceInput[], scopeToProjects = false) => {
+    d.inventory.upsertMany(providerId, kind, items, seenAt);
+    d.inventory.markVanished(providerId, kind, seenAt, scopeToProjects ? projectIds : undefined);
+  };
+  put(
+    'domain',
+    u('domains').map((x) => ({ id: x.id, projectId: null, name: x.name, data: map.mapDomain(x) })),
+  );
+  put(
+    'project',
+    projects.map((x) => ({ id: x.id, projectId: x.id, name: x.name, data: map.mapProject(x) })),
+  );
+  put(
+    'flavor',
+    [...ctx.flavors.values()].map((x) => ({ id: x.id, projectId: null, name: x.name, data: map.mapFlavor(x) })),
+  );
+  put(
+    'keypair',
+    keypairs.map((x) => ({ id: x.name, projectId: null, name: x.name, data: map.mapKeypair(x) })),
+  );
+  put(
+    'image',
+    images.map((x) => ({ id: x.id, projectId: x.ownerId ?? null, name: x.name, data: map.mapImage(x) })),
+  );
+  put(
+    'volumeType',
+    [...volumeTypes.values()].map((x) => ({ id: x.id, projectId: null, name: x.name, data: map.mapVolumeType(x) })),
+  );
+  put(
+    'network',
+    u('networks').map((x) => ({ id: x.id, projectId: x.projectId ?? null, name: x.name, data: map.mapNetwork(x, subnets) })),
+  );
+  put(
+    'availabilityZone',
+    zones.map((z) => ({ id: `${z.service}:${z.name}`, projectId: null, name: z.name, data: z })),
+  );
+  put(
+    'volume',
+    volumes.map((x) => ({ id: x.id, projectId: x.projectId, name: x.name, data: x })),
+    true,
+  );
+  put(
+    'snapshot',
+    u('snapshots').map((x) => ({ id: x.id, projectId: x.projectId ?? null, name: x.name, data: map.mapSnapshot(x) })),
+    true,
+  );
+  put(
+    'instance',
+    instances.map((x) => ({ id: x.id, projectId: x.projectId, name: x.name, data: x })),
+    true,
+  );
+  const hypervisors = [...new Map(all.flatMap((c) => c.hypervisors).map((h) => [h.hostname, map.mapHypervisor(h)])).values()];
+  if (all.some((c) => c.admin)) d.hypervisors.upsertFromSync(providerId, hypervisors, seenAt);
+  d.inventory.changed();
+  return `${u('domains').length} domains, ${projects.length} projects, ${instances.length} instances, ${volumes.length} volumes, ${images.length} images, ${hypervisors.length} hypervisors`;
+}
