@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // at a time, generous timeouts; waiting inside tests polls with a deadline (support/lab.ts).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  cacheDir: fileURLToPath(new URL('../../node_modules/.vite/lab', import.meta.url)),
   test: {
     include: ['tests/**/*.test.ts'],
     pool: 'forks',
