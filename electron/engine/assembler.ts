@@ -21,7 +21,12 @@ const ownsBuffer = (b: Buffer): boolean => b.byteOffset === 0 && b.byteLength ==
  * (positions the source skipped come out empty). Checks the source's ordering contract. An
  * extent that is exactly one window is taken as is (no copy) when it owns its memory.
  */
-export async function* assemble(extents: AsyncIterable<Extent>, size: number, chunkSize: number): AsyncGenerator<Window> {
+export async function* assemble(
+  extents: AsyncIterable<Extent>,
+  size: number,
+  chunkSize: number,
+  zeroed: (length: number) => Buffer = (n) => Buffer.alloc(n),
+): AsyncGenerator<Window> {
   const n = Math.ceil(size / chunkSize);
   let pos = 0;
   let cur: Window | null = null;
@@ -53,7 +58,7 @@ export async function* assemble(extents: AsyncIterable<Extent>, size: number, ch
         if (!cur.buf && off === cur.offset && stop === cur.offset + cur.length && e.offset === off && e.length === cur.length && ownsBuffer(e.data)) {
           cur.buf = e.data;
         } else {
-          cur.buf ??= Buffer.alloc(cur.length);
+          cur.buf ??= zeroed(cur.length);
           e.data.copy(cur.buf, off - cur.offset, off - e.offset, stop - e.offset);
         }
         cur.dataBytes += stop - off;

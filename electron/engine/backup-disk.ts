@@ -4,8 +4,10 @@ import { type ExtentSource, normalizeRanges, type Range } from './extents';
 import type { IndexReader, IndexWriter } from './index-file';
 import type { DiskStats } from './manifest';
 import type { ProgressMeter } from './progress';
+import type { WorkerResult } from './worker-protocol';
 import type { Repository } from './repository';
-import { transferable, type WorkerPool } from './worker-pool';
+import { loadChunk } from './chunk-io';
+import type { WorkerPool } from './worker-pool';
 
 /**
  * The pipeline that turns one disk's extents into index entries: windows are hashed,
@@ -42,7 +44,7 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
   const required = new Set<number>();
   if (changed && parent) changed = await protectParentChunks(job, changed, required);
 
-  const maxInFlight = pool.size * 2 + 2;
+  const maxInFlight = pool.size + 2;
   const queue: Slot[] = [];
   let unsettled = 0;
   let failure: unknown;
@@ -88,7 +90,16 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
   };
 
   const storeData = async (w: Window, buf: Buffer): Promise<string | null> => {
-    const r = await pool.run({ op: 'store', data: buf }, transferable(buf));
+    const { result: r, returned } = await pool.run({ op: 'store', data: buf, out: repo.frameBuffers.get() });
+    const [data, frame] = returned as [Buffer, Buffer];
+    repo.dataBuffers.put(data);
+    try {
+      return await account(w, r, frame);
+    } finally {
+      repo.frameBuffers.put(frame);
+    }
+  };
+  const account = async (w: Window, r: WorkerResult, frame: Buffer): Promise<string | null> => {
     if (r.kind === 'hole') {
       stats.holes++;
       return null;
@@ -98,21 +109,24 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
       return r.digest;
     }
     if (r.kind !== 'new') throw new Error(`unexpected worker result ${r.kind}`);
-    if (!(await repo.chunks.write(r.digest, r.frame))) {
+    if (!(await repo.chunks.write(r.digest, frame.subarray(0, r.frameLength)))) {
       stats.chunksReused++; // an identical chunk was written meanwhile (a duplicate in flight)
       return r.digest;
     }
     stats.chunksNew++;
     stats.bytesNew += w.length;
-    stats.bytesStored += r.frame.byteLength;
+    stats.bytesStored += r.frameLength;
     meter.p.bytesNew += w.length;
-    meter.p.bytesStored += r.frame.byteLength;
+    meter.p.bytesStored += r.frameLength;
     return r.digest;
   };
+  /** A zeroed window buffer, recycled when it is chunk-sized. */
+  const zeroed = (length: number): Buffer => (length === chunkSize ? repo.dataBuffers.get().fill(0) : Buffer.alloc(length));
 
   const cursor = changed ? new RangeCursor(changed) : null;
   try {
-    for await (const w of assemble(source.extents(changed, { chunkSize, ...(signal ? { signal } : {}) }), size, chunkSize)) {
+    const hint = { chunkSize, alloc: () => repo.dataBuffers.get(), ...(signal ? { signal } : {}) };
+    for await (const w of assemble(source.extents(changed, hint), size, chunkSize, zeroed)) {
       signal?.throwIfAborted();
       if (failure !== undefined) throw failure;
       stats.bytesRead += w.dataBytes;
@@ -133,7 +147,7 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
         enqueue(null);
       } else {
         const fromParent = split.outside.length > 0 ? uncoveredOutside(uncovered, split.outside) : [];
-        let buf = w.buf ?? Buffer.alloc(w.length);
+        let buf = w.buf ?? zeroed(w.length);
         if (fromParent.length > 0) buf = await mergeParent(job, w, buf, fromParent);
         enqueue(storeData(w, buf));
       }
@@ -166,17 +180,15 @@ function uncoveredOutside(uncovered: Range[], outside: Range[]): Range[] {
 async function mergeParent(job: DiskJob, w: Window, buf: Buffer, parts: Range[]): Promise<Buffer> {
   const digest = await (job.parent as IndexReader).get(w.index);
   if (digest === null) return buf; // the parent had a hole: zeros already
-  let frame: Buffer;
+  let plain: Buffer;
   try {
-    frame = await job.repo.chunks.read(digest);
+    ({ plain } = await loadChunk(job.repo, digest));
   } catch (e) {
     if (e instanceof MissingChunkError) throw new MissingChunkError(digest, 'needed to build an incremental backup: run a full backup');
     throw e;
   }
-  const r = await job.pool.run({ op: 'open', digest, frame }, transferable(frame));
-  if (r.kind !== 'plain') throw new Error('unexpected worker result');
-  const plain = Buffer.from(r.plain.buffer, r.plain.byteOffset, r.plain.byteLength);
   for (const p of parts) plain.copy(buf, p.offset - w.offset, p.offset - w.offset, p.offset - w.offset + p.length);
+  job.repo.dataBuffers.put(plain);
   return buf;
 }
 

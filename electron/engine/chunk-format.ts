@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomFillSync } from 'node:crypto';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import * as zstd from 'zstd-napi/binding';
@@ -65,42 +65,50 @@ export function isZero(data: Buffer): boolean {
   return data.equals(zero);
 }
 
-/** Builds the chunk file for `plain` (compressed when that shrinks it, then sealed if encrypted). */
-export function sealChunk(codec: Codec, digest: string, plain: Buffer): Buffer {
+/** Room for the chunk file of up to `chunkSize` plain bytes (header, nonce, zstd bound, tag). */
+export const frameCapacity = (chunkSize: number): number => CHUNK_HEADER + GCM_NONCE + zstd.compressBound(chunkSize) + GCM_TAG;
+
+/**
+ * Builds the chunk file for `plain` in `out` (at least frameCapacity bytes) and returns its
+ * length: compressed when that shrinks it, raw otherwise, then sealed if encrypted.
+ */
+export function sealChunkInto(codec: Codec, digest: string, plain: Buffer, out: Buffer): number {
+  const at = CHUNK_HEADER + (codec.keys ? GCM_NONCE : 0);
   let flags = 0;
-  let payload: Uint8Array = plain;
-  const n = codec.cctx.compress(codec.scratch, plain, codec.level);
-  if (n < plain.length) {
-    flags |= FLAG_ZSTD;
-    payload = codec.scratch.subarray(0, n);
-  }
+  let n = codec.cctx.compress(out.subarray(at), plain, codec.level);
+  if (n < plain.length) flags |= FLAG_ZSTD;
+  else n = plain.copy(out, at);
   if (codec.keys) flags |= FLAG_AES_GCM;
-  const header = Buffer.alloc(CHUNK_HEADER);
-  header.writeUInt32BE(CHUNK_MAGIC, 0);
-  header.writeUInt8(CHUNK_VERSION, 4);
-  header.writeUInt8(flags, 5);
-  header.writeUInt32BE(plain.length, 8);
-  header.writeUInt32BE(payload.length, 12);
-  let frame: Buffer;
+  out.writeUInt32BE(CHUNK_MAGIC, 0);
+  out.writeUInt8(CHUNK_VERSION, 4);
+  out.writeUInt8(flags, 5);
+  out.writeUInt16BE(0, 6);
+  out.writeUInt32BE(plain.length, 8);
+  out.writeUInt32BE(n, 12);
+  let end = at + n;
   if (codec.keys) {
-    const nonce = randomBytes(GCM_NONCE);
-    const c = createCipheriv('aes-256-gcm', codec.keys.enc, nonce);
-    c.setAAD(chunkAad(header, digest));
-    const ct = c.update(payload);
+    randomFillSync(out, CHUNK_HEADER, GCM_NONCE);
+    const c = createCipheriv('aes-256-gcm', codec.keys.enc, out.subarray(CHUNK_HEADER, at));
+    c.setAAD(chunkAad(out, digest));
+    c.update(out.subarray(at, end)).copy(out, at); // node:crypto cannot encrypt in place: one copy
     c.final();
-    frame = Buffer.concat([header, nonce, ct, c.getAuthTag()]);
-  } else {
-    frame = Buffer.concat([header, payload]);
+    end += c.getAuthTag().copy(out, end);
   }
-  frame.writeUInt32BE(crc32(frame.subarray(CHUNK_HEADER)) >>> 0, 16);
-  return frame;
+  out.writeUInt32BE(crc32(out.subarray(CHUNK_HEADER, end)) >>> 0, 16);
+  return end;
+}
+
+/** sealChunkInto with a buffer of its own (tests, tools). */
+export function sealChunk(codec: Codec, digest: string, plain: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(frameCapacity(plain.length));
+  return out.subarray(0, sealChunkInto(codec, digest, plain, out));
 }
 
 /**
  * Decodes and checks a chunk file: header, CRC, GCM tag (bound to the digest) and, for plain
  * repositories (or when `rehash`), the content digest. Throws ChunkDamage naming the digest.
  */
-export function openChunk(codec: Codec, digest: string, frame: Buffer, rehash = false): Buffer {
+export function openChunk(codec: Codec, digest: string, frame: Buffer, rehash = false, out?: Buffer): Buffer {
   const bad = (why: string): never => {
     throw new ChunkDamage(digest, why);
   };
@@ -129,9 +137,9 @@ export function openChunk(codec: Codec, digest: string, frame: Buffer, rehash = 
     }
     payload = pt;
   }
-  let plain: Buffer;
+  if (out && out.length < plainLen) bad(`plain length ${plainLen} exceeds the chunk size`);
+  const plain = out ? out.subarray(0, plainLen) : Buffer.allocUnsafeSlow(plainLen);
   if (flags & FLAG_ZSTD) {
-    plain = Buffer.allocUnsafeSlow(plainLen);
     let n = -1;
     try {
       n = codec.dctx.decompress(plain, payload);
@@ -141,8 +149,7 @@ export function openChunk(codec: Codec, digest: string, frame: Buffer, rehash = 
     if (n !== plainLen) bad(`decompressed to ${n} bytes, expected ${plainLen}`);
   } else {
     if (payloadLen !== plainLen) bad('raw payload length mismatch');
-    plain = Buffer.allocUnsafeSlow(plainLen);
-    payload.copy(plain);
+    payload.copy(plain, 0, 0, plainLen);
   }
   // GCM with the digest in its AAD already proves the content; plain repositories re-hash.
   if ((!sealed || rehash) && chunkDigest(codec.keys, plain) !== digest) bad('content does not match its digest');

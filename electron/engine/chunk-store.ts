@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isErrno, MissingChunkError } from './errors';
+import { CorruptChunkError, isErrno, MissingChunkError } from './errors';
 import { fsyncDir, mapFsError, writeFileAtomic } from './fsutil';
 import type { Layout } from './layout';
 
@@ -53,6 +53,30 @@ export class ChunkStore {
     } catch (e) {
       if (isErrno(e, 'ENOENT')) throw new MissingChunkError(digest);
       throw e;
+    }
+  }
+
+  /** Reads a chunk file into `buf` (a frame buffer); returns its length. */
+  async readInto(digest: string, buf: Buffer): Promise<number> {
+    let fh: fs.FileHandle;
+    try {
+      fh = await fs.open(this.layout.chunk(digest), 'r');
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) throw new MissingChunkError(digest);
+      throw e;
+    }
+    try {
+      const { size } = await fh.stat();
+      if (size > buf.length) throw new CorruptChunkError(digest, `file of ${size} bytes is larger than any chunk file`);
+      let done = 0;
+      while (done < size) {
+        const { bytesRead } = await fh.read(buf, done, size - done, done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done;
+    } finally {
+      await fh.close();
     }
   }
 

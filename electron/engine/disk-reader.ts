@@ -3,7 +3,7 @@ import type { IndexReader } from './index-file';
 import { Session } from './locks';
 import type { Repository } from './repository';
 import { openDiskIndex, resolveDisk } from './restore';
-import { transferable } from './worker-pool';
+import { loadChunk } from './chunk-io';
 
 /** Random-access reads of a backed-up disk (file-level restore reads a filesystem through this). */
 export interface DiskReader {
@@ -40,10 +40,9 @@ export async function openDiskReader(repo: Repository, opts: { group: string; ba
     let data: Buffer;
     if (digest === null) data = Buffer.alloc(length);
     else {
-      const frame = await repo.chunks.read(digest);
-      const r = await repo.pool().run({ op: 'open', digest, frame }, transferable(frame));
-      if (r.kind !== 'plain') throw new Error('unexpected worker result');
-      data = Buffer.from(r.plain.buffer, r.plain.byteOffset, r.plain.byteLength);
+      const { plain } = await loadChunk(repo, digest);
+      data = Buffer.from(plain); // the cache keeps its own copy; the pooled buffer goes back
+      repo.dataBuffers.put(plain);
     }
     cache.set(i, data);
     if (cache.size > cacheMax) cache.delete(cache.keys().next().value as number);

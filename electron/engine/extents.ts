@@ -19,6 +19,16 @@ export interface Extent {
   data?: Buffer;
 }
 
+export interface ExtentHint {
+  chunkSize: number;
+  signal?: AbortSignal;
+  /** a chunk-size buffer to read into (recycled by the engine); sources may ignore it */
+  alloc?: () => Buffer;
+}
+
+/**
+ * The engine takes ownership of yielded data buffers (it may keep, reuse or modify them).
+ */
 export interface ExtentSource {
   /** the disk size in bytes */
   readonly size: number;
@@ -29,7 +39,7 @@ export interface ExtentSource {
    * inside wanted ranges are zero. Extents may have any length; sources that can should align
    * them to `chunkSize` (the engine then takes the buffer without copying).
    */
-  extents(wanted: readonly Range[] | null, hint: { chunkSize: number; signal?: AbortSignal }): AsyncIterable<Extent>;
+  extents(wanted: readonly Range[] | null, hint: ExtentHint): AsyncIterable<Extent>;
   close?(): Promise<void>;
 }
 
@@ -51,7 +61,7 @@ export function normalizeRanges(ranges: readonly Range[], size: number): Range[]
 /** A source from a regular file or a block device (size from the device when not given). */
 export function fileSource(path: string, opts: { size?: number; readAhead?: number } = {}): ExtentSource {
   const size = opts.size ?? fileOrDeviceSize(path);
-  const readAhead = Math.max(1, opts.readAhead ?? 3);
+  const readAhead = Math.max(1, opts.readAhead ?? 2);
   return {
     size,
     async *extents(wanted, hint) {
@@ -61,7 +71,7 @@ export function fileSource(path: string, opts: { size?: number; readAhead?: numb
         // A few reads in flight hide I/O latency; each is one bounded buffer.
         const inflight: Promise<Extent>[] = [];
         const read = async (p: Range): Promise<Extent> => {
-          const data = Buffer.allocUnsafeSlow(p.length);
+          const data = p.length === hint.chunkSize && hint.alloc ? hint.alloc() : Buffer.allocUnsafeSlow(p.length);
           let done = 0;
           while (done < p.length) {
             const { bytesRead } = await fh.read(data, done, p.length - done, p.offset + done);

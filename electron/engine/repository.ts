@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { CorruptMetadataError, InvalidArgumentError, isErrno, PassphraseRequiredError, RepositoryExistsError, RepositoryNotFoundError, UnsupportedFormatError } from './errors';
+import { BufferPool } from './buffer-pool';
+import { frameCapacity } from './chunk-format';
 import { ChunkStore } from './chunk-store';
 import { mkdirp, writeFileAtomic } from './fsutil';
 import {
@@ -131,6 +133,9 @@ function checkLevel(level: number): number {
 /** An open repository: its layout, config, keys, chunk store and (lazily) its worker pool. */
 export class Repository {
   readonly chunks: ChunkStore;
+  /** chunk-size buffers for plain data, and chunk-file buffers: recycled across operations */
+  readonly dataBuffers: BufferPool;
+  readonly frameBuffers: BufferPool;
   private readonly keys: RepoKeys | null;
   private readonly workerCount: number;
   private pools = new Map<number, WorkerPool>();
@@ -143,6 +148,8 @@ export class Repository {
   ) {
     this.keys = master ? deriveKeys(master) : null;
     this.chunks = new ChunkStore(layout, opts.fsyncChunks ?? true);
+    this.dataBuffers = new BufferPool(config_.chunkSize);
+    this.frameBuffers = new BufferPool(frameCapacity(config_.chunkSize));
     this.workerCount = opts.workers ?? defaultPoolSize();
   }
 

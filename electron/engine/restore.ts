@@ -6,7 +6,7 @@ import { ProgressMeter, type ProgressListener } from './progress';
 import type { Repository } from './repository';
 import type { ExtentSink } from './sinks';
 import { Session } from './locks';
-import { transferable } from './worker-pool';
+import { loadChunk } from './chunk-io';
 
 export interface RestoreOptions {
   group: string;
@@ -67,7 +67,7 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
   let index: IndexReader | undefined;
   let opened = false;
   const pool = repo.pool();
-  const maxInFlight = pool.size * 2 + 2;
+  const maxInFlight = pool.size + 2;
   const inflight: Promise<Buffer | null>[] = [];
   const result: RestoreResult = { backup: manifest.id, disk: record.name, size: record.size, bytesWritten: 0, holes: 0 };
   let holeStart = -1;
@@ -90,18 +90,17 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
       await opts.sink.write(offset, data);
       result.bytesWritten += data.length;
       meter.p.bytesStored += data.length;
+      repo.dataBuffers.put(data);
     }
     nextWrite++;
     meter.p.bytesDone += length;
     meter.tick();
   };
   const fetch = async (digest: string, length: number): Promise<Buffer> => {
-    const frame = await repo.chunks.read(digest);
-    meter.p.bytesRead += frame.length; // before the frame moves to the worker
-    const r = await pool.run({ op: 'open', digest, frame }, transferable(frame));
-    if (r.kind !== 'plain') throw new Error('unexpected worker result');
-    if (r.plain.byteLength !== length) throw new CorruptMetadataError(repo.layout.index(manifest, record.name), `chunk ${digest} has ${r.plain.byteLength} bytes where the index needs ${length}`);
-    return Buffer.from(r.plain.buffer, r.plain.byteOffset, r.plain.byteLength);
+    const { plain, frameLength } = await loadChunk(repo, digest);
+    meter.p.bytesRead += frameLength;
+    if (plain.length !== length) throw new CorruptMetadataError(repo.layout.index(manifest, record.name), `chunk ${digest} has ${plain.length} bytes where the index needs ${length}`);
+    return plain;
   };
   try {
     index = await openDiskIndex(repo, manifest, record);

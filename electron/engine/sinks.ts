@@ -8,7 +8,8 @@ import { tempName } from './fsutil';
 /**
  * Where restores write. Calls come in ascending offset order, covering the disk exactly once:
  * write() for data, zero() for holes. finish() makes the result visible; abort() after a failure
- * leaves nothing that could be mistaken for a good restore where possible.
+ * leaves nothing that could be mistaken for a good restore where possible. The engine reuses
+ * `data` once write() has resolved: a sink that keeps it longer must copy it.
  */
 export interface ExtentSink {
   open(size: number): Promise<void>;
@@ -133,7 +134,7 @@ export function streamSink(out: Writable): ExtentSink {
     async open() {},
     async write(offset, data) {
       if (offset !== pos) throw new Error(`stream sink: write at ${offset}, expected ${pos}`);
-      await put(data);
+      await put(Buffer.from(data)); // the stream may hold it after write() returns
       pos += data.length;
     },
     async zero(offset, length) {

@@ -6,7 +6,7 @@ import type { Manifest } from './manifest';
 import { ProgressMeter, type ProgressListener } from './progress';
 import type { Repository } from './repository';
 import { openDiskIndex } from './restore';
-import { transferable } from './worker-pool';
+import { loadChunk } from './chunk-io';
 
 export interface VerifyScope {
   /** only this group */
@@ -66,12 +66,11 @@ export async function verifyRepository(repo: Repository, scope: VerifyScope = {}
     if (!p) {
       p = (async () => {
         try {
-          const frame = await repo.chunks.read(digest);
-          const bytes = frame.length; // the frame moves to the worker
-          await pool.run({ op: 'check', digest, frame }, transferable(frame));
+          const { plain, frameLength } = await loadChunk(repo, digest, { check: true });
+          repo.dataBuffers.put(plain);
           report.chunksChecked++;
-          report.bytesChecked += bytes;
-          meter.p.bytesRead += bytes;
+          report.bytesChecked += frameLength;
+          meter.p.bytesRead += frameLength;
           good.add(digest);
         } catch (e) {
           if (e instanceof MissingChunkError) bad.set(digest, { kind: 'missing-chunk', digest, detail: e.message, affects: [] });

@@ -7,6 +7,12 @@ import { ChunkDamage } from './chunk-format';
 import { CorruptChunkError } from './errors';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol';
 
+export interface WorkerOutcome {
+  result: WorkerResult;
+  /** the request's buffers, back from the worker: give them to their BufferPool */
+  returned: Buffer[];
+}
+
 /**
  * A fixed pool of worker threads for the engine's CPU work. Requests queue in the main thread;
  * callers bound how many they keep in flight, so memory stays bounded (backpressure). Data
@@ -39,8 +45,7 @@ function workerSource(): { code: string; eval: boolean } {
 interface Task {
   id: number;
   req: WorkerRequest;
-  transfer: ArrayBuffer[];
-  resolve: (r: WorkerResult) => void;
+  resolve: (r: WorkerOutcome) => void;
   reject: (e: unknown) => void;
 }
 
@@ -49,9 +54,15 @@ interface Slot {
   task: Task | undefined;
 }
 
-/** The transfer list for a buffer: its memory moves to the worker when it owns all of it, else it is copied. */
-export const transferable = (b: Uint8Array): ArrayBuffer[] =>
-  b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? [b.buffer] : [];
+/** Buffers move to the worker when they own all their memory; views of shared memory are copied. */
+function transferList(req: WorkerRequest): ArrayBuffer[] {
+  const bufs = req.op === 'store' ? [req.data, req.out] : req.op === 'digest' ? [] : [req.frame, req.out];
+  const out: ArrayBuffer[] = [];
+  for (const b of bufs) {
+    if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer && !out.includes(b.buffer)) out.push(b.buffer);
+  }
+  return out;
+}
 
 export const defaultPoolSize = (): number => Math.max(1, Math.min(os.availableParallelism(), 8));
 
@@ -68,10 +79,10 @@ export class WorkerPool {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
-  run(req: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerResult> {
+  run(req: WorkerRequest): Promise<WorkerOutcome> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, req, transfer, resolve, reject });
+      this.queue.push({ id: this.nextId++, req, resolve, reject });
       this.pump();
     });
   }
@@ -92,7 +103,7 @@ export class WorkerPool {
       slot.task = undefined;
       worker.unref();
       if (task && task.id === reply.id) {
-        if (reply.ok) task.resolve(reply.result);
+        if (reply.ok) task.resolve({ result: reply.result, returned: reply.returned.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)) });
         else task.reject(reviveError(reply.error));
       }
       this.pump();
@@ -117,7 +128,7 @@ export class WorkerPool {
       if (!task) return;
       slot.task = task;
       slot.worker.ref();
-      slot.worker.postMessage({ id: task.id, req: task.req }, task.transfer);
+      slot.worker.postMessage({ id: task.id, req: task.req }, transferList(task.req));
     }
   }
 }

@@ -1,4 +1,8 @@
-/** Messages between the worker pool and chunk-worker.ts. Types only: nothing here runs. */
+/**
+ * Messages between the worker pool and chunk-worker.ts. Types only: nothing here runs.
+ * Big buffers come from the caller's BufferPool and always travel back in the reply
+ * (`returned`), so they can be used again.
+ */
 
 export interface WorkerInit {
   root: string;
@@ -9,22 +13,22 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest =
-  /** hash; a hole if all zero; touch the chunk if it exists (GC protection), else build its file */
-  | { op: 'store'; data: Uint8Array }
-  /** decode and check a chunk file, returning the plain content */
-  | { op: 'open'; digest: string; frame: Uint8Array }
-  /** decode and check a chunk file, returning only its plain length (verify) */
-  | { op: 'check'; digest: string; frame: Uint8Array }
+  /** hash; a hole if all zero; touch the chunk if it exists (GC protection), else build its file in `out` */
+  | { op: 'store'; data: Uint8Array; out: Uint8Array }
+  /** decode and check the chunk file frame[0, frameLength) into `out` */
+  | { op: 'open'; digest: string; frame: Uint8Array; frameLength: number; out: Uint8Array }
+  /** as open, and re-hash even when encrypted (verify) */
+  | { op: 'check'; digest: string; frame: Uint8Array; frameLength: number; out: Uint8Array }
   /** digest only (tests, tools) */
   | { op: 'digest'; data: Uint8Array };
 
-export type StoreResult =
+export type WorkerResult =
   | { kind: 'hole' }
   | { kind: 'exists'; digest: string }
-  | { kind: 'new'; digest: string; frame: Uint8Array };
-
-export type WorkerResult = StoreResult | { kind: 'plain'; plain: Uint8Array } | { kind: 'checked'; plainLength: number } | { kind: 'digest'; digest: string };
+  | { kind: 'new'; digest: string; frameLength: number }
+  | { kind: 'plain'; plainLength: number }
+  | { kind: 'digest'; digest: string };
 
 export type WorkerReply =
-  | { id: number; ok: true; result: WorkerResult }
-  | { id: number; ok: false; error: { name: string; message: string; digest?: string; reason?: string; code?: string } };
+  | { id: number; ok: true; result: WorkerResult; returned: Uint8Array[] }
+  | { id: number; ok: false; error: { name: string; message: string; digest?: string; reason?: string; code?: string }; returned: Uint8Array[] };

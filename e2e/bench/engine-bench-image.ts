@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+
+/**
+ * The benchmark's synthetic disk image: blocks of `blockSize` bytes, a quarter all zero (left as
+ * holes), a quarter copies of earlier text blocks, half compressible text (pseudo-words, each
+ * block unique), shuffled. And the "1% scattered change": fresh text written over extents at
+ * random offsets, returned as a changed-extent list.
+ */
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SYLLABLES = 'ka lo mi ne ru sa ti vo be da fe gi ho ju ky la ma no pi qu re si tu va we xi yo ze an el in on un ar er ir or ur'.split(' ');
+const VOCAB: string[] = (() => {
+  const rnd = prng(42);
+  return Array.from({ length: 4096 }, () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => SYLLABLES[Math.floor(rnd() * SYLLABLES.length)]).join(''));
+})();
+
+export function textBlock(size: number, seed: number): Buffer {
+  const rnd = prng(seed);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  let line = '';
+  while (at < size) {
+    for (let i = 0; i < 12; i++) line += VOCAB[Math.floor(rnd() * VOCAB.length)] + (rnd() < 0.08 ? ', ' : ' ');
+    line += rnd() < 0.3 ? `${Math.floor(rnd() * 100000)}.\n` : '.\n';
+    if (line.length > 4096) {
+      at += out.write(line, at, 'latin1');
+      line = '';
+    }
+  }
+  return out;
+}
+
+export interface ImageInfo {
+  path: string;
+  size: number;
+  blockSize: number;
+  blocks: { zero: number; duplicate: number; text: number };
+}
+
+export function generateImage(path: string, size: number, blockSize: number, seed = 1): ImageInfo {
+  const n = Math.floor(size / blockSize);
+  const kinds: ('zero' | 'dup' | 'text')[] = [];
+  for (let i = 0; i < n; i++) kinds.push(i % 4 === 0 ? 'zero' : i % 4 === 1 ? 'dup' : 'text');
+  const rnd = prng(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [kinds[i], kinds[j]] = [kinds[j] as 'zero', kinds[i] as 'zero'];
+  }
+  const fd = fs.openSync(path, 'w+');
+  const written: number[] = [];
+  kinds.forEach((k, i) => {
+    if (k === 'zero') return;
+    let block: Buffer;
+    if (k === 'dup' && written.length > 0) {
+      const src = written[Math.floor(rnd() * written.length)] as number;
+      block = Buffer.allocUnsafe(blockSize);
+      fs.readSync(fd, block, 0, blockSize, src * blockSize);
+    } else {
+      block = textBlock(blockSize, seed * 1_000_003 + i);
+      written.push(i);
+    }
+    fs.writeSync(fd, block, 0, blockSize, i * blockSize);
+  });
+  fs.ftruncateSync(fd, n * blockSize);
+  fs.closeSync(fd);
+  return { path, size: n * blockSize, blockSize, blocks: { zero: kinds.filter((k) => k === 'zero').length, duplicate: kinds.filter((k) => k === 'dup').length, text: kinds.filter((k) => k === 'text').length } };
+}
+
+/** Rewrites `fraction` of the image as extents of `extentSize` at random offsets; returns them. */
+export function scatterChange(path: string, size: number, fraction: number, extentSize: number, seed = 2): { offset: number; length: number }[] {
+  const count = Math.max(1, Math.ceil((size * fraction) / extentSize));
+  const rnd = prng(seed);
+  const fd = fs.openSync(path, 'r+');
+  const extents: { offset: number; length: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const offset = Math.floor(rnd() * (size - extentSize) / 512) * 512;
+    fs.writeSync(fd, textBlock(extentSize, seed * 7919 + i), 0, extentSize, offset);
+    extents.push({ offset, length: extentSize });
+  }
+  fs.closeSync(fd);
+  return extents.sort((a, b) => a.offset - b.offset);
+}

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Runs a command under /usr/bin/time: wall time (ms), peak RSS (KiB), stdout; throws on failure. */
+export async function timed(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ wallMs: number; maxRssKiB: number; stdout: string }> {
+  const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Math.random().toString(16).slice(2)}`);
+  const started = performance.now();
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, cmd, ...args], { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('error', reject);
+    child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+  });
+  const wallMs = performance.now() - started;
+  const maxRssKiB = Number(fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+  fs.rmSync(timeFile, { force: true });
+  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr.slice(-2000)}`);
+  return { wallMs, maxRssKiB, stdout };
+}
+
+/** Sum of file sizes under a folder (what the repository occupies, holes aside). */
+export function treeBytes(dir: string): number {
+  let sum = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    sum += e.isDirectory() ? treeBytes(p) : fs.statSync(p).size;
+  }
+  return sum;
+}
+
+export function findFile(dir: string, name: string): string {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const found = findFile(p, name);
+      if (found) return found;
+    } else if (e.name === name) return p;
+  }
+  return '';
+}
