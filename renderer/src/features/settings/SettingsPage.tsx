@@ -1,33 +1,10 @@
 import { useNavigate, useParams } from 'react-router';
-import { Code, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconCloud } from '@tabler/icons-react';
-import { EmptyState } from '../../components/EmptyState';
-import { useAppStore } from '../../stores/app.store';
+import { Stack, Tabs, Text, Title } from '@mantine/core';
+import { ProvidersPanel } from '../providers/ProvidersPanel';
 import { AboutPanel } from './AboutPanel';
 import { AppearancePanel } from './AppearancePanel';
 
 const TABS = ['providers', 'destinations', 'appearance', 'about'] as const;
-
-function ProvidersPanel() {
-  const providers = useAppStore((s) => s.providers);
-  if (providers.length === 0) {
-    return (
-      <EmptyState icon={<IconCloud size={28} />} title="No cloud yet">
-        A cloud is a Keystone URL, a region and the credentials of its authentication domains. From a terminal:{' '}
-        <Code>backstack provider add --name prod --openrc ~/admin-openrc</Code>
-      </EmptyState>
-    );
-  }
-  return (
-    <Stack>
-      {providers.map((p) => (
-        <Text key={p.id}>
-          {p.name} — {p.authUrl} ({p.region})
-        </Text>
-      ))}
-    </Stack>
-  );
-}
 
 export function SettingsPage() {
   const { tab } = useParams();

@@ -1,0 +1,138 @@
+import { Alert, FileButton, Group, Button, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { IconFileImport } from '@tabler/icons-react';
+import { useState } from 'react';
+import { listClouds, parseCloudsYaml, parseOpenrc, type ProviderDraft } from '../../../../shared/providers/import';
+import type { WizardDraft } from './wizard-state';
+
+const STRATEGIES = [
+  { value: 'libvirt-ssh', label: 'Libvirt / SSH transfer (from the KVM hypervisor)' },
+  { value: 'disk-attachment', label: 'Disk attachment through Cinder (proxy VM)' },
+  { value: 'image-transfer', label: 'Image transfer (Glance)' },
+];
+
+function applyDraft(d: WizardDraft, p: ProviderDraft): WizardDraft {
+  return {
+    ...d,
+    authUrl: p.authUrl ?? d.authUrl,
+    region: p.region ?? d.region,
+    endpointInterface: p.endpointInterface ?? d.endpointInterface,
+    caFile: p.caFile ?? d.caFile,
+    authDomains: [
+      {
+        name: p.authDomain.name ?? 'Default',
+        domainId: p.authDomain.domainId ?? '',
+        userName: p.authDomain.userName ?? '',
+        password: p.authDomain.password ?? '',
+        defaultProject: p.authDomain.defaultProject ?? '',
+      },
+    ],
+  };
+}
+
+export function CloudStep({ draft, onChange }: { draft: WizardDraft; onChange: (d: WizardDraft) => void }) {
+  const [importError, setImportError] = useState<string | null>(null);
+  const [yaml, setYaml] = useState<{ text: string; clouds: string[] } | null>(null);
+  const set = <K extends keyof WizardDraft>(k: K, v: WizardDraft[K]) => onChange({ ...draft, [k]: v });
+
+  const importFile = async (file: File | null) => {
+    if (!file) return;
+    setImportError(null);
+    const text = await file.text();
+    try {
+      if (/^\s*clouds\s*:/m.test(text)) {
+        const clouds = listClouds(text);
+        if (clouds.length === 1) onChange(applyDraft(draft, parseCloudsYaml(text, clouds[0]!)));
+        else setYaml({ text, clouds });
+      } else {
+        onChange(applyDraft(draft, parseOpenrc(text)));
+      }
+    } catch (e) {
+      setImportError((e as Error).message);
+    }
+  };
+
+  return (
+    <Stack>
+      <Group>
+        <FileButton onChange={(f) => void importFile(f)} accept=".sh,.rc,.yaml,.yml,text/plain,*">
+          {(props) => (
+            <Button variant="light" leftSection={<IconFileImport size={16} />} {...props}>
+              Import an openrc or clouds.yaml file
+            </Button>
+          )}
+        </FileButton>
+        <Text size="sm" c="dimmed">
+          Fills the URL, region, user and project; nothing in the file is executed.
+        </Text>
+      </Group>
+      {yaml && (
+        <Select
+          label="Cloud from clouds.yaml"
+          data={yaml.clouds}
+          placeholder="Choose a cloud"
+          onChange={(c) => {
+            if (c) onChange(applyDraft(draft, parseCloudsYaml(yaml.text, c)));
+            setYaml(null);
+          }}
+        />
+      )}
+      {importError && <Alert color="red">{importError}</Alert>}
+      <TextInput
+        label="Name"
+        description="How this cloud appears in Backstack"
+        required
+        value={draft.name}
+        onChange={(e) => set('name', e.currentTarget.value)}
+      />
+      <TextInput
+        label="Keystone URL"
+        placeholder="https://keystone.example.com:5000/v3"
+        required
+        value={draft.authUrl}
+        onChange={(e) => set('authUrl', e.currentTarget.value)}
+      />
+      <Group grow>
+        <TextInput
+          label="Region"
+          description="One cloud per region"
+          required
+          value={draft.region}
+          onChange={(e) => set('region', e.currentTarget.value)}
+        />
+        <Select
+          label="Endpoint interface"
+          description="Which endpoints of the catalog to use"
+          data={['public', 'internal', 'admin']}
+          value={draft.endpointInterface}
+          onChange={(v) => v && set('endpointInterface', v as WizardDraft['endpointInterface'])}
+          allowDeselect={false}
+        />
+      </Group>
+      <Select
+        label="Backup strategy"
+        data={STRATEGIES}
+        value={draft.strategy}
+        onChange={(v) => v && set('strategy', v as WizardDraft['strategy'])}
+        allowDeselect={false}
+      />
+      <TextInput
+        label="CA bundle (optional)"
+        description="A PEM file on this machine with the CA that signed the cloud's certificates"
+        value={draft.caFile}
+        onChange={(e) => set('caFile', e.currentTarget.value)}
+      />
+      <Switch
+        label="Trust certificates"
+        description="For self-signed certificates: check the fingerprint on the test step and pin it; a later change is refused"
+        checked={draft.trustCertificates}
+        onChange={(e) => set('trustCertificates', e.currentTarget.checked)}
+      />
+      <Switch
+        label="Download image from Glance"
+        description="Back up the original Glance image instead of the boot disk (changes to the boot disk are not kept)"
+        checked={draft.downloadImage}
+        onChange={(e) => set('downloadImage', e.currentTarget.checked)}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,86 @@
+import { useEffect, useState } from 'react';
+import { Badge, Code, Stack, Table, Text, Title } from '@mantine/core';
+import type { OutputOf } from '../../../../shared/ipc/contract';
+import type { ProviderView } from '../../../../shared/domain/providers';
+import { call, subscribe } from '../../api/client';
+
+type Row = OutputOf<'hypervisors.list'>['items'][number];
+
+/** The hypervisors a sync found, with the SSH settings the libvirt strategy uses. */
+export function HypervisorsTable({ provider }: { provider: ProviderView }) {
+  const [rows, setRows] = useState<Row[]>([]);
+  useEffect(() => {
+    const load = () =>
+      void call('hypervisors.list', { providerId: provider.id }).then(
+        (r) => setRows(r.items),
+        () => setRows([]),
+      );
+    load();
+    return subscribe('catalog.changed', ({ tables }) => {
+      if (tables.includes('hypervisors')) load();
+    });
+  }, [provider.id]);
+  if (rows.length === 0) return null;
+  return (
+    <Stack gap="xs">
+      <Title order={5}>Hypervisors of {provider.name}</Title>
+      <Table withTableBorder data-testid={`hypervisors-${provider.name}`}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Host</Table.Th>
+            <Table.Th>Type</Table.Th>
+            <Table.Th>State</Table.Th>
+            <Table.Th>Instances</Table.Th>
+            <Table.Th>SSH</Table.Th>
+            <Table.Th>Host key</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((h) => (
+            <Table.Tr key={h.hostname}>
+              <Table.Td>
+                {h.hostname}
+                {h.data.hostIp && (
+                  <Text span size="xs" c="dimmed">
+                    {' '}
+                    {h.data.hostIp}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>{h.data.type ?? '-'}</Table.Td>
+              <Table.Td>
+                <Badge color={h.vanishedAt ? 'gray' : h.data.state === 'up' ? 'green' : 'red'} variant="light">
+                  {h.vanishedAt ? 'gone' : (h.data.state ?? '?')}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{h.data.runningVms ?? '-'}</Table.Td>
+              <Table.Td>
+                {h.ssh.address ? (
+                  <Code>
+                    {h.ssh.user}@{h.ssh.address}:{h.ssh.port} ({h.ssh.auth})
+                  </Code>
+                ) : (
+                  <Text size="xs" c="dimmed">
+                    not set:{' '}
+                    <Code>
+                      backstack hypervisor ssh --provider {provider.name} --host {h.hostname} …
+                    </Code>
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                {h.ssh.hostKey ? (
+                  <Code>{h.ssh.hostKey}</Code>
+                ) : (
+                  <Text size="xs" c="dimmed">
+                    pinned on first connection
+                  </Text>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
