@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupDisk, startBackup } from './backup';
-import { listBackups } from './catalog';
+import { listBackups } from './listing';
 import { openDiskReader } from './disk-reader';
 import { InvalidArgumentError } from './errors';
 import { fileSource, streamSource } from './extents';

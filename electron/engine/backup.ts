@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runDiskBackup } from './backup-disk';
-import { findBackup } from './catalog';
+import { findBackup } from './listing';
 import { BackupNotFoundError, InvalidArgumentError, isErrno } from './errors';
 import { type ExtentSource, normalizeRanges, type Range } from './extents';
 import { fsyncDir, mapFsError } from './fsutil';

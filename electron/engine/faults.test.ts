@@ -5,7 +5,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupDisk } from './backup';
-import { listBackups } from './catalog';
+import { listBackups } from './listing';
 import { WrongPassphraseError } from './errors';
 import { fileSource } from './extents';
 import { initRepository, openRepository } from './repository';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupDisk } from './backup';
-import { listBackups } from './catalog';
+import { listBackups } from './listing';
 import { RepositoryLockedError } from './errors';
 import { fileSource } from './extents';
 import { collectGarbage } from './gc';

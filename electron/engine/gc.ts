@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { scanBackups, uncommittedRefs } from './catalog';
+import { scanBackups, uncommittedRefs } from './listing';
 import { DigestCache } from './digest-cache';
 import { CorruptMetadataError, isErrno } from './errors';
 import { listDir, mkdirp } from './fsutil';

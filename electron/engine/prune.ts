@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { committedRefs } from './catalog';
+import { committedRefs } from './listing';
 import { InvalidArgumentError } from './errors';
 import { type BackupRef, parseBackupTime, refString } from './layout';
 import { liveSessions } from './locks';

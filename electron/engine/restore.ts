@@ -1,4 +1,4 @@
-import { findBackup } from './catalog';
+import { findBackup } from './listing';
 import { BackupNotFoundError, CorruptMetadataError, InvalidArgumentError } from './errors';
 import { hashFile, IndexReader } from './index-file';
 import type { DiskRecord, Manifest } from './manifest';

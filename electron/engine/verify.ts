@@ -1,4 +1,4 @@
-import { scanBackups } from './catalog';
+import { scanBackups } from './listing';
 import { CorruptChunkError, MissingChunkError } from './errors';
 import { DigestCache } from './digest-cache';
 import type { IndexReader } from './index-file';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { backupDisk } from '../backup';
-import { listBackups } from '../catalog';
+import { listBackups } from '../listing';
 import { fileSource } from '../extents';
 import { initRepository, openRepository } from '../repository';
 import { restoreDisk } from '../restore';
