@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   }
   let t = performance.now();
   const repo = await openRepository(repoDir, passphrase ? { passphrase } : {});
+  await repo.warmUp(); // worker threads start with the repository, as in the app
   const openMs = performance.now() - t;
   t = performance.now();
   let result: unknown;

@@ -147,9 +147,13 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
         enqueue(null);
       } else {
         const fromParent = split.outside.length > 0 ? uncoveredOutside(uncovered, split.outside) : [];
-        let buf = w.buf ?? zeroed(w.length);
-        if (fromParent.length > 0) buf = await mergeParent(job, w, buf, fromParent);
-        enqueue(storeData(w, buf));
+        const buf = w.buf ?? zeroed(w.length);
+        if (fromParent.length === 0) enqueue(storeData(w, buf));
+        else {
+          // A partly changed window: completed from the parent's chunk, in the pipeline.
+          const parentDigest = await (parent as IndexReader).get(w.index);
+          enqueue(mergeParent(job, parentDigest, w, buf, fromParent).then((b) => storeData(w, b)));
+        }
       }
       await drain(false);
     }
@@ -177,8 +181,7 @@ function uncoveredOutside(uncovered: Range[], outside: Range[]): Range[] {
 }
 
 /** Fills `parts` of the window from the parent's chunk at the same position. */
-async function mergeParent(job: DiskJob, w: Window, buf: Buffer, parts: Range[]): Promise<Buffer> {
-  const digest = await (job.parent as IndexReader).get(w.index);
+async function mergeParent(job: DiskJob, digest: string | null, w: Window, buf: Buffer, parts: Range[]): Promise<Buffer> {
   if (digest === null) return buf; // the parent had a hole: zeros already
   let plain: Buffer;
   try {

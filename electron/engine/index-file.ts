@@ -116,8 +116,8 @@ export class IndexWriter {
 }
 
 export class IndexReader {
-  private cacheNo = -1;
-  private cache: Buffer = Buffer.alloc(0);
+  /** the last segment read (a promise, so concurrent get() calls share one read) */
+  private cached: { no: number; seg: Promise<Buffer> } | undefined;
 
   private constructor(
     private readonly repo: Repository,
@@ -158,9 +158,13 @@ export class IndexReader {
   async get(i: number): Promise<string | null> {
     if (i < 0 || i >= this.count) throw new RangeError(`index position ${i} out of range`);
     const segNo = Math.floor(i / SEGMENT_ENTRIES);
-    if (segNo !== this.cacheNo) await this.load(segNo);
+    if (this.cached?.no !== segNo) {
+      this.cached = { no: segNo, seg: this.load(segNo) };
+      this.cached.seg.catch(() => (this.cached = undefined));
+    }
+    const seg = await this.cached.seg;
     const off = (i % SEGMENT_ENTRIES) * ENTRY;
-    const e = this.cache.subarray(off, off + ENTRY);
+    const e = seg.subarray(off, off + ENTRY);
     return e.equals(HOLE) ? null : e.toString('hex');
   }
 
@@ -172,7 +176,7 @@ export class IndexReader {
     await this.fh.close();
   }
 
-  private async load(segNo: number): Promise<void> {
+  private async load(segNo: number): Promise<Buffer> {
     const entries = Math.min(SEGMENT_ENTRIES, this.count - segNo * SEGMENT_ENTRIES);
     const sealed = this.repo.encrypted;
     const overhead = sealed ? 28 : 4;
@@ -181,14 +185,10 @@ export class IndexReader {
     const buf = Buffer.allocUnsafe(len);
     const { bytesRead } = await this.fh.read(buf, 0, len, INDEX_HEADER + segNo * stride);
     if (bytesRead !== len) throw new CorruptMetadataError(this.file, `segment ${segNo} is truncated`);
-    if (sealed) {
-      this.cache = this.repo.openMeta(buf, segmentAad(this.header, segNo), `${this.file} segment ${segNo}`);
-    } else {
-      const body = buf.subarray(0, entries * ENTRY);
-      if (crc32(body) >>> 0 !== buf.readUInt32BE(entries * ENTRY)) throw new CorruptMetadataError(this.file, `segment ${segNo} checksum mismatch`);
-      this.cache = body;
-    }
-    this.cacheNo = segNo;
+    if (sealed) return this.repo.openMeta(buf, segmentAad(this.header, segNo), `${this.file} segment ${segNo}`);
+    const body = buf.subarray(0, entries * ENTRY);
+    if (crc32(body) >>> 0 !== buf.readUInt32BE(entries * ENTRY)) throw new CorruptMetadataError(this.file, `segment ${segNo} checksum mismatch`);
+    return body;
   }
 }
 

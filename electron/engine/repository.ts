@@ -177,6 +177,12 @@ export class Repository {
     return p;
   }
 
+  /** Starts the worker threads and waits until each is ready (so the first backup does not pay for it). */
+  async warmUp(level?: number): Promise<void> {
+    const pool = this.pool(level);
+    await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'digest', data: new Uint8Array(1) })));
+  }
+
   /** Seals metadata (indexes, manifests) when encrypted; identity otherwise. */
   sealMeta(plain: Uint8Array, aad: Uint8Array): Buffer {
     return this.keys ? sealBlob(this.keys.enc, plain, aad) : Buffer.from(plain);
