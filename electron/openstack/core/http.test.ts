@@ -144,6 +144,14 @@ describe('HttpTransport', () => {
     expect(sleeping.sleeps).toHaveLength(1);
   });
 
+  it('abandons a request in flight when the signal aborts', async () => {
+    pool().intercept({ path: '/v2.1/servers', method: 'GET' }).reply(200, {}).delay(60_000);
+    const ctl = new AbortController();
+    const sending = transport.send(req('GET', { signal: ctl.signal }));
+    ctl.abort();
+    await expect(sending).rejects.toBeInstanceOf(CancelledError);
+  });
+
   it('rejects at once with an already aborted signal', async () => {
     const ctl = new AbortController();
     ctl.abort();
