@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Dispatcher } from 'undici';
 import type { EventName, InputOf, OutputOf, PayloadOf, RequestName } from '../../shared/ipc/contract';
 import type { BackstackApi } from '../../shared/ipc/api';
 import type { Result } from '../../shared/ipc/result';
@@ -26,6 +27,8 @@ export interface CoreOptions {
   versions?: Record<string, string>;
   /** where the master key of stored secrets lives; default: OS keyring, else a key file */
   keyProtector?: KeyProtector;
+  /** replaces the network of every OpenStack client (scale benchmarks over a MockAgent cloud) */
+  openstackDispatcher?: Dispatcher;
 }
 
 export interface Core {
@@ -52,7 +55,7 @@ export function createCore(opts: CoreOptions): Core {
   // The key is loaded on first use: a CLI `status` never touches the keyring.
   let secrets: SecretsRepo | undefined;
   const getSecrets = () => (secrets ??= new SecretsRepo(catalog.db, new SecretBox(keyProtector.loadOrCreateKey())));
-  const providersService = new ProvidersService(providers, getSecrets);
+  const providersService = new ProvidersService(providers, getSecrets, opts.openstackDispatcher);
   const inventory = new InventoryRepo(catalog.db, notify);
   const hypervisors = new HypervisorsRepo(catalog.db, notify);
   const jobs = new JobManager({ repo: jobsRepo, bus, maxConcurrent: () => settings.get().maxConcurrentJobs });

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { ProviderClient, pinKey, type AuthScope, type Credentials, type TlsOptions } from '../../openstack';
 import type { AuthDomainInput, EndpointInterface } from '../../../shared/domain/providers';
 
@@ -52,7 +53,8 @@ export function tlsFor(c: ConnectionSettings): TlsOptions {
   };
 }
 
-export function openClient(c: ConnectionSettings, d: DomainIdentity, secret: DomainSecret, scope: AuthScope = defaultScope(d)): ProviderClient {
+/** `dispatcher` replaces the network (benchmarks and tests use an undici MockAgent cloud). */
+export function openClient(c: ConnectionSettings, d: DomainIdentity, secret: DomainSecret, scope: AuthScope = defaultScope(d), dispatcher?: Dispatcher): ProviderClient {
   // Application credentials carry their own scope: Keystone refuses an explicit one.
   const effectiveScope: AuthScope = secret.kind === 'applicationCredential' ? { kind: 'default' } : scope;
   return new ProviderClient({
@@ -62,6 +64,7 @@ export function openClient(c: ConnectionSettings, d: DomainIdentity, secret: Dom
     credentials: credentialsFor(d, secret),
     scope: effectiveScope,
     tls: tlsFor(c),
+    ...(dispatcher ? { dispatcher } : {}),
     userAgent: 'backstack',
   });
 }

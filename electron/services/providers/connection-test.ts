@@ -7,6 +7,7 @@ import {
   type InspectedCertificate,
   type ProviderClient,
 } from '../../openstack';
+import type { Dispatcher } from 'undici';
 import type { ConnectionTest, ProviderInputParsed } from '../../../shared/domain/providers';
 import { toAppError } from '../../lib/errors';
 import '../openstack-errors';
@@ -18,6 +19,7 @@ export interface TestOptions {
   /** the fingerprint already pinned for this provider */
   pinnedFingerprint?: string | undefined;
   signal?: AbortSignal | undefined;
+  dispatcher?: Dispatcher | undefined;
 }
 
 export interface TestOutcome extends ConnectionTest {
@@ -106,7 +108,7 @@ export async function testConnection(input: ProviderInputParsed, opts: TestOptio
         out.authDomains.push({ name: d.name, ok: false, message: `Enter the password of ${d.userName} in domain ${d.name}.`, projects: null });
         continue;
       }
-      const client = openClient(settings, identityOf(d), secret);
+      const client = openClient(settings, identityOf(d), secret, undefined, opts.dispatcher);
       clients.push(client);
       try {
         const info = await client.authenticate(opts.signal);

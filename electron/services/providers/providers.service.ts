@@ -4,6 +4,7 @@ import type { ProviderInput, ProviderView } from '../../../shared/domain/provide
 import { ProviderInput as ProviderInputSchema } from '../../../shared/domain/providers';
 import type { ProvidersRepo, SecretsRepo, StoredAuthDomain } from '../../catalog';
 import { normalizeAuthUrl, type AuthScope, type ProviderClient } from '../../openstack';
+import type { Dispatcher } from 'undici';
 import { openClient, secretOf, type DomainSecret } from './clients';
 import { identityOf, testConnection, type TestOptions, type TestOutcome } from './connection-test';
 
@@ -14,6 +15,8 @@ export class ProvidersService {
   constructor(
     private readonly repo: ProvidersRepo,
     private readonly secrets: () => SecretsRepo,
+    /** replaces the network for every client (scale benchmarks over a MockAgent cloud) */
+    private readonly dispatcher?: Dispatcher,
   ) {}
 
   list(): ProviderView[] {
@@ -27,7 +30,7 @@ export class ProvidersService {
   }
 
   test(input: ProviderInput, opts: TestOptions = {}): Promise<TestOutcome> {
-    return testConnection(ProviderInputSchema.parse(input), opts);
+    return testConnection(ProviderInputSchema.parse(input), { ...opts, dispatcher: this.dispatcher });
   }
 
   /** Tests the connection first: a cloud is saved only when it answers (and its certificate is trusted). */
@@ -52,7 +55,7 @@ export class ProvidersService {
         'Unscoped authorization uses one authentication domain that reaches every domain; turn on domain-scoped authorization to add one per domain.',
       );
     }
-    const test = await testConnection(input, opts);
+    const test = await testConnection(input, { ...opts, dispatcher: this.dispatcher });
     if (!test.ok)
       throw new AppError(
         (test.error?.code as AppError['code'] | undefined) ?? 'openstack.apiError',
@@ -122,7 +125,7 @@ export class ProvidersService {
       caFile: p.caFile,
       pinnedFingerprint: p.pinnedCertificate?.fingerprint256 ?? null,
     };
-    return this.repo.authDomains(p.id).map((d) => ({ provider: p, domain: d, client: openClient(settings, d, this.secret(d), scope?.(d)) }));
+    return this.repo.authDomains(p.id).map((d) => ({ provider: p, domain: d, client: openClient(settings, d, this.secret(d), scope?.(d), this.dispatcher) }));
   }
 
   private secret(d: StoredAuthDomain): DomainSecret {
