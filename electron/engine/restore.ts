@@ -67,7 +67,8 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
   let index: IndexReader | undefined;
   let opened = false;
   const pool = repo.pool();
-  const maxInFlight = pool.size + 2;
+  // Restores wait on file I/O more than on the CPU: a deeper pipeline keeps the workers busy.
+  const maxInFlight = pool.size * 3 + 2;
   const inflight: Promise<Buffer | null>[] = [];
   const result: RestoreResult = { backup: manifest.id, disk: record.name, size: record.size, bytesWritten: 0, holes: 0 };
   let holeStart = -1;

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { chunkDigest } from './chunk-format';
+import { CorruptChunkError } from './errors';
+import { textBlock } from './testing/fixtures';
+import { WorkerPool } from './worker-pool';
+
+const init = { root: '/nonexistent', chunkSize: 64 * 1024, level: 1, keys: null };
+
+describe('worker pool', () => {
+  it('runs the TypeScript worker entry under the test runner, in parallel, and returns pooled buffers', async () => {
+    const pool = new WorkerPool(init, 2);
+    try {
+      const blocks = Array.from({ length: 8 }, (_, i) => textBlock(64 * 1024, i));
+      const expected = blocks.map((b) => chunkDigest(null, b));
+      const results = await Promise.all(blocks.map((b) => pool.run({ op: 'digest', data: Buffer.from(b) })));
+      expect(results.map((r) => (r.result.kind === 'digest' ? r.result.digest : ''))).toEqual(expected);
+
+      const data = Buffer.allocUnsafeSlow(64 * 1024);
+      textBlock(64 * 1024, 99).copy(data);
+      const out = Buffer.allocUnsafeSlow(80 * 1024);
+      const { result, returned } = await pool.run({ op: 'store', data, out });
+      expect(data.byteLength).toBe(0); // moved to the worker, not copied
+      expect(result.kind).toBe('new');
+      expect(returned.map((b) => b.length)).toEqual([64 * 1024, 80 * 1024]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('turns a damaged chunk into CorruptChunkError naming its digest', async () => {
+    const pool = new WorkerPool(init, 1);
+    try {
+      const digest = 'ab'.repeat(32);
+      const frame = Buffer.alloc(100, 7);
+      await expect(pool.run({ op: 'open', digest, frame, frameLength: 100, out: Buffer.alloc(64 * 1024) })).rejects.toThrow(CorruptChunkError);
+      await expect(pool.run({ op: 'open', digest, frame: Buffer.alloc(100, 7), frameLength: 100, out: Buffer.alloc(64 * 1024) })).rejects.toThrow(digest);
+    } finally {
+      await pool.close();
+    }
+  });
+});
