@@ -10,7 +10,7 @@ import { fileSource, streamSource } from './extents';
 import type { EngineProgress } from './progress';
 import { restoreDisk } from './restore';
 import { fileSink, streamSink } from './sinks';
-import { allocatedBytes, type BlockKind, scribble, sha256File, textBlock, writeImage } from './testing/fixtures';
+import { allocatedBytes, type BlockKind, gated, scribble, sha256File, textBlock, writeImage } from './testing/fixtures';
 import { makeRepo, type TestRepo } from './testing/repos';
 
 const CHUNK = 256 * 1024;
@@ -163,6 +163,22 @@ describe('backup behaviour', () => {
     expect(last.bytesStored).toBeLessThan(CHUNK);
     expect(last.rate).toBeGreaterThan(0);
     expect(seen.map((p) => p.bytesDone)).toEqual([...seen.map((p) => p.bytesDone)].sort((a, b) => a - b));
+  });
+
+  it('cancels cleanly: AbortError, nothing listed, no folder or lock left', async () => {
+    t = await makeRepo({ chunkSize: CHUNK });
+    const img = path.join(t.work, 'disk.img');
+    writeImage(img, CHUNK, ['text', 'text', 'text', 'text'], 18);
+    const g = gated(fileSource(img), 2);
+    const ac = new AbortController();
+    const running = backupDisk(t.repo, { group: 'vol-1', name: 'vda', source: g.source, signal: ac.signal });
+    await g.reached;
+    ac.abort();
+    g.release();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await listBackups(t.repo)).toEqual([]);
+    expect(fs.readdirSync(t.repo.layout.group('vol-1'))).toEqual([]);
+    expect(fs.readdirSync(t.repo.layout.locks)).toEqual([]);
   });
 
   it('works with the default 4 MiB chunks', async () => {

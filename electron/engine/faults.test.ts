@@ -56,8 +56,9 @@ async function killTrials(encrypted: boolean, trials: number, seed: number): Pro
       // new data each round, so the child writes new chunks when it is killed
       for (let k = 0; k < 3; k++) scribble(img, Math.floor(rnd() * 40 * CHUNK - 100), 100, seed * 100 + trial * 3 + k);
       const before = (await listBackups(tr.repo)).length;
-      // ~43 lines per run: "started", one per chunk, "committing", "committed"
-      const run = await backupThenKill(tr.dir, img, 1 + Math.floor(rnd() * 44), env);
+      // 44 lines per run: "started", one per chunk and a last one, "committing", "committed";
+      // killing on line 43 lands during the commit
+      const run = await backupThenKill(tr.dir, img, 1 + Math.floor(rnd() * 43), env);
       if (run.killed) killed++;
       const listed = await listBackups(tr.repo);
       // a backup is listed only once committed, and then it is whole
@@ -80,8 +81,8 @@ async function killTrials(encrypted: boolean, trials: number, seed: number): Pro
 describe('faults', () => {
   it('survives kill -9 at random points of backups (24 trials, plain and encrypted)', { timeout: 120_000 }, async () => {
     const [plain, sealed] = await Promise.all([killTrials(false, 12, 7), killTrials(true, 12, 8)]);
-    // most runs must really have been killed midway for the test to mean anything
-    expect(plain.killed + sealed.killed).toBeGreaterThanOrEqual(20);
+    // the runs must really have been killed midway for the test to mean anything
+    expect(plain.killed + sealed.killed).toBeGreaterThanOrEqual(22);
   });
 
   it('a full disk gives a clear error and leaves the repository intact', { timeout: 60_000 }, () => {
