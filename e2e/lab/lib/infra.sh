@@ -5,7 +5,8 @@ make_dirs() {
   mkdir -p "$ETC"/{keystone,glance,placement,nova,cinder,neutron/plugins/ml2,ceph,rabbitmq,mysql,nginx,tls} \
            "$LOG"/ceph "$RUN"/ceph "$LIB" "$LAB_DIR"/{mysql,rabbitmq,keystone,glance/images,glance/staging,glance/tasks} \
            "$LAB_DIR"/{nova,cinder/conversion,neutron,placement,tmp,lock,keys} "$LAB_DIR"/ceph/{mon,mgr,osd} "$HV"
-  [ ${#MYSQL_SOCK} -lt 100 ] || die "LAB_DIR path too long for a unix socket: $MYSQL_SOCK"
+  # unix sockets live under LAB_DIR (the longest: hv/lab-kvm-1/libvirt/run/libvirt-sock); limit 107
+  [ ${#LAB_DIR} -le 70 ] || die "LAB_DIR is too long for the unix socket paths under it (max 70 characters): $LAB_DIR"
   if [ ! -s "$ETC/lab.ids" ]; then
     cat > "$ETC/lab.ids" <<IDS
 CEPH_FSID=$(uuidgen)
