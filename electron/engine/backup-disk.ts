@@ -136,7 +136,9 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
       if (required.has(w.index) && uncovered.length > 0) {
         throw new SourceError(`The parent's chunk for bytes ${w.offset}+${w.length} is missing and the source did not supply them: run a full backup (without a changed-extent list).`);
       }
-      if (w.covered.length === 0 && split.inside.length === 0) {
+      // The parent's chunk here is shorter or longer than this window if the disk was resized.
+      const sameShape = parent !== null && Math.min(chunkSize, parent.diskSize - w.offset) === w.length;
+      if (w.covered.length === 0 && split.inside.length === 0 && sameShape) {
         // Unchanged: keep the parent's chunk (touched by protectParentChunks).
         const d = await (parent as IndexReader).get(w.index);
         if (d === null) stats.holes++;
@@ -146,7 +148,7 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
         stats.holes++;
         enqueue(null);
       } else {
-        const fromParent = split.outside.length > 0 ? uncoveredOutside(uncovered, split.outside) : [];
+        const fromParent = split.outside.length > 0 ? uncoveredOutside(uncovered, split.outside, (parent as IndexReader).diskSize) : [];
         const buf = w.buf ?? zeroed(w.length);
         if (fromParent.length === 0) enqueue(storeData(w, buf));
         else {
@@ -167,13 +169,13 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
   return stats;
 }
 
-/** Uncovered bytes of the window that lie outside the changed ranges: they come from the parent. */
-function uncoveredOutside(uncovered: Range[], outside: Range[]): Range[] {
+/** Uncovered bytes of the window outside the changed ranges (and inside the parent's disk): they come from the parent. */
+function uncoveredOutside(uncovered: Range[], outside: Range[], parentSize: number): Range[] {
   const out: Range[] = [];
   for (const u of uncovered) {
     for (const o of outside) {
       const a = Math.max(u.offset, o.offset);
-      const b = Math.min(u.offset + u.length, o.offset + o.length);
+      const b = Math.min(u.offset + u.length, o.offset + o.length, parentSize);
       if (b > a) out.push({ offset: a, length: b - a });
     }
   }

@@ -6,7 +6,7 @@ import { backupDisk, startBackup } from './backup';
 import { listBackups } from './listing';
 import { openDiskReader } from './disk-reader';
 import { InvalidArgumentError } from './errors';
-import { fileSource, streamSource } from './extents';
+import { extentSource, fileSource, streamSource } from './extents';
 import type { EngineProgress } from './progress';
 import { restoreDisk } from './restore';
 import { fileSink, streamSink } from './sinks';
@@ -141,6 +141,22 @@ describe('backup behaviour', () => {
     fs.truncateSync(img, CHUNK + 5); // shrunk
     await backupDisk(t.repo, { group: 'vol-1', name: 'vda', source: fileSource(img), changedExtents: [] });
     expect(sha256File(await restoreTo(t, 'shrunk.img'))).toBe(sha256File(img));
+  });
+
+  it('follows a resized disk from a source that yields only the changed extents', async () => {
+    t = await makeRepo({ chunkSize: CHUNK });
+    let disk = Buffer.concat([textBlock(2 * CHUNK + 300, 19)]);
+    await backupDisk(t.repo, { group: 'vol-1', name: 'vda', source: extentSource(disk.length, async function* () { yield { offset: 0, length: disk.length, data: Buffer.from(disk) }; }) });
+    // grown by a chunk and a half (new space reads as zeros), and 10 bytes changed near the old end
+    const grown = Buffer.concat([disk, Buffer.alloc(CHUNK + CHUNK / 2)]);
+    grown.write('0123456789', 2 * CHUNK + 100, 'latin1');
+    const only = (buf: Buffer, offset: number, length: number) => extentSource(buf.length, async function* () { yield { offset, length, data: Buffer.from(buf.subarray(offset, offset + length)) }; });
+    await backupDisk(t.repo, { group: 'vol-1', name: 'vda', source: only(grown, 2 * CHUNK + 100, 10), changedExtents: [{ offset: 2 * CHUNK + 100, length: 10 }] });
+    expect(fs.readFileSync(await restoreTo(t, 'grown.img')).equals(grown)).toBe(true);
+    // shrunk into the middle of a chunk, nothing else changed
+    disk = grown.subarray(0, CHUNK + 1000);
+    await backupDisk(t.repo, { group: 'vol-1', name: 'vda', source: extentSource(disk.length, async function* () {}), changedExtents: [] });
+    expect(fs.readFileSync(await restoreTo(t, 'shrunk.img')).equals(disk)).toBe(true);
   });
 
   it('refuses a changed-extent list without a previous backup', async () => {

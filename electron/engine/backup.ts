@@ -101,11 +101,8 @@ export class BackupWriter {
     let changed: Range[] | null = null;
     if (input.changedExtents && parentDisk) {
       const extra: Range[] = [];
-      if (parentDisk.size !== size) {
-        // Resized disk: the last shared window and everything after it are read anew.
-        const from = Math.floor(Math.min(parentDisk.size, size) / repo.chunkSize) * repo.chunkSize;
-        extra.push({ offset: from, length: size - from });
-      }
+      // A grown disk: the new bytes are not in the parent (zeros unless the source gives data).
+      if (size > parentDisk.size) extra.push({ offset: parentDisk.size, length: size - parentDisk.size });
       changed = normalizeRanges([...input.changedExtents, ...extra], size);
     }
     const meter = new ProgressMeter('backup', size, this.opts.onProgress, this.opts.progressIntervalMs);

@@ -1,8 +1,7 @@
 import { InvalidArgumentError } from './errors';
 import type { IndexReader } from './index-file';
-import { Session } from './locks';
 import type { Repository } from './repository';
-import { openDiskIndex, resolveDisk } from './restore';
+import { openDiskIndex, openRestoreSession, resolveDisk } from './restore';
 import { loadChunk } from './chunk-io';
 
 /** Random-access reads of a backed-up disk (file-level restore reads a filesystem through this). */
@@ -17,7 +16,7 @@ export interface DiskReader {
 
 export async function openDiskReader(repo: Repository, opts: { group: string; backup?: string; disk?: string; cacheChunks?: number }): Promise<DiskReader> {
   const { manifest, record } = await resolveDisk(repo, opts.group, opts.backup, opts.disk);
-  const session = await Session.open(repo.layout, 'restore', [manifest.id]);
+  const session = await openRestoreSession(repo, manifest);
   let index: IndexReader;
   try {
     index = await openDiskIndex(repo, manifest, record);

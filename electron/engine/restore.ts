@@ -6,6 +6,7 @@ import { ProgressMeter, type ProgressListener } from './progress';
 import type { Repository } from './repository';
 import type { ExtentSink } from './sinks';
 import { Session } from './locks';
+import { exists } from './fsutil';
 import { loadChunk } from './chunk-io';
 
 export interface RestoreOptions {
@@ -27,6 +28,16 @@ export interface RestoreResult {
   /** data bytes written to the sink (holes excluded) */
   bytesWritten: number;
   holes: number;
+}
+
+/** A session protecting the backup from prune, opened only while the backup still exists. */
+export async function openRestoreSession(repo: Repository, manifest: Manifest): Promise<Session> {
+  const session = await Session.open(repo.layout, 'restore', [manifest.id]);
+  if (!(await exists(repo.layout.manifest(manifest, repo.encrypted)))) {
+    await session.release();
+    throw new BackupNotFoundError(manifest.id); // pruned between lookup and lock
+  }
+  return session;
 }
 
 export async function resolveDisk(repo: Repository, group: string, backup: string | undefined, disk: string | undefined): Promise<{ manifest: Manifest; record: DiskRecord }> {
@@ -61,7 +72,7 @@ export async function openDiskIndex(repo: Repository, manifest: Manifest, record
  */
 export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promise<RestoreResult> {
   const { manifest, record } = await resolveDisk(repo, opts.group, opts.backup, opts.disk);
-  const session = await Session.open(repo.layout, 'restore', [manifest.id]);
+  const session = await openRestoreSession(repo, manifest);
   const meter = new ProgressMeter('restore', record.size, opts.onProgress, opts.progressIntervalMs);
   meter.p.disk = record.name;
   let index: IndexReader | undefined;
