@@ -15,7 +15,6 @@ export LAB_DIR
 ETC=$LAB_DIR/etc
 LOG=$LAB_DIR/log
 RUN=$LAB_DIR/run
-LIB=$LAB_DIR/lib
 HV=$LAB_DIR/hv                  # hypervisors: namespaces, libvirt, OVS, instances
 MYSQL_SOCK=$RUN/mysqld.sock
 CEPH_CONF=$ETC/ceph/ceph.conf

@@ -3,7 +3,7 @@
 
 make_dirs() {
   mkdir -p "$ETC"/{keystone,glance,placement,nova,cinder,neutron/plugins/ml2,ceph,rabbitmq,mysql,nginx,tls} \
-           "$LOG"/ceph "$RUN"/ceph "$LIB" "$LAB_DIR"/{mysql,rabbitmq,keystone,glance/images,glance/staging,glance/tasks} \
+           "$LOG"/ceph "$RUN"/ceph "$LAB_DIR"/{mysql,rabbitmq,keystone,glance/images,glance/staging,glance/tasks} \
            "$LAB_DIR"/{nova,cinder/conversion,neutron,placement,tmp,lock,keys} "$LAB_DIR"/ceph/{mon,mgr,osd} "$HV"
   # unix sockets live under LAB_DIR (the longest: hv/lab-kvm-1/libvirt/run/libvirt-sock); limit 107
   [ ${#LAB_DIR} -le 70 ] || die "LAB_DIR is too long for the unix socket paths under it (max 70 characters): $LAB_DIR"
@@ -14,7 +14,7 @@ RBD_SECRET_UUID=$(uuidgen)
 IDS
   fi
   # the admin password is fixed when the lab is first created
-  grep -q '^ADMIN_PASSWORD=' "$ETC/lab.ids" || printf 'ADMIN_PASSWORD=%q\n' "${LAB_ADMIN_PASSWORD:-admin}" >> "$ETC/lab.ids"
+  grep -q '^ADMIN_PASSWORD=' "$ETC/lab.ids" || printf 'ADMIN_PASSWORD=%q\n' "${LAB_ADMIN_PASSWORD:-admin-secret}" >> "$ETC/lab.ids"
   # shellcheck disable=SC1091
   . "$ETC/lab.ids"
 }
