@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # (variables are used by the scripts that source this file)
 # common.sh: paths, logging and pid bookkeeping shared by up, down, seed and tls-cert.
 # Every daemon the lab starts is recorded as "pid starttime" in $RUN/NAME.pid; the kernel
 # start time makes a recycled pid harmless (down never signals a process it did not start).
@@ -36,7 +36,6 @@ HV_HOSTS=(lab-kvm-1 lab-kvm-2)
 declare -A HV_IMAGES_TYPE=([lab-kvm-1]=qcow2 [lab-kvm-2]=flat)
 declare -A HV_SSH_PORT=([lab-kvm-1]=2201 [lab-kvm-2]=2202)   # on 127.0.0.1 (host) and in the netns
 declare -A HV_AZ=([lab-kvm-1]=nova [lab-kvm-2]=raw)          # nova = the default zone
-GUEST_GW_CIDR=10.99.0.1/24      # the namespace's own address on br-int (SSH client side)
 
 T0=${T0:-$(date +%s)}
 LOG_TAG=${LOG_TAG:-lab}

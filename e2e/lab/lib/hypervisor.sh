@@ -39,7 +39,10 @@ start_host_ns() { # host
 }
 
 ovs_env() { printf '%s\n' OVS_RUNDIR="$OVS_DIR" OVS_LOGDIR="$OVS_DIR" OVS_DBDIR="$OVS_DIR" OVS_SYSCONFDIR="$OVS_DIR"; }
-ovs_vsctl() { in_netns env $(ovs_env) ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=30 "$@"; }
+ovs_vsctl() {
+  local e; mapfile -t e < <(ovs_env)
+  in_netns env "${e[@]}" ovs-vsctl --db="unix:$OVS_DIR/db.sock" --timeout=30 "$@"
+}
 link_exists() { in_netns ip link show "$1"; }
 start_ovs() {
   local np e; np=$(netns_pid); mapfile -t e < <(ovs_env)

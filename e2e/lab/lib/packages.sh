@@ -44,7 +44,7 @@ missing_packages() {
   done
 }
 install_packages() {
-  local missing i
+  local missing
   mapfile -t missing < <(missing_packages)
   [ ${#missing[@]} -eq 0 ] && { log "packages: all present"; return 0; }
   [ "${LAB_SKIP_INSTALL:-0}" = 1 ] && die "missing packages and LAB_SKIP_INSTALL=1: ${missing[*]}"
@@ -52,7 +52,7 @@ install_packages() {
   block_daemon_starts
   export DEBIAN_FRONTEND=noninteractive
   local apt=(apt-get -o DPkg::Lock::Timeout=900 -o Acquire::Retries=3 -q)
-  for i in 1 2 3; do
+  for _ in 1 2 3; do
     "${apt[@]}" update >> "$LOG/apt.log" 2>&1 && break
     sleep 10
   done

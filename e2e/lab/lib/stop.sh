@@ -12,7 +12,8 @@ stop_one() { # name [seconds]
     sleep 0.1
   done
   log "$name (pid $pid) ignored SIGTERM for ${t}s: SIGKILL"
-  kill -KILL "$pid" $(ps -o pid= --ppid "$pid" 2>/dev/null) 2>/dev/null
+  local kids; mapfile -t kids < <(ps -o pid= --ppid "$pid" 2>/dev/null | tr -d ' ')
+  kill -KILL "$pid" "${kids[@]}" 2>/dev/null
   sleep 0.5
   rm -f "$RUN/$name.pid"
 }
