@@ -3,7 +3,8 @@ import type { Dispatcher } from 'undici';
 import type { EventName, InputOf, OutputOf, PayloadOf, RequestName } from '../../shared/ipc/contract';
 import type { BackstackApi } from '../../shared/ipc/api';
 import type { Result } from '../../shared/ipc/result';
-import { HypervisorsRepo, InventoryRepo, JobsRepo, openCatalog, ProvidersRepo, SecretsRepo, SettingsRepo, type Catalog } from '../catalog';
+import { BackupsRepo, HypervisorsRepo, InventoryRepo, JobsRepo, openCatalog, ProvidersRepo, RepositoriesRepo, SecretsRepo, SettingsRepo, type Catalog } from '../catalog';
+import { RepositoriesService } from './repositories/repositories.service';
 import { inventorySyncJob } from './inventory/sync.job';
 import { JobManager } from '../jobs/manager';
 import { EventLoopMonitor } from '../lib/event-loop';
@@ -38,6 +39,13 @@ export interface Core {
   catalog: Catalog;
   jobs: JobManager;
   providers: ProvidersService;
+  repositories: RepositoriesService;
+  /** the catalog's index of restore points */
+  backups: BackupsRepo;
+  inventory: InventoryRepo;
+  hypervisors: HypervisorsRepo;
+  /** sealed secrets (passwords, SSH keys, passphrases); opens the master key on first use */
+  secrets: () => SecretsRepo;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -58,6 +66,8 @@ export function createCore(opts: CoreOptions): Core {
   const providersService = new ProvidersService(providers, getSecrets, opts.openstackDispatcher);
   const inventory = new InventoryRepo(catalog.db, notify);
   const hypervisors = new HypervisorsRepo(catalog.db, notify);
+  const backups = new BackupsRepo(catalog.db, notify);
+  const repositories = new RepositoriesService(new RepositoriesRepo(catalog.db, notify), backups, getSecrets);
   const jobs = new JobManager({ repo: jobsRepo, bus, maxConcurrent: () => settings.get().maxConcurrentJobs });
   jobs.register(catalogBackupJob(catalog));
   jobs.register(inventorySyncJob({ providers: providersService, providersRepo: providers, inventory, hypervisors }));
@@ -98,6 +108,11 @@ export function createCore(opts: CoreOptions): Core {
     catalog,
     jobs,
     providers: providersService,
+    repositories,
+    backups,
+    inventory,
+    hypervisors,
+    secrets: getSecrets,
     logger,
     async close() {
       await jobs.shutdown();

@@ -1,7 +1,8 @@
 import { m0001 } from './0001_initial';
 import { m0002 } from './0002_providers_inventory';
+import { m0003 } from './0003_repositories_backups';
 import type { Migration } from './types';
 
 /** In order. Append only. */
-export const migrations: readonly Migration[] = [m0001, m0002];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003];
 export type { Migration };

@@ -22,7 +22,9 @@ type InventoryHandlers = Pick<
 >;
 
 export function inventoryHandlers(d: InventoryHandlerDeps): InventoryHandlers {
-  const providerName = (id: string) => d.providers.get(id)?.name ?? id;
+  // Looked up once per request, not once per row: listing 10,000 instances stays cheap.
+  const names = () => new Map(d.providers.list().map((p) => [p.id, p.name]));
+  const providerName = (id: string, cache = names()) => cache.get(id) ?? id;
   const mustProvider = (id: string) => {
     const p = d.providers.get(id);
     if (!p) throw new AppError('resource.notFound', `No cloud with id "${id}".`);
@@ -65,6 +67,7 @@ export function inventoryHandlers(d: InventoryHandlerDeps): InventoryHandlers {
       };
     },
     'inventory.listInstances': ({ providerId, domainId, projectId, includeVanished }) => {
+      const cache = names();
       const rows = d.inventory.list<Instance>({
         kind: 'instance',
         includeVanished,
@@ -74,7 +77,21 @@ export function inventoryHandlers(d: InventoryHandlerDeps): InventoryHandlers {
       return {
         items: rows
           .filter((r) => !domainId || r.data.domainId === domainId)
-          .map((r) => ({ ...r.data, providerId: r.providerId, providerName: providerName(r.providerId), vanishedAt: r.vanishedAt })),
+          .map((r) => ({
+            providerId: r.providerId,
+            providerName: providerName(r.providerId, cache),
+            id: r.id,
+            name: r.name,
+            projectId: r.data.projectId,
+            projectName: r.data.projectName,
+            domainId: r.data.domainId,
+            status: r.data.status,
+            host: r.data.host,
+            flavorName: r.data.flavor.name,
+            tags: r.data.tags,
+            diskCount: r.data.volumes.length + (r.data.bootSource.kind === 'image' ? 1 : 0),
+            vanishedAt: r.vanishedAt,
+          })),
       };
     },
     'inventory.getInstance': ({ providerId, id }) => {

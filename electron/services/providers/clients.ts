@@ -54,7 +54,13 @@ export function tlsFor(c: ConnectionSettings): TlsOptions {
 }
 
 /** `dispatcher` replaces the network (benchmarks and tests use an undici MockAgent cloud). */
-export function openClient(c: ConnectionSettings, d: DomainIdentity, secret: DomainSecret, scope: AuthScope = defaultScope(d), dispatcher?: Dispatcher): ProviderClient {
+export function openClient(
+  c: ConnectionSettings,
+  d: DomainIdentity,
+  secret: DomainSecret,
+  scope: AuthScope = defaultScope(d),
+  dispatcher?: Dispatcher,
+): ProviderClient {
   // Application credentials carry their own scope: Keystone refuses an explicit one.
   const effectiveScope: AuthScope = secret.kind === 'applicationCredential' ? { kind: 'default' } : scope;
   return new ProviderClient({

@@ -125,7 +125,9 @@ export class ProvidersService {
       caFile: p.caFile,
       pinnedFingerprint: p.pinnedCertificate?.fingerprint256 ?? null,
     };
-    return this.repo.authDomains(p.id).map((d) => ({ provider: p, domain: d, client: openClient(settings, d, this.secret(d), scope?.(d), this.dispatcher) }));
+    return this.repo
+      .authDomains(p.id)
+      .map((d) => ({ provider: p, domain: d, client: openClient(settings, d, this.secret(d), scope?.(d), this.dispatcher) }));
   }
 
   private secret(d: StoredAuthDomain): DomainSecret {
