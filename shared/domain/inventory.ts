@@ -141,3 +141,21 @@ export const HypervisorSsh = z.object({
   /** the pinned host key ("ssh-ed25519 SHA256:…"); a different key is refused */
   hostKey: z.string().nullable(),
 });
+
+/** One row of the instance table: what the list shows and searches; the detail loads the rest. */
+export const InstanceSummary = z.object({
+  providerId: z.string(),
+  providerName: z.string(),
+  id: z.string(),
+  name: z.string(),
+  projectId: z.string(),
+  projectName: z.string().nullable(),
+  domainId: z.string().nullable(),
+  status: z.string(),
+  host: z.string().nullable(),
+  flavorName: z.string().nullable(),
+  tags: z.array(z.string()),
+  diskCount: z.number().int(),
+  vanishedAt: z.string().nullable(),
+});
+export type InstanceSummary = z.infer<typeof InstanceSummary>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppStatus, Settings } from '../domain/app';
 import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers';
-import { Hypervisor, HypervisorSsh, Instance, ResourceKind } from '../domain/inventory';
+import { Hypervisor, HypervisorSsh, Instance, InstanceSummary, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 
 /**
@@ -62,7 +62,7 @@ export const requests = {
   ),
   'inventory.listInstances': req(
     z.object({ providerId: Id.optional(), domainId: Id.optional(), projectId: Id.optional(), includeVanished: z.boolean().default(false) }).strict(),
-    z.object({ items: z.array(Instance.extend({ providerId: z.string(), providerName: z.string(), vanishedAt: z.string().nullable() })) }),
+    z.object({ items: z.array(InstanceSummary) }),
   ),
   'inventory.getInstance': req(
     z.object({ providerId: Id, id: Id }).strict(),

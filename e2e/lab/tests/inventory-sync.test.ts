@@ -102,7 +102,8 @@ describe('unscoped sync of the whole cloud', () => {
   it('knows where each server runs and which disks it has', async () => {
     const instances = unwrap(await core.api.invoke('inventory.listInstances', { providerId })).items;
     for (const seeded of seedManifest().servers) {
-      const i = instances.find((x) => x.name === seeded.name)!;
+      const row = instances.find((x) => x.name === seeded.name)!;
+      const i = unwrap(await core.api.invoke('inventory.getInstance', { providerId, id: row.id }));
       expect(i.host, seeded.name).toBe(seeded.host);
       expect(i.instanceName, seeded.name).toMatch(/^instance-/);
       expect(i.bootSource.kind, seeded.name).toBe(seeded.kind === 'boot-from-volume' ? 'volume' : 'image');

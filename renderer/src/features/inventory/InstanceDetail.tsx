@@ -1,4 +1,7 @@
-import { Badge, Code, Drawer, Group, Stack, Table, Tabs, Text } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { Alert, Badge, Code, Drawer, Group, Loader, Stack, Table, Tabs, Text } from '@mantine/core';
+import type { OutputOf } from '../../../../shared/ipc/contract';
+import { call } from '../../api/client';
 import type { InstanceRow } from '../../stores/inventory.store';
 import { StatusBadge } from './instance-columns';
 
@@ -18,9 +21,17 @@ function KV({ rows }: { rows: [string, React.ReactNode][] }) {
 }
 
 /** Everything the inventory knows of one instance: what a backup will capture and a restore will need. */
-export function InstanceDetail({ instance: i, onClose }: { instance: InstanceRow | null; onClose: () => void }) {
+export function InstanceDetail({ instance: row, onClose }: { instance: InstanceRow | null; onClose: () => void }) {
+  const [i, setDetail] = useState<OutputOf<'inventory.getInstance'> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setDetail(null);
+    setError(null);
+    if (row) call('inventory.getInstance', { providerId: row.providerId, id: row.id }).then(setDetail, (e: Error) => setError(e.message));
+  }, [row]);
   return (
-    <Drawer opened={i !== null} onClose={onClose} position="right" size="xl" title={i ? i.name : ''} data-testid="instance-detail">
+    <Drawer opened={row !== null} onClose={onClose} position="right" size="xl" title={row ? row.name : ''} data-testid="instance-detail">
+      {row && !i && (error ? <Alert color="red">{error}</Alert> : <Loader />)}
       {i && (
         <Stack>
           <Group>

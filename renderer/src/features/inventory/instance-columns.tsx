@@ -23,7 +23,7 @@ export const instanceColumns: Column<InstanceRow>[] = [
     width: '110px',
   },
   { id: 'host', header: 'Host', getValue: (i) => i.host, width: 'minmax(120px, 1fr)' },
-  { id: 'flavor', header: 'Flavor', getValue: (i) => i.flavor.name, width: '120px' },
+  { id: 'flavor', header: 'Flavor', getValue: (i) => i.flavorName, width: '120px' },
   {
     id: 'tags',
     header: 'Tags',
@@ -39,6 +39,6 @@ export const instanceColumns: Column<InstanceRow>[] = [
     ),
     width: 'minmax(120px, 1fr)',
   },
-  { id: 'disks', header: 'Disks', getValue: (i) => i.volumes.length + (i.bootSource.kind === 'image' ? 1 : 0), width: '70px' },
+  { id: 'disks', header: 'Disks', getValue: (i) => i.diskCount, width: '70px' },
   { id: 'cloud', header: 'Cloud', getValue: (i) => i.providerName, width: '110px' },
 ];
