@@ -22,13 +22,18 @@ function KV({ rows }: { rows: [string, React.ReactNode][] }) {
 
 /** Everything the inventory knows of one instance: what a backup will capture and a restore will need. */
 export function InstanceDetail({ instance: row, onClose }: { instance: InstanceRow | null; onClose: () => void }) {
-  const [i, setDetail] = useState<OutputOf<'inventory.getInstance'> | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Loaded per row; a result for another row (a quick click elsewhere) is ignored.
+  const [loaded, setLoaded] = useState<{ key: string; detail: OutputOf<'inventory.getInstance'> | null; error: string | null } | null>(null);
+  const key = row ? `${row.providerId}/${row.id}` : '';
   useEffect(() => {
-    setDetail(null);
-    setError(null);
-    if (row) call('inventory.getInstance', { providerId: row.providerId, id: row.id }).then(setDetail, (e: Error) => setError(e.message));
-  }, [row]);
+    if (!row) return;
+    call('inventory.getInstance', { providerId: row.providerId, id: row.id }).then(
+      (detail) => setLoaded({ key, detail, error: null }),
+      (e: Error) => setLoaded({ key, detail: null, error: e.message }),
+    );
+  }, [row, key]);
+  const i = loaded?.key === key ? loaded.detail : null;
+  const error = loaded?.key === key ? loaded.error : null;
   return (
     <Drawer opened={row !== null} onClose={onClose} position="right" size="xl" title={row ? row.name : ''} data-testid="instance-detail">
       {row && !i && (error ? <Alert color="red">{error}</Alert> : <Loader />)}
