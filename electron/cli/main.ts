@@ -8,6 +8,8 @@ import { register as registerConsole } from './commands/console';
 import { register as registerJobs } from './commands/jobs';
 import { register as registerProvider } from './commands/provider';
 import { register as registerInventory } from './commands/inventory';
+import { register as registerRepo } from './commands/repo';
+import { register as registerDisk } from './commands/disk';
 import { register as registerStatus } from './commands/status';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -23,6 +25,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerCatalog(program, ctx);
   registerProvider(program, ctx);
   registerInventory(program, ctx);
+  registerRepo(program);
+  registerDisk(program);
   return program;
 }
 
