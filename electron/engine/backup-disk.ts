@@ -1,6 +1,6 @@
 import { assemble, gaps, RangeCursor, type Window } from './assembler';
 import { MissingChunkError, SourceError } from './errors';
-import { type ExtentSource, normalizeRanges, type Range } from './extents';
+import { type ExtentSource, normalizeRanges, type Range, widenRanges } from './extents';
 import type { IndexReader, IndexWriter } from './index-file';
 import type { DiskStats } from './manifest';
 import type { ProgressMeter } from './progress';
@@ -126,7 +126,8 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
   const cursor = changed ? new RangeCursor(changed) : null;
   try {
     const hint = { chunkSize, alloc: () => repo.dataBuffers.get(), ...(signal ? { signal } : {}) };
-    for await (const w of assemble(source.extents(changed, hint), size, chunkSize, zeroed)) {
+    const wanted = changed && source.randomAccess ? widenRanges(changed, chunkSize, size) : changed;
+    for await (const w of assemble(source.extents(wanted, hint), size, chunkSize, zeroed)) {
       signal?.throwIfAborted();
       if (failure !== undefined) throw failure;
       stats.bytesRead += w.dataBytes;

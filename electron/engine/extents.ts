@@ -33,6 +33,11 @@ export interface ExtentSource {
   /** the disk size in bytes */
   readonly size: number;
   /**
+   * Random reads are cheap (a local file or device). The engine then reads whole chunks around
+   * changed extents instead of completing them from the previous backup, which costs CPU.
+   */
+  readonly randomAccess?: boolean;
+  /**
    * Yields extents in ascending offset order, without overlaps. `wanted` (ascending, merged) are
    * the ranges the engine needs, null for the whole disk: a random-access source reads only those;
    * a stream may ignore it and yield what it has (yielded data always wins). Bytes not yielded
@@ -64,6 +69,7 @@ export function fileSource(path: string, opts: { size?: number; readAhead?: numb
   const readAhead = Math.max(1, opts.readAhead ?? 2);
   return {
     size,
+    randomAccess: true,
     async *extents(wanted, hint) {
       const fh = await fs.open(path, 'r');
       try {
@@ -91,6 +97,17 @@ export function fileSource(path: string, opts: { size?: number; readAhead?: numb
       }
     },
   };
+}
+
+/** The whole `align`-sized windows that the ranges touch. */
+export function widenRanges(ranges: readonly Range[], align: number, size: number): Range[] {
+  return normalizeRanges(
+    ranges.map((r) => {
+      const start = Math.floor(r.offset / align) * align;
+      return { offset: start, length: Math.ceil((r.offset + r.length) / align) * align - start };
+    }),
+    size,
+  );
 }
 
 /** Splits ranges at multiples of `align`. */
