@@ -2,7 +2,7 @@
  * Backstack's backup repository engine: a deduplicating, compressing, optionally encrypted
  * chunk store for disk images (FORMAT.md). Pure Node: no OpenStack, no SQLite, no Electron.
  */
-export { initRepository, openRepository, Repository, DEFAULT_CHUNK_SIZE, DEFAULT_COMPRESSION_LEVEL } from './repository';
+export { initRepository, openRepository, inspectRepository, Repository, DEFAULT_CHUNK_SIZE, DEFAULT_COMPRESSION_LEVEL } from './repository';
 export type { InitOptions, OpenOptions, RepoConfig } from './repository';
 export { startBackup, backupDisk, BackupWriter } from './backup';
 export type { BackupOptions, DiskInput } from './backup';

@@ -131,6 +131,8 @@ export async function repositoryStats(repo: Repository): Promise<RepositoryStats
     storedBytes,
     logicalBytes,
     reductionRatio: storedBytes === 0 ? 0 : logicalBytes / storedBytes,
-    history: backups.map((b) => ({ id: b.id, time: parseBackupTime(b.time), size: b.totals.size, bytesNew: b.totals.bytesNew, bytesStored: b.totals.bytesStored })),
+    history: backups
+      .map((b) => ({ id: b.id, time: parseBackupTime(b.time), size: b.totals.size, bytesNew: b.totals.bytesNew, bytesStored: b.totals.bytesStored }))
+      .sort((a, b) => a.time - b.time),
   };
 }

@@ -103,6 +103,12 @@ export async function openRepository(dir: string, opts: OpenOptions = {}): Promi
   return new Repository(layout, config, master, opts);
 }
 
+/** What the UI shows before asking for a passphrase: is there a repository here, and is it encrypted? */
+export async function inspectRepository(dir: string): Promise<{ id: string; encrypted: boolean; chunkSize: number; compressionLevel: number; createdAt: string }> {
+  const c = await readConfig(new Layout(dir));
+  return { id: c.id, encrypted: c.encryption !== null, chunkSize: c.chunkSize, compressionLevel: c.compression.level, createdAt: c.createdAt };
+}
+
 async function readConfig(layout: Layout): Promise<RepoConfig> {
   let text: string;
   try {
