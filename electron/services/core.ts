@@ -3,8 +3,20 @@ import type { Dispatcher } from 'undici';
 import type { EventName, InputOf, OutputOf, PayloadOf, RequestName } from '../../shared/ipc/contract';
 import type { BackstackApi } from '../../shared/ipc/api';
 import type { Result } from '../../shared/ipc/result';
-import { BackupsRepo, HypervisorsRepo, InventoryRepo, JobsRepo, openCatalog, ProvidersRepo, RepositoriesRepo, SecretsRepo, SettingsRepo, type Catalog } from '../catalog';
+import {
+  BackupsRepo,
+  HypervisorsRepo,
+  InventoryRepo,
+  JobsRepo,
+  openCatalog,
+  ProvidersRepo,
+  RepositoriesRepo,
+  SecretsRepo,
+  SettingsRepo,
+  type Catalog,
+} from '../catalog';
 import { RepositoriesService } from './repositories/repositories.service';
+import { repositoryJobs } from './repositories/maintenance.jobs';
 import { inventorySyncJob } from './inventory/sync.job';
 import { JobManager } from '../jobs/manager';
 import { EventLoopMonitor } from '../lib/event-loop';
@@ -70,6 +82,7 @@ export function createCore(opts: CoreOptions): Core {
   const repositories = new RepositoriesService(new RepositoriesRepo(catalog.db, notify), backups, getSecrets);
   const jobs = new JobManager({ repo: jobsRepo, bus, maxConcurrent: () => settings.get().maxConcurrentJobs });
   jobs.register(catalogBackupJob(catalog));
+  for (const k of repositoryJobs(repositories, backups)) jobs.register(k);
   jobs.register(inventorySyncJob({ providers: providersService, providersRepo: providers, inventory, hypervisors }));
   const loop = new EventLoopMonitor();
 
@@ -88,6 +101,7 @@ export function createCore(opts: CoreOptions): Core {
     loop,
     inventory,
     hypervisors,
+    repositories,
     getSecrets,
     secretStorage: keyProtector.kind,
     runtime: opts.runtime,

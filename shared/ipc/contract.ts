@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppStatus, Settings } from '../domain/app';
 import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers';
+import { KeepRules, PrunePreview, RepositoryStats, RepositoryView } from '../domain/repositories';
 import { Hypervisor, HypervisorSsh, Instance, InstanceSummary, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 
@@ -87,6 +88,34 @@ export const requests = {
     z.object({ providerId: Id }).strict(),
     z.object({ items: z.array(z.object({ hostname: z.string(), data: Hypervisor, ssh: HypervisorSsh, vanishedAt: z.string().nullable() })) }),
   ),
+  'repositories.list': req(Empty, z.object({ items: z.array(RepositoryView) })),
+  /** Usage of a destination: stored vs logical bytes, reduction ratio, growth per backup. */
+  'repositories.getStats': req(z.object({ id: Id }).strict(), RepositoryStats),
+  /** Creates a repository in an empty folder; an encrypted one returns its recovery key, shown once. */
+  'repositories.create': req(
+    z
+      .object({
+        name: z.string().trim().min(1).max(128),
+        path: z.string().min(1).max(4096),
+        passphrase: z.string().min(8).max(1024).optional(),
+        compressionLevel: z.number().int().min(1).max(19).optional(),
+      })
+      .strict(),
+    z.object({ repository: RepositoryView, recoveryKey: z.string().nullable() }),
+  ),
+  'repositories.add': req(
+    z
+      .object({ name: z.string().trim().min(1).max(128), path: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024).optional() })
+      .strict(),
+    RepositoryView,
+  ),
+  'repositories.remove': req(z.object({ id: Id }).strict(), z.object({ removed: z.literal(true) })),
+  'repositories.setDefault': req(z.object({ id: Id }).strict(), RepositoryView),
+  'repositories.startVerify': req(z.object({ id: Id, backupId: z.string().max(400).optional() }).strict(), z.object({ jobId: z.string() })),
+  /** What a prune would keep and remove, and why; changes nothing. */
+  'repositories.previewPrune': req(z.object({ id: Id, keep: KeepRules }).strict(), PrunePreview),
+  'repositories.startPrune': req(z.object({ id: Id, keep: KeepRules }).strict(), z.object({ jobId: z.string() })),
+  'repositories.startGc': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
   'catalog.startBackup': req(z.object({ destination: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;

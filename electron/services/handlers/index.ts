@@ -1,5 +1,7 @@
 import type { Catalog, HypervisorsRepo, InventoryRepo, JobsRepo, ProvidersRepo, SecretsRepo, SettingsRepo } from '../../catalog';
 import { inventoryHandlers } from './inventory';
+import { repositoryHandlers } from './repositories';
+import type { RepositoriesService } from '../repositories/repositories.service';
 import type { SecretStorageKind } from '../../lib/secret-box';
 import type { JobManager } from '../../jobs/manager';
 import type { EventLoopMonitor } from '../../lib/event-loop';
@@ -18,6 +20,7 @@ export interface HandlerDeps {
   loop: EventLoopMonitor;
   inventory: InventoryRepo;
   hypervisors: HypervisorsRepo;
+  repositories: RepositoriesService;
   getSecrets: () => SecretsRepo;
   secretStorage: SecretStorageKind;
   runtime: Runtime;
@@ -27,6 +30,7 @@ export interface HandlerDeps {
 
 export function createHandlers(d: HandlerDeps): Handlers {
   return {
+    ...repositoryHandlers(d.repositories, d.jobs),
     ...inventoryHandlers({ inventory: d.inventory, hypervisors: d.hypervisors, providers: d.providers, jobs: d.jobs }),
     'app.getStatus': () => ({
       version: d.version,

@@ -40,12 +40,18 @@ export class RepositoriesService {
   /** The destination backups go to when none is named. */
   defaultRepository(): RepositoryView {
     const d = this.repo.list().find((r) => r.isDefault) ?? this.repo.list()[0];
-    if (!d) throw new AppError('resource.notFound', 'No backup destination yet. Create one in Settings → Backup destinations, or: backstack repo init DIR');
+    if (!d)
+      throw new AppError('resource.notFound', 'No backup destination yet. Create one in Settings → Backup destinations, or: backstack repo init DIR');
     return view(d);
   }
 
   /** Creates a new repository in an empty or missing folder. The recovery key is shown once. */
-  async create(input: { name: string; path: string; passphrase?: string; compressionLevel?: number }): Promise<{ repository: RepositoryView; recoveryKey: string | null }> {
+  async create(input: {
+    name: string;
+    path: string;
+    passphrase?: string;
+    compressionLevel?: number;
+  }): Promise<{ repository: RepositoryView; recoveryKey: string | null }> {
     const dir = this.checkNew(input.name, input.path);
     const { recoveryKey } = await initRepository(dir, {
       ...(input.passphrase ? { passphrase: input.passphrase } : {}),
@@ -78,7 +84,10 @@ export class RepositoriesService {
   /** Opens the engine repository; the caller closes it. */
   async open(idOrName: string): Promise<Repository> {
     const r = this.stored(idOrName);
-    if (!fs.existsSync(r.path)) throw new AppError('resource.notFound', `The backup destination "${r.name}" (${r.path}) is not reachable: mount or reconnect it, then retry.`, { retryable: true });
+    if (!fs.existsSync(r.path))
+      throw new AppError('resource.notFound', `The backup destination "${r.name}" (${r.path}) is not reachable: mount or reconnect it, then retry.`, {
+        retryable: true,
+      });
     const passphrase = r.secretId ? this.secrets().get(r.secretId) : undefined;
     return openRepository(r.path, passphrase ? { passphrase } : {});
   }
@@ -100,7 +109,15 @@ export class RepositoriesService {
   private remember(name: string, dir: string, passphrase: string | undefined): RepositoryView {
     const id = randomUUID();
     if (passphrase) this.secrets().put(secretId(id), passphrase);
-    this.repo.insert({ id, name, path: dir, encrypted: Boolean(passphrase), secretId: passphrase ? secretId(id) : null, isDefault: false, createdAt: new Date().toISOString() });
+    this.repo.insert({
+      id,
+      name,
+      path: dir,
+      encrypted: Boolean(passphrase),
+      secretId: passphrase ? secretId(id) : null,
+      isDefault: false,
+      createdAt: new Date().toISOString(),
+    });
     return this.get(id);
   }
 
