@@ -76,17 +76,18 @@ export function generateImage(path: string, size: number, blockSize: number, see
   return { path, size: n * blockSize, blockSize, blocks: { zero: kinds.filter((k) => k === 'zero').length, duplicate: kinds.filter((k) => k === 'dup').length, text: kinds.filter((k) => k === 'text').length } };
 }
 
-/** Rewrites `fraction` of the image as extents of `extentSize` at random offsets; returns them. */
-export function scatterChange(path: string, size: number, fraction: number, extentSize: number, seed = 2): { offset: number; length: number }[] {
+/** Where the "1% scattered change" goes: `fraction` of the image in extents of `extentSize` at random offsets. */
+export function changeExtents(size: number, fraction: number, extentSize: number, seed = 2): { offset: number; length: number }[] {
   const count = Math.max(1, Math.ceil((size * fraction) / extentSize));
   const rnd = prng(seed);
+  return Array.from({ length: count }, () => ({ offset: Math.floor((rnd() * (size - extentSize)) / 512) * 512, length: extentSize }));
+}
+
+/** Writes fresh text over the extents of changeExtents(); returns them sorted, as a changed-extent list. */
+export function scatterChange(path: string, size: number, fraction: number, extentSize: number, seed = 2): { offset: number; length: number }[] {
+  const extents = changeExtents(size, fraction, extentSize, seed);
   const fd = fs.openSync(path, 'r+');
-  const extents: { offset: number; length: number }[] = [];
-  for (let i = 0; i < count; i++) {
-    const offset = Math.floor(rnd() * (size - extentSize) / 512) * 512;
-    fs.writeSync(fd, textBlock(extentSize, seed * 7919 + i), 0, extentSize, offset);
-    extents.push({ offset, length: extentSize });
-  }
+  extents.forEach((e, i) => fs.writeSync(fd, textBlock(e.length, seed * 7919 + i), 0, e.length, e.offset));
   fs.closeSync(fd);
-  return extents.sort((a, b) => a.offset - b.offset);
+  return [...extents].sort((a, b) => a.offset - b.offset);
 }

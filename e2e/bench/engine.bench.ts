@@ -8,6 +8,8 @@
  *   BENCH_CHANGE_EXTENT_KIB=1024                      size of each changed extent (default 1024)
  *   BENCH_ENCRYPT=0                                   plain repositories everywhere (default: all encrypted)
  *   BENCH_DIR=/var/tmp/x                              where images and repositories go (default: a temp folder)
+ *   BENCH_ROUNDS=3                                    repeat the comparison; each figure is the best round
+ *                                                     (other work on the machine only ever adds time)
  *
  * Backstack runs each operation in a child process (engine-bench-child.ts) and reports the
  * operation's own time (as the app sees it: repository open, key derived, worker threads up)
@@ -19,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateImage, scatterChange } from './engine-bench-image';
+import { changeExtents, generateImage, scatterChange } from './engine-bench-image';
 import { findFile, timed, treeBytes } from './engine-bench-run';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,11 +29,11 @@ const MiB = 1024 * 1024;
 const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? 2048);
 const extentKiB = Number(process.env.BENCH_CHANGE_EXTENT_KIB ?? 1024);
 const encrypt = process.env.BENCH_ENCRYPT !== '0';
+const roundsWanted = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const secret = 'bench passphrase';
 const base = process.env.BENCH_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-engine-bench-'));
 fs.mkdirSync(base, { recursive: true });
 const p = (...x: string[]): string => path.join(base, ...x);
-const load = (): number => Number(os.loadavg()[0]?.toFixed(2));
 const log = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
 
 function sha256(file: string): string {
@@ -63,90 +65,165 @@ const resticEnv = { RESTIC_PASSWORD: secret, RESTIC_REPOSITORY: p('restic'), RES
 const round = (n: number): number => Math.round(n * 100) / 100;
 const ratio = (a: number, b: number): number => round(a / b);
 
-async function main(): Promise<void> {
-  for (const d of ['bs-a', 'bs-b', 'borg', 'restic', 'borg-home', 'restic-cache', 'out-borg', 'out-restic']) fs.rmSync(p(d), { recursive: true, force: true });
-  const image = p('disk.img');
-  log(`generating a ${sizeMiB} MiB image in ${base}`);
-  const info = generateImage(image, sizeMiB * MiB, 4 * MiB);
-  const fullSum = sha256(image); // also pulls the image into the page cache for every tool alike
-  const figures: Record<string, unknown> = {};
+interface Timed {
+  ms: number;
+  processMs?: number;
+  rssKiB?: number;
+}
+
+interface Round {
+  load: number[];
+  bs: { full: BackstackRun; incList: BackstackRun; incFull: BackstackRun; restore: BackstackRun; storedFull: number; storedAll: number; identical: boolean };
+  borg: { full: Timed; inc: Timed; restore: Timed; storedFull: number; storedAll: number; identical: boolean };
+  restic: { full: Timed; inc: Timed; restore: Timed; storedFull: number; storedAll: number; identical: boolean };
+}
+
+const asTimed = (r: { wallMs: number; maxRssKiB: number }): Timed => ({ ms: r.wallMs, rssKiB: r.maxRssKiB });
+
+/** One complete comparison on the image as generated; the image is put back as it was afterwards. */
+async function runRound(image: string, size: number, backstackFirst: boolean): Promise<Round> {
+  for (const d of ['bs-a', 'bs-b', 'borg', 'restic', 'borg-home', 'restic-cache', 'out-borg', 'out-restic', 'out-backstack.img']) fs.rmSync(p(d), { recursive: true, force: true });
+  const load: number[] = [];
+  const order = async (a: () => Promise<void>, b: () => Promise<void>): Promise<void> => {
+    if (backstackFirst) await a().then(b);
+    else await b().then(a);
+  };
+  const round = { load } as Round;
 
   log('full backups');
-  await backstack(['init', p('bs-a')]);
-  const bsFull = await backstack(['backup', p('bs-a'), image]);
-  const bsFullStored = treeBytes(p('bs-a'));
-  fs.cpSync(p('bs-a'), p('bs-b'), { recursive: true }); // a twin for the incremental without a list
-  const loadFull = load();
-  await timed('borg', ['init', '-e', encrypt ? 'repokey' : 'none', p('borg')], { env: borgEnv });
-  const borgFull = await timed('borg', ['create', '--compression', 'zstd,1', `${p('borg')}::full`, 'disk.img'], { env: borgEnv, cwd: base });
-  const borgFullStored = treeBytes(p('borg'));
-  await timed('restic', ['init', '--repository-version', '2'], { env: resticEnv });
-  const resticFull = await timed('restic', ['backup', '--no-scan', image], { env: resticEnv }).catch(() => timed('restic', ['backup', image], { env: resticEnv }));
-  const resticFullStored = treeBytes(p('restic'));
+  await order(
+    async () => {
+      await backstack(['init', p('bs-a')]);
+      const full = await backstack(['backup', p('bs-a'), image]);
+      round.bs = { full, storedFull: treeBytes(p('bs-a')) } as Round['bs'];
+      fs.cpSync(p('bs-a'), p('bs-b'), { recursive: true }); // a twin for the incremental without a list
+    },
+    async () => {
+      await timed('borg', ['init', '-e', encrypt ? 'repokey' : 'none', p('borg')], { env: borgEnv });
+      const full = asTimed(await timed('borg', ['create', '--compression', 'zstd,1', `${p('borg')}::full`, 'disk.img'], { env: borgEnv, cwd: base }));
+      round.borg = { full, storedFull: treeBytes(p('borg')) } as Round['borg'];
+      await timed('restic', ['init', '--repository-version', '2'], { env: resticEnv });
+      const rfull = asTimed(await timed('restic', ['backup', image], { env: resticEnv }));
+      round.restic = { full: rfull, storedFull: treeBytes(p('restic')) } as Round['restic'];
+    },
+  );
+  load.push(os.loadavg()[0] as number);
 
   log('1% scattered change');
-  const changes = scatterChange(image, info.size, 0.01, extentKiB * 1024);
-  fs.writeFileSync(p('changed.json'), JSON.stringify(changes));
+  const fd = fs.openSync(image, 'r');
+  const extentBytes = extentKiB * 1024;
+  const changes = changeExtents(size, 0.01, extentBytes);
+  const saved = changes.map((c) => {
+    const b = Buffer.alloc(c.length);
+    fs.readSync(fd, b, 0, c.length, c.offset);
+    return b;
+  });
+  fs.closeSync(fd);
+  fs.writeFileSync(p('changed.json'), JSON.stringify(scatterChange(image, size, 0.01, extentBytes)));
   const incSum = sha256(image);
 
   log('incremental backups');
-  const bsIncList = await backstack(['backup', p('bs-a'), image, p('changed.json')]);
-  const bsIncFull = await backstack(['backup', p('bs-b'), image]);
-  const borgInc = await timed('borg', ['create', '--compression', 'zstd,1', `${p('borg')}::inc`, 'disk.img'], { env: borgEnv, cwd: base });
-  const resticInc = await timed('restic', ['backup', image], { env: resticEnv });
-  const loadInc = load();
+  await order(
+    async () => {
+      round.bs.incList = await backstack(['backup', p('bs-a'), image, p('changed.json')]);
+      round.bs.incFull = await backstack(['backup', p('bs-b'), image]);
+    },
+    async () => {
+      round.borg.inc = asTimed(await timed('borg', ['create', '--compression', 'zstd,1', `${p('borg')}::inc`, 'disk.img'], { env: borgEnv, cwd: base }));
+      round.restic.inc = asTimed(await timed('restic', ['backup', image], { env: resticEnv }));
+    },
+  );
+  load.push(os.loadavg()[0] as number);
 
   log('restores of the latest backup');
-  const bsRestore = await backstack(['restore', p('bs-a'), p('out-backstack.img')]);
-  const bsRestoreOk = sha256(p('out-backstack.img')) === incSum;
-  fs.mkdirSync(p('out-borg'));
-  const borgRestore = await timed('borg', ['extract', '--sparse', `${p('borg')}::inc`], { env: borgEnv, cwd: p('out-borg') });
-  const borgRestoreOk = sha256(p('out-borg', 'disk.img')) === incSum;
-  const resticRestore = await timed('restic', ['restore', 'latest', '--target', p('out-restic')], { env: resticEnv });
-  const resticRestoreOk = sha256(findFile(p('out-restic'), 'disk.img')) === incSum;
-  const loadRestore = load();
+  await order(
+    async () => {
+      round.bs.restore = await backstack(['restore', p('bs-a'), p('out-backstack.img')]);
+      round.bs.identical = sha256(p('out-backstack.img')) === incSum;
+      fs.rmSync(p('out-backstack.img'));
+    },
+    async () => {
+      fs.mkdirSync(p('out-borg'));
+      round.borg.restore = asTimed(await timed('borg', ['extract', '--sparse', `${p('borg')}::inc`], { env: borgEnv, cwd: p('out-borg') }));
+      round.borg.identical = sha256(p('out-borg', 'disk.img')) === incSum;
+      fs.rmSync(p('out-borg'), { recursive: true });
+      round.restic.restore = asTimed(await timed('restic', ['restore', 'latest', '--target', p('out-restic')], { env: resticEnv }));
+      round.restic.identical = sha256(findFile(p('out-restic'), 'disk.img')) === incSum;
+      fs.rmSync(p('out-restic'), { recursive: true });
+    },
+  );
+  load.push(os.loadavg()[0] as number);
+  round.bs.storedAll = treeBytes(p('bs-a'));
+  round.borg.storedAll = treeBytes(p('borg'));
+  round.restic.storedAll = treeBytes(p('restic'));
 
-  const bsStoredAll = treeBytes(p('bs-a'));
-  const resticStoredAll = treeBytes(p('restic'));
-  const borgStoredAll = treeBytes(p('borg'));
+  // put the image back for the next round
+  const wfd = fs.openSync(image, 'r+');
+  changes.forEach((c, i) => fs.writeSync(wfd, saved[i] as Buffer, 0, c.length, c.offset));
+  fs.closeSync(wfd);
+  return round;
+}
+
+async function main(): Promise<void> {
+  const image = p('disk.img');
+  log(`generating a ${sizeMiB} MiB image in ${base}`);
+  const info = generateImage(image, sizeMiB * MiB, 4 * MiB);
+  sha256(image); // pulls the image into the page cache for every tool alike
+  const rounds: Round[] = [];
+  for (let r = 0; r < roundsWanted; r++) {
+    log(`round ${r + 1} of ${roundsWanted}`);
+    rounds.push(await runRound(image, info.size, r % 2 === 0));
+  }
+  // The least disturbed run of each operation: other work on the machine only ever adds time.
+  const best = (f: (r: Round) => number): number => Math.min(...rounds.map(f));
+  const bs = {
+    full: best((r) => r.bs.full.opMs), fullProcess: best((r) => r.bs.full.processMs),
+    incList: best((r) => r.bs.incList.opMs), incListProcess: best((r) => r.bs.incList.processMs),
+    incFull: best((r) => r.bs.incFull.opMs), incFullProcess: best((r) => r.bs.incFull.processMs),
+    restore: best((r) => r.bs.restore.opMs), restoreProcess: best((r) => r.bs.restore.processMs),
+    open: best((r) => r.bs.full.openMs),
+    rss: Math.max(...rounds.flatMap((r) => [r.bs.full.vmHwmKiB, r.bs.incList.vmHwmKiB, r.bs.incFull.vmHwmKiB, r.bs.restore.vmHwmKiB])) / 1024,
+  };
+  const borg = { full: best((r) => r.borg.full.ms), inc: best((r) => r.borg.inc.ms), restore: best((r) => r.borg.restore.ms) };
+  const restic = { full: best((r) => r.restic.full.ms), inc: best((r) => r.restic.inc.ms), restore: best((r) => r.restic.restore.ms) };
+  const first = rounds[0] as Round;
   const secs = (ms: number): number => round(ms / 1000);
   const mibps = (ms: number): number => round(info.size / MiB / (ms / 1000));
-  Object.assign(figures, {
-    machine: { cpus: os.availableParallelism(), node: process.version, borg: '1.2 (Debian)', restic: '0.14 (Debian, repository v2, compression auto)', loadavg1: { full: loadFull, incremental: loadInc, restore: loadRestore } },
-    image: { sizeBytes: info.size, blockBytes: info.blockSize, blocks: info.blocks, change: { extents: changes.length, extentBytes: extentKiB * 1024, bytes: changes.length * extentKiB * 1024 }, encrypted: encrypt },
+  const figures = {
+    machine: { cpus: os.availableParallelism(), node: process.version, borg: '1.2 (Debian)', restic: '0.14 (Debian, repository v2, compression auto)', rounds: rounds.length, loadavg1: rounds.map((r) => r.load.map(round)) },
+    image: { sizeBytes: info.size, blockBytes: info.blockSize, blocks: info.blocks, change: { extents: Math.ceil((info.size * 0.01) / (extentKiB * 1024)), extentBytes: extentKiB * 1024 }, encrypted: encrypt },
     backstack: {
-      full: { seconds: secs(bsFull.opMs), processSeconds: secs(bsFull.processMs), MiBps: mibps(bsFull.opMs), storedBytes: bsFullStored, peakRssMiB: round(bsFull.vmHwmKiB / 1024), totals: bsFull.result },
-      incrementalWithList: { seconds: secs(bsIncList.opMs), processSeconds: secs(bsIncList.processMs), peakRssMiB: round(bsIncList.vmHwmKiB / 1024), totals: bsIncList.result },
-      incrementalWithoutList: { seconds: secs(bsIncFull.opMs), processSeconds: secs(bsIncFull.processMs), peakRssMiB: round(bsIncFull.vmHwmKiB / 1024), totals: bsIncFull.result },
-      restore: { seconds: secs(bsRestore.opMs), processSeconds: secs(bsRestore.processMs), MiBps: mibps(bsRestore.opMs), peakRssMiB: round(bsRestore.vmHwmKiB / 1024), identical: bsRestoreOk },
-      storedBytesAfterIncremental: bsStoredAll,
-      openSeconds: secs(bsFull.openMs),
+      full: { seconds: secs(bs.full), processSeconds: secs(bs.fullProcess), MiBps: mibps(bs.full), storedBytes: first.bs.storedFull, totals: first.bs.full.result },
+      incrementalWithList: { seconds: secs(bs.incList), processSeconds: secs(bs.incListProcess), totals: first.bs.incList.result },
+      incrementalWithoutList: { seconds: secs(bs.incFull), processSeconds: secs(bs.incFullProcess), totals: first.bs.incFull.result },
+      restore: { seconds: secs(bs.restore), processSeconds: secs(bs.restoreProcess), MiBps: mibps(bs.restore), identical: rounds.every((r) => r.bs.identical) },
+      storedBytesAfterIncremental: first.bs.storedAll,
+      openSeconds: secs(bs.open),
+      peakRssMiB: round(bs.rss),
     },
     borg: {
-      full: { seconds: secs(borgFull.wallMs), MiBps: mibps(borgFull.wallMs), storedBytes: borgFullStored, peakRssMiB: round(borgFull.maxRssKiB / 1024) },
-      incremental: { seconds: secs(borgInc.wallMs) },
-      restore: { seconds: secs(borgRestore.wallMs), MiBps: mibps(borgRestore.wallMs), identical: borgRestoreOk },
-      storedBytesAfterIncremental: borgStoredAll,
+      full: { seconds: secs(borg.full), MiBps: mibps(borg.full), storedBytes: first.borg.storedFull, peakRssMiB: round((first.borg.full.rssKiB ?? 0) / 1024) },
+      incremental: { seconds: secs(borg.inc) },
+      restore: { seconds: secs(borg.restore), MiBps: mibps(borg.restore), identical: rounds.every((r) => r.borg.identical) },
+      storedBytesAfterIncremental: first.borg.storedAll,
     },
     restic: {
-      full: { seconds: secs(resticFull.wallMs), MiBps: mibps(resticFull.wallMs), storedBytes: resticFullStored, peakRssMiB: round(resticFull.maxRssKiB / 1024) },
-      incremental: { seconds: secs(resticInc.wallMs) },
-      restore: { seconds: secs(resticRestore.wallMs), MiBps: mibps(resticRestore.wallMs), identical: resticRestoreOk },
-      storedBytesAfterIncremental: resticStoredAll,
+      full: { seconds: secs(restic.full), MiBps: mibps(restic.full), storedBytes: first.restic.storedFull, peakRssMiB: round((first.restic.full.rssKiB ?? 0) / 1024) },
+      incremental: { seconds: secs(restic.inc) },
+      restore: { seconds: secs(restic.restore), MiBps: mibps(restic.restore), identical: rounds.every((r) => r.restic.identical) },
+      storedBytesAfterIncremental: first.restic.storedAll,
     },
-  });
-  const peak = Math.max(bsFull.vmHwmKiB, bsIncList.vmHwmKiB, bsIncFull.vmHwmKiB, bsRestore.vmHwmKiB) / 1024;
-  figures.targets = {
-    fullThroughputVsBorg: { value: ratio(borgFull.wallMs, bsFull.opMs), processValue: ratio(borgFull.wallMs, bsFull.processMs), target: '>= 2' },
-    restoreThroughputVsBorg: { value: ratio(borgRestore.wallMs, bsRestore.opMs), processValue: ratio(borgRestore.wallMs, bsRestore.processMs), target: '>= 2' },
-    storedBytesVsRestic: { value: ratio(bsFullStored, resticFullStored), afterIncremental: ratio(bsStoredAll, resticStoredAll), target: '<= 1' },
-    incrementalWithListVsBorg: { value: ratio(bsIncList.opMs, borgInc.wallMs), processValue: ratio(bsIncList.processMs, borgInc.wallMs), target: '<= 0.1' },
-    incrementalWithoutListVsBorg: { value: ratio(bsIncFull.opMs, borgInc.wallMs), processValue: ratio(bsIncFull.processMs, borgInc.wallMs), target: '<= 0.7' },
-    peakRssMiB: { value: round(peak), target: '<= 256' },
+    targets: {
+      fullThroughputVsBorg: { value: ratio(borg.full, bs.full), processValue: ratio(borg.full, bs.fullProcess), target: '>= 2' },
+      restoreThroughputVsBorg: { value: ratio(borg.restore, bs.restore), processValue: ratio(borg.restore, bs.restoreProcess), target: '>= 2' },
+      storedBytesVsRestic: { value: ratio(first.bs.storedFull, first.restic.storedFull), afterIncremental: ratio(first.bs.storedAll, first.restic.storedAll), target: '<= 1' },
+      incrementalWithListVsBorg: { value: ratio(bs.incList, borg.inc), processValue: ratio(bs.incListProcess, borg.inc), target: '<= 0.1' },
+      incrementalWithoutListVsBorg: { value: ratio(bs.incFull, borg.inc), processValue: ratio(bs.incFullProcess, borg.inc), target: '<= 0.7' },
+      peakRssMiB: { value: round(bs.rss), target: '<= 256' },
+    },
   };
   process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
-  if (!process.env.BENCH_KEEP) for (const d of ['bs-a', 'bs-b', 'borg', 'restic', 'out-borg', 'out-restic', 'out-backstack.img', 'disk.img', 'borg-home', 'restic-cache']) fs.rmSync(p(d), { recursive: true, force: true });
-  void fullSum;
+  if (!process.env.BENCH_KEEP) for (const d of ['bs-a', 'bs-b', 'borg', 'restic', 'disk.img', 'borg-home', 'restic-cache', 'changed.json']) fs.rmSync(p(d), { recursive: true, force: true });
 }
 
 main().catch((e: unknown) => {
