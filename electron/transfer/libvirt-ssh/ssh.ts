@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import type { Duplex, Readable } from 'node:stream';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { shellCommand } from '../../lib/shell-quote';
+import { HostKeyChangedError, RemoteCommandError, SshConnectError, SshConnectionLostError } from './errors';
+
+/**
+ * One SSH connection to a hypervisor (ssh2): key or password authentication, the host key
+ * pinned by its SHA-256 fingerprint, commands only from argument vectors, streamed output.
+ */
+
+export type SshAuth = { kind: 'key'; privateKey: string; passphrase?: string } | { kind: 'password'; password: string };
+
+export interface SshTarget {
+  /** for messages: the compute host name */
+  host: string;
+  address: string;
+  port: number;
+  user: string;
+  auth: SshAuth;
+  /** "ssh-ed25519 SHA256:…" (or just "SHA256:…"); null on the first connection */
+  pinnedHostKey: string | null;
+  /** called with the key seen on a first connection, before authentication: store it */
+  onFirstHostKey?: (hostKey: string) => void;
+  readyTimeoutMs?: number;
+}
+
+/** "ssh-ed25519 SHA256:base64" of a public key blob, as `ssh-keygen -lf` prints it. */
+export function hostKeyFingerprint(blob: Buffer): string {
+  const len = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
+  const type = len > 0 && len < 64 && blob.length >= 4 + len ? blob.subarray(4, 4 + len).toString('latin1') : 'unknown';
+  return `${type} SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+const sha256Part = (pin: string): string => pin.trim().split(/\s+/).find((w) => w.startsWith('SHA256:')) ?? pin.trim();
+
+export interface RemoteProcess {
+  readonly stdout: Readable;
+  /** resolves when the command ended with status 0; rejects with RemoteCommandError otherwise */
+  readonly done: Promise<void>;
+  /** the channel's stdin (end it to send EOF) */
+  readonly stdin: NodeJS.WritableStream;
+  /** closes the channel: the remote side sees EOF and a closed pipe */
+  close(): void;
+}
+
+export interface ExecOptions {
+  signal?: AbortSignal;
+  /** a short label for error messages (default: the program name) */
+  label?: string;
+}
+
+const MAX_STDERR = 64 * 1024;
+
+export class SshSession {
+  private lost: Error | null = null;
+  private readonly onLost = new Set<(e: Error) => void>();
+
+  private constructor(
+    private readonly client: Client,
+    readonly host: string,
+    /** the host key the server presented */
+    readonly hostKey: string,
+  ) {
+    const fail = (): void => {
+      if (this.lost) return;
+      this.lost = new SshConnectionLostError(host);
+      for (const fn of this.onLost) fn(this.lost);
+    };
+    client.on('close', fail);
+    client.on('error', fail);
+  }
+
+  static connect(t: SshTarget, signal?: AbortSignal): Promise<SshSession> {
+    return new Promise((resolve, reject) => {
+      signal?.throwIfAborted();
+      const client = new Client();
+      let presented = '';
+      let refused: Error | null = null;
+      const onAbort = (): void => {
+        client.end();
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const config: ConnectConfig = {
+        host: t.address,
+        port: t.port,
+        username: t.user,
+        readyTimeout: t.readyTimeoutMs ?? 20_000,
+        keepaliveInterval: 10_000,
+        keepaliveCountMax: 3,
+        hostVerifier: (key: Buffer) => {
+          presented = hostKeyFingerprint(key);
+          if (t.pinnedHostKey === null) {
+            t.onFirstHostKey?.(presented);
+            return true;
+          }
+          if (sha256Part(t.pinnedHostKey) === sha256Part(presented)) return true;
+          refused = new HostKeyChangedError(t.host, t.pinnedHostKey, presented);
+          return false;
+        },
+        ...(t.auth.kind === 'key'
+          ? { privateKey: t.auth.privateKey, ...(t.auth.passphrase ? { passphrase: t.auth.passphrase } : {}) }
+          : { password: t.auth.password, tryKeyboard: false }),
+      };
+      client.once('ready', () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(new SshSession(client, t.host, presented));
+      });
+      client.once('error', (e) => {
+        signal?.removeEventListener('abort', onAbort);
+        client.end();
+        reject(refused ?? new SshConnectError(`${t.host} (${t.user}@${t.address}:${t.port})`, e));
+      });
+      client.connect(config);
+    });
+  }
+
+  /** Runs argv (each word quoted) and streams its stdout. */
+  exec(argv: readonly string[], opts: ExecOptions = {}): Promise<RemoteProcess> {
+    const command = shellCommand(argv);
+    const label = opts.label ?? argv[0] ?? 'command';
+    return new Promise((resolve, reject) => {
+      if (this.lost) return reject(this.lost);
+      opts.signal?.throwIfAborted();
+      this.client.exec(command, (err, ch) => {
+        if (err) return reject(this.lost ?? new SshConnectionLostError(this.host));
+        resolve(this.track(ch, label, opts.signal));
+      });
+    });
+  }
+
+  /** Runs argv and returns its stdout as text; non-zero exit → RemoteCommandError. */
+  async run(argv: readonly string[], opts: ExecOptions & { input?: string } = {}): Promise<string> {
+    const p = await this.exec(argv, opts);
+    if (opts.input !== undefined) p.stdin.write(opts.input);
+    p.stdin.end();
+    const chunks: Buffer[] = [];
+    p.stdout.on('data', (c: Buffer) => chunks.push(c));
+    await p.done;
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /**
+   * Runs a fixed shell script written in this code base with arguments passed as $1, $2 …:
+   * `sh -c SCRIPT backstack ARGS…`, every word quoted. Scripts never interpolate values.
+   */
+  script(script: string, args: readonly string[], opts: ExecOptions = {}): Promise<RemoteProcess> {
+    return this.exec(['sh', '-c', script, 'backstack', ...args], { label: opts.label ?? 'sh', ...(opts.signal ? { signal: opts.signal } : {}) });
+  }
+
+  /** A stream to a UNIX socket on the host (direct-streamlocal, like `ssh -L local:remote.sock`). */
+  openUnixSocket(path: string): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      if (this.lost) return reject(this.lost);
+      this.client.openssh_forwardOutStreamLocal(path, (err, ch) => (err ? reject(new RemoteCommandError(`connect ${path}`, null, err.message)) : resolve(ch)));
+    });
+  }
+
+  /** Calls fn when the connection drops; returns an unsubscribe function. */
+  whenLost(fn: (e: Error) => void): () => void {
+    if (this.lost) fn(this.lost);
+    this.onLost.add(fn);
+    return () => this.onLost.delete(fn);
+  }
+
+  get isLost(): boolean {
+    return this.lost !== null;
+  }
+
+  /** Tears the TCP connection down at once (tests simulate a dropped link with it). */
+  destroy(): void {
+    (this.client as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
+  }
+
+  close(): void {
+    this.client.end();
+  }
+
+  private track(ch: ClientChannel, label: string, signal: AbortSignal | undefined): RemoteProcess {
+    let stderr = '';
+    ch.stderr.on('data', (c: Buffer) => {
+      if (stderr.length < MAX_STDERR) stderr += c.toString('utf8');
+    });
+    let code: number | null = null;
+    ch.on('exit', (c: number | null) => {
+      code = c;
+    });
+    const done = new Promise<void>((resolve, reject) => {
+      const offLost = this.whenLost((e) => {
+        ch.destroy();
+        reject(e);
+      });
+      const onAbort = (): void => {
+        ch.close();
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      ch.on('close', () => {
+        offLost();
+        signal?.removeEventListener('abort', onAbort);
+        if (signal?.aborted) return reject(signal.reason);
+        if (this.lost) return reject(this.lost);
+        if (code === 0) resolve();
+        else reject(new RemoteCommandError(label, code, stderr));
+      });
+    });
+    done.catch(() => undefined); // observed by whoever awaits it
+    return { stdout: ch, stdin: ch, done, close: () => ch.close() };
+  }
+}
