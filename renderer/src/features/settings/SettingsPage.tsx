@@ -1,6 +1,7 @@
 import { useNavigate, useParams } from 'react-router';
-import { Stack, Tabs, Text, Title } from '@mantine/core';
+import { Stack, Tabs, Title } from '@mantine/core';
 import { ProvidersPanel } from '../providers/ProvidersPanel';
+import { DestinationsPanel } from '../destinations/DestinationsPanel';
 import { AboutPanel } from './AboutPanel';
 import { AppearancePanel } from './AppearancePanel';
 
@@ -24,9 +25,7 @@ export function SettingsPage() {
           <ProvidersPanel />
         </Tabs.Panel>
         <Tabs.Panel value="destinations" pt="md">
-          <Text c="dimmed">
-            No backup destination yet. A destination is a folder holding a deduplicating, optionally encrypted backup repository.
-          </Text>
+          <DestinationsPanel />
         </Tabs.Panel>
         <Tabs.Panel value="appearance" pt="md">
           <AppearancePanel />

@@ -1,0 +1,147 @@
+import { useState } from 'react';
+import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { call } from '../../api/client';
+
+/** Create a new repository (optionally encrypted), or add one that exists (another machine's, a reinstall). */
+export function CreateDestination({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const [mode, setMode] = useState<'create' | 'add'>('create');
+  const [name, setName] = useState('');
+  const [dir, setDir] = useState('');
+  const [encrypt, setEncrypt] = useState(true);
+  const [passphrase, setPassphrase] = useState('');
+  const [again, setAgain] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  const close = () => {
+    setName('');
+    setDir('');
+    setPassphrase('');
+    setAgain('');
+    setError(null);
+    setRecoveryKey(null);
+    setSaved(false);
+    onClose();
+  };
+  const mismatch = mode === 'create' && encrypt && passphrase !== again;
+  const tooShort = mode === 'create' && encrypt && passphrase.length < 8;
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (mode === 'create') {
+        const r = await call('repositories.create', { name, path: dir, ...(encrypt ? { passphrase } : {}) });
+        if (r.recoveryKey) setRecoveryKey(r.recoveryKey);
+        else close();
+      } else {
+        await call('repositories.add', { name, path: dir, ...(passphrase ? { passphrase } : {}) });
+        close();
+      }
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (recoveryKey) {
+    return (
+      <Modal opened={opened} onClose={() => saved && close()} title="Save the recovery key" size="lg" withCloseButton={saved}>
+        <Stack>
+          <Alert color="orange" icon={<IconAlertTriangle />} title="Shown once">
+            This key opens the repository without the passphrase. Without the passphrase and without this key, nobody — not Backstack, not us — can
+            read these backups. Store it away from this machine (a password manager, a printed copy in a safe).
+          </Alert>
+          <Code block data-testid="recovery-key">
+            {recoveryKey}
+          </Code>
+          <Group>
+            <CopyButton value={recoveryKey}>
+              {({ copied, copy }) => <Button onClick={copy}>{copied ? 'Copied' : 'Copy to clipboard'}</Button>}
+            </CopyButton>
+            <Button
+              variant="default"
+              component="a"
+              href={`data:text/plain;charset=utf-8,${encodeURIComponent(`Backstack repository ${name} (${dir})\nrecovery key: ${recoveryKey}\n`)}`}
+              download={`backstack-${name}-recovery-key.txt`}
+            >
+              Download as a file
+            </Button>
+          </Group>
+          <Checkbox label="I have stored the recovery key somewhere safe" checked={saved} onChange={(e) => setSaved(e.currentTarget.checked)} />
+          <Button onClick={close} disabled={!saved}>
+            Done
+          </Button>
+        </Stack>
+      </Modal>
+    );
+  }
+
+  return (
+    <Modal opened={opened} onClose={close} title="Backup destination" size="lg">
+      <Stack>
+        <SegmentedControl
+          value={mode}
+          onChange={(v) => setMode(v as 'create' | 'add')}
+          data={[
+            { value: 'create', label: 'Create a new repository' },
+            { value: 'add', label: 'Add an existing one' },
+          ]}
+        />
+        <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        <TextInput
+          label="Folder"
+          description={
+            mode === 'create' ? 'An empty or new folder on a local disk, NFS or SMB mount' : 'The folder that holds the repository (its config file)'
+          }
+          placeholder="/srv/backups/openstack"
+          required
+          value={dir}
+          onChange={(e) => setDir(e.currentTarget.value)}
+        />
+        {mode === 'create' && (
+          <Checkbox
+            label="Encrypt (AES-256-GCM; the passphrase is needed to read or write it)"
+            checked={encrypt}
+            onChange={(e) => setEncrypt(e.currentTarget.checked)}
+          />
+        )}
+        {(mode === 'add' || encrypt) && (
+          <PasswordInput
+            label="Passphrase"
+            description={
+              mode === 'add'
+                ? 'Only for an encrypted repository'
+                : 'At least 8 characters; stored encrypted on this machine so scheduled backups can run'
+            }
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.currentTarget.value)}
+          />
+        )}
+        {mode === 'create' && encrypt && (
+          <PasswordInput
+            label="Passphrase again"
+            value={again}
+            onChange={(e) => setAgain(e.currentTarget.value)}
+            error={again && mismatch ? 'The passphrases differ' : null}
+          />
+        )}
+        {error && <Alert color="red">{error}</Alert>}
+        <Text size="xs" c="dimmed">
+          Backups are deduplicated across every instance and volume in a repository and compressed with zstd.
+        </Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={close}>
+            Cancel
+          </Button>
+          <Button onClick={() => void submit()} loading={busy} disabled={!name || !dir || mismatch || tooShort}>
+            {mode === 'create' ? 'Create' : 'Add'}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
