@@ -55,7 +55,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await core?.close();
-  rmSync(home, { recursive: true, force: true });
+  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('unscoped sync of the whole cloud', () => {
