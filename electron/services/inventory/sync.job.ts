@@ -45,7 +45,9 @@ export function inventorySyncJob(d: SyncDeps): JobKind<z.infer<typeof Params>> {
           if (!c.admin) ctx.log('info', `${e.domain.userName} has no admin role: projects were listed one by one and hypervisors are not visible.`);
           collected.push(c);
         }
-        const summary = store(d, ctx.params.providerId, collected, seenAt);
+        const started = performance.now();
+        const summary = await store(d, ctx.params.providerId, collected, seenAt);
+        ctx.log('info', `Catalog updated in ${Math.round(performance.now() - started)} ms.`);
         d.providersRepo.setSyncResult(ctx.params.providerId, seenAt, null);
         ctx.progress({ phase: 'done', unit: 'steps', bytesDone: total, bytesTotal: total });
         ctx.log('info', `Inventory stored: ${summary}.`);
@@ -60,7 +62,11 @@ export function inventorySyncJob(d: SyncDeps): JobKind<z.infer<typeof Params>> {
   };
 }
 
-function store(d: SyncDeps, providerId: string, all: Collected[], seenAt: string): string {
+/** Rows written per transaction before the event loop gets a turn (keeps the UI and API responsive). */
+const BATCH = 2000;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function store(d: SyncDeps, providerId: string, all: Collected[], seenAt: string): Promise<string> {
   const u = <K extends keyof Collected>(k: K) => uniqueById(all.map((c) => c[k] as unknown as { id: string }[])) as unknown as Collected[K];
   const projects = u('projects');
   const projectIds = projects.map((p) => p.id);
@@ -85,53 +91,56 @@ function store(d: SyncDeps, providerId: string, all: Collected[], seenAt: string
     ).values(),
   ];
 
-  const put = (kind: ResourceKind, items: ResourceInput[], scopeToProjects = false) => {
-    d.inventory.upsertMany(providerId, kind, items, seenAt);
+  const put = async (kind: ResourceKind, items: ResourceInput[], scopeToProjects = false) => {
+    for (let i = 0; i < items.length; i += BATCH) {
+      d.inventory.upsertMany(providerId, kind, items.slice(i, i + BATCH), seenAt);
+      await yieldToLoop();
+    }
     d.inventory.markVanished(providerId, kind, seenAt, scopeToProjects ? projectIds : undefined);
   };
-  put(
+  await put(
     'domain',
     u('domains').map((x) => ({ id: x.id, projectId: null, name: x.name, data: map.mapDomain(x) })),
   );
-  put(
+  await put(
     'project',
     projects.map((x) => ({ id: x.id, projectId: x.id, name: x.name, data: map.mapProject(x) })),
   );
-  put(
+  await put(
     'flavor',
     [...ctx.flavors.values()].map((x) => ({ id: x.id, projectId: null, name: x.name, data: map.mapFlavor(x) })),
   );
-  put(
+  await put(
     'keypair',
     keypairs.map((x) => ({ id: x.name, projectId: null, name: x.name, data: map.mapKeypair(x) })),
   );
-  put(
+  await put(
     'image',
     images.map((x) => ({ id: x.id, projectId: x.ownerId ?? null, name: x.name, data: map.mapImage(x) })),
   );
-  put(
+  await put(
     'volumeType',
     [...volumeTypes.values()].map((x) => ({ id: x.id, projectId: null, name: x.name, data: map.mapVolumeType(x) })),
   );
-  put(
+  await put(
     'network',
     u('networks').map((x) => ({ id: x.id, projectId: x.projectId ?? null, name: x.name, data: map.mapNetwork(x, subnets) })),
   );
-  put(
+  await put(
     'availabilityZone',
     zones.map((z) => ({ id: `${z.service}:${z.name}`, projectId: null, name: z.name, data: z })),
   );
-  put(
+  await put(
     'volume',
     volumes.map((x) => ({ id: x.id, projectId: x.projectId, name: x.name, data: x })),
     true,
   );
-  put(
+  await put(
     'snapshot',
     u('snapshots').map((x) => ({ id: x.id, projectId: x.projectId ?? null, name: x.name, data: map.mapSnapshot(x) })),
     true,
   );
-  put(
+  await put(
     'instance',
     instances.map((x) => ({ id: x.id, projectId: x.projectId, name: x.name, data: x })),
     true,
