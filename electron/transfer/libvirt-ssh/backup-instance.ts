@@ -1,0 +1,238 @@
+import { BackupNotFoundError, findBackup, startBackup, type EngineProgress, type Manifest, type Range, type Repository } from '../../engine';
+import { dataRanges, overlayChanges, parseQemuImgInfo, parseQemuImgMap, parseRbdDiff, rbdChanges, rbdData, totalLength } from './allocation';
+import { describeSource, type DomainInfo } from './domain-xml';
+import { frozenImage, newToken, planAfterFailure, planAfterSuccess, planRepair, rbdSnapName, type DiskState } from './disk-state';
+import { TransferError } from './errors';
+import { runHook, type SnapshotHook } from './hooks';
+import { nbdExtentSource, openRemoteNbd, type NbdImage } from './remote-nbd';
+import { createSnapshot, dumpDomain, domainState, rbdArgs, readDiskStates, runActions } from './snapshot-ops';
+import type { SshSession } from './ssh';
+
+/**
+ * One backup of a libvirt domain over SSH: repair leftovers, snapshot all disks at once,
+ * stream the frozen data (everything, or what changed since the kept snapshot) into the
+ * engine, commit, then merge back what is no longer needed. Whatever fails after the snapshot
+ * exists, the host is brought back to where it was before the run.
+ */
+
+export interface KeptState {
+  token: string;
+  disks: string[];
+}
+
+export interface InstanceBackupOptions {
+  /** a connected session to the instance's hypervisor */
+  ssh: SshSession;
+  /** opens a fresh session when the first one was lost (cleanup must still happen) */
+  reconnect: () => Promise<SshSession>;
+  domainName: string;
+  repo: Repository;
+  group: string;
+  mode: 'full' | 'incremental' | 'auto';
+  exclude?: readonly string[];
+  /** keep this run's snapshot on the hypervisor for the next incremental (default true) */
+  keepSnapshot?: boolean;
+  /** what the manifest's `source` says besides what this function adds */
+  sourceInfo: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  hooks?: { pre?: SnapshotHook; post?: SnapshotHook };
+  signal?: AbortSignal;
+  log: (level: 'info' | 'warn', message: string) => void;
+  onProgress?: (p: { disk: string; index: number; count: number; engine: EngineProgress }) => void;
+  /** NBD reads in flight per disk */
+  depth?: number;
+}
+
+export interface DiskPlanEntry {
+  state: DiskState;
+  incremental: boolean;
+  reason: string | null;
+}
+
+export interface InstanceBackupResult {
+  manifest: Manifest;
+  transferredBytes: number;
+  plan: { target: string; incremental: boolean; reason: string | null }[];
+}
+
+export async function backupInstance(o: InstanceBackupOptions): Promise<InstanceBackupResult> {
+  const keep = o.keepSnapshot ?? true;
+  let ssh = o.ssh;
+  const state = await domainState(ssh, o.domainName);
+  if (state !== 'running' && state !== 'paused') throw new TransferError(`Domain ${o.domainName} is ${state}: the libvirt strategy backs up running instances (start it, or use another strategy).`);
+
+  const parent = await findBackup(o.repo, o.group, 'latest').catch((e: unknown) => (e instanceof BackupNotFoundError ? null : Promise.reject(e)));
+  const kept = (parent?.source.kept as KeptState | null | undefined) ?? null;
+
+  // 1. Bring the host to a known state: the kept snapshot survives, anything else of ours goes.
+  let domain = await dumpDomain(ssh, o.domainName, o.signal);
+  const exclude = o.exclude ?? [];
+  for (const x of exclude) if (!domain.disks.some((d) => d.target === x)) o.log('warn', `Disk ${x} to exclude is not a disk of ${o.domainName}.`);
+  let states = await readDiskStates(ssh, domain, exclude);
+  const repair = planRepair(states, kept?.token ?? null, kept?.disks ?? []);
+  if (repair.actions.length) {
+    o.log('warn', `Repairing what an earlier run left on the hypervisor (${repair.actions.length} step(s)).`);
+    await runActions(ssh, o.domainName, repair.actions, (m) => o.log('info', m));
+    domain = await dumpDomain(ssh, o.domainName, o.signal);
+    states = await readDiskStates(ssh, domain, exclude);
+  }
+  if (states.length === 0) throw new TransferError(`Domain ${o.domainName} has no disk to back up (all excluded, or none of type file or RBD).`);
+
+  const plan: DiskPlanEntry[] = states.map((s) => {
+    const v = repair.verdicts.find((x) => x.target === s.disk.target);
+    const inParent = parent?.disks.some((d) => d.name === s.disk.target) ?? false;
+    if (o.mode === 'full') return { state: s, incremental: false, reason: 'a full backup was asked for' };
+    if (!v?.keptValid) return { state: s, incremental: false, reason: v?.reason ?? 'no snapshot kept' };
+    if (!inParent) return { state: s, incremental: false, reason: 'the last backup has no such disk' };
+    return { state: s, incremental: true, reason: null };
+  });
+  for (const p of plan) {
+    if (!p.incremental && o.mode !== 'full') o.log(o.mode === 'incremental' ? 'warn' : 'info', `Disk ${p.state.disk.target}: full backup, because ${p.reason}.`);
+  }
+  const incremental = plan.some((p) => p.incremental);
+
+  // 2. One crash-consistent point for all disks.
+  const token = newToken();
+  try {
+    if (o.hooks?.pre) await runHook(ssh, o.hooks.pre, 'pre', o.log);
+    await createSnapshot(ssh, domain, states, token, { log: (m) => o.log('info', m) });
+  } finally {
+    if (o.hooks?.post) await runHook(ssh, o.hooks.post, 'post', o.log).catch((e: unknown) => o.log('warn', `Post-snapshot command: ${(e as Error).message}`));
+  }
+  o.log('info', `Snapshot backstack-${token} taken of ${states.map((s) => s.disk.target).join(', ')}.`);
+
+  // 3. Stream the frozen data; on any failure merge the new snapshot back.
+  let transferred = 0;
+  let manifest: Manifest;
+  try {
+    const writer = await startBackup(o.repo, {
+      group: o.group,
+      parent: incremental && parent ? parent.id : null,
+      sourceInfo: {
+        ...o.sourceInfo,
+        backupKind: incremental ? 'incremental' : 'full',
+        strategy: 'libvirt-ssh',
+        instanceName: o.domainName,
+        kept: keep ? ({ token, disks: states.map((s) => s.disk.target) } satisfies KeptState) : null,
+      },
+      ...(o.metadata ? { metadata: o.metadata } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    const disks: Record<string, unknown>[] = [];
+    try {
+      for (const [index, p] of plan.entries()) {
+        const r = await backupOneDisk(o, ssh, writer, p, token, index, plan.length, (n) => (transferred += n));
+        disks.push(r);
+      }
+      manifest = await writer.commit({ metadata: { libvirt: { domain: domain.name, uuid: domain.uuid, disks, transferredBytes: transferred } } });
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+  } catch (e) {
+    o.log('warn', `Backup failed; merging snapshot backstack-${token} back.`);
+    ssh = await usable(ssh, o.reconnect);
+    await runActions(ssh, o.domainName, states.flatMap((s) => planAfterFailure(s, token)), (m) => o.log('info', m)).catch((c: unknown) =>
+      o.log('warn', `Cleanup after the failure did not finish (${(c as Error).message}); the next run repairs it.`),
+    );
+    throw e;
+  }
+
+  // 4. Committed: the previous kept snapshot (and this one, unless kept) is no longer needed.
+  try {
+    ssh = await usable(ssh, o.reconnect);
+    await runActions(ssh, o.domainName, states.flatMap((s) => planAfterSuccess(s, token, keep)), (m) => o.log('info', m));
+  } catch (e) {
+    o.log('warn', `The backup is complete, but merging old snapshots failed (${(e as Error).message}); the next run repairs it.`);
+  }
+  if (keep) o.log('info', `Snapshot backstack-${token} kept on the hypervisor for the next incremental backup.`);
+  return { manifest, transferredBytes: transferred, plan: plan.map((p) => ({ target: p.state.disk.target, incremental: p.incremental, reason: p.reason })) };
+}
+
+async function usable(ssh: SshSession, reconnect: () => Promise<SshSession>): Promise<SshSession> {
+  return ssh.isLost ? reconnect() : ssh;
+}
+
+async function backupOneDisk(
+  o: InstanceBackupOptions,
+  ssh: SshSession,
+  writer: Awaited<ReturnType<typeof startBackup>>,
+  p: DiskPlanEntry,
+  token: string,
+  index: number,
+  count: number,
+  onBytes: (n: number) => void,
+): Promise<Record<string, unknown>> {
+  const s = p.state;
+  const target = s.disk.target;
+  let img: NbdImage;
+  let size: number;
+  let data: Range[];
+  let changed: Range[] | undefined;
+  let chain: unknown = null;
+  if (s.kind === 'file') {
+    const frozen = frozenImage(s);
+    const info = parseQemuImgInfo(await ssh.run(['qemu-img', 'info', '-U', '--backing-chain', '--output=json', '-f', frozen.format, frozen.path]));
+    size = info[0]!.virtualSize;
+    chain = info.map((i) => ({ file: i.filename, format: i.format, virtualSize: i.virtualSize }));
+    const map = parseQemuImgMap(await ssh.run(['qemu-img', 'map', '-U', '--output=json', '-f', frozen.format, frozen.path]));
+    data = dataRanges(map);
+    if (p.incremental) changed = overlayChanges(map);
+    img = { source: { kind: 'file', path: frozen.path }, format: frozen.format, readOnly: true };
+  } else {
+    const snap = `${s.pool}/${s.image}@${rbdSnapName(token)}`;
+    const info = JSON.parse(await ssh.run(['rbd', ...rbdArgs(s.user), 'info', '--format', 'json', snap])) as { size: number };
+    size = info.size;
+    const from = p.incremental ? s.snapshots[0] : undefined;
+    const diff = parseRbdDiff(await ssh.run(['rbd', ...rbdArgs(s.user), 'diff', '--whole-object', '--format', 'json', ...(from ? ['--from-snap', from.name] : []), snap]));
+    data = rbdData(diff);
+    if (from) changed = rbdChanges(diff);
+    img = { source: { kind: 'rbd', pool: s.pool, image: s.image, snapshot: null, user: s.user }, format: 'raw', readOnly: true, snapshot: rbdSnapName(token) };
+  }
+  o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${totalLength(changed ?? [])} bytes changed` : `full, ${totalLength(data)} bytes allocated`} of ${size}.`);
+  const nbd = await openRemoteNbd(ssh, img, o.signal);
+  let bytes = 0;
+  try {
+    if (nbd.client.size < size) throw new TransferError(`qemu-nbd serves ${nbd.client.size} bytes of ${target}; the disk has ${size}.`);
+    const source = nbdExtentSource(nbd.client, size, {
+      data,
+      ...(o.depth ? { depth: o.depth } : {}),
+      onBytes: (n) => {
+        bytes += n;
+        onBytes(n);
+      },
+    });
+    const rec = await writer.addDisk({
+      name: target,
+      source,
+      ...(changed ? { changedExtents: changed } : {}),
+    });
+    void rec;
+  } finally {
+    await nbd.close();
+  }
+  return {
+    target,
+    bus: s.disk.bus,
+    kind: s.kind,
+    source: describeSource(s.disk.source),
+    format: s.kind === 'file' ? s.original.format : 'raw',
+    serial: s.disk.serial,
+    size,
+    chain,
+    incremental: p.incremental,
+    fullReason: p.reason,
+    transferredBytes: bytes,
+  };
+}
+
+/**
+ * Merges every overlay of ours back and removes our RBD snapshots: the instance runs on Nova's
+ * own disks again (before a migration, a resize or a volume delete). The next backup is full.
+ */
+export async function releaseSnapshots(ssh: SshSession, domainName: string, log: (m: string) => void = () => undefined): Promise<number> {
+  const domain = await dumpDomain(ssh, domainName);
+  const { actions } = planRepair(await readDiskStates(ssh, domain, []), null, []);
+  await runActions(ssh, domainName, actions, log);
+  return actions.length;
+}

@@ -1,0 +1,106 @@
+import { parseDomainXml, type DomainInfo } from './domain-xml';
+import { backupCandidates, fileDiskState, overlayPath, planAfterFailure, rbdSnapName, tokenOfRbdSnap, type DiskState, type RepairAction } from './disk-state';
+import { TransferError } from './errors';
+import type { SshSession } from './ssh';
+
+/** The virsh / rbd commands behind the decisions of disk-state.ts. Every command is an argv. */
+
+export const rbdArgs = (user: string | null): string[] => (user ? ['--id', user] : []);
+
+export async function dumpDomain(ssh: SshSession, name: string, signal?: AbortSignal): Promise<DomainInfo> {
+  return parseDomainXml(await ssh.run(['virsh', 'dumpxml', '--domain', name], signal ? { signal } : {}));
+}
+
+export async function domainState(ssh: SshSession, name: string): Promise<string> {
+  return (await ssh.run(['virsh', 'domstate', '--domain', name])).trim();
+}
+
+/** The state of every disk to back up (excluded targets left out). */
+export async function readDiskStates(ssh: SshSession, domain: DomainInfo, exclude: readonly string[]): Promise<DiskState[]> {
+  const out: DiskState[] = [];
+  for (const d of backupCandidates(domain)) {
+    if (exclude.includes(d.target)) continue;
+    if (d.source.kind === 'rbd') {
+      const { pool, image, user } = d.source;
+      const list = JSON.parse(await ssh.run(['rbd', ...rbdArgs(user), 'snap', 'ls', '--format', 'json', `${pool}/${image}`])) as { name: string }[];
+      const snapshots = list.flatMap((x) => {
+        const token = tokenOfRbdSnap(x.name);
+        return token ? [{ name: x.name, token }] : [];
+      });
+      out.push({ kind: 'rbd', disk: d, pool, image, user, snapshots });
+    } else out.push(fileDiskState(d));
+  }
+  return out;
+}
+
+/** virsh's --diskspec is a comma-separated list: a comma in a path is written twice. */
+const spec = (...parts: string[]): string => parts.map((p) => p.replace(/,/g, ',,')).join(',');
+
+/**
+ * One crash-consistent point for all disks: an external disk-only snapshot of every file disk in
+ * one atomic virsh call, and an RBD snapshot per Ceph disk. When more than one call is needed
+ * (RBD disks beside files, or several RBD disks) the guest is paused for their duration, so
+ * every disk is frozen at the same instant.
+ */
+export async function createSnapshot(ssh: SshSession, domain: DomainInfo, states: DiskState[], token: string, opts: { log?: (m: string) => void } = {}): Promise<void> {
+  const files = states.filter((s) => s.kind === 'file');
+  const rbds = states.filter((s) => s.kind === 'rbd');
+  const pause = rbds.length > 1 || (rbds.length > 0 && files.length > 0);
+  if (pause) {
+    opts.log?.('Pausing the guest so that all disks are snapshotted at the same instant.');
+    await ssh.run(['virsh', 'suspend', '--domain', domain.name]);
+  }
+  const done: DiskState[] = [];
+  try {
+    if (files.length) {
+      const mine = new Set(files.map((s) => s.disk.target));
+      const diskspecs = domain.disks.flatMap((d) => {
+        const s = files.find((f) => f.disk.target === d.target);
+        return ['--diskspec', s && mine.has(d.target) ? spec(d.target, 'snapshot=external', `file=${overlayPath(s, token)}`) : spec(d.target, 'snapshot=no')];
+      });
+      await ssh.run(['virsh', 'snapshot-create-as', '--domain', domain.name, '--name', `backstack-${token}`, '--disk-only', '--atomic', '--no-metadata', ...diskspecs]);
+      done.push(...files);
+    }
+    for (const s of rbds) {
+      await ssh.run(['rbd', ...rbdArgs(s.user), 'snap', 'create', `${s.pool}/${s.image}@${rbdSnapName(token)}`]);
+      done.push(s);
+    }
+  } catch (e) {
+    // Undo the part that was made, so a failed snapshot leaves nothing behind.
+    await runActions(ssh, domain.name, done.flatMap((s) => planAfterFailure(s, token))).catch(() => undefined);
+    throw e;
+  } finally {
+    if (pause) await ssh.run(['virsh', 'resume', '--domain', domain.name]);
+  }
+}
+
+/** Carries out repair / cleanup actions in order; all are attempted, the first error is thrown at the end. */
+export async function runActions(ssh: SshSession, domainName: string, actions: RepairAction[], log?: (m: string) => void): Promise<void> {
+  let first: unknown;
+  for (const a of actions) {
+    try {
+      if (a.kind === 'activeCommit') {
+        log?.(`Merging ${a.target} back into ${a.base}.`);
+        await ssh.run(['virsh', 'blockcommit', '--domain', domainName, '--path', a.target, '--base', a.base, '--active', '--pivot', '--wait']);
+        await removeFiles(ssh, a.remove);
+      } else if (a.kind === 'commitBelow') {
+        log?.(`Merging the previous snapshot of ${a.target} into ${a.base}.`);
+        await ssh.run(['virsh', 'blockcommit', '--domain', domainName, '--path', a.target, '--top', a.top, '--base', a.base, '--wait']);
+        await removeFiles(ssh, a.remove);
+      } else {
+        log?.(`Removing RBD snapshot ${a.pool}/${a.image}@${a.snapshot}.`);
+        await ssh.run(['rbd', ...rbdArgs(a.user), 'snap', 'rm', `${a.pool}/${a.image}@${a.snapshot}`]);
+      }
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  if (first !== undefined) throw first;
+}
+
+async function removeFiles(ssh: SshSession, files: string[]): Promise<void> {
+  for (const f of files) {
+    if (!/\.bsk-[0-9a-z]+$/.test(f)) throw new TransferError(`Refusing to delete ${f}: not a Backstack overlay.`);
+  }
+  if (files.length) await ssh.run(['rm', '-f', '--', ...files]);
+}
