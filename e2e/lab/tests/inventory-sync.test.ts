@@ -11,7 +11,7 @@ import { createCore, type Core } from '../../../electron/services/core';
 import { createLogger } from '../../../electron/lib/logger';
 import { keyFileProtector } from '../../../electron/lib/secret-box';
 import { loadCloud, Session, type CloudConfig } from './support/cloud';
-import { labHome, seedManifest } from './support/lab';
+import { labHome, seedManifest, until } from './support/lab';
 
 let cloud: CloudConfig;
 let api: Session;
@@ -124,20 +124,16 @@ describe('unscoped sync of the whole cloud', () => {
     ).volume;
     expect((await sync(providerId)).state).toBe('succeeded');
     expect(unwrap(await core.api.invoke('inventory.listResources', { providerId, kind: 'volume' })).items.map((v) => v.id)).toContain(vol.id);
-    for (let i = 0; i < 60; i++) {
-      const v = await api.request<{ volume: { status: string } }>('volumev3', `/volumes/${vol.id}`);
-      if (v.volume.status === 'available') break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    await until('the volume to be available', async () => (await api.request<{ volume: { status: string } }>('volumev3', `/volumes/${vol.id}`)).volume.status === 'available');
     await api.request('volumev3', `/volumes/${vol.id}`, { method: 'DELETE', expect: [202] });
-    for (let i = 0; i < 60; i++) {
+    await until('the volume to be deleted', async () => {
       try {
         await api.request('volumev3', `/volumes/${vol.id}`);
+        return false;
       } catch {
-        break;
+        return true;
       }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    });
     expect((await sync(providerId)).state).toBe('succeeded');
     expect(unwrap(await core.api.invoke('inventory.listResources', { providerId, kind: 'volume' })).items.map((v) => v.id)).not.toContain(vol.id);
     const { items } = unwrap(await core.api.invoke('inventory.listInstances', { providerId, includeVanished: true }));
