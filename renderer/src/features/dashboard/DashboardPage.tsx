@@ -7,6 +7,7 @@ import { useAppStore } from '../../stores/app.store';
 import { useJobsStore } from '../../stores/jobs.store';
 import { useNow } from '../../components/useNow';
 import { JobsChart } from './JobsChart';
+import { StorageCard } from './StorageCard';
 
 function Stat(props: { label: string; value: string | number; hint?: string }) {
   return (
@@ -60,6 +61,7 @@ export function DashboardPage() {
         <Stat label="Failed (24 h)" value={failed} hint={failed ? 'see Jobs for their logs' : 'nothing failed'} />
         <Stat label="Running now" value={status?.jobsRunning ?? '-'} />
       </SimpleGrid>
+      <StorageCard />
       <Card withBorder>
         <Group justify="space-between" mb="xs">
           <Text fw={600}>Jobs in the last 24 hours</Text>
