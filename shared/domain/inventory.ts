@@ -143,18 +143,10 @@ export const HypervisorSsh = z.object({
 });
 
 /** One row of the instance table: what the list shows and searches; the detail loads the rest. */
-export const InstanceSummary = z.object({
+export const InstanceSummary = Instance.pick({ id: true, name: true, projectId: true, projectName: true, domainId: true, status: true, host: true, tags: true }).extend({
   providerId: z.string(),
   providerName: z.string(),
-  id: z.string(),
-  name: z.string(),
-  projectId: z.string(),
-  projectName: z.string().nullable(),
-  domainId: z.string().nullable(),
-  status: z.string(),
-  host: z.string().nullable(),
   flavorName: z.string().nullable(),
-  tags: z.array(z.string()),
   diskCount: z.number().int(),
   vanishedAt: z.string().nullable(),
 });

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Backups of instances (libvirt strategy over SSH) and their restores: job parameters and views. */
+
+const Name = z.string().trim().min(1).max(255);
+const Id = z.string().min(1).max(200);
+/** a guest device name as libvirt reports it (vda, sdb …) */
+const DiskTarget = z.string().regex(/^[a-z]{2,4}[a-z0-9]{0,4}$/, 'a device name such as vda');
+
+export const SnapshotHook = z.object({
+  where: z.enum(['hypervisor', 'guest']),
+  /** argv: each word passed as one argument, never through a shell string */
+  argv: z.array(z.string().max(4096)).min(1).max(64),
+  timeoutSeconds: z.number().int().min(1).max(3600).default(60),
+  /** pre command only: go on with the backup when it fails */
+  continueOnError: z.boolean().default(false),
+});
+export type SnapshotHook = z.infer<typeof SnapshotHook>;
+
+export const BackupInstanceParams = z
+  .object({
+    providerId: Id,
+    instanceId: Id,
+    /** auto: incremental when the snapshot kept by the last backup is usable, else full (and the log says why) */
+    mode: z.enum(['full', 'incremental', 'auto']).default('auto'),
+    excludeDisks: z.array(DiskTarget).max(64).default([]),
+    /** the backup destination; default: the default one */
+    repositoryId: Id.optional(),
+    /** keep this backup's snapshot on the hypervisor so the next one can be incremental */
+    keepSnapshot: z.boolean().default(true),
+    preSnapshot: SnapshotHook.optional(),
+    postSnapshot: SnapshotHook.optional(),
+  })
+  .strict();
+export type BackupInstanceParams = z.infer<typeof BackupInstanceParams>;
+
+export const RestoreInstanceParams = z
+  .object({
+    backupId: z.string().min(1).max(400),
+    repositoryId: Id.optional(),
+    /** nova: a new server through the APIs, its disks replaced by the backup; libvirt: define the domain on the hypervisor */
+    target: z.enum(['nova', 'libvirt']).default('nova'),
+    /** the new server's name (default: the original name + "-restored") */
+    name: Name.optional(),
+    /** flavor name or id (default: the original flavor) */
+    flavor: Name.optional(),
+    /** network name or id (default: the original networks) */
+    network: Name.optional(),
+    /** key pair name (default: the original one) */
+    keypair: Name.optional(),
+    /** project id (default: the original project) */
+    projectId: Id.optional(),
+    /** libvirt: the compute host to define the domain on (default: the original one) */
+    host: Name.optional(),
+  })
+  .strict();
+export type RestoreInstanceParams = z.infer<typeof RestoreInstanceParams>;
+
+/** One restore point as the catalog indexes it (the manifest in the repository is the truth). */
+export const BackupView = z.object({
+  id: z.string(),
+  repositoryId: z.string(),
+  providerId: z.string().nullable(),
+  resourceKind: z.enum(['instance', 'volume', 'disk']),
+  resourceId: z.string(),
+  resourceName: z.string(),
+  kind: z.enum(['full', 'incremental']),
+  parentId: z.string().nullable(),
+  createdAt: z.string(),
+  sizeBytes: z.number(),
+  newBytes: z.number(),
+  storedBytes: z.number(),
+  disks: z.array(z.object({ name: z.string(), size: z.number() })),
+  jobId: z.string().nullable(),
+  protected: z.boolean(),
+});
+export type BackupView = z.infer<typeof BackupView>;
+
+/** Per-host SSH settings given by an admin. The key or password goes in and never comes back out. */
+export const HypervisorSshInput = z
+  .object({
+    providerId: Id,
+    hostname: Name,
+    address: z.string().trim().min(1).max(255),
+    port: z.number().int().min(1).max(65535).default(22),
+    user: z.string().trim().min(1).max(64),
+    privateKey: z.string().min(1).max(64 * 1024).optional(),
+    passphrase: z.string().max(1024).optional(),
+    password: z.string().min(1).max(1024).optional(),
+    /** pin this host key now ("ssh-ed25519 SHA256:…"); else the first connection pins what it sees */
+    hostKey: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((v) => (v.privateKey ? !v.password : Boolean(v.password)), { message: 'Give either a private key or a password.' });
+export type HypervisorSshInput = z.infer<typeof HypervisorSshInput>;
