@@ -116,6 +116,33 @@ describe('seeded content', () => {
   });
 });
 
+/**
+ * The instance files behind the domain's file disks. A backup running at the same time (another
+ * test, a developer) may have put an external snapshot on top of a disk: then the Nova file is
+ * found in the active layer's backing chain. Re-read while overlays come and go.
+ */
+function novaFilesOf(hv: Hypervisor, domain: string, dir: string): Promise<string[]> {
+  return until(
+    `instance files of ${domain}`,
+    async () => {
+      const disks = parseDomblklist(await onHypervisor(hv, ['virsh', 'domblklist', '--details', domain]));
+      const files: string[] = [];
+      for (const d of disks.filter((x) => x.type === 'file' && x.device === 'disk')) {
+        if (!d.source.startsWith(`${dir}/disk.`) || /^disk\.(eph\d+|swap)$/.test(d.source.slice(dir.length + 1))) {
+          files.push(d.source);
+          continue;
+        }
+        const chain = JSON.parse(await onHypervisor(hv, ['qemu-img', 'info', '-U', '--backing-chain', '--output=json', d.source])) as {
+          filename: string;
+        }[];
+        files.push(chain.map((c) => c.filename).find((f) => f.startsWith(`${dir}/`) && !f.slice(dir.length + 1).includes('.')) ?? d.source);
+      }
+      return files;
+    },
+    { timeoutMs: 60_000, intervalMs: 2_000 },
+  );
+}
+
 describe('hypervisors', () => {
   it('are the compute hosts Nova reports, and SSH reaches each one', async () => {
     const hvs = (
@@ -157,7 +184,7 @@ describe('hypervisors', () => {
 
       // local files: root disk (unless boot from volume), ephemeral and swap of the flavor
       const dir = `${hv.instancesPath}/${s.id}`;
-      const local = disks.filter((d) => d.type === 'file' && d.device === 'disk').map((d) => d.source);
+      const local = await novaFilesOf(hv, name, dir);
       const expected = [
         ...(bootsFromVolume(s) ? [] : [`${dir}/disk`]),
         ...(s.flavor.ephemeral > 0 ? [`${dir}/disk.eph0`] : []),
