@@ -52,6 +52,8 @@ export const RestoreInstanceParams = z
     projectId: Id.optional(),
     /** libvirt: the compute host to define the domain on (default: the original one) */
     host: Name.optional(),
+    /** hash each disk as written and compare with the image on the hypervisor before the instance starts */
+    verify: z.boolean().default(false),
   })
   .strict();
 export type RestoreInstanceParams = z.infer<typeof RestoreInstanceParams>;

@@ -103,6 +103,7 @@ export async function backupInstance(o: InstanceBackupOptions): Promise<Instance
 
   // 3. Stream the frozen data; on any failure merge the new snapshot back.
   let transferred = 0;
+  let current = 0;
   let manifest: Manifest;
   try {
     const writer = await startBackup(o.repo, {
@@ -117,14 +118,19 @@ export async function backupInstance(o: InstanceBackupOptions): Promise<Instance
       },
       ...(o.metadata ? { metadata: o.metadata } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
+      onProgress: (engine) => o.onProgress?.({ disk: engine.disk ?? '', index: current, count: plan.length, engine }),
+      progressIntervalMs: 250,
     });
     const disks: Record<string, unknown>[] = [];
     try {
       for (const [index, p] of plan.entries()) {
+        current = index;
         const r = await backupOneDisk(o, ssh, writer, p, token, index, plan.length, (n) => (transferred += n));
         disks.push(r);
       }
-      manifest = await writer.commit({ metadata: { libvirt: { domain: domain.name, uuid: domain.uuid, disks, transferredBytes: transferred } } });
+      // The persistent definition, for a restore that defines the domain on a hypervisor.
+      const xml = await ssh.run(['virsh', 'dumpxml', '--inactive', '--domain', o.domainName], o.signal ? { signal: o.signal } : {});
+      manifest = await writer.commit({ metadata: { libvirt: { domain: domain.name, uuid: domain.uuid, disks, transferredBytes: transferred, xml } } });
     } catch (e) {
       await writer.abort();
       throw e;
@@ -218,6 +224,7 @@ async function backupOneDisk(
     source: describeSource(s.disk.source),
     format: s.kind === 'file' ? s.original.format : 'raw',
     serial: s.disk.serial,
+    ...(s.kind === 'rbd' ? { pool: s.pool, image: s.image, rbdUser: s.user } : { path: s.original.path }),
     size,
     chain,
     incremental: p.incremental,

@@ -1,0 +1,69 @@
+import type { Manifest } from '../../engine';
+import type * as os from '../../openstack';
+
+/** What an instance backup's manifest says, typed for the restore (written by services/backup). */
+
+export interface BackedUpDisk {
+  target: string;
+  bus: string | null;
+  kind: 'file' | 'rbd';
+  /** the format of Nova's file (qcow2, raw), raw for RBD */
+  format: string;
+  serial: string | null;
+  size: number;
+  path?: string;
+  pool?: string;
+  image?: string;
+  rbdUser?: string | null;
+}
+
+export interface InstanceBackupMetadata {
+  providerId: string;
+  serverId: string;
+  serverName: string;
+  host: string | null;
+  server: os.Server;
+  flavor: os.Flavor | null;
+  image: os.Image | null;
+  volumes: (os.Volume & { type: os.VolumeType | null })[];
+  ports: os.Port[];
+  disks: BackedUpDisk[];
+  domainXml: string | null;
+}
+
+export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
+  const src = m.source as { kind?: string; strategy?: string; providerId?: string; resourceId?: string; resourceName?: string; host?: string };
+  if (src.kind !== 'instance' || src.strategy !== 'libvirt-ssh' || !src.providerId) {
+    throw new Error(`Backup ${m.id} is not an instance backup of the libvirt strategy.`);
+  }
+  const md = m.metadata as {
+    nova?: { server?: os.Server; flavor?: os.Flavor | null };
+    glance?: { image?: os.Image | null };
+    cinder?: { volumes?: InstanceBackupMetadata['volumes'] };
+    neutron?: { ports?: os.Port[] };
+    libvirt?: { disks?: BackedUpDisk[]; xml?: string };
+  };
+  if (!md.nova?.server || !md.libvirt?.disks) throw new Error(`Backup ${m.id} lacks the Nova or libvirt metadata a restore needs.`);
+  return {
+    providerId: src.providerId,
+    serverId: src.resourceId ?? m.group,
+    serverName: src.resourceName ?? md.nova.server.name,
+    host: src.host ?? null,
+    server: md.nova.server,
+    flavor: md.nova.flavor ?? null,
+    image: md.glance?.image ?? null,
+    volumes: md.cinder?.volumes ?? [],
+    ports: md.neutron?.ports ?? [],
+    // only disks the backup really holds (an excluded disk has metadata nowhere)
+    disks: md.libvirt.disks.filter((d) => m.disks.some((x) => x.name === d.target)),
+    domainXml: md.libvirt.xml ?? null,
+  };
+}
+
+/** The boot disk: Nova's root device name when known, else the first disk. */
+export function bootDisk(b: InstanceBackupMetadata): BackedUpDisk {
+  const root = b.server.rootDeviceName?.replace(/^\/dev\//, '');
+  const d = b.disks.find((x) => x.target === root) ?? b.disks[0];
+  if (!d) throw new Error('The backup holds no disk.');
+  return d;
+}

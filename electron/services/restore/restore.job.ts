@@ -1,0 +1,81 @@
+import { AppError } from '../../../shared/errors/codes';
+import { RestoreInstanceParams } from '../../../shared/domain/backups';
+import type { BackupsRepo, HypervisorsRepo, SecretsRepo } from '../../catalog';
+import { findBackup, parseRef } from '../../engine';
+import type { JobKind } from '../../jobs/types';
+import type * as os from '../../openstack';
+import type { ProvidersService } from '../providers/providers.service';
+import type { RepositoriesService } from '../repositories/repositories.service';
+import { readInstanceBackup } from './backup-metadata';
+import { restoreThroughLibvirt } from './libvirt-restore';
+import { restoreThroughNova } from './nova-restore';
+
+export interface RestoreJobDeps {
+  providers: ProvidersService;
+  repositories: RepositoriesService;
+  backups: BackupsRepo;
+  hypervisors: HypervisorsRepo;
+  secrets: () => SecretsRepo;
+}
+
+/** `restore.instance`: an instance back from a libvirt-strategy backup, through Nova or `virsh define`. */
+export function restoreInstanceJob(d: RestoreJobDeps): JobKind<RestoreInstanceParams> {
+  return {
+    kind: 'restore.instance',
+    params: RestoreInstanceParams as unknown as JobKind<RestoreInstanceParams>['params'],
+    describeTarget: (p) => `backup ${p.backupId}`,
+    maxAttempts: 1,
+    async run(ctx) {
+      const p = ctx.params;
+      const record = d.backups.get(p.backupId);
+      const repositoryId = p.repositoryId ?? record?.repositoryId;
+      if (!repositoryId) throw new AppError('resource.notFound', `No backup ${p.backupId} in the catalog: name its destination with --repo, or re-index it.`);
+      const ref = parseRef(p.backupId);
+      const repo = await d.repositories.open(repositoryId);
+      const entries: { client: os.ProviderClient }[] = [];
+      try {
+        const manifest = await findBackup(repo, ref.group, ref.time);
+        const backup = readInstanceBackup(manifest);
+        ctx.log('info', `Restoring ${backup.serverName} from ${manifest.id} (${manifest.disks.map((x) => x.name).join(', ')}).`);
+        const common = {
+          params: p,
+          backup,
+          backupRef: ref,
+          repo,
+          hypervisors: d.hypervisors,
+          secrets: d.secrets,
+          providerId: backup.providerId,
+          signal: ctx.signal,
+          verify: p.verify,
+          log: (level: 'info' | 'warn', m: string) => ctx.log(level, m),
+          progress: (phase: string, done: number, total: number | null) => ctx.progress({ phase, unit: 'bytes', bytesDone: done, bytesTotal: total }),
+        };
+        if (p.target === 'libvirt') {
+          const r = await restoreThroughLibvirt(common);
+          return { summary: `Domain ${r.domainName} defined on ${r.host}${r.started ? ' and started' : ''}.` };
+        }
+        const projectId = p.projectId ?? backup.server.projectId;
+        if (!projectId) throw new AppError('validation.invalidInput', 'The backup does not say which project the instance was in: choose one.');
+        // Created in the chosen project: the clients are scoped to it.
+        entries.push(...d.providers.clients(backup.providerId, () => ({ kind: 'project', id: projectId })));
+        let client: os.ProviderClient | undefined;
+        for (const e of entries) {
+          const ok = await e.client.authenticate(ctx.signal).then(
+            () => true,
+            (err: unknown) => (ctx.signal.aborted ? Promise.reject(err) : false),
+          );
+          if (ok) {
+            client = e.client;
+            break;
+          }
+        }
+        if (!client) throw new AppError('auth.failed', `No account of this cloud can work in project ${projectId}.`);
+        const r = await restoreThroughNova({ ...common, client });
+        return { summary: `Server ${p.name ?? backup.serverName} (${r.serverId}) restored and ACTIVE.` };
+      } finally {
+        await repo.close();
+        await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
+      }
+    },
+  };
+}
