@@ -11,6 +11,9 @@ import { register as registerInventory } from './commands/inventory';
 import { register as registerRepo } from './commands/repo';
 import { register as registerDisk } from './commands/disk';
 import { register as registerStatus } from './commands/status';
+import { register as registerHypervisor } from './commands/hypervisor';
+import { register as registerBackup } from './commands/backup';
+import { register as registerRestore } from './commands/restore';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('backstack')
@@ -27,6 +30,9 @@ export function buildProgram(ctx: CliContext): Command {
   registerInventory(program, ctx);
   registerRepo(program);
   registerDisk(program);
+  registerHypervisor(program, ctx);
+  registerBackup(program, ctx);
+  registerRestore(program, ctx);
   return program;
 }
 

@@ -18,6 +18,8 @@ import {
 import { RepositoriesService } from './repositories/repositories.service';
 import { repositoryJobs } from './repositories/maintenance.jobs';
 import { inventorySyncJob } from './inventory/sync.job';
+import { backupInstanceJob } from './backup/backup.job';
+import { restoreInstanceJob } from './restore/restore.job';
 import { JobManager } from '../jobs/manager';
 import { EventLoopMonitor } from '../lib/event-loop';
 import { EventBus } from '../lib/events';
@@ -84,6 +86,9 @@ export function createCore(opts: CoreOptions): Core {
   jobs.register(catalogBackupJob(catalog));
   for (const k of repositoryJobs(repositories, backups)) jobs.register(k);
   jobs.register(inventorySyncJob({ providers: providersService, providersRepo: providers, inventory, hypervisors }));
+  const strategyDeps = { providers: providersService, repositories, backups, hypervisors, secrets: getSecrets };
+  jobs.register(backupInstanceJob(strategyDeps));
+  jobs.register(restoreInstanceJob(strategyDeps));
   const loop = new EventLoopMonitor();
 
   if (opts.runJobs !== false) {
@@ -102,6 +107,7 @@ export function createCore(opts: CoreOptions): Core {
     inventory,
     hypervisors,
     repositories,
+    backups,
     getSecrets,
     secretStorage: keyProtector.kind,
     runtime: opts.runtime,

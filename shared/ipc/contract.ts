@@ -4,6 +4,7 @@ import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers
 import { KeepRules, PrunePreview, RepositoryStats, RepositoryView } from '../domain/repositories';
 import { Hypervisor, HypervisorSsh, Instance, InstanceSummary, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
+import { BackupInstanceParams, BackupView, HypervisorSshInput, RestoreInstanceParams } from '../domain/backups';
 
 /**
  * The one contract between the renderer (or CLI, or tests) and the core. Types are derived
@@ -88,6 +89,17 @@ export const requests = {
     z.object({ providerId: Id }).strict(),
     z.object({ items: z.array(z.object({ hostname: z.string(), data: Hypervisor, ssh: HypervisorSsh, vanishedAt: z.string().nullable() })) }),
   ),
+  /** Per-host SSH settings for the libvirt strategy; the key or password is sealed, never returned. */
+  'hypervisors.setSsh': req(HypervisorSshInput, z.object({ hostname: z.string(), ssh: HypervisorSsh })),
+  /** Backs up an instance from its hypervisor over SSH (libvirt strategy): full, incremental or auto. */
+  'backups.start': req(BackupInstanceParams, z.object({ jobId: z.string() })),
+  /** Restore points, newest first; of one instance or volume when resourceId is given. */
+  'backups.list': req(
+    z.object({ resourceId: Id.optional(), repositoryId: Id.optional(), providerId: Id.optional() }).strict(),
+    z.object({ items: z.array(BackupView) }),
+  ),
+  /** Brings an instance back from a backup: a new server through Nova, or the domain defined on a hypervisor. */
+  'restore.start': req(RestoreInstanceParams, z.object({ jobId: z.string() })),
   'repositories.list': req(Empty, z.object({ items: z.array(RepositoryView) })),
   /** Usage of a destination: stored vs logical bytes, reduction ratio, growth per backup. */
   'repositories.getStats': req(z.object({ id: Id }).strict(), RepositoryStats),

@@ -1,5 +1,7 @@
 import type { Catalog, HypervisorsRepo, InventoryRepo, JobsRepo, ProvidersRepo, SecretsRepo, SettingsRepo } from '../../catalog';
 import { inventoryHandlers } from './inventory';
+import { backupHandlers } from './backups';
+import type { BackupsRepo } from '../../catalog';
 import { repositoryHandlers } from './repositories';
 import type { RepositoriesService } from '../repositories/repositories.service';
 import type { SecretStorageKind } from '../../lib/secret-box';
@@ -21,6 +23,7 @@ export interface HandlerDeps {
   inventory: InventoryRepo;
   hypervisors: HypervisorsRepo;
   repositories: RepositoriesService;
+  backups: BackupsRepo;
   getSecrets: () => SecretsRepo;
   secretStorage: SecretStorageKind;
   runtime: Runtime;
@@ -32,6 +35,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
   return {
     ...repositoryHandlers(d.repositories, d.jobs),
     ...inventoryHandlers({ inventory: d.inventory, hypervisors: d.hypervisors, providers: d.providers, jobs: d.jobs }),
+    ...backupHandlers({ backups: d.backups, hypervisors: d.hypervisors, providers: d.providers, jobs: d.jobs, getSecrets: d.getSecrets }),
     'app.getStatus': () => ({
       version: d.version,
       runtime: d.runtime,
