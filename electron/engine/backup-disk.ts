@@ -7,6 +7,7 @@ import type { ProgressMeter } from './progress';
 import type { WorkerResult } from './worker-protocol';
 import type { Repository } from './repository';
 import { loadChunk } from './chunk-io';
+import { OrderedQueue } from './ordered-queue';
 import type { WorkerPool } from './worker-pool';
 
 /**
@@ -28,12 +29,6 @@ export interface DiskJob {
   signal: AbortSignal | undefined;
 }
 
-interface Slot {
-  done: boolean;
-  value: string | null;
-  promise: Promise<string | null>;
-}
-
 export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
   const { repo, pool, source, index, parent, meter, signal } = job;
   const chunkSize = repo.chunkSize;
@@ -44,50 +39,11 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
   const required = new Set<number>();
   if (changed && parent) changed = await protectParentChunks(job, changed, required);
 
-  const maxInFlight = pool.size + 2;
-  const queue: Slot[] = [];
-  let unsettled = 0;
-  let failure: unknown;
-
-  const settle = (slot: Slot, p: Promise<string | null>): void => {
-    unsettled++;
-    p.then(
-      (v) => {
-        slot.value = v;
-        slot.done = true;
-        unsettled--;
-      },
-      (e: unknown) => {
-        failure ??= e;
-        slot.done = true;
-        unsettled--;
-      },
-    );
-  };
-  const enqueue = (value: string | null | Promise<string | null>): void => {
-    const slot: Slot = { done: false, value: null, promise: Promise.resolve(value) };
-    if (value instanceof Promise) settle(slot, value);
-    else {
-      slot.done = true;
-      slot.value = value;
-    }
-    queue.push(slot);
-  };
-  const drain = async (all: boolean): Promise<void> => {
-    for (;;) {
-      const head = queue[0];
-      if (!head) return;
-      if (!head.done) {
-        if (!all && unsettled < maxInFlight) return;
-        await head.promise.catch(() => undefined);
-      }
-      if (failure !== undefined) throw failure;
-      queue.shift();
-      await index.push(head.value);
-      meter.p.bytesDone = Math.min(size, meter.p.bytesDone + chunkSize);
-      meter.tick();
-    }
-  };
+  const queue = new OrderedQueue<string | null>(async (digest) => {
+    await index.push(digest);
+    meter.p.bytesDone = Math.min(size, meter.p.bytesDone + chunkSize);
+    meter.tick();
+  }, pool.size + 2);
 
   const storeData = async (w: Window, buf: Buffer): Promise<string | null> => {
     const { result: r, returned } = await pool.run({ op: 'store', data: buf, out: repo.frameBuffers.get() });
@@ -129,7 +85,6 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
     const wanted = changed && source.randomAccess ? widenRanges(changed, chunkSize, size) : changed;
     for await (const w of assemble(source.extents(wanted, hint), size, chunkSize, zeroed)) {
       signal?.throwIfAborted();
-      if (failure !== undefined) throw failure;
       stats.bytesRead += w.dataBytes;
       meter.p.bytesRead += w.dataBytes;
       const split = cursor ? cursor.split(w) : { inside: [{ offset: w.offset, length: w.length }], outside: [] };
@@ -144,26 +99,24 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
         const d = await (parent as IndexReader).get(w.index);
         if (d === null) stats.holes++;
         else stats.chunksReused++;
-        enqueue(d);
+        await queue.push(d);
       } else if (w.covered.length === 0 && split.outside.length === 0) {
         stats.holes++;
-        enqueue(null);
+        await queue.push(null);
       } else {
         const fromParent = split.outside.length > 0 ? uncoveredOutside(uncovered, split.outside, (parent as IndexReader).diskSize) : [];
         const buf = w.buf ?? zeroed(w.length);
-        if (fromParent.length === 0) enqueue(storeData(w, buf));
+        if (fromParent.length === 0) await queue.push(storeData(w, buf));
         else {
           // A partly changed window: completed from the parent's chunk, in the pipeline.
           const parentDigest = await (parent as IndexReader).get(w.index);
-          enqueue(mergeParent(job, parentDigest, w, buf, fromParent).then((b) => storeData(w, b)));
+          await queue.push(mergeParent(job, parentDigest, w, buf, fromParent).then((b) => storeData(w, b)));
         }
       }
-      await drain(false);
     }
-    await drain(true);
+    await queue.finish();
   } catch (e) {
-    // Let in-flight work finish so no write races the caller's cleanup.
-    await Promise.allSettled(queue.map((s) => s.promise));
+    await queue.settle(); // no chunk write may race the caller's cleanup
     throw e;
   }
   meter.tick(true);

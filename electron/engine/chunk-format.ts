@@ -105,7 +105,7 @@ export function sealChunk(codec: Codec, digest: string, plain: Buffer): Buffer {
 }
 
 /**
- * Decodes and checks a chunk file: header, CRC, GCM tag (bound to the digest) and, for plain
+ * Decodes and checks a chunk file: header, CRC (plain) or GCM tag (sealed, bound to the digest) and, for plain
  * repositories (or when `rehash`), the content digest. Throws ChunkDamage naming the digest.
  */
 export function openChunk(codec: Codec, digest: string, frame: Buffer, rehash = false, out?: Buffer): Buffer {
@@ -122,7 +122,9 @@ export function openChunk(codec: Codec, digest: string, frame: Buffer, rehash = 
   if (sealed !== (codec.keys !== null)) bad(sealed ? 'encrypted chunk in a plain repository' : 'plain chunk in an encrypted repository');
   const expectLen = CHUNK_HEADER + payloadLen + (sealed ? GCM_NONCE + GCM_TAG : 0);
   if (frame.length !== expectLen) bad(`length ${frame.length}, expected ${expectLen}`);
-  if ((crc32(frame.subarray(CHUNK_HEADER)) >>> 0) !== frame.readUInt32BE(16)) bad('checksum mismatch');
+  const crcOk = (): boolean => crc32(frame.subarray(CHUNK_HEADER)) >>> 0 === frame.readUInt32BE(16);
+  // The GCM tag covers sealed chunks; their CRC is read only to say what went wrong.
+  if (!sealed && !crcOk()) bad('checksum mismatch');
   let payload = frame.subarray(CHUNK_HEADER);
   if (sealed && codec.keys) {
     const nonce = payload.subarray(0, GCM_NONCE);
@@ -133,7 +135,7 @@ export function openChunk(codec: Codec, digest: string, frame: Buffer, rehash = 
     try {
       d.final();
     } catch {
-      bad('authentication failed: tampered, or stored under another name');
+      bad(crcOk() ? 'authentication failed: tampered, or stored under another name' : 'checksum mismatch');
     }
     payload = pt;
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ChunkDamage, chunkDigest, chunkPath, createCodec, isZero, openChunk, sealChunkInto } from './chunk-format';
+import { ChunkDamage, chunkDigest, chunkPath, createCodec, frameCapacity, isZero, openChunk, sealChunkInto } from './chunk-format';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol';
 
 /**
@@ -31,6 +31,24 @@ function noteGarbage(bytes: number): void {
   collect({ type: 'minor' });
 }
 
+const frame = Buffer.allocUnsafe(frameCapacity(init.chunkSize));
+/** One read: regular files return short only at their end, and openChunk checks the length. */
+function readFrame(digest: string): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(chunkPath(init.root, digest), 'r');
+  } catch (e) {
+    throw Object.assign(e as Error, { digest });
+  }
+  try {
+    const n = fs.readSync(fd, frame, 0, frame.length, 0);
+    if (n === frame.length) throw new ChunkDamage(digest, 'file larger than any chunk file');
+    return frame.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 function handle(req: WorkerRequest): WorkerResult {
@@ -51,11 +69,10 @@ function handle(req: WorkerRequest): WorkerResult {
       if (codec.keys) noteGarbage(frameLength);
       return { kind: 'new', digest, frameLength };
     }
-    case 'open':
-    case 'check': {
-      const frame = asBuffer(req.frame).subarray(0, req.frameLength);
-      if (codec.keys) noteGarbage(req.frameLength);
-      return { kind: 'plain', plainLength: openChunk(codec, req.digest, frame, req.op === 'check', asBuffer(req.out)).length };
+    case 'read': {
+      const f = readFrame(req.digest);
+      if (codec.keys) noteGarbage(f.length);
+      return { kind: 'plain', plainLength: openChunk(codec, req.digest, f, req.check, asBuffer(req.out)).length, frameLength: f.length };
     }
     case 'digest':
       return { kind: 'digest', digest: chunkDigest(codec.keys, req.data) };
@@ -65,7 +82,7 @@ function handle(req: WorkerRequest): WorkerResult {
 /** The request's pooled buffers, handed back with the reply. */
 function buffersOf(req: WorkerRequest): Uint8Array[] {
   if (req.op === 'store') return [req.data, req.out];
-  if (req.op === 'open' || req.op === 'check') return [req.frame, req.out];
+  if (req.op === 'read') return [req.out];
   return [];
 }
 
@@ -84,6 +101,7 @@ port.on('message', (msg: { id: number; req: WorkerRequest }) => {
         name: err.name,
         message: err.message,
         ...(e instanceof ChunkDamage ? { digest: e.digest, reason: e.reason } : {}),
+        ...(typeof (e as { digest?: unknown }).digest === 'string' ? { digest: (e as { digest: string }).digest } : {}),
         ...(err.code === undefined ? {} : { code: err.code }),
       },
     };

@@ -76,8 +76,14 @@ describe('prune and GC', () => {
     scribble(img, 5 * CHUNK, 10, 33); // the running backup also writes one new chunk, at the end
 
     const g = gated(fileSource(img), 3);
-    const running = backupDisk(t.repo, { group: 'vol-1', name: 'vda', source: g.source });
-    await g.reached; // chunks 0-2 went through the writer (touched); 3-5 not yet
+    let threeDone!: () => void;
+    const done = new Promise<void>((r) => (threeDone = r));
+    const onProgress = (p: { bytesDone: number }): void => {
+      if (p.bytesDone >= 3 * CHUNK) threeDone();
+    };
+    const running = backupDisk(t.repo, { group: 'vol-1', name: 'vda', source: g.source, onProgress, progressIntervalMs: 0 });
+    await g.reached;
+    await done; // chunks 0-2 went through the writer (touched); 3-5 not yet
     const gc = await collectGarbage(t.repo, { graceMs: 0 });
     expect(gc.chunksRemoved).toBe(3); // old 3, 4, 5: no one uses them yet
     g.release();

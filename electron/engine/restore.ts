@@ -8,6 +8,7 @@ import type { ExtentSink } from './sinks';
 import { Session } from './locks';
 import { exists } from './fsutil';
 import { loadChunk } from './chunk-io';
+import { OrderedQueue } from './ordered-queue';
 
 export interface RestoreOptions {
   group: string;
@@ -78,9 +79,6 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
   let index: IndexReader | undefined;
   let opened = false;
   const pool = repo.pool();
-  // Restores wait on file I/O more than on the CPU: a deeper pipeline keeps the workers busy.
-  const maxInFlight = pool.size * 3 + 2;
-  const inflight: Promise<Buffer | null>[] = [];
   const result: RestoreResult = { backup: manifest.id, disk: record.name, size: record.size, bytesWritten: 0, holes: 0 };
   let holeStart = -1;
   let holeLen = 0;
@@ -88,11 +86,8 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
     if (holeLen > 0) await opts.sink.zero(holeStart, holeLen);
     holeLen = 0;
   };
-  let nextWrite = 0;
-  const writeNext = async (): Promise<void> => {
-    const data = await (inflight.shift() as Promise<Buffer | null>);
-    const offset = nextWrite * record.chunkSize;
-    const length = Math.min(record.chunkSize, record.size - offset);
+  // Writes in disk order; consecutive holes become one zero() call.
+  const write = async ({ offset, length, data }: { offset: number; length: number; data: Buffer | null }): Promise<void> => {
     if (data === null) {
       if (holeLen === 0) holeStart = offset;
       holeLen += length;
@@ -104,15 +99,16 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
       meter.p.bytesStored += data.length;
       repo.dataBuffers.put(data);
     }
-    nextWrite++;
     meter.p.bytesDone += length;
     meter.tick();
   };
-  const fetch = async (digest: string, length: number): Promise<Buffer> => {
+  // Restores wait on I/O more than on the CPU: a deeper pipeline keeps the workers busy.
+  const queue = new OrderedQueue(write, pool.size * 3 + 2);
+  const fetch = async (digest: string, offset: number, length: number): Promise<{ offset: number; length: number; data: Buffer }> => {
     const { plain, frameLength } = await loadChunk(repo, digest);
     meter.p.bytesRead += frameLength;
     if (plain.length !== length) throw new CorruptMetadataError(repo.layout.index(manifest, record.name), `chunk ${digest} has ${plain.length} bytes where the index needs ${length}`);
-    return plain;
+    return { offset, length, data: plain };
   };
   try {
     index = await openDiskIndex(repo, manifest, record);
@@ -121,17 +117,15 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
     for (let i = 0; i < index.count; i++) {
       opts.signal?.throwIfAborted();
       const digest = await index.get(i);
-      const length = Math.min(record.chunkSize, record.size - i * record.chunkSize);
-      const p = digest === null ? Promise.resolve(null) : fetch(digest, length);
-      p.catch(() => undefined); // observed when its turn comes
-      inflight.push(p);
-      if (inflight.length >= maxInFlight) await writeNext();
+      const offset = i * record.chunkSize;
+      const length = Math.min(record.chunkSize, record.size - offset);
+      await queue.push(digest === null ? { offset, length, data: null } : fetch(digest, offset, length));
     }
-    while (inflight.length > 0) await writeNext();
+    await queue.finish();
     await flushHoles();
     await opts.sink.finish();
   } catch (e) {
-    await Promise.allSettled(inflight);
+    await queue.settle();
     if (opened) await opts.sink.abort().catch(() => undefined);
     throw e;
   } finally {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chunkDigest } from './chunk-format';
-import { CorruptChunkError } from './errors';
-import { textBlock } from './testing/fixtures';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chunkDigest, chunkPath } from './chunk-format';
+import { CorruptChunkError, MissingChunkError } from './errors';
+import { tempDir, textBlock } from './testing/fixtures';
 import { WorkerPool } from './worker-pool';
 
 const init = { root: '/nonexistent', chunkSize: 64 * 1024, level: 1, keys: null };
@@ -27,15 +29,20 @@ describe('worker pool', () => {
     }
   });
 
-  it('turns a damaged chunk into CorruptChunkError naming its digest', async () => {
-    const pool = new WorkerPool(init, 1);
+  it('reads chunk files itself: a damaged one is CorruptChunkError, a missing one MissingChunkError, both naming the digest', async () => {
+    const { dir, cleanup } = tempDir();
+    const pool = new WorkerPool({ ...init, root: dir }, 1);
     try {
       const digest = 'ab'.repeat(32);
-      const frame = Buffer.alloc(100, 7);
-      await expect(pool.run({ op: 'open', digest, frame, frameLength: 100, out: Buffer.alloc(64 * 1024) })).rejects.toThrow(CorruptChunkError);
-      await expect(pool.run({ op: 'open', digest, frame: Buffer.alloc(100, 7), frameLength: 100, out: Buffer.alloc(64 * 1024) })).rejects.toThrow(digest);
+      const out = (): Buffer => Buffer.alloc(64 * 1024);
+      await expect(pool.run({ op: 'read', digest, out: out(), check: false })).rejects.toThrow(MissingChunkError);
+      fs.mkdirSync(path.dirname(chunkPath(dir, digest)), { recursive: true });
+      fs.writeFileSync(chunkPath(dir, digest), Buffer.alloc(100, 7));
+      await expect(pool.run({ op: 'read', digest, out: out(), check: false })).rejects.toThrow(CorruptChunkError);
+      await expect(pool.run({ op: 'read', digest, out: out(), check: false })).rejects.toThrow(digest);
     } finally {
       await pool.close();
+      cleanup();
     }
   });
 });

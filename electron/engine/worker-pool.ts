@@ -4,7 +4,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ChunkDamage } from './chunk-format';
-import { CorruptChunkError } from './errors';
+import { CorruptChunkError, MissingChunkError } from './errors';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol';
 
 export interface WorkerOutcome {
@@ -56,7 +56,7 @@ interface Slot {
 
 /** Buffers move to the worker when they own all their memory; views of shared memory are copied. */
 function transferList(req: WorkerRequest): ArrayBuffer[] {
-  const bufs = req.op === 'store' ? [req.data, req.out] : req.op === 'digest' ? [] : [req.frame, req.out];
+  const bufs = req.op === 'store' ? [req.data, req.out] : req.op === 'read' ? [req.out] : [];
   const out: ArrayBuffer[] = [];
   for (const b of bufs) {
     if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer && !out.includes(b.buffer)) out.push(b.buffer);
@@ -135,6 +135,7 @@ export class WorkerPool {
 
 function reviveError(e: Extract<WorkerReply, { ok: false }>['error']): Error {
   if (e.name === ChunkDamage.name && e.digest !== undefined) return new CorruptChunkError(e.digest, e.reason ?? e.message);
+  if (e.code === 'ENOENT' && e.digest !== undefined) return new MissingChunkError(e.digest);
   const err = new Error(e.message) as NodeJS.ErrnoException;
   err.name = e.name;
   if (e.code !== undefined) err.code = e.code;

@@ -15,10 +15,12 @@ export interface WorkerInit {
 export type WorkerRequest =
   /** hash; a hole if all zero; touch the chunk if it exists (GC protection), else build its file in `out` */
   | { op: 'store'; data: Uint8Array; out: Uint8Array }
-  /** decode and check the chunk file frame[0, frameLength) into `out` */
-  | { op: 'open'; digest: string; frame: Uint8Array; frameLength: number; out: Uint8Array }
-  /** as open, and re-hash even when encrypted (verify) */
-  | { op: 'check'; digest: string; frame: Uint8Array; frameLength: number; out: Uint8Array }
+  /**
+   * read a chunk file, check it and decode it into `out`; `check` re-hashes even when encrypted
+   * (verify). Reading here, not in the main thread, saves three thread-pool round trips and a
+   * buffer transfer per chunk.
+   */
+  | { op: 'read'; digest: string; out: Uint8Array; check: boolean }
   /** digest only (tests, tools) */
   | { op: 'digest'; data: Uint8Array };
 
@@ -26,7 +28,7 @@ export type WorkerResult =
   | { kind: 'hole' }
   | { kind: 'exists'; digest: string }
   | { kind: 'new'; digest: string; frameLength: number }
-  | { kind: 'plain'; plainLength: number }
+  | { kind: 'plain'; plainLength: number; frameLength: number }
   | { kind: 'digest'; digest: string };
 
 export type WorkerReply =

@@ -1,0 +1,80 @@
+/**
+ * Results of concurrent jobs, consumed strictly in submission order as soon as each one is
+ * ready (the index must list chunk positions in order; a restore writes in disk order). At
+ * most `maxInFlight` jobs run at once: push() waits for room, which is the backpressure on
+ * whatever feeds the queue. The first failure stops everything and is thrown by push() or
+ * finish().
+ */
+export class OrderedQueue<T> {
+  private readonly slots: { done: boolean; value: T | undefined }[] = [];
+  private readonly jobs = new Set<Promise<unknown>>();
+  private draining: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly consume: (value: T) => Promise<void>,
+    private readonly maxInFlight: number,
+  ) {}
+
+  /** Adds a ready value or a job; resolves once there is room for another job. */
+  async push(value: T | Promise<T>): Promise<void> {
+    this.throwIfFailed();
+    const slot: { done: boolean; value: T | undefined } = { done: !(value instanceof Promise), value: value instanceof Promise ? undefined : value };
+    this.slots.push(slot);
+    if (value instanceof Promise) {
+      const job = value.then(
+        (v) => {
+          slot.value = v;
+          slot.done = true;
+        },
+        (e: unknown) => this.fail(e),
+      );
+      this.jobs.add(job);
+      void job.finally(() => {
+        this.jobs.delete(job);
+        this.kick();
+        this.wake?.();
+      });
+    } else this.kick();
+    while (this.jobs.size >= this.maxInFlight && !this.failure) await new Promise<void>((r) => (this.wake = r));
+    this.throwIfFailed();
+  }
+
+  /** Waits until every job has finished and every value is consumed. */
+  async finish(): Promise<void> {
+    while (this.jobs.size > 0) await Promise.allSettled([...this.jobs]);
+    this.kick();
+    await this.draining;
+    this.throwIfFailed();
+  }
+
+  /** After a failure elsewhere: lets running jobs end, so none outlives the caller's cleanup. */
+  async settle(): Promise<void> {
+    this.fail(new Error('cancelled'));
+    await Promise.allSettled([...this.jobs]);
+    await this.draining.catch(() => undefined);
+  }
+
+  private kick(): void {
+    this.draining = this.draining.then(async () => {
+      while (!this.failure && this.slots[0]?.done) {
+        const slot = this.slots.shift() as { value: T };
+        try {
+          await this.consume(slot.value);
+        } catch (e) {
+          this.fail(e);
+        }
+      }
+    });
+  }
+
+  private fail(e: unknown): void {
+    this.failure ??= { error: e };
+    this.wake?.();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
