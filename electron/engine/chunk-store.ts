@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { CorruptChunkError, isErrno, MissingChunkError } from './errors';
+import { isErrno } from './errors';
 import { fsyncDir, mapFsError, writeFileAtomic } from './fsutil';
 import type { Layout } from './layout';
 
 /**
- * Digest-named chunk files (FORMAT.md). Written once through a temporary name, fsync and rename;
- * never rewritten. Remembers which prefix folders it created files in, so a backup can make
+ * Digest-named chunk files (FORMAT.md), as the main thread sees them (workers read them
+ * directly). Written once through a temporary name, fsync and a hard link; never rewritten. Remembers which prefix folders it created files in, so a backup can make
  * those renames durable with one fsync per folder before its manifest is committed.
  */
 export class ChunkStore {
@@ -45,37 +45,6 @@ export class ChunkStore {
     if (created) this.dirtyDirs.add(dir);
     else await this.touch(digest); // written meanwhile by someone else: still ours to protect from GC
     return created;
-  }
-
-  async read(digest: string): Promise<Buffer> {
-    try {
-      return await fs.readFile(this.layout.chunk(digest));
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) throw new MissingChunkError(digest);
-      throw e;
-    }
-  }
-
-  /**
-   * Reads a chunk file into `buf` (a frame buffer, larger than any chunk file); returns its
-   * length. One read: regular files return short only at their end, and the decoder checks
-   * the length against the header anyway.
-   */
-  async readInto(digest: string, buf: Buffer): Promise<number> {
-    let fh: fs.FileHandle;
-    try {
-      fh = await fs.open(this.layout.chunk(digest), 'r');
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) throw new MissingChunkError(digest);
-      throw e;
-    }
-    try {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-      if (bytesRead === buf.length) throw new CorruptChunkError(digest, 'file larger than any chunk file');
-      return bytesRead;
-    } finally {
-      await fh.close();
-    }
   }
 
   /** Sets the chunk's mtime to now (GC protection); false if it does not exist. */
