@@ -1,12 +1,5 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import {
-  flexRender,
-  getCoreRowModel,
-  getSortedRowModel,
-  useReactTable,
-  type ColumnDef,
-  type SortingState,
-} from '@tanstack/react-table';
+import { flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Box, Text, UnstyledButton } from '@mantine/core';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
@@ -58,7 +51,16 @@ export function DataTable<T>(props: DataTableProps<T>) {
   );
   // Search over one lower-cased string per row, built once per row list: a keystroke over
   // 10,000 rows is one includes() per row instead of one per cell.
-  const haystacks = useMemo(() => props.rows.map((r) => props.columns.map((c) => c.getValue(r) ?? '').join('\u0000').toLowerCase()), [props.rows, props.columns]);
+  const haystacks = useMemo(
+    () =>
+      props.rows.map((r) =>
+        props.columns
+          .map((c) => c.getValue(r) ?? '')
+          .join('\u0000')
+          .toLowerCase(),
+      ),
+    [props.rows, props.columns],
+  );
   const needle = (props.filter ?? '').trim().toLowerCase();
   const data = useMemo(() => (needle ? props.rows.filter((_, i) => haystacks[i]!.includes(needle)) : props.rows), [props.rows, haystacks, needle]);
   // TanStack Table returns fresh functions each render; the React Compiler skipping this component is expected.

@@ -3,6 +3,7 @@ import { Alert, Badge, Code, Drawer, Group, Loader, Stack, Table, Tabs, Text } f
 import type { OutputOf } from '../../../../shared/ipc/contract';
 import { call } from '../../api/client';
 import type { InstanceRow } from '../../stores/inventory.store';
+import { InstanceBackups } from './InstanceBackups';
 import { StatusBadge } from './instance-columns';
 
 function KV({ rows }: { rows: [string, React.ReactNode][] }) {
@@ -129,7 +130,7 @@ export function InstanceDetail({ instance: row, onClose }: { instance: InstanceR
               <KV rows={Object.entries(i.metadata)} />
             </Tabs.Panel>
             <Tabs.Panel value="backups" pt="sm">
-              <Text c="dimmed">No backup of this instance yet.</Text>
+              <InstanceBackups providerId={i.providerId} instanceId={i.id} name={i.name} />
             </Tabs.Panel>
           </Tabs>
         </Stack>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Badge, Code, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Code, Stack, Table, Text, Title } from '@mantine/core';
+import { HypervisorSshModal } from './HypervisorSshModal';
 import type { OutputOf } from '../../../../shared/ipc/contract';
 import type { ProviderView } from '../../../../shared/domain/providers';
 import { call, subscribe } from '../../api/client';
@@ -9,6 +10,7 @@ type Row = OutputOf<'hypervisors.list'>['items'][number];
 /** The hypervisors a sync found, with the SSH settings the libvirt strategy uses. */
 export function HypervisorsTable({ provider }: { provider: ProviderView }) {
   const [rows, setRows] = useState<Row[]>([]);
+  const [editing, setEditing] = useState<Row | null>(null);
   useEffect(() => {
     const load = () =>
       void call('hypervisors.list', { providerId: provider.id }).then(
@@ -23,6 +25,13 @@ export function HypervisorsTable({ provider }: { provider: ProviderView }) {
   if (rows.length === 0) return null;
   return (
     <Stack gap="xs">
+      <HypervisorSshModal
+        key={editing?.hostname ?? ''}
+        providerId={provider.id}
+        hostname={editing?.hostname ?? null}
+        defaults={{ address: editing?.ssh.address ?? editing?.data.hostIp ?? null, port: editing?.ssh.port ?? 22, user: editing?.ssh.user ?? null }}
+        onClose={() => setEditing(null)}
+      />
       <Title order={5}>Hypervisors of {provider.name}</Title>
       <Table withTableBorder data-testid={`hypervisors-${provider.name}`}>
         <Table.Thead>
@@ -33,6 +42,7 @@ export function HypervisorsTable({ provider }: { provider: ProviderView }) {
             <Table.Th>Instances</Table.Th>
             <Table.Th>SSH</Table.Th>
             <Table.Th>Host key</Table.Th>
+            <Table.Th />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -61,10 +71,7 @@ export function HypervisorsTable({ provider }: { provider: ProviderView }) {
                   </Code>
                 ) : (
                   <Text size="xs" c="dimmed">
-                    not set:{' '}
-                    <Code>
-                      backstack hypervisor ssh --provider {provider.name} --host {h.hostname} …
-                    </Code>
+                    not set
                   </Text>
                 )}
               </Table.Td>
@@ -76,6 +83,11 @@ export function HypervisorsTable({ provider }: { provider: ProviderView }) {
                     pinned on first connection
                   </Text>
                 )}
+              </Table.Td>
+              <Table.Td>
+                <Button size="compact-xs" variant="light" onClick={() => setEditing(h)}>
+                  SSH settings…
+                </Button>
               </Table.Td>
             </Table.Tr>
           ))}
