@@ -24,7 +24,7 @@ const restrict = (...rules) => ({ 'no-restricted-imports': ['error', { patterns:
 const tsFiles = (dir) => [`${dir}/**/*.ts`, `${dir}/**/*.tsx`];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'e2e/lab/state/**', 'test-results/**', '.tmp/**', 'bin/**'] },
+  { ignores: ['electron/**/*.d.ts', 'shared/**/*.d.ts', 'e2e/**/*.d.ts', 'out/**', 'dist/**', 'node_modules/**', 'e2e/lab/state/**', 'test-results/**', '.tmp/**', 'bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
