@@ -2,9 +2,9 @@ import { BackupNotFoundError, findBackup, startBackup, type EngineProgress, type
 import { dataRanges, overlayChanges, parseQemuImgInfo, parseQemuImgMap, parseRbdDiff, rbdChanges, rbdData, totalLength } from './allocation';
 import { describeSource, type DomainInfo } from './domain-xml';
 import { frozenImage, newToken, planAfterFailure, planAfterSuccess, planRepair, rbdSnapName, type DiskState } from './disk-state';
-import { TransferError } from './errors';
+import { SshConnectionLostError, TransferError } from './errors';
 import { runHook, type SnapshotHook } from './hooks';
-import { nbdExtentSource, openRemoteNbd, type NbdImage } from './remote-nbd';
+import { killRemoteNbd, nbdExtentSource, openRemoteNbd, type NbdImage } from './remote-nbd';
 import { createSnapshot, dumpDomain, domainState, rbdArgs, readDiskStates, runActions } from './snapshot-ops';
 import type { SshSession } from './ssh';
 
@@ -104,6 +104,7 @@ export async function backupInstance(o: InstanceBackupOptions): Promise<Instance
   // 3. Stream the frozen data; on any failure merge the new snapshot back.
   let transferred = 0;
   let current = 0;
+  const sockets: string[] = [];
   let manifest: Manifest;
   try {
     const writer = await startBackup(o.repo, {
@@ -125,7 +126,7 @@ export async function backupInstance(o: InstanceBackupOptions): Promise<Instance
     try {
       for (const [index, p] of plan.entries()) {
         current = index;
-        const r = await backupOneDisk(o, ssh, writer, p, token, index, plan.length, (n) => (transferred += n));
+        const r = await backupOneDisk(o, ssh, writer, p, token, (n) => (transferred += n), (sock) => sockets.push(sock));
         disks.push(r);
       }
       // The persistent definition, for a restore that defines the domain on a hypervisor.
@@ -136,12 +137,17 @@ export async function backupInstance(o: InstanceBackupOptions): Promise<Instance
       throw e;
     }
   } catch (e) {
-    o.log('warn', `Backup failed; merging snapshot backstack-${token} back.`);
+    // A dropped connection surfaces as a closed NBD stream or channel: say what really happened.
+    const failure = ssh.isLost && !o.signal?.aborted ? new SshConnectionLostError(ssh.host) : e;
+    o.log('warn', `Backup ${o.signal?.aborted ? 'cancelled' : 'failed'}; merging snapshot backstack-${token} back.`);
+    const wasLost = ssh.isLost;
     ssh = await usable(ssh, o.reconnect);
+    // The host may not have noticed the drop yet: end our qemu-nbd servers before merging.
+    if (wasLost) for (const sock of sockets) await killRemoteNbd(ssh, sock).catch(() => undefined);
     await runActions(ssh, o.domainName, states.flatMap((s) => planAfterFailure(s, token)), (m) => o.log('info', m)).catch((c: unknown) =>
       o.log('warn', `Cleanup after the failure did not finish (${(c as Error).message}); the next run repairs it.`),
     );
-    throw e;
+    throw failure;
   }
 
   // 4. Committed: the previous kept snapshot (and this one, unless kept) is no longer needed.
@@ -165,9 +171,8 @@ async function backupOneDisk(
   writer: Awaited<ReturnType<typeof startBackup>>,
   p: DiskPlanEntry,
   token: string,
-  index: number,
-  count: number,
   onBytes: (n: number) => void,
+  onSocket: (socket: string) => void,
 ): Promise<Record<string, unknown>> {
   const s = p.state;
   const target = s.disk.target;
@@ -196,7 +201,7 @@ async function backupOneDisk(
     img = { source: { kind: 'rbd', pool: s.pool, image: s.image, snapshot: null, user: s.user }, format: 'raw', readOnly: true, snapshot: rbdSnapName(token) };
   }
   o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${totalLength(changed ?? [])} bytes changed` : `full, ${totalLength(data)} bytes allocated`} of ${size}.`);
-  const nbd = await openRemoteNbd(ssh, img, o.signal);
+  const nbd = await openRemoteNbd(ssh, img, o.signal, onSocket);
   let bytes = 0;
   try {
     if (nbd.client.size < size) throw new TransferError(`qemu-nbd serves ${nbd.client.size} bytes of ${target}; the disk has ${size}.`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DomainDisk } from './domain-xml';
 import { frozenImage, newToken, overlayPath, planAfterFailure, planAfterSuccess, planRepair, tokenOfOverlay, type DiskState, type FileDiskState, type RbdDiskState } from './disk-state';
 
-const disk = (target: string): DomainDisk => ({ target, device: 'disk', bus: 'virtio', format: 'qcow2', source: { kind: 'file', path: '' }, backingChain: [], readonly: false, serial: null });
+const disk = (target: string): DomainDisk => ({ target, device: 'disk', bus: 'virtio', format: 'qcow2', source: { kind: 'file', path: '' }, backingChain: [], readonly: false, serial: null, alias: null });
 const file = (target: string, tokens: string[]): FileDiskState => ({
   kind: 'file',
   disk: disk(target),

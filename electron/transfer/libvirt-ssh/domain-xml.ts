@@ -28,6 +28,8 @@ export interface DomainDisk {
   readonly: boolean;
   /** Cinder puts the volume id here */
   serial: string | null;
+  /** QEMU's device alias (virtio-disk0 …) */
+  alias: string | null;
 }
 
 export interface DomainInfo {
@@ -115,6 +117,7 @@ export function parseDomainXml(xml: string): DomainInfo {
         backingChain: chainOf(d.backingStore),
         readonly: d.readonly !== undefined,
         serial: text(d.serial),
+        alias: attr(asNode(d.alias), 'name'),
       };
     }),
   };

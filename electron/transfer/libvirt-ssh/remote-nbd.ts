@@ -57,11 +57,23 @@ export function qemuNbdArgs(img: NbdImage): string[] {
 
 export interface RemoteNbd {
   client: NbdClient;
+  /** the server's socket on the host (its pid file is `<socket>.pid`) */
+  socket: string;
   close(): Promise<void>;
 }
 
-export async function openRemoteNbd(ssh: SshSession, img: NbdImage, signal?: AbortSignal): Promise<RemoteNbd> {
+/**
+ * Ends a qemu-nbd we started, by the pid it wrote, and removes its socket: for a connection
+ * that died without the host noticing yet (sshd only learns of a silent drop much later).
+ */
+export async function killRemoteNbd(ssh: SshSession, socket: string): Promise<void> {
+  if (!/^\/tmp\/backstack-nbd-[0-9a-f]{16}\.sock$/.test(socket)) throw new TransferError(`Not a Backstack NBD socket: ${socket}`);
+  await ssh.run(['sh', '-c', 'if [ -f "$1.pid" ]; then kill "$(cat "$1.pid")" 2>/dev/null; fi; rm -f "$1" "$1.pid"', 'backstack', socket]);
+}
+
+export async function openRemoteNbd(ssh: SshSession, img: NbdImage, signal?: AbortSignal, onSocket?: (socket: string) => void): Promise<RemoteNbd> {
   const sock = `/tmp/backstack-nbd-${randomBytes(8).toString('hex')}.sock`;
+  onSocket?.(sock);
   const proc: RemoteProcess = await ssh.script(SERVE, [sock, ...qemuNbdArgs(img)], { label: 'qemu-nbd', ...(signal ? { signal } : {}) });
   let closed = false;
   const stop = async (): Promise<void> => {
@@ -89,6 +101,7 @@ export async function openRemoteNbd(ssh: SshSession, img: NbdImage, signal?: Abo
     await client.handshake();
     return {
       client,
+      socket: sock,
       close: async () => {
         client.close();
         await stop();
