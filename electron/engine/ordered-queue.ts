@@ -1,8 +1,8 @@
 /**
  * Results of concurrent jobs, consumed strictly in submission order as soon as each one is
  * ready (the index must list chunk positions in order; a restore writes in disk order). At
- * most `maxInFlight` jobs run at once: push() waits for room, which is the backpressure on
- * whatever feeds the queue. The first failure stops everything and is thrown by push() or
+ * most `maxInFlight` items are held, running or waiting for their turn: push() waits for
+ * room, which bounds memory and is the backpressure on whatever feeds the queue. The first failure stops everything and is thrown by push() or
  * finish().
  */
 export class OrderedQueue<T> {
@@ -34,10 +34,9 @@ export class OrderedQueue<T> {
       void job.finally(() => {
         this.jobs.delete(job);
         this.kick();
-        this.wake?.();
       });
     } else this.kick();
-    while (this.jobs.size >= this.maxInFlight && !this.failure) await new Promise<void>((r) => (this.wake = r));
+    while (this.slots.length >= this.maxInFlight && !this.failure) await new Promise<void>((r) => (this.wake = r));
     this.throwIfFailed();
   }
 
@@ -59,12 +58,14 @@ export class OrderedQueue<T> {
   private kick(): void {
     this.draining = this.draining.then(async () => {
       while (!this.failure && this.slots[0]?.done) {
-        const slot = this.slots.shift() as { value: T };
+        const slot = this.slots[0] as { value: T };
         try {
           await this.consume(slot.value);
         } catch (e) {
           this.fail(e);
         }
+        this.slots.shift(); // only now is its memory free
+        this.wake?.();
       }
     });
   }
