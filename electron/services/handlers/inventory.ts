@@ -68,31 +68,8 @@ export function inventoryHandlers(d: InventoryHandlerDeps): InventoryHandlers {
     },
     'inventory.listInstances': ({ providerId, domainId, projectId, includeVanished }) => {
       const cache = names();
-      const rows = d.inventory.list<Instance>({
-        kind: 'instance',
-        includeVanished,
-        ...(providerId ? { providerId } : {}),
-        ...(projectId ? { projectId } : {}),
-      });
-      return {
-        items: rows
-          .filter((r) => !domainId || r.data.domainId === domainId)
-          .map((r) => ({
-            providerId: r.providerId,
-            providerName: providerName(r.providerId, cache),
-            id: r.id,
-            name: r.name,
-            projectId: r.data.projectId,
-            projectName: r.data.projectName,
-            domainId: r.data.domainId,
-            status: r.data.status,
-            host: r.data.host,
-            flavorName: r.data.flavor.name,
-            tags: r.data.tags,
-            diskCount: r.data.volumes.length + (r.data.bootSource.kind === 'image' ? 1 : 0),
-            vanishedAt: r.vanishedAt,
-          })),
-      };
+      const rows = d.inventory.listInstanceSummaries({ includeVanished, ...(providerId ? { providerId } : {}), ...(projectId ? { projectId } : {}) });
+      return { items: rows.filter((r) => !domainId || r.domainId === domainId).map((r) => ({ ...r, providerName: providerName(r.providerId, cache) })) };
     },
     'inventory.getInstance': ({ providerId, id }) => {
       const r = d.inventory.get<Instance>(providerId, 'instance', id);

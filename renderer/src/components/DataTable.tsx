@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import { flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
+import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Box, Text, UnstyledButton } from '@mantine/core';
 import { IconArrowDown, IconArrowUp } from '@tabler/icons-react';
@@ -31,6 +31,13 @@ export interface DataTableProps<T> {
 
 const ROW_HEIGHT = 40;
 
+// Natural order ("web-9" before "web-10") at collator speed.
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+const compareValues = (x: string | number | null, y: string | number | null): number => {
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  return collator.compare(x === null ? '' : String(x), y === null ? '' : String(y));
+};
+
 /** The narrowest each track may get, so a narrow window scrolls sideways instead of clipping columns. */
 function minTrackPx(track: string): number {
   const px = /(\d+)px/.exec(track);
@@ -61,8 +68,20 @@ export function DataTable<T>(props: DataTableProps<T>) {
       ),
     [props.rows, props.columns],
   );
+  // Sorted once per row list and sort order, then filtered: a keystroke never re-sorts.
+  const order = useMemo(() => {
+    const idx = props.rows.map((_, i) => i);
+    const rule = sorting[0];
+    const col = rule && props.columns.find((c) => c.id === rule.id);
+    if (!col || !rule) return idx;
+    const keys = props.rows.map((r) => col.getValue(r));
+    return idx.sort((a, b) => (rule.desc ? -1 : 1) * compareValues(keys[a] ?? null, keys[b] ?? null));
+  }, [props.rows, props.columns, sorting]);
   const needle = (props.filter ?? '').trim().toLowerCase();
-  const data = useMemo(() => (needle ? props.rows.filter((_, i) => haystacks[i]!.includes(needle)) : props.rows), [props.rows, haystacks, needle]);
+  const data = useMemo(() => {
+    const picked = needle ? order.filter((i) => haystacks[i]!.includes(needle)) : order;
+    return picked.map((i) => props.rows[i]!);
+  }, [order, haystacks, needle, props.rows]);
   // TanStack Table returns fresh functions each render; the React Compiler skipping this component is expected.
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
@@ -70,9 +89,10 @@ export function DataTable<T>(props: DataTableProps<T>) {
     columns: defs,
     state: { sorting },
     onSortingChange: setSorting,
+    manualSorting: true,
+    enableMultiSort: false,
     getRowId: props.getRowId,
     getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
   });
   const rows = table.getRowModel().rows;
   const scrollRef = useRef<HTMLDivElement>(null);
