@@ -1,6 +1,6 @@
 import { BackupNotFoundError, findBackup, startBackup, type EngineProgress, type Manifest, type Range, type Repository } from '../../engine';
 import { dataRanges, overlayChanges, parseQemuImgInfo, parseQemuImgMap, parseRbdDiff, rbdChanges, rbdData, totalLength } from './allocation';
-import { describeSource, type DomainInfo } from './domain-xml';
+import { describeSource } from './domain-xml';
 import { frozenImage, newToken, planAfterFailure, planAfterSuccess, planRepair, rbdSnapName, type DiskState } from './disk-state';
 import { SshConnectionLostError, TransferError } from './errors';
 import { runHook, type SnapshotHook } from './hooks';

@@ -28,7 +28,7 @@ export function rewriteDomainXml(xml: string, name: string, disks: RestoredDisk[
   const domain = find(doc, 'domain');
   if (!domain) throw new TransferError('The saved domain XML has no <domain> element.');
   delete domain[':@']?.['@id'];
-  let body = children(domain).filter((n) => tagOf(n) !== 'uuid');
+  const body = children(domain).filter((n) => tagOf(n) !== 'uuid');
   const nameNode = find(body, 'name');
   if (!nameNode) throw new TransferError('The saved domain XML has no <name>.');
   nameNode.name = [{ '#text': name }];

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NbdClient } from './nbd';
+import { nbdExtentSource } from './remote-nbd';
 
 // Against a real qemu-nbd (qemu-utils), the server the strategy starts on each hypervisor.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-nbd-'));
@@ -92,5 +93,17 @@ describe('NbdClient against qemu-nbd', () => {
     const p = c.read(0, 8 * MiB);
     s.destroy();
     await expect(p).rejects.toThrow(/closed/);
+  });
+
+  it('an engine source that stops early (cancel) settles its in-flight reads at once', async () => {
+    const c = await connect(serve(path.join(dir, 'top.qcow2'), 'qcow2', true));
+    const src = nbdExtentSource(c, c.size, { data: [{ offset: 0, length: c.size }], readSize: 64 * 1024, depth: 8 });
+    let got = 0;
+    for await (const e of src.extents(null, { chunkSize: 64 * 1024 })) {
+      got += e.length;
+      break;
+    }
+    expect(got).toBe(64 * 1024);
+    await expect(c.read(0, 512)).rejects.toThrow(/aborted/);
   });
 });

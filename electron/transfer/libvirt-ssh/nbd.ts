@@ -53,6 +53,8 @@ export class NbdClient {
   constructor(private readonly stream: Duplex) {
     stream.on('data', (c: Buffer) => this.onData(c));
     stream.on('error', (e: Error) => this.fail(e));
+    // An SSH channel may end its readable side without 'close' (half-open): either means gone.
+    stream.on('end', () => this.fail(new NbdError('The NBD connection closed.')));
     stream.on('close', () => this.fail(new NbdError('The NBD connection closed.')));
   }
 
@@ -113,6 +115,12 @@ export class NbdClient {
     if (!this.failure && !this.handshaking) this.stream.write(header(CMD.disc, 0n, 0, 0));
     this.stream.end();
     this.fail(new NbdError('The NBD client was closed.'));
+  }
+
+  /** Drops the connection at once: every pending request is rejected (cancel, early exit). */
+  abort(reason: Error = new NbdError('The NBD client was aborted.')): void {
+    this.fail(reason);
+    this.stream.destroy();
   }
 
   get inFlight(): number {

@@ -158,6 +158,9 @@ export function nbdExtentSource(client: NbdClient, size: number, o: NbdSourceOpt
           yield await (inflight.shift() as Promise<Extent>);
         }
       } finally {
+        // Left early (cancel, a failure downstream): reads still in flight would never be
+        // consumed; drop the connection so they settle now.
+        if (inflight.length) client.abort();
         await Promise.allSettled(inflight);
       }
     },
