@@ -15,6 +15,8 @@
  * operation's own time (as the app sees it: repository open, key derived, worker threads up)
  * and the process's wall time (Node + tsx start, scrypt, workers). borg and restic are timed as
  * whole processes. Ratios are given on both bases ("value": operation, "processValue": process).
+ * Restores are timed until the image is on disk: Backstack fsyncs it before renaming it into
+ * place, so borg's and restic's times include a `sync` of their restored file.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -144,10 +146,15 @@ async function runRound(image: string, size: number, backstackFirst: boolean): P
     },
     async () => {
       fs.mkdirSync(p('out-borg'));
-      round.borg.restore = asTimed(await timed('borg', ['extract', '--sparse', `${p('borg')}::inc`], { env: borgEnv, cwd: p('out-borg') }));
+      // Backstack's restore ends with the image on disk (fsync): time the others to the same point.
+      const borgRestore = await timed('borg', ['extract', '--sparse', `${p('borg')}::inc`], { env: borgEnv, cwd: p('out-borg') });
+      const borgSync = await timed('sync', [p('out-borg', 'disk.img')]);
+      round.borg.restore = { ms: borgRestore.wallMs + borgSync.wallMs, rssKiB: borgRestore.maxRssKiB };
       round.borg.identical = sha256(p('out-borg', 'disk.img')) === incSum;
       fs.rmSync(p('out-borg'), { recursive: true });
-      round.restic.restore = asTimed(await timed('restic', ['restore', 'latest', '--target', p('out-restic')], { env: resticEnv }));
+      const resticRestore = await timed('restic', ['restore', 'latest', '--target', p('out-restic')], { env: resticEnv });
+      const resticSync = await timed('sync', [findFile(p('out-restic'), 'disk.img')]);
+      round.restic.restore = { ms: resticRestore.wallMs + resticSync.wallMs, rssKiB: resticRestore.maxRssKiB };
       round.restic.identical = sha256(findFile(p('out-restic'), 'disk.img')) === incSum;
       fs.rmSync(p('out-restic'), { recursive: true });
     },

@@ -8,6 +8,7 @@ import type { ExtentSink } from './sinks';
 import { Session } from './locks';
 import { exists } from './fsutil';
 import { loadChunk } from './chunk-io';
+import { DigestOffsets } from './digest-cache';
 import { OrderedQueue } from './ordered-queue';
 
 export interface RestoreOptions {
@@ -71,6 +72,15 @@ export async function openDiskIndex(repo: Repository, manifest: Manifest, record
  * its bytes reach the sink; a damaged or missing chunk stops the restore and the sink is
  * aborted, so wrong data is never written silently.
  */
+interface Item {
+  offset: number;
+  length: number;
+  /** decoded bytes, or null for a hole (or a copy) */
+  data: Buffer | null;
+  /** copy these bytes from this earlier offset of the target */
+  copyFrom?: number;
+}
+
 export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promise<RestoreResult> {
   const { manifest, record } = await resolveDisk(repo, opts.group, opts.backup, opts.disk);
   const session = await openRestoreSession(repo, manifest);
@@ -79,6 +89,7 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
   let index: IndexReader | undefined;
   let opened = false;
   const pool = repo.pool();
+  const firstAt = opts.sink.copy ? new DigestOffsets() : null;
   const result: RestoreResult = { backup: manifest.id, disk: record.name, size: record.size, bytesWritten: 0, holes: 0 };
   let holeStart = -1;
   let holeLen = 0;
@@ -87,8 +98,13 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
     holeLen = 0;
   };
   // Writes in disk order; consecutive holes become one zero() call.
-  const write = async ({ offset, length, data }: { offset: number; length: number; data: Buffer | null }): Promise<void> => {
-    if (data === null) {
+  const write = async ({ offset, length, data, copyFrom }: Item): Promise<void> => {
+    if (copyFrom !== undefined) {
+      await flushHoles();
+      await opts.sink.copy?.(copyFrom, offset, length);
+      result.bytesWritten += length;
+      meter.p.bytesStored += length;
+    } else if (data === null) {
       if (holeLen === 0) holeStart = offset;
       holeLen += length;
       result.holes++;
@@ -104,7 +120,7 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
   };
   // Restores wait on I/O more than on the CPU: a deeper pipeline keeps the workers busy.
   const queue = new OrderedQueue(write, pool.size * 3 + 2);
-  const fetch = async (digest: string, offset: number, length: number): Promise<{ offset: number; length: number; data: Buffer }> => {
+  const fetch = async (digest: string, offset: number, length: number): Promise<Item> => {
     const { plain, frameLength } = await loadChunk(repo, digest);
     meter.p.bytesRead += frameLength;
     if (plain.length !== length) throw new CorruptMetadataError(repo.layout.index(manifest, record.name), `chunk ${digest} has ${plain.length} bytes where the index needs ${length}`);
@@ -119,7 +135,18 @@ export async function restoreDisk(repo: Repository, opts: RestoreOptions): Promi
       const digest = await index.get(i);
       const offset = i * record.chunkSize;
       const length = Math.min(record.chunkSize, record.size - offset);
-      await queue.push(digest === null ? { offset, length, data: null } : fetch(digest, offset, length));
+      if (digest === null) {
+        await queue.push({ offset, length, data: null });
+        continue;
+      }
+      // A chunk this restore already wrote is copied from the target instead of decoded again.
+      const seenAt = firstAt?.get(digest);
+      if (seenAt !== undefined && length === Math.min(record.chunkSize, record.size - seenAt)) {
+        await queue.push({ offset, length, data: null, copyFrom: seenAt });
+      } else {
+        firstAt?.set(digest, offset);
+        await queue.push(fetch(digest, offset, length));
+      }
     }
     await queue.finish();
     await flushHoles();

@@ -14,6 +14,11 @@ import { tempName } from './fsutil';
 export interface ExtentSink {
   open(size: number): Promise<void>;
   write(offset: number, data: Buffer): Promise<void>;
+  /**
+   * Optional: copies bytes this restore already wrote (a repeated chunk) instead of having them
+   * decoded again. Only for targets that can read back what they wrote.
+   */
+  copy?(from: number, to: number, length: number): Promise<void>;
   zero(offset: number, length: number): Promise<void>;
   finish(): Promise<void>;
   abort(): Promise<void>;
@@ -28,8 +33,9 @@ const ZERO_MIB = Buffer.alloc(1024 * 1024);
  * as sparse as the backup. Written under a temporary name and renamed on success; a failed
  * restore deletes it, so a file at `path` is always a complete restore.
  */
-export function fileSink(path: string, opts: { sparse?: boolean } = {}): ExtentSink {
+export function fileSink(path: string, opts: { sparse?: boolean; fsync?: boolean } = {}): ExtentSink {
   const sparse = opts.sparse ?? true;
+  const fsync = opts.fsync ?? true;
   const tmp = tempName(path);
   let fh: fs.FileHandle | undefined;
   let size = 0;
@@ -38,10 +44,18 @@ export function fileSink(path: string, opts: { sparse?: boolean } = {}): ExtentS
     let done = 0;
     while (done < data.length) done += (await (fh as fs.FileHandle).write(data, done, data.length - done, pos + done)).bytesWritten;
   };
-  return {
+  let scratch: Buffer | undefined;
+  const sink: ExtentSink = {
     async open(n) {
       size = n;
-      fh = await fs.open(tmp, 'wx');
+      fh = await fs.open(tmp, 'wx+');
+    },
+    async copy(from, to, length) {
+      if (!scratch || scratch.length < length) scratch = Buffer.allocUnsafeSlow(length);
+      const { bytesRead } = await (fh as fs.FileHandle).read(scratch, 0, length, from);
+      // Beyond what was written so far (a hole at the end) the file reads short: zeros.
+      scratch.fill(0, bytesRead, length);
+      await sink.write(to, scratch.subarray(0, length));
     },
     async write(offset, data) {
       try {
@@ -68,7 +82,7 @@ export function fileSink(path: string, opts: { sparse?: boolean } = {}): ExtentS
       try {
         const f = fh as fs.FileHandle;
         await f.truncate(size);
-        await f.sync();
+        if (fsync) await f.sync();
         await f.close();
         fh = undefined;
         await fs.rename(tmp, path);
@@ -82,6 +96,7 @@ export function fileSink(path: string, opts: { sparse?: boolean } = {}): ExtentS
       await fs.rm(tmp, { force: true });
     },
   };
+  return sink;
 }
 
 function isZeroBlock(data: Buffer, at: number): boolean {
