@@ -51,8 +51,15 @@ interface Task {
 
 interface Slot {
   worker: Worker;
-  task: Task | undefined;
+  /** sent and not answered yet, oldest first */
+  tasks: Task[];
 }
+
+/**
+ * Tasks sent ahead to each worker. With two, a worker starts its next task as soon as it
+ * finishes one, instead of idling while the main thread takes the reply and sends more.
+ */
+const PER_WORKER = 2;
 
 /** Buffers move to the worker when they own all their memory; views of shared memory are copied. */
 function transferList(req: WorkerRequest): ArrayBuffer[] {
@@ -97,11 +104,10 @@ export class WorkerPool {
     const src = workerSource();
     const worker = new Worker(src.code, { eval: src.eval, workerData: this.init, stdout: false, stderr: false });
     worker.unref();
-    const slot: Slot = { worker, task: undefined };
+    const slot: Slot = { worker, tasks: [] };
     worker.on('message', (reply: WorkerReply) => {
-      const task = slot.task;
-      slot.task = undefined;
-      worker.unref();
+      const task = slot.tasks.shift(); // a worker answers in order
+      if (slot.tasks.length === 0) worker.unref();
       if (task && task.id === reply.id) {
         if (reply.ok) task.resolve({ result: reply.result, returned: reply.returned.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)) });
         else task.reject(reviveError(reply.error));
@@ -109,10 +115,8 @@ export class WorkerPool {
       this.pump();
     });
     worker.on('error', (err) => {
-      // A crashed worker fails its task and is replaced; the pool keeps its size.
-      const task = slot.task;
-      slot.task = undefined;
-      task?.reject(err);
+      // A crashed worker fails its tasks and is replaced; the pool keeps its size.
+      for (const task of slot.tasks.splice(0)) task.reject(err);
       if (this.closed) return;
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots[i] = this.spawn();
@@ -122,13 +126,16 @@ export class WorkerPool {
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.task) continue;
-      const task = this.queue.shift();
-      if (!task) return;
-      slot.task = task;
-      slot.worker.ref();
-      slot.worker.postMessage({ id: task.id, req: task.req }, transferList(task.req));
+    // Fill idle workers first, then give each a second task.
+    for (let depth = 1; depth <= PER_WORKER; depth++) {
+      for (const slot of this.slots) {
+        if (slot.tasks.length >= depth) continue;
+        const task = this.queue.shift();
+        if (!task) return;
+        slot.tasks.push(task);
+        slot.worker.ref();
+        slot.worker.postMessage({ id: task.id, req: task.req }, transferList(task.req));
+      }
     }
   }
 }
