@@ -7,6 +7,7 @@ import { useAppStore } from '../../stores/app.store';
 import { useJobsStore } from '../../stores/jobs.store';
 import { useNow } from '../../components/useNow';
 import { JobsChart } from './JobsChart';
+import { ProtectionCard } from './ProtectionCard';
 import { StorageCard } from './StorageCard';
 
 function Stat(props: { label: string; value: string | number; hint?: string }) {
@@ -61,7 +62,10 @@ export function DashboardPage() {
         <Stat label="Failed (24 h)" value={failed} hint={failed ? 'see Jobs for their logs' : 'nothing failed'} />
         <Stat label="Running now" value={status?.jobsRunning ?? '-'} />
       </SimpleGrid>
-      <StorageCard />
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <ProtectionCard />
+        <StorageCard />
+      </SimpleGrid>
       <Card withBorder>
         <Group justify="space-between" mb="xs">
           <Text fw={600}>Jobs in the last 24 hours</Text>
