@@ -212,7 +212,7 @@ describe('full, then incremental backups', () => {
     expect(full.job.state, full.log.join('\n')).toBe('succeeded');
     const m1 = await manifestOf(full.job.summary);
     // lab-kvm-2's key was pinned by this first connection
-    expect(unwrap(await core.api.invoke('hypervisors.list', { providerId })).items.find((h) => h.hostname === 'lab-kvm-2')?.ssh.hostKey).toBe(fingerprint(kvm2));
+    expect(unwrap(await core.api.invoke('hypervisors.list', { providerId })).items.find((h) => h.hostname === 'lab-kvm-2')?.ssh.hostKey).toBe(`ssh-ed25519 ${fingerprint(kvm2)}`);
     expect((m1.metadata.libvirt as { disks: { format: string }[] }).disks[0]!.format).toBe('raw');
     expect(await restoredSha(m1, 'vda')).toBe((await snapshotSums(m1, raw, kvm2, ssh2)).vda);
     await guestWrite(ssh2, domainOf(raw), 'vda', 0x79, '16M', '256k');
@@ -224,6 +224,34 @@ describe('full, then incremental backups', () => {
     const left = await leftovers(ssh2, diskDir(raw, kvm2), []);
     expect(left.overlays).toEqual([join(diskDir(raw, kvm2), `disk.bsk-${keptToken(m2)}`)]);
     backups.raw = [m1, m2];
+  });
+
+  it('runs pre/post snapshot commands; a failing pre command fails the backup and leaves the host as it was', async () => {
+    const marker = `/tmp/bsk-hook-${suffix}`;
+    const ok = await runJob('backups.start', {
+      providerId, instanceId: raw.id,
+      preSnapshot: { where: 'hypervisor', argv: ['touch', marker], timeoutSeconds: 30 },
+      postSnapshot: { where: 'hypervisor', argv: ['rm', '--', marker], timeoutSeconds: 30 },
+    });
+    expect(ok.job.state, ok.log.join('\n')).toBe('succeeded');
+    expect(ok.log.some((l) => l.startsWith('pre-snapshot command on the hypervisor done'))).toBe(true);
+    expect(ok.log.some((l) => l.startsWith('post-snapshot command on the hypervisor done'))).toBe(true);
+    const before = await leftovers(ssh2, diskDir(raw, kvm2), []);
+    const failed = await runJob('backups.start', {
+      providerId, instanceId: raw.id,
+      preSnapshot: { where: 'hypervisor', argv: ['false'], timeoutSeconds: 30 },
+      postSnapshot: { where: 'hypervisor', argv: ['touch', marker], timeoutSeconds: 30 },
+    });
+    expect(failed.job.state).toBe('failed');
+    expect(failed.log.some((l) => l.startsWith('post-snapshot command on the hypervisor done'))).toBe(true); // post always runs
+    expect(await leftovers(ssh2, diskDir(raw, kvm2), [])).toEqual(before);
+    const goOn = await runJob('backups.start', {
+      providerId, instanceId: raw.id,
+      preSnapshot: { where: 'hypervisor', argv: ['sleep', '30'], timeoutSeconds: 1, continueOnError: true },
+    });
+    expect(goOn.job.state, goOn.log.join('\n')).toBe('warning');
+    expect(goOn.log.some((l) => /did not finish within 1 s.*continuing/.test(l))).toBe(true);
+    await ssh2.run(['rm', '-f', '--', marker]);
   });
 
   it('leaves the host as it was when cancelled mid-transfer; the next incremental still works', async () => {
