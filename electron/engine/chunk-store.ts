@@ -58,15 +58,6 @@ export class ChunkStore {
     }
   }
 
-  async size(digest: string): Promise<number | undefined> {
-    try {
-      return (await fs.stat(this.layout.chunk(digest))).size;
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) return undefined;
-      throw e;
-    }
-  }
-
   /** fsyncs every prefix folder that received a chunk since the last call. */
   async syncDirs(): Promise<void> {
     const dirs = [...this.dirtyDirs];
