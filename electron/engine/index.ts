@@ -21,7 +21,7 @@ export type { KeepRules, PruneDecision } from './prune-rules';
 export { collectGarbage, DEFAULT_GRACE_MS } from './gc';
 export type { GcOptions, GcReport } from './gc';
 export { fileSource, streamSource, extentSource, normalizeRanges } from './extents';
-export type { Extent, ExtentSource, Range } from './extents';
+export type { Extent, ExtentHint, ExtentSource, Range } from './extents';
 export { fileSink, blockDeviceSink, streamSink } from './sinks';
 export type { ExtentSink } from './sinks';
 export { parseChangedExtents } from './changed-extents';
