@@ -97,7 +97,7 @@ describe('NbdClient against qemu-nbd', () => {
 
   it('an engine source that stops early (cancel) settles its in-flight reads at once', async () => {
     const c = await connect(serve(path.join(dir, 'top.qcow2'), 'qcow2', true));
-    const src = nbdExtentSource(c, c.size, { data: [{ offset: 0, length: c.size }], readSize: 64 * 1024, depth: 8 });
+    const src = nbdExtentSource(c, c.size, { data: [{ offset: 0, length: c.size }], readSize: 64 * 1024, requestSize: 64 * 1024, depth: 8 });
     let got = 0;
     for await (const e of src.extents(null, { chunkSize: 64 * 1024 })) {
       got += e.length;
@@ -105,5 +105,22 @@ describe('NbdClient against qemu-nbd', () => {
     }
     expect(got).toBe(64 * 1024);
     await expect(c.read(0, 512)).rejects.toThrow(/aborted/);
+  });
+
+  it('fills several engine buffers from one large request (scatter read)', async () => {
+    const c = await connect(serve(path.join(dir, 'top.qcow2'), 'qcow2', true));
+    const src = nbdExtentSource(c, c.size, { data: [{ offset: MiB, length: 10 * MiB + 5 }], requestSize: 8 * MiB });
+    const out: { offset: number; length: number }[] = [];
+    const expected = fs.readFileSync(path.join(dir, 'expected.raw'));
+    for await (const e of src.extents(null, { chunkSize: 4 * MiB })) {
+      out.push({ offset: e.offset, length: e.length });
+      expect(sha(e.data!)).toBe(sha(expected.subarray(e.offset, e.offset + e.length)));
+    }
+    expect(out).toEqual([
+      { offset: MiB, length: 3 * MiB },
+      { offset: 4 * MiB, length: 4 * MiB },
+      { offset: 8 * MiB, length: 3 * MiB + 5 },
+    ]);
+    c.close();
   });
 });

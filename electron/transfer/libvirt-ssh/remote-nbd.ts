@@ -116,46 +116,66 @@ export async function openRemoteNbd(ssh: SshSession, img: NbdImage, signal?: Abo
 export interface NbdSourceOptions {
   /** ranges that hold data; the rest reads as zeros and is never transferred */
   data: Range[];
-  /** bytes per NBD read (default 4 MiB, at most the engine's chunk size so buffers are reused) */
+  /** bytes per extent handed to the engine (default and at most its chunk size, so buffers are reused) */
   readSize?: number;
-  /** reads in flight (default 4): hides the SSH round trip */
+  /** bytes per NBD request (default 32 MiB): contiguous extents are fetched together */
+  requestSize?: number;
+  /** requests in flight (default 3): hides the SSH round trip */
   depth?: number;
   /** counts bytes that crossed the wire */
   onBytes?: (n: number) => void;
 }
 
+/** Groups contiguous pieces into requests of at most `max` bytes. */
+export function* groupPieces(pieces: Iterable<Range>, max: number): Generator<Range[]> {
+  let group: Range[] = [];
+  let bytes = 0;
+  for (const p of pieces) {
+    const last = group[group.length - 1];
+    if (last && (last.offset + last.length !== p.offset || bytes + p.length > max)) {
+      yield group;
+      group = [];
+      bytes = 0;
+    }
+    group.push(p);
+    bytes += p.length;
+  }
+  if (group.length) yield group;
+}
+
 /**
  * An engine source reading a frozen disk over NBD: only allocated ranges, only those the engine
  * wants (an incremental's changed ranges). Not random-access: for an incremental the engine must
- * not widen small changes to whole chunks, since every byte read crosses the network.
+ * not widen small changes to whole chunks, since every byte read crosses the network. Large
+ * scatter requests (one NBD read filling several chunk buffers) keep the SSH path busy.
  */
 export function nbdExtentSource(client: NbdClient, size: number, o: NbdSourceOptions): ExtentSource {
-  const depth = Math.max(1, o.depth ?? 4);
+  const depth = Math.max(1, o.depth ?? 3);
   return {
     size,
     randomAccess: false,
     async *extents(wanted, hint) {
       const ranges = wanted ? intersectRanges(wanted, o.data) : o.data;
-      const max = Math.min(o.readSize ?? hint.chunkSize, hint.chunkSize, NBD_MAX_REQUEST);
-      const pieces = readPieces(ranges, hint.chunkSize, max);
-      const inflight: Promise<Extent>[] = [];
-      const start = (p: Range): Promise<Extent> => {
-        const into = p.length === hint.chunkSize && hint.alloc ? hint.alloc() : undefined;
-        const r = client.read(p.offset, p.length, into).then((data) => {
-          o.onBytes?.(p.length);
-          return { offset: p.offset, length: p.length, data };
+      const piece = Math.min(o.readSize ?? hint.chunkSize, hint.chunkSize, NBD_MAX_REQUEST);
+      const groups = groupPieces(readPieces(ranges, hint.chunkSize, piece), Math.max(piece, Math.min(o.requestSize ?? 32 * 1024 * 1024, NBD_MAX_REQUEST)));
+      const inflight: Promise<Extent[]>[] = [];
+      const start = (g: Range[]): Promise<Extent[]> => {
+        const bufs = g.map((p) => (p.length === hint.chunkSize && hint.alloc ? hint.alloc().subarray(0, p.length) : Buffer.allocUnsafeSlow(p.length)));
+        const r = client.readv(g[0]!.offset, bufs).then(() => {
+          o.onBytes?.(bufs.reduce((n, b) => n + b.length, 0));
+          return g.map((p, i) => ({ offset: p.offset, length: p.length, data: bufs[i]! }));
         });
         r.catch(() => undefined); // observed in order below
         return r;
       };
       try {
-        for (let next = pieces.next(); !next.done || inflight.length > 0; ) {
+        for (let next = groups.next(); !next.done || inflight.length > 0; ) {
           while (inflight.length < depth && !next.done) {
             inflight.push(start(next.value));
-            next = pieces.next();
+            next = groups.next();
           }
           hint.signal?.throwIfAborted();
-          yield await (inflight.shift() as Promise<Extent>);
+          for (const e of await (inflight.shift() as Promise<Extent[]>)) yield e;
         }
       } finally {
         // Left early (cancel, a failure downstream): reads still in flight would never be

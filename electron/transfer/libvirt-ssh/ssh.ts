@@ -105,6 +105,9 @@ export class SshSession {
       };
       client.once('ready', () => {
         signal?.removeEventListener('abort', onAbort);
+        // NBD requests are tiny writes answered by bulk data: Nagle would hold each request back
+        // until the previous one is acknowledged, adding a delay per read.
+        client.setNoDelay(true);
         resolve(new SshSession(client, t.host, presented));
       });
       client.once('error', (e) => {
