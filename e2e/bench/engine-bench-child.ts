@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   await repo.warmUp(); // worker threads start with the repository, as in the app
   const openMs = performance.now() - t;
   t = performance.now();
+  const cpu = process.cpuUsage(); // every thread of the process, workers included
   let result: unknown;
   if (op === 'backup') {
     const changedExtents = extra ? parseChangedExtents(fs.readFileSync(extra, 'utf8')) : undefined;
@@ -34,8 +35,10 @@ async function main(): Promise<void> {
     result = await restoreDisk(repo, { group: 'bench', sink: fileSink(arg as string) });
   } else throw new Error(`unknown op ${op}`);
   const opMs = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  const opCpuMs = (used.user + used.system) / 1000;
   await repo.close();
-  process.stdout.write(JSON.stringify({ openMs, opMs, result, vmHwmKiB: vmHwmKiB() }) + '\n');
+  process.stdout.write(JSON.stringify({ openMs, opMs, opCpuMs, result, vmHwmKiB: vmHwmKiB() }) + '\n');
 }
 
 main().catch((e: unknown) => {

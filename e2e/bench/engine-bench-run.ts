@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Runs a command under /usr/bin/time: wall time (ms), peak RSS (KiB), stdout; throws on failure. */
-export async function timed(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ wallMs: number; maxRssKiB: number; stdout: string }> {
+/** Runs a command under /usr/bin/time: wall time and CPU time (user + system, all threads; ms), peak RSS (KiB), stdout. */
+export async function timed(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ wallMs: number; cpuMs: number; maxRssKiB: number; stdout: string }> {
   const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Math.random().toString(16).slice(2)}`);
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, cmd, ...args], { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, cmd, ...args], { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -17,10 +17,10 @@ export async function timed(cmd: string, args: string[], opts: { env?: NodeJS.Pr
     child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
   });
   const wallMs = performance.now() - started;
-  const maxRssKiB = Number(fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+  const [rss, user, sys] = (fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
   fs.rmSync(timeFile, { force: true });
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr.slice(-2000)}`);
-  return { wallMs, maxRssKiB, stdout };
+  return { wallMs, cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000, maxRssKiB: rss ?? 0, stdout };
 }
 
 /** Sum of file sizes under a folder (what the repository occupies, holes aside). */
