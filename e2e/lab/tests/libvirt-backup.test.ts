@@ -40,15 +40,18 @@ let ssh2: SshSession;
 let qcow: Server; // lab-kvm-1: qcow2 on _base + RBD volume
 let raw: Server; // lab-kvm-2: raw file
 let volumeId = '';
+const figures: { job: string; seconds: number; summary: string | null }[] = [];
 const serversToDelete: string[] = [];
 const volumesToDelete: string[] = [];
 const suffix = Date.now().toString(36);
 
 async function runJob(name: 'backups.start' | 'restore.start', input: Record<string, unknown>, onStart?: (jobId: string) => void): Promise<{ job: Job; log: string[] }> {
+  const started = performance.now();
   const { jobId } = unwrap(await core.api.invoke(name, input as never));
   onStart?.(jobId);
   await until(`job ${jobId}`, async () => ['succeeded', 'warning', 'failed', 'cancelled'].includes(core.jobs.get(jobId).state), { timeoutMs: 900_000, intervalMs: 250 });
   const log = unwrap(await core.api.invoke('jobs.getLog', { id: jobId })).items.map((e) => e.message);
+  figures.push({ job: `${name} ${core.jobs.get(jobId).state}`, seconds: Math.round((performance.now() - started) / 100) / 10, summary: core.jobs.get(jobId).summary });
   return { job: core.jobs.get(jobId), log };
 }
 
@@ -122,6 +125,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  console.log(`libvirt jobs:\n${figures.map((f) => `  ${f.seconds.toFixed(1).padStart(6)} s  ${f.job}  ${f.summary ?? ''}`).join('\n')}`);
   // Our snapshots first: Cinder cannot delete a volume that still has RBD snapshots.
   for (const [ssh, s] of [[ssh1, qcow], [ssh2, raw]] as const) if (ssh && s) await releaseSnapshots(ssh, domainOf(s)).catch(() => undefined);
   // Servers before volumes: a volume is deleted once its server let go of it.
@@ -330,5 +334,25 @@ describe('full, then incremental backups', () => {
     expect(server.status).toBe('ACTIVE');
     expect(server.name).toBe(name);
     expect(server['os-extended-volumes:volumes_attached'].map((v) => v.id)).toEqual([vol]);
+  });
+
+  it('restores the raw server by defining the domain on its hypervisor, under a name full of shell metacharacters', async () => {
+    const m = backups.raw![1]!;
+    const name = `bsk 'restored' $(touch bsk-pwned); "${suffix}"`;
+    const { job, log } = await runJob('restore.start', { backupId: m.id, target: 'libvirt', name, verify: true });
+    const dir = log.map((l) => /^Writing vda into (.*)\/vda\.qcow2\.$/.exec(l)?.[1]).find(Boolean);
+    try {
+      expect(job.state, log.join('\n')).toBe('succeeded');
+      expect((await ssh2.run(['virsh', 'domstate', '--domain', name])).trim()).toBe('running');
+      const d = (await ssh2.run(['virsh', 'domblklist', '--domain', name])).split('\n').find((l) => l.trim().startsWith('vda'));
+      expect(d).toContain(`${dir}/vda.qcow2`);
+      // checked before the domain started (it boots and writes to its disk at once)
+      expect(log).toContain(`Disk vda: verified on the hypervisor, sha256 ${await restoredSha(m, 'vda')}.`);
+      expect(await ssh2.run(['sh', '-c', 'ls bsk-pwned ~/bsk-pwned /tmp/bsk-pwned 2>/dev/null || true'])).toBe('');
+    } finally {
+      await ssh2.run(['virsh', 'destroy', '--domain', name]).catch(() => undefined);
+      await ssh2.run(['virsh', 'undefine', '--domain', name]).catch(() => undefined);
+      if (dir && dir.includes('backstack-restored-')) await ssh2.run(['rm', '-rf', '--', dir]);
+    }
   });
 });

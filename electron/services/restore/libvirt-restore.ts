@@ -3,7 +3,8 @@ import { AppError } from '../../../shared/errors/codes';
 import { rewriteDomainXml, type RestoredDisk } from '../../transfer/libvirt-ssh/domain-define';
 import { describeSource } from '../../transfer/libvirt-ssh/domain-xml';
 import { newToken } from '../../transfer/libvirt-ssh/disk-state';
-import { createImage, restoreDiskOverSsh } from '../../transfer/libvirt-ssh/restore-disk';
+import { createImage, remoteDiskSha256, restoreDiskOverSsh } from '../../transfer/libvirt-ssh/restore-disk';
+import { hashingSink } from './verify-sink';
 import { connectHypervisor, findHypervisor } from '../backup/hypervisor-ssh';
 import type { RestoreContext } from './nova-restore';
 
@@ -34,6 +35,7 @@ export async function restoreThroughLibvirt(c: Omit<RestoreContext, 'client'>): 
           : { target: d.target, source: { kind: 'rbd', pool: d.pool ?? 'volumes', image: `backstack-restored-${token}-${d.target}`, snapshot: null, user: d.rbdUser ?? null }, format: 'raw' };
       await createImage(ssh, r, d.size);
       c.log('info', `Writing ${d.target} into ${describeSource(r.source)}.`);
+      const holder: { hashed?: ReturnType<typeof hashingSink> } = {};
       await restoreDiskOverSsh(ssh, c.repo, {
         group: c.backupRef.group,
         backup: c.backupRef.time,
@@ -41,7 +43,14 @@ export async function restoreThroughLibvirt(c: Omit<RestoreContext, 'client'>): 
         target: r,
         signal,
         onProgress: (e) => c.progress(`restore ${d.target}`, e.bytesDone, e.bytesTotal),
+        wrapSink: (inner) => (c.verify ? (holder.hashed = hashingSink(inner)).sink : inner),
       });
+      if (holder.hashed) {
+        const digest = holder.hashed.digest();
+        const remote = await remoteDiskSha256(ssh, r.source, r.format);
+        if (remote !== digest) throw new AppError('internal', `Disk ${d.target} on the hypervisor does not match the backup after the restore (sha256 ${remote} ≠ ${digest}).`);
+        c.log('info', `Disk ${d.target}: verified on the hypervisor, sha256 ${digest}.`);
+      }
       restored.push(r);
     }
     const xml = rewriteDomainXml(b.domainXml, domainName, restored);

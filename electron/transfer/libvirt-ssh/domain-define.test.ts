@@ -6,6 +6,7 @@ const XML = `<domain type='qemu'>
   <name>instance-00000002</name>
   <uuid>9248a3a4-d189-4af6-a527-d1dc976db125</uuid>
   <memory unit='KiB'>262144</memory>
+  <sysinfo type='smbios'><system><entry name='manufacturer'>OpenStack Foundation</entry><entry name='serial'>9248a3a4-d189-4af6-a527-d1dc976db125</entry><entry name='uuid'>9248a3a4-d189-4af6-a527-d1dc976db125</entry></system></sysinfo>
   <devices>
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2' cache='none'/>
@@ -39,12 +40,14 @@ describe('rewriteDomainXml', () => {
   const out = rewriteDomainXml(XML, "restored 'web' & co", [
     { target: 'vda', source: { kind: 'file', path: '/i/restored/vda.qcow2' }, format: 'qcow2' },
     { target: 'vdb', source: { kind: 'rbd', pool: 'volumes', image: 'backstack-restored-vdb', snapshot: null, user: 'cinder' }, format: 'raw' },
-  ]);
+  ], '11111111-2222-3333-4444-555555555555');
   const d = parseDomainXml(out);
 
-  it('renames the domain, drops its UUID and its network interfaces', () => {
+  it('renames the domain, gives it a new UUID (SMBIOS included) and drops its network interfaces', () => {
     expect(d.name).toBe("restored 'web' & co");
-    expect(d.uuid).toBe('');
+    expect(d.uuid).toBe('11111111-2222-3333-4444-555555555555');
+    expect(out).not.toContain('9248a3a4');
+    expect(out).toContain('OpenStack Foundation');
     expect(out).not.toContain('<interface');
   });
 

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import type { DiskSource } from './domain-xml';
 import { TransferError } from './errors';
 
 /**
- * A backed-up domain definition rewritten for `virsh define` as a new domain: another name, no
- * UUID (libvirt makes one), only the restored disks, each pointing at its new file or RBD image without the
+ * A backed-up domain definition rewritten for `virsh define` as a new domain: another name, a
+ * new UUID (SMBIOS too), only the restored disks, each pointing at its new file or RBD image without the
  * old backing chain, and no network interfaces (their taps and ports belong to the original;
  * attach networking to the restored domain deliberately).
  */
@@ -23,12 +24,22 @@ export interface RestoredDisk {
   format: string;
 }
 
-export function rewriteDomainXml(xml: string, name: string, disks: RestoredDisk[]): string {
+export function rewriteDomainXml(xml: string, name: string, disks: RestoredDisk[], uuid: string = randomUUID()): string {
   const doc = new XMLParser(opts).parse(xml) as OrderedNode[];
   const domain = find(doc, 'domain');
   if (!domain) throw new TransferError('The saved domain XML has no <domain> element.');
   delete domain[':@']?.['@id'];
-  const body = children(domain).filter((n) => tagOf(n) !== 'uuid');
+  const body = children(domain);
+  // A new UUID everywhere the old one is: without <uuid> libvirt would take Nova's SMBIOS one
+  // (sysinfo system uuid/serial) and refuse the definition as a duplicate of the original.
+  const uuidNode = find(body, 'uuid');
+  if (uuidNode) uuidNode.uuid = [{ '#text': uuid }];
+  else body.splice(1, 0, { uuid: [{ '#text': uuid }] });
+  for (const sys of children(find(body, 'sysinfo') ?? {}).filter((n) => tagOf(n) === 'system')) {
+    for (const e of children(sys)) {
+      if (tagOf(e) === 'entry' && ['uuid', 'serial'].includes(e[':@']?.['@name'] ?? '')) e.entry = [{ '#text': uuid }];
+    }
+  }
   const nameNode = find(body, 'name');
   if (!nameNode) throw new TransferError('The saved domain XML has no <name>.');
   nameNode.name = [{ '#text': name }];
