@@ -9,6 +9,7 @@ import { register as registerJobs } from './commands/jobs';
 import { register as registerProvider } from './commands/provider';
 import { register as registerInventory } from './commands/inventory';
 import { register as registerRepo } from './commands/repo';
+import { register as registerDestination } from './commands/destination';
 import { register as registerDisk } from './commands/disk';
 import { register as registerStatus } from './commands/status';
 import { register as registerHypervisor } from './commands/hypervisor';
@@ -29,6 +30,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerProvider(program, ctx);
   registerInventory(program, ctx);
   registerRepo(program);
+  registerDestination(program, ctx);
   registerDisk(program);
   registerHypervisor(program, ctx);
   registerBackup(program, ctx);
@@ -45,7 +47,8 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const appError = e instanceof AppError ? e : toAppError(e);
-    ctx.err(`backstack: ${appError.message}${appError.requestId ? ` (request id ${appError.requestId})` : ''}\n`);
+    const withId = appError.requestId && !appError.message.includes(appError.requestId) ? ` (request id ${appError.requestId})` : '';
+    ctx.err(`backstack: ${appError.message}${withId}\n`);
     return exitCodeFor(appError);
   }
 }

@@ -100,12 +100,22 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
         throw new AppError('resource.notFound', `The image ${b.server.imageId} the instance was built from is gone: restore to the hypervisor (target libvirt) instead.`);
       });
     }
+    // Key pairs belong to users: the original one may be invisible to the user restoring. Nova would
+    // refuse the server ("Invalid key_name"), so restore without it and say so (as the reference product does).
+    let keyName = p.keypair ?? b.server.keyName ?? undefined;
+    if (keyName && !p.keypair) {
+      const mine = await os.listKeypairs(compute, opt(signal)).all();
+      if (!mine.some((k) => k.name === keyName)) {
+        c.log('warn', `The key pair ${keyName} of the original instance is not available to ${c.client.tokenInfo?.userName ?? 'this user'}: the instance is restored without a key pair. Recreate it under the same name, or choose one in the restore options.`);
+        keyName = undefined;
+      }
+    }
     const { id } = await os.createServer(compute, {
       name,
       flavorId,
       ...(bootVolume ? { blockDeviceMappings: [{ uuid: bootVolume, source_type: 'volume', destination_type: 'volume', boot_index: 0, delete_on_termination: false }] } : { imageId: b.server.imageId as string }),
       networks: networks.map((n) => ({ networkId: n })),
-      ...((p.keypair ?? b.server.keyName) ? { keyName: p.keypair ?? b.server.keyName } : {}),
+      ...(keyName ? { keyName } : {}),
       ...(b.server.availabilityZone ? { availabilityZone: b.server.availabilityZone } : {}),
       metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}` },
     }, opt(signal));
