@@ -318,6 +318,15 @@ describe('full, then incremental backups', () => {
     expect((await manifestOf(again.job.summary)).source.backupKind).toBe('incremental');
   });
 
+  it('leaves an excluded disk out of the backup and out of the snapshot', async () => {
+    const { job, log } = await runJob('backups.start', { providerId, instanceId: qcow.id, excludeDisks: ['vdb'] });
+    expect(job.state, log.join('\n')).toBe('succeeded');
+    const m = await manifestOf(job.summary);
+    expect(m.disks.map((d) => d.name)).toEqual(['vda']);
+    expect(log.find((l) => l.startsWith('Snapshot backstack-'))).toMatch(/taken of vda\.$/);
+    expect(await restoredSha(m, 'vda')).toBe((await snapshotSums(m, qcow, kvm1, ssh1)).vda);
+  });
+
   it('restores the qcow2 + RBD server through Nova: ACTIVE, every disk checked against the backup', async () => {
     const m = backups.qcow![1]!;
     const name = `bsk-restored-${suffix}`;
