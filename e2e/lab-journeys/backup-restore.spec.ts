@@ -8,10 +8,35 @@ import { expect, screenshotDir, test } from '../fixtures/console';
 import { InventoryPage } from '../pages/inventory.page';
 import { JobsPage } from '../pages/jobs.page';
 import { ShellPage } from '../pages/shell.page';
-import { loadCloud, Session } from '../lab/tests/support/cloud';
-import { labDir } from '../lab/tests/support/lab';
+import { parse as parseYaml } from 'yaml';
+import { ProviderClient, deleteServer } from '../../electron/openstack';
+
+const labDir = process.env.LAB_DIR ?? path.resolve(__dirname, '../lab/state');
+
+/** The lab's admin from its clouds.yaml (this spec runs as CommonJS, so the ESM lab helpers are not imported). */
+function labAdmin() {
+  const doc = parseYaml(fs.readFileSync(path.join(labDir, 'clouds.yaml'), 'utf8')) as { clouds: Record<string, { auth: Record<string, string> }> };
+  const a = doc.clouds['lab-admin']!.auth;
+  return { authUrl: a.auth_url!, username: a.username!, password: a.password!, project: a.project_name!, domain: a.user_domain_name ?? 'Default' };
+}
 
 const SERVER = 'demo-raw-1';
+
+/** The newest job of a kind once it ended: fails at once, with the job's own message, when it did not succeed. */
+async function jobEnded(api: APIRequestContext, url: string, kind: string) {
+  let last: { state: string; error: { message: string } | null } | undefined;
+  await expect
+    .poll(
+      async () => {
+        const { items } = await invoke<{ items: { kind: string; state: string; error: { message: string } | null }[] }>(api, url, 'jobs.list', {});
+        last = items.find((j) => j.kind === kind);
+        return last && ['succeeded', 'warning', 'failed', 'cancelled', 'interrupted'].includes(last.state);
+      },
+      { timeout: 10 * 60_000, intervals: [1000] },
+    )
+    .toBe(true);
+  expect(last?.state, last?.error?.message).toMatch(/succeeded|warning/);
+}
 
 async function invoke<T>(api: APIRequestContext, url: string, name: string, input: unknown): Promise<T> {
   const res = await api.post(`${url}/api/invoke/${name}`, { data: input });
@@ -22,10 +47,10 @@ async function invoke<T>(api: APIRequestContext, url: string, name: string, inpu
 
 test('back up a lab server from its detail, watch the job, find the restore point, restore it through Nova', async ({ page, backstack }) => {
   test.setTimeout(15 * 60_000);
-  const cloud = loadCloud();
+  const cloud = labAdmin();
   const api = await playwrightRequest.newContext({ extraHTTPHeaders: { authorization: `Bearer ${backstack.token}` } });
   const provider = await invoke<{ id: string }>(api, backstack.url, 'providers.add', {
-    provider: { name: 'lab', authUrl: cloud.authUrl, authDomains: [{ name: 'Default', userName: cloud.username, password: cloud.password, defaultProject: cloud.project.name }] },
+    provider: { name: 'lab', authUrl: cloud.authUrl, authDomains: [{ name: cloud.domain, userName: cloud.username, password: cloud.password, defaultProject: cloud.project }] },
   });
   const hv = JSON.parse(fs.readFileSync(path.join(labDir, 'hypervisors.json'), 'utf8')) as { hypervisors: { host: string; ssh: { address: string; port: number; user: string; keyPath: string } }[] };
   for (const h of hv.hypervisors) {
@@ -54,8 +79,9 @@ test('back up a lab server from its detail, watch the job, find the restore poin
   await backupRow.click();
   await expect(jobs.detail().getByTestId('job-state')).toHaveText('running', { timeout: 60_000 });
   await page.screenshot({ path: path.join(screenshotDir, 'jobs-backup-running.png') });
-  await expect(jobs.detail().getByTestId('job-state')).toHaveText(/succeeded|warning/, { timeout: 10 * 60_000 });
-  await expect(jobs.log()).not.toBeEmpty();
+  await jobEnded(api, backstack.url, 'backup.instance');
+  await expect(jobs.detail().getByTestId('job-state')).toHaveText(/succeeded|warning/);
+  await expect(jobs.log()).toContainText('Full backup');
   await page.screenshot({ path: path.join(screenshotDir, 'jobs-backup-done.png') });
 
   await shell.nav('Inventory').click();
@@ -77,12 +103,24 @@ test('back up a lab server from its detail, watch the job, find the restore poin
 
   await shell.nav('Jobs').click();
   await jobs.rows().filter({ hasText: 'restore.instance' }).click();
-  await expect(jobs.detail().getByTestId('job-state')).toHaveText(/succeeded|warning/, { timeout: 10 * 60_000 });
+  await jobEnded(api, backstack.url, 'restore.instance');
+  await expect(jobs.detail().getByTestId('job-state')).toHaveText(/succeeded|warning/);
+  await page.screenshot({ path: path.join(screenshotDir, 'jobs-restore-done.png') });
 
-  // The restored server exists and is ACTIVE in Nova; then it is removed again.
-  const nova = await Session.login(cloud);
-  const { servers } = await nova.request<{ servers: { id: string; name: string; status: string }[] }>('compute', `/servers/detail?all_tenants=1&name=${encodeURIComponent(restoredName)}`);
-  expect(servers.map((s) => s.status)).toEqual(['ACTIVE']);
-  await nova.request('compute', `/servers/${servers[0]!.id}`, { method: 'DELETE', expect: [204] });
+  // The restored server is in the inventory after the next sync, ACTIVE; then it is removed again.
+  await invoke(api, backstack.url, 'inventory.startSync', { providerId: provider.id });
+  await expect
+    .poll(async () => (await invoke<{ items: { name: string; status: string; id: string }[] }>(api, backstack.url, 'inventory.listInstances', {})).items.find((i) => i.name === restoredName)?.status, {
+      timeout: 120_000,
+    })
+    .toBe('ACTIVE');
+  const restored = (await invoke<{ items: { name: string; id: string }[] }>(api, backstack.url, 'inventory.listInstances', {})).items.find((i) => i.name === restoredName)!;
+  const admin = new ProviderClient({
+    authUrl: cloud.authUrl,
+    credentials: { kind: 'password', username: cloud.username, userDomainName: cloud.domain, password: cloud.password },
+    scope: { kind: 'project', name: cloud.project, domainName: cloud.domain },
+  });
+  await deleteServer(await admin.compute(), restored.id);
+  await admin.close();
   await api.dispose();
 });
