@@ -1,7 +1,7 @@
 /**
  * One Backstack operation in its own process, so the benchmark can read its peak RSS (VmHWM
  * counts every thread, workers included). Prints one JSON line: timings, results, VmHWM.
- *   init <repo> | backup <repo> <image> [changed.json] | restore <repo> <out>
+ *   init <repo> | backup <repo> <image> [changed.json] | restore <repo> <out> | restore-nosync <repo> <out>
  * Passphrase from BACKSTACK_PASSPHRASE (empty: a plain repository).
  */
 import fs from 'node:fs';
@@ -31,8 +31,8 @@ async function main(): Promise<void> {
     const changedExtents = extra ? parseChangedExtents(fs.readFileSync(extra, 'utf8')) : undefined;
     const m = await backupDisk(repo, { group: 'bench', name: 'disk', source: fileSource(arg as string), ...(changedExtents ? { changedExtents } : {}) });
     result = m.totals;
-  } else if (op === 'restore') {
-    result = await restoreDisk(repo, { group: 'bench', sink: fileSink(arg as string) });
+  } else if (op === 'restore' || op === 'restore-nosync') {
+    result = await restoreDisk(repo, { group: 'bench', sink: fileSink(arg as string, { fsync: op === 'restore' }) });
   } else throw new Error(`unknown op ${op}`);
   const opMs = performance.now() - t;
   const used = process.cpuUsage(cpu);
