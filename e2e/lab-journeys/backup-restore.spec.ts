@@ -122,5 +122,9 @@ test('back up a lab server from its detail, watch the job, find the restore poin
   });
   await deleteServer(await admin.compute(), restored.id);
   await admin.close();
+  // Leave the seeded server as it was: one more backup that merges its snapshot back instead of keeping it.
+  const original = (await invoke<{ items: { name: string; id: string }[] }>(api, backstack.url, 'inventory.listInstances', {})).items.find((i) => i.name === SERVER)!;
+  await invoke(api, backstack.url, 'backups.start', { providerId: provider.id, instanceId: original.id, mode: 'incremental', keepSnapshot: false });
+  await jobEnded(api, backstack.url, 'backup.instance');
   await api.dispose();
 });
