@@ -28,6 +28,7 @@ export function HypervisorSshModal(props: {
   const [auth, setAuth] = useState<'key' | 'password'>('key');
   const [privateKey, setPrivateKey] = useState('');
   const [password, setPassword] = useState('');
+  const [hostKey, setHostKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const save = async () => {
     if (!props.hostname) return;
@@ -40,6 +41,7 @@ export function HypervisorSshModal(props: {
         port,
         user,
         ...(auth === 'key' ? { privateKey } : { password }),
+        ...(hostKey.trim() ? { hostKey: hostKey.trim() } : {}),
       });
       props.onClose();
     } catch (e) {
@@ -83,8 +85,14 @@ export function HypervisorSshModal(props: {
         ) : (
           <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
         )}
+        <TextInput
+          label="Host key to trust (optional)"
+          description="SHA256:… as `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` prints it on the host; needed again after the host's key changed"
+          value={hostKey}
+          onChange={(e) => setHostKey(e.currentTarget.value)}
+        />
         <Text size="xs" c="dimmed">
-          The host key is pinned on the first connection; a different key later is refused. The key or password is stored encrypted and never shown
+          Without it, the host key is pinned on the first connection; a different key later is refused. The key or password is stored encrypted and never shown
           again.
         </Text>
         {error && <Alert color="red">{error}</Alert>}
