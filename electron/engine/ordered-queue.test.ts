@@ -44,6 +44,17 @@ describe('OrderedQueue', () => {
     expect(consumed).toBe(3);
   });
 
+  it('observes a job pushed after a failure (no unhandled rejection), and waits for it', async () => {
+    const q = new OrderedQueue<number>(async () => undefined, 4);
+    await q.push(Promise.reject(new Error('first')));
+    await new Promise((r) => setImmediate(r));
+    const late = deferred<number>();
+    await expect(q.push(late.promise)).rejects.toThrow('first');
+    late.reject(new Error('second')); // would crash the process if nobody listened
+    await q.settle();
+    await expect(q.finish()).rejects.toThrow('first');
+  });
+
   it('stops at the first failure', async () => {
     const q = new OrderedQueue<number>(async () => undefined, 4);
     await q.push(Promise.reject(new Error('boom')));

@@ -19,7 +19,7 @@ export class OrderedQueue<T> {
 
   /** Adds a ready value or a job; resolves once there is room for another job. */
   async push(value: T | Promise<T>): Promise<void> {
-    this.throwIfFailed();
+    // The job is tracked even after a failure: it must never reject unobserved, and settle() waits for it.
     const slot: { done: boolean; value: T | undefined } = { done: !(value instanceof Promise), value: value instanceof Promise ? undefined : value };
     this.slots.push(slot);
     if (value instanceof Promise) {
