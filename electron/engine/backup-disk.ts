@@ -9,6 +9,7 @@ import type { Repository } from './repository';
 import { loadChunk } from './chunk-io';
 import { OrderedQueue } from './ordered-queue';
 import type { WorkerPool } from './worker-pool';
+import { observed } from './promises';
 
 /**
  * The pipeline that turns one disk's extents into index entries: windows are hashed,
@@ -171,12 +172,14 @@ async function protectParentChunks(job: DiskJob, changed: Range[], required: Set
     const digest = await parent.get(i);
     if (digest === null) continue;
     pending.push(
-      job.repo.chunks.touch(digest, now).then((ok) => {
-        if (!ok) {
-          required.add(i);
-          extra.push(w);
-        }
-      }),
+      observed(
+        job.repo.chunks.touch(digest, now).then((ok) => {
+          if (!ok) {
+            required.add(i);
+            extra.push(w);
+          }
+        }),
+      ),
     );
     if (pending.length >= 32) await Promise.all(pending.splice(0));
   }

@@ -10,6 +10,7 @@ import { liveSessions, withExclusiveLock } from './locks';
 import { ProgressMeter, type ProgressListener } from './progress';
 import type { Repository } from './repository';
 import { openDiskIndex } from './restore';
+import { observed } from './promises';
 
 export interface GcOptions {
   /**
@@ -82,10 +83,12 @@ async function mark(repo: Repository, report: GcReport, opts: GcOptions): Promis
           if (digest === null || touched.has(digest)) continue;
           touched.add(digest);
           pending.push(
-            repo.chunks.touch(digest, now).then((ok) => {
-              if (ok) report.chunksMarked++;
-              else missing.add(digest);
-            }),
+            observed(
+              repo.chunks.touch(digest, now).then((ok) => {
+                if (ok) report.chunksMarked++;
+                else missing.add(digest);
+              }),
+            ),
           );
           if (pending.length >= 64) {
             await Promise.all(pending.splice(0));

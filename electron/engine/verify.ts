@@ -7,6 +7,7 @@ import { ProgressMeter, type ProgressListener } from './progress';
 import type { Repository } from './repository';
 import { openDiskIndex } from './restore';
 import { loadChunk } from './chunk-io';
+import { observed } from './promises';
 
 export interface VerifyScope {
   /** only this group */
@@ -119,7 +120,7 @@ export async function verifyRepository(repo: Repository, scope: VerifyScope = {}
           if (digest === null || good.has(digest)) continue;
           if (bad.has(digest)) noteIfBad(digest);
           else {
-            waiting.push(check(digest).then(() => noteIfBad(digest)));
+            waiting.push(observed(check(digest).then(() => noteIfBad(digest))));
             if (waiting.length >= pool.size * 2) await Promise.all(waiting.splice(0));
           }
         }
