@@ -9,7 +9,6 @@ import { InventoryPage } from '../pages/inventory.page';
 import { JobsPage } from '../pages/jobs.page';
 import { ShellPage } from '../pages/shell.page';
 import { parse as parseYaml } from 'yaml';
-import { ProviderClient, deleteServer } from '../../electron/openstack';
 
 const labDir = process.env.LAB_DIR ?? path.resolve(__dirname, '../lab/state');
 
@@ -21,6 +20,25 @@ function labAdmin() {
 }
 
 const SERVER = 'demo-raw-1';
+
+/** Deletes a server with plain Keystone + Nova calls (cleanup only; the product's own code is what the test exercises). */
+async function deleteServerAsAdmin(c: ReturnType<typeof labAdmin>, id: string): Promise<void> {
+  const auth = await fetch(`${c.authUrl.replace(/\/+$/, '')}/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: c.username, domain: { name: c.domain }, password: c.password } } },
+        scope: { project: { name: c.project, domain: { name: c.domain } } },
+      },
+    }),
+  });
+  const token = auth.headers.get('x-subject-token')!;
+  const { token: t } = (await auth.json()) as { token: { catalog: { type: string; endpoints: { interface: string; url: string }[] }[] } };
+  const nova = t.catalog.find((e) => e.type === 'compute')!.endpoints.find((e) => e.interface === 'public')!.url;
+  const res = await fetch(`${nova}/servers/${id}`, { method: 'DELETE', headers: { 'x-auth-token': token } });
+  expect(res.status).toBe(204);
+}
 
 /** The newest job of a kind once it ended: fails at once, with the job's own message, when it did not succeed. */
 async function jobEnded(api: APIRequestContext, url: string, kind: string) {
@@ -115,13 +133,7 @@ test('back up a lab server from its detail, watch the job, find the restore poin
     })
     .toBe('ACTIVE');
   const restored = (await invoke<{ items: { name: string; id: string }[] }>(api, backstack.url, 'inventory.listInstances', {})).items.find((i) => i.name === restoredName)!;
-  const admin = new ProviderClient({
-    authUrl: cloud.authUrl,
-    credentials: { kind: 'password', username: cloud.username, userDomainName: cloud.domain, password: cloud.password },
-    scope: { kind: 'project', name: cloud.project, domainName: cloud.domain },
-  });
-  await deleteServer(await admin.compute(), restored.id);
-  await admin.close();
+  await deleteServerAsAdmin(cloud, restored.id);
   // Leave the seeded server as it was: one more backup that merges its snapshot back instead of keeping it.
   const original = (await invoke<{ items: { name: string; id: string }[] }>(api, backstack.url, 'inventory.listInstances', {})).items.find((i) => i.name === SERVER)!;
   await invoke(api, backstack.url, 'backups.start', { providerId: provider.id, instanceId: original.id, mode: 'incremental', keepSnapshot: false });
