@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, session, type BrowserWindow } from 'electron';
+import { setChunkWorkerScript } from '../engine';
 import { createCore, type Core } from '../services/core';
 import { registerIpc } from './ipc';
 import { electronKeyProtector } from './safe-storage';
@@ -19,6 +20,8 @@ if (!app.requestSingleInstanceLock()) {
     win?.focus();
   });
 
+  // Bundled, the engine's workers run the chunk-worker entry built next to this file.
+  setChunkWorkerScript(path.join(__dirname, 'chunk-worker.js'));
   app.enableSandbox();
   app.whenReady().then(() => {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
