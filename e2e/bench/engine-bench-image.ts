@@ -1,3 +1,4 @@
+import { prng } from '../../electron/engine/testing/fixtures';
 import fs from 'node:fs';
 
 /**
@@ -6,17 +7,6 @@ import fs from 'node:fs';
  * block unique), shuffled. And the "1% scattered change": fresh text written over extents at
  * random offsets, returned as a changed-extent list.
  */
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = 'ka lo mi ne ru sa ti vo be da fe gi ho ju ky la ma no pi qu re si tu va we xi yo ze an el in on un ar er ir or ur'.split(' ');
 const VOCAB: string[] = (() => {

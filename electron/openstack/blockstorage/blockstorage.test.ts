@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BadRequestError, WaitFailedError } from '../core/errors';
-import { ProviderClient } from '../core/provider-client';
-import { standardCloud } from '../testing/fixtures';
+import { adminClient, demoClient, standardCloud } from '../testing/fixtures';
 import type { MockCloud } from '../testing/mock-cloud';
 import { listVolumeAvailabilityZones } from './availability-zones';
 import { createSnapshot, listSnapshots, waitForSnapshotStatus } from './snapshots';
@@ -13,9 +12,8 @@ afterEach(async () => {
   await cloud?.close();
 });
 
-const admin = () => new ProviderClient(cloud.providerOptions());
-const demo = () =>
-  new ProviderClient(cloud.providerOptions({ credentials: { kind: 'password', username: 'demo', userDomainName: 'Default', password: 'demo-pass' }, scope: undefined }));
+const admin = () => adminClient(cloud);
+const demo = () => demoClient(cloud);
 
 describe('volumes', () => {
   it('lists every project’s volumes for an admin, with attachments, backend and boot image', async () => {

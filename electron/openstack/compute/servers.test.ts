@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderClient } from '../core/provider-client';
-import { standardCloud } from '../testing/fixtures';
+import { adminClient, demoClient, standardCloud } from '../testing/fixtures';
 import type { MockCloud } from '../testing/mock-cloud';
 import { getServerMetadata, updateServerMetadata } from './server-metadata';
 import { listServerTags } from './server-tags';
@@ -13,9 +12,8 @@ afterEach(async () => {
   await cloud?.close();
 });
 
-const admin = () => new ProviderClient(cloud.providerOptions());
-const demo = () =>
-  new ProviderClient(cloud.providerOptions({ credentials: { kind: 'password', username: 'demo', userDomainName: 'Default', password: 'demo-pass' }, scope: undefined }));
+const admin = () => adminClient(cloud);
+const demo = () => demoClient(cloud);
 
 describe('servers', () => {
   it('lists every project’s servers for an admin, with host, instance name, flavor, tags, volumes and addresses', async () => {

@@ -1,4 +1,5 @@
 // Wire objects for the mock cloud, shaped like Zed's answers, and a small standard cloud.
+import { ProviderClient } from '../core/provider-client';
 import { MockCloud, type MockCloudOptions } from './mock-cloud';
 
 type Wire = Record<string, unknown>;
@@ -240,3 +241,8 @@ export function standardCloud(options: MockCloudOptions = {}): MockCloud {
   cloud.securityGroups.push({ id: 'sg-web', name: 'web', description: 'web servers', project_id: 'p-demo', stateful: true, tags: [], security_group_rules: [{ id: 'r1', direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', port_range_min: 443, port_range_max: 443, remote_ip_prefix: '0.0.0.0/0', remote_group_id: null }] });
   return cloud;
 }
+
+/** Clients of the standard cloud's admin (project admin) and demo user (default project). */
+export const adminClient = (cloud: MockCloud): ProviderClient => new ProviderClient(cloud.providerOptions());
+export const demoClient = (cloud: MockCloud): ProviderClient =>
+  new ProviderClient(cloud.providerOptions({ credentials: { kind: 'password', username: 'demo', userDomainName: 'Default', password: 'demo-pass' }, scope: undefined }));
