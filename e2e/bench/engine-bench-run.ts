@@ -1,10 +1,19 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Runs a command under /usr/bin/time: wall time and CPU time (user + system, all threads; ms), peak RSS (KiB), stdout. */
-export async function timed(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<{ wallMs: number; cpuMs: number; maxRssKiB: number; stdout: string }> {
+/**
+ * Runs a command under /usr/bin/time: wall time and CPU time (user + system, all threads; ms), peak RSS (KiB), stdout.
+ * Dirty pages are flushed first (untimed): otherwise a run pays for the writeback of whatever
+ * ran before it (the previous tool's repository, the changed image), and the order decides.
+ */
+export async function timed(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; flushFirst?: boolean } = {},
+): Promise<{ wallMs: number; cpuMs: number; maxRssKiB: number; stdout: string }> {
+  if (opts.flushFirst !== false) spawnSync('sync');
   const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Math.random().toString(16).slice(2)}`);
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {

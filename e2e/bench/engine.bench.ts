@@ -156,13 +156,13 @@ async function runRound(image: string, size: number, backstackFirst: boolean): P
       fs.mkdirSync(p('out-borg'));
       // Backstack's restore ends with the image on disk (fsync): time the others to the same point.
       const borgRestore = await timed('borg', ['extract', '--sparse', `${p('borg')}::inc`], { env: borgEnv, cwd: p('out-borg') });
-      const borgSync = await timed('sync', [p('out-borg', 'disk.img')]);
+      const borgSync = await timed('sync', [p('out-borg', 'disk.img')], { flushFirst: false }); // the restore's own writeback
       round.borg.restore = { ms: borgRestore.wallMs + borgSync.wallMs, cpuMs: borgRestore.cpuMs + borgSync.cpuMs, rssKiB: borgRestore.maxRssKiB };
       round.borg.restoreNoSync = asTimed(borgRestore);
       round.borg.identical = sha256(p('out-borg', 'disk.img')) === incSum;
       fs.rmSync(p('out-borg'), { recursive: true });
       const resticRestore = await timed('restic', ['restore', 'latest', '--target', p('out-restic')], { env: resticEnv });
-      const resticSync = await timed('sync', [findFile(p('out-restic'), 'disk.img')]);
+      const resticSync = await timed('sync', [findFile(p('out-restic'), 'disk.img')], { flushFirst: false });
       round.restic.restore = { ms: resticRestore.wallMs + resticSync.wallMs, cpuMs: resticRestore.cpuMs + resticSync.cpuMs, rssKiB: resticRestore.maxRssKiB };
       round.restic.restoreNoSync = asTimed(resticRestore);
       round.restic.identical = sha256(findFile(p('out-restic'), 'disk.img')) === incSum;

@@ -1,12 +1,12 @@
 import { assemble, gaps, RangeCursor, type Window } from './assembler';
 import { MissingChunkError, SourceError } from './errors';
-import { type ExtentSource, normalizeRanges, type Range, widenRanges } from './extents';
+import { type ExtentSource, normalizeRanges, type Range } from './extents';
 import type { IndexReader, IndexWriter } from './index-file';
 import type { DiskStats } from './manifest';
 import type { ProgressMeter } from './progress';
 import type { WorkerResult } from './worker-protocol';
 import type { Repository } from './repository';
-import { loadChunk } from './chunk-io';
+import { CHUNK_HEADER } from './chunk-format';
 import { OrderedQueue } from './ordered-queue';
 import type { WorkerPool } from './worker-pool';
 import { observed } from './promises';
@@ -46,17 +46,24 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
     meter.tick();
   }, pool.size + 2);
 
-  const storeData = async (w: Window, buf: Buffer): Promise<string | null> => {
-    const { result: r, returned } = await pool.run({ op: 'store', data: buf, out: repo.frameBuffers.get() });
-    const [data, frame] = returned as [Buffer, Buffer];
-    repo.dataBuffers.put(data);
+  const storeData = async (w: Window, buf: Buffer, base?: { digest: string; keep: [number, number][] }): Promise<string | null> => {
+    let outcome;
     try {
-      return await account(w, r, frame);
+      outcome = await pool.run({ op: 'store', data: buf, out: repo.frameBuffers.get(), ...(base ? { base } : {}) });
+    } catch (e) {
+      if (base && e instanceof MissingChunkError && e.digest === base.digest) throw new MissingChunkError(base.digest, 'needed to build an incremental backup: run a full backup');
+      throw e;
+    }
+    const { result: r, returned } = outcome;
+    const [data, frame] = returned as [Buffer, Buffer];
+    try {
+      return await account(w, r, frame, data);
     } finally {
+      repo.dataBuffers.put(data);
       repo.frameBuffers.put(frame);
     }
   };
-  const account = async (w: Window, r: WorkerResult, frame: Buffer): Promise<string | null> => {
+  const account = async (w: Window, r: WorkerResult, frame: Buffer, data: Buffer): Promise<string | null> => {
     if (r.kind === 'hole') {
       stats.holes++;
       return null;
@@ -66,7 +73,8 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
       return r.digest;
     }
     if (r.kind !== 'new') throw new Error(`unexpected worker result ${r.kind}`);
-    if (!(await repo.chunks.write(r.digest, frame.subarray(0, r.frameLength)))) {
+    const file = r.payloadIsPlain ? [frame.subarray(0, CHUNK_HEADER), data] : frame.subarray(0, r.frameLength);
+    if (!(await repo.chunks.write(r.digest, file))) {
       stats.chunksReused++; // an identical chunk was written meanwhile (a duplicate in flight)
       return r.digest;
     }
@@ -83,8 +91,9 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
   const cursor = changed ? new RangeCursor(changed) : null;
   try {
     const hint = { chunkSize, alloc: () => repo.dataBuffers.get(), ...(signal ? { signal } : {}) };
-    const wanted = changed && source.randomAccess ? widenRanges(changed, chunkSize, size) : changed;
-    for await (const w of assemble(source.extents(wanted, hint), size, chunkSize, zeroed)) {
+    // Only the changed bytes are read, even where the source could give whole windows: the
+    // rest comes from the parent's chunk, whose untouched frames need no recompression.
+    for await (const w of assemble(source.extents(changed, hint), size, chunkSize, zeroed)) {
       signal?.throwIfAborted();
       stats.bytesRead += w.dataBytes;
       meter.p.bytesRead += w.dataBytes;
@@ -107,12 +116,11 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
       } else {
         const fromParent = split.outside.length > 0 ? uncoveredOutside(uncovered, split.outside, (parent as IndexReader).diskSize) : [];
         const buf = w.buf ?? zeroed(w.length);
-        if (fromParent.length === 0) await queue.push(storeData(w, buf));
-        else {
-          // A partly changed window: completed from the parent's chunk, in the pipeline.
-          const parentDigest = await (parent as IndexReader).get(w.index);
-          await queue.push(mergeParent(job, parentDigest, w, buf, fromParent).then((b) => storeData(w, b)));
-        }
+        // A partly changed window is completed from the parent's chunk by the worker (a parent
+        // hole leaves the zeros already there).
+        const parentDigest = fromParent.length > 0 ? await (parent as IndexReader).get(w.index) : null;
+        const keep = fromParent.map((r): [number, number] => [r.offset - w.offset, r.length]);
+        await queue.push(storeData(w, buf, parentDigest === null ? undefined : { digest: parentDigest, keep }));
       }
     }
     await queue.finish();
@@ -135,21 +143,6 @@ function uncoveredOutside(uncovered: Range[], outside: Range[], parentSize: numb
     }
   }
   return out;
-}
-
-/** Fills `parts` of the window from the parent's chunk at the same position. */
-async function mergeParent(job: DiskJob, digest: string | null, w: Window, buf: Buffer, parts: Range[]): Promise<Buffer> {
-  if (digest === null) return buf; // the parent had a hole: zeros already
-  let plain: Buffer;
-  try {
-    ({ plain } = await loadChunk(job.repo, digest));
-  } catch (e) {
-    if (e instanceof MissingChunkError) throw new MissingChunkError(digest, 'needed to build an incremental backup: run a full backup');
-    throw e;
-  }
-  for (const p of parts) plain.copy(buf, p.offset - w.offset, p.offset - w.offset, p.offset - w.offset + p.length);
-  job.repo.dataBuffers.put(plain);
-  return buf;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkDamage, chunkDigest, createCodec, isZero, openChunk, sealChunk } from './chunk-format';
+import { CHUNK_HEADER, ChunkDamage, chunkDigest, createCodec, frameCapacity, isZero, openChunk, sealChunk, sealChunkHead } from './chunk-format';
 import { deriveKeys, newMasterKey } from './keys';
 import { randomBlock, textBlock } from './testing/fixtures';
 
@@ -9,7 +9,7 @@ describe('chunk files', () => {
   for (const encrypted of [false, true]) {
     describe(encrypted ? 'encrypted' : 'plain', () => {
       const keys = encrypted ? deriveKeys(newMasterKey()) : null;
-      const codec = createCodec(keys, 1, SIZE);
+      const codec = createCodec(keys, 1);
 
       it('round-trips compressible data, compressed', () => {
         const data = textBlock(SIZE, 1);
@@ -25,6 +25,18 @@ describe('chunk files', () => {
         const frame = sealChunk(codec, digest, data);
         expect(frame[5]! & 1).toBe(0); // no zstd flag
         expect(openChunk(codec, digest, frame).equals(data)).toBe(true);
+      });
+
+      it('writes the same file whether or not a raw payload is copied behind the header', () => {
+        for (const data of [randomBlock(SIZE, 6), textBlock(SIZE, 7)]) {
+          const digest = chunkDigest(keys, data);
+          const out = Buffer.alloc(frameCapacity(SIZE));
+          const { frameLength, payloadIsPlain } = sealChunkHead(codec, digest, data, out, undefined);
+          const file = payloadIsPlain ? Buffer.concat([out.subarray(0, CHUNK_HEADER), data]) : out.subarray(0, frameLength);
+          expect(file.length).toBe(frameLength);
+          expect(payloadIsPlain).toBe(!encrypted && (file[5]! & 1) === 0); // only plain raw chunks skip the copy
+          expect(openChunk(codec, digest, file).equals(data)).toBe(true);
+        }
       });
 
       it('rejects a flipped byte, naming the digest', () => {
@@ -54,8 +66,8 @@ describe('chunk files', () => {
 
   it('an encrypted chunk cannot be opened with another key', () => {
     const data = textBlock(SIZE, 7);
-    const mine = createCodec(deriveKeys(newMasterKey()), 1, SIZE);
-    const theirs = createCodec(deriveKeys(newMasterKey()), 1, SIZE);
+    const mine = createCodec(deriveKeys(newMasterKey()), 1);
+    const theirs = createCodec(deriveKeys(newMasterKey()), 1);
     const digest = chunkDigest(mine.keys, data);
     expect(() => openChunk(theirs, digest, sealChunk(mine, digest, data))).toThrow(/authentication failed/);
   });

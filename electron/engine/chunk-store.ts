@@ -22,7 +22,7 @@ export class ChunkStore {
    * Writes a new chunk file unless it exists. True if this call created it; false if it was
    * there already or another call in this process is writing it (both then share that write).
    */
-  async write(digest: string, frame: Uint8Array): Promise<boolean> {
+  async write(digest: string, frame: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
     const inFlight = this.pending.get(digest);
     if (inFlight) {
       await inFlight;
@@ -33,7 +33,7 @@ export class ChunkStore {
     return p;
   }
 
-  private async doWrite(digest: string, frame: Uint8Array): Promise<boolean> {
+  private async doWrite(digest: string, frame: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
     const target = this.layout.chunk(digest);
     const dir = path.dirname(target);
     try {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ChunkDamage, chunkDigest, chunkPath, createCodec, frameCapacity, isZero, openChunk, sealChunkInto } from './chunk-format';
+import { ChunkDamage, chunkDigest, chunkPath, createCodec, frameCapacity, isZero, openChunk, sealChunkHead } from './chunk-format';
+import { fillFromParent } from './chunk-merge';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol';
 
 /**
@@ -11,7 +12,7 @@ import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './wor
  */
 const init = workerData as WorkerInit;
 const keys = init.keys ? { enc: Buffer.from(init.keys.enc), id: Buffer.from(init.keys.id) } : null;
-const codec = createCodec(keys, init.level, init.chunkSize);
+const codec = createCodec(keys, init.level);
 const port = parentPort;
 if (!port) throw new Error('chunk-worker must run in a worker thread');
 
@@ -55,6 +56,7 @@ function handle(req: WorkerRequest): WorkerResult {
   switch (req.op) {
     case 'store': {
       const data = asBuffer(req.data);
+      const reuse = req.base ? fillFromParent(codec, req.base.digest, readFrame(req.base.digest), data, req.base.keep) : undefined;
       if (isZero(data)) return { kind: 'hole' };
       const digest = chunkDigest(codec.keys, data);
       // Touching an existing chunk marks it as in use for a concurrent GC (FORMAT.md, "GC").
@@ -65,9 +67,9 @@ function handle(req: WorkerRequest): WorkerResult {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
-      const frameLength = sealChunkInto(codec, digest, data, asBuffer(req.out));
+      const { frameLength, payloadIsPlain } = sealChunkHead(codec, digest, data, asBuffer(req.out), reuse);
       if (codec.keys) noteGarbage(frameLength);
-      return { kind: 'new', digest, frameLength };
+      return { kind: 'new', digest, frameLength, payloadIsPlain };
     }
     case 'read': {
       const f = readFrame(req.digest);
@@ -106,5 +108,9 @@ port.on('message', (msg: { id: number; req: WorkerRequest }) => {
       },
     };
   }
-  port.postMessage(reply, returned.map((b) => b.buffer as ArrayBuffer).filter((b, i, all) => b.byteLength > 0 && all.indexOf(b) === i));
+  // Pooled buffers are shared memory (nothing to transfer); others move back without a copy.
+  port.postMessage(
+    reply,
+    returned.map((b) => b.buffer).filter((b, i, all): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0 && all.indexOf(b) === i),
+  );
 });

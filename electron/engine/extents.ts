@@ -99,17 +99,6 @@ export function fileSource(path: string, opts: { size?: number; readAhead?: numb
   };
 }
 
-/** The whole `align`-sized windows that the ranges touch. */
-export function widenRanges(ranges: readonly Range[], align: number, size: number): Range[] {
-  return normalizeRanges(
-    ranges.map((r) => {
-      const start = Math.floor(r.offset / align) * align;
-      return { offset: start, length: Math.ceil((r.offset + r.length) / align) * align - start };
-    }),
-    size,
-  );
-}
-
 /** Splits ranges at multiples of `align`. */
 export function* splitAlignedIter(ranges: readonly Range[], align: number): Generator<Range> {
   for (const r of ranges) {

@@ -44,6 +44,38 @@ describe('OrderedQueue', () => {
     expect(consumed).toBe(3);
   });
 
+  it('lets ready values queue behind a running job without taking a job slot (scattered incrementals keep every worker busy)', async () => {
+    const seen: number[] = [];
+    const q = new OrderedQueue<number>(async (v) => void seen.push(v), 2, 5);
+    const slow = deferred<number>();
+    await q.push(slow.promise);
+    for (let i = 2; i <= 4; i++) await q.push(i); // cheap values: no wait although a job is held
+    let room = false;
+    const second = deferred<number>();
+    const p = q.push(second.promise).then(() => (room = true));
+    await new Promise((r) => setImmediate(r));
+    expect(room).toBe(false); // two jobs held: the job bound applies
+    slow.resolve(1);
+    second.resolve(5);
+    await p;
+    await q.finish();
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('bounds ready values too', async () => {
+    const q = new OrderedQueue<number>(async () => undefined, 2, 3);
+    const slow = deferred<number>();
+    await q.push(slow.promise);
+    await q.push(2);
+    let room = false;
+    const p = q.push(3).then(() => (room = true));
+    await new Promise((r) => setImmediate(r));
+    expect(room).toBe(false);
+    slow.resolve(1);
+    await p;
+    await q.finish();
+  });
+
   it('observes a job pushed after a failure (no unhandled rejection), and waits for it', async () => {
     const q = new OrderedQueue<number>(async () => undefined, 4);
     await q.push(Promise.reject(new Error('first')));

@@ -1,13 +1,18 @@
 /**
  * Results of concurrent jobs, consumed strictly in submission order as soon as each one is
  * ready (the index must list chunk positions in order; a restore writes in disk order). At
- * most `maxInFlight` items are held, running or waiting for their turn: push() waits for
- * room, which bounds memory and is the backpressure on whatever feeds the queue. The first failure stops everything and is thrown by push() or
- * finish().
+ * most `maxInFlight` jobs are held, running or waiting for their turn: push() waits for room,
+ * which bounds memory (a job holds buffers) and is the backpressure on whatever feeds the
+ * queue. Values pushed ready (a reused digest, a hole) hold no buffer: they only count against
+ * `maxReady`, so a scattered incremental keeps every worker busy instead of stalling after a
+ * few cheap values queued behind one running job. The first failure stops everything and is
+ * thrown by push() or finish().
  */
 export class OrderedQueue<T> {
-  private readonly slots: { done: boolean; value: T | undefined }[] = [];
+  private readonly slots: { done: boolean; value: T | undefined; job: boolean }[] = [];
   private readonly jobs = new Set<Promise<unknown>>();
+  /** jobs pushed and not consumed yet, finished or not */
+  private heldJobs = 0;
   private draining: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | undefined;
   private wake: (() => void) | undefined;
@@ -15,14 +20,17 @@ export class OrderedQueue<T> {
   constructor(
     private readonly consume: (value: T) => Promise<void>,
     private readonly maxInFlight: number,
+    private readonly maxReady = 16_384,
   ) {}
 
   /** Adds a ready value or a job; resolves once there is room for another job. */
   async push(value: T | Promise<T>): Promise<void> {
     // The job is tracked even after a failure: it must never reject unobserved, and settle() waits for it.
-    const slot: { done: boolean; value: T | undefined } = { done: !(value instanceof Promise), value: value instanceof Promise ? undefined : value };
+    const isJob = value instanceof Promise;
+    const slot = { done: !isJob, value: isJob ? undefined : value, job: isJob };
     this.slots.push(slot);
-    if (value instanceof Promise) {
+    if (isJob) {
+      this.heldJobs++;
       const job = value.then(
         (v) => {
           slot.value = v;
@@ -36,7 +44,7 @@ export class OrderedQueue<T> {
         this.kick();
       });
     } else this.kick();
-    while (this.slots.length >= this.maxInFlight && !this.failure) await new Promise<void>((r) => (this.wake = r));
+    while ((this.heldJobs >= this.maxInFlight || this.slots.length >= this.maxReady) && !this.failure) await new Promise<void>((r) => (this.wake = r));
     this.throwIfFailed();
   }
 
@@ -64,7 +72,7 @@ export class OrderedQueue<T> {
         } catch (e) {
           this.fail(e);
         }
-        this.slots.shift(); // only now is its memory free
+        if (this.slots.shift()?.job) this.heldJobs--; // only now is its memory free
         this.wake?.();
       }
     });

@@ -13,8 +13,12 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest =
-  /** hash; a hole if all zero; touch the chunk if it exists (GC protection), else build its file in `out` */
-  | { op: 'store'; data: Uint8Array; out: Uint8Array }
+  /**
+   * hash; a hole if all zero; touch the chunk if it exists (GC protection), else build its file
+   * in `out`. With `base`, the `keep` ranges of `data` ([offset, length] in the window) are first
+   * filled from that parent chunk, whose untouched frames are reused as they are.
+   */
+  | { op: 'store'; data: Uint8Array; out: Uint8Array; base?: { digest: string; keep: [number, number][] } }
   /**
    * read a chunk file, check it and decode it into `out`; `check` re-hashes even when encrypted
    * (verify). Reading here, not in the main thread, saves three thread-pool round trips and a
@@ -27,7 +31,8 @@ export type WorkerRequest =
 export type WorkerResult =
   | { kind: 'hole' }
   | { kind: 'exists'; digest: string }
-  | { kind: 'new'; digest: string; frameLength: number }
+  /** the chunk file is `out`'s first frameLength bytes, or (payloadIsPlain) its header followed by `data` */
+  | { kind: 'new'; digest: string; frameLength: number; payloadIsPlain: boolean }
   | { kind: 'plain'; plainLength: number; frameLength: number }
   | { kind: 'digest'; digest: string };
 
