@@ -10,6 +10,7 @@
  *   BENCH_HOST=lab-kvm-2                         another host of hypervisors.json (default lab-kvm-1)
  *   BENCH_ROUNDS=2                               repeat; each figure is the best round
  *   BENCH_ENCRYPT=1                              an encrypted repository (default plain)
+ *   BENCH_TRANSFER=direct                        qemu-nbd over TLS on the lab's ports 16000–16003 (default: through SSH)
  *
  * The disk is random data (incompressible, not deduplicable: the worst case for the engine and
  * the same bytes for both sides). For scale, the engine alone is timed too, backing up a local
@@ -25,6 +26,7 @@ import path from 'node:path';
 import { backupDisk, fileSource, initRepository, openRepository } from '../../electron/engine';
 import { backupInstance, releaseSnapshots } from '../../electron/transfer/libvirt-ssh/backup-instance';
 import { SshSession } from '../../electron/transfer/libvirt-ssh/ssh';
+import type { NbdTransfer } from '../../electron/transfer/libvirt-ssh/direct-transfer';
 import { guestWrite, sshTargetOf } from '../lab/tests/support/guests';
 import { labDir } from '../lab/tests/support/lab';
 import { loadHypervisors } from '../lab/tests/support/ssh';
@@ -40,6 +42,7 @@ const name = `backstack-bench-${token}`;
 const dir = path.posix.join(hv.instancesPath, name);
 const disk = path.posix.join(dir, 'disk.raw');
 const local = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-libvirt-bench-'));
+const transfer: NbdTransfer = process.env.BENCH_TRANSFER === 'direct' ? { kind: 'direct', address: hv.ssh.address, ports: [16000, 16003] } : { kind: 'ssh' };
 
 const xml = `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
 <os><type arch='x86_64' machine='pc'>hvm</type></os>
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
       let streamEnd = 0;
       const t = performance.now();
       const full = await backupInstance({
-        ssh, reconnect: () => SshSession.connect(sshTargetOf(hv!)), domainName: name, repo, group: `bench-${token}`, mode: 'full', keepSnapshot: true,
+        ssh, reconnect: () => SshSession.connect(sshTargetOf(hv!)), domainName: name, repo, group: `bench-${token}`, mode: 'full', keepSnapshot: true, transfer,
         sourceInfo: { kind: 'instance' }, log: (_l, m) => {
           if (m.startsWith('Disk vda')) streamStart = performance.now();
         },
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
       const changed = 32 * 64 * 1024;
       for (let i = 0; i < 32; i++) await guestWrite(ssh, name, 'vda', 0x10 + i, `${Math.floor(((i * 61) % 32) * (sizeMiB / 32))}M`, '64k');
       const ti = performance.now();
-      const inc = await backupInstance({ ssh, reconnect: () => SshSession.connect(sshTargetOf(hv!)), domainName: name, repo, group: `bench-${token}`, mode: 'incremental', sourceInfo: { kind: 'instance' }, log: () => undefined });
+      const inc = await backupInstance({ ssh, reconnect: () => SshSession.connect(sshTargetOf(hv!)), domainName: name, repo, group: `bench-${token}`, mode: 'incremental', transfer, sourceInfo: { kind: 'instance' }, log: () => undefined });
       results.incremental.push({ changedBytes: changed, transferredBytes: inc.transferredBytes, seconds: (performance.now() - ti) / 1000 });
       log(`round ${r + 1}: incremental moved ${inc.transferredBytes} bytes for ${changed} changed`);
     }
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
   const inc = results.incremental.reduce((a, b) => (b.transferredBytes < a.transferredBytes ? b : a));
   const out = {
     host: hv!.host,
+    transfer: transfer.kind,
     diskBytes: bytes,
     rounds,
     sshCat: { seconds: bestCat, mibPerSecond: bytes / MiB / bestCat },

@@ -5,6 +5,6 @@ export { ProvidersRepo, type NewProvider, type StoredAuthDomain } from './reposi
 export { SecretsRepo } from './repositories/secrets.repo';
 export type { NotifyChanged } from './repositories/notify';
 export { InventoryRepo, type ResourceInput, type StoredResource } from './repositories/inventory.repo';
-export { HypervisorsRepo, type HypervisorSshSettings, type StoredHypervisor } from './repositories/hypervisors.repo';
+export { HypervisorsRepo, type HypervisorSshSettings, type HypervisorTransfer, type StoredHypervisor } from './repositories/hypervisors.repo';
 export { RepositoriesRepo, type StoredRepository } from './repositories/repositories.repo';
 export { BackupsRepo, type BackupRecord } from './repositories/backups.repo';

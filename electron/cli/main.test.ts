@@ -23,7 +23,7 @@ describe('backstack CLI', () => {
   it('status --json prints version, catalog path, schema version and event-loop delay', async () => {
     expect(await run('status', '--json', '--sample-ms', '50')).toBe(0);
     const s = JSON.parse(out) as Record<string, unknown>;
-    expect(s).toMatchObject({ catalogPath: path.join(dir, 'catalog.sqlite'), schemaVersion: 3, providersCount: 0 });
+    expect(s).toMatchObject({ catalogPath: path.join(dir, 'catalog.sqlite'), schemaVersion: 4, providersCount: 0 });
     expect(typeof s.version).toBe('string');
     expect(typeof s.eventLoopDelayP99Ms).toBe('number');
   });

@@ -59,7 +59,7 @@ describe('the contract dispatcher', () => {
     const r = await core.api.invoke('app.getStatus', {});
     expect(r).toMatchObject({
       ok: true,
-      value: { version: '9.9.9', catalogPath: path.join(dir, 'catalog.sqlite'), schemaVersion: 3, providersCount: 0 },
+      value: { version: '9.9.9', catalogPath: path.join(dir, 'catalog.sqlite'), schemaVersion: 4, providersCount: 0 },
     });
   });
 });

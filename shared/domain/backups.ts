@@ -91,7 +91,13 @@ export const HypervisorSshInput = z
     password: z.string().min(1).max(1024).optional(),
     /** pin this host key now ("ssh-ed25519 SHA256:…"); else the first connection pins what it sees */
     hostKey: z.string().max(200).optional(),
+    /** how disks travel: through SSH (default), or directly over TLS (qemu-nbd on a port of `transferPorts`) */
+    transfer: z.enum(['ssh', 'direct']).default('ssh'),
+    /** the host's address for direct transfers (default: the SSH address) */
+    transferAddress: z.string().trim().min(1).max(255).optional(),
+    transferPorts: z.tuple([z.number().int().min(1024).max(65535), z.number().int().min(1024).max(65535)]).default([16000, 16999]),
   })
   .strict()
-  .refine((v) => (v.privateKey ? !v.password : Boolean(v.password)), { message: 'Give either a private key or a password.' });
+  .refine((v) => (v.privateKey ? !v.password : Boolean(v.password)), { message: 'Give either a private key or a password.' })
+  .refine((v) => v.transferPorts[0] <= v.transferPorts[1], { message: 'The transfer port range must go from low to high.', path: ['transferPorts'] });
 export type HypervisorSshInput = z.infer<typeof HypervisorSshInput>;

@@ -140,6 +140,11 @@ export const HypervisorSsh = z.object({
   auth: z.enum(['key', 'password']).nullable(),
   /** the pinned host key ("ssh-ed25519 SHA256:…"); a different key is refused */
   hostKey: z.string().nullable(),
+  /** disk transfer: through SSH, or directly over TLS on a port range of the host */
+  transfer: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('ssh') }),
+    z.object({ kind: z.literal('direct'), address: z.string().nullable(), ports: z.tuple([z.number().int(), z.number().int()]) }),
+  ]),
 });
 
 /** One row of the instance table: what the list shows and searches; the detail loads the rest. */

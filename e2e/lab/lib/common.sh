@@ -35,6 +35,7 @@ KS_TLS_PORT=5001
 HV_HOSTS=(lab-kvm-1 lab-kvm-2)
 declare -A HV_IMAGES_TYPE=([lab-kvm-1]=qcow2 [lab-kvm-2]=flat)
 declare -A HV_SSH_PORT=([lab-kvm-1]=2201 [lab-kvm-2]=2202)   # on 127.0.0.1 (host) and in the netns
+NBD_PORTS=(16000 16001 16002 16003)   # direct disk transfer (both hosts share the netns's 127.0.0.1)
 declare -A HV_AZ=([lab-kvm-1]=nova [lab-kvm-2]=raw)          # nova = the default zone
 
 T0=${T0:-$(date +%s)}

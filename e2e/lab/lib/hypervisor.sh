@@ -101,6 +101,13 @@ ceph_ports() { # TCP ports our ceph daemons listen on
   ss -Hltnp | awk -v re="pid=($pids)," '$0 ~ re { n = split($4, a, ":"); print a[n] }' | sort -un
 }
 ceph_listening() { [ "$(ceph_ports | wc -l)" -ge 6 ]; }   # mon 2 + mgr 2 + osd public 2 at least
+# Direct (TLS) disk transfer: qemu-nbd on a host listens on a port of the shared namespace;
+# these carry 127.0.0.1:NBD_PORTS of the host to it, as a routed network would.
+start_transfer_forwarders() {
+  mkdir -p "$FWD"
+  local p
+  for p in "${NBD_PORTS[@]}"; do forward_into_ns "nbd-$p" "$p"; done
+}
 start_ceph_forwarders() {
   mkdir -p "$FWD"
   wait_until 60 ceph-mgr ceph_listening

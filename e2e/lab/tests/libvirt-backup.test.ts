@@ -211,7 +211,7 @@ describe('full, then incremental backups', () => {
     expect(list.map((b) => [b.id, b.kind])).toEqual([[m.id, 'incremental'], [backups.qcow![0]!.id, 'full']]);
   });
 
-  it('does the same for a raw disk on the other host', async () => {
+  it('does the same for a raw disk on the other host, its incremental over the direct TLS transfer', async () => {
     const full = await runJob('backups.start', { providerId, instanceId: raw.id, mode: 'auto' });
     expect(full.job.state, full.log.join('\n')).toBe('succeeded');
     const m1 = await manifestOf(full.job.summary);
@@ -220,13 +220,25 @@ describe('full, then incremental backups', () => {
     expect((m1.metadata.libvirt as { disks: { format: string }[] }).disks[0]!.format).toBe('raw');
     expect(await restoredSha(m1, 'vda')).toBe((await snapshotSums(m1, raw, kvm2, ssh2)).vda);
     await guestWrite(ssh2, domainOf(raw), 'vda', 0x79, '16M', '256k');
+    // From now on lab-kvm-2's disks travel directly: qemu-nbd over TLS on the lab's forwarded ports.
+    const direct = unwrap(
+      await core.api.invoke('hypervisors.setSsh', {
+        providerId, hostname: kvm2.host, address: kvm2.ssh.address, port: kvm2.ssh.port, user: kvm2.ssh.user, privateKey: readFileSync(kvm2.ssh.keyPath, 'utf8'),
+        transfer: 'direct', transferPorts: [16000, 16003],
+      }),
+    );
+    expect(direct.ssh.transfer).toEqual({ kind: 'direct', address: null, ports: [16000, 16003] });
     const inc = await runJob('backups.start', { providerId, instanceId: raw.id, mode: 'auto' });
     expect(inc.job.state, inc.log.join('\n')).toBe('succeeded');
+    expect(inc.log.some((l) => l.includes('directly over TLS'))).toBe(true);
     const m2 = await manifestOf(inc.job.summary);
     expect(m2.source.backupKind).toBe('incremental');
     expect(await restoredSha(m2, 'vda')).toBe((await snapshotSums(m2, raw, kvm2, ssh2)).vda);
     const left = await leftovers(ssh2, diskDir(raw, kvm2), []);
     expect(left.overlays).toEqual([join(diskDir(raw, kvm2), `disk.bsk-${keptToken(m2)}`)]);
+    expect(left.nbd).toEqual([]);
+    // the transfer's key folder went with its server
+    expect(await ssh2.run(['find', '/tmp', '-maxdepth', '1', '-name', 'backstack-nbd-*.psk'])).toBe('');
     backups.raw = [m1, m2];
   });
 

@@ -2,6 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Hypervisor } from '../../../shared/domain/inventory';
 import type { NotifyChanged } from './notify';
 
+/** How disks reach the workstation: through SSH, or directly over TLS on a port range of the host. */
+export type HypervisorTransfer = { kind: 'ssh' } | { kind: 'direct'; address: string | null; ports: [number, number] };
+
 export interface HypervisorSshSettings {
   address: string | null;
   port: number;
@@ -9,6 +12,14 @@ export interface HypervisorSshSettings {
   auth: 'key' | 'password' | null;
   secretId: string | null;
   hostKey: string | null;
+  transfer: HypervisorTransfer;
+}
+
+function parseTransfer(json: string | null): HypervisorTransfer {
+  if (!json) return { kind: 'ssh' };
+  const t = JSON.parse(json) as { kind?: string; address?: unknown; ports?: unknown };
+  const ports = Array.isArray(t.ports) && t.ports.length === 2 && t.ports.every((p) => Number.isInteger(p)) ? (t.ports as [number, number]) : null;
+  return t.kind === 'direct' && ports ? { kind: 'direct', address: typeof t.address === 'string' ? t.address : null, ports } : { kind: 'ssh' };
 }
 
 export interface StoredHypervisor {
@@ -30,6 +41,7 @@ interface Row {
   ssh_auth: string | null;
   ssh_secret_id: string | null;
   host_key: string | null;
+  transfer: string | null;
   seen_at: string;
   vanished_at: string | null;
 }
@@ -45,6 +57,7 @@ const toStored = (r: Row): StoredHypervisor => ({
     auth: r.ssh_auth === 'key' || r.ssh_auth === 'password' ? r.ssh_auth : null,
     secretId: r.ssh_secret_id,
     hostKey: r.host_key,
+    transfer: parseTransfer(r.transfer),
   },
   seenAt: r.seen_at,
   vanishedAt: r.vanished_at,
@@ -82,17 +95,23 @@ export class HypervisorsRepo {
   setSsh(providerId: string, hostname: string, ssh: HypervisorSshSettings): void {
     this.db
       .prepare(
-        `INSERT INTO hypervisors(provider_id, hostname, data, seen_at, ssh_address, ssh_port, ssh_user, ssh_auth, ssh_secret_id, host_key)
-         VALUES (@p, @h, @data, @now, @address, @port, @user, @auth, @secretId, @hostKey)
+        `INSERT INTO hypervisors(provider_id, hostname, data, seen_at, ssh_address, ssh_port, ssh_user, ssh_auth, ssh_secret_id, host_key, transfer)
+         VALUES (@p, @h, @data, @now, @address, @port, @user, @auth, @secretId, @hostKey, @transferJson)
          ON CONFLICT(provider_id, hostname) DO UPDATE SET ssh_address = @address, ssh_port = @port, ssh_user = @user, ssh_auth = @auth,
-           ssh_secret_id = @secretId, host_key = @hostKey`,
+           ssh_secret_id = @secretId, host_key = @hostKey, transfer = @transferJson`,
       )
       .run({
         p: providerId,
         h: hostname,
         data: JSON.stringify({ hostname, serviceHost: hostname, state: null, status: null, type: null, hostIp: null, runningVms: null } satisfies Hypervisor),
         now: new Date(0).toISOString(),
-        ...ssh,
+        address: ssh.address,
+        port: ssh.port,
+        user: ssh.user,
+        auth: ssh.auth,
+        secretId: ssh.secretId,
+        hostKey: ssh.hostKey,
+        transferJson: ssh.transfer.kind === 'ssh' ? null : JSON.stringify(ssh.transfer),
       });
     this.notify(['hypervisors']);
   }

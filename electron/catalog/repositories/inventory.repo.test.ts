@@ -32,8 +32,8 @@ describe('InventoryRepo', () => {
 describe('HypervisorsRepo', () => {
   it('keeps the SSH settings an admin gave a host across syncs', () => {
     const h = new HypervisorsRepo(catalog.db, () => undefined);
-    h.setSsh('p', 'cmp1', { address: '10.0.0.5', port: 22, user: 'root', auth: 'key', secretId: 's1', hostKey: null });
+    h.setSsh('p', 'cmp1', { address: '10.0.0.5', port: 22, user: 'root', auth: 'key', secretId: 's1', hostKey: null, transfer: { kind: 'direct', address: null, ports: [16000, 16099] } });
     h.upsertFromSync('p', [{ hostname: 'cmp1', serviceHost: 'cmp1', state: 'up', status: 'enabled', type: 'QEMU', hostIp: '10.0.0.5', runningVms: 3 }], '2026-01-02T00:00:00Z');
-    expect(h.get('p', 'cmp1')).toMatchObject({ data: { runningVms: 3 }, ssh: { address: '10.0.0.5', user: 'root', auth: 'key' }, vanishedAt: null });
+    expect(h.get('p', 'cmp1')).toMatchObject({ data: { runningVms: 3 }, ssh: { address: '10.0.0.5', user: 'root', auth: 'key', transfer: { kind: 'direct', address: null, ports: [16000, 16099] } }, vanishedAt: null });
   });
 });

@@ -12,7 +12,17 @@ interface SshOptions {
   key?: string;
   passwordStdin?: boolean;
   hostKey?: string;
+  transfer: string;
+  transferAddress?: string;
+  transferPorts: string;
   json?: boolean;
+}
+
+/** "16000-16999" → [16000, 16999]; the contract checks the range itself. */
+function parsePorts(v: string): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(v.trim());
+  if (!m) throw new Error(`--transfer-ports wants LOW-HIGH (e.g. 16000-16999), not "${v}".`);
+  return [Number(m[1]), Number(m[2])];
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -27,9 +37,13 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--key <file>', 'private key file (OpenSSH or PEM)')
     .option('--password-stdin', 'read the password from standard input (never from the command line)')
     .option('--host-key <fingerprint>', 'pin this host key now ("SHA256:…"); else the first connection pins what it sees')
+    .option('--transfer <mode>', 'how disks travel: ssh (through the SSH connection) or direct (TLS on a port of the host, faster)', 'ssh')
+    .option('--transfer-address <address>', "the host's address for direct transfers (default: --address)")
+    .option('--transfer-ports <low-high>', 'ports qemu-nbd may listen on for direct transfers', '16000-16999')
     .option('--json', 'print JSON')
     .action(async (o: SshOptions) => {
       if (Boolean(o.key) === Boolean(o.passwordStdin)) throw new Error('Give exactly one of --key FILE or --password-stdin.');
+      if (o.transfer !== 'ssh' && o.transfer !== 'direct') throw new Error(`--transfer is ssh or direct, not "${o.transfer}".`);
       const secret = o.key ? { privateKey: readUserFile(o.key, 'private key') } : { password: await readStdin() };
       const core = ctx.openCore({ runJobs: false });
       try {
@@ -43,10 +57,15 @@ export function register(program: Command, ctx: CliContext): void {
             user: o.user,
             ...secret,
             ...(o.hostKey ? { hostKey: o.hostKey } : {}),
+            transfer: o.transfer,
+            ...(o.transferAddress ? { transferAddress: o.transferAddress } : {}),
+            transferPorts: parsePorts(o.transferPorts),
           }),
         );
         if (o.json) return printJson(r, ctx.out);
-        ctx.out(`SSH settings of ${r.hostname} saved: ${r.ssh.user}@${r.ssh.address}:${r.ssh.port} (${r.ssh.auth}); host key ${r.ssh.hostKey ?? 'pinned on first connection'}.\n`);
+        const t = r.ssh.transfer;
+        const via = t.kind === 'direct' ? `disks travel directly over TLS from ${t.address ?? r.ssh.address}, ports ${t.ports[0]}-${t.ports[1]}` : 'disks travel through SSH';
+        ctx.out(`SSH settings of ${r.hostname} saved: ${r.ssh.user}@${r.ssh.address}:${r.ssh.port} (${r.ssh.auth}); host key ${r.ssh.hostKey ?? 'pinned on first connection'}; ${via}.\n`);
       } finally {
         await core.close();
       }

@@ -53,6 +53,10 @@ export function backupInstanceJob(d: BackupJobDeps): JobKind<BackupInstanceParam
         };
         ssh = await connect();
         ctx.log('info', `Connected to ${hv.hostname} (${hv.ssh.user}@${hv.ssh.address}:${hv.ssh.port}), host key ${ssh.hostKey}.`);
+        if (hv.ssh.transfer.kind === 'direct') {
+          const t = hv.ssh.transfer;
+          ctx.log('info', `Disks travel directly over TLS from ${t.address ?? hv.ssh.address}, a port in ${t.ports[0]}–${t.ports[1]}.`);
+        }
         const { manifest, transferredBytes, plan } = await backupInstance({
           ssh,
           // Cleanup after a lost connection needs a fresh one; it must not be cut short by a cancel.
@@ -63,6 +67,7 @@ export function backupInstanceJob(d: BackupJobDeps): JobKind<BackupInstanceParam
           mode: p.mode,
           exclude: p.excludeDisks,
           keepSnapshot: p.keepSnapshot,
+          transfer: hv.ssh.transfer.kind === 'direct' ? { kind: 'direct', address: hv.ssh.transfer.address ?? (hv.ssh.address as string), ports: hv.ssh.transfer.ports } : { kind: 'ssh' },
           sourceInfo: {
             kind: 'instance',
             providerId: provider.id,

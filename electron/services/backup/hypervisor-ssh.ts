@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors/codes';
-import type { HypervisorsRepo, SecretsRepo, StoredHypervisor } from '../../catalog';
+import type { HypervisorsRepo, HypervisorTransfer, SecretsRepo, StoredHypervisor } from '../../catalog';
 import { SshSession, type SshAuth } from '../../transfer/libvirt-ssh/ssh';
 
 /**
@@ -14,6 +14,7 @@ export interface SshSettingsInput {
   auth: { kind: 'key'; privateKey: string; passphrase?: string } | { kind: 'password'; password: string };
   /** pin this key now ("ssh-ed25519 SHA256:…"); otherwise the first connection pins what it sees */
   hostKey?: string | null;
+  transfer?: HypervisorTransfer;
 }
 
 const secretId = (providerId: string, hostname: string) => `hypervisor-ssh:${providerId}:${hostname}`;
@@ -31,6 +32,7 @@ export function saveSshSettings(repo: HypervisorsRepo, secrets: SecretsRepo, pro
     auth: s.auth.kind,
     secretId: id,
     hostKey: s.hostKey ?? (sameTarget ? existing.ssh.hostKey : null),
+    transfer: s.transfer ?? { kind: 'ssh' },
   });
 }
 

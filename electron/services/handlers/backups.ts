@@ -29,10 +29,11 @@ export function backupHandlers(d: BackupHandlerDeps): BackupHandlers {
         user: i.user,
         auth: i.privateKey ? { kind: 'key', privateKey: i.privateKey, ...(i.passphrase ? { passphrase: i.passphrase } : {}) } : { kind: 'password', password: i.password as string },
         hostKey: i.hostKey ?? null,
+        transfer: i.transfer === 'direct' ? { kind: 'direct', address: i.transferAddress ?? null, ports: i.transferPorts } : { kind: 'ssh' },
       });
       const h = d.hypervisors.get(providerId, i.hostname);
       if (!h) throw new AppError('internal', `The SSH settings of ${i.hostname} were not saved.`);
-      return { hostname: h.hostname, ssh: { address: h.ssh.address, port: h.ssh.port, user: h.ssh.user, auth: h.ssh.auth, hostKey: h.ssh.hostKey } };
+      return { hostname: h.hostname, ssh: { address: h.ssh.address, port: h.ssh.port, user: h.ssh.user, auth: h.ssh.auth, hostKey: h.ssh.hostKey, transfer: h.ssh.transfer } };
     },
     'backups.start': (i) => ({ jobId: d.jobs.enqueue('backup.instance', { ...i, providerId: mustProvider(i.providerId).id }).id }),
     'backups.list': (i) => ({

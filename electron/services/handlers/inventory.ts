@@ -85,7 +85,7 @@ export function inventoryHandlers(d: InventoryHandlerDeps): InventoryHandlers {
       items: d.hypervisors.list(mustProvider(providerId).id).map((h) => ({
         hostname: h.hostname,
         data: h.data,
-        ssh: { address: h.ssh.address, port: h.ssh.port, user: h.ssh.user, auth: h.ssh.auth, hostKey: h.ssh.hostKey },
+        ssh: { address: h.ssh.address, port: h.ssh.port, user: h.ssh.user, auth: h.ssh.auth, hostKey: h.ssh.hostKey, transfer: h.ssh.transfer },
         vanishedAt: h.vanishedAt,
       })),
     }),

@@ -5,6 +5,7 @@ import { frozenImage, newToken, planAfterFailure, planAfterSuccess, planRepair, 
 import { SshConnectionLostError, TransferError } from './errors';
 import { runHook, type SnapshotHook } from './hooks';
 import { killRemoteNbd, nbdExtentSource, openRemoteNbd, type NbdImage } from './remote-nbd';
+import type { NbdTransfer } from './direct-transfer';
 import { createSnapshot, dumpDomain, domainState, rbdArgs, readDiskStates, runActions } from './snapshot-ops';
 import type { SshSession } from './ssh';
 
@@ -41,6 +42,8 @@ export interface InstanceBackupOptions {
   onProgress?: (p: { disk: string; index: number; count: number; engine: EngineProgress }) => void;
   /** NBD reads in flight per disk */
   depth?: number;
+  /** how disk data reaches us: through the SSH connection (default) or directly over TLS */
+  transfer?: NbdTransfer;
 }
 
 export interface DiskPlanEntry {
@@ -201,7 +204,7 @@ async function backupOneDisk(
     img = { source: { kind: 'rbd', pool: s.pool, image: s.image, snapshot: null, user: s.user }, format: 'raw', readOnly: true, snapshot: rbdSnapName(token) };
   }
   o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${totalLength(changed ?? [])} bytes changed` : `full, ${totalLength(data)} bytes allocated`} of ${size}.`);
-  const nbd = await openRemoteNbd(ssh, img, o.signal, onSocket);
+  const nbd = await openRemoteNbd(ssh, img, o.signal, onSocket, o.transfer);
   let bytes = 0;
   try {
     if (nbd.client.size < size) throw new TransferError(`qemu-nbd serves ${nbd.client.size} bytes of ${target}; the disk has ${size}.`);

@@ -16,6 +16,9 @@ const SIMPLE_REPLY_MAGIC = 0x67446698;
 const FLAG_FIXED_NEWSTYLE = 1;
 const FLAG_NO_ZEROES = 2;
 const OPT_EXPORT_NAME = 1;
+const OPT_STARTTLS = 5;
+const OPT_REPLY_MAGIC = 0x3e889045565a9n;
+const REP_ACK = 1;
 const CMD = { read: 0, write: 1, disc: 2, flush: 3, writeZeroes: 6 } as const;
 const TFLAG_READ_ONLY = 1 << 1;
 const TFLAG_SEND_WRITE_ZEROES = 1 << 6;
@@ -50,16 +53,30 @@ export class NbdClient {
   private current: { p: Pending; index: number; got: number; handle: bigint } | null = null;
   private handshaking = true;
 
-  constructor(private readonly stream: Duplex) {
-    stream.on('data', (c: Buffer) => this.onData(c));
-    stream.on('error', (e: Error) => this.fail(e));
+  private stream: Duplex;
+  private readonly listeners = {
+    data: (c: Buffer): void => this.onData(c),
+    error: (e: Error): void => this.fail(e),
     // An SSH channel may end its readable side without 'close' (half-open): either means gone.
-    stream.on('end', () => this.fail(new NbdError('The NBD connection closed.')));
-    stream.on('close', () => this.fail(new NbdError('The NBD connection closed.')));
+    end: (): void => this.fail(new NbdError('The NBD connection closed.')),
+    close: (): void => this.fail(new NbdError('The NBD connection closed.')),
+  };
+
+  constructor(stream: Duplex) {
+    this.stream = stream;
+    this.attach(stream);
   }
 
-  /** Negotiates the export (qemu-nbd's default export is ""). */
-  async handshake(exportName = ''): Promise<void> {
+  private attach(stream: Duplex): void {
+    for (const [event, fn] of Object.entries(this.listeners)) stream.on(event, fn);
+  }
+
+  /**
+   * Negotiates the export (qemu-nbd's default export is ""). With `startTls`, asks for TLS
+   * first (NBD_OPT_STARTTLS) and continues over the stream it returns (a TLS session on the
+   * same connection); a server that refuses is an error, never a silent fallback to clear text.
+   */
+  async handshake(exportName = '', opts: { startTls?: (raw: Duplex) => Promise<Duplex> } = {}): Promise<void> {
     const hello = await this.take(18);
     if (!hello.subarray(0, 8).equals(NBDMAGIC) || !hello.subarray(8, 16).equals(IHAVEOPT)) throw new NbdError('The peer is not a newstyle NBD server.');
     const serverFlags = hello.readUInt16BE(16);
@@ -67,12 +84,24 @@ export class NbdClient {
     const noZeroes = (serverFlags & FLAG_NO_ZEROES) !== 0;
     const clientFlags = Buffer.alloc(4);
     clientFlags.writeUInt32BE(FLAG_FIXED_NEWSTYLE | (noZeroes ? FLAG_NO_ZEROES : 0));
-    const name = Buffer.from(exportName, 'utf8');
-    const opt = Buffer.alloc(16);
-    IHAVEOPT.copy(opt, 0);
-    opt.writeUInt32BE(OPT_EXPORT_NAME, 8);
-    opt.writeUInt32BE(name.length, 12);
-    this.stream.write(Buffer.concat([clientFlags, opt, name]));
+    this.stream.write(clientFlags);
+    if (opts.startTls) {
+      this.stream.write(option(OPT_STARTTLS, Buffer.alloc(0)));
+      const reply = await this.take(20);
+      const length = reply.readUInt32BE(16);
+      if (length > 0) await this.take(length);
+      if (reply.readBigUInt64BE(0) !== OPT_REPLY_MAGIC || reply.readUInt32BE(8) !== OPT_STARTTLS || reply.readUInt32BE(12) !== REP_ACK) {
+        throw new NbdError('The NBD server refused TLS (NBD_OPT_STARTTLS).');
+      }
+      if (this.buffered > 0) throw new NbdError('The NBD server sent data before the TLS handshake.');
+      const raw = this.stream;
+      for (const [event, fn] of Object.entries(this.listeners)) raw.off(event, fn);
+      raw.on('error', () => undefined); // reported by the TLS stream from now on
+      raw.pause(); // the server is silent until our ClientHello; TLS reads from here on
+      this.stream = await opts.startTls(raw);
+      this.attach(this.stream);
+    }
+    this.stream.write(option(OPT_EXPORT_NAME, Buffer.from(exportName, 'utf8')));
     const info = await this.take(10 + (noZeroes ? 0 : 124));
     this.size = Number(info.readBigUInt64BE(0));
     const tflags = info.readUInt16BE(8);
@@ -237,6 +266,14 @@ export class NbdClient {
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
   }
+}
+
+function option(code: number, data: Buffer): Buffer {
+  const o = Buffer.alloc(16);
+  IHAVEOPT.copy(o, 0);
+  o.writeUInt32BE(code, 8);
+  o.writeUInt32BE(data.length, 12);
+  return Buffer.concat([o, data]);
 }
 
 function header(type: number, handle: bigint, offset: number, length: number): Buffer {

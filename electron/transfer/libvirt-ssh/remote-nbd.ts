@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Extent, ExtentSink, ExtentSource, Range } from '../../engine';
 import type { DiskSource } from './domain-xml';
 import { intersectRanges, readPieces } from './allocation';
-import { TransferError } from './errors';
+import { RemoteCommandError, TransferError } from './errors';
 import { NBD_MAX_REQUEST, NbdClient } from './nbd';
 import type { RemoteProcess, SshSession } from './ssh';
+import { connectDirect, newTransferKey, type NbdTransfer, SERVE_DIRECT } from './direct-transfer';
 
 /**
  * qemu-nbd on the hypervisor, reached through the SSH connection (direct-streamlocal to its
@@ -68,13 +69,28 @@ export interface RemoteNbd {
  */
 export async function killRemoteNbd(ssh: SshSession, socket: string): Promise<void> {
   if (!/^\/tmp\/backstack-nbd-[0-9a-f]{16}\.sock$/.test(socket)) throw new TransferError(`Not a Backstack NBD socket: ${socket}`);
-  await ssh.run(['sh', '-c', 'if [ -f "$1.pid" ]; then kill "$(cat "$1.pid")" 2>/dev/null; fi; rm -f "$1" "$1.pid"', 'backstack', socket]);
+  await ssh.run(['sh', '-c', 'if [ -f "$1.pid" ]; then kill "$(cat "$1.pid")" 2>/dev/null; fi; rm -rf "$1" "$1.pid" "$1.psk" "$1.err"', 'backstack', socket]);
 }
 
-export async function openRemoteNbd(ssh: SshSession, img: NbdImage, signal?: AbortSignal, onSocket?: (socket: string) => void): Promise<RemoteNbd> {
+/**
+ * Serves the image with qemu-nbd on the host and connects to it: through the SSH connection
+ * (default), or directly over TLS on a port of the host (`transfer.kind === 'direct'`).
+ */
+export async function openRemoteNbd(
+  ssh: SshSession,
+  img: NbdImage,
+  signal?: AbortSignal,
+  onSocket?: (socket: string) => void,
+  transfer: NbdTransfer = { kind: 'ssh' },
+): Promise<RemoteNbd> {
   const sock = `/tmp/backstack-nbd-${randomBytes(8).toString('hex')}.sock`;
   onSocket?.(sock);
-  const proc: RemoteProcess = await ssh.script(SERVE, [sock, ...qemuNbdArgs(img)], { label: 'qemu-nbd', ...(signal ? { signal } : {}) });
+  const direct = transfer.kind === 'direct' ? transfer : null;
+  const key = direct ? newTransferKey() : '';
+  const proc: RemoteProcess = direct
+    ? await ssh.script(SERVE_DIRECT, [sock, direct.address, String(direct.ports[0]), String(direct.ports[1]), ...qemuNbdArgs(img)], { label: 'qemu-nbd', ...(signal ? { signal } : {}) })
+    : await ssh.script(SERVE, [sock, ...qemuNbdArgs(img)], { label: 'qemu-nbd', ...(signal ? { signal } : {}) });
+  if (direct) proc.stdin.write(`${key}\n`);
   let closed = false;
   const stop = async (): Promise<void> => {
     if (closed) return;
@@ -83,22 +99,29 @@ export async function openRemoteNbd(ssh: SshSession, img: NbdImage, signal?: Abo
     await proc.done.catch(() => undefined);
   };
   try {
-    await new Promise<void>((resolve, reject) => {
+    const port = await new Promise<number>((resolve, reject) => {
       let out = '';
       const onData = (c: Buffer): void => {
         out += c.toString('utf8');
-        if (out.includes('ready\n')) {
+        const m = /ready(?: (\d+))?\n/.exec(out);
+        if (m) {
           proc.stdout.off('data', onData);
           proc.stdout.resume();
-          resolve();
+          resolve(Number(m[1] ?? 0));
         }
       };
       proc.stdout.on('data', onData);
-      proc.done.then(() => reject(new TransferError('qemu-nbd ended before it served the disk.')), reject);
+      proc.done.then(() => reject(new TransferError('qemu-nbd ended before it served the disk.')), (e: unknown) => {
+        const free = direct && e instanceof RemoteCommandError && e.code === 3;
+        reject(free ? new TransferError(`No free port in ${direct.ports[0]}–${direct.ports[1]} on ${ssh.host} for the direct transfer (${e.message}).`) : e);
+      });
     });
-    const stream = await ssh.openUnixSocket(sock);
-    const client = new NbdClient(stream);
-    await client.handshake();
+    let client: NbdClient;
+    if (direct) client = await connectDirect(direct.address, port, key, signal);
+    else {
+      client = new NbdClient(await ssh.openUnixSocket(sock));
+      await client.handshake();
+    }
     return {
       client,
       socket: sock,

@@ -19,7 +19,7 @@ import { call } from '../../api/client';
 export function HypervisorSshModal(props: {
   providerId: string;
   hostname: string | null;
-  defaults: { address: string | null; port: number; user: string | null };
+  defaults: { address: string | null; port: number; user: string | null; transfer?: { kind: 'ssh' } | { kind: 'direct'; address: string | null; ports: [number, number] } };
   onClose: () => void;
 }) {
   const [address, setAddress] = useState(props.defaults.address ?? '');
@@ -29,6 +29,11 @@ export function HypervisorSshModal(props: {
   const [privateKey, setPrivateKey] = useState('');
   const [password, setPassword] = useState('');
   const [hostKey, setHostKey] = useState('');
+  const initial = props.defaults.transfer?.kind === 'direct' ? props.defaults.transfer : null;
+  const [transfer, setTransfer] = useState<'ssh' | 'direct'>(initial ? 'direct' : 'ssh');
+  const [transferAddress, setTransferAddress] = useState(initial?.address ?? '');
+  const [lowPort, setLowPort] = useState(initial?.ports[0] ?? 16000);
+  const [highPort, setHighPort] = useState(initial?.ports[1] ?? 16999);
   const [error, setError] = useState<string | null>(null);
   const save = async () => {
     if (!props.hostname) return;
@@ -42,6 +47,9 @@ export function HypervisorSshModal(props: {
         user,
         ...(auth === 'key' ? { privateKey } : { password }),
         ...(hostKey.trim() ? { hostKey: hostKey.trim() } : {}),
+        transfer,
+        ...(transfer === 'direct' && transferAddress.trim() ? { transferAddress: transferAddress.trim() } : {}),
+        transferPorts: [lowPort, highPort],
       });
       props.onClose();
     } catch (e) {
@@ -95,6 +103,32 @@ export function HypervisorSshModal(props: {
           Without it, the host key is pinned on the first connection; a different key later is refused. The key or password is stored encrypted and never shown
           again.
         </Text>
+        <SegmentedControl
+          value={transfer}
+          onChange={(v) => setTransfer(v as 'ssh' | 'direct')}
+          data={[
+            { value: 'ssh', label: 'Disks through SSH' },
+            { value: 'direct', label: 'Direct transfer (TLS, faster)' },
+          ]}
+        />
+        {transfer === 'direct' && (
+          <>
+            <Group grow>
+              <TextInput
+                label="Transfer address"
+                placeholder={address || 'the SSH address'}
+                value={transferAddress}
+                onChange={(e) => setTransferAddress(e.currentTarget.value)}
+              />
+              <NumberInput label="Lowest port" min={1024} max={65535} value={lowPort} onChange={(v) => typeof v === 'number' && setLowPort(v)} />
+              <NumberInput label="Highest port" min={1024} max={65535} value={highPort} onChange={(v) => typeof v === 'number' && setHighPort(v)} />
+            </Group>
+            <Text size="xs" c="dimmed">
+              qemu-nbd on the host listens on one of these ports for each disk, with a TLS key made for that transfer: open them from this workstation to the
+              host. Without SSH&apos;s per-packet work a transfer costs about half the CPU.
+            </Text>
+          </>
+        )}
         {error && <Alert color="red">{error}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={props.onClose}>

@@ -29,7 +29,7 @@ export function HypervisorsTable({ provider }: { provider: ProviderView }) {
         key={editing?.hostname ?? ''}
         providerId={provider.id}
         hostname={editing?.hostname ?? null}
-        defaults={{ address: editing?.ssh.address ?? editing?.data.hostIp ?? null, port: editing?.ssh.port ?? 22, user: editing?.ssh.user ?? null }}
+        defaults={{ address: editing?.ssh.address ?? editing?.data.hostIp ?? null, port: editing?.ssh.port ?? 22, user: editing?.ssh.user ?? null, ...(editing ? { transfer: editing.ssh.transfer } : {}) }}
         onClose={() => setEditing(null)}
       />
       <Title order={5}>Hypervisors of {provider.name}</Title>
@@ -68,6 +68,7 @@ export function HypervisorsTable({ provider }: { provider: ProviderView }) {
                 {h.ssh.address ? (
                   <Code>
                     {h.ssh.user}@{h.ssh.address}:{h.ssh.port} ({h.ssh.auth})
+                    {h.ssh.transfer.kind === 'direct' && ` · direct TLS ${h.ssh.transfer.ports[0]}–${h.ssh.transfer.ports[1]}`}
                   </Code>
                 ) : (
                   <Text size="xs" c="dimmed">
