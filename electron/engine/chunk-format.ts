@@ -130,15 +130,18 @@ export function payloadFrames(payload: Buffer, plainLength: number): Buffer[] | 
   return plain === plainLength ? frames : null;
 }
 
-/** Decodes one frame into `into` (exactly its length); zstd checks the frame's checksum. */
-export function decodeFrame(codec: Codec, digest: string, frame: Buffer, into: Buffer): void {
+/**
+ * Decodes zstd frames (a whole payload, or one frame of it) into `into`, which they must fill
+ * exactly; zstd checks each frame's checksum.
+ */
+export function decodeFrames(codec: Codec, digest: string, frames: Buffer, into: Buffer): void {
   let n = -1;
   try {
-    n = codec.dctx.decompress(into, frame);
+    n = codec.dctx.decompress(into, frames);
   } catch (e) {
     throw new ChunkDamage(digest, `zstd: ${(e as Error).message}`);
   }
-  if (n !== into.length) throw new ChunkDamage(digest, `a frame decompressed to ${n} bytes, expected ${into.length}`);
+  if (n !== into.length) throw new ChunkDamage(digest, `decompressed to ${n} bytes, expected ${into.length}`);
 }
 
 /**
@@ -247,15 +250,8 @@ export function openChunk(codec: Codec, digest: string, frame: Buffer, rehash = 
   const { payload, plainLength, compressed } = openPayload(codec, digest, frame);
   if (out && out.length < plainLength) bad(`plain length ${plainLength} exceeds the chunk size`);
   const plain = out ? out.subarray(0, plainLength) : Buffer.allocUnsafeSlow(plainLength);
-  if (compressed) {
-    let n = -1;
-    try {
-      n = codec.dctx.decompress(plain, payload); // every frame, in order
-    } catch (e) {
-      bad(`zstd: ${(e as Error).message}`);
-    }
-    if (n !== plainLength) bad(`decompressed to ${n} bytes, expected ${plainLength}`);
-  } else payload.copy(plain, 0, 0, plainLength);
+  if (compressed) decodeFrames(codec, digest, payload, plain);
+  else payload.copy(plain, 0, 0, plainLength);
   // GCM with the digest in its AAD already proves the content; plain repositories re-hash.
   if ((codec.keys === null || rehash) && chunkDigest(codec.keys, plain) !== digest) bad('content does not match its digest');
   return plain;

@@ -1,4 +1,4 @@
-import { type Codec, ChunkDamage, decodeFrame, FRAME_BYTES, openChunk, openPayload, payloadFrames, type ReusedFrames } from './chunk-format';
+import { type Codec, ChunkDamage, decodeFrames, FRAME_BYTES, openChunk, openPayload, payloadFrames, type ReusedFrames } from './chunk-format';
 
 /**
  * Worker-side completion of a partly changed window from its parent chunk (an incremental):
@@ -30,12 +30,12 @@ export function fillFromParent(codec: Codec, parentDigest: string, parentFile: B
     const frame = frames[i] as Buffer;
     // Reusable only if the new window's frame spans the same bytes (not at a resized disk's end).
     if (Math.min(start + FRAME_BYTES, data.length) === end && covered(parts, start, end)) {
-      decodeFrame(codec, parentDigest, frame, data.subarray(start, end));
+      decodeFrames(codec, parentDigest, frame, data.subarray(start, end));
       reuse.set(i, frame);
       continue;
     }
     const plain = codec.scratch.subarray(0, end - start);
-    decodeFrame(codec, parentDigest, frame, plain);
+    decodeFrames(codec, parentDigest, frame, plain);
     for (const [off, len] of parts) {
       const a = Math.max(off, start);
       const b = Math.min(off + len, end);

@@ -146,6 +146,7 @@ export const HypervisorSsh = z.object({
     z.object({ kind: z.literal('direct'), address: z.string().nullable(), ports: z.tuple([z.number().int(), z.number().int()]) }),
   ]),
 });
+export type HypervisorSsh = z.infer<typeof HypervisorSsh>;
 
 /** One row of the instance table: what the list shows and searches; the detail loads the rest. */
 export const InstanceSummary = Instance.pick({ id: true, name: true, projectId: true, projectName: true, domainId: true, status: true, host: true, tags: true }).extend({

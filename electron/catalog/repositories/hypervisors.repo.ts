@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Hypervisor } from '../../../shared/domain/inventory';
+import { type Hypervisor, HypervisorSsh } from '../../../shared/domain/inventory';
 import type { NotifyChanged } from './notify';
 
 /** How disks reach the workstation: through SSH, or directly over TLS on a port range of the host. */
-export type HypervisorTransfer = { kind: 'ssh' } | { kind: 'direct'; address: string | null; ports: [number, number] };
+export type HypervisorTransfer = HypervisorSsh['transfer'];
 
 export interface HypervisorSshSettings {
   address: string | null;
@@ -15,11 +15,11 @@ export interface HypervisorSshSettings {
   transfer: HypervisorTransfer;
 }
 
+/** NULL, or JSON a previous version may have written differently: anything unreadable is SSH. */
 function parseTransfer(json: string | null): HypervisorTransfer {
   if (!json) return { kind: 'ssh' };
-  const t = JSON.parse(json) as { kind?: string; address?: unknown; ports?: unknown };
-  const ports = Array.isArray(t.ports) && t.ports.length === 2 && t.ports.every((p) => Number.isInteger(p)) ? (t.ports as [number, number]) : null;
-  return t.kind === 'direct' && ports ? { kind: 'direct', address: typeof t.address === 'string' ? t.address : null, ports } : { kind: 'ssh' };
+  const t = HypervisorSsh.shape.transfer.safeParse(JSON.parse(json));
+  return t.success ? t.data : { kind: 'ssh' };
 }
 
 export interface StoredHypervisor {

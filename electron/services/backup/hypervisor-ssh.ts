@@ -1,3 +1,4 @@
+import type { HypervisorSsh } from '../../../shared/domain/inventory';
 import { AppError } from '../../../shared/errors/codes';
 import type { HypervisorsRepo, HypervisorTransfer, SecretsRepo, StoredHypervisor } from '../../catalog';
 import { SshSession, type SshAuth } from '../../transfer/libvirt-ssh/ssh';
@@ -34,6 +35,12 @@ export function saveSshSettings(repo: HypervisorsRepo, secrets: SecretsRepo, pro
     hostKey: s.hostKey ?? (sameTarget ? existing.ssh.hostKey : null),
     transfer: s.transfer ?? { kind: 'ssh' },
   });
+}
+
+/** A host's SSH settings as the contract shows them: everything but the sealed secret's id. */
+export function sshView(h: StoredHypervisor): HypervisorSsh {
+  const { address, port, user, auth, hostKey, transfer } = h.ssh;
+  return { address, port, user, auth, hostKey, transfer };
 }
 
 /** The hypervisor row for a server's compute host (Nova's service host or hypervisor hostname). */

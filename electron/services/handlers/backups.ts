@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/errors/codes';
 import type { BackupsRepo, HypervisorsRepo, ProvidersRepo, SecretsRepo } from '../../catalog';
 import type { JobManager } from '../../jobs/manager';
-import { saveSshSettings } from '../backup/hypervisor-ssh';
+import { saveSshSettings, sshView } from '../backup/hypervisor-ssh';
 import type { Handlers } from '../dispatch';
 
 export interface BackupHandlerDeps {
@@ -33,7 +33,7 @@ export function backupHandlers(d: BackupHandlerDeps): BackupHandlers {
       });
       const h = d.hypervisors.get(providerId, i.hostname);
       if (!h) throw new AppError('internal', `The SSH settings of ${i.hostname} were not saved.`);
-      return { hostname: h.hostname, ssh: { address: h.ssh.address, port: h.ssh.port, user: h.ssh.user, auth: h.ssh.auth, hostKey: h.ssh.hostKey, transfer: h.ssh.transfer } };
+      return { hostname: h.hostname, ssh: sshView(h) };
     },
     'backups.start': (i) => ({ jobId: d.jobs.enqueue('backup.instance', { ...i, providerId: mustProvider(i.providerId).id }).id }),
     'backups.list': (i) => ({

@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/errors/codes';
 import type { Instance } from '../../../shared/domain/inventory';
 import type { HypervisorsRepo, InventoryRepo, ProvidersRepo } from '../../catalog';
 import type { JobManager } from '../../jobs/manager';
+import { sshView } from '../backup/hypervisor-ssh';
 import type { Handlers } from '../dispatch';
 
 export interface InventoryHandlerDeps {
@@ -85,7 +86,7 @@ export function inventoryHandlers(d: InventoryHandlerDeps): InventoryHandlers {
       items: d.hypervisors.list(mustProvider(providerId).id).map((h) => ({
         hostname: h.hostname,
         data: h.data,
-        ssh: { address: h.ssh.address, port: h.ssh.port, user: h.ssh.user, auth: h.ssh.auth, hostKey: h.ssh.hostKey, transfer: h.ssh.transfer },
+        ssh: sshView(h),
         vanishedAt: h.vanishedAt,
       })),
     }),
