@@ -1,5 +1,6 @@
 import { SourceError } from './errors';
 import type { Extent, Range } from './extents';
+import { copyBytes } from '../lib/bytes';
 
 /** One chunk position of a disk with the bytes the source gave for it. */
 export interface Window {
@@ -59,7 +60,7 @@ export async function* assemble(
           cur.buf = e.data;
         } else {
           cur.buf ??= zeroed(cur.length);
-          e.data.copy(cur.buf, off - cur.offset, off - e.offset, stop - e.offset);
+          copyBytes(cur.buf, off - cur.offset, e.data.subarray(off - e.offset, stop - e.offset));
         }
         cur.dataBytes += stop - off;
       }

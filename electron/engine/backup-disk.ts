@@ -7,6 +7,7 @@ import type { ProgressMeter } from './progress';
 import type { WorkerResult } from './worker-protocol';
 import type { Repository } from './repository';
 import { CHUNK_HEADER } from './chunk-format';
+import type { ChunkFile } from './chunk-store';
 import { OrderedQueue } from './ordered-queue';
 import type { WorkerPool } from './worker-pool';
 import { observed } from './promises';
@@ -49,7 +50,9 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
   const storeData = async (w: Window, buf: Buffer, base?: { digest: string; keep: [number, number][] }): Promise<string | null> => {
     let outcome;
     try {
-      outcome = await pool.run({ op: 'store', data: buf, out: repo.frameBuffers.get(), ...(base ? { base } : {}) });
+      const out = repo.frameBuffers.get();
+      const contiguous = repo.chunks.directUsable && repo.frameBuffers.isAligned(out);
+      outcome = await pool.run({ op: 'store', data: buf, out, contiguous, ...(base ? { base } : {}) });
     } catch (e) {
       if (base && e instanceof MissingChunkError && e.digest === base.digest) throw new MissingChunkError(base.digest, 'needed to build an incremental backup: run a full backup');
       throw e;
@@ -73,7 +76,11 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
       return r.digest;
     }
     if (r.kind !== 'new') throw new Error(`unexpected worker result ${r.kind}`);
-    const file = r.payloadIsPlain ? [frame.subarray(0, CHUNK_HEADER), data] : frame.subarray(0, r.frameLength);
+    const file: ChunkFile = r.payloadIsPlain
+      ? [frame.subarray(0, CHUNK_HEADER), data]
+      : repo.frameBuffers.isAligned(frame)
+        ? { buf: frame, length: r.frameLength }
+        : frame.subarray(0, r.frameLength);
     if (!(await repo.chunks.write(r.digest, file))) {
       stats.chunksReused++; // an identical chunk was written meanwhile (a duplicate in flight)
       return r.digest;

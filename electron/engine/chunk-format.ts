@@ -5,6 +5,7 @@ import path from 'node:path';
 import { crc32 } from '@node-rs/crc32';
 import * as zstd from 'zstd-napi/binding';
 import type { RepoKeys } from './keys';
+import { copyBytes } from '../lib/bytes';
 
 /**
  * Chunk file codec (FORMAT.md, "Chunk file"). Pure CPU work: runs inside the worker threads.
@@ -101,7 +102,8 @@ function compressFrames(codec: Codec, plain: Buffer, out: Buffer, reuse: ReusedF
   let n = 0;
   for (let i = 0, off = 0; off < plain.length && n < plain.length; i++, off += FRAME_BYTES) {
     const ready = reuse?.get(i);
-    n += ready ? ready.copy(out, n) : codec.cctx.compress2(out.subarray(n), plain.subarray(off, off + FRAME_BYTES));
+    if (ready) copyBytes(out, n, ready);
+    n += ready ? ready.length : codec.cctx.compress2(out.subarray(n), plain.subarray(off, off + FRAME_BYTES));
   }
   return n;
 }
@@ -150,7 +152,7 @@ export function decodeFrames(codec: Codec, digest: string, frames: Buffer, into:
  */
 export function sealChunkInto(codec: Codec, digest: string, plain: Buffer, out: Buffer): number {
   const r = sealChunkHead(codec, digest, plain, out, undefined);
-  if (r.payloadIsPlain) plain.copy(out, CHUNK_HEADER);
+  if (r.payloadIsPlain) copyBytes(out, CHUNK_HEADER, plain);
   return r.frameLength;
 }
 
@@ -166,7 +168,10 @@ export function sealChunkHead(codec: Codec, digest: string, plain: Buffer, out: 
   let n = compressFrames(codec, plain, out.subarray(at), reuse);
   const raw = n >= plain.length;
   if (!raw) flags |= FLAG_ZSTD;
-  else if (codec.keys) n = plain.copy(out, at); // encrypted below, from `out`
+  else if (codec.keys) {
+    copyBytes(out, at, plain); // encrypted below, from `out`
+    n = plain.length;
+  }
   else n = plain.length;
   if (codec.keys) flags |= FLAG_AES_GCM;
   out.writeUInt32BE(CHUNK_MAGIC, 0);
@@ -184,7 +189,7 @@ export function sealChunkHead(codec: Codec, digest: string, plain: Buffer, out: 
     randomFillSync(out, CHUNK_HEADER, GCM_NONCE);
     const c = createCipheriv('aes-256-gcm', codec.keys.enc, out.subarray(CHUNK_HEADER, at));
     c.setAAD(chunkAad(out, digest));
-    c.update(out.subarray(at, end)).copy(out, at); // node:crypto cannot encrypt in place: one copy
+    copyBytes(out, at, c.update(out.subarray(at, end))); // node:crypto cannot encrypt in place: one copy
     c.final();
     end += c.getAuthTag().copy(out, end);
   }
@@ -251,7 +256,7 @@ export function openChunk(codec: Codec, digest: string, frame: Buffer, rehash = 
   if (out && out.length < plainLength) bad(`plain length ${plainLength} exceeds the chunk size`);
   const plain = out ? out.subarray(0, plainLength) : Buffer.allocUnsafeSlow(plainLength);
   if (compressed) decodeFrames(codec, digest, payload, plain);
-  else payload.copy(plain, 0, 0, plainLength);
+  else copyBytes(plain, 0, payload.subarray(0, plainLength));
   // GCM with the digest in its AAD already proves the content; plain repositories re-hash.
   if ((codec.keys === null || rehash) && chunkDigest(codec.keys, plain) !== digest) bad('content does not match its digest');
   return plain;

@@ -1,4 +1,5 @@
 import { type Codec, ChunkDamage, decodeFrames, FRAME_BYTES, openChunk, openPayload, payloadFrames, type ReusedFrames } from './chunk-format';
+import { copyBytes } from '../lib/bytes';
 
 /**
  * Worker-side completion of a partly changed window from its parent chunk (an incremental):
@@ -19,7 +20,7 @@ export function fillFromParent(codec: Codec, parentDigest: string, parentFile: B
   if (!frames) {
     // A raw parent, or one written as a single frame: decode it whole.
     const plain = openChunk(codec, parentDigest, parentFile);
-    for (const [off, len] of keep) plain.copy(data, off, off, off + len);
+    for (const [off, len] of keep) copyBytes(data, off, plain.subarray(off, off + len));
     return reuse;
   }
   for (let i = 0; i < frames.length; i++) {
@@ -39,7 +40,7 @@ export function fillFromParent(codec: Codec, parentDigest: string, parentFile: B
     for (const [off, len] of parts) {
       const a = Math.max(off, start);
       const b = Math.min(off + len, end);
-      plain.copy(data, a, a - start, b - start);
+      copyBytes(data, a, plain.subarray(a - start, b - start));
     }
   }
   return reuse;

@@ -1,17 +1,26 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isErrno } from './errors';
+import { type DirectImage, directIoAvailable } from './direct-io';
 import { fsyncDir, mapFsError, writeFileAtomic } from './fsutil';
 import type { Layout } from './layout';
 
+/** A chunk file's bytes: one buffer, pieces to write in order, or an aligned image (direct I/O). */
+export type ChunkFile = Uint8Array | readonly Uint8Array[] | DirectImage;
+const isImage = (f: ChunkFile): f is DirectImage => 'buf' in f;
+
 /**
  * Digest-named chunk files (FORMAT.md), as the main thread sees them (workers read them
- * directly). Written once through a temporary name, fsync and a hard link; never rewritten. Remembers which prefix folders it created files in, so a backup can make
- * those renames durable with one fsync per folder before its manifest is committed.
+ * directly). Written once through a temporary name, fsync and a hard link; never rewritten,
+ * and past the page cache where the filesystem allows it (direct-io.ts). Remembers which prefix
+ * folders it created files in, so a backup can make those renames durable with one fsync per
+ * folder before its manifest is committed.
  */
 export class ChunkStore {
   private readonly pending = new Map<string, Promise<boolean>>();
   private readonly dirtyDirs = new Set<string>();
+  /** cleared for good the first time the repository's filesystem refuses O_DIRECT */
+  private readonly direct = { usable: directIoAvailable() };
 
   constructor(
     private readonly layout: Layout,
@@ -22,7 +31,7 @@ export class ChunkStore {
    * Writes a new chunk file unless it exists. True if this call created it; false if it was
    * there already or another call in this process is writing it (both then share that write).
    */
-  async write(digest: string, frame: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
+  async write(digest: string, frame: ChunkFile): Promise<boolean> {
     const inFlight = this.pending.get(digest);
     if (inFlight) {
       await inFlight;
@@ -33,7 +42,12 @@ export class ChunkStore {
     return p;
   }
 
-  private async doWrite(digest: string, frame: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
+  /** Whether a chunk file given as a DirectImage is written past the page cache. */
+  get directUsable(): boolean {
+    return this.direct.usable;
+  }
+
+  private async doWrite(digest: string, frame: ChunkFile): Promise<boolean> {
     const target = this.layout.chunk(digest);
     const dir = path.dirname(target);
     try {
@@ -41,7 +55,13 @@ export class ChunkStore {
     } catch (e) {
       throw mapFsError(e, this.layout.root);
     }
-    const created = await writeFileAtomic(target, frame, { fsync: this.fsyncChunks, repoRoot: this.layout.root, noReplace: true });
+    const image = isImage(frame) ? frame : null;
+    const created = await writeFileAtomic(target, isImage(frame) ? frame.buf.subarray(0, frame.length) : frame, {
+      fsync: this.fsyncChunks,
+      repoRoot: this.layout.root,
+      noReplace: true,
+      ...(image ? { direct: { image, state: this.direct } } : {}),
+    });
     if (created) this.dirtyDirs.add(dir);
     else await this.touch(digest); // written meanwhile by someone else: still ours to protect from GC
     return created;

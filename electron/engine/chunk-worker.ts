@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ChunkDamage, chunkDigest, chunkPath, createCodec, frameCapacity, isZero, openChunk, sealChunkHead } from './chunk-format';
+import { CHUNK_HEADER, ChunkDamage, chunkDigest, chunkPath, createCodec, frameCapacity, isZero, openChunk, sealChunkHead } from './chunk-format';
 import { fillFromParent } from './chunk-merge';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol';
+import { copyBytes } from '../lib/bytes';
 
 /**
  * Worker thread entry: the CPU work of the engine (hash, compress, encrypt and their inverses).
@@ -67,9 +68,11 @@ function handle(req: WorkerRequest): WorkerResult {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
-      const { frameLength, payloadIsPlain } = sealChunkHead(codec, digest, data, asBuffer(req.out), reuse);
+      const out = asBuffer(req.out);
+      const { frameLength, payloadIsPlain } = sealChunkHead(codec, digest, data, out, reuse);
       if (codec.keys) noteGarbage(frameLength);
-      return { kind: 'new', digest, frameLength, payloadIsPlain };
+      if (payloadIsPlain && req.contiguous) copyBytes(out, CHUNK_HEADER, data);
+      return { kind: 'new', digest, frameLength, payloadIsPlain: payloadIsPlain && !req.contiguous };
     }
     case 'read': {
       const f = readFrame(req.digest);

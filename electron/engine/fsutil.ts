@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { isErrno, StorageFullError } from './errors';
 import { TEMP_INFIX } from './layout';
+import { type DirectImage, writeNewFileDirect } from './direct-io';
 
 /** A unique temporary name beside `target`, so the final rename stays within one directory. */
 export const tempName = (target: string): string => `${target}${TEMP_INFIX}${randomBytes(6).toString('hex')}`;
@@ -11,21 +12,28 @@ export const tempName = (target: string): string => `${target}${TEMP_INFIX}${ran
  * state or the whole new file, never a part. With `noReplace`, an existing target is kept and
  * false returned: the temporary file is hard-linked into place (atomic, fails if the name
  * exists); filesystems without hard links (FAT, some network shares) fall back to rename.
+ * With `direct` (its state still `usable`), the file is written from that image past the page
+ * cache (direct-io.ts); a filesystem that refuses clears `usable`, and this and later writes go
+ * through the cache.
  */
 export async function writeFileAtomic(
   target: string,
   data: Uint8Array | readonly Uint8Array[],
-  opts: { fsync?: boolean; repoRoot: string; noReplace?: boolean },
+  opts: { fsync?: boolean; repoRoot: string; noReplace?: boolean; direct?: { image: DirectImage; state: { usable: boolean } } },
 ): Promise<boolean> {
   const tmp = tempName(target);
+  const pieces = data instanceof Uint8Array ? [data] : data;
   try {
-    const fh = await fs.open(tmp, 'wx');
-    try {
-      if (data instanceof Uint8Array) await fh.writeFile(data);
-      else await fh.writev(data as Uint8Array[]);
-      if (opts.fsync !== false) await fh.sync();
-    } finally {
-      await fh.close();
+    const written = opts.direct?.state.usable ? await writeNewFileDirect(tmp, opts.direct.image, opts.fsync !== false) : false;
+    if (opts.direct && !written) opts.direct.state.usable = false;
+    if (!written) {
+      const fh = await fs.open(tmp, 'wx');
+      try {
+        await fh.writev(pieces as Uint8Array[]);
+        if (opts.fsync !== false) await fh.sync();
+      } finally {
+        await fh.close();
+      }
     }
     if (opts.noReplace) return await linkIntoPlace(tmp, target);
     await fs.rename(tmp, target);

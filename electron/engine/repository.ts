@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { CorruptMetadataError, InvalidArgumentError, isErrno, PassphraseRequiredError, RepositoryExistsError, RepositoryNotFoundError, UnsupportedFormatError } from './errors';
-import { BufferPool } from './buffer-pool';
+import { BufferPool, pooledAligned } from './buffer-pool';
+import { directIoAvailable, roundUpToBlock } from './direct-io';
 import { frameCapacity } from './chunk-format';
 import { ChunkStore } from './chunk-store';
 import { mkdirp, writeFileAtomic } from './fsutil';
@@ -155,7 +156,8 @@ export class Repository {
     this.keys = master ? deriveKeys(master) : null;
     this.chunks = new ChunkStore(layout, opts.fsyncChunks ?? true);
     this.dataBuffers = new BufferPool(config_.chunkSize);
-    this.frameBuffers = new BufferPool(frameCapacity(config_.chunkSize));
+    // chunk files are written past the page cache where possible: from aligned memory
+    this.frameBuffers = directIoAvailable() ? pooledAligned(roundUpToBlock(frameCapacity(config_.chunkSize))) : new BufferPool(frameCapacity(config_.chunkSize));
     this.workerCount = opts.workers ?? defaultPoolSize();
   }
 

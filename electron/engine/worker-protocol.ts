@@ -16,9 +16,11 @@ export type WorkerRequest =
   /**
    * hash; a hole if all zero; touch the chunk if it exists (GC protection), else build its file
    * in `out`. With `base`, the `keep` ranges of `data` ([offset, length] in the window) are first
-   * filled from that parent chunk, whose untouched frames are reused as they are.
+   * filled from that parent chunk, whose untouched frames are reused as they are. With
+   * `contiguous`, the whole file is built in `out` even when its payload is `data` unchanged
+   * (direct I/O writes one aligned buffer; the copy is made here, off the main thread).
    */
-  | { op: 'store'; data: Uint8Array; out: Uint8Array; base?: { digest: string; keep: [number, number][] } }
+  | { op: 'store'; data: Uint8Array; out: Uint8Array; contiguous?: boolean; base?: { digest: string; keep: [number, number][] } }
   /**
    * read a chunk file, check it and decode it into `out`; `check` re-hashes even when encrypted
    * (verify). Reading here, not in the main thread, saves three thread-pool round trips and a

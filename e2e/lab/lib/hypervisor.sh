@@ -4,7 +4,9 @@
 #   hv-netns        a private network namespace shared by both hosts: userspace OVS (br-int,
 #                   netdev datapath), the guests' taps, the gateway port lab-gw, Ceph forwarders
 #   hv-HOST-ns      per host a mount + UTS namespace inside it: its own /etc/libvirt,
-#                   /var/lib/libvirt, /run/libvirt, /etc/ceph (bind mounts) and hostname HOST,
+#                   /var/lib/libvirt, /run/libvirt, /etc/ceph, an empty /root (bind mounts: the
+#                   build machine's ~/.bashrc, which bash reads for every SSH command, cost
+#                   ≈ 100 ms per command) and hostname HOST,
 #                   with libvirtd and sshd (root, key only) -> `ssh` reaches the libvirtd Nova uses
 #   nova-compute-HOST  in the host namespace, talks to that libvirtd and to OVS over unix sockets
 # Nothing is added to the host's network namespace; socat pairs carry TCP across it
@@ -23,7 +25,7 @@ start_netns() {
 }
 start_host_ns() { # host
   local h=$1 d=$HV/$1 np
-  mkdir -p "$d"/libvirt/{etc,lib,cache,log,run} "$d"/{instances,nova,lock,ssh,ceph}
+  mkdir -p "$d"/libvirt/{etc,lib,cache,log,run} "$d"/{instances,nova,lock,ssh,ceph,home}
   mkdir -p /etc/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt /run/libvirt /etc/ceph /run/sshd
   np=$(netns_pid)
   start_bg "hv-$h-ns" -- nsenter --net="/proc/$np/ns/net" -- unshare --mount --uts --propagation private -- \
@@ -34,6 +36,7 @@ start_host_ns() { # host
       mount --bind "$d/libvirt/log" /var/log/libvirt
       mount --bind "$d/libvirt/run" /run/libvirt
       mount --bind "$d/ceph" /etc/ceph
+      mount --bind "$d/home" /root
       exec sleep infinity' hv-anchor "$d" "$h"
   wait_until 10 "hv-$h-ns" ns_ready "hv-$h-ns"
 }

@@ -61,14 +61,17 @@ export interface InstanceBackupResult {
 export async function backupInstance(o: InstanceBackupOptions): Promise<InstanceBackupResult> {
   const keep = o.keepSnapshot ?? true;
   let ssh = o.ssh;
-  const state = await domainState(ssh, o.domainName);
-  if (state !== 'running' && state !== 'paused') throw new TransferError(`Domain ${o.domainName} is ${state}: the libvirt strategy backs up running instances (start it, or use another strategy).`);
+  // Independent reads run together: every remote command costs at least a round trip.
+  const [state, dumped] = await Promise.allSettled([domainState(ssh, o.domainName), dumpDomain(ssh, o.domainName, o.signal)]);
+  if (state.status === 'rejected') throw state.reason;
+  if (state.value !== 'running' && state.value !== 'paused') throw new TransferError(`Domain ${o.domainName} is ${state.value}: the libvirt strategy backs up running instances (start it, or use another strategy).`);
+  if (dumped.status === 'rejected') throw dumped.reason;
 
   const parent = await findBackup(o.repo, o.group, 'latest').catch((e: unknown) => (e instanceof BackupNotFoundError ? null : Promise.reject(e)));
   const kept = (parent?.source.kept as KeptState | null | undefined) ?? null;
 
   // 1. Bring the host to a known state: the kept snapshot survives, anything else of ours goes.
-  let domain = await dumpDomain(ssh, o.domainName, o.signal);
+  let domain = dumped.value;
   const exclude = o.exclude ?? [];
   for (const x of exclude) if (!domain.disks.some((d) => d.target === x)) o.log('warn', `Disk ${x} to exclude is not a disk of ${o.domainName}.`);
   let states = await readDiskStates(ssh, domain, exclude);
@@ -103,6 +106,10 @@ export async function backupInstance(o: InstanceBackupOptions): Promise<Instance
     if (o.hooks?.post) await runHook(ssh, o.hooks.post, 'post', o.log).catch((e: unknown) => o.log('warn', `Post-snapshot command: ${(e as Error).message}`));
   }
   o.log('info', `Snapshot backstack-${token} taken of ${states.map((s) => s.disk.target).join(', ')}.`);
+  // The persistent definition, for a restore that defines the domain on a hypervisor (read
+  // while the disks stream; the snapshot has already pointed it at the overlays).
+  const inactiveXml = ssh.run(['virsh', 'dumpxml', '--inactive', '--domain', o.domainName], o.signal ? { signal: o.signal } : {});
+  inactiveXml.catch(() => undefined); // awaited before the commit
 
   // 3. Stream the frozen data; on any failure merge the new snapshot back.
   let transferred = 0;
@@ -132,8 +139,7 @@ export async function backupInstance(o: InstanceBackupOptions): Promise<Instance
         const r = await backupOneDisk(o, ssh, writer, p, token, (n) => (transferred += n), (sock) => sockets.push(sock));
         disks.push(r);
       }
-      // The persistent definition, for a restore that defines the domain on a hypervisor.
-      const xml = await ssh.run(['virsh', 'dumpxml', '--inactive', '--domain', o.domainName], o.signal ? { signal: o.signal } : {});
+      const xml = await inactiveXml;
       manifest = await writer.commit({ metadata: { libvirt: { domain: domain.name, uuid: domain.uuid, disks, transferredBytes: transferred, xml } } });
     } catch (e) {
       await writer.abort();
@@ -179,32 +185,19 @@ async function backupOneDisk(
 ): Promise<Record<string, unknown>> {
   const s = p.state;
   const target = s.disk.target;
-  let img: NbdImage;
-  let size: number;
-  let data: Range[];
-  let changed: Range[] | undefined;
-  let chain: unknown = null;
-  if (s.kind === 'file') {
-    const frozen = frozenImage(s);
-    const info = parseQemuImgInfo(await ssh.run(['qemu-img', 'info', '-U', '--backing-chain', '--output=json', '-f', frozen.format, frozen.path]));
-    size = info[0]!.virtualSize;
-    chain = info.map((i) => ({ file: i.filename, format: i.format, virtualSize: i.virtualSize }));
-    const map = parseQemuImgMap(await ssh.run(['qemu-img', 'map', '-U', '--output=json', '-f', frozen.format, frozen.path]));
-    data = dataRanges(map);
-    if (p.incremental) changed = overlayChanges(map);
-    img = { source: { kind: 'file', path: frozen.path }, format: frozen.format, readOnly: true };
-  } else {
-    const snap = `${s.pool}/${s.image}@${rbdSnapName(token)}`;
-    const info = JSON.parse(await ssh.run(['rbd', ...rbdArgs(s.user), 'info', '--format', 'json', snap])) as { size: number };
-    size = info.size;
-    const from = p.incremental ? s.snapshots[0] : undefined;
-    const diff = parseRbdDiff(await ssh.run(['rbd', ...rbdArgs(s.user), 'diff', '--whole-object', '--format', 'json', ...(from ? ['--from-snap', from.name] : []), snap]));
-    data = rbdData(diff);
-    if (from) changed = rbdChanges(diff);
-    img = { source: { kind: 'rbd', pool: s.pool, image: s.image, snapshot: null, user: s.user }, format: 'raw', readOnly: true, snapshot: rbdSnapName(token) };
+  const img: NbdImage =
+    s.kind === 'file'
+      ? { source: { kind: 'file', path: frozenImage(s).path }, format: frozenImage(s).format, readOnly: true }
+      : { source: { kind: 'rbd', pool: s.pool, image: s.image, snapshot: null, user: s.user }, format: 'raw', readOnly: true, snapshot: rbdSnapName(token) };
+  // The disk's layout and its NBD server come up together (three round trips at once).
+  const [layout, served] = await Promise.allSettled([diskLayout(ssh, p, token), openRemoteNbd(ssh, img, o.signal, onSocket, o.transfer)]);
+  if (layout.status === 'rejected' || served.status === 'rejected') {
+    if (served.status === 'fulfilled') await served.value.close();
+    throw layout.status === 'rejected' ? layout.reason : (served as PromiseRejectedResult).reason;
   }
+  const { size, data, changed, chain } = layout.value;
+  const nbd = served.value;
   o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${totalLength(changed ?? [])} bytes changed` : `full, ${totalLength(data)} bytes allocated`} of ${size}.`);
-  const nbd = await openRemoteNbd(ssh, img, o.signal, onSocket, o.transfer);
   let bytes = 0;
   try {
     if (nbd.client.size < size) throw new TransferError(`qemu-nbd serves ${nbd.client.size} bytes of ${target}; the disk has ${size}.`);
@@ -239,6 +232,31 @@ async function backupOneDisk(
     fullReason: p.reason,
     transferredBytes: bytes,
   };
+}
+
+/** A frozen disk's size, allocated ranges, changes since the kept snapshot and backing chain. */
+async function diskLayout(ssh: SshSession, p: DiskPlanEntry, token: string): Promise<{ size: number; data: Range[]; changed: Range[] | undefined; chain: unknown }> {
+  const s = p.state;
+  if (s.kind === 'file') {
+    const frozen = frozenImage(s);
+    const [info, map] = await Promise.all([
+      ssh.run(['qemu-img', 'info', '-U', '--backing-chain', '--output=json', '-f', frozen.format, frozen.path]).then(parseQemuImgInfo),
+      ssh.run(['qemu-img', 'map', '-U', '--output=json', '-f', frozen.format, frozen.path]).then(parseQemuImgMap),
+    ]);
+    return {
+      size: info[0]!.virtualSize,
+      data: dataRanges(map),
+      changed: p.incremental ? overlayChanges(map) : undefined,
+      chain: info.map((i) => ({ file: i.filename, format: i.format, virtualSize: i.virtualSize })),
+    };
+  }
+  const snap = `${s.pool}/${s.image}@${rbdSnapName(token)}`;
+  const from = p.incremental ? s.snapshots[0] : undefined;
+  const [info, diff] = await Promise.all([
+    ssh.run(['rbd', ...rbdArgs(s.user), 'info', '--format', 'json', snap]).then((j) => JSON.parse(j) as { size: number }),
+    ssh.run(['rbd', ...rbdArgs(s.user), 'diff', '--whole-object', '--format', 'json', ...(from ? ['--from-snap', from.name] : []), snap]).then(parseRbdDiff),
+  ]);
+  return { size: info.size, data: rbdData(diff), changed: from ? rbdChanges(diff) : undefined, chain: null };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { TransferError } from './errors';
+import { copyBytes } from '../../lib/bytes';
 
 /**
  * A small NBD client (fixed newstyle handshake, NBD_OPT_EXPORT_NAME, simple replies) over any
@@ -217,7 +218,7 @@ export class NbdClient {
             const buf = bufs[cur.index]!;
             const c = this.chunks[0]!;
             const n = Math.min(c.length, buf.length - cur.got);
-            c.copy(buf, cur.got, 0, n);
+            copyBytes(buf, cur.got, c.subarray(0, n));
             cur.got += n;
             this.buffered -= n;
             if (n === c.length) this.chunks.shift();
