@@ -27,6 +27,25 @@ describe('chunk files', () => {
         expect(openChunk(codec, digest, frame).equals(data)).toBe(true);
       });
 
+      it('judges a 4 MiB chunk by its first, middle and last frames when the first does not shrink', () => {
+        const F = 256 * 1024;
+        const frames = 16;
+        const mixed = (random: number[]): Buffer =>
+          Buffer.concat(Array.from({ length: frames }, (_, i) => (random.includes(i) ? randomBlock(F, 10 + i) : textBlock(F, 30 + i))));
+        const zstdFlag = (data: Buffer): number => sealChunk(codec, chunkDigest(keys, data), data)[5]! & 1;
+        // random at the start only: the rest still compresses
+        expect(zstdFlag(mixed([0]))).toBe(1);
+        expect(zstdFlag(mixed([0, 8]))).toBe(1);
+        // random at all three probes: taken as incompressible, stored raw, and still exact
+        const data = mixed([0, 8, 15]);
+        const digest = chunkDigest(keys, data);
+        const frame = sealChunk(codec, digest, data);
+        expect(frame[5]! & 1).toBe(0);
+        expect(openChunk(codec, digest, frame).equals(data)).toBe(true);
+        // a compressible first frame: compressed as before, whatever follows
+        expect(zstdFlag(mixed([1, 2, 3, 8, 15]))).toBe(1);
+      });
+
       it('writes the same file whether or not a raw payload is copied behind the header', () => {
         for (const data of [randomBlock(SIZE, 6), textBlock(SIZE, 7)]) {
           const digest = chunkDigest(keys, data);

@@ -357,13 +357,16 @@ describe('full, then incremental backups', () => {
     expect(server['os-extended-volumes:volumes_attached'].map((v) => v.id)).toEqual([vol]);
   });
 
-  it('restores the raw server by defining the domain on its hypervisor, under a name full of shell metacharacters', async () => {
+  it('restores the raw server by defining the domain on its hypervisor (over the direct TLS transfer), under a name full of shell metacharacters', async () => {
     const m = backups.raw![1]!;
     const name = `bsk 'restored' $(touch bsk-pwned); "${suffix}"`;
     const { job, log } = await runJob('restore.start', { backupId: m.id, target: 'libvirt', name, verify: true });
     const dir = log.map((l) => /^Writing vda into (.*)\/vda\.qcow2\.$/.exec(l)?.[1]).find(Boolean);
     try {
       expect(job.state, log.join('\n')).toBe('succeeded');
+      // lab-kvm-2 was set to the direct transfer above: the restore writes that way too
+      expect(log.some((l) => l.includes('directly over TLS'))).toBe(true);
+      expect(await ssh2.run(['find', '/tmp', '-maxdepth', '1', '-name', 'backstack-nbd-*'])).toBe('');
       expect((await ssh2.run(['virsh', 'domstate', '--domain', name])).trim()).toBe('running');
       const d = (await ssh2.run(['virsh', 'domblklist', '--domain', name])).split('\n').find((l) => l.trim().startsWith('vda'));
       expect(d).toContain(`${dir}/vda.qcow2`);

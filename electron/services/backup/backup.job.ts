@@ -6,7 +6,7 @@ import { backupInstance } from '../../transfer/libvirt-ssh/backup-instance';
 import type { SshSession } from '../../transfer/libvirt-ssh/ssh';
 import type { ProvidersService } from '../providers/providers.service';
 import { recordOf, type RepositoriesService } from '../repositories/repositories.service';
-import { connectHypervisor, findHypervisor } from './hypervisor-ssh';
+import { connectHypervisor, describeTransfer, findHypervisor, nbdTransferOf } from './hypervisor-ssh';
 import { collectInstanceMetadata, findServer } from './metadata';
 
 export interface BackupJobDeps {
@@ -53,10 +53,9 @@ export function backupInstanceJob(d: BackupJobDeps): JobKind<BackupInstanceParam
         };
         ssh = await connect();
         ctx.log('info', `Connected to ${hv.hostname} (${hv.ssh.user}@${hv.ssh.address}:${hv.ssh.port}), host key ${ssh.hostKey}.`);
-        if (hv.ssh.transfer.kind === 'direct') {
-          const t = hv.ssh.transfer;
-          ctx.log('info', `Disks travel directly over TLS from ${t.address ?? hv.ssh.address}, a port in ${t.ports[0]}–${t.ports[1]}.`);
-        }
+        const transfer = nbdTransferOf(hv);
+        const how = describeTransfer(transfer);
+        if (how) ctx.log('info', how);
         const { manifest, transferredBytes, plan } = await backupInstance({
           ssh,
           // Cleanup after a lost connection needs a fresh one; it must not be cut short by a cancel.
@@ -67,7 +66,7 @@ export function backupInstanceJob(d: BackupJobDeps): JobKind<BackupInstanceParam
           mode: p.mode,
           exclude: p.excludeDisks,
           keepSnapshot: p.keepSnapshot,
-          transfer: hv.ssh.transfer.kind === 'direct' ? { kind: 'direct', address: hv.ssh.transfer.address ?? (hv.ssh.address as string), ports: hv.ssh.transfer.ports } : { kind: 'ssh' },
+          transfer,
           sourceInfo: {
             kind: 'instance',
             providerId: provider.id,

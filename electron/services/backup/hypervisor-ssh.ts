@@ -1,6 +1,7 @@
 import type { HypervisorSsh } from '../../../shared/domain/inventory';
 import { AppError } from '../../../shared/errors/codes';
 import type { HypervisorsRepo, HypervisorTransfer, SecretsRepo, StoredHypervisor } from '../../catalog';
+import type { NbdTransfer } from '../../transfer/libvirt-ssh/direct-transfer';
 import { SshSession, type SshAuth } from '../../transfer/libvirt-ssh/ssh';
 
 /**
@@ -35,6 +36,17 @@ export function saveSshSettings(repo: HypervisorsRepo, secrets: SecretsRepo, pro
     hostKey: s.hostKey ?? (sameTarget ? existing.ssh.hostKey : null),
     transfer: s.transfer ?? { kind: 'ssh' },
   });
+}
+
+/** How a host's disks travel: NBD inside the SSH connection, or directly over TLS (its own address unless one is set). */
+export function nbdTransferOf(h: StoredHypervisor): NbdTransfer {
+  const t = h.ssh.transfer;
+  return t.kind === 'direct' ? { kind: 'direct', address: t.address ?? (h.ssh.address as string), ports: t.ports } : { kind: 'ssh' };
+}
+
+/** The job-log line that says how disks travel to or from a host (none for the default). */
+export function describeTransfer(t: NbdTransfer): string | null {
+  return t.kind === 'direct' ? `Disks travel directly over TLS from ${t.address}, a port in ${t.ports[0]}–${t.ports[1]}.` : null;
 }
 
 /** A host's SSH settings as the contract shows them: everything but the sealed secret's id. */

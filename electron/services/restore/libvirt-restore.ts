@@ -5,7 +5,7 @@ import { describeSource } from '../../transfer/libvirt-ssh/domain-xml';
 import { newToken } from '../../transfer/libvirt-ssh/disk-state';
 import { createImage, remoteDiskSha256, restoreDiskOverSsh } from '../../transfer/libvirt-ssh/restore-disk';
 import { hashingSink } from './verify-sink';
-import { connectHypervisor, findHypervisor } from '../backup/hypervisor-ssh';
+import { connectHypervisor, describeTransfer, findHypervisor, nbdTransferOf } from '../backup/hypervisor-ssh';
 import type { RestoreContext } from './nova-restore';
 
 /**
@@ -21,7 +21,11 @@ export async function restoreThroughLibvirt(c: Omit<RestoreContext, 'client'>): 
   if (!host) throw new AppError('validation.invalidInput', 'Name the hypervisor to define the domain on.');
   const token = newToken();
   const domainName = p.name ?? `${b.serverName}-restored-${token.slice(-4)}`;
-  const ssh = await connectHypervisor(c.hypervisors, c.secrets(), findHypervisor(c.hypervisors, c.providerId, host, host), signal);
+  const hv = findHypervisor(c.hypervisors, c.providerId, host, host);
+  const transfer = nbdTransferOf(hv);
+  const ssh = await connectHypervisor(c.hypervisors, c.secrets(), hv, signal);
+  const how = describeTransfer(transfer);
+  if (how) c.log('info', how);
   try {
     const firstFile = b.disks.find((d) => d.kind === 'file' && d.path);
     // next to Nova's instance folders: same filesystem, same permissions for QEMU
@@ -41,6 +45,7 @@ export async function restoreThroughLibvirt(c: Omit<RestoreContext, 'client'>): 
         backup: c.backupRef.time,
         disk: d.target,
         target: r,
+        transfer,
         signal,
         onProgress: (e) => c.progress(`restore ${d.target}`, e.bytesDone, e.bytesTotal),
         wrapSink: (inner) => (c.verify ? (holder.hashed = hashingSink(inner)).sink : inner),

@@ -6,7 +6,8 @@ import * as os from '../../openstack';
 import { remoteDiskSha256, restoreDiskOverSsh, type RestoreTarget } from '../../transfer/libvirt-ssh/restore-disk';
 import { dumpDomain } from '../../transfer/libvirt-ssh/snapshot-ops';
 import type { SshSession } from '../../transfer/libvirt-ssh/ssh';
-import { connectHypervisor, findHypervisor } from '../backup/hypervisor-ssh';
+import { connectHypervisor, describeTransfer, findHypervisor, nbdTransferOf } from '../backup/hypervisor-ssh';
+import type { NbdTransfer } from '../../transfer/libvirt-ssh/direct-transfer';
 import { bootDisk, type BackedUpDisk, type InstanceBackupMetadata } from './backup-metadata';
 import { hashingSink } from './verify-sink';
 
@@ -46,9 +47,15 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
   const boot = bootDisk(b);
   const verified: Record<string, string> = {};
   const sessions: SshSession[] = [];
+  /** how each session's host takes disk data (its hypervisor setting) */
+  const transfers = new Map<SshSession, NbdTransfer>();
   const connect = async (host: string | null | undefined, hypervisorHostname?: string | null): Promise<SshSession> => {
-    const s = await connectHypervisor(c.hypervisors, c.secrets(), findHypervisor(c.hypervisors, c.providerId, host, hypervisorHostname), signal);
+    const hv = findHypervisor(c.hypervisors, c.providerId, host, hypervisorHostname);
+    const s = await connectHypervisor(c.hypervisors, c.secrets(), hv, signal);
     sessions.push(s);
+    transfers.set(s, nbdTransferOf(hv));
+    const how = describeTransfer(nbdTransferOf(hv));
+    if (how) c.log('info', how);
     return s;
   };
   const write = async (ssh: SshSession, disk: BackedUpDisk, target: RestoreTarget): Promise<void> => {
@@ -58,6 +65,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       backup: c.backupRef.time,
       disk: disk.target,
       target,
+      transfer: transfers.get(ssh) ?? { kind: 'ssh' },
       signal,
       onProgress: (e) => c.progress(`restore ${disk.target}`, e.bytesDone, e.bytesTotal),
       wrapSink: (inner) => (c.verify ? (holder.hashed = hashingSink(inner)).sink : inner),

@@ -192,13 +192,20 @@ export function nbdExtentSource(client: NbdClient, size: number, o: NbdSourceOpt
         return r;
       };
       try {
-        for (let next = groups.next(); !next.done || inflight.length > 0; ) {
+        let next = groups.next();
+        const refill = (): void => {
           while (inflight.length < depth && !next.done) {
             inflight.push(start(next.value));
             next = groups.next();
           }
+        };
+        refill();
+        while (inflight.length > 0) {
           hint.signal?.throwIfAborted();
-          for (const e of await (inflight.shift() as Promise<Extent[]>)) yield e;
+          const ready = await (inflight.shift() as Promise<Extent[]>);
+          // Ask for more before handing these out: the wire stays busy while the engine works.
+          refill();
+          for (const e of ready) yield e;
         }
       } finally {
         // Left early (cancel, a failure downstream): reads still in flight would never be

@@ -1,6 +1,7 @@
 import { restoreDisk, type EngineProgress, type ExtentSink, type Repository, type RestoreResult } from '../../engine';
 import type { DiskSource } from './domain-xml';
 import { TransferError } from './errors';
+import type { NbdTransfer } from './direct-transfer';
 import { nbdSink, openRemoteNbd } from './remote-nbd';
 import { rbdArgs } from './snapshot-ops';
 import type { SshSession } from './ssh';
@@ -19,9 +20,20 @@ export interface RestoreTarget {
 export async function restoreDiskOverSsh(
   ssh: SshSession,
   repo: Repository,
-  o: { group: string; backup: string; disk: string; target: RestoreTarget; signal?: AbortSignal; onProgress?: (p: EngineProgress) => void; onBytes?: (n: number) => void; wrapSink?: (s: ExtentSink) => ExtentSink },
+  o: {
+    group: string;
+    backup: string;
+    disk: string;
+    target: RestoreTarget;
+    /** how the data travels (default: inside the SSH connection) */
+    transfer?: NbdTransfer;
+    signal?: AbortSignal;
+    onProgress?: (p: EngineProgress) => void;
+    onBytes?: (n: number) => void;
+    wrapSink?: (s: ExtentSink) => ExtentSink;
+  },
 ): Promise<RestoreResult> {
-  const nbd = await openRemoteNbd(ssh, { source: o.target.source, format: o.target.format, readOnly: false }, o.signal);
+  const nbd = await openRemoteNbd(ssh, { source: o.target.source, format: o.target.format, readOnly: false }, o.signal, undefined, o.transfer);
   try {
     return await restoreDisk(repo, {
       group: o.group,
