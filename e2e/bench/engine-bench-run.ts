@@ -7,13 +7,20 @@ import path from 'node:path';
  * Runs a command under /usr/bin/time: wall time and CPU time (user + system, all threads; ms), peak RSS (KiB), stdout.
  * Dirty pages are flushed first (untimed): otherwise a run pays for the writeback of whatever
  * ran before it (the previous tool's repository, the changed image), and the order decides.
+ * Then the page cache is dropped (as root; BENCH_WARM=1 keeps it): Backstack writes its chunk
+ * files past the page cache, borg and restic through it, so a warm cache would time their
+ * restores and incrementals from memory and ours from disk. On a workstation, backups and
+ * restores run hours apart: every tool starts cold.
  */
 export async function timed(
   cmd: string,
   args: string[],
   opts: { env?: NodeJS.ProcessEnv; cwd?: string; flushFirst?: boolean } = {},
 ): Promise<{ wallMs: number; cpuMs: number; maxRssKiB: number; stdout: string }> {
-  if (opts.flushFirst !== false) spawnSync('sync');
+  if (opts.flushFirst !== false) {
+    spawnSync('sync');
+    if (process.env.BENCH_WARM !== '1') dropCaches();
+  }
   const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Math.random().toString(16).slice(2)}`);
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
@@ -30,6 +37,17 @@ export async function timed(
   fs.rmSync(timeFile, { force: true });
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr.slice(-2000)}`);
   return { wallMs, cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000, maxRssKiB: rss ?? 0, stdout };
+}
+
+let cannotDrop = false;
+function dropCaches(): void {
+  if (cannotDrop) return;
+  try {
+    fs.writeFileSync('/proc/sys/vm/drop_caches', '3');
+  } catch {
+    cannotDrop = true;
+    process.stderr.write('[bench] cannot drop the page cache (not root?): timings start warm\n');
+  }
 }
 
 /** Sum of file sizes under a folder (what the repository occupies, holes aside). */

@@ -10,6 +10,8 @@
  *   BENCH_DIR=/var/tmp/x                              where images and repositories go (default: a temp folder)
  *   BENCH_ROUNDS=3                                    repeat the comparison; each figure is the best round
  *                                                     (other work on the machine only ever adds time)
+ *   BENCH_WARM=1                                      keep the page cache between runs (default: each
+ *                                                     timed run starts cold, see engine-bench-run.ts)
  *
  * Backstack runs each operation in a child process (engine-bench-child.ts) and reports the
  * operation's own time (as the app sees it: repository open, key derived, worker threads up)

@@ -15,18 +15,21 @@ export interface Window {
   dataBytes: number;
 }
 
-const ownsBuffer = (b: Buffer): boolean => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+/** A whole buffer of its own (not a view shared with other extents): the engine may keep it. */
+const wholeBuffer = (b: Buffer): boolean => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
 
 /**
  * Cuts an extent stream into fixed chunk windows, yielding every position 0..n-1 in order
  * (positions the source skipped come out empty). Checks the source's ordering contract. An
- * extent that is exactly one window is taken as is (no copy) when it owns its memory.
+ * extent that is exactly one window is taken as is (no copy) when it owns its memory: a whole
+ * buffer, or one the caller recognises as its own (`owned`: a pooled slot of shared memory).
  */
 export async function* assemble(
   extents: AsyncIterable<Extent>,
   size: number,
   chunkSize: number,
   zeroed: (length: number) => Buffer = (n) => Buffer.alloc(n),
+  owned: (b: Buffer) => boolean = () => false,
 ): AsyncGenerator<Window> {
   const n = Math.ceil(size / chunkSize);
   let pos = 0;
@@ -56,7 +59,7 @@ export async function* assemble(
       cur ??= window(i);
       const stop = Math.min(lastEnd, cur.offset + cur.length);
       if (e.data) {
-        if (!cur.buf && off === cur.offset && stop === cur.offset + cur.length && e.offset === off && e.length === cur.length && ownsBuffer(e.data)) {
+        if (!cur.buf && off === cur.offset && stop === cur.offset + cur.length && e.offset === off && e.length === cur.length && (wholeBuffer(e.data) || owned(e.data))) {
           cur.buf = e.data;
         } else {
           cur.buf ??= zeroed(cur.length);

@@ -97,10 +97,10 @@ export async function runDiskBackup(job: DiskJob): Promise<DiskStats> {
 
   const cursor = changed ? new RangeCursor(changed) : null;
   try {
-    const hint = { chunkSize, alloc: () => repo.dataBuffers.get(), ...(signal ? { signal } : {}) };
+    const hint = { chunkSize, alloc: () => repo.dataBuffers.get(), aligned: (b: Buffer) => repo.dataBuffers.isAligned(b), ...(signal ? { signal } : {}) };
     // Only the changed bytes are read, even where the source could give whole windows: the
     // rest comes from the parent's chunk, whose untouched frames need no recompression.
-    for await (const w of assemble(source.extents(changed, hint), size, chunkSize, zeroed)) {
+    for await (const w of assemble(source.extents(changed, hint), size, chunkSize, zeroed, hint.aligned)) {
       signal?.throwIfAborted();
       stats.bytesRead += w.dataBytes;
       meter.p.bytesRead += w.dataBytes;

@@ -155,7 +155,7 @@ export class Repository {
   ) {
     this.keys = master ? deriveKeys(master) : null;
     this.chunks = new ChunkStore(layout, opts.fsyncChunks ?? true);
-    this.dataBuffers = new BufferPool(config_.chunkSize);
+    this.dataBuffers = directIoAvailable() ? pooledAligned(config_.chunkSize) : new BufferPool(config_.chunkSize);
     // chunk files are written past the page cache where possible: from aligned memory
     this.frameBuffers = directIoAvailable() ? pooledAligned(roundUpToBlock(frameCapacity(config_.chunkSize))) : new BufferPool(frameCapacity(config_.chunkSize));
     this.workerCount = opts.workers ?? defaultPoolSize();

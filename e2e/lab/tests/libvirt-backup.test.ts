@@ -270,6 +270,25 @@ describe('full, then incremental backups', () => {
     await ssh2.run(['rm', '-f', '--', marker]);
   });
 
+  it('runs pre/post snapshot commands inside the guest through its agent; a failing one fails the backup', async () => {
+    const ok = await runJob('backups.start', {
+      providerId, instanceId: raw.id,
+      preSnapshot: { where: 'guest', argv: ['/bin/sync'], timeoutSeconds: 30 },
+      postSnapshot: { where: 'guest', argv: ['/bin/sh', '-c', 'exit 0'], timeoutSeconds: 30 },
+    });
+    expect(ok.job.state, ok.log.join('\n')).toBe('succeeded');
+    expect(ok.log).toContain('pre-snapshot command in the guest done.');
+    expect(ok.log).toContain('post-snapshot command in the guest done.');
+    const before = await leftovers(ssh2, diskDir(raw, kvm2), []);
+    const failed = await runJob('backups.start', {
+      providerId, instanceId: raw.id,
+      preSnapshot: { where: 'guest', argv: ['/bin/sh', '-c', 'exit 3'], timeoutSeconds: 30 },
+    });
+    expect(failed.job.state).toBe('failed');
+    expect(failed.job.error?.message).toBe('The pre-snapshot command in the guest exited with 3.');
+    expect(await leftovers(ssh2, diskDir(raw, kvm2), [])).toEqual(before);
+  });
+
   it('leaves the host as it was when cancelled mid-transfer; the next incremental still works', async () => {
     await guestWrite(ssh1, domainOf(qcow), 'vda', 0x55, '64M', '192M'); // enough to be caught mid-transfer
     const before = await leftovers(ssh1, diskDir(qcow, kvm1), [rbdImage()]);
