@@ -5,8 +5,16 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    // The engine's worker threads load their own entry (zstd-napi stays external, as a native module).
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts'), 'chunk-worker': resolve(__dirname, 'electron/engine/chunk-worker.ts') } } },
+    // Worker threads load their own entries (zstd-napi stays external, as a native module).
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          'chunk-worker': resolve(__dirname, 'electron/engine/chunk-worker.ts'),
+          'nbd-reader-worker': resolve(__dirname, 'electron/transfer/libvirt-ssh/nbd-reader-worker.ts'),
+        },
+      },
+    },
   },
   preload: {
     // A sandboxed preload can require only 'electron': everything else (zod) is bundled into one CommonJS file.

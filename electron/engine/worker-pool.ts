@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../lib/worker-entry';
 import { ChunkDamage } from './chunk-format';
 import { CorruptChunkError, MissingChunkError } from './errors';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol';
@@ -31,15 +29,7 @@ export function setChunkWorkerScript(path: string | undefined): void {
 }
 
 function workerSource(): { code: string; eval: boolean } {
-  const explicit = scriptOverride ?? process.env.BACKSTACK_CHUNK_WORKER;
-  const js = fileURLToPath(new URL('./chunk-worker.js', import.meta.url));
-  const ts = fileURLToPath(new URL('./chunk-worker.ts', import.meta.url));
-  const file = explicit ?? (fs.existsSync(js) ? js : ts);
-  if (!file.endsWith('.ts')) return { code: file, eval: false };
-  // Node 20 cannot load .ts and does not pass --import hooks to workers: register tsx's
-  // require hook inside the worker, then load the entry. tsx is a runtime dependency.
-  const tsxApi = createRequire(import.meta.url).resolve('tsx/cjs/api');
-  return { code: `require(${JSON.stringify(tsxApi)}).register(); require(${JSON.stringify(file)});`, eval: true };
+  return workerEntry(import.meta.url, 'chunk-worker', scriptOverride ?? process.env.BACKSTACK_CHUNK_WORKER);
 }
 
 interface Task {

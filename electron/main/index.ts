@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, session, type BrowserWindow } from 'electron';
 import { setChunkWorkerScript } from '../engine';
+import { setNbdReaderScript } from '../transfer/libvirt-ssh/nbd-reader';
 import { createCore, type Core } from '../services/core';
 import { registerIpc } from './ipc';
 import { electronKeyProtector } from './safe-storage';
@@ -20,8 +21,9 @@ if (!app.requestSingleInstanceLock()) {
     win?.focus();
   });
 
-  // Bundled, the engine's workers run the chunk-worker entry built next to this file.
+  // Bundled, the engine's workers and the disk reader thread run entries built next to this file.
   setChunkWorkerScript(path.join(__dirname, 'chunk-worker.js'));
+  setNbdReaderScript(path.join(__dirname, 'nbd-reader-worker.js'));
   app.enableSandbox();
   app.whenReady().then(() => {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {

@@ -4,7 +4,8 @@ import { describeSource } from './domain-xml';
 import { frozenImage, newToken, planAfterFailure, planAfterSuccess, planRepair, rbdSnapName, type DiskState } from './disk-state';
 import { SshConnectionLostError, TransferError } from './errors';
 import { runHook, type SnapshotHook } from './hooks';
-import { killRemoteNbd, nbdExtentSource, openRemoteNbd, type NbdImage } from './remote-nbd';
+import { killRemoteNbd, nbdExtentSource, serveRemoteNbd, type NbdImage, type ServedNbd } from './remote-nbd';
+import { openNbdReader, type NbdReader } from './nbd-reader';
 import type { NbdTransfer } from './direct-transfer';
 import { createSnapshot, dumpDomain, domainState, rbdArgs, readDiskStates, runActions } from './snapshot-ops';
 import type { SshSession } from './ssh';
@@ -189,19 +190,20 @@ async function backupOneDisk(
     s.kind === 'file'
       ? { source: { kind: 'file', path: frozenImage(s).path }, format: frozenImage(s).format, readOnly: true }
       : { source: { kind: 'rbd', pool: s.pool, image: s.image, snapshot: null, user: s.user }, format: 'raw', readOnly: true, snapshot: rbdSnapName(token) };
-  // The disk's layout and its NBD server come up together (three round trips at once).
-  const [layout, served] = await Promise.allSettled([diskLayout(ssh, p, token), openRemoteNbd(ssh, img, o.signal, onSocket, o.transfer)]);
-  if (layout.status === 'rejected' || served.status === 'rejected') {
-    if (served.status === 'fulfilled') await served.value.close();
-    throw layout.status === 'rejected' ? layout.reason : (served as PromiseRejectedResult).reason;
+  // The disk's layout and its NBD server come up together (three round trips at once); a thread
+  // of its own then reads the disk (nbd-reader.ts).
+  const [layout, served] = await Promise.allSettled([diskLayout(ssh, p, token), serveRemoteNbd(ssh, img, o.signal, onSocket, o.transfer)]);
+  const reader = served.status === 'fulfilled' && layout.status === 'fulfilled' ? await openReader(ssh, served.value, o.signal).catch((e: unknown) => e as Error) : null;
+  if (layout.status === 'rejected' || served.status === 'rejected' || reader instanceof Error || !reader) {
+    if (served.status === 'fulfilled') await served.value.stop();
+    throw layout.status === 'rejected' ? layout.reason : served.status === 'rejected' ? served.reason : reader;
   }
   const { size, data, changed, chain } = layout.value;
-  const nbd = served.value;
   o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${totalLength(changed ?? [])} bytes changed` : `full, ${totalLength(data)} bytes allocated`} of ${size}.`);
   let bytes = 0;
   try {
-    if (nbd.client.size < size) throw new TransferError(`qemu-nbd serves ${nbd.client.size} bytes of ${target}; the disk has ${size}.`);
-    const source = nbdExtentSource(nbd.client, size, {
+    if (reader.size < size) throw new TransferError(`qemu-nbd serves ${reader.size} bytes of ${target}; the disk has ${size}.`);
+    const source = nbdExtentSource(reader, size, {
       data,
       ...(o.depth ? { depth: o.depth } : {}),
       onBytes: (n) => {
@@ -216,7 +218,8 @@ async function backupOneDisk(
     });
     void rec;
   } finally {
-    await nbd.close();
+    await reader.close();
+    await served.value.stop();
   }
   return {
     target,
@@ -232,6 +235,11 @@ async function backupOneDisk(
     fullReason: p.reason,
     transferredBytes: bytes,
   };
+}
+
+/** The reader thread for a served disk: its own SSH connection to the socket, or the TLS port. */
+function openReader(ssh: SshSession, served: ServedNbd, signal?: AbortSignal): Promise<NbdReader> {
+  return openNbdReader(served.direct ? { kind: 'direct', ...served.direct } : { kind: 'ssh', target: ssh.sibling, socket: served.socket }, signal);
 }
 
 /** A frozen disk's size, allocated ranges, changes since the kept snapshot and backing chain. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectDirect, newTransferKey } from './direct-transfer';
 import { NbdClient } from './nbd';
+import { openNbdReader } from './nbd-reader';
 
 // Against a real qemu-nbd with TLS-PSK, as SERVE_DIRECT starts it on a hypervisor.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-direct-'));
@@ -70,5 +71,36 @@ describe('direct transfer (qemu-nbd over TLS with a one-time key)', () => {
   it('names the port when nothing listens there', async () => {
     const port = await freePort();
     await expect(connectDirect('127.0.0.1', port, newTransferKey())).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${port}.*direct-transfer port range`));
+  });
+});
+
+describe('the disk reader thread (nbd-reader.ts), over the direct transfer', () => {
+  const image = path.join(dir, 'disk2.raw');
+  const bytes = Buffer.concat([Buffer.alloc(3 << 20, 0x11), Buffer.alloc(1 << 20, 0x22)]);
+  fs.writeFileSync(image, bytes);
+
+  it('fills shared buffers from its own connection, reads in flight together', async () => {
+    const key = newTransferKey();
+    const reader = await openNbdReader({ kind: 'direct', address: '127.0.0.1', port: await serve(image, key), key });
+    try {
+      expect(reader.size).toBe(4 << 20);
+      const bufs = [0, 1, 2, 3].map(() => Buffer.from(new SharedArrayBuffer(1 << 20)));
+      await Promise.all([reader.readv(0, bufs.slice(0, 2)), reader.readv(2 << 20, bufs.slice(2))]);
+      expect(Buffer.concat(bufs).equals(bytes)).toBe(true);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reports a refused key as the connection does, and a dropped reader rejects what is pending', async () => {
+    const port = await serve(image, newTransferKey());
+    await expect(openNbdReader({ kind: 'direct', address: '127.0.0.1', port, key: newTransferKey() })).rejects.toThrow(/TLS with the hypervisor's qemu-nbd failed/);
+    const key = newTransferKey();
+    const reader = await openNbdReader({ kind: 'direct', address: '127.0.0.1', port: await serve(image, key), key });
+    const pending = reader.readv(0, [Buffer.from(new SharedArrayBuffer(4 << 20))]);
+    reader.abort();
+    await expect(pending).rejects.toThrow(/aborted/);
+    await expect(reader.readv(0, [Buffer.from(new SharedArrayBuffer(16))])).rejects.toThrow(/aborted/);
+    await reader.close();
   });
 });

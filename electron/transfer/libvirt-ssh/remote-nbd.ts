@@ -72,17 +72,17 @@ export async function killRemoteNbd(ssh: SshSession, socket: string): Promise<vo
   await ssh.run(['sh', '-c', 'if [ -f "$1.pid" ]; then kill "$(cat "$1.pid")" 2>/dev/null; fi; rm -rf "$1" "$1.pid" "$1.psk" "$1.err"', 'backstack', socket]);
 }
 
-/**
- * Serves the image with qemu-nbd on the host and connects to it: through the SSH connection
- * (default), or directly over TLS on a port of the host (`transfer.kind === 'direct'`).
- */
-export async function openRemoteNbd(
-  ssh: SshSession,
-  img: NbdImage,
-  signal?: AbortSignal,
-  onSocket?: (socket: string) => void,
-  transfer: NbdTransfer = { kind: 'ssh' },
-): Promise<RemoteNbd> {
+/** A qemu-nbd serving one image on the host until stop(): by a UNIX socket, or a TLS port. */
+export interface ServedNbd {
+  /** the server's socket on the host (its pid file is `<socket>.pid`) */
+  socket: string;
+  /** direct transfer: where to connect, and the one-time TLS key */
+  direct: { address: string; port: number; key: string } | null;
+  stop(): Promise<void>;
+}
+
+/** Starts qemu-nbd on the host for the image (it serves one client, then ends with our channel). */
+export async function serveRemoteNbd(ssh: SshSession, img: NbdImage, signal?: AbortSignal, onSocket?: (socket: string) => void, transfer: NbdTransfer = { kind: 'ssh' }): Promise<ServedNbd> {
   const sock = `/tmp/backstack-nbd-${randomBytes(8).toString('hex')}.sock`;
   onSocket?.(sock);
   const direct = transfer.kind === 'direct' ? transfer : null;
@@ -116,22 +116,43 @@ export async function openRemoteNbd(
         reject(free ? new TransferError(`No free port in ${direct.ports[0]}–${direct.ports[1]} on ${ssh.host} for the direct transfer (${e.message}).`) : e);
       });
     });
+    return { socket: sock, direct: direct ? { address: direct.address, port, key } : null, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/**
+ * Serves the image with qemu-nbd on the host and connects to it from this thread: through the
+ * SSH connection (default), or directly over TLS on a port of the host. (Backups read through
+ * a thread of their own: nbd-reader.ts.)
+ */
+export async function openRemoteNbd(
+  ssh: SshSession,
+  img: NbdImage,
+  signal?: AbortSignal,
+  onSocket?: (socket: string) => void,
+  transfer: NbdTransfer = { kind: 'ssh' },
+): Promise<RemoteNbd> {
+  const served = await serveRemoteNbd(ssh, img, signal, onSocket, transfer);
+  try {
     let client: NbdClient;
-    if (direct) client = await connectDirect(direct.address, port, key, signal);
+    if (served.direct) client = await connectDirect(served.direct.address, served.direct.port, served.direct.key, signal);
     else {
-      client = new NbdClient(await ssh.openUnixSocket(sock));
+      client = new NbdClient(await ssh.openUnixSocket(served.socket));
       await client.handshake();
     }
     return {
       client,
-      socket: sock,
+      socket: served.socket,
       close: async () => {
         client.close();
-        await stop();
+        await served.stop();
       },
     };
   } catch (e) {
-    await stop();
+    await served.stop();
     throw e;
   }
 }
@@ -172,7 +193,14 @@ export function* groupPieces(pieces: Iterable<Range>, max: number): Generator<Ra
  * not widen small changes to whole chunks, since every byte read crosses the network. Large
  * scatter requests (one NBD read filling several chunk buffers) keep the SSH path busy.
  */
-export function nbdExtentSource(client: NbdClient, size: number, o: NbdSourceOptions): ExtentSource {
+/** What nbdExtentSource reads from: an NbdClient, or the reader thread of nbd-reader.ts. */
+export interface NbdReadable {
+  readv(offset: number, bufs: Buffer[]): Promise<unknown>;
+  /** drops the connection: pending reads reject */
+  abort(): void;
+}
+
+export function nbdExtentSource(client: NbdReadable, size: number, o: NbdSourceOptions): ExtentSource {
   const depth = Math.max(1, o.depth ?? 3);
   return {
     size,
@@ -183,7 +211,8 @@ export function nbdExtentSource(client: NbdClient, size: number, o: NbdSourceOpt
       const groups = groupPieces(readPieces(ranges, hint.chunkSize, piece), Math.max(piece, Math.min(o.requestSize ?? 32 * 1024 * 1024, NBD_MAX_REQUEST)));
       const inflight: Promise<Extent[]>[] = [];
       const start = (g: Range[]): Promise<Extent[]> => {
-        const bufs = g.map((p) => (p.length === hint.chunkSize && hint.alloc ? hint.alloc().subarray(0, p.length) : Buffer.allocUnsafeSlow(p.length)));
+        // shared memory throughout, so a reader thread fills these very buffers
+        const bufs = g.map((p) => (p.length === hint.chunkSize && hint.alloc ? hint.alloc().subarray(0, p.length) : Buffer.from(new SharedArrayBuffer(p.length))));
         const r = client.readv(g[0]!.offset, bufs).then(() => {
           o.onBytes?.(bufs.reduce((n, b) => n + b.length, 0));
           return g.map((p, i) => ({ offset: p.offset, length: p.length, data: bufs[i]! }));

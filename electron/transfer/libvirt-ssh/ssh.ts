@@ -61,6 +61,7 @@ export class SshSession {
     readonly host: string,
     /** the host key the server presented */
     readonly hostKey: string,
+    private readonly target: SshTarget,
   ) {
     const fail = (): void => {
       if (this.lost) return;
@@ -108,7 +109,7 @@ export class SshSession {
         // NBD requests are tiny writes answered by bulk data: Nagle would hold each request back
         // until the previous one is acknowledged, adding a delay per read.
         client.setNoDelay(true);
-        resolve(new SshSession(client, t.host, presented));
+        resolve(new SshSession(client, t.host, presented, t));
       });
       client.once('error', (e) => {
         signal?.removeEventListener('abort', onAbort);
@@ -117,6 +118,15 @@ export class SshSession {
       });
       client.connect(config);
     });
+  }
+
+  /**
+   * The settings for a second connection to this host (a worker thread's data stream), pinned
+   * to the key this one was shown. Plain data: it can be handed to a worker.
+   */
+  get sibling(): SshTarget {
+    const { host, address, port, user, auth, readyTimeoutMs } = this.target;
+    return { host, address, port, user, auth, pinnedHostKey: this.hostKey, ...(readyTimeoutMs === undefined ? {} : { readyTimeoutMs }) };
   }
 
   /** Runs argv (each word quoted) and streams its stdout. */
