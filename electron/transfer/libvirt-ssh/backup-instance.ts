@@ -5,7 +5,7 @@ import { frozenImage, newToken, planAfterFailure, planAfterSuccess, planRepair, 
 import { SshConnectionLostError, TransferError } from './errors';
 import { runHook, type SnapshotHook } from './hooks';
 import { killRemoteNbd, nbdExtentSource, serveRemoteNbd, type NbdImage, type ServedNbd } from './remote-nbd';
-import { openNbdReader, type NbdReader } from './nbd-reader';
+import { ReaderQueue, type NbdReader, type StartedReader } from './nbd-reader';
 import type { NbdTransfer } from './direct-transfer';
 import { createSnapshot, dumpDomain, domainState, rbdArgs, readDiskStates, runActions } from './snapshot-ops';
 import type { SshSession } from './ssh';
@@ -60,6 +60,15 @@ export interface InstanceBackupResult {
 }
 
 export async function backupInstance(o: InstanceBackupOptions): Promise<InstanceBackupResult> {
+  const readers = new ReaderQueue(o.transfer?.kind === 'direct' ? null : o.ssh.sibling);
+  try {
+    return await backupSteps(o, readers);
+  } finally {
+    await readers.dispose();
+  }
+}
+
+async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Promise<InstanceBackupResult> {
   const keep = o.keepSnapshot ?? true;
   let ssh = o.ssh;
   // Independent reads run together: every remote command costs at least a round trip.
@@ -137,7 +146,8 @@ export async function backupInstance(o: InstanceBackupOptions): Promise<Instance
     try {
       for (const [index, p] of plan.entries()) {
         current = index;
-        const r = await backupOneDisk(o, ssh, writer, p, token, (n) => (transferred += n), (sock) => sockets.push(sock));
+        const reader = readers.take(index < plan.length - 1);
+        const r = await backupOneDisk(o, ssh, writer, p, token, reader, (n) => (transferred += n), (sock) => sockets.push(sock));
         disks.push(r);
       }
       const xml = await inactiveXml;
@@ -181,6 +191,7 @@ async function backupOneDisk(
   writer: Awaited<ReturnType<typeof startBackup>>,
   p: DiskPlanEntry,
   token: string,
+  started: StartedReader,
   onBytes: (n: number) => void,
   onSocket: (socket: string) => void,
 ): Promise<Record<string, unknown>> {
@@ -190,11 +201,12 @@ async function backupOneDisk(
     s.kind === 'file'
       ? { source: { kind: 'file', path: frozenImage(s).path }, format: frozenImage(s).format, readOnly: true }
       : { source: { kind: 'rbd', pool: s.pool, image: s.image, snapshot: null, user: s.user }, format: 'raw', readOnly: true, snapshot: rbdSnapName(token) };
-  // The disk's layout and its NBD server come up together (three round trips at once); a thread
-  // of its own then reads the disk (nbd-reader.ts).
+  // The disk's layout, its NBD server and the thread that will read it (nbd-reader.ts, with its
+  // own connection) come up together.
   const [layout, served] = await Promise.allSettled([diskLayout(ssh, p, token), serveRemoteNbd(ssh, img, o.signal, onSocket, o.transfer)]);
-  const reader = served.status === 'fulfilled' && layout.status === 'fulfilled' ? await openReader(ssh, served.value, o.signal).catch((e: unknown) => e as Error) : null;
+  const reader = served.status === 'fulfilled' && layout.status === 'fulfilled' ? await openReader(started, served.value, o.signal).catch((e: unknown) => e as Error) : null;
   if (layout.status === 'rejected' || served.status === 'rejected' || reader instanceof Error || !reader) {
+    await started.dispose();
     if (served.status === 'fulfilled') await served.value.stop();
     throw layout.status === 'rejected' ? layout.reason : served.status === 'rejected' ? served.reason : reader;
   }
@@ -237,9 +249,9 @@ async function backupOneDisk(
   };
 }
 
-/** The reader thread for a served disk: its own SSH connection to the socket, or the TLS port. */
-function openReader(ssh: SshSession, served: ServedNbd, signal?: AbortSignal): Promise<NbdReader> {
-  return openNbdReader(served.direct ? { kind: 'direct', ...served.direct } : { kind: 'ssh', target: ssh.sibling, socket: served.socket }, signal);
+/** Points the reader thread at a served disk: qemu-nbd's socket over its SSH connection, or the TLS port. */
+function openReader(started: StartedReader, served: ServedNbd, signal?: AbortSignal): Promise<NbdReader> {
+  return started.open(served.direct ? { kind: 'direct', ...served.direct } : { kind: 'ssh', socket: served.socket }, signal);
 }
 
 /** A frozen disk's size, allocated ranges, changes since the kept snapshot and backing chain. */

@@ -5,10 +5,15 @@ import type { SshTarget } from './ssh';
  * are views of SharedArrayBuffers: the thread fills the caller's memory, nothing is copied.
  */
 
-/** Where the thread connects: qemu-nbd's socket through its own SSH connection, or the TLS port. */
-export type NbdReaderSpec = { kind: 'ssh'; target: SshTarget; socket: string } | { kind: 'direct'; address: string; port: number; key: string };
+/** The thread's start: with an SSH target it connects at once, while qemu-nbd is being started. */
+export interface ReaderInit {
+  ssh: SshTarget | null;
+}
 
-export type ReaderRequest = { kind: 'read'; id: number; offset: number; bufs: Uint8Array[] } | { kind: 'close' };
+/** Where to read: qemu-nbd's socket through that SSH connection, or the TLS port. */
+export type NbdReaderSpec = { kind: 'ssh'; socket: string } | { kind: 'direct'; address: string; port: number; key: string };
+
+export type ReaderRequest = { kind: 'open'; spec: NbdReaderSpec } | { kind: 'read'; id: number; offset: number; bufs: Uint8Array[] } | { kind: 'close' };
 
 export interface ReaderError {
   name: string;
