@@ -399,3 +399,34 @@ describe('full, then incremental backups', () => {
     }
   });
 });
+
+describe('a shut-off instance', () => {
+  const serverAction = (id: string, action: string) => os.request('compute', `/servers/${id}/action`, { method: 'POST', body: { [action]: null }, expect: [202] });
+  const statusOf = async (id: string) => (await os.request<{ server: Server }>('compute', `/servers/${id}`, { microversion: '2.79' })).server;
+
+  it('is backed up in full from its disk as it is, without a snapshot; a start during the read fails the backup', async () => {
+    await serverAction(raw.id, 'os-stop');
+    await until('the raw server SHUTOFF', async () => {
+      const s = await statusOf(raw.id);
+      return s.status === 'SHUTOFF' && !s['OS-EXT-STS:task_state'];
+    }, { timeoutMs: 180_000, intervalMs: 1_000 });
+    const { job, log } = await runJob('backups.start', { providerId, instanceId: raw.id, mode: 'auto' });
+    expect(job.state, log.join('\n')).toBe('succeeded');
+    expect(log.some((l) => l.includes('is shut off: its disks are read as they are'))).toBe(true);
+    const m = await manifestOf(job.summary);
+    expect(m.source).toMatchObject({ backupKind: 'full', kept: null, instanceState: 'shut off' });
+    // the disk as the instance left it: its top image (our kept overlay from the running backups) with its chain
+    const d = (m.metadata.libvirt as { disks: { target: string; path: string; format: string }[] }).disks.find((x) => x.target === 'vda')!;
+    expect(await restoredSha(m, 'vda')).toBe(await remoteDiskSha256(ssh2, { kind: 'file', path: d.path }, d.format));
+    const left = await leftovers(ssh2, diskDir(raw, kvm2), []);
+    expect(left.nbd).toEqual([]);
+    expect((await ssh2.run(['virsh', 'domstate', '--domain', domainOf(raw)])).trim()).toBe('shut off');
+    // started while its disk is read (here by the pre-snapshot command): the copy is refused
+    const racing = await runJob('backups.start', { providerId, instanceId: raw.id, preSnapshot: { where: 'hypervisor', argv: ['virsh', 'start', '--domain', domainOf(raw)], timeoutSeconds: 60 } });
+    expect(racing.job.state).toBe('failed');
+    expect(racing.job.error?.message).toContain('was started while its disks were read');
+    await ssh2.run(['virsh', 'destroy', '--domain', domainOf(raw)]);
+    await serverAction(raw.id, 'os-start');
+    await until('the raw server ACTIVE again', async () => (await statusOf(raw.id)).status === 'ACTIVE', { timeoutMs: 180_000, intervalMs: 1_000 });
+  });
+});

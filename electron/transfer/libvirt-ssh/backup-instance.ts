@@ -1,7 +1,7 @@
 import { BackupNotFoundError, findBackup, startBackup, type EngineProgress, type Manifest, type Range, type Repository } from '../../engine';
 import { dataRanges, overlayChanges, parseQemuImgInfo, parseQemuImgMap, parseRbdDiff, rbdChanges, rbdData, totalLength } from './allocation';
 import { describeSource } from './domain-xml';
-import { frozenImage, newToken, planAfterFailure, planAfterSuccess, planRepair, rbdSnapName, type DiskState } from './disk-state';
+import { frozenImage, newToken, planAfterFailure, planAfterSuccess, planRepair, rbdSnapName, type DiskState, type RepairAction } from './disk-state';
 import { SshConnectionLostError, TransferError } from './errors';
 import { runHook, type SnapshotHook } from './hooks';
 import { killRemoteNbd, nbdExtentSource, serveRemoteNbd, type NbdImage, type ServedNbd } from './remote-nbd';
@@ -69,13 +69,19 @@ export async function backupInstance(o: InstanceBackupOptions): Promise<Instance
 }
 
 async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Promise<InstanceBackupResult> {
-  const keep = o.keepSnapshot ?? true;
   let ssh = o.ssh;
   // Independent reads run together: every remote command costs at least a round trip.
   const [state, dumped] = await Promise.allSettled([domainState(ssh, o.domainName), dumpDomain(ssh, o.domainName, o.signal)]);
   if (state.status === 'rejected') throw state.reason;
-  if (state.value !== 'running' && state.value !== 'paused') throw new TransferError(`Domain ${o.domainName} is ${state.value}: the libvirt strategy backs up running instances (start it, or use another strategy).`);
+  // A shut-off domain's files are still: they are read as they are (a start meanwhile fails the
+  // backup), RBD images through a snapshot; nothing is kept for an incremental.
+  const stopped = state.value === 'shut off';
+  if (!stopped && state.value !== 'running' && state.value !== 'paused') {
+    throw new TransferError(`Domain ${o.domainName} is ${state.value}: the libvirt strategy backs up running or shut-off instances (wait until it is one or the other).`);
+  }
   if (dumped.status === 'rejected') throw dumped.reason;
+  const keep = !stopped && (o.keepSnapshot ?? true);
+  if (stopped) o.log('info', `Domain ${o.domainName} is shut off: its disks are read as they are, in a full backup (an incremental needs the snapshot of a running instance).`);
 
   const parent = await findBackup(o.repo, o.group, 'latest').catch((e: unknown) => (e instanceof BackupNotFoundError ? null : Promise.reject(e)));
   const kept = (parent?.source.kept as KeptState | null | undefined) ?? null;
@@ -84,8 +90,9 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   let domain = dumped.value;
   const exclude = o.exclude ?? [];
   for (const x of exclude) if (!domain.disks.some((d) => d.target === x)) o.log('warn', `Disk ${x} to exclude is not a disk of ${o.domainName}.`);
-  let states = await readDiskStates(ssh, domain, exclude);
-  const repair = planRepair(states, kept?.token ?? null, kept?.disks ?? []);
+  let states = await readDiskStates(ssh, domain, exclude, { asIs: stopped });
+  // merging overlays needs a running domain: a shut-off one's are merged by its next backup
+  const repair = stopped ? { actions: [], verdicts: [] } : planRepair(states, kept?.token ?? null, kept?.disks ?? []);
   if (repair.actions.length) {
     o.log('warn', `Repairing what an earlier run left on the hypervisor (${repair.actions.length} step(s)).`);
     await runActions(ssh, o.domainName, repair.actions, (m) => o.log('info', m));
@@ -97,6 +104,7 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   const plan: DiskPlanEntry[] = states.map((s) => {
     const v = repair.verdicts.find((x) => x.target === s.disk.target);
     const inParent = parent?.disks.some((d) => d.name === s.disk.target) ?? false;
+    if (stopped) return { state: s, incremental: false, reason: 'the instance is shut off' };
     if (o.mode === 'full') return { state: s, incremental: false, reason: 'a full backup was asked for' };
     if (!v?.keptValid) return { state: s, incremental: false, reason: v?.reason ?? 'no snapshot kept' };
     if (!inParent) return { state: s, incremental: false, reason: 'the last backup has no such disk' };
@@ -107,15 +115,23 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   }
   const incremental = plan.some((p) => p.incremental);
 
-  // 2. One crash-consistent point for all disks.
+  // 2. One crash-consistent point for all disks (a shut-off domain's files need none).
   const token = newToken();
+  const snapped = stopped ? states.filter((s) => s.kind === 'rbd') : states;
+  const hook = (h: SnapshotHook | undefined, phase: 'pre' | 'post'): SnapshotHook | undefined => {
+    if (h?.where === 'guest' && stopped) o.log('warn', `The ${phase}-snapshot command runs in the guest, which is shut off: skipped.`);
+    return h?.where === 'guest' && stopped ? undefined : h;
+  };
+  const pre = hook(o.hooks?.pre, 'pre');
+  const post = hook(o.hooks?.post, 'post');
   try {
-    if (o.hooks?.pre) await runHook(ssh, o.hooks.pre, 'pre', o.log);
-    await createSnapshot(ssh, domain, states, token, { log: (m) => o.log('info', m) });
+    if (pre) await runHook(ssh, pre, 'pre', o.log);
+    if (snapped.length) await createSnapshot(ssh, domain, snapped, token, { log: (m) => o.log('info', m), running: !stopped });
   } finally {
-    if (o.hooks?.post) await runHook(ssh, o.hooks.post, 'post', o.log).catch((e: unknown) => o.log('warn', `Post-snapshot command: ${(e as Error).message}`));
+    if (post) await runHook(ssh, post, 'post', o.log).catch((e: unknown) => o.log('warn', `Post-snapshot command: ${(e as Error).message}`));
   }
-  o.log('info', `Snapshot backstack-${token} taken of ${states.map((s) => s.disk.target).join(', ')}.`);
+  if (snapped.length) o.log('info', `Snapshot backstack-${token} taken of ${snapped.map((s) => s.disk.target).join(', ')}.`);
+  const undo = (s: DiskState): RepairAction[] => (stopped && s.kind === 'file' ? [] : planAfterFailure(s, token));
   // The persistent definition, for a restore that defines the domain on a hypervisor (read
   // while the disks stream; the snapshot has already pointed it at the overlays).
   const inactiveXml = ssh.run(['virsh', 'dumpxml', '--inactive', '--domain', o.domainName], o.signal ? { signal: o.signal } : {});
@@ -135,6 +151,7 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
         backupKind: incremental ? 'incremental' : 'full',
         strategy: 'libvirt-ssh',
         instanceName: o.domainName,
+        instanceState: state.value,
         kept: keep ? ({ token, disks: states.map((s) => s.disk.target) } satisfies KeptState) : null,
       },
       ...(o.metadata ? { metadata: o.metadata } : {}),
@@ -151,6 +168,11 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
         disks.push(r);
       }
       const xml = await inactiveXml;
+      // Nothing stops Nova from starting a shut-off domain while its files are read (qemu-nbd's
+      // read-only open shares write access): a start meanwhile makes the copy unusable.
+      if (stopped && (await domainState(ssh, o.domainName)) !== 'shut off') {
+        throw new TransferError(`${o.domainName} was started while its disks were read, so the copy may be inconsistent. Run the backup again: it now takes a snapshot of the running instance.`);
+      }
       manifest = await writer.commit({ metadata: { libvirt: { domain: domain.name, uuid: domain.uuid, disks, transferredBytes: transferred, xml } } });
     } catch (e) {
       await writer.abort();
@@ -164,7 +186,7 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
     ssh = await usable(ssh, o.reconnect);
     // The host may not have noticed the drop yet: end our qemu-nbd servers before merging.
     if (wasLost) for (const sock of sockets) await killRemoteNbd(ssh, sock).catch(() => undefined);
-    await runActions(ssh, o.domainName, states.flatMap((s) => planAfterFailure(s, token)), (m) => o.log('info', m)).catch((c: unknown) =>
+    await runActions(ssh, o.domainName, states.flatMap(undo), (m) => o.log('info', m)).catch((c: unknown) =>
       o.log('warn', `Cleanup after the failure did not finish (${(c as Error).message}); the next run repairs it.`),
     );
     throw failure;
@@ -173,7 +195,7 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   // 4. Committed: the previous kept snapshot (and this one, unless kept) is no longer needed.
   try {
     ssh = await usable(ssh, o.reconnect);
-    await runActions(ssh, o.domainName, states.flatMap((s) => planAfterSuccess(s, token, keep)), (m) => o.log('info', m));
+    await runActions(ssh, o.domainName, states.flatMap((s) => (stopped ? undo(s) : planAfterSuccess(s, token, keep))), (m) => o.log('info', m));
   } catch (e) {
     o.log('warn', `The backup is complete, but merging old snapshots failed (${(e as Error).message}); the next run repairs it.`);
   }

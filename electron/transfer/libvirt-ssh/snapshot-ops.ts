@@ -15,8 +15,12 @@ export async function domainState(ssh: SshSession, name: string): Promise<string
   return (await ssh.run(['virsh', 'domstate', '--domain', name])).trim();
 }
 
-/** The state of every disk to back up (excluded targets left out). */
-export async function readDiskStates(ssh: SshSession, domain: DomainInfo, exclude: readonly string[]): Promise<DiskState[]> {
+/**
+ * The state of every disk to back up (excluded targets left out). `asIs` (a shut-off domain,
+ * whose definition lists no backing chain): a file disk is read from its top image down, ours
+ * or not, and nothing is merged.
+ */
+export async function readDiskStates(ssh: SshSession, domain: DomainInfo, exclude: readonly string[], opts: { asIs?: boolean } = {}): Promise<DiskState[]> {
   const out: DiskState[] = [];
   for (const d of backupCandidates(domain)) {
     if (exclude.includes(d.target)) continue;
@@ -28,6 +32,8 @@ export async function readDiskStates(ssh: SshSession, domain: DomainInfo, exclud
         return token ? [{ name: x.name, token }] : [];
       });
       out.push({ kind: 'rbd', disk: d, pool, image, user, snapshots });
+    } else if (opts.asIs && (d.source.kind === 'file' || d.source.kind === 'block')) {
+      out.push({ kind: 'file', disk: d, overlays: [], original: { path: d.source.path, format: d.format ?? 'raw' } });
     } else out.push(fileDiskState(d));
   }
   return out;
@@ -42,10 +48,10 @@ const spec = (...parts: string[]): string => parts.map((p) => p.replace(/,/g, ',
  * (RBD disks beside files, or several RBD disks) the guest is paused for their duration, so
  * every disk is frozen at the same instant.
  */
-export async function createSnapshot(ssh: SshSession, domain: DomainInfo, states: DiskState[], token: string, opts: { log?: (m: string) => void } = {}): Promise<void> {
+export async function createSnapshot(ssh: SshSession, domain: DomainInfo, states: DiskState[], token: string, opts: { log?: (m: string) => void; running?: boolean } = {}): Promise<void> {
   const files = states.filter((s) => s.kind === 'file');
   const rbds = states.filter((s) => s.kind === 'rbd');
-  const pause = rbds.length > 1 || (rbds.length > 0 && files.length > 0);
+  const pause = opts.running !== false && (rbds.length > 1 || (rbds.length > 0 && files.length > 0));
   if (pause) {
     opts.log?.('Pausing the guest so that all disks are snapshotted at the same instant.');
     await ssh.run(['virsh', 'suspend', '--domain', domain.name]);
