@@ -168,8 +168,8 @@ export function decodeFrames(codec: Codec, digest: string, frames: Buffer, into:
  * Builds the chunk file for `plain` in `out` (at least frameCapacity bytes) and returns its
  * length: compressed when that shrinks it, raw otherwise, then sealed if encrypted.
  */
-export function sealChunkInto(codec: Codec, digest: string, plain: Buffer, out: Buffer): number {
-  const r = sealChunkHead(codec, digest, plain, out, undefined);
+export function sealChunkInto(codec: Codec, digest: string, plain: Buffer, out: Buffer, reuse?: ReusedFrames): number {
+  const r = sealChunkHead(codec, digest, plain, out, reuse);
   if (r.payloadIsPlain) copyBytes(out, CHUNK_HEADER, plain);
   return r.frameLength;
 }
@@ -186,11 +186,10 @@ export function sealChunkHead(codec: Codec, digest: string, plain: Buffer, out: 
   let n = compressFrames(codec, plain, out.subarray(at), reuse);
   const raw = n >= plain.length;
   if (!raw) flags |= FLAG_ZSTD;
-  else if (codec.keys) {
-    copyBytes(out, at, plain); // encrypted below, from `out`
+  else {
+    if (codec.keys) copyBytes(out, at, plain); // encrypted below, from `out`
     n = plain.length;
   }
-  else n = plain.length;
   if (codec.keys) flags |= FLAG_AES_GCM;
   out.writeUInt32BE(CHUNK_MAGIC, 0);
   out.writeUInt8(CHUNK_VERSION, 4);

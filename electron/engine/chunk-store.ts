@@ -56,7 +56,7 @@ export class ChunkStore {
       throw mapFsError(e, this.layout.root);
     }
     const image = isImage(frame) ? frame : null;
-    const created = await writeFileAtomic(target, isImage(frame) ? frame.buf.subarray(0, frame.length) : frame, {
+    const created = await writeFileAtomic(target, image ? image.buf.subarray(0, image.length) : (frame as Exclude<ChunkFile, DirectImage>), {
       fsync: this.fsyncChunks,
       repoRoot: this.layout.root,
       noReplace: true,

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CHUNK_HEADER, ChunkDamage, chunkDigest, chunkPath, createCodec, frameCapacity, isZero, openChunk, sealChunkHead } from './chunk-format';
+import { ChunkDamage, chunkDigest, chunkPath, createCodec, frameCapacity, isZero, openChunk, sealChunkHead, sealChunkInto } from './chunk-format';
 import { fillFromParent } from './chunk-merge';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './worker-protocol';
-import { copyBytes } from '../lib/bytes';
 
 /**
  * Worker thread entry: the CPU work of the engine (hash, compress, encrypt and their inverses).
@@ -69,10 +68,9 @@ function handle(req: WorkerRequest): WorkerResult {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
       const out = asBuffer(req.out);
-      const { frameLength, payloadIsPlain } = sealChunkHead(codec, digest, data, out, reuse);
-      if (codec.keys) noteGarbage(frameLength);
-      if (payloadIsPlain && req.contiguous) copyBytes(out, CHUNK_HEADER, data);
-      return { kind: 'new', digest, frameLength, payloadIsPlain: payloadIsPlain && !req.contiguous };
+      const sealed = req.contiguous ? { frameLength: sealChunkInto(codec, digest, data, out, reuse), payloadIsPlain: false } : sealChunkHead(codec, digest, data, out, reuse);
+      if (codec.keys) noteGarbage(sealed.frameLength);
+      return { kind: 'new', digest, ...sealed };
     }
     case 'read': {
       const f = readFrame(req.digest);

@@ -79,7 +79,8 @@ export function fileSource(path: string, opts: { size?: number; readAhead?: numb
     randomAccess: true,
     async *extents(wanted, hint) {
       const fh = await fs.open(path, 'r');
-      let direct = await openDirectForRead(path);
+      const direct = await openDirectForRead(path);
+      let useDirect = direct !== null;
       // no kernel readahead past the cache: more of our own reads in flight
       const readAhead = Math.max(1, opts.readAhead ?? (direct ? 4 : 2));
       try {
@@ -90,7 +91,7 @@ export function fileSource(path: string, opts: { size?: number; readAhead?: numb
           const data = p.length === hint.chunkSize && hint.alloc ? hint.alloc() : Buffer.allocUnsafeSlow(p.length);
           let done = 0;
           // whole chunks (a multiple of any block size) into aligned buffers; pieces go through the cache
-          if (direct && p.length === hint.chunkSize && p.offset % DIRECT_BLOCK === 0 && hint.aligned?.(data)) {
+          if (direct && useDirect && p.length === hint.chunkSize && p.offset % DIRECT_BLOCK === 0 && hint.aligned?.(data)) {
             try {
               while (done < p.length) {
                 const { bytesRead } = await direct.read(data, done, p.length - done, p.offset + done);
@@ -99,10 +100,8 @@ export function fileSource(path: string, opts: { size?: number; readAhead?: numb
               }
             } catch (e) {
               if (!isErrno(e, 'EINVAL')) throw e;
-              done = 0; // refused after all: the page cache from now on
-              const d = direct;
-              direct = null;
-              await d?.close();
+              done = 0; // refused after all: the page cache from now on (reads in flight finish first)
+              useDirect = false;
             }
           }
           while (done < p.length) {

@@ -6,7 +6,7 @@ import { backupInstance } from '../../transfer/libvirt-ssh/backup-instance';
 import type { SshSession } from '../../transfer/libvirt-ssh/ssh';
 import type { ProvidersService } from '../providers/providers.service';
 import { recordOf, type RepositoriesService } from '../repositories/repositories.service';
-import { connectHypervisor, describeTransfer, findHypervisor, nbdTransferOf } from './hypervisor-ssh';
+import { connectHypervisor, findHypervisor, logTransfer, nbdTransferOf } from './hypervisor-ssh';
 import { collectInstanceMetadata, findServer } from './metadata';
 
 export interface BackupJobDeps {
@@ -54,8 +54,7 @@ export function backupInstanceJob(d: BackupJobDeps): JobKind<BackupInstanceParam
         ssh = await connect();
         ctx.log('info', `Connected to ${hv.hostname} (${hv.ssh.user}@${hv.ssh.address}:${hv.ssh.port}), host key ${ssh.hostKey}.`);
         const transfer = nbdTransferOf(hv);
-        const how = describeTransfer(transfer);
-        if (how) ctx.log('info', how);
+        logTransfer(transfer, ctx.log);
         const { manifest, transferredBytes, plan } = await backupInstance({
           ssh,
           // Cleanup after a lost connection needs a fresh one; it must not be cut short by a cancel.

@@ -44,9 +44,9 @@ export function nbdTransferOf(h: StoredHypervisor): NbdTransfer {
   return t.kind === 'direct' ? { kind: 'direct', address: t.address ?? (h.ssh.address as string), ports: t.ports } : { kind: 'ssh' };
 }
 
-/** The job-log line that says how disks travel to or from a host (none for the default). */
-export function describeTransfer(t: NbdTransfer): string | null {
-  return t.kind === 'direct' ? `Disks travel directly over TLS from ${t.address}, a port in ${t.ports[0]}–${t.ports[1]}.` : null;
+/** Says in the job log how disks travel to or from a host (nothing for the default). */
+export function logTransfer(t: NbdTransfer, log: (level: 'info', m: string) => void): void {
+  if (t.kind === 'direct') log('info', `Disks travel directly over TLS from ${t.address}, a port in ${t.ports[0]}–${t.ports[1]}.`);
 }
 
 /** A host's SSH settings as the contract shows them: everything but the sealed secret's id. */

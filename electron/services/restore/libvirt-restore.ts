@@ -5,7 +5,7 @@ import { describeSource } from '../../transfer/libvirt-ssh/domain-xml';
 import { newToken } from '../../transfer/libvirt-ssh/disk-state';
 import { createImage, remoteDiskSha256, restoreDiskOverSsh } from '../../transfer/libvirt-ssh/restore-disk';
 import { hashingSink } from './verify-sink';
-import { connectHypervisor, describeTransfer, findHypervisor, nbdTransferOf } from '../backup/hypervisor-ssh';
+import { connectHypervisor, findHypervisor, logTransfer, nbdTransferOf } from '../backup/hypervisor-ssh';
 import type { RestoreContext } from './nova-restore';
 
 /**
@@ -24,8 +24,7 @@ export async function restoreThroughLibvirt(c: Omit<RestoreContext, 'client'>): 
   const hv = findHypervisor(c.hypervisors, c.providerId, host, host);
   const transfer = nbdTransferOf(hv);
   const ssh = await connectHypervisor(c.hypervisors, c.secrets(), hv, signal);
-  const how = describeTransfer(transfer);
-  if (how) c.log('info', how);
+  logTransfer(transfer, c.log);
   try {
     const firstFile = b.disks.find((d) => d.kind === 'file' && d.path);
     // next to Nova's instance folders: same filesystem, same permissions for QEMU

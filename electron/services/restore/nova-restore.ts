@@ -6,7 +6,7 @@ import * as os from '../../openstack';
 import { remoteDiskSha256, restoreDiskOverSsh, type RestoreTarget } from '../../transfer/libvirt-ssh/restore-disk';
 import { dumpDomain } from '../../transfer/libvirt-ssh/snapshot-ops';
 import type { SshSession } from '../../transfer/libvirt-ssh/ssh';
-import { connectHypervisor, describeTransfer, findHypervisor, nbdTransferOf } from '../backup/hypervisor-ssh';
+import { connectHypervisor, findHypervisor, logTransfer, nbdTransferOf } from '../backup/hypervisor-ssh';
 import type { NbdTransfer } from '../../transfer/libvirt-ssh/direct-transfer';
 import { bootDisk, type BackedUpDisk, type InstanceBackupMetadata } from './backup-metadata';
 import { hashingSink } from './verify-sink';
@@ -53,9 +53,9 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     const hv = findHypervisor(c.hypervisors, c.providerId, host, hypervisorHostname);
     const s = await connectHypervisor(c.hypervisors, c.secrets(), hv, signal);
     sessions.push(s);
-    transfers.set(s, nbdTransferOf(hv));
-    const how = describeTransfer(nbdTransferOf(hv));
-    if (how) c.log('info', how);
+    const transfer = nbdTransferOf(hv);
+    transfers.set(s, transfer);
+    logTransfer(transfer, c.log);
     return s;
   };
   const write = async (ssh: SshSession, disk: BackedUpDisk, target: RestoreTarget): Promise<void> => {

@@ -187,12 +187,6 @@ export function* groupPieces(pieces: Iterable<Range>, max: number): Generator<Ra
   if (group.length) yield group;
 }
 
-/**
- * An engine source reading a frozen disk over NBD: only allocated ranges, only those the engine
- * wants (an incremental's changed ranges). Not random-access: for an incremental the engine must
- * not widen small changes to whole chunks, since every byte read crosses the network. Large
- * scatter requests (one NBD read filling several chunk buffers) keep the SSH path busy.
- */
 /** What nbdExtentSource reads from: an NbdClient, or the reader thread of nbd-reader.ts. */
 export interface NbdReadable {
   readv(offset: number, bufs: Buffer[]): Promise<unknown>;
@@ -200,6 +194,12 @@ export interface NbdReadable {
   abort(): void;
 }
 
+/**
+ * An engine source reading a frozen disk over NBD: only allocated ranges, only those the engine
+ * wants (an incremental's changed ranges). Not random-access: for an incremental the engine must
+ * not widen small changes to whole chunks, since every byte read crosses the network. Large
+ * scatter requests (one NBD read filling several chunk buffers) keep the SSH path busy.
+ */
 export function nbdExtentSource(client: NbdReadable, size: number, o: NbdSourceOptions): ExtentSource {
   const depth = Math.max(1, o.depth ?? 3);
   return {
