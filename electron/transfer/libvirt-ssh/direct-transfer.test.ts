@@ -1,16 +1,17 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectDirect, newTransferKey } from './direct-transfer';
+import { connectDirect, newTransferKey, SERVE_DIRECT } from './direct-transfer';
 import { NbdClient } from './nbd';
 import { openNbdReader } from './nbd-reader';
+import { qemuNbdArgs } from './remote-nbd';
 
-// Against a real qemu-nbd with TLS-PSK, as SERVE_DIRECT starts it on a hypervisor.
+// Against a real qemu-nbd with TLS-PSK, started by the very script a hypervisor runs.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-direct-'));
-const pids: string[] = [];
+const servers: ChildProcess[] = [];
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -20,25 +21,25 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** SERVE_DIRECT on this machine: the key on stdin, "ready PORT" back; it lives until stdin ends. */
 async function serve(image: string, key: string): Promise<number> {
-  const psk = path.join(dir, `psk${pids.length}`);
-  fs.mkdirSync(psk, { mode: 0o700 });
-  fs.writeFileSync(path.join(psk, 'keys.psk'), `backstack:${key}\n`, { mode: 0o600 });
   const port = await freePort();
-  const pid = path.join(dir, `s${pids.length}.pid`);
-  execFileSync('qemu-nbd', ['--fork', `--pid-file=${pid}`, '--persistent', '--object', `tls-creds-psk,id=bsk,endpoint=server,dir=${psk}`, '--tls-creds', 'bsk', '--bind=127.0.0.1', `--port=${port}`, '--format=raw', '--read-only', image]);
-  pids.push(pid);
+  const sock = path.join(dir, `s${servers.length}`);
+  const args = [sock, '127.0.0.1', String(port), String(port), ...qemuNbdArgs({ source: { kind: 'file', path: image }, format: 'raw', readOnly: true })];
+  const p = spawn('sh', ['-c', SERVE_DIRECT, 'backstack', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  servers.push(p);
+  p.stdin.write(`${key}\n`);
+  let out = '';
+  for await (const c of p.stdout) {
+    out += String(c);
+    if (out.includes('\n')) break;
+  }
+  expect(out).toBe(`ready ${port}\n`);
   return port;
 }
 
-afterAll(() => {
-  for (const p of pids) {
-    try {
-      process.kill(Number(fs.readFileSync(p, 'utf8')));
-    } catch {
-      // already gone
-    }
-  }
+afterAll(async () => {
+  await Promise.all(servers.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : (p.once('exit', r), p.stdin?.end())))));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -66,6 +67,18 @@ describe('direct transfer (qemu-nbd over TLS with a one-time key)', () => {
     await new Promise((r) => s.once('connect', r));
     const c = new NbdClient(s);
     await expect(c.handshake()).rejects.toThrow();
+  });
+
+  it('leaves neither the key nor the server behind once the channel closes', async () => {
+    const key = newTransferKey();
+    const port = await serve(image, key);
+    const folder = `${path.join(dir, `s${servers.length - 1}`)}.psk`;
+    expect(fs.readFileSync(path.join(folder, 'keys.psk'), 'utf8')).toBe(`backstack:${key}\n`);
+    const p = servers[servers.length - 1]!;
+    p.stdin!.end();
+    expect(await new Promise((r) => p.once('exit', r))).toBe(0);
+    expect(fs.existsSync(folder)).toBe(false);
+    await expect(connectDirect('127.0.0.1', port, key)).rejects.toThrow(/Cannot reach/);
   });
 
   it('names the port when nothing listens there', async () => {

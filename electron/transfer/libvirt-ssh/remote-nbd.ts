@@ -5,7 +5,7 @@ import { intersectRanges, readPieces } from './allocation';
 import { RemoteCommandError, TransferError } from './errors';
 import { NBD_MAX_REQUEST, NbdClient } from './nbd';
 import type { RemoteProcess, SshSession } from './ssh';
-import { connectDirect, newTransferKey, type NbdTransfer, SERVE_DIRECT } from './direct-transfer';
+import { connectDirect, newTransferKey, type NbdTransfer, SERVE_DIRECT, STOP_QEMU_NBD } from './direct-transfer';
 
 /**
  * qemu-nbd on the hypervisor, reached through the SSH connection (direct-streamlocal to its
@@ -20,7 +20,7 @@ const SERVE = [
   'qemu-nbd --fork --pid-file="$sock.pid" --socket="$sock" "$@" || exit $?',
   'echo ready',
   'cat >/dev/null',
-  'kill "$(cat "$sock.pid")" 2>/dev/null',
+  ...STOP_QEMU_NBD,
   'rm -f "$sock" "$sock.pid"',
 ].join('\n');
 
