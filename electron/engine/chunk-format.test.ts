@@ -6,14 +6,14 @@ import { randomBlock, textBlock } from './testing/fixtures';
 const SIZE = 256 * 1024;
 
 describe('chunk files', () => {
-  for (const encrypted of [false, true]) {
-    describe(encrypted ? 'encrypted' : 'plain', () => {
+  for (const [encrypted, digest] of [[false, 'blake3'], [true, 'blake3'], [false, 'sha256'], [true, 'sha256']] as const) {
+    describe(`${encrypted ? 'encrypted' : 'plain'}, ${digest}`, () => {
       const keys = encrypted ? deriveKeys(newMasterKey()) : null;
-      const codec = createCodec(keys, 1);
+      const codec = createCodec(keys, 1, digest);
 
       it('round-trips compressible data, compressed', () => {
         const data = textBlock(SIZE, 1);
-        const digest = chunkDigest(keys, data);
+        const digest = chunkDigest(codec, data);
         const frame = sealChunk(codec, digest, data);
         expect(frame.length).toBeLessThan(data.length / 2);
         expect(openChunk(codec, digest, frame).equals(data)).toBe(true);
@@ -21,7 +21,7 @@ describe('chunk files', () => {
 
       it('stores incompressible data raw', () => {
         const data = randomBlock(SIZE, 2);
-        const digest = chunkDigest(keys, data);
+        const digest = chunkDigest(codec, data);
         const frame = sealChunk(codec, digest, data);
         expect(frame[5]! & 1).toBe(0); // no zstd flag
         expect(openChunk(codec, digest, frame).equals(data)).toBe(true);
@@ -32,13 +32,13 @@ describe('chunk files', () => {
         const frames = 16;
         const mixed = (random: number[]): Buffer =>
           Buffer.concat(Array.from({ length: frames }, (_, i) => (random.includes(i) ? randomBlock(F, 10 + i) : textBlock(F, 30 + i))));
-        const zstdFlag = (data: Buffer): number => sealChunk(codec, chunkDigest(keys, data), data)[5]! & 1;
+        const zstdFlag = (data: Buffer): number => sealChunk(codec, chunkDigest(codec, data), data)[5]! & 1;
         // random at the start only: the rest still compresses
         expect(zstdFlag(mixed([0]))).toBe(1);
         expect(zstdFlag(mixed([0, 8]))).toBe(1);
         // random at all three probes: taken as incompressible, stored raw, and still exact
         const data = mixed([0, 8, 15]);
-        const digest = chunkDigest(keys, data);
+        const digest = chunkDigest(codec, data);
         const frame = sealChunk(codec, digest, data);
         expect(frame[5]! & 1).toBe(0);
         expect(openChunk(codec, digest, frame).equals(data)).toBe(true);
@@ -48,7 +48,7 @@ describe('chunk files', () => {
 
       it('writes the same file whether or not a raw payload is copied behind the header', () => {
         for (const data of [randomBlock(SIZE, 6), textBlock(SIZE, 7)]) {
-          const digest = chunkDigest(keys, data);
+          const digest = chunkDigest(codec, data);
           const out = Buffer.alloc(frameCapacity(SIZE));
           const { frameLength, payloadIsPlain } = sealChunkHead(codec, digest, data, out, undefined);
           const file = payloadIsPlain ? Buffer.concat([out.subarray(0, CHUNK_HEADER), data]) : out.subarray(0, frameLength);
@@ -60,7 +60,7 @@ describe('chunk files', () => {
 
       it('rejects a flipped byte, naming the digest', () => {
         const data = textBlock(SIZE, 3);
-        const digest = chunkDigest(keys, data);
+        const digest = chunkDigest(codec, data);
         const frame = sealChunk(codec, digest, data);
         frame[frame.length - 20]! ^= 0x40;
         expect(() => openChunk(codec, digest, frame)).toThrow(ChunkDamage);
@@ -70,24 +70,31 @@ describe('chunk files', () => {
       it('rejects a valid chunk file stored under another name', () => {
         const a = textBlock(SIZE, 4);
         const b = textBlock(SIZE, 5);
-        const frameA = sealChunk(codec, chunkDigest(keys, a), a);
-        expect(() => openChunk(codec, chunkDigest(keys, b), frameA)).toThrow(ChunkDamage);
+        const frameA = sealChunk(codec, chunkDigest(codec, a), a);
+        expect(() => openChunk(codec, chunkDigest(codec, b), frameA)).toThrow(ChunkDamage);
       });
     });
   }
 
-  it('keyed digests differ from plain SHA-256 and between repositories', () => {
+  it('names chunks as FORMAT.md says: BLAKE3 or SHA-256 of the bytes (known answers)', () => {
+    expect(chunkDigest({ keys: null, digest: 'blake3' }, Buffer.alloc(0))).toBe('af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262');
+    expect(chunkDigest({ keys: null, digest: 'sha256' }, Buffer.from('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('keyed digests differ from plain ones and between repositories', () => {
     const data = textBlock(1000, 6);
     const k1 = deriveKeys(newMasterKey());
     const k2 = deriveKeys(newMasterKey());
-    expect(new Set([chunkDigest(null, data), chunkDigest(k1, data), chunkDigest(k2, data)]).size).toBe(3);
+    for (const digest of ['blake3', 'sha256'] as const) {
+      expect(new Set([chunkDigest({ keys: null, digest }, data), chunkDigest({ keys: k1, digest }, data), chunkDigest({ keys: k2, digest }, data)]).size).toBe(3);
+    }
   });
 
   it('an encrypted chunk cannot be opened with another key', () => {
     const data = textBlock(SIZE, 7);
-    const mine = createCodec(deriveKeys(newMasterKey()), 1);
-    const theirs = createCodec(deriveKeys(newMasterKey()), 1);
-    const digest = chunkDigest(mine.keys, data);
+    const mine = createCodec(deriveKeys(newMasterKey()), 1, 'blake3');
+    const theirs = createCodec(deriveKeys(newMasterKey()), 1, 'blake3');
+    const digest = chunkDigest(mine, data);
     expect(() => openChunk(theirs, digest, sealChunk(mine, digest, data))).toThrow(/authentication failed/);
   });
 

@@ -10,9 +10,9 @@ const SIZE = 4 * FRAME_BYTES + 1000; // four whole frames and a short one
 describe('completing a partly changed chunk from its parent', () => {
   for (const encrypted of [false, true]) {
     it(`rebuilds the window and reuses the frames the change does not touch (${encrypted ? 'encrypted' : 'plain'})`, () => {
-      const codec = createCodec(encrypted ? deriveKeys(newMasterKey()) : null, 1);
+      const codec = createCodec(encrypted ? deriveKeys(newMasterKey()) : null, 1, 'blake3');
       const parent = textBlock(SIZE, 1);
-      const parentDigest = chunkDigest(codec.keys, parent);
+      const parentDigest = chunkDigest(codec, parent);
       const parentFile = sealChunk(codec, parentDigest, parent);
 
       // The guest rewrote 5000 bytes inside frame 1; the source gives only those.
@@ -30,7 +30,7 @@ describe('completing a partly changed chunk from its parent', () => {
       expect(window.equals(expected)).toBe(true);
       expect([...reuse.keys()]).toEqual([0, 2, 3, 4]); // all but the touched frame
 
-      const digest = chunkDigest(codec.keys, window);
+      const digest = chunkDigest(codec, window);
       const out = Buffer.alloc(frameCapacity(SIZE));
       const { frameLength } = sealChunkHead(codec, digest, window, out, reuse);
       const file = out.subarray(0, frameLength);
@@ -44,9 +44,9 @@ describe('completing a partly changed chunk from its parent', () => {
   }
 
   it('decodes a single-frame parent (written before frames) whole, reusing nothing', () => {
-    const codec = createCodec(null, 1);
+    const codec = createCodec(null, 1, 'blake3');
     const parent = textBlock(SIZE, 2);
-    const digest = chunkDigest(null, parent);
+    const digest = chunkDigest(codec, parent);
     // A chunk as writers made it before frames: the header of a real chunk, one zstd frame.
     const out = Buffer.alloc(frameCapacity(SIZE));
     const n = codec.cctx.compress(out.subarray(CHUNK_HEADER), parent, 1);
@@ -64,9 +64,9 @@ describe('completing a partly changed chunk from its parent', () => {
   });
 
   it('refuses ranges outside the parent chunk', () => {
-    const codec = createCodec(null, 1);
+    const codec = createCodec(null, 1, 'blake3');
     const parent = textBlock(FRAME_BYTES, 3);
-    const digest = chunkDigest(null, parent);
+    const digest = chunkDigest(codec, parent);
     expect(() => fillFromParent(codec, digest, sealChunk(codec, digest, parent), Buffer.alloc(SIZE), [[0, FRAME_BYTES + 1]])).toThrow(digest);
   });
 });

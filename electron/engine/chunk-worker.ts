@@ -12,7 +12,7 @@ import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './wor
  */
 const init = workerData as WorkerInit;
 const keys = init.keys ? { enc: Buffer.from(init.keys.enc), id: Buffer.from(init.keys.id) } : null;
-const codec = createCodec(keys, init.level);
+const codec = createCodec(keys, init.level, init.digest);
 const port = parentPort;
 if (!port) throw new Error('chunk-worker must run in a worker thread');
 
@@ -58,7 +58,7 @@ function handle(req: WorkerRequest): WorkerResult {
       const data = asBuffer(req.data);
       const reuse = req.base ? fillFromParent(codec, req.base.digest, readFrame(req.base.digest), data, req.base.keep) : undefined;
       if (isZero(data)) return { kind: 'hole' };
-      const digest = chunkDigest(codec.keys, data);
+      const digest = chunkDigest(codec, data);
       // Touching an existing chunk marks it as in use for a concurrent GC (FORMAT.md, "GC").
       const now = new Date();
       try {
@@ -78,7 +78,7 @@ function handle(req: WorkerRequest): WorkerResult {
       return { kind: 'plain', plainLength: openChunk(codec, req.digest, f, req.check, asBuffer(req.out)).length, frameLength: f.length };
     }
     case 'digest':
-      return { kind: 'digest', digest: chunkDigest(codec.keys, req.data) };
+      return { kind: 'digest', digest: chunkDigest(codec, req.data) };
   }
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import { CorruptMetadataError, InvalidArgumentError, isErrno, PassphraseRequiredError, RepositoryExistsError, RepositoryNotFoundError, UnsupportedFormatError } from './errors';
 import { BufferPool, pooledAligned } from './buffer-pool';
 import { directIoAvailable, roundUpToBlock } from './direct-io';
-import { frameCapacity } from './chunk-format';
+import { type DigestAlgorithm, frameCapacity } from './chunk-format';
 import { ChunkStore } from './chunk-store';
 import { mkdirp, writeFileAtomic } from './fsutil';
 import {
@@ -15,7 +15,9 @@ import { withExclusiveLock } from './locks';
 import { defaultPoolSize, WorkerPool } from './worker-pool';
 
 export const REPO_FORMAT = 'backstack-repository';
-export const REPO_VERSION = 1;
+/** Version 2 names chunks by BLAKE3 (`digest`); version 1 (SHA-256) repositories are still read and written. */
+export const REPO_VERSION = 2;
+const READS_VERSIONS = [1, 2];
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 export const DEFAULT_COMPRESSION_LEVEL = 1;
 
@@ -26,7 +28,9 @@ export interface RepoConfig {
   createdAt: string;
   chunkSize: number;
   compression: { algorithm: 'zstd'; level: number };
-  encryption: null | ({ algorithm: 'aes-256-gcm'; digest: 'hmac-sha256'; keyCheck: string } & WrappedKey);
+  /** absent in version 1 (SHA-256) */
+  digest?: DigestAlgorithm;
+  encryption: null | ({ algorithm: 'aes-256-gcm'; digest: 'hmac-sha256' | 'keyed-blake3'; keyCheck: string } & WrappedKey);
 }
 
 export interface InitOptions {
@@ -38,6 +42,8 @@ export interface InitOptions {
   chunkSize?: number;
   /** scrypt cost (tests lower it) */
   kdf?: ScryptParams;
+  /** how chunks are named (default BLAKE3); 'sha256' writes a version 1 repository, as earlier Backstacks did */
+  digest?: DigestAlgorithm;
 }
 
 export interface OpenOptions {
@@ -56,6 +62,7 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
     throw new InvalidArgumentError('The chunk size must be a power of two from 64 KiB to 16 MiB.');
   }
   const level = checkLevel(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL);
+  const digest = opts.digest ?? 'blake3';
   await mkdirp(dir);
   const entries = (await fs.readdir(dir)).filter((e) => !e.startsWith('.'));
   if (entries.length > 0) throw new RepositoryExistsError(dir);
@@ -66,12 +73,12 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
   if (opts.passphrase !== undefined) {
     const master = newMasterKey();
     const wrapped = await wrapMaster(master, opts.passphrase, id, opts.kdf);
-    encryption = { algorithm: 'aes-256-gcm', digest: 'hmac-sha256', keyCheck: keyCheck(master, id), ...wrapped };
+    encryption = { algorithm: 'aes-256-gcm', digest: digest === 'blake3' ? 'keyed-blake3' : 'hmac-sha256', keyCheck: keyCheck(master, id), ...wrapped };
     recoveryKey = encodeRecoveryKey(master);
   }
   const config: RepoConfig = {
-    format: REPO_FORMAT, version: REPO_VERSION, id, createdAt: new Date().toISOString(), chunkSize,
-    compression: { algorithm: 'zstd', level }, encryption,
+    format: REPO_FORMAT, version: digest === 'sha256' ? 1 : REPO_VERSION, id, createdAt: new Date().toISOString(), chunkSize,
+    compression: { algorithm: 'zstd', level }, ...(digest === 'sha256' ? {} : { digest }), encryption,
   };
   for (const d of [layout.chunks, layout.backups, layout.locks, layout.tmp]) await mkdirp(d);
   // The config goes last: a folder without it is not a repository yet.
@@ -125,11 +132,22 @@ async function readConfig(layout: Layout): Promise<RepoConfig> {
     throw new CorruptMetadataError(layout.config, 'not JSON');
   }
   if (c.format !== REPO_FORMAT) throw new RepositoryNotFoundError(layout.root);
-  if (c.version !== REPO_VERSION) throw new UnsupportedFormatError(`Repository format version ${c.version} is not supported by this Backstack (it reads ${REPO_VERSION}).`);
+  if (!READS_VERSIONS.includes(c.version)) {
+    throw new UnsupportedFormatError(`Repository format version ${c.version} is not supported by this Backstack (it reads ${READS_VERSIONS.join(' and ')}). Update Backstack to open it.`);
+  }
   if (typeof c.chunkSize !== 'number' || typeof c.id !== 'string' || c.compression?.algorithm !== 'zstd') {
     throw new CorruptMetadataError(layout.config, 'missing fields');
   }
+  const digest = digestOf(c);
+  const keyed = digest === 'blake3' ? 'keyed-blake3' : 'hmac-sha256';
+  if (!digest || (c.encryption && c.encryption.digest !== keyed)) throw new CorruptMetadataError(layout.config, 'unknown chunk digest');
   return c;
+}
+
+/** The chunk digest a config names (version 1 has none: SHA-256); undefined when unknown. */
+function digestOf(c: RepoConfig): DigestAlgorithm | undefined {
+  if (c.version === 1) return c.digest === undefined ? 'sha256' : undefined;
+  return c.digest === 'blake3' || c.digest === 'sha256' ? c.digest : undefined;
 }
 
 function checkLevel(level: number): number {
@@ -173,13 +191,16 @@ export class Repository {
   get chunkSize(): number {
     return this.config_.chunkSize;
   }
+  get digest(): DigestAlgorithm {
+    return digestOf(this.config_) ?? 'sha256';
+  }
 
   /** The worker pool for a compression level (the repository default unless a backup overrides it). */
   pool(level = this.config_.compression.level): WorkerPool {
     let p = this.pools.get(level);
     if (!p) {
       const keys = this.keys ? { enc: this.keys.enc, id: this.keys.id } : null;
-      p = new WorkerPool({ root: this.dir, chunkSize: this.chunkSize, level: checkLevel(level), keys }, this.workerCount);
+      p = new WorkerPool({ root: this.dir, chunkSize: this.chunkSize, level: checkLevel(level), digest: this.digest, keys }, this.workerCount);
       this.pools.set(level, p);
     }
     return p;

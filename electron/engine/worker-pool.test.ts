@@ -6,14 +6,14 @@ import { CorruptChunkError, MissingChunkError } from './errors';
 import { tempDir, textBlock } from './testing/fixtures';
 import { WorkerPool } from './worker-pool';
 
-const init = { root: '/nonexistent', chunkSize: 64 * 1024, level: 1, keys: null };
+const init = { root: '/nonexistent', chunkSize: 64 * 1024, level: 1, digest: 'blake3', keys: null } as const;
 
 describe('worker pool', () => {
   it('runs the TypeScript worker entry under the test runner, in parallel, and returns pooled buffers', async () => {
     const pool = new WorkerPool(init, 2);
     try {
       const blocks = Array.from({ length: 8 }, (_, i) => textBlock(64 * 1024, i));
-      const expected = blocks.map((b) => chunkDigest(null, b));
+      const expected = blocks.map((b) => chunkDigest(init, b));
       const results = await Promise.all(blocks.map((b) => pool.run({ op: 'digest', data: Buffer.from(b) })));
       expect(results.map((r) => (r.result.kind === 'digest' ? r.result.digest : ''))).toEqual(expected);
 

@@ -1,3 +1,5 @@
+import type { DigestAlgorithm } from './chunk-format';
+
 /**
  * Messages between the worker pool and chunk-worker.ts. Types only: nothing here runs.
  * Big buffers come from the caller's BufferPool and always travel back in the reply
@@ -8,6 +10,7 @@ export interface WorkerInit {
   root: string;
   chunkSize: number;
   level: number;
+  digest: DigestAlgorithm;
   /** raw key bytes when the repository is encrypted */
   keys: { enc: Uint8Array; id: Uint8Array } | null;
 }
