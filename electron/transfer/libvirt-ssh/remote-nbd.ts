@@ -5,7 +5,7 @@ import { intersectRanges, readPieces } from './allocation';
 import { RemoteCommandError, TransferError } from './errors';
 import { NBD_MAX_REQUEST, NbdClient } from './nbd';
 import type { RemoteProcess, SshSession } from './ssh';
-import { connectDirect, newTransferKey, type NbdTransfer, SERVE_DIRECT, STOP_QEMU_NBD } from './direct-transfer';
+import { connectDirect, newTransferKey, type NbdTransfer, QEMU_NBD_ENV, SERVE_DIRECT, STOP_QEMU_NBD } from './direct-transfer';
 
 /**
  * qemu-nbd on the hypervisor, reached through the SSH connection (direct-streamlocal to its
@@ -17,7 +17,7 @@ import { connectDirect, newTransferKey, type NbdTransfer, SERVE_DIRECT, STOP_QEM
 // drops) and the server is killed, so a cancelled or lost backup leaves no qemu-nbd behind.
 const SERVE = [
   'sock=$1; shift',
-  'qemu-nbd --fork --pid-file="$sock.pid" --socket="$sock" "$@" || exit $?',
+  `${QEMU_NBD_ENV} qemu-nbd --fork --pid-file="$sock.pid" --socket="$sock" "$@" || exit $?`,
   'echo ready',
   'cat >/dev/null',
   ...STOP_QEMU_NBD,
@@ -162,9 +162,9 @@ export interface NbdSourceOptions {
   data: Range[];
   /** bytes per extent handed to the engine (default and at most its chunk size, so buffers are reused) */
   readSize?: number;
-  /** bytes per NBD request (default 32 MiB): contiguous extents are fetched together */
+  /** bytes per NBD request (default 16 MiB, under QEMU_NBD_ENV's threshold): contiguous extents are fetched together */
   requestSize?: number;
-  /** requests in flight (default 3): hides the SSH round trip */
+  /** requests in flight (default 4): hides the round trip */
   depth?: number;
   /** counts bytes that crossed the wire */
   onBytes?: (n: number) => void;
@@ -201,14 +201,14 @@ export interface NbdReadable {
  * scatter requests (one NBD read filling several chunk buffers) keep the SSH path busy.
  */
 export function nbdExtentSource(client: NbdReadable, size: number, o: NbdSourceOptions): ExtentSource {
-  const depth = Math.max(1, o.depth ?? 3);
+  const depth = Math.max(1, o.depth ?? 4);
   return {
     size,
     randomAccess: false,
     async *extents(wanted, hint) {
       const ranges = wanted ? intersectRanges(wanted, o.data) : o.data;
       const piece = Math.min(o.readSize ?? hint.chunkSize, hint.chunkSize, NBD_MAX_REQUEST);
-      const groups = groupPieces(readPieces(ranges, hint.chunkSize, piece), Math.max(piece, Math.min(o.requestSize ?? 32 * 1024 * 1024, NBD_MAX_REQUEST)));
+      const groups = groupPieces(readPieces(ranges, hint.chunkSize, piece), Math.max(piece, Math.min(o.requestSize ?? 16 * 1024 * 1024, NBD_MAX_REQUEST)));
       const inflight: Promise<Extent[]>[] = [];
       const start = (g: Range[]): Promise<Extent[]> => {
         // shared memory throughout, so a reader thread fills these very buffers
