@@ -85,7 +85,10 @@ export function createCodec(keys: RepoKeys | null, level: number, digest: Digest
 
 /** The chunk's name: BLAKE3 (keyed with the repository id key when encrypted), or SHA-256 (HMAC). */
 export function chunkDigest({ keys, digest }: ChunkNaming, data: Uint8Array): string {
-  if (digest === 'blake3') return (keys ? Blake3Hasher.newKeyed(keys.id).update(data).digestBuffer() : blake3(data)).toString('hex');
+  if (digest === 'blake3') {
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength); // a view, no copy
+    return (keys ? Blake3Hasher.newKeyed(keys.id).update(bytes).digestBuffer() : blake3(bytes)).toString('hex');
+  }
   return (keys ? createHmac('sha256', keys.id) : createHash('sha256')).update(data).digest('hex');
 }
 
