@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors/codes';
+import { AppError } from '../../../shared/errors/app-error';
 
 /** Errors of the libvirt/SSH strategy; each says what it means at the boundary. */
 export class TransferError extends Error {
