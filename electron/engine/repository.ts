@@ -73,7 +73,7 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
   if (opts.passphrase !== undefined) {
     const master = newMasterKey();
     const wrapped = await wrapMaster(master, opts.passphrase, id, opts.kdf);
-    encryption = { algorithm: 'aes-256-gcm', digest: digest === 'blake3' ? 'keyed-blake3' : 'hmac-sha256', keyCheck: keyCheck(master, id), ...wrapped };
+    encryption = { algorithm: 'aes-256-gcm', digest: keyedName(digest), keyCheck: keyCheck(master, id), ...wrapped };
     recoveryKey = encodeRecoveryKey(master);
   }
   const config: RepoConfig = {
@@ -139,8 +139,7 @@ async function readConfig(layout: Layout): Promise<RepoConfig> {
     throw new CorruptMetadataError(layout.config, 'missing fields');
   }
   const digest = digestOf(c);
-  const keyed = digest === 'blake3' ? 'keyed-blake3' : 'hmac-sha256';
-  if (!digest || (c.encryption && c.encryption.digest !== keyed)) throw new CorruptMetadataError(layout.config, 'unknown chunk digest');
+  if (!digest || (c.encryption && c.encryption.digest !== keyedName(digest))) throw new CorruptMetadataError(layout.config, 'unknown chunk digest');
   return c;
 }
 
@@ -149,6 +148,9 @@ function digestOf(c: RepoConfig): DigestAlgorithm | undefined {
   if (c.version === 1) return c.digest === undefined ? 'sha256' : undefined;
   return c.digest === 'blake3' || c.digest === 'sha256' ? c.digest : undefined;
 }
+
+/** How an encrypted config names the keyed form of a digest. */
+const keyedName = (d: DigestAlgorithm): 'keyed-blake3' | 'hmac-sha256' => (d === 'blake3' ? 'keyed-blake3' : 'hmac-sha256');
 
 function checkLevel(level: number): number {
   if (!Number.isInteger(level) || level < 1 || level > 19) throw new InvalidArgumentError('The compression level must be an integer from 1 to 19.');
