@@ -1,25 +1,12 @@
-// Folder boundaries of ARCHITECTURE.md, enforced: each layer may import only what sits below it.
+// Folder boundaries of ARCHITECTURE.md, enforced by path zones (scripts/eslint-layers.mjs): each layer
+// may import only what sits below it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { layersPlugin } from './scripts/eslint-layers.mjs';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'tls', 'stream', 'worker_threads'];
-// Relative paths up to three levels, so a layer's own files with the same name (openstack/core/catalog.ts) stay allowed.
-const layer = (name) => [`../${name}`, `../${name}/**`, `../../${name}`, `../../${name}/**`, `../../../${name}`, `../../../${name}/**`];
-const ours = {
-  electron: { group: ['electron'], message: 'Only electron/main and electron/preload may import electron.' },
-  renderer: { group: ['**/renderer/**', ...layer('renderer')], message: 'The renderer is reached only through the contract.' },
-  main: { group: layer('main'), message: 'Nothing depends on the composition root.' },
-  services: { group: layer('services'), message: 'Use cases sit above this layer.' },
-  jobs: { group: layer('jobs'), message: 'The job manager sits above this layer.' },
-  catalog: { group: layer('catalog'), message: 'The catalog sits above this layer.' },
-  openstack: { group: layer('openstack'), message: 'This layer does not talk to OpenStack.' },
-  engine: { group: layer('engine'), message: 'This layer does not touch the backup repository.' },
-  transfer: { group: layer('transfer'), message: 'Strategies sit above this layer.' },
-  console: { group: layer('console'), message: 'The console transport sits above this layer.' },
-  cli: { group: layer('cli'), message: 'The CLI sits above this layer.' },
-};
 const restrict = (...rules) => ({ 'no-restricted-imports': ['error', { patterns: rules }] });
 const tsFiles = (dir) => [`${dir}/**/*.ts`, `${dir}/**/*.tsx`];
 
@@ -39,7 +26,7 @@ export default tseslint.config(
     files: tsFiles('shared'),
     rules: restrict(
       { group: ['node:*', ...nodeBuiltins], message: 'shared runs anywhere: no Node modules.' },
-      { group: ['**/electron/**', '**/renderer/**', 'electron'], message: 'shared imports nothing of ours.' },
+      { group: ['electron'], message: 'shared imports nothing of ours.' },
     ),
   },
   {
@@ -50,23 +37,14 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       ...restrict(
         { group: ['node:*', ...nodeBuiltins], message: 'The renderer is browser-only.' },
-        { group: ['**/electron/**', 'electron'], message: 'The renderer reaches the core only through the contract (shared/ipc).' },
+        { group: ['electron'], message: 'The renderer reaches the core only through the contract (shared/ipc).' },
       ),
     },
   },
-  { files: tsFiles('electron/lib'), rules: restrict(ours.electron, ours.renderer, ours.main, ours.services, ours.jobs, ours.catalog, ours.openstack, ours.engine, ours.transfer, ours.console, ours.cli) },
-  { files: tsFiles('electron/openstack'), rules: restrict(ours.electron, ours.renderer, ours.main, ours.services, ours.jobs, ours.catalog, ours.engine, ours.transfer, ours.console, ours.cli) },
-  { files: tsFiles('electron/engine'), rules: restrict(ours.electron, ours.renderer, ours.main, ours.services, ours.jobs, ours.catalog, ours.openstack, ours.transfer, ours.console, ours.cli) },
-  { files: tsFiles('electron/catalog'), rules: restrict(ours.electron, ours.renderer, ours.main, ours.services, ours.jobs, ours.openstack, ours.engine, ours.transfer, ours.console, ours.cli) },
-  { files: tsFiles('electron/transfer'), rules: restrict(ours.electron, ours.renderer, ours.main, ours.services, ours.jobs, ours.catalog, ours.console, ours.cli) },
-  { files: tsFiles('electron/jobs'), rules: restrict(ours.electron, ours.renderer, ours.main, ours.services, ours.console, ours.cli) },
-  { files: tsFiles('electron/services'), rules: restrict(ours.electron, ours.renderer, ours.main, ours.console, ours.cli) },
-  { files: tsFiles('electron/console'), rules: restrict(ours.electron, ours.renderer, ours.main, ours.cli) },
-  { files: tsFiles('electron/cli'), rules: restrict(ours.electron, ours.renderer, ours.main) },
-  { files: tsFiles('electron/main'), rules: restrict(ours.renderer) },
   {
-    files: tsFiles('electron/preload'),
-    rules: restrict(ours.renderer, ours.services, ours.jobs, ours.catalog, ours.openstack, ours.engine, ours.transfer, ours.console, ours.cli, ours.main),
+    files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    plugins: { backstack: layersPlugin },
+    rules: { 'backstack/layers': 'error' },
   },
   {
     files: ['scripts/**/*.cjs'],

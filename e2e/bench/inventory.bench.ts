@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
-import { createCore } from '../../electron/services/core';
+import { createCore } from '../../electron/core/create-core';
 import { startConsoleServer } from '../../electron/console/server';
 import { createLogger } from '../../electron/lib/logger';
 import { keyFileProtector } from '../../electron/lib/secret-box';

@@ -74,7 +74,7 @@ test('back up a lab server from its detail, watch the job, find the restore poin
   for (const h of hv.hypervisors) {
     await invoke(api, backstack.url, 'hypervisors.setSsh', { providerId: provider.id, hostname: h.host, address: h.ssh.address, port: h.ssh.port, user: h.ssh.user, privateKey: fs.readFileSync(h.ssh.keyPath, 'utf8') });
   }
-  await invoke(api, backstack.url, 'repositories.create', { name: 'local', path: path.join(backstack.home, 'repo') });
+  await invoke(api, backstack.url, 'destinations.create', { name: 'local', path: path.join(backstack.home, 'repo') });
   const { jobId: syncJob } = await invoke<{ jobId: string }>(api, backstack.url, 'inventory.startSync', { providerId: provider.id });
 
   const shell = new ShellPage(page);

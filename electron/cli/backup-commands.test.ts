@@ -44,6 +44,6 @@ describe('backup, restore and hypervisor commands', () => {
 
   it('fails a restore of a backup the catalog does not know, naming it', async () => {
     expect(await run('restore', 'run', '--backup', 'srv-1/2026-11-26T12-00-00.000Z')).toBe(4);
-    expect(err).toContain('No backup srv-1/2026-11-26T12-00-00.000Z');
+    expect(err).toContain('No restore point srv-1/2026-11-26T12-00-00.000Z');
   });
 });

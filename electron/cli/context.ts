@@ -1,7 +1,7 @@
 import { defaultDataDir } from '../lib/paths';
 import { createLogger } from '../lib/logger';
 import { packageVersion } from '../lib/version';
-import { createCore, type Core } from '../services/core';
+import { createCore, type Core } from '../core/create-core';
 
 export interface CliContext {
   dataDir: string;

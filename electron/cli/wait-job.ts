@@ -1,6 +1,6 @@
 import { isTerminal, type Job } from '../../shared/domain/jobs';
 import { AppError } from '../../shared/errors/codes';
-import type { Core } from '../services/core';
+import type { Core } from '../core/create-core';
 import type { CliContext } from './context';
 import { formatBytes } from './output';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger';
-import { createCore, type Core } from '../services/core';
+import { createCore, type Core } from '../core/create-core';
 import { startConsoleServer, type ConsoleServer } from './server';
 
 let core: Core;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../shared/errors/codes';
 import { err } from '../../shared/ipc/result';
-import type { Core } from '../services/core';
+import type { Core } from '../core/create-core';
 import { COOKIE, hostAllowed, isAuthorized, newToken } from './auth';
 import { serveStatic } from './static';
 

@@ -40,21 +40,21 @@ export class UnsupportedFormatError extends EngineError {
 }
 
 export class WrongPassphraseError extends EngineError {
-  readonly code = 'repository.wrongPassphrase';
+  readonly code = 'destination.wrongPassphrase';
   constructor(what: 'passphrase' | 'recovery key' = 'passphrase') {
     super(`Wrong ${what}: the repository key could not be unlocked. Nothing was changed.`);
   }
 }
 
 export class PassphraseRequiredError extends EngineError {
-  readonly code = 'repository.wrongPassphrase';
+  readonly code = 'destination.wrongPassphrase';
   constructor(readonly dir: string) {
     super(`The repository at ${dir} is encrypted: give its passphrase or recovery key.`, { dir });
   }
 }
 
 export class RepositoryLockedError extends EngineError {
-  readonly code = 'repository.locked';
+  readonly code = 'destination.locked';
   override readonly retryable = true;
   constructor(what: string, holder: Record<string, unknown>) {
     super(`The repository is locked: ${what} is running (${describeHolder(holder)}). Retry when it has finished.`, { holder });
@@ -76,14 +76,14 @@ export class StorageFullError extends EngineError {
 }
 
 export class CorruptChunkError extends EngineError {
-  readonly code = 'repository.corrupt';
+  readonly code = 'destination.corrupt';
   constructor(readonly digest: string, reason: string) {
     super(`Chunk ${digest} is corrupt (${reason}). Run verify to see which backups are affected.`, { digest, reason });
   }
 }
 
 export class MissingChunkError extends EngineError {
-  readonly code = 'repository.corrupt';
+  readonly code = 'destination.corrupt';
   constructor(readonly digest: string, context = '') {
     super(`Chunk ${digest} is missing from the repository${context ? ` (${context})` : ''}. Run verify to see which backups are affected.`, { digest });
   }
@@ -91,7 +91,7 @@ export class MissingChunkError extends EngineError {
 
 /** An index or manifest that fails its checksum, authentication or parse. */
 export class CorruptMetadataError extends EngineError {
-  readonly code = 'repository.corrupt';
+  readonly code = 'destination.corrupt';
   constructor(readonly path: string, reason: string) {
     super(`${path} is corrupt (${reason}).`, { path, reason });
   }
@@ -115,7 +115,7 @@ export class SourceError extends EngineError {
 
 /** Verify found problems; the report is in `details.report`. */
 export class VerifyFailedError extends EngineError {
-  readonly code = 'repository.corrupt';
+  readonly code = 'destination.corrupt';
 }
 
 export function isErrno(e: unknown, ...codes: string[]): e is NodeJS.ErrnoException {

@@ -15,6 +15,7 @@ export type { ScanResult, RepositoryStats } from './listing';
 export { verifyRepository } from './verify';
 export type { VerifyScope, VerifyReport, VerifyProblem } from './verify';
 export { pruneBackups, removeBackup } from './prune';
+export { isProtected, setProtected } from './protection';
 export type { PruneOptions, PruneReport } from './prune';
 export { selectKeep } from './prune-rules';
 export type { KeepRules, PruneDecision } from './prune-rules';

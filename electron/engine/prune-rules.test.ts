@@ -38,8 +38,17 @@ describe('keep rules', () => {
   });
 
   it('always keeps backups in use, and says why', () => {
-    const d = selectKeep(hourlyForThreeDays, { last: 1 }, { utc: true, protectedIds: new Set(['g/2025-01-01T00:30:00.000Z']) });
+    const d = selectKeep(hourlyForThreeDays, { last: 1 }, { utc: true, inUse: new Set(['g/2025-01-01T00:30:00.000Z']) });
     expect(kept(d)).toEqual(['2025-01-03T23:30:00.000Z', '2025-01-01T00:30:00.000Z']);
     expect(d.find((x) => x.id === 'g/2025-01-01T00:30:00.000Z')?.reasons).toEqual(['in use by a running backup or restore']);
+  });
+
+  it('keeps backups protected from pruning on top of what the rules keep', () => {
+    // last 2 keeps the two newest (one of them also protected); the old protected one is kept besides.
+    const newest = 'g/2025-01-03T23:30:00.000Z';
+    const d = selectKeep(hourlyForThreeDays, { last: 2 }, { utc: true, pinned: new Set([newest, 'g/2025-01-01T00:30:00.000Z']) });
+    expect(kept(d)).toEqual(['2025-01-03T23:30:00.000Z', '2025-01-03T22:30:00.000Z', '2025-01-01T00:30:00.000Z']);
+    expect(d.find((x) => x.id === newest)?.reasons).toEqual(['last #1 of 2', 'protected from pruning']);
+    expect(d.find((x) => x.id === 'g/2025-01-01T00:30:00.000Z')?.reasons).toEqual(['protected from pruning']);
   });
 });

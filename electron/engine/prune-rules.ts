@@ -66,16 +66,22 @@ export function periodOf(rule: Rule, ms: number, utc: boolean, id: string): stri
 }
 
 /**
- * Decides for one group's backups. `protectedIds` (in use by a running backup or restore) are
- * always kept. `utc` picks UTC periods instead of local time.
+ * Decides for one group's backups. `inUse` (read by a running backup or restore) are always kept
+ * and count as their period's backup. `pinned` (protected from pruning by an admin) are kept in
+ * addition to what the rules keep: they never take a rule's place. `utc` picks UTC periods
+ * instead of local time.
  */
-export function selectKeep(backups: readonly { id: string; time: number }[], rules: KeepRules, opts: { utc?: boolean; protectedIds?: ReadonlySet<string> } = {}): PruneDecision[] {
+export function selectKeep(
+  backups: readonly { id: string; time: number }[],
+  rules: KeepRules,
+  opts: { utc?: boolean; inUse?: ReadonlySet<string>; pinned?: ReadonlySet<string> } = {},
+): PruneDecision[] {
   const utc = opts.utc ?? false;
   const newestFirst = [...backups].sort((a, b) => b.time - a.time);
   const mark = new Map<string, 'keep' | 'remove'>();
   const reasons = new Map<string, string[]>(newestFirst.map((b) => [b.id, []]));
   for (const b of newestFirst) {
-    if (opts.protectedIds?.has(b.id)) {
+    if (opts.inUse?.has(b.id)) {
       mark.set(b.id, 'keep');
       reasons.get(b.id)?.push('in use by a running backup or restore');
     }
@@ -99,6 +105,11 @@ export function selectKeep(backups: readonly { id: string; time: number }[], rul
       mark.set(b.id, 'keep');
       reasons.get(b.id)?.push(rule === 'last' ? `last #${chosen.size} of ${n}` : `${rule} ${period} (#${chosen.size} of ${n})`);
     }
+  }
+  for (const b of newestFirst) {
+    if (!opts.pinned?.has(b.id)) continue;
+    mark.set(b.id, 'keep');
+    reasons.get(b.id)?.push('protected from pruning');
   }
   return newestFirst.map((b) => {
     const keep = mark.get(b.id) === 'keep';

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from './errors';
 import { type BackupRef, parseBackupTime, refString } from './layout';
 import { liveSessions } from './locks';
 import { hasRules, type KeepRules, type PruneDecision, selectKeep } from './prune-rules';
+import { isProtected } from './protection';
 import type { Repository } from './repository';
 
 export interface PruneOptions {
@@ -27,7 +28,7 @@ export interface PruneReport {
 /**
  * Applies keep rules per group. Removing a backup deletes its manifest first (it disappears
  * at once), then its folder; its chunks are reclaimed by the next GC. Backups a running
- * backup or restore depends on are kept. Needs only folder names, so it works even when a
+ * backup or restore depends on are kept, and so are backups protected from pruning. Needs only folder names, so it works even when a
  * manifest is unreadable.
  */
 export async function pruneBackups(repo: Repository, opts: PruneOptions): Promise<PruneReport> {
@@ -36,12 +37,16 @@ export async function pruneBackups(repo: Repository, opts: PruneOptions): Promis
     if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new InvalidArgumentError(`keep-${k} must be a whole number ≥ 0.`);
   }
   const dryRun = opts.dryRun ?? false;
-  const protectedIds = new Set((await liveSessions(repo.layout)).flatMap((s) => s.protects));
+  const inUse = new Set((await liveSessions(repo.layout)).flatMap((s) => s.protects));
+  const pinned = new Set<string>();
   const byGroup = new Map<string, BackupRef[]>();
-  for (const ref of await committedRefs(repo, opts.group)) byGroup.set(ref.group, [...(byGroup.get(ref.group) ?? []), ref]);
+  for (const ref of await committedRefs(repo, opts.group)) {
+    byGroup.set(ref.group, [...(byGroup.get(ref.group) ?? []), ref]);
+    if (await isProtected(repo, ref)) pinned.add(refString(ref));
+  }
   const report: PruneReport = { dryRun, groups: [], removed: [], kept: [] };
   for (const [group, refs] of byGroup) {
-    const decisions = selectKeep(refs.map((r) => ({ id: refString(r), time: parseBackupTime(r.time) })), opts.keep, { utc: opts.utc ?? false, protectedIds });
+    const decisions = selectKeep(refs.map((r) => ({ id: refString(r), time: parseBackupTime(r.time) })), opts.keep, { utc: opts.utc ?? false, inUse, pinned });
     report.groups.push({ group, decisions });
     for (const d of decisions) {
       if (d.keep) {

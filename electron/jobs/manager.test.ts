@@ -1,27 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { AppError } from '../../shared/errors/codes';
 import type { Job } from '../../shared/domain/jobs';
-import { JobsRepo, openCatalog, type Catalog } from '../catalog';
+import { JobsTable, openCatalog, type Catalog } from '../catalog';
 import { EventBus } from '../lib/events';
 import { JobManager } from './manager';
 import type { JobKind } from './types';
 
 let catalog: Catalog;
-let repo: JobsRepo;
+let table: JobsTable;
 let bus: EventBus;
 let limit = 2;
 
-const P = z.object({ name: z.string() });
-const kind = (run: JobKind<{ name: string }>['run'], extra: Partial<JobKind<{ name: string }>> = {}): JobKind<{ name: string }> => ({
-  kind: 'test',
-  params: P,
-  describeTarget: (p) => p.name,
+// The manager is exercised with a real kind's parameters (kinds are a closed set in shared/domain/jobs.ts).
+const kind = (run: JobKind<'inventory.sync'>['run'], extra: Partial<JobKind<'inventory.sync'>> = {}): JobKind<'inventory.sync'> => ({
+  kind: 'inventory.sync',
+  describeTarget: (p) => p.providerId,
   run,
   ...extra,
 });
 const manager = (opts: Partial<ConstructorParameters<typeof JobManager>[0]> = {}) =>
-  new JobManager({ repo, bus, maxConcurrent: () => limit, backoffMs: () => 1, ...opts });
+  new JobManager({ table, bus, maxConcurrent: () => limit, backoffMs: () => 1, ...opts });
 
 /** A promise the test resolves by hand, to hold a job in "running". */
 const gate = () => {
@@ -33,7 +31,7 @@ const gate = () => {
 beforeEach(() => {
   catalog = openCatalog(':memory:');
   bus = new EventBus();
-  repo = new JobsRepo(catalog.db, (tables) => bus.emit('catalog.changed', { tables }));
+  table = new JobsTable(catalog.db, (tables) => bus.emit('catalog.changed', { tables }));
   limit = 2;
 });
 afterEach(() => catalog.close());
@@ -43,23 +41,23 @@ describe('JobManager', () => {
     const m = manager();
     m.register(
       kind(async (ctx) => {
-        ctx.log('info', `hello ${ctx.params.name}`);
+        ctx.log('info', `hello ${ctx.params.providerId}`);
         ctx.progress({ phase: 'copying', bytesDone: 50, bytesTotal: 100 });
         ctx.progress({ bytesDone: 100 });
         return { summary: 'copied 100 bytes' };
       }),
     );
-    const job = m.enqueue('test', { name: 'vm-1' });
+    const job = m.enqueue('inventory.sync', { providerId: 'vm-1' });
     await m.whenIdle();
     const done = m.get(job.id);
     expect(done).toMatchObject({ state: 'succeeded', target: 'vm-1', summary: 'copied 100 bytes', progress: { phase: 'copying', bytesDone: 100 } });
-    expect(repo.listLog(job.id, -1, 10).map((e) => e.message)).toEqual(['hello vm-1']);
+    expect(table.listLog(job.id, -1, 10).map((e) => e.message)).toEqual(['hello vm-1']);
   });
 
   it('ends in "warning" when the job logged a warning', async () => {
     const m = manager();
     m.register(kind(async (ctx) => ctx.log('warn', 'disk vdb excluded')));
-    const job = m.enqueue('test', { name: 'x' });
+    const job = m.enqueue('inventory.sync', { providerId: 'x' });
     await m.whenIdle();
     expect(m.get(job.id).state).toBe('warning');
   });
@@ -67,7 +65,7 @@ describe('JobManager', () => {
   it('fails with the error a person can act on', async () => {
     const m = manager();
     m.register(kind(async () => Promise.reject(new AppError('auth.failed', 'Keystone rejected the password of admin.'))));
-    const job = m.enqueue('test', { name: 'x' });
+    const job = m.enqueue('inventory.sync', { providerId: 'x' });
     await m.whenIdle();
     expect(m.get(job.id)).toMatchObject({ state: 'failed', error: { code: 'auth.failed', message: 'Keystone rejected the password of admin.' } });
   });
@@ -85,7 +83,7 @@ describe('JobManager', () => {
         { maxAttempts: 3 },
       ),
     );
-    const job = m.enqueue('test', { name: 'x' });
+    const job = m.enqueue('inventory.sync', { providerId: 'x' });
     await m.whenIdle();
     expect(calls).toBe(3);
     expect(delays).toEqual([2, 3]);
@@ -96,8 +94,8 @@ describe('JobManager', () => {
   it('does not retry errors that are not retryable', async () => {
     const m = manager();
     let calls = 0;
-    m.register({ ...kind(async () => { calls++; throw new AppError('auth.failed', 'no'); }, { maxAttempts: 5 }), kind: 'bad' });
-    const job = m.enqueue('bad', { name: 'x' });
+    m.register(kind(async () => { calls++; throw new AppError('auth.failed', 'no'); }, { maxAttempts: 5 }));
+    const job = m.enqueue('inventory.sync', { providerId: 'x' });
     await m.whenIdle();
     expect(calls).toBe(1);
     expect(m.get(job.id).state).toBe('failed');
@@ -115,7 +113,7 @@ describe('JobManager', () => {
           }),
       ),
     );
-    const job = m.enqueue('test', { name: 'x' });
+    const job = m.enqueue('inventory.sync', { providerId: 'x' });
     await started.p;
     expect(m.get(job.id).state).toBe('running');
     m.cancel(job.id);
@@ -130,13 +128,13 @@ describe('JobManager', () => {
     const ran: string[] = [];
     m.register(
       kind(async (ctx) => {
-        ran.push(ctx.params.name);
+        ran.push(ctx.params.providerId);
         await release.p;
       }),
     );
-    const a = m.enqueue('test', { name: 'a' });
-    const b = m.enqueue('test', { name: 'b' });
-    const c = m.enqueue('test', { name: 'c' });
+    const a = m.enqueue('inventory.sync', { providerId: 'a' });
+    const b = m.enqueue('inventory.sync', { providerId: 'b' });
+    const c = m.enqueue('inventory.sync', { providerId: 'c' });
     expect([m.get(a.id).state, m.get(b.id).state, m.get(c.id).state]).toEqual(['running', 'queued', 'queued']);
     m.cancel(b.id);
     release.open();
@@ -146,9 +144,9 @@ describe('JobManager', () => {
   });
 
   it('marks jobs left running by a crashed process as interrupted, and leaves a live process alone', async () => {
-    const base = { kind: 'test', target: 't', params: {}, progress: { phase: 'copying', bytesDone: 1, bytesTotal: 2, rate: null, etaSeconds: null }, attempt: 1, maxAttempts: 1, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null, summary: null, cancelRequested: false };
-    repo.insert({ ...base, id: 'crashed', state: 'running', owner: '999999999:1' });
-    repo.insert({ ...base, id: 'alive', state: 'running', owner: `${process.ppid}:na` });
+    const base = { kind: 'inventory.sync' as const, target: 't', params: {}, progress: { phase: 'copying', bytesDone: 1, bytesTotal: 2, rate: null, etaSeconds: null }, attempt: 1, maxAttempts: 1, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, error: null, summary: null, cancelRequested: false };
+    table.insert({ ...base, id: 'crashed', state: 'running', owner: '999999999:1' });
+    table.insert({ ...base, id: 'alive', state: 'running', owner: `${process.ppid}:na` });
     const m = manager({ owner: 'me:1' });
     expect(m.recoverInterrupted()).toBe(1);
     expect(m.get('crashed')).toMatchObject({ state: 'interrupted', error: { retryable: true } });
@@ -170,7 +168,7 @@ describe('JobManager', () => {
         }
       }),
     );
-    m.enqueue('test', { name: 'x' });
+    m.enqueue('inventory.sync', { providerId: 'x' });
     await m.whenIdle();
     expect(changes).toEqual(['queued', 'running', 'succeeded']);
     expect(progressEvents).toBeGreaterThanOrEqual(4);
@@ -181,7 +179,7 @@ describe('JobManager', () => {
     const m = manager();
     let fail = true;
     m.register(kind(async () => { if (fail) throw new AppError('resource.conflict', 'exists'); }));
-    const first = m.enqueue('test', { name: 'x' });
+    const first = m.enqueue('inventory.sync', { providerId: 'x' });
     await m.whenIdle();
     fail = false;
     const second = m.retry(first.id);

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors/codes';
-import { isTerminal, type Job, type LogLevel } from '../../shared/domain/jobs';
-import type { JobsRepo, StoredJob } from '../catalog';
+import { isTerminal, JOB_PARAMS, type Job, type JobKindName, type JobParams, type JobParamsInput, type LogLevel } from '../../shared/domain/jobs';
+import type { JobsTable, StoredJob } from '../catalog';
 import type { EventBus } from '../lib/events';
 import { isRetryable, toAppError } from '../lib/errors';
 import { isProcessAlive, processIdentity } from '../lib/process-identity';
 import { ProgressTracker } from './progress';
-import type { JobContext, JobKind } from './types';
+import type { AnyJobKind, JobContext, JobKind, JobOutcome } from './types';
 
 export interface JobManagerOptions {
-  repo: JobsRepo;
+  table: JobsTable;
   bus: EventBus;
   maxConcurrent: () => number;
   now?: () => number;
@@ -21,8 +21,36 @@ export interface JobManagerOptions {
 interface Running {
   controller: AbortController;
   tracker: ProgressTracker;
-  kind: JobKind<unknown>;
+  kind: Registered;
   lastPersistAt: number;
+}
+
+/** A job kind with its parameters' schema bound to it: the manager handles every kind alike. */
+interface Registered {
+  name: JobKindName;
+  maxAttempts: number;
+  concurrency: number | undefined;
+  /** parses given or stored parameters with the kind's schema; throws a ZodError when they do not fit */
+  parse(params: unknown): unknown;
+  describeTarget(params: unknown): string;
+  run(ctx: JobContext<unknown>): Promise<JobOutcome | void>;
+}
+
+function bind<K extends JobKindName>(k: JobKind<K>): Registered {
+  // JOB_PARAMS[K] parses to JobParams<K> by definition; TypeScript cannot follow a generic key
+  // through the table, so the parsed value is handed over as that type here, and only here.
+  const parse = (p: unknown): JobParams<K> => {
+    const parsed: unknown = JOB_PARAMS[k.kind].parse(p);
+    return parsed as JobParams<K>;
+  };
+  return {
+    name: k.kind,
+    maxAttempts: k.maxAttempts ?? 1,
+    concurrency: k.concurrency,
+    parse,
+    describeTarget: (p) => k.describeTarget(parse(p)),
+    run: (ctx) => k.run({ ...ctx, params: parse(ctx.params) }),
+  };
 }
 
 const defaultBackoff = (attempt: number) => Math.min(60_000, 2_000 * 2 ** (attempt - 2));
@@ -33,7 +61,7 @@ const toPublic = ({ params: _p, owner: _o, cancelRequested: _c, ...job }: Stored
  * here so it survives a closed window, can be cancelled, retried, and watched from any client.
  */
 export class JobManager {
-  private readonly kinds = new Map<string, JobKind<unknown>>();
+  private readonly kinds = new Map<JobKindName, Registered>();
   private readonly queue: string[] = [];
   private readonly running = new Map<string, Running>();
   private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
@@ -49,15 +77,15 @@ export class JobManager {
     this.owner = opts.owner ?? processIdentity();
   }
 
-  register<P>(kind: JobKind<P>): void {
+  register(kind: AnyJobKind): void {
     if (this.kinds.has(kind.kind)) throw new Error(`job kind ${kind.kind} registered twice`);
-    this.kinds.set(kind.kind, kind as JobKind<unknown>);
+    this.kinds.set(kind.kind, bind<JobKindName>(kind));
   }
 
   /** At start: jobs whose owning process is gone were interrupted by a crash or a kill. */
   recoverInterrupted(): number {
     let n = 0;
-    for (const j of this.opts.repo.listUnfinished()) {
+    for (const j of this.opts.table.listUnfinished()) {
       if (j.owner !== null && j.owner !== this.owner && isProcessAlive(j.owner)) continue;
       this.finish(j.id, 'interrupted', {
         error: new AppError('internal', 'Backstack stopped before this job finished. Start it again; nothing it had not finished was kept.', {
@@ -69,20 +97,29 @@ export class JobManager {
     return n;
   }
 
-  enqueue(kindName: string, rawParams: unknown): Job {
+  /** Queues a job; its parameters are checked against the kind's schema (shared/domain/jobs.ts). */
+  enqueue<K extends JobKindName>(kindName: K, params: JobParamsInput<K>): Job {
+    return this.enqueueUnchecked(kindName, params);
+  }
+
+  private enqueueUnchecked(kindName: JobKindName, rawParams: unknown): Job {
     const kind = this.kinds.get(kindName);
-    if (!kind) throw new AppError('unsupported', `Unknown job kind "${kindName}".`);
-    const parsed = kind.params.safeParse(rawParams);
-    if (!parsed.success) throw new AppError('validation.invalidInput', `Invalid parameters for ${kindName}: ${parsed.error.message}`);
+    if (!kind) throw new AppError('unsupported', `No job of kind "${kindName}" can run in this process.`);
+    let params: unknown;
+    try {
+      params = kind.parse(rawParams);
+    } catch (e) {
+      throw new AppError('validation.invalidInput', `Invalid parameters for ${kindName}: ${(e as Error).message}`);
+    }
     const job: StoredJob = {
       id: randomUUID(),
       kind: kindName,
-      target: kind.describeTarget(parsed.data),
-      params: parsed.data,
+      target: kind.describeTarget(params),
+      params,
       state: 'queued',
       progress: { phase: 'queued', bytesDone: 0, bytesTotal: null, rate: null, etaSeconds: null },
       attempt: 1,
-      maxAttempts: kind.maxAttempts ?? 1,
+      maxAttempts: kind.maxAttempts,
       createdAt: new Date(this.now()).toISOString(),
       startedAt: null,
       finishedAt: null,
@@ -91,7 +128,7 @@ export class JobManager {
       owner: this.owner,
       cancelRequested: false,
     };
-    this.opts.repo.insert(job);
+    this.opts.table.insert(job);
     this.publish(job.id);
     this.queue.push(job.id);
     this.pump();
@@ -116,7 +153,7 @@ export class JobManager {
       this.finish(id, 'cancelled', {});
     } else if (job.owner && job.owner !== this.owner && isProcessAlive(job.owner)) {
       // Run by another Backstack process (the app, or a CLI): ask it to stop.
-      this.opts.repo.requestCancel(id);
+      this.opts.table.requestCancel(id);
     } else {
       this.finish(id, 'interrupted', {});
     }
@@ -128,7 +165,7 @@ export class JobManager {
     const job = this.mustGet(id);
     if (!isTerminal(job.state) || job.state === 'succeeded')
       throw new AppError('resource.conflict', `Job ${id} is ${job.state}; only failed, cancelled, interrupted or warning jobs can be retried.`);
-    return this.enqueue(job.kind, job.params);
+    return this.enqueueUnchecked(job.kind, job.params);
   }
 
   /** Resolves when nothing is queued, running or waiting to retry (tests, shutdown). */
@@ -153,7 +190,7 @@ export class JobManager {
   }
 
   private mustGet(id: string): StoredJob {
-    const job = this.opts.repo.get(id);
+    const job = this.opts.table.get(id);
     if (!job) throw new AppError('resource.notFound', `No job with id ${id}.`);
     return job;
   }
@@ -170,7 +207,8 @@ export class JobManager {
   }
 
   private hasRoomFor(id: string): boolean {
-    const kind = this.kinds.get(this.opts.repo.get(id)?.kind ?? '');
+    const stored = this.opts.table.get(id);
+    const kind = stored && this.kinds.get(stored.kind);
     if (!kind?.concurrency) return true;
     let same = 0;
     for (const r of this.running.values()) if (r.kind === kind) same++;
@@ -187,7 +225,7 @@ export class JobManager {
     const run: Running = { controller: new AbortController(), tracker: new ProgressTracker(this.now), kind, lastPersistAt: 0 };
     this.running.set(id, run);
     run.tracker.update({ phase: 'starting' });
-    this.opts.repo.update(id, { progress: run.tracker.value, state: 'running', startedAt: job.startedAt ?? new Date(this.now()).toISOString() });
+    this.opts.table.update(id, { progress: run.tracker.value, state: 'running', startedAt: job.startedAt ?? new Date(this.now()).toISOString() });
     this.publish(id);
     const ctx: JobContext<unknown> = {
       jobId: id,
@@ -202,7 +240,7 @@ export class JobManager {
       if (run.controller.signal.aborted) throw new AppError('job.cancelled', 'Cancelled.');
       this.persistProgress(id, run);
       // Any warning in the log, a failed attempt before a retry included, makes the outcome "warning".
-      this.finish(id, this.opts.repo.hasWarnings(id) ? 'warning' : 'succeeded', { summary: outcome?.summary ?? null });
+      this.finish(id, this.opts.table.hasWarnings(id) ? 'warning' : 'succeeded', { summary: outcome?.summary ?? null });
     } catch (e) {
       this.persistProgress(id, run);
       const appError = toAppError(e);
@@ -224,7 +262,7 @@ export class JobManager {
   private scheduleRetry(id: string, run: Running, attempt: number, reason: string): void {
     const delay = this.backoffMs(attempt);
     this.log(id, 'warn', `Attempt ${attempt - 1} failed: ${reason} Retrying in ${Math.round(delay / 1000)} s.`);
-    this.opts.repo.update(id, { state: 'queued', attempt });
+    this.opts.table.update(id, { state: 'queued', attempt });
     this.publish(id);
     const timer = setTimeout(() => {
       this.backoffTimers.delete(id);
@@ -235,12 +273,12 @@ export class JobManager {
   }
 
   private finish(id: string, state: 'succeeded' | 'warning' | 'failed' | 'cancelled' | 'interrupted', extra: Partial<StoredJob>): void {
-    this.opts.repo.update(id, { ...extra, state, finishedAt: new Date(this.now()).toISOString() });
+    this.opts.table.update(id, { ...extra, state, finishedAt: new Date(this.now()).toISOString() });
     this.publish(id);
   }
 
   private log(id: string, level: LogLevel, message: string): void {
-    const entry = this.opts.repo.appendLog(id, level, message, new Date(this.now()).toISOString());
+    const entry = this.opts.table.appendLog(id, level, message, new Date(this.now()).toISOString());
     this.opts.bus.emit('jobs.logged', { id, entry });
   }
 
@@ -252,11 +290,11 @@ export class JobManager {
 
   private persistProgress(id: string, run: Running): void {
     run.lastPersistAt = this.now();
-    this.opts.repo.update(id, { progress: run.tracker.value });
+    this.opts.table.update(id, { progress: run.tracker.value });
   }
 
   private publish(id: string): void {
-    const job = this.opts.repo.get(id);
+    const job = this.opts.table.get(id);
     if (job) this.opts.bus.emit('jobs.changed', toPublic(job));
   }
 
@@ -268,7 +306,7 @@ export class JobManager {
       return;
     }
     this.cancelPoll ??= setInterval(() => {
-      for (const [id, r] of this.running) if (this.opts.repo.isCancelRequested(id)) r.controller.abort();
+      for (const [id, r] of this.running) if (this.opts.table.isCancelRequested(id)) r.controller.abort();
     }, 1000).unref();
   }
 }

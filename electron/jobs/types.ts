@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import type { JobProgress, LogLevel } from '../../shared/domain/jobs';
+import type { JobKindName, JobParams, JobProgress, LogLevel } from '../../shared/domain/jobs';
 
 export interface JobContext<P> {
   readonly jobId: string;
@@ -15,14 +14,17 @@ export interface JobOutcome {
   summary?: string;
 }
 
-export interface JobKind<P> {
-  kind: string;
-  params: z.ZodType<P>;
+/** One kind of job; its parameters are those shared/domain/jobs.ts declares for its name. */
+export interface JobKind<K extends JobKindName> {
+  kind: K;
   /** what the job acts on, for people */
-  describeTarget(params: P): string;
+  describeTarget(params: JobParams<K>): string;
   /** attempts in all, retries included (errors marked retryable only) */
   maxAttempts?: number;
   /** at most this many jobs of this kind at once (besides the global limit) */
   concurrency?: number;
-  run(ctx: JobContext<P>): Promise<JobOutcome | void>;
+  run(ctx: JobContext<JobParams<K>>): Promise<JobOutcome | void>;
 }
+
+/** A job kind of any name, as the manager keeps them. */
+export type AnyJobKind = { [K in JobKindName]: JobKind<K> }[JobKindName];

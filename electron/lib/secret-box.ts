@@ -1,12 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-
-export type SecretStorageKind = 'electron-safe-storage' | 'os-keyring' | 'key-file';
+import type { SecretStorage } from '../../shared/domain/app';
 
 /** Where the master key lives; Electron's main passes one backed by safeStorage. */
 export interface KeyProtector {
-  kind: SecretStorageKind;
+  kind: SecretStorage;
   /** the 32-byte master key, created on first use */
   loadOrCreateKey(): Buffer;
 }

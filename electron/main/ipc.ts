@@ -1,7 +1,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { AppError } from '../../shared/errors/codes';
 import { err } from '../../shared/ipc/result';
-import type { Core } from '../services/core';
+import type { Core } from '../core/create-core';
 
 /**
  * IPC for the contract: only the main frame of our own window may call, every input is

@@ -5,7 +5,7 @@ export { redactSecrets, redactUrl } from './core/redact';
 export { createDispatcher, inspectCertificate, normalizeFingerprint, pinKey, type TlsOptions, type InspectedCertificate } from './core/tls';
 export { type HttpEvent } from './core/http';
 export { defaultRetryPolicy, type RetryPolicy } from './core/retry';
-export { Catalog, type CatalogEndpoint, type EndpointInterface, type EndpointQuery } from './core/catalog';
+export { ServiceCatalog, type CatalogEndpoint, type EndpointInterface, type EndpointQuery } from './core/service-catalog';
 export { SERVICES, type ServiceType } from './core/services';
 export { FEATURES, compareVersions, negotiate, type Feature, type VersionInfo } from './core/microversions';
 export {

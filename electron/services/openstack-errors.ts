@@ -1,6 +1,5 @@
 import { AppError, type AppErrorCode } from '../../shared/errors/codes';
 import { isOpenStackError, type OpenStackErrorCode } from '../openstack';
-import { registerErrorConverter } from '../lib/errors';
 
 const CODES: Record<OpenStackErrorCode, AppErrorCode> = {
   AUTH_FAILED: 'auth.failed',
@@ -26,10 +25,11 @@ const CODES: Record<OpenStackErrorCode, AppErrorCode> = {
   INVALID_OPTIONS: 'validation.invalidInput',
 };
 
-/** The SDK's typed errors, as the closed set of codes the UI acts on (message and request id kept). */
+/**
+ * The SDK's typed errors, as the closed set of codes the UI acts on (message and request id kept).
+ * Registered by the composition root (core/create-core.ts), never as a side effect of an import.
+ */
 export function openStackToAppError(e: unknown): AppError | undefined {
   if (!isOpenStackError(e)) return undefined;
   return new AppError(CODES[e.code], e.message, { retryable: e.retryable, ...(e.requestId ? { requestId: e.requestId } : {}), cause: e });
 }
-
-registerErrorConverter(openStackToAppError);

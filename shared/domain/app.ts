@@ -1,10 +1,15 @@
 import { z } from 'zod';
 
+/** Where the key that seals stored secrets lives. */
 export const SecretStorage = z.enum(['electron-safe-storage', 'os-keyring', 'key-file']);
+export type SecretStorage = z.infer<typeof SecretStorage>;
+/** Which transport hosts the core: the desktop app, console mode in a browser, or the CLI. */
+export const Runtime = z.enum(['electron', 'console', 'cli']);
+export type Runtime = z.infer<typeof Runtime>;
 
 export const AppStatus = z.object({
   version: z.string(),
-  runtime: z.enum(['electron', 'console', 'cli']),
+  runtime: Runtime,
   catalogPath: z.string(),
   schemaVersion: z.number().int(),
   providersCount: z.number().int().nonnegative(),
@@ -36,3 +41,7 @@ export const ProviderSummary = z.object({
   createdAt: z.string(),
 });
 export type ProviderSummary = z.infer<typeof ProviderSummary>;
+
+/** What changed in the local catalog, by area (not SQL table names): clients reload what depends on it. */
+export const CatalogTable = z.enum(['settings', 'providers', 'inventory', 'hypervisors', 'jobs', 'destinations', 'backups']);
+export type CatalogTable = z.infer<typeof CatalogTable>;

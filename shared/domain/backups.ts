@@ -25,7 +25,7 @@ export const BackupInstanceParams = z
     mode: z.enum(['full', 'incremental', 'auto']).default('auto'),
     excludeDisks: z.array(DiskTarget).max(64).default([]),
     /** the backup destination; default: the default one */
-    repositoryId: Id.optional(),
+    destinationId: Id.optional(),
     /** keep this backup's snapshot on the hypervisor so the next one can be incremental */
     keepSnapshot: z.boolean().default(true),
     preSnapshot: SnapshotHook.optional(),
@@ -37,10 +37,11 @@ export type BackupInstanceParams = z.infer<typeof BackupInstanceParams>;
 export const RestoreInstanceParams = z
   .object({
     backupId: z.string().min(1).max(400),
-    repositoryId: Id.optional(),
+    /** where the restore point is; default: the destination the catalog indexes it in */
+    destinationId: Id.optional(),
     /** nova: a new server through the APIs, its disks replaced by the backup; libvirt: define the domain on the hypervisor */
     target: z.enum(['nova', 'libvirt']).default('nova'),
-    /** the new server's name (default: the original name + "-restored") */
+    /** the new server's or domain's name (default: defaultRestoreName, e.g. web-1-restored-2026-12-01) */
     name: Name.optional(),
     /** flavor name or id (default: the original flavor) */
     flavor: Name.optional(),
@@ -61,7 +62,7 @@ export type RestoreInstanceParams = z.infer<typeof RestoreInstanceParams>;
 /** One restore point as the catalog indexes it (the manifest in the repository is the truth). */
 export const BackupView = z.object({
   id: z.string(),
-  repositoryId: z.string(),
+  destinationId: z.string(),
   providerId: z.string().nullable(),
   resourceKind: z.enum(['instance', 'volume', 'disk']),
   resourceId: z.string(),
@@ -74,9 +75,19 @@ export const BackupView = z.object({
   storedBytes: z.number(),
   disks: z.array(z.object({ name: z.string(), size: z.number() })),
   jobId: z.string().nullable(),
+  /** kept by prune whatever the keep rules say (stored in the destination itself) */
   protected: z.boolean(),
 });
 export type BackupView = z.infer<typeof BackupView>;
+
+/**
+ * The name a restored server gets unless the admin gives one: distinct from the original (which
+ * may still run beside it) and telling which restore point it came from.
+ */
+export function defaultRestoreName(originalName: string, restorePointCreatedAt: string): string {
+  const day = restorePointCreatedAt.slice(0, 10);
+  return `${originalName}-restored-${day}`.slice(0, 255);
+}
 
 /** Per-host SSH settings given by an admin. The key or password goes in and never comes back out. */
 export const HypervisorSshInput = z

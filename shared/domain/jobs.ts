@@ -1,5 +1,31 @@
 import { z } from 'zod';
 import { AppErrorPayload } from '../errors/codes';
+import { BackupInstanceParams, RestoreInstanceParams } from './backups';
+import { KeepRules } from './destinations';
+
+const Id = z.string().min(1).max(200);
+
+/**
+ * Every kind of job and its parameters, declared once: `enqueue` is typed by kind, a job kind
+ * implements the parameters named here, and a mistyped kind or parameter is a compile error.
+ */
+export const JOB_PARAMS = {
+  'inventory.sync': z.object({ providerId: Id }).strict(),
+  'backup.instance': BackupInstanceParams,
+  'restore.instance': RestoreInstanceParams,
+  'destination.verify': z.object({ destinationId: Id, backupId: z.string().min(1).max(400).optional() }).strict(),
+  'destination.prune': z.object({ destinationId: Id, keep: KeepRules }).strict(),
+  'destination.gc': z.object({ destinationId: Id }).strict(),
+  'destination.reindex': z.object({ destinationId: Id }).strict(),
+  /** a consistent online copy of the local catalog into `file` */
+  'catalog.backup': z.object({ file: z.string().min(1).max(4096) }).strict(),
+} as const;
+export type JobKindName = keyof typeof JOB_PARAMS;
+export const JobKindName = z.enum(Object.keys(JOB_PARAMS) as [JobKindName, ...JobKindName[]]);
+/** Parameters as a caller gives them (defaults not yet applied). */
+export type JobParamsInput<K extends JobKindName> = z.input<(typeof JOB_PARAMS)[K]>;
+/** Parameters as a running job sees them (parsed, defaults applied). */
+export type JobParams<K extends JobKindName> = z.output<(typeof JOB_PARAMS)[K]>;
 
 export const JobState = z.enum(['queued', 'running', 'succeeded', 'warning', 'failed', 'cancelled', 'interrupted']);
 export type JobState = z.infer<typeof JobState>;
@@ -20,7 +46,7 @@ export type JobProgress = z.infer<typeof JobProgress>;
 
 export const Job = z.object({
   id: z.string(),
-  kind: z.string(),
+  kind: JobKindName,
   /** what the job acts on, for people: "instance web-1", "repository /backups" */
   target: z.string(),
   state: JobState,

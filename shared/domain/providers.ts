@@ -2,8 +2,15 @@ import { z } from 'zod';
 
 export const EndpointInterface = z.enum(['public', 'internal', 'admin']);
 export type EndpointInterface = z.infer<typeof EndpointInterface>;
+/** What a saved cloud may name (older versions stored all three). */
 export const BackupStrategy = z.enum(['libvirt-ssh', 'disk-attachment', 'image-transfer']);
 export type BackupStrategy = z.infer<typeof BackupStrategy>;
+/**
+ * The strategies that back up today. Disk attachment and image transfer are not offered until
+ * they work; a cloud saved with one of them says so and is backed up with libvirt.
+ */
+export const OfferedStrategy = z.enum(['libvirt-ssh']);
+export const OFFERED_STRATEGIES: readonly BackupStrategy[] = OfferedStrategy.options;
 
 const name = z.string().trim().min(1).max(128);
 const optionalText = z.string().trim().max(255).optional();
@@ -22,19 +29,39 @@ export const AuthDomainInput = z.object({
 });
 export type AuthDomainInput = z.infer<typeof AuthDomainInput>;
 
-export const ProviderInput = z.object({
-  name,
-  authUrl: z.string().trim().url().max(2048),
-  region: z.string().trim().min(1).max(128).default('RegionOne'),
-  endpointInterface: EndpointInterface.default('public'),
-  strategy: BackupStrategy.default('libvirt-ssh'),
-  trustCertificates: z.boolean().default(false),
-  caFile: z.string().trim().max(4096).optional(),
-  downloadImage: z.boolean().default(false),
-  /** "Use domain-scoped authorization": one authentication domain per scanned domain */
-  scoped: z.boolean().default(false),
-  authDomains: z.array(AuthDomainInput).min(1).max(64),
-});
+/**
+ * The rules between "domain-scoped authorization" and the authentication domains, written once:
+ * the contract's input schema and the wizard's step both apply them.
+ */
+export function checkAuthDomains(v: { scoped: boolean; authDomains: readonly { name: string }[] }, ctx: z.RefinementCtx): void {
+  if (!v.scoped && v.authDomains.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['authDomains'],
+      message:
+        'Unscoped authorization uses one authentication domain that reaches every domain; turn on domain-scoped authorization to add one per domain.',
+    });
+  }
+  if (v.scoped && new Set(v.authDomains.map((d) => d.name)).size !== v.authDomains.length) {
+    ctx.addIssue({ code: 'custom', path: ['authDomains'], message: 'With domain-scoped authorization each authentication domain names a different domain.' });
+  }
+}
+
+export const ProviderInput = z
+  .object({
+    name,
+    authUrl: z.string().trim().url().max(2048),
+    region: z.string().trim().min(1).max(128).default('RegionOne'),
+    endpointInterface: EndpointInterface.default('public'),
+    strategy: OfferedStrategy.default('libvirt-ssh'),
+    trustCertificates: z.boolean().default(false),
+    caFile: z.string().trim().max(4096).optional(),
+    /** "Use domain-scoped authorization": one authentication domain per scanned domain */
+    scoped: z.boolean().default(false),
+    authDomains: z.array(AuthDomainInput).min(1).max(64),
+  })
+  .strict()
+  .superRefine(checkAuthDomains);
 export type ProviderInput = z.input<typeof ProviderInput>;
 export type ProviderInputParsed = z.output<typeof ProviderInput>;
 
@@ -67,7 +94,6 @@ export const ProviderView = z.object({
   strategy: BackupStrategy,
   trustCertificates: z.boolean(),
   caFile: z.string().nullable(),
-  downloadImage: z.boolean(),
   scoped: z.boolean(),
   pinnedCertificate: z.object({ subject: z.string(), fingerprint256: z.string() }).nullable(),
   authDomains: z.array(AuthDomainView),

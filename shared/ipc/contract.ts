@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AppStatus, Settings } from '../domain/app';
+import { AppStatus, CatalogTable, Settings } from '../domain/app';
 import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers';
-import { KeepRules, PrunePreview, RepositoryStats, RepositoryView } from '../domain/repositories';
+import { DestinationStats, DestinationView, KeepRules, PrunePreview } from '../domain/destinations';
 import { Hypervisor, HypervisorSsh, Instance, InstanceSummary, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, RestoreInstanceParams } from '../domain/backups';
@@ -95,16 +95,21 @@ export const requests = {
   'backups.start': req(BackupInstanceParams, z.object({ jobId: z.string() })),
   /** Restore points, newest first; of one instance or volume when resourceId is given. */
   'backups.list': req(
-    z.object({ resourceId: Id.optional(), repositoryId: Id.optional(), providerId: Id.optional() }).strict(),
+    z.object({ resourceId: Id.optional(), destinationId: Id.optional(), providerId: Id.optional() }).strict(),
     z.object({ items: z.array(BackupView) }),
+  ),
+  /** Protects a restore point from pruning (or lifts it); written into the destination, so every workstation honours it. */
+  'backups.setProtected': req(
+    z.object({ destinationId: Id, backupId: z.string().min(1).max(400), protected: z.boolean() }).strict(),
+    BackupView,
   ),
   /** Brings an instance back from a backup: a new server through Nova, or the domain defined on a hypervisor. */
   'restore.start': req(RestoreInstanceParams, z.object({ jobId: z.string() })),
-  'repositories.list': req(Empty, z.object({ items: z.array(RepositoryView) })),
+  'destinations.list': req(Empty, z.object({ items: z.array(DestinationView) })),
   /** Usage of a destination: stored vs logical bytes, reduction ratio, growth per backup. */
-  'repositories.getStats': req(z.object({ id: Id }).strict(), RepositoryStats),
-  /** Creates a repository in an empty folder; an encrypted one returns its recovery key, shown once. */
-  'repositories.create': req(
+  'destinations.getStats': req(z.object({ id: Id }).strict(), DestinationStats),
+  /** Creates a destination in an empty folder; an encrypted one returns its recovery key, shown once. */
+  'destinations.create': req(
     z
       .object({
         name: z.string().trim().min(1).max(128),
@@ -113,30 +118,34 @@ export const requests = {
         compressionLevel: z.number().int().min(1).max(19).optional(),
       })
       .strict(),
-    z.object({ repository: RepositoryView, recoveryKey: z.string().nullable() }),
+    z.object({ destination: DestinationView, recoveryKey: z.string().nullable() }),
   ),
-  'repositories.add': req(
+  /** Adds an existing destination (another workstation's, or after a reinstall) and indexes its restore points. */
+  'destinations.add': req(
     z
       .object({ name: z.string().trim().min(1).max(128), path: z.string().min(1).max(4096), passphrase: z.string().min(1).max(1024).optional() })
       .strict(),
-    RepositoryView,
+    DestinationView,
   ),
-  'repositories.remove': req(z.object({ id: Id }).strict(), z.object({ removed: z.literal(true) })),
-  'repositories.setDefault': req(z.object({ id: Id }).strict(), RepositoryView),
-  'repositories.startVerify': req(z.object({ id: Id, backupId: z.string().max(400).optional() }).strict(), z.object({ jobId: z.string() })),
+  /** Forgets a destination; what it holds on disk is left as it is. */
+  'destinations.remove': req(z.object({ id: Id }).strict(), z.object({ removed: z.literal(true) })),
+  'destinations.setDefault': req(z.object({ id: Id }).strict(), DestinationView),
+  'destinations.startVerify': req(z.object({ id: Id, backupId: z.string().max(400).optional() }).strict(), z.object({ jobId: z.string() })),
   /** What a prune would keep and remove, and why; changes nothing. */
-  'repositories.previewPrune': req(z.object({ id: Id, keep: KeepRules }).strict(), PrunePreview),
-  'repositories.startPrune': req(z.object({ id: Id, keep: KeepRules }).strict(), z.object({ jobId: z.string() })),
-  'repositories.startGc': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
+  'destinations.previewPrune': req(z.object({ id: Id, keep: KeepRules }).strict(), PrunePreview),
+  'destinations.startPrune': req(z.object({ id: Id, keep: KeepRules }).strict(), z.object({ jobId: z.string() })),
+  'destinations.startGc': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
+  /** Rebuilds the catalog's index of a destination's restore points from what it holds. */
+  'destinations.startReindex': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
-  'catalog.startBackup': req(z.object({ destination: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
+  'catalog.startBackup': req(z.object({ file: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;
 
 export const events = {
   'jobs.changed': Job,
   'jobs.progressed': z.object({ id: z.string(), progress: JobProgress }),
   'jobs.logged': z.object({ id: z.string(), entry: JobLogEntry }),
-  'catalog.changed': z.object({ tables: z.array(z.string()) }),
+  'catalog.changed': z.object({ tables: z.array(CatalogTable) }),
 } as const;
 
 export type Requests = typeof requests;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderInput } from '../../../shared/domain/providers';
-import { createCore, type Core } from '../../../electron/services/core';
+import { createCore, type Core } from '../../../electron/core/create-core';
 import { createLogger } from '../../../electron/lib/logger';
 import { keyFileProtector } from '../../../electron/lib/secret-box';
 import { loadCloud, Session, type CloudConfig } from './support/cloud';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../shared/domain/jobs';
-import { createCore, type Core } from '../../../electron/services/core';
+import { createCore, type Core } from '../../../electron/core/create-core';
 import { createLogger } from '../../../electron/lib/logger';
 import { keyFileProtector } from '../../../electron/lib/secret-box';
 import { fileSink, findBackup, restoreDisk, type Manifest } from '../../../electron/engine';
@@ -58,7 +58,7 @@ async function runJob(name: 'backups.start' | 'restore.start', input: Record<str
 async function manifestOf(jobSummary: string | null): Promise<Manifest> {
   const id = /backup (\S+\/\S+):/.exec(jobSummary ?? '')?.[1];
   if (!id) throw new Error(`no backup id in "${jobSummary}"`);
-  const repo = await core.repositories.open(core.repositories.defaultRepository().id);
+  const repo = await core.services.destinations.open(core.services.destinations.defaultDestination().id);
   try {
     const [group, time] = [id.slice(0, id.lastIndexOf('/')), id.slice(id.lastIndexOf('/') + 1)];
     return await findBackup(repo, group, time);
@@ -69,7 +69,7 @@ async function manifestOf(jobSummary: string | null): Promise<Manifest> {
 
 /** sha256 of a disk restored from the repository to a local file. */
 async function restoredSha(m: Manifest, disk: string): Promise<string> {
-  const repo = await core.repositories.open(core.repositories.defaultRepository().id);
+  const repo = await core.services.destinations.open(core.services.destinations.defaultDestination().id);
   const file = join(home, `${disk}-${Date.now()}.raw`);
   try {
     await restoreDisk(repo, { group: m.group, backup: m.time, disk, sink: fileSink(file) });
@@ -111,7 +111,7 @@ beforeAll(async () => {
       provider: { name: 'lab', authUrl: cloud.authUrl, authDomains: [{ name: cloud.userDomain.name ?? 'Default', userName: cloud.username, password: cloud.password, ...(cloud.project.name ? { defaultProject: cloud.project.name } : {}) }] },
     }),
   ).id;
-  await core.repositories.create({ name: 'lab', path: join(home, 'repo') });
+  await core.services.destinations.create({ name: 'lab', path: join(home, 'repo') });
   ssh1 = await connect(kvm1);
   ssh2 = await connect(kvm2);
   [qcow, raw] = await Promise.all([

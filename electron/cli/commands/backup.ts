@@ -32,7 +32,7 @@ export function register(program: Command, ctx: CliContext): void {
       const core = ctx.openCore();
       try {
         const provider = unwrap(await core.api.invoke('providers.list', {})).items.find((p) => p.name === o.provider || p.id === o.provider);
-        const repositoryId = o.repo ? unwrap(await core.api.invoke('repositories.list', {})).items.find((r) => r.name === o.repo || r.id === o.repo)?.id ?? o.repo : undefined;
+        const destinationId = o.repo ? unwrap(await core.api.invoke('destinations.list', {})).items.find((r) => r.name === o.repo || r.id === o.repo)?.id ?? o.repo : undefined;
         const { jobId } = unwrap(
           await core.api.invoke('backups.start', {
             providerId: provider?.id ?? o.provider,
@@ -40,7 +40,7 @@ export function register(program: Command, ctx: CliContext): void {
             mode: o.full ? 'full' : o.incremental ? 'incremental' : 'auto',
             excludeDisks: o.excludeDisk,
             keepSnapshot: o.keepSnapshot,
-            ...(repositoryId ? { repositoryId } : {}),
+            ...(destinationId ? { destinationId } : {}),
           }),
         );
         const job = await followJob(core, jobId, ctx);

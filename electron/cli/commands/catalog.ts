@@ -9,11 +9,11 @@ export function register(program: Command, ctx: CliContext): void {
   catalog
     .command('backup')
     .description('write a consistent copy of the catalog to FILE (never overwrites)')
-    .argument('<file>', 'destination file')
+    .argument('<file>', 'a new file to write')
     .action(async (file: string) => {
       const core = ctx.openCore();
       try {
-        const { jobId } = unwrap(await core.api.invoke('catalog.startBackup', { destination: path.resolve(file) }));
+        const { jobId } = unwrap(await core.api.invoke('catalog.startBackup', { file: path.resolve(file) }));
         const job = await followJob(core, jobId, ctx);
         ctx.out(`${job.summary ?? 'done'}\n`);
       } finally {

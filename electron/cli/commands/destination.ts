@@ -18,8 +18,8 @@ export function register(program: Command, ctx: CliContext): void {
       const passphrase = o.passphraseStdin ? await readStdin() : undefined;
       const core = ctx.openCore({ runJobs: false });
       try {
-        const r = unwrap(await core.api.invoke('repositories.create', { name, path: path.resolve(dir), ...(passphrase ? { passphrase } : {}) }));
-        ctx.out(`Destination "${r.repository.name}" created in ${r.repository.path}${r.repository.isDefault ? ' (the default one)' : ''}.\n`);
+        const r = unwrap(await core.api.invoke('destinations.create', { name, path: path.resolve(dir), ...(passphrase ? { passphrase } : {}) }));
+        ctx.out(`Destination "${r.destination.name}" created in ${r.destination.path}${r.destination.isDefault ? ' (the default one)' : ''}.\n`);
         if (r.recoveryKey) {
           ctx.out(`\nRecovery key (opens the repository without the passphrase; shown once — store it away from this machine):\n  ${r.recoveryKey}\n`);
         }
@@ -38,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
       const passphrase = o.passphraseStdin ? await readStdin() : undefined;
       const core = ctx.openCore({ runJobs: false });
       try {
-        const r = unwrap(await core.api.invoke('repositories.add', { name, path: path.resolve(dir), ...(passphrase ? { passphrase } : {}) }));
+        const r = unwrap(await core.api.invoke('destinations.add', { name, path: path.resolve(dir), ...(passphrase ? { passphrase } : {}) }));
         ctx.out(`Destination "${r.name}" added (${r.path}).\n`);
       } finally {
         await core.close();
@@ -52,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (o: { json?: boolean }) => {
       const core = ctx.openCore({ runJobs: false });
       try {
-        const { items } = unwrap(await core.api.invoke('repositories.list', {}));
+        const { items } = unwrap(await core.api.invoke('destinations.list', {}));
         if (o.json) return printJson(items, ctx.out);
         if (!items.length) return ctx.out('No destination yet. Create one: backstack destination create NAME DIR\n');
         table([['NAME', 'PATH', 'ENCRYPTED', 'DEFAULT'], ...items.map((r) => [r.name, r.path, r.encrypted ? 'yes' : 'no', r.isDefault ? 'yes' : ''])], ctx.out);
@@ -68,7 +68,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (name: string) => {
       const core = ctx.openCore({ runJobs: false });
       try {
-        unwrap(await core.api.invoke('repositories.setDefault', { id: name }));
+        unwrap(await core.api.invoke('destinations.setDefault', { id: name }));
         ctx.out(`Backups now go to "${name}" unless told otherwise.\n`);
       } finally {
         await core.close();
@@ -82,7 +82,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (name: string) => {
       const core = ctx.openCore({ runJobs: false });
       try {
-        unwrap(await core.api.invoke('repositories.remove', { id: name }));
+        unwrap(await core.api.invoke('destinations.remove', { id: name }));
         ctx.out(`Destination "${name}" forgotten; its repository is untouched.\n`);
       } finally {
         await core.close();

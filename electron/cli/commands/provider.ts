@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors/codes';
-import type { BackupStrategy, ConnectionTest, EndpointInterface, ProviderInput } from '../../../shared/domain/providers';
+import type { ConnectionTest, EndpointInterface, ProviderInput } from '../../../shared/domain/providers';
 import { draftToInput, parseCloudsYaml, parseOpenrc, type ProviderDraft } from '../../../shared/providers/import';
 import type { CliContext } from '../context';
 import { printJson, table, unwrap } from '../output';
@@ -14,10 +14,8 @@ interface AddOpts {
   cloudsYaml?: string;
   interface?: EndpointInterface;
   region?: string;
-  strategy?: BackupStrategy;
   trustCertificate?: boolean;
   scoped?: boolean;
-  downloadImage?: boolean;
   passwordStdin?: boolean;
   json?: boolean;
 }
@@ -85,10 +83,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--clouds-yaml <file>', 'the clouds.yaml file (default: where openstacksdk looks)')
     .option('--interface <type>', 'endpoint interface: public, internal or admin')
     .option('--region <region>', 'region (one provider per region)')
-    .option('--strategy <strategy>', 'backup strategy: libvirt-ssh, disk-attachment or image-transfer')
     .option('--trust-certificate', 'trust (pin) a self-signed certificate on first use; a later change is refused')
     .option('--scoped', 'domain-scoped authorization: only this domain is scanned')
-    .option('--download-image', 'back up the boot image from Glance instead of the boot disk')
     .option('--password-stdin', 'read the password from standard input')
     .option('--json', 'print JSON')
     .action(async (o: AddOpts) => {
@@ -96,10 +92,8 @@ export function register(program: Command, ctx: CliContext): void {
       const input: ProviderInput = draftToInput(o.name, draft, {
         ...(o.interface ? { endpointInterface: o.interface } : {}),
         ...(o.region ? { region: o.region } : {}),
-        ...(o.strategy ? { strategy: o.strategy } : {}),
         trustCertificates: Boolean(o.trustCertificate),
         scoped: Boolean(o.scoped),
-        downloadImage: Boolean(o.downloadImage),
       });
       const core = ctx.openCore({ runJobs: false });
       try {

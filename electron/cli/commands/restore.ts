@@ -34,7 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (o: RunOptions) => {
       const core = ctx.openCore();
       try {
-        const repositoryId = o.repo ? unwrap(await core.api.invoke('repositories.list', {})).items.find((r) => r.name === o.repo || r.id === o.repo)?.id ?? o.repo : undefined;
+        const destinationId = o.repo ? unwrap(await core.api.invoke('destinations.list', {})).items.find((r) => r.name === o.repo || r.id === o.repo)?.id ?? o.repo : undefined;
         const { jobId } = unwrap(
           await core.api.invoke('restore.start', {
             backupId: o.backup,
@@ -45,7 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
             ...(o.keypair ? { keypair: o.keypair } : {}),
             ...(o.project ? { projectId: o.project } : {}),
             ...(o.host ? { host: o.host } : {}),
-            ...(repositoryId ? { repositoryId } : {}),
+            ...(destinationId ? { destinationId } : {}),
             verify: Boolean(o.verify),
           }),
         );

@@ -1,7 +1,7 @@
 // Keystone v3 token requests: credentials and scopes, the request body, and the token they yield.
 import { inspect } from 'node:util';
 import { z } from 'zod';
-import { Catalog, RawCatalogEntry } from './catalog';
+import { ServiceCatalog, RawCatalogEntry } from './service-catalog';
 import { InvalidOptionsError } from './errors';
 
 export type Credentials = PasswordCredentials | ApplicationCredentials;
@@ -167,7 +167,7 @@ export class AuthToken {
   readonly info: TokenInfo;
   readonly expiresAtMs: number;
   readonly issuedAtMs: number | undefined;
-  readonly catalog: Catalog;
+  readonly catalog: ServiceCatalog;
 
   constructor(secret: string, raw: RawToken) {
     this.#secret = secret;
@@ -186,7 +186,7 @@ export class AuthToken {
     };
     this.expiresAtMs = Date.parse(raw.expires_at);
     this.issuedAtMs = raw.issued_at ? Date.parse(raw.issued_at) : undefined;
-    this.catalog = new Catalog(raw.catalog ?? [], raw.project?.id);
+    this.catalog = new ServiceCatalog(raw.catalog ?? [], raw.project?.id);
   }
 
   /** The X-Auth-Token value. Only the HTTP layer should call this. */

@@ -3,7 +3,7 @@
 // and renewed once, for all concurrent callers together, when a service answers 401.
 import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from './clock';
-import type { EndpointInterface, EndpointQuery } from './catalog';
+import type { EndpointInterface, EndpointQuery } from './service-catalog';
 import {
   AuthenticationError,
   CancelledError,

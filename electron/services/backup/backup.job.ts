@@ -1,41 +1,30 @@
 import { AppError } from '../../../shared/errors/codes';
-import { BackupInstanceParams } from '../../../shared/domain/backups';
-import type { BackupsRepo, HypervisorsRepo, SecretsRepo } from '../../catalog';
 import type { JobKind } from '../../jobs/types';
-import { backupInstance } from '../../transfer/libvirt-ssh/backup-instance';
-import type { SshSession } from '../../transfer/libvirt-ssh/ssh';
-import type { ProvidersService } from '../providers/providers.service';
-import { recordOf, type RepositoriesService } from '../repositories/repositories.service';
-import { connectHypervisor, findHypervisor, logTransfer, nbdTransferOf } from './hypervisor-ssh';
+import { backupInstance, type SshSession } from '../../transfer/libvirt-ssh';
+import { recordOf } from '../destinations/destinations.service';
+import { logTransfer } from '../hypervisors/hypervisors.service';
+import { noteStrategy, type StrategyDeps } from '../strategy';
 import { collectInstanceMetadata, findServer } from './metadata';
-
-export interface BackupJobDeps {
-  providers: ProvidersService;
-  repositories: RepositoriesService;
-  backups: BackupsRepo;
-  hypervisors: HypervisorsRepo;
-  secrets: () => SecretsRepo;
-}
 
 /**
  * `backup.instance`: an instance backed up straight from its KVM hypervisor over SSH (libvirt
  * strategy). Nova tells where it runs; the hypervisor's SSH settings come from the catalog.
  */
-export function backupInstanceJob(d: BackupJobDeps): JobKind<BackupInstanceParams> {
+export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
   return {
     kind: 'backup.instance',
-    params: BackupInstanceParams as unknown as JobKind<BackupInstanceParams>['params'],
     describeTarget: (p) => `instance ${p.instanceId}`,
     // Not retried automatically: a retry would take another snapshot; the user decides.
     maxAttempts: 1,
     async run(ctx) {
       const p = ctx.params;
       const provider = d.providers.get(p.providerId);
-      const repoView = p.repositoryId ? d.repositories.get(p.repositoryId) : d.repositories.defaultRepository();
+      noteStrategy(provider, ctx.log);
+      const destination = p.destinationId ? d.destinations.get(p.destinationId) : d.destinations.defaultDestination();
       const entries = d.providers.clients(provider.id);
       let ssh: SshSession | undefined;
       const sessions: SshSession[] = [];
-      const repo = await d.repositories.open(repoView.id);
+      const repo = await d.destinations.open(destination.id);
       try {
         ctx.progress({ phase: 'metadata', unit: 'bytes', bytesDone: 0, bytesTotal: null });
         const { client, server } = await findServer(entries, p.instanceId, ctx.signal);
@@ -45,20 +34,16 @@ export function backupInstanceJob(d: BackupJobDeps): JobKind<BackupInstanceParam
         ctx.log('info', `${server.name} (${server.id}) runs on ${server.host} as ${server.instanceName}.`);
         const meta = await collectInstanceMetadata(client, server, ctx.signal);
         for (const w of meta.warnings) ctx.log('warn', `Metadata not exported: ${w}`);
-        const hv = findHypervisor(d.hypervisors, provider.id, server.host, server.hypervisorHostname);
-        const connect = async (): Promise<SshSession> => {
-          const s = await connectHypervisor(d.hypervisors, d.secrets(), d.hypervisors.get(provider.id, hv.hostname) ?? hv, ctx.signal);
-          sessions.push(s);
-          return s;
-        };
-        ssh = await connect();
+        const hv = d.hypervisors.forServer(provider.id, server.host, server.hypervisorHostname);
+        ssh = await d.hypervisors.connect(hv, ctx.signal);
+        sessions.push(ssh);
         ctx.log('info', `Connected to ${hv.hostname} (${hv.ssh.user}@${hv.ssh.address}:${hv.ssh.port}), host key ${ssh.hostKey}.`);
-        const transfer = nbdTransferOf(hv);
+        const transfer = d.hypervisors.transferOf(hv);
         logTransfer(transfer, ctx.log);
         const { manifest, transferredBytes, plan } = await backupInstance({
           ssh,
           // Cleanup after a lost connection needs a fresh one; it must not be cut short by a cancel.
-          reconnect: () => connectHypervisor(d.hypervisors, d.secrets(), d.hypervisors.get(provider.id, hv.hostname) ?? hv).then((s) => (sessions.push(s), s)),
+          reconnect: () => d.hypervisors.connect(hv).then((s) => (sessions.push(s), s)),
           domainName: server.instanceName,
           repo,
           group: server.id,
@@ -85,7 +70,7 @@ export function backupInstanceJob(d: BackupJobDeps): JobKind<BackupInstanceParam
             ctx.progress({ phase: `disk ${disk} (${index + 1}/${count})`, unit: 'bytes', bytesDone: engine.bytesDone, bytesTotal: engine.bytesTotal });
           },
         });
-        d.backups.record(recordOf(repoView.id, manifest, ctx.jobId));
+        d.backups.record(recordOf(destination.id, manifest, ctx.jobId));
         const kind = manifest.source.backupKind as string;
         const summary = `${kind === 'incremental' ? 'Incremental' : 'Full'} backup ${manifest.id}: ${plan.length} disk(s), ${transferredBytes} bytes transferred, ${manifest.totals.bytesStored} stored.`;
         ctx.log('info', summary);

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type * as os from '../../openstack';
-import type { HypervisorsRepo, InventoryRepo, ProvidersRepo, ResourceInput } from '../../catalog';
+import type { HypervisorsTable, InventoryTable, ProvidersTable, ResourceInput } from '../../catalog';
 import type { ResourceKind } from '../../../shared/domain/inventory';
 import type { JobKind } from '../../jobs/types';
 import { toAppError } from '../../lib/errors';
@@ -8,24 +7,22 @@ import type { ProvidersService } from '../providers/providers.service';
 import { collect, type Collected } from './collect';
 import * as map from './mappers';
 
-const Params = z.object({ providerId: z.string().min(1) });
 const STEPS_PER_DOMAIN = 12;
 
 export interface SyncDeps {
   providers: ProvidersService;
-  providersRepo: ProvidersRepo;
-  inventory: InventoryRepo;
-  hypervisors: HypervisorsRepo;
+  providersTable: ProvidersTable;
+  inventory: InventoryTable;
+  hypervisors: HypervisorsTable;
 }
 
 const uniqueById = <T extends { id: string }>(lists: T[][]): T[] => [...new Map(lists.flat().map((x) => [x.id, x])).values()];
 
 /** Inventory sync: lists what every authentication domain of a cloud sees and stores it. */
-export function inventorySyncJob(d: SyncDeps): JobKind<z.infer<typeof Params>> {
+export function inventorySyncJob(d: SyncDeps): JobKind<'inventory.sync'> {
   return {
     kind: 'inventory.sync',
-    params: Params,
-    describeTarget: (p) => `cloud ${d.providersRepo.get(p.providerId)?.name ?? p.providerId}`,
+    describeTarget: (p) => `cloud ${d.providersTable.get(p.providerId)?.name ?? p.providerId}`,
     maxAttempts: 3,
     concurrency: 1,
     async run(ctx) {
@@ -48,12 +45,12 @@ export function inventorySyncJob(d: SyncDeps): JobKind<z.infer<typeof Params>> {
         const started = performance.now();
         const summary = await store(d, ctx.params.providerId, collected, seenAt);
         ctx.log('info', `Catalog updated in ${Math.round(performance.now() - started)} ms.`);
-        d.providersRepo.setSyncResult(ctx.params.providerId, seenAt, null);
+        d.providersTable.setSyncResult(ctx.params.providerId, seenAt, null);
         ctx.progress({ phase: 'done', unit: 'steps', bytesDone: total, bytesTotal: total });
         ctx.log('info', `Inventory stored: ${summary}.`);
         return { summary };
       } catch (e) {
-        d.providersRepo.setSyncResult(ctx.params.providerId, seenAt, toAppError(e).message);
+        d.providersTable.setSyncResult(ctx.params.providerId, seenAt, toAppError(e).message);
         throw e;
       } finally {
         await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
@@ -67,20 +64,20 @@ const BATCH = 2000;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function store(d: SyncDeps, providerId: string, all: Collected[], seenAt: string): Promise<string> {
-  const u = <K extends keyof Collected>(k: K) => uniqueById(all.map((c) => c[k] as unknown as { id: string }[])) as unknown as Collected[K];
-  const projects = u('projects');
+  const u = <T extends { id: string }>(pick: (c: Collected) => T[]): T[] => uniqueById(all.map(pick));
+  const projects = u((c) => c.projects);
   const projectIds = projects.map((p) => p.id);
-  const volumeTypes = new Map(u('volumeTypes').map((t) => [t.id, t]));
-  const volumes = u('volumes').map((v) => map.mapVolume(v, volumeTypes));
-  const images = u('images');
-  const subnets = new Map(u('subnets').map((s) => [s.id, s]));
+  const volumeTypes = new Map(u((c) => c.volumeTypes).map((t) => [t.id, t]));
+  const volumes = u((c) => c.volumes).map((v) => map.mapVolume(v, volumeTypes));
+  const images = u((c) => c.images);
+  const subnets = new Map(u((c) => c.subnets).map((s) => [s.id, s]));
   const ctx: map.InstanceContext = {
     projects: new Map(projects.map((p) => [p.id, p])),
     volumes: new Map(volumes.map((v) => [v.id, v])),
     images: new Map(images.map((i) => [i.id, i])),
-    flavors: new Map(u('flavors').map((f) => [f.id, f])),
+    flavors: new Map(u((c) => c.flavors).map((f) => [f.id, f])),
   };
-  const instances = u('servers').map((s: os.Server) => map.mapInstance(s, ctx));
+  const instances = u((c) => c.servers).map((s: os.Server) => map.mapInstance(s, ctx));
   const keypairs = [...new Map(all.flatMap((c) => c.keypairs).map((k) => [k.name, k])).values()];
   const zones = [
     ...new Map(
@@ -100,7 +97,7 @@ async function store(d: SyncDeps, providerId: string, all: Collected[], seenAt: 
   };
   await put(
     'domain',
-    u('domains').map((x) => ({ id: x.id, projectId: null, name: x.name, data: map.mapDomain(x) })),
+    u((c) => c.domains).map((x) => ({ id: x.id, projectId: null, name: x.name, data: map.mapDomain(x) })),
   );
   await put(
     'project',
@@ -124,7 +121,7 @@ async function store(d: SyncDeps, providerId: string, all: Collected[], seenAt: 
   );
   await put(
     'network',
-    u('networks').map((x) => ({ id: x.id, projectId: x.projectId ?? null, name: x.name, data: map.mapNetwork(x, subnets) })),
+    u((c) => c.networks).map((x) => ({ id: x.id, projectId: x.projectId ?? null, name: x.name, data: map.mapNetwork(x, subnets) })),
   );
   await put(
     'availabilityZone',
@@ -137,7 +134,7 @@ async function store(d: SyncDeps, providerId: string, all: Collected[], seenAt: 
   );
   await put(
     'snapshot',
-    u('snapshots').map((x) => ({ id: x.id, projectId: x.projectId ?? null, name: x.name, data: map.mapSnapshot(x) })),
+    u((c) => c.snapshots).map((x) => ({ id: x.id, projectId: x.projectId ?? null, name: x.name, data: map.mapSnapshot(x) })),
     true,
   );
   await put(
@@ -148,5 +145,5 @@ async function store(d: SyncDeps, providerId: string, all: Collected[], seenAt: 
   const hypervisors = [...new Map(all.flatMap((c) => c.hypervisors).map((h) => [h.hostname, map.mapHypervisor(h)])).values()];
   if (all.some((c) => c.admin)) d.hypervisors.upsertFromSync(providerId, hypervisors, seenAt);
   d.inventory.changed();
-  return `${u('domains').length} domains, ${projects.length} projects, ${instances.length} instances, ${volumes.length} volumes, ${images.length} images, ${hypervisors.length} hypervisors`;
+  return `${u((c) => c.domains).length} domains, ${projects.length} projects, ${instances.length} instances, ${volumes.length} volumes, ${images.length} images, ${hypervisors.length} hypervisors`;
 }

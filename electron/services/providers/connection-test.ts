@@ -10,7 +10,6 @@ import {
 import type { Dispatcher } from 'undici';
 import type { ConnectionTest, ProviderInputParsed } from '../../../shared/domain/providers';
 import { toAppError } from '../../lib/errors';
-import '../openstack-errors';
 import { openClient, secretOf, type ConnectionSettings, type DomainIdentity } from './clients';
 
 export interface TestOptions {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors/codes';
 import type { ProviderInput, ProviderView } from '../../../shared/domain/providers';
 import { ProviderInput as ProviderInputSchema } from '../../../shared/domain/providers';
-import type { ProvidersRepo, SecretsRepo, StoredAuthDomain } from '../../catalog';
+import type { ProvidersTable, SecretsTable, StoredAuthDomain } from '../../catalog';
 import { normalizeAuthUrl, type AuthScope, type ProviderClient } from '../../openstack';
 import type { Dispatcher } from 'undici';
 import { openClient, secretOf, type DomainSecret } from './clients';
@@ -13,8 +13,8 @@ const secretId = (authDomainId: string) => `auth-domain:${authDomainId}`;
 /** Adding, testing and removing clouds; the only place that turns stored secrets into clients. */
 export class ProvidersService {
   constructor(
-    private readonly repo: ProvidersRepo,
-    private readonly secrets: () => SecretsRepo,
+    private readonly repo: ProvidersTable,
+    private readonly secrets: () => SecretsTable,
     /** replaces the network for every client (scale benchmarks over a MockAgent cloud) */
     private readonly dispatcher?: Dispatcher,
   ) {}
@@ -37,6 +37,7 @@ export class ProvidersService {
   async add(raw: ProviderInput, opts: TestOptions = {}): Promise<{ provider: ProviderView; test: TestOutcome }> {
     const input = ProviderInputSchema.parse(raw);
     const authUrl = normalizeAuthUrl(input.authUrl);
+    // The rules between scoped authorization and authentication domains are the schema's (shared/domain/providers.ts).
     const existing = this.repo.listViews();
     if (existing.some((p) => p.name === input.name))
       throw new AppError('resource.conflict', `A cloud named "${input.name}" exists already. Choose another name.`);
@@ -46,15 +47,6 @@ export class ProvidersService {
         'resource.conflict',
         `"${twin.name}" already connects to ${authUrl} in region ${input.region}: add one provider per region.`,
       );
-    if (input.scoped && new Set(input.authDomains.map((d) => d.name)).size !== input.authDomains.length) {
-      throw new AppError('validation.invalidInput', 'With domain-scoped authorization each authentication domain names a different domain.');
-    }
-    if (!input.scoped && input.authDomains.length > 1) {
-      throw new AppError(
-        'validation.invalidInput',
-        'Unscoped authorization uses one authentication domain that reaches every domain; turn on domain-scoped authorization to add one per domain.',
-      );
-    }
     const test = await testConnection(input, { ...opts, dispatcher: this.dispatcher });
     if (!test.ok)
       throw new AppError(
@@ -78,7 +70,6 @@ export class ProvidersService {
       strategy: input.strategy,
       trustCertificates: input.trustCertificates,
       caFile: input.caFile ?? null,
-      downloadImage: input.downloadImage,
       scoped: input.scoped,
       pinned: test.pin,
       authDomains: domains,
@@ -106,10 +97,17 @@ export class ProvidersService {
         ...(s.kind === 'password' ? { password: s.password } : { applicationCredential: { id: s.id, secret: s.secret } }),
       };
     });
-    return testConnection(ProviderInputSchema.parse({ ...p, caFile: p.caFile ?? undefined, authDomains }), {
-      pinnedFingerprint: p.pinnedCertificate?.fingerprint256,
-      signal,
+    const input = ProviderInputSchema.parse({
+      name: p.name,
+      authUrl: p.authUrl,
+      region: p.region,
+      endpointInterface: p.endpointInterface,
+      trustCertificates: p.trustCertificates,
+      scoped: p.scoped,
+      ...(p.caFile ? { caFile: p.caFile } : {}),
+      authDomains,
     });
+    return testConnection(input, { pinnedFingerprint: p.pinnedCertificate?.fingerprint256, signal, dispatcher: this.dispatcher });
   }
 
   /** One client per authentication domain, for sync and backups. The caller closes them. */

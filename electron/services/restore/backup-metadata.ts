@@ -1,23 +1,14 @@
 import type { Manifest } from '../../engine';
 import type * as os from '../../openstack';
+import type { LibvirtDiskRecord } from '../../transfer/libvirt-ssh';
 
 /** What an instance backup's manifest says, typed for the restore (written by services/backup). */
 
-export interface BackedUpDisk {
-  target: string;
-  bus: string | null;
-  kind: 'file' | 'rbd';
-  /** the format of Nova's file (qcow2, raw), raw for RBD */
-  format: string;
-  serial: string | null;
-  size: number;
-  path?: string;
-  pool?: string;
-  image?: string;
-  rbdUser?: string | null;
-}
+export type BackedUpDisk = LibvirtDiskRecord;
 
 export interface InstanceBackupMetadata {
+  /** when the restore point was taken (its manifest's finish time) */
+  createdAt: string;
   providerId: string;
   serverId: string;
   serverName: string;
@@ -45,6 +36,7 @@ export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
   };
   if (!md.nova?.server || !md.libvirt?.disks) throw new Error(`Backup ${m.id} lacks the Nova or libvirt metadata a restore needs.`);
   return {
+    createdAt: m.finishedAt,
     providerId: src.providerId,
     serverId: src.resourceId ?? m.group,
     serverName: src.resourceName ?? md.nova.server.name,

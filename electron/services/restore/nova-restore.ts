@@ -1,15 +1,10 @@
 import { AppError } from '../../../shared/errors/codes';
-import type { RestoreInstanceParams } from '../../../shared/domain/backups';
-import type { HypervisorsRepo, SecretsRepo } from '../../catalog';
+import { defaultRestoreName, type RestoreInstanceParams } from '../../../shared/domain/backups';
 import type { Repository } from '../../engine';
 import * as os from '../../openstack';
-import { remoteDiskSha256, restoreDiskOverSsh, type RestoreTarget } from '../../transfer/libvirt-ssh/restore-disk';
-import { dumpDomain } from '../../transfer/libvirt-ssh/snapshot-ops';
-import type { SshSession } from '../../transfer/libvirt-ssh/ssh';
-import { connectHypervisor, findHypervisor, logTransfer, nbdTransferOf } from '../backup/hypervisor-ssh';
-import type { NbdTransfer } from '../../transfer/libvirt-ssh/direct-transfer';
+import { dumpDomain, restoreDiskOverSsh, type NbdTransfer, type RestoreTarget, type SshSession } from '../../transfer/libvirt-ssh';
+import { logTransfer, type HypervisorsService } from '../hypervisors/hypervisors.service';
 import { bootDisk, type BackedUpDisk, type InstanceBackupMetadata } from './backup-metadata';
-import { hashingSink } from './verify-sink';
 
 /**
  * Restore through Nova: new Cinder volumes for the RBD disks (written over SSH + qemu-nbd), a new
@@ -23,8 +18,7 @@ export interface RestoreContext {
   backupRef: { group: string; time: string };
   repo: Repository;
   client: os.ProviderClient;
-  hypervisors: HypervisorsRepo;
-  secrets: () => SecretsRepo;
+  hypervisors: HypervisorsService;
   providerId: string;
   signal: AbortSignal;
   log: (level: 'info' | 'warn', m: string) => void;
@@ -36,46 +30,42 @@ export interface RestoreContext {
 const GiB = 1024 ** 3;
 const opt = (signal: AbortSignal) => ({ signal });
 
-export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId: string; verified: Record<string, string> }> {
+export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId: string; name: string; verified: Record<string, string> }> {
   const { backup: b, params: p, signal } = c;
   const compute = await c.client.compute(signal);
   const bs = await c.client.blockStorage(signal);
   const net = await c.client.network(signal);
   const flavorId = await resolveFlavor(compute, p.flavor, b, signal);
   const networks = await resolveNetworks(net, p.network, b, signal);
-  const name = p.name ?? b.serverName;
+  const name = p.name ?? defaultRestoreName(b.serverName, b.createdAt);
   const boot = bootDisk(b);
   const verified: Record<string, string> = {};
   const sessions: SshSession[] = [];
   /** how each session's host takes disk data (its hypervisor setting) */
   const transfers = new Map<SshSession, NbdTransfer>();
   const connect = async (host: string | null | undefined, hypervisorHostname?: string | null): Promise<SshSession> => {
-    const hv = findHypervisor(c.hypervisors, c.providerId, host, hypervisorHostname);
-    const s = await connectHypervisor(c.hypervisors, c.secrets(), hv, signal);
+    const hv = c.hypervisors.forServer(c.providerId, host, hypervisorHostname);
+    const s = await c.hypervisors.connect(hv, signal);
     sessions.push(s);
-    const transfer = nbdTransferOf(hv);
+    const transfer = c.hypervisors.transferOf(hv);
     transfers.set(s, transfer);
     logTransfer(transfer, c.log);
     return s;
   };
   const write = async (ssh: SshSession, disk: BackedUpDisk, target: RestoreTarget): Promise<void> => {
-    const holder: { hashed?: ReturnType<typeof hashingSink> } = {};
-    await restoreDiskOverSsh(ssh, c.repo, {
+    const written = await restoreDiskOverSsh(ssh, c.repo, {
       group: c.backupRef.group,
       backup: c.backupRef.time,
       disk: disk.target,
       target,
       transfer: transfers.get(ssh) ?? { kind: 'ssh' },
+      verify: c.verify,
       signal,
       onProgress: (e) => c.progress(`restore ${disk.target}`, e.bytesDone, e.bytesTotal),
-      wrapSink: (inner) => (c.verify ? (holder.hashed = hashingSink(inner)).sink : inner),
     });
-    if (holder.hashed) {
-      const digest = holder.hashed.digest();
-      const remote = await remoteDiskSha256(ssh, target.source, target.format);
-      if (remote !== digest) throw new AppError('internal', `Disk ${disk.target} on the hypervisor does not match the backup after the restore (sha256 ${remote} ≠ ${digest}).`);
-      verified[disk.target] = digest;
-      c.log('info', `Disk ${disk.target}: verified on the hypervisor, sha256 ${digest}.`);
+    if (written.sha256) {
+      verified[disk.target] = written.sha256;
+      c.log('info', `Disk ${disk.target}: verified on the hypervisor, sha256 ${written.sha256}.`);
     }
   };
 
@@ -158,7 +148,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       await os.waitForVolumeStatus(bs, volumeId, 'in-use', { signal, timeoutMs: 10 * 60_000 });
       c.log('info', `Volume ${volumeId} attached as ${target}.`);
     }
-    return { serverId: id, verified };
+    return { serverId: id, name, verified };
   } finally {
     for (const s of sessions) s.close();
   }

@@ -1,37 +1,26 @@
 import { AppError } from '../../../shared/errors/codes';
-import { RestoreInstanceParams } from '../../../shared/domain/backups';
-import type { BackupsRepo, HypervisorsRepo, SecretsRepo } from '../../catalog';
 import { findBackup, parseRef } from '../../engine';
 import type { JobKind } from '../../jobs/types';
 import type * as os from '../../openstack';
-import type { ProvidersService } from '../providers/providers.service';
-import type { RepositoriesService } from '../repositories/repositories.service';
+import type { StrategyDeps } from '../strategy';
 import { readInstanceBackup } from './backup-metadata';
 import { restoreThroughLibvirt } from './libvirt-restore';
 import { restoreThroughNova } from './nova-restore';
 
-export interface RestoreJobDeps {
-  providers: ProvidersService;
-  repositories: RepositoriesService;
-  backups: BackupsRepo;
-  hypervisors: HypervisorsRepo;
-  secrets: () => SecretsRepo;
-}
-
 /** `restore.instance`: an instance back from a libvirt-strategy backup, through Nova or `virsh define`. */
-export function restoreInstanceJob(d: RestoreJobDeps): JobKind<RestoreInstanceParams> {
+export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'> {
   return {
     kind: 'restore.instance',
-    params: RestoreInstanceParams as unknown as JobKind<RestoreInstanceParams>['params'],
-    describeTarget: (p) => `backup ${p.backupId}`,
+    describeTarget: (p) => `restore point ${p.backupId}`,
     maxAttempts: 1,
     async run(ctx) {
       const p = ctx.params;
       const record = d.backups.get(p.backupId);
-      const repositoryId = p.repositoryId ?? record?.repositoryId;
-      if (!repositoryId) throw new AppError('resource.notFound', `No backup ${p.backupId} in the catalog: name its destination with --repo, or re-index it.`);
+      const destinationId = p.destinationId ?? record?.destinationId;
+      if (!destinationId)
+        throw new AppError('resource.notFound', `No restore point ${p.backupId} in the catalog: name its destination with --destination, or re-index the destination.`);
       const ref = parseRef(p.backupId);
-      const repo = await d.repositories.open(repositoryId);
+      const repo = await d.destinations.open(destinationId);
       const entries: { client: os.ProviderClient }[] = [];
       try {
         const manifest = await findBackup(repo, ref.group, ref.time);
@@ -43,7 +32,6 @@ export function restoreInstanceJob(d: RestoreJobDeps): JobKind<RestoreInstancePa
           backupRef: ref,
           repo,
           hypervisors: d.hypervisors,
-          secrets: d.secrets,
           providerId: backup.providerId,
           signal: ctx.signal,
           verify: p.verify,
@@ -71,7 +59,7 @@ export function restoreInstanceJob(d: RestoreJobDeps): JobKind<RestoreInstancePa
         }
         if (!client) throw new AppError('auth.failed', `No account of this cloud can work in project ${projectId}.`);
         const r = await restoreThroughNova({ ...common, client });
-        return { summary: `Server ${p.name ?? backup.serverName} (${r.serverId}) restored and ACTIVE.` };
+        return { summary: `Server ${r.name} (${r.serverId}) restored and ACTIVE.` };
       } finally {
         await repo.close();
         await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));

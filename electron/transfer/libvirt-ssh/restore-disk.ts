@@ -1,10 +1,11 @@
-import { restoreDisk, type EngineProgress, type ExtentSink, type Repository, type RestoreResult } from '../../engine';
+import { restoreDisk, type EngineProgress, type Repository, type RestoreResult } from '../../engine';
 import type { DiskSource } from './domain-xml';
 import { TransferError } from './errors';
 import type { NbdTransfer } from './direct-transfer';
 import { nbdSink, openRemoteNbd } from './remote-nbd';
 import { rbdArgs } from './snapshot-ops';
 import type { SshSession } from './ssh';
+import { hashingSink } from './verify-sink';
 
 /**
  * Writes one disk of a backup into an image on the hypervisor through qemu-nbd (the same
@@ -17,6 +18,16 @@ export interface RestoreTarget {
   format: string;
 }
 
+export interface WrittenDisk extends RestoreResult {
+  /** sha256 of the disk as written and as read back on the hypervisor, when verified */
+  sha256: string | null;
+}
+
+/**
+ * The writer of the libvirt strategy: one disk of a restore point into an image on the host.
+ * With `verify`, what is written is hashed and compared with the image as the host reads it back
+ * (before anything boots from it); a mismatch is an error naming both digests.
+ */
 export async function restoreDiskOverSsh(
   ssh: SshSession,
   repo: Repository,
@@ -27,25 +38,33 @@ export async function restoreDiskOverSsh(
     target: RestoreTarget;
     /** how the data travels (default: inside the SSH connection) */
     transfer?: NbdTransfer;
+    verify?: boolean;
     signal?: AbortSignal;
     onProgress?: (p: EngineProgress) => void;
     onBytes?: (n: number) => void;
-    wrapSink?: (s: ExtentSink) => ExtentSink;
   },
-): Promise<RestoreResult> {
+): Promise<WrittenDisk> {
   const nbd = await openRemoteNbd(ssh, { source: o.target.source, format: o.target.format, readOnly: false }, o.signal, undefined, o.transfer);
+  const sink = nbdSink(nbd.client, o.onBytes ? { onBytes: o.onBytes } : {});
+  const hashed = o.verify ? hashingSink(sink) : null;
+  let result: RestoreResult;
   try {
-    return await restoreDisk(repo, {
+    result = await restoreDisk(repo, {
       group: o.group,
       backup: o.backup,
       disk: o.disk,
-      sink: (o.wrapSink ?? ((x: ExtentSink) => x))(nbdSink(nbd.client, o.onBytes ? { onBytes: o.onBytes } : {})),
+      sink: hashed ? hashed.sink : sink,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onProgress ? { onProgress: o.onProgress, progressIntervalMs: 250 } : {}),
     });
   } finally {
     await nbd.close();
   }
+  if (!hashed) return { ...result, sha256: null };
+  const digest = hashed.digest();
+  const remote = await remoteDiskSha256(ssh, o.target.source, o.target.format);
+  if (remote !== digest) throw new TransferError(`Disk ${o.disk} on the hypervisor does not match the backup after the restore (sha256 ${remote} ≠ ${digest}).`);
+  return { ...result, sha256: digest };
 }
 
 /** A new, empty image to restore into: a file (qcow2 or raw) or an RBD image. */

@@ -40,7 +40,7 @@ export function startInventorySync(): void {
   if (started) return;
   started = true;
   subscribe('catalog.changed', ({ tables }) => {
-    if (tables.includes('resources') || tables.includes('providers')) void useInventoryStore.getState().load();
+    if (tables.includes('inventory') || tables.includes('providers')) void useInventoryStore.getState().load();
   });
   void useInventoryStore.getState().load();
 }

@@ -36,7 +36,7 @@ export function BackupsPage() {
   }
   const verify = async (b: BackupView) => {
     try {
-      await call('repositories.startVerify', { id: b.repositoryId, backupId: b.id });
+      await call('destinations.startVerify', { id: b.destinationId, backupId: b.id });
       notifications.show({ title: `Verify of ${b.resourceName} started`, message: 'Every chunk of this restore point is re-read and checked.' });
     } catch (e) {
       notifications.show({ color: 'red', title: 'Not started', message: (e as Error).message });
@@ -60,9 +60,9 @@ export function BackupsPage() {
             testId="backups-table"
             rows={items ?? []}
             columns={backupColumns}
-            getRowId={(b) => `${b.repositoryId}/${b.id}`}
+            getRowId={(b) => `${b.destinationId}/${b.id}`}
             filter={filter}
-            selectedId={selected ? `${selected.repositoryId}/${selected.id}` : null}
+            selectedId={selected ? `${selected.destinationId}/${selected.id}` : null}
             onRowClick={setSelected}
             initialSort={[{ id: 'created', desc: true }]}
           />

@@ -13,7 +13,7 @@ export function ProtectionCard() {
     };
     void load();
     return subscribe('catalog.changed', ({ tables }) => {
-      if (tables.includes('backups') || tables.includes('resources')) void load();
+      if (tables.includes('backups') || tables.includes('inventory')) void load();
     });
   }, []);
   if (!figures || figures.instances === 0) return null;

@@ -4,15 +4,15 @@ import type { OutputOf } from '../../../../shared/ipc/contract';
 import { formatBytes } from '../../../../shared/format';
 import { call, subscribe } from '../../api/client';
 
-type Stats = OutputOf<'repositories.getStats'>;
+type Stats = OutputOf<'destinations.getStats'>;
 
 /** Stored against logical bytes of every destination: what deduplication and compression save. */
 export function StorageCard() {
   const [totals, setTotals] = useState<{ destinations: number; stored: number; logical: number; backups: number } | null>(null);
   useEffect(() => {
     const load = async () => {
-      const { items } = await call('repositories.list', {});
-      const stats = await Promise.all(items.map((r) => call('repositories.getStats', { id: r.id }).catch((): Stats | null => null)));
+      const { items } = await call('destinations.list', {});
+      const stats = await Promise.all(items.map((r) => call('destinations.getStats', { id: r.id }).catch((): Stats | null => null)));
       const ok = stats.filter((s): s is Stats => s !== null);
       setTotals({
         destinations: items.length,
@@ -23,7 +23,7 @@ export function StorageCard() {
     };
     void load();
     return subscribe('catalog.changed', ({ tables }) => {
-      if (tables.includes('backups') || tables.includes('repositories')) void load();
+      if (tables.includes('backups') || tables.includes('destinations')) void load();
     });
   }, []);
   const ratio = totals && totals.stored > 0 ? totals.logical / totals.stored : null;

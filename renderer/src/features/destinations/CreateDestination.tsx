@@ -33,11 +33,11 @@ export function CreateDestination({ opened, onClose }: { opened: boolean; onClos
     setError(null);
     try {
       if (mode === 'create') {
-        const r = await call('repositories.create', { name, path: dir, ...(encrypt ? { passphrase } : {}) });
+        const r = await call('destinations.create', { name, path: dir, ...(encrypt ? { passphrase } : {}) });
         if (r.recoveryKey) setRecoveryKey(r.recoveryKey);
         else close();
       } else {
-        await call('repositories.add', { name, path: dir, ...(passphrase ? { passphrase } : {}) });
+        await call('destinations.add', { name, path: dir, ...(passphrase ? { passphrase } : {}) });
         close();
       }
     } catch (e) {

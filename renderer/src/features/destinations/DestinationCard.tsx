@@ -3,12 +3,12 @@ import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YA
 import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { OutputOf } from '../../../../shared/ipc/contract';
-import type { RepositoryView } from '../../../../shared/domain/repositories';
+import type { DestinationView } from '../../../../shared/domain/destinations';
 import { formatBytes } from '../../../../shared/format';
 import { call, subscribe } from '../../api/client';
 import { PrunePanel } from './PrunePanel';
 
-type Stats = OutputOf<'repositories.getStats'>;
+type Stats = OutputOf<'destinations.getStats'>;
 
 function Figure({ label, value }: { label: string; value: string }) {
   return (
@@ -44,12 +44,12 @@ function GrowthChart({ stats }: { stats: Stats }) {
   );
 }
 
-export function DestinationCard({ repo }: { repo: RepositoryView }) {
+export function DestinationCard({ repo }: { repo: DestinationView }) {
   const [stats, setStats] = useState<Stats | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [showPrune, setShowPrune] = useState(false);
   useEffect(() => {
-    const load = () => call('repositories.getStats', { id: repo.id }).then(setStats, (e: Error) => setError(e.message));
+    const load = () => call('destinations.getStats', { id: repo.id }).then(setStats, (e: Error) => setError(e.message));
     void load();
     return subscribe('catalog.changed', ({ tables }) => {
       if (tables.includes('backups')) void load();
@@ -57,7 +57,7 @@ export function DestinationCard({ repo }: { repo: RepositoryView }) {
   }, [repo.id]);
   const start = async (what: 'verify' | 'gc') => {
     try {
-      await call(what === 'verify' ? 'repositories.startVerify' : 'repositories.startGc', { id: repo.id });
+      await call(what === 'verify' ? 'destinations.startVerify' : 'destinations.startGc', { id: repo.id });
       notifications.show({ title: what === 'verify' ? 'Verify started' : 'Garbage collection started', message: 'Follow it in Jobs.' });
     } catch (e) {
       notifications.show({ color: 'red', title: 'Not started', message: (e as Error).message });
@@ -76,7 +76,7 @@ export function DestinationCard({ repo }: { repo: RepositoryView }) {
           </Group>
           <Group gap="xs">
             {!repo.isDefault && (
-              <Button size="xs" variant="subtle" onClick={() => void call('repositories.setDefault', { id: repo.id })}>
+              <Button size="xs" variant="subtle" onClick={() => void call('destinations.setDefault', { id: repo.id })}>
                 Make default
               </Button>
             )}
@@ -107,7 +107,7 @@ export function DestinationCard({ repo }: { repo: RepositoryView }) {
           </SimpleGrid>
         )}
         {stats && <GrowthChart stats={stats} />}
-        {showPrune && <PrunePanel repositoryId={repo.id} />}
+        {showPrune && <PrunePanel destinationId={repo.id} />}
       </Stack>
     </Card>
   );

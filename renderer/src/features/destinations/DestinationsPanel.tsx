@@ -1,20 +1,20 @@
 import { useEffect, useState } from 'react';
 import { Button, Group, Stack } from '@mantine/core';
 import { IconDatabasePlus, IconDatabase } from '@tabler/icons-react';
-import type { RepositoryView } from '../../../../shared/domain/repositories';
+import type { DestinationView } from '../../../../shared/domain/destinations';
 import { call, subscribe } from '../../api/client';
 import { EmptyState } from '../../components/EmptyState';
 import { CreateDestination } from './CreateDestination';
 import { DestinationCard } from './DestinationCard';
 
 export function DestinationsPanel() {
-  const [items, setItems] = useState<RepositoryView[] | null>(null);
+  const [items, setItems] = useState<DestinationView[] | null>(null);
   const [open, setOpen] = useState(false);
   useEffect(() => {
-    const load = () => void call('repositories.list', {}).then((r) => setItems(r.items));
+    const load = () => void call('destinations.list', {}).then((r) => setItems(r.items));
     load();
     return subscribe('catalog.changed', ({ tables }) => {
-      if (tables.includes('repositories')) load();
+      if (tables.includes('destinations')) load();
     });
   }, []);
   const add = (

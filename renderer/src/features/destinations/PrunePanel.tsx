@@ -1,28 +1,28 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Group, NumberInput, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import type { KeepRules } from '../../../../shared/domain/repositories';
+import type { KeepRules } from '../../../../shared/domain/destinations';
 import type { OutputOf } from '../../../../shared/ipc/contract';
 import { call } from '../../api/client';
 
 const RULES = ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const;
 
 /** Keep rules with a dry run first: every restore point listed with why it is kept or removed. */
-export function PrunePanel({ repositoryId }: { repositoryId: string }) {
+export function PrunePanel({ destinationId }: { destinationId: string }) {
   const [keep, setKeep] = useState<KeepRules>({ last: 3, daily: 7, weekly: 4, monthly: 6 });
-  const [preview, setPreview] = useState<OutputOf<'repositories.previewPrune'> | null>(null);
+  const [preview, setPreview] = useState<OutputOf<'destinations.previewPrune'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const simulate = async () => {
     setError(null);
     try {
-      setPreview(await call('repositories.previewPrune', { id: repositoryId, keep }));
+      setPreview(await call('destinations.previewPrune', { id: destinationId, keep }));
     } catch (e) {
       setError((e as Error).message);
     }
   };
   const prune = async () => {
     try {
-      await call('repositories.startPrune', { id: repositoryId, keep });
+      await call('destinations.startPrune', { id: destinationId, keep });
       notifications.show({ title: 'Prune started', message: 'Follow it in Jobs, then run garbage collection to free space.' });
       setPreview(null);
     } catch (e) {

@@ -55,7 +55,7 @@ export function InstanceBackups({ providerId, instanceId, name }: { providerId: 
         <Timeline bulletSize={18} lineWidth={2} data-testid="backup-timeline">
           {items.map((b) => (
             <Timeline.Item
-              key={`${b.repositoryId}/${b.id}`}
+              key={`${b.destinationId}/${b.id}`}
               title={
                 <Group gap="xs">
                   <Text fw={600}>{new Date(b.createdAt).toLocaleString()}</Text>

@@ -4,12 +4,6 @@ import { useState } from 'react';
 import { listClouds, parseCloudsYaml, parseOpenrc, type ProviderDraft } from '../../../../shared/providers/import';
 import type { WizardDraft } from './wizard-state';
 
-const STRATEGIES = [
-  { value: 'libvirt-ssh', label: 'Libvirt / SSH transfer (from the KVM hypervisor)' },
-  { value: 'disk-attachment', label: 'Disk attachment through Cinder (proxy VM)' },
-  { value: 'image-transfer', label: 'Image transfer (Glance)' },
-];
-
 function applyDraft(d: WizardDraft, p: ProviderDraft): WizardDraft {
   return {
     ...d,
@@ -108,13 +102,10 @@ export function CloudStep({ draft, onChange }: { draft: WizardDraft; onChange: (
           allowDeselect={false}
         />
       </Group>
-      <Select
-        label="Backup strategy"
-        data={STRATEGIES}
-        value={draft.strategy}
-        onChange={(v) => v && set('strategy', v as WizardDraft['strategy'])}
-        allowDeselect={false}
-      />
+      <Text size="sm" c="dimmed">
+        Backups read each instance's disks straight from its KVM hypervisor over SSH (libvirt strategy); you give each hypervisor's SSH
+        settings after the first sync.
+      </Text>
       <TextInput
         label="CA bundle (optional)"
         description="A PEM file on this machine with the CA that signed the cloud's certificates"
@@ -126,12 +117,6 @@ export function CloudStep({ draft, onChange }: { draft: WizardDraft; onChange: (
         description="For self-signed certificates: check the fingerprint on the test step and pin it; a later change is refused"
         checked={draft.trustCertificates}
         onChange={(e) => set('trustCertificates', e.currentTarget.checked)}
-      />
-      <Switch
-        label="Download image from Glance"
-        description="Back up the original Glance image instead of the boot disk (changes to the boot disk are not kept)"
-        checked={draft.downloadImage}
-        onChange={(e) => set('downloadImage', e.currentTarget.checked)}
       />
     </Stack>
   );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuthDomainInput, type BackupStrategy, type EndpointInterface, type ProviderInput } from '../../../../shared/domain/providers';
+import { AuthDomainInput, checkAuthDomains, type EndpointInterface, type ProviderInput } from '../../../../shared/domain/providers';
 
 /** The wizard's draft: what the steps edit, sent as one request at the end. */
 export interface WizardDraft {
@@ -7,9 +7,7 @@ export interface WizardDraft {
   authUrl: string;
   region: string;
   endpointInterface: z.infer<typeof EndpointInterface>;
-  strategy: z.infer<typeof BackupStrategy>;
   trustCertificates: boolean;
-  downloadImage: boolean;
   caFile: string;
   scoped: boolean;
   authDomains: { name: string; domainId: string; userName: string; password: string; defaultProject: string }[];
@@ -20,9 +18,7 @@ export const emptyDraft = (): WizardDraft => ({
   authUrl: '',
   region: 'RegionOne',
   endpointInterface: 'public',
-  strategy: 'libvirt-ssh',
   trustCertificates: false,
-  downloadImage: false,
   caFile: '',
   scoped: false,
   authDomains: [{ name: 'Default', domainId: '', userName: '', password: '', defaultProject: '' }],
@@ -35,10 +31,10 @@ export const cloudStep = z.object({
   region: z.string().trim().min(1, 'The region, e.g. RegionOne'),
 });
 
+// The rules between scoped authorization and the domains are the contract's (checkAuthDomains).
 export const domainsStep = z
   .object({ scoped: z.boolean(), authDomains: z.array(AuthDomainInput.extend({ password: z.string().min(1, 'Enter the password') })).min(1) })
-  .refine((d) => d.scoped || d.authDomains.length === 1, 'Unscoped authorization uses a single authentication domain.')
-  .refine((d) => new Set(d.authDomains.map((a) => a.name)).size === d.authDomains.length, 'Each authentication domain names a different domain.');
+  .superRefine(checkAuthDomains);
 
 const opt = (s: string) => (s.trim() ? s.trim() : undefined);
 
@@ -48,9 +44,7 @@ export function toInput(d: WizardDraft): ProviderInput {
     authUrl: d.authUrl.trim(),
     region: d.region.trim(),
     endpointInterface: d.endpointInterface,
-    strategy: d.strategy,
     trustCertificates: d.trustCertificates,
-    downloadImage: d.downloadImage,
     scoped: d.scoped,
     ...(opt(d.caFile) ? { caFile: opt(d.caFile) } : {}),
     authDomains: d.authDomains.map((a) => ({

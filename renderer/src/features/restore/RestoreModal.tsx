@@ -41,7 +41,7 @@ export function RestoreModal({ backup, onClose }: { backup: BackupView | null; o
     try {
       const { jobId } = await call('restore.start', {
         backupId: backup.id,
-        repositoryId: backup.repositoryId,
+        destinationId: backup.destinationId,
         target,
         verify,
         ...(name.trim() ? { name: name.trim() } : {}),

@@ -25,7 +25,7 @@ export function AboutPanel() {
   ];
   const backup = async () => {
     try {
-      await call('catalog.startBackup', { destination: dest });
+      await call('catalog.startBackup', { file: dest });
       notifications.show({ title: 'Catalog backup started', message: 'Follow it in Jobs.' });
     } catch (e) {
       notifications.show({ color: 'red', title: 'Could not start the catalog backup', message: (e as Error).message });

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppErrorPayload } from '../../shared/errors/codes';
+import { requestNames, requests, type InputOf, type RequestName } from '../../shared/ipc/contract';
+import { createLogger } from '../lib/logger';
+import { keyFileProtector } from '../lib/secret-box';
+import { createCore, type Core } from './create-core';
+import { createHandlers } from './handlers';
+
+let dir: string;
+let core: Core;
+const jsonRoundTrip = <T>(v: T): unknown => JSON.parse(JSON.stringify(v));
+
+/**
+ * A valid input for every request: the mapped type makes a new request without an example a
+ * compile error. Ids point at nothing unless the setup below creates them.
+ */
+const examples = (): { [N in RequestName]: InputOf<N> } => ({
+  'app.getStatus': {},
+  'settings.get': {},
+  'settings.update': { theme: 'dark', maxConcurrentJobs: 3 },
+  'providers.list': {},
+  'providers.test': { provider: { name: 'c', authUrl: 'http://127.0.0.1:9/v3', authDomains: [{ name: 'Default', userName: 'u', password: 'p' }] } },
+  'providers.add': { provider: { name: 'c', authUrl: 'http://127.0.0.1:9/v3', authDomains: [{ name: 'Default', userName: 'u', password: 'p' }] } },
+  'providers.retest': { id: 'no-such-cloud' },
+  'providers.remove': { id: 'no-such-cloud' },
+  'jobs.list': { limit: 10 },
+  'jobs.get': { id: 'no-such-job' },
+  'jobs.getLog': { id: 'no-such-job' },
+  'jobs.cancel': { id: 'no-such-job' },
+  'jobs.retry': { id: 'no-such-job' },
+  'inventory.startSync': { providerId: 'no-such-cloud' },
+  'inventory.listChildren': { providerId: 'p', parent: { kind: 'provider' } },
+  'inventory.listInstances': { includeVanished: true },
+  'inventory.getInstance': { providerId: 'p', id: 'i' },
+  'inventory.listResources': { providerId: 'p', kind: 'flavor' },
+  'hypervisors.list': { providerId: 'no-such-cloud' },
+  'hypervisors.setSsh': { providerId: 'no-such-cloud', hostname: 'kvm-1', address: '10.0.0.1', user: 'root', password: 'pw' },
+  'backups.start': { providerId: 'no-such-cloud', instanceId: 'i' },
+  'backups.list': {},
+  'backups.setProtected': { destinationId: 'local', backupId: 'g/2026-01-01T00-00-00.000Z', protected: true },
+  'restore.start': { backupId: 'g/2026-01-01T00-00-00.000Z' },
+  'destinations.list': {},
+  'destinations.getStats': { id: 'local' },
+  'destinations.create': { name: 'second', path: path.join(dir, 'second') },
+  'destinations.add': { name: 'third', path: path.join(dir, 'missing') },
+  'destinations.remove': { id: 'no-such-destination' },
+  'destinations.setDefault': { id: 'local' },
+  'destinations.startVerify': { id: 'local' },
+  'destinations.previewPrune': { id: 'local', keep: { last: 1 } },
+  'destinations.startPrune': { id: 'local', keep: { last: 1 } },
+  'destinations.startGc': { id: 'local' },
+  'destinations.startReindex': { id: 'local' },
+  'catalog.startBackup': { file: path.join(dir, 'catalog-copy.sqlite') },
+});
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-contract-'));
+  core = createCore({ dataDir: path.join(dir, 'home'), runtime: 'cli', version: 't', logger: createLogger(() => undefined), keyProtector: keyFileProtector(dir) });
+  const r = await core.api.invoke('destinations.create', { name: 'local', path: path.join(dir, 'local') });
+  expect(r.ok).toBe(true);
+});
+afterAll(async () => {
+  await core.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the contract', () => {
+  it('has exactly one handler per request name', () => {
+    expect(Object.keys(createHandlers(core.services)).sort()).toEqual([...requestNames].sort());
+  });
+
+  it('takes each example input as valid, and the input survives JSON (the console transport)', () => {
+    for (const [name, input] of Object.entries(examples()) as [RequestName, unknown][]) {
+      const schema = requests[name].input;
+      const parsed = schema.safeParse(input);
+      expect(parsed.success, `${name}: ${parsed.error?.message ?? ''}`).toBe(true);
+      expect(schema.parse(jsonRoundTrip(input)), name).toEqual(parsed.data);
+    }
+  });
+
+  it('answers each request with a value that survives JSON unchanged, or with a well-formed error that is not a crash', async () => {
+    for (const [name, input] of Object.entries(examples()) as [RequestName, unknown][]) {
+      const r = await core.dispatch(name, input);
+      if (r.ok) {
+        const wire = jsonRoundTrip(r.value);
+        expect(wire, `${name} output changed over JSON`).toEqual(r.value);
+        expect(requests[name].output.parse(wire), name).toEqual(r.value);
+      } else {
+        expect(AppErrorPayload.safeParse(r.error).success, name).toBe(true);
+        // A valid example never fails validation, and no request crashes.
+        expect([name, r.error.code]).not.toEqual([name, 'validation.invalidInput']);
+        expect([name, r.error.code]).not.toEqual([name, 'internal']);
+      }
+    }
+    await core.jobs.whenIdle();
+  });
+});

@@ -1,0 +1,153 @@
+import path from 'node:path';
+import type { Dispatcher } from 'undici';
+import type { Runtime } from '../../shared/domain/app';
+import type { BackstackApi } from '../../shared/ipc/api';
+import type { EventName, InputOf, OutputOf, PayloadOf, RequestName } from '../../shared/ipc/contract';
+import type { Result } from '../../shared/ipc/result';
+import {
+  BackupsTable,
+  DestinationsTable,
+  HypervisorsTable,
+  InventoryTable,
+  JobsTable,
+  openCatalog,
+  ProvidersTable,
+  SecretsTable,
+  SettingsTable,
+  type Catalog,
+} from '../catalog';
+import { JobManager } from '../jobs/manager';
+import { registerErrorConverter } from '../lib/errors';
+import { EventLoopMonitor } from '../lib/event-loop';
+import { EventBus } from '../lib/events';
+import { createLogger, type Logger } from '../lib/logger';
+import { defaultKeyProtector, SecretBox, type KeyProtector } from '../lib/secret-box';
+import { AppService } from '../services/app/app.service';
+import { catalogBackupJob } from '../services/app/catalog-backup.job';
+import { backupInstanceJob } from '../services/backup/backup.job';
+import { BackupsService } from '../services/backup/backups.service';
+import { DestinationsService } from '../services/destinations/destinations.service';
+import { destinationJobs } from '../services/destinations/maintenance.jobs';
+import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
+import { InventoryService } from '../services/inventory/inventory.service';
+import { inventorySyncJob } from '../services/inventory/sync.job';
+import { JobsService } from '../services/jobs/jobs.service';
+import { openStackToAppError } from '../services/openstack-errors';
+import { ProvidersService } from '../services/providers/providers.service';
+import { restoreInstanceJob } from '../services/restore/restore.job';
+import { RestoreService } from '../services/restore/restore.service';
+import { createDispatch, type Dispatch } from './dispatch';
+import { createHandlers, type Services } from './handlers';
+
+export interface CoreOptions {
+  dataDir: string;
+  runtime: Runtime;
+  version: string;
+  /** runs jobs and marks those a crash left behind as interrupted; false for read-only CLI use */
+  runJobs?: boolean;
+  logger?: Logger;
+  versions?: Record<string, string>;
+  /** where the master key of stored secrets lives; default: OS keyring, else a key file */
+  keyProtector?: KeyProtector;
+  /** replaces the network of every OpenStack client (scale benchmarks over a MockAgent cloud) */
+  openstackDispatcher?: Dispatcher;
+}
+
+export interface Core {
+  api: BackstackApi;
+  dispatch: Dispatch;
+  bus: EventBus;
+  catalog: Catalog;
+  jobs: JobManager;
+  /** the use cases, for in-process callers (CLI commands that are not requests, tests) */
+  services: Services;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** The Electron-free heart of the app: every transport (IPC, console, CLI, tests) wraps this. */
+export function createCore(opts: CoreOptions): Core {
+  const logger = opts.logger ?? createLogger();
+  // The OpenStack SDK's errors cannot describe themselves at the boundary: this maps them.
+  registerErrorConverter(openStackToAppError);
+  const bus = new EventBus();
+  const catalog = openCatalog(path.join(opts.dataDir, 'catalog.sqlite'));
+  const notify = (tables: PayloadOf<'catalog.changed'>['tables']) => bus.emit('catalog.changed', { tables });
+  const settings = new SettingsTable(catalog.db, notify);
+  const jobsTable = new JobsTable(catalog.db, notify);
+  const providersTable = new ProvidersTable(catalog.db, notify);
+  const backupsTable = new BackupsTable(catalog.db, notify);
+  const keyProtector = opts.keyProtector ?? defaultKeyProtector(opts.dataDir);
+  // The key is loaded on first use: a CLI `status` never touches the keyring.
+  let secretsTable: SecretsTable | undefined;
+  const secrets = () => (secretsTable ??= new SecretsTable(catalog.db, new SecretBox(keyProtector.loadOrCreateKey())));
+
+  const manager = new JobManager({ table: jobsTable, bus, maxConcurrent: () => settings.get().maxConcurrentJobs });
+  const providers = new ProvidersService(providersTable, secrets, opts.openstackDispatcher);
+  const destinations = new DestinationsService(new DestinationsTable(catalog.db, notify), backupsTable, secrets, manager);
+  const hypervisorsTable = new HypervisorsTable(catalog.db, notify);
+  const hypervisors = new HypervisorsService(hypervisorsTable, secrets, providers);
+  const inventoryTable = new InventoryTable(catalog.db, notify);
+  const jobs = new JobsService(jobsTable, manager);
+  const loop = new EventLoopMonitor();
+  const services: Services = {
+    app: new AppService(
+      {
+        runtime: opts.runtime,
+        version: opts.version,
+        versions: { node: process.versions.node, ...(opts.versions ?? {}) },
+        secretStorage: keyProtector.kind,
+      },
+      catalog,
+      settings,
+      providersTable,
+      jobs,
+      manager,
+      loop,
+    ),
+    providers,
+    inventory: new InventoryService(inventoryTable, providersTable, providers, manager),
+    hypervisors,
+    backups: new BackupsService(backupsTable, providers, destinations, manager),
+    restore: new RestoreService(backupsTable, destinations, manager),
+    destinations,
+    jobs,
+  };
+
+  const strategy = { providers, destinations, backups: backupsTable, hypervisors };
+  for (const kind of [
+    catalogBackupJob(catalog),
+    ...destinationJobs(destinations, backupsTable),
+    inventorySyncJob({ providers, providersTable, inventory: inventoryTable, hypervisors: hypervisorsTable }),
+    backupInstanceJob(strategy),
+    restoreInstanceJob(strategy),
+  ]) {
+    manager.register(kind);
+  }
+
+  if (opts.runJobs !== false) {
+    const n = manager.recoverInterrupted();
+    if (n > 0) logger.warn(`${n} job(s) were interrupted when Backstack last stopped; they are marked "interrupted".`);
+  }
+
+  const dispatch = createDispatch(createHandlers(services), logger);
+  const api: BackstackApi = {
+    invoke: <N extends RequestName>(name: N, input: InputOf<N>) => dispatch(name, input) as Promise<Result<OutputOf<N>>>,
+    on: <E extends EventName>(name: E, fn: (p: PayloadOf<E>) => void) => bus.on(name, fn),
+  };
+
+  return {
+    api,
+    dispatch,
+    bus,
+    catalog,
+    jobs: manager,
+    services,
+    logger,
+    async close() {
+      await manager.shutdown();
+      loop.stop();
+      catalog.close();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import type { NamespaceHandlers, Services } from './types';
+
+export const backupHandlers = ({ backups, restore }: Services): NamespaceHandlers<'backups' | 'restore'> => ({
+  'backups.start': (i) => backups.start(i),
+  'backups.list': (filter) => ({ items: backups.list(filter) }),
+  'backups.setProtected': (i) => backups.setProtected(i.destinationId, i.backupId, i.protected),
+  'restore.start': (i) => restore.start(i),
+});

@@ -1,0 +1,21 @@
+import { appHandlers } from './app';
+import { backupHandlers } from './backups';
+import { destinationHandlers } from './destinations';
+import { inventoryHandlers } from './inventory';
+import { jobHandlers } from './jobs';
+import { providerHandlers } from './providers';
+import type { Handlers, Services } from './types';
+
+export type { Handlers, Services } from './types';
+
+/** The contract's server side: every request name mapped onto a use case (a missing one does not compile). */
+export function createHandlers(s: Services): Handlers {
+  return {
+    ...appHandlers(s),
+    ...providerHandlers(s),
+    ...jobHandlers(s),
+    ...inventoryHandlers(s),
+    ...backupHandlers(s),
+    ...destinationHandlers(s),
+  };
+}

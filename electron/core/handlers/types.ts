@@ -1,0 +1,29 @@
+import type { OutputOf, ParsedInputOf, RequestName } from '../../../shared/ipc/contract';
+import type { AppService } from '../../services/app/app.service';
+import type { BackupsService } from '../../services/backup/backups.service';
+import type { DestinationsService } from '../../services/destinations/destinations.service';
+import type { HypervisorsService } from '../../services/hypervisors/hypervisors.service';
+import type { InventoryService } from '../../services/inventory/inventory.service';
+import type { JobsService } from '../../services/jobs/jobs.service';
+import type { ProvidersService } from '../../services/providers/providers.service';
+import type { RestoreService } from '../../services/restore/restore.service';
+
+/** One handler per contract request; a missing or mistyped one is a compile error. */
+export type Handlers = {
+  [N in RequestName]: (input: ParsedInputOf<N>) => Promise<OutputOf<N>> | OutputOf<N>;
+};
+
+/** The handlers of one contract namespace ("jobs" → jobs.list, jobs.get …). */
+export type NamespaceHandlers<NS extends string> = Pick<Handlers, Extract<RequestName, `${NS}.${string}`>>;
+
+/** The use cases handlers call; they hold the logic, handlers only map requests onto them. */
+export interface Services {
+  app: AppService;
+  providers: ProvidersService;
+  inventory: InventoryService;
+  hypervisors: HypervisorsService;
+  backups: BackupsService;
+  restore: RestoreService;
+  destinations: DestinationsService;
+  jobs: JobsService;
+}

@@ -1,0 +1,36 @@
+import type { BackupInstanceParams, BackupView } from '../../../shared/domain/backups';
+import type { z } from 'zod';
+import { AppError } from '../../../shared/errors/codes';
+import type { BackupsTable } from '../../catalog';
+import { parseRef, setProtected } from '../../engine';
+import type { JobManager } from '../../jobs/manager';
+import type { DestinationsService } from '../destinations/destinations.service';
+import type { ProvidersService } from '../providers/providers.service';
+
+/** Restore points: starting a backup, listing what the catalog indexes, protecting one from pruning. */
+export class BackupsService {
+  constructor(
+    private readonly table: BackupsTable,
+    private readonly providers: ProvidersService,
+    private readonly destinations: DestinationsService,
+    private readonly jobs: JobManager,
+  ) {}
+
+  start(params: z.input<typeof BackupInstanceParams>): { jobId: string } {
+    return { jobId: this.jobs.enqueue('backup.instance', { ...params, providerId: this.providers.get(params.providerId).id }).id };
+  }
+
+  list(filter: { resourceId?: string | undefined; destinationId?: string | undefined; providerId?: string | undefined }): BackupView[] {
+    return this.table.list(filter);
+  }
+
+  /** Written into the destination (every workstation sharing it honours it), then into the catalog. */
+  async setProtected(destinationIdOrName: string, backupId: string, value: boolean): Promise<BackupView> {
+    const destination = this.destinations.get(destinationIdOrName);
+    await this.destinations.withOpen(destination.id, (repo) => setProtected(repo, parseRef(backupId), value));
+    this.table.setProtected(destination.id, backupId, value);
+    const record = this.table.get(backupId, destination.id);
+    if (!record) throw new AppError('resource.notFound', `${backupId} is protected in ${destination.name}, but the catalog does not index it yet: re-index the destination.`);
+    return record;
+  }
+}

@@ -1,0 +1,23 @@
+import type { ProviderView } from '../../shared/domain/providers';
+import type { BackupsTable } from '../catalog';
+import type { DestinationsService } from './destinations/destinations.service';
+import type { HypervisorsService } from './hypervisors/hypervisors.service';
+import type { ProvidersService } from './providers/providers.service';
+
+/** What the backup and restore jobs of a strategy need from the rest of the core. */
+export interface StrategyDeps {
+  providers: ProvidersService;
+  destinations: DestinationsService;
+  backups: BackupsTable;
+  hypervisors: HypervisorsService;
+}
+
+/**
+ * Clouds saved by earlier versions may name the disk-attachment or image-transfer strategy,
+ * which are not built yet: such a cloud is backed up with libvirt, and the job log says so.
+ */
+export function noteStrategy(provider: ProviderView, log: (level: 'warn', m: string) => void): void {
+  if (provider.strategy !== 'libvirt-ssh') {
+    log('warn', `${provider.name} is set to the ${provider.strategy} strategy, which this version does not have yet: the libvirt strategy (SSH to the hypervisor) is used.`);
+  }
+}

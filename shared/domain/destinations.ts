@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** A backup destination known to this installation (a folder holding a repository: engine/FORMAT.md). */
+export const DestinationView = z.object({
+  id: z.string(),
+  name: z.string(),
+  path: z.string(),
+  encrypted: z.boolean(),
+  isDefault: z.boolean(),
+  createdAt: z.string(),
+});
+export type DestinationView = z.infer<typeof DestinationView>;
+
+export const DestinationStats = z.object({
+  backups: z.number(),
+  groups: z.number(),
+  chunks: z.number(),
+  storedBytes: z.number(),
+  logicalBytes: z.number(),
+  /** logical / stored: what deduplication and compression save */
+  reductionRatio: z.number(),
+  history: z.array(z.object({ id: z.string(), time: z.number(), size: z.number(), bytesNew: z.number(), bytesStored: z.number() })),
+});
+export type DestinationStats = z.infer<typeof DestinationStats>;
+
+export const KeepRules = z
+  .object({
+    last: z.number().int().min(0).max(10_000).optional(),
+    hourly: z.number().int().min(0).max(10_000).optional(),
+    daily: z.number().int().min(0).max(10_000).optional(),
+    weekly: z.number().int().min(0).max(10_000).optional(),
+    monthly: z.number().int().min(0).max(10_000).optional(),
+    yearly: z.number().int().min(0).max(10_000).optional(),
+  })
+  .strict();
+export type KeepRules = z.infer<typeof KeepRules>;
+
+export const PrunePreview = z.object({
+  groups: z.array(
+    z.object({
+      group: z.string(),
+      decisions: z.array(z.object({ id: z.string(), time: z.number(), keep: z.boolean(), reasons: z.array(z.string()) })),
+    }),
+  ),
+  removed: z.array(z.string()),
+  kept: z.array(z.string()),
+});
+export type PrunePreview = z.infer<typeof PrunePreview>;
