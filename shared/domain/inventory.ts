@@ -157,3 +157,28 @@ export const InstanceSummary = Instance.pick({ id: true, name: true, projectId: 
   vanishedAt: z.string().nullable(),
 });
 export type InstanceSummary = z.infer<typeof InstanceSummary>;
+
+/** One node of the inventory tree (provider → domain → project → instance), loaded a level at a time. */
+export const InventoryNode = z.object({
+  kind: z.enum(['domain', 'project', 'instance']),
+  id: z.string(),
+  name: z.string(),
+  /** projects of a domain, instances of a project; null for instances */
+  count: z.number().int().nullable(),
+  status: z.string().nullable(),
+});
+export type InventoryNode = z.infer<typeof InventoryNode>;
+
+/** A flavor, keypair, network … as a picker or a detail view gets it (data: the kind's own shape above). */
+export const ResourceItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  projectId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  vanishedAt: z.string().nullable(),
+});
+export type ResourceItem = z.infer<typeof ResourceItem>;
+
+/** A compute host with the SSH settings the libvirt strategy uses (never the secret). */
+export const HypervisorItem = z.object({ hostname: z.string(), data: Hypervisor, ssh: HypervisorSsh, vanishedAt: z.string().nullable() });
+export type HypervisorItem = z.infer<typeof HypervisorItem>;

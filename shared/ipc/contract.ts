@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppStatus, CatalogTable, Settings } from '../domain/app';
 import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers';
 import { DestinationStats, DestinationView, KeepRules, PrunePreview } from '../domain/destinations';
-import { Hypervisor, HypervisorSsh, Instance, InstanceSummary, ResourceKind } from '../domain/inventory';
+import { HypervisorItem, HypervisorSsh, Instance, InstanceSummary, InventoryNode, ResourceItem, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, RestoreInstanceParams } from '../domain/backups';
 
@@ -50,17 +50,7 @@ export const requests = {
         ]),
       })
       .strict(),
-    z.object({
-      items: z.array(
-        z.object({
-          kind: z.enum(['domain', 'project', 'instance']),
-          id: z.string(),
-          name: z.string(),
-          count: z.number().int().nullable(),
-          status: z.string().nullable(),
-        }),
-      ),
-    }),
+    z.object({ items: z.array(InventoryNode) }),
   ),
   'inventory.listInstances': req(
     z.object({ providerId: Id.optional(), domainId: Id.optional(), projectId: Id.optional(), includeVanished: z.boolean().default(false) }).strict(),
@@ -72,22 +62,12 @@ export const requests = {
   ),
   /** Flavors, keypairs, networks … of a cloud, for pickers (restore) and detail views. */
   'inventory.listResources': req(
-    z.object({ providerId: Id, kind: ResourceKind, projectId: Id.optional() }).strict(),
-    z.object({
-      items: z.array(
-        z.object({
-          id: z.string(),
-          name: z.string(),
-          projectId: z.string().nullable(),
-          data: z.record(z.string(), z.unknown()),
-          vanishedAt: z.string().nullable(),
-        }),
-      ),
-    }),
+    z.object({ providerId: Id, kind: ResourceKind, projectId: Id.optional(), includeVanished: z.boolean().default(false) }).strict(),
+    z.object({ items: z.array(ResourceItem) }),
   ),
   'hypervisors.list': req(
     z.object({ providerId: Id }).strict(),
-    z.object({ items: z.array(z.object({ hostname: z.string(), data: Hypervisor, ssh: HypervisorSsh, vanishedAt: z.string().nullable() })) }),
+    z.object({ items: z.array(HypervisorItem) }),
   ),
   /** Per-host SSH settings for the libvirt strategy; the key or password is sealed, never returned. */
   'hypervisors.setSsh': req(HypervisorSshInput, z.object({ hostname: z.string(), ssh: HypervisorSsh })),

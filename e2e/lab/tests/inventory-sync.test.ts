@@ -135,9 +135,15 @@ describe('unscoped sync of the whole cloud', () => {
       }
     });
     expect((await sync(providerId)).state).toBe('succeeded');
+    // Gone from what is live, kept (marked, with the time it was found gone) for its history and backups.
     expect(unwrap(await core.api.invoke('inventory.listResources', { providerId, kind: 'volume' })).items.map((v) => v.id)).not.toContain(vol.id);
-    const { items } = unwrap(await core.api.invoke('inventory.listInstances', { providerId, includeVanished: true }));
-    expect(items.length).toBeGreaterThan(0);
+    const kept = unwrap(await core.api.invoke('inventory.listResources', { providerId, kind: 'volume', includeVanished: true })).items.find((v) => v.id === vol.id);
+    expect(kept?.name).toBe('backstack-vanishing');
+    expect(Date.parse(kept?.vanishedAt ?? '')).toBeGreaterThan(Date.now() - 10 * 60_000);
+    // What still exists is not marked.
+    const live = unwrap(await core.api.invoke('inventory.listResources', { providerId, kind: 'volume', includeVanished: true })).items.filter((v) => v.id !== vol.id);
+    expect(live.length).toBeGreaterThan(0);
+    expect(live.every((v) => v.vanishedAt === null)).toBe(true);
   });
 });
 

@@ -426,6 +426,11 @@ describe('a shut-off instance', () => {
     expect(racing.job.state).toBe('failed');
     expect(racing.job.error?.message).toContain('was started while its disks were read');
     await ssh2.run(['virsh', 'destroy', '--domain', domainOf(raw)]);
+    // Nova notices the domain stopped behind its back and powers the server off itself first.
+    await until('Nova to settle the raw server as SHUTOFF', async () => {
+      const s = await statusOf(raw.id);
+      return s.status === 'SHUTOFF' && !s['OS-EXT-STS:task_state'];
+    }, { timeoutMs: 180_000, intervalMs: 1_000 });
     await serverAction(raw.id, 'os-start');
     await until('the raw server ACTIVE again', async () => (await statusOf(raw.id)).status === 'ACTIVE', { timeoutMs: 180_000, intervalMs: 1_000 });
   });

@@ -1,24 +1,9 @@
 import type Database from 'better-sqlite3';
+import type { BackupView } from '../../../shared/domain/backups';
 import type { NotifyChanged } from './notify';
 
 /** A restore point as the catalog indexes it; the manifest in the destination is the truth. */
-export interface BackupRecord {
-  id: string;
-  destinationId: string;
-  providerId: string | null;
-  resourceKind: 'instance' | 'volume' | 'disk';
-  resourceId: string;
-  resourceName: string;
-  kind: 'full' | 'incremental';
-  parentId: string | null;
-  createdAt: string;
-  sizeBytes: number;
-  newBytes: number;
-  storedBytes: number;
-  disks: { name: string; size: number }[];
-  jobId: string | null;
-  protected: boolean;
-}
+export type BackupRecord = BackupView;
 
 interface Row {
   id: string;

@@ -1,15 +1,9 @@
 import type Database from 'better-sqlite3';
+import type { DestinationView } from '../../../shared/domain/destinations';
 import type { NotifyChanged } from './notify';
 
-export interface StoredDestination {
-  id: string;
-  name: string;
-  path: string;
-  encrypted: boolean;
-  secretId: string | null;
-  isDefault: boolean;
-  createdAt: string;
-}
+/** A destination as the catalog keeps it: what clients see, and the id of its sealed passphrase. */
+export type StoredDestination = DestinationView & { secretId: string | null };
 
 interface Row {
   id: string;

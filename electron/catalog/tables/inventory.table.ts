@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ResourceKind } from '../../../shared/domain/inventory';
+import type { InstanceSummary, InventoryNode, ResourceKind } from '../../../shared/domain/inventory';
 import type { NotifyChanged } from './notify';
 
 export interface ResourceInput {
@@ -20,29 +20,10 @@ export interface StoredResource<T = unknown> {
   vanishedAt: string | null;
 }
 
-export interface InstanceSummaryRow {
-  providerId: string;
-  id: string;
-  name: string;
-  projectId: string;
-  projectName: string | null;
-  domainId: string | null;
-  status: string;
-  host: string | null;
-  flavorName: string | null;
-  tags: string[];
-  diskCount: number;
-  vanishedAt: string | null;
-}
+/** An instance table row as the catalog reads it; the core adds the cloud's name. */
+export type InstanceSummaryRow = Omit<InstanceSummary, 'providerName'>;
 
-export interface TreeNode {
-  kind: 'domain' | 'project' | 'instance';
-  id: string;
-  name: string;
-  /** projects of a domain, instances of a project; null for instances */
-  count: number | null;
-  status: string | null;
-}
+export type TreeNode = InventoryNode;
 
 export interface ResourceFilter {
   providerId?: string | undefined;

@@ -5,7 +5,7 @@ export const inventoryHandlers = ({ inventory, hypervisors }: Services): Namespa
   'inventory.listChildren': ({ providerId, parent }) => ({ items: inventory.children(providerId, parent) }),
   'inventory.listInstances': (filter) => ({ items: inventory.instances(filter) }),
   'inventory.getInstance': ({ providerId, id }) => inventory.instance(providerId, id),
-  'inventory.listResources': ({ providerId, kind, projectId }) => ({ items: inventory.resources(providerId, kind, projectId) }),
+  'inventory.listResources': ({ providerId, kind, projectId, includeVanished }) => ({ items: inventory.resources(providerId, kind, { projectId, includeVanished }) }),
   'hypervisors.list': ({ providerId }) => ({ items: hypervisors.list(providerId) }),
   'hypervisors.setSsh': (i) => hypervisors.setSsh(i),
 });

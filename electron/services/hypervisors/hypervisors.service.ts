@@ -1,16 +1,9 @@
 import type { HypervisorSshInput } from '../../../shared/domain/backups';
-import type { Hypervisor, HypervisorSsh } from '../../../shared/domain/inventory';
+import type { HypervisorItem, HypervisorSsh } from '../../../shared/domain/inventory';
 import { AppError } from '../../../shared/errors/codes';
 import type { HypervisorsTable, HypervisorTransfer, SecretsTable, StoredHypervisor } from '../../catalog';
 import { SshSession, type NbdTransfer, type SshAuth } from '../../transfer/libvirt-ssh';
 import type { ProvidersService } from '../providers/providers.service';
-
-export interface HypervisorItem {
-  hostname: string;
-  data: Hypervisor;
-  ssh: HypervisorSsh;
-  vanishedAt: string | null;
-}
 
 const secretId = (providerId: string, hostname: string) => `hypervisor-ssh:${providerId}:${hostname}`;
 

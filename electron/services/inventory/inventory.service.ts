@@ -1,16 +1,8 @@
-import type { Instance, InstanceSummary, ResourceKind } from '../../../shared/domain/inventory';
+import type { Instance, InstanceSummary, ResourceItem, ResourceKind } from '../../../shared/domain/inventory';
 import { AppError } from '../../../shared/errors/codes';
 import type { InventoryTable, ProvidersTable, ResourceFilter, TreeNode } from '../../catalog';
 import type { JobManager } from '../../jobs/manager';
 import type { ProvidersService } from '../providers/providers.service';
-
-export interface ResourceItem {
-  id: string;
-  name: string;
-  projectId: string | null;
-  data: Record<string, unknown>;
-  vanishedAt: string | null;
-}
 
 /** What the last sync of each cloud found, for the tree, the instance table and the pickers. */
 export class InventoryService {
@@ -43,9 +35,9 @@ export class InventoryService {
   }
 
   /** Flavors, keypairs, networks … of a cloud, for pickers (restore) and detail views. */
-  resources(providerId: string, kind: ResourceKind, projectId?: string): ResourceItem[] {
+  resources(providerId: string, kind: ResourceKind, filter: { projectId?: string | undefined; includeVanished?: boolean } = {}): ResourceItem[] {
     return this.table
-      .list<Record<string, unknown>>({ providerId, kind, projectId })
+      .list<Record<string, unknown>>({ providerId, kind, ...filter })
       .map((r) => ({ id: r.id, name: r.name, projectId: r.projectId, data: r.data, vanishedAt: r.vanishedAt }));
   }
 
