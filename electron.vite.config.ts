@@ -10,7 +10,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
-          'chunk-worker': resolve(__dirname, 'electron/engine/chunk-worker.ts'),
+          'chunk-worker': resolve(__dirname, 'electron/engine/workers/chunk-worker.ts'),
           'nbd-reader-worker': resolve(__dirname, 'electron/transfer/libvirt-ssh/nbd-reader-worker.ts'),
         },
       },

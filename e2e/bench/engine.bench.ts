@@ -1,15 +1,16 @@
 /**
  * Engine benchmark (issue 5): Backstack against borg and restic on the same synthetic image,
  * in the same run. Prints one JSON document with every figure and the ratios the issue sets
- * targets for; it asserts nothing.
+ * targets for; it asserts nothing. Each figure is the median of the rounds with its spread
+ * (min–max, stats.ts); ratios, and so the targets, are ratios of medians.
  *
  *   npm run bench:engine
  *   BENCH_SIZE_MIB=512 npm run bench:engine          smaller image (default 2048)
  *   BENCH_CHANGE_EXTENT_KIB=1024                      size of each changed extent (default 1024)
  *   BENCH_ENCRYPT=0                                   plain repositories everywhere (default: all encrypted)
  *   BENCH_DIR=/var/tmp/x                              where images and repositories go (default: a temp folder)
- *   BENCH_ROUNDS=3                                    repeat the comparison; each figure is the best round
- *                                                     (other work on the machine only ever adds time)
+ *   BENCH_ROUNDS=5                                    rounds of the whole comparison (default 3, the least
+ *                                                     for a judged run; fewer print "NOT A JUDGED RUN")
  *   BENCH_WARM=1                                      keep the page cache between runs (default: each
  *                                                     timed run starts cold, see engine-bench-run.ts)
  *
@@ -31,13 +32,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { changeExtents, generateImage, scatterChange } from './engine-bench-image';
 import { findFile, timed, treeBytes } from './engine-bench-run';
+import { benchRounds, figure, type Figure, formatReport, ratioOfMedians, round, rounded } from './stats';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MiB = 1024 * 1024;
 const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? 2048);
 const extentKiB = Number(process.env.BENCH_CHANGE_EXTENT_KIB ?? 1024);
 const encrypt = process.env.BENCH_ENCRYPT !== '0';
-const roundsWanted = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+const plan = benchRounds();
 const secret = 'bench passphrase';
 const base = process.env.BENCH_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-engine-bench-'));
 fs.mkdirSync(base, { recursive: true });
@@ -71,8 +73,6 @@ async function backstack(args: string[]): Promise<BackstackRun> {
 
 const borgEnv = { BORG_PASSPHRASE: secret, BORG_BASE_DIR: p('borg-home'), BORG_RELOCATED_REPO_ACCESS_IS_OK: 'yes', BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes' };
 const resticEnv = { RESTIC_PASSWORD: secret, RESTIC_REPOSITORY: p('restic'), RESTIC_CACHE_DIR: p('restic-cache') };
-const round = (n: number): number => Math.round(n * 100) / 100;
-const ratio = (a: number, b: number): number => round(a / b);
 
 interface Timed {
   ms: number;
@@ -98,23 +98,23 @@ async function runRound(image: string, size: number, backstackFirst: boolean): P
     if (backstackFirst) await a().then(b);
     else await b().then(a);
   };
-  const round = { load } as Round;
+  const got = { load } as Round;
 
   log('full backups');
   await order(
     async () => {
       await backstack(['init', p('bs-a')]);
       const full = await backstack(['backup', p('bs-a'), image]);
-      round.bs = { full, storedFull: treeBytes(p('bs-a')) } as Round['bs'];
+      got.bs = { full, storedFull: treeBytes(p('bs-a')) } as Round['bs'];
       fs.cpSync(p('bs-a'), p('bs-b'), { recursive: true }); // a twin for the incremental without a list
     },
     async () => {
       await timed('borg', ['init', '-e', encrypt ? 'repokey' : 'none', p('borg')], { env: borgEnv });
       const full = asTimed(await timed('borg', ['create', '--compression', 'zstd,1', `${p('borg')}::full`, 'disk.img'], { env: borgEnv, cwd: base }));
-      round.borg = { full, storedFull: treeBytes(p('borg')) } as Round['borg'];
+      got.borg = { full, storedFull: treeBytes(p('borg')) } as Round['borg'];
       await timed('restic', ['init', '--repository-version', '2'], { env: resticEnv });
       const rfull = asTimed(await timed('restic', ['backup', image], { env: resticEnv }));
-      round.restic = { full: rfull, storedFull: treeBytes(p('restic')) } as Round['restic'];
+      got.restic = { full: rfull, storedFull: treeBytes(p('restic')) } as Round['restic'];
     },
   );
   load.push(os.loadavg()[0] as number);
@@ -135,12 +135,12 @@ async function runRound(image: string, size: number, backstackFirst: boolean): P
   log('incremental backups');
   await order(
     async () => {
-      round.bs.incList = await backstack(['backup', p('bs-a'), image, p('changed.json')]);
-      round.bs.incFull = await backstack(['backup', p('bs-b'), image]);
+      got.bs.incList = await backstack(['backup', p('bs-a'), image, p('changed.json')]);
+      got.bs.incFull = await backstack(['backup', p('bs-b'), image]);
     },
     async () => {
-      round.borg.inc = asTimed(await timed('borg', ['create', '--compression', 'zstd,1', `${p('borg')}::inc`, 'disk.img'], { env: borgEnv, cwd: base }));
-      round.restic.inc = asTimed(await timed('restic', ['backup', image], { env: resticEnv }));
+      got.borg.inc = asTimed(await timed('borg', ['create', '--compression', 'zstd,1', `${p('borg')}::inc`, 'disk.img'], { env: borgEnv, cwd: base }));
+      got.restic.inc = asTimed(await timed('restic', ['backup', image], { env: resticEnv }));
     },
   );
   load.push(os.loadavg()[0] as number);
@@ -148,10 +148,10 @@ async function runRound(image: string, size: number, backstackFirst: boolean): P
   log('restores of the latest backup');
   await order(
     async () => {
-      round.bs.restoreNoSync = await backstack(['restore-nosync', p('bs-a'), p('out-backstack.img')]);
+      got.bs.restoreNoSync = await backstack(['restore-nosync', p('bs-a'), p('out-backstack.img')]);
       fs.rmSync(p('out-backstack.img'));
-      round.bs.restore = await backstack(['restore', p('bs-a'), p('out-backstack.img')]);
-      round.bs.identical = sha256(p('out-backstack.img')) === incSum;
+      got.bs.restore = await backstack(['restore', p('bs-a'), p('out-backstack.img')]);
+      got.bs.identical = sha256(p('out-backstack.img')) === incSum;
       fs.rmSync(p('out-backstack.img'));
     },
     async () => {
@@ -159,96 +159,105 @@ async function runRound(image: string, size: number, backstackFirst: boolean): P
       // Backstack's restore ends with the image on disk (fsync): time the others to the same point.
       const borgRestore = await timed('borg', ['extract', '--sparse', `${p('borg')}::inc`], { env: borgEnv, cwd: p('out-borg') });
       const borgSync = await timed('sync', [p('out-borg', 'disk.img')], { flushFirst: false }); // the restore's own writeback
-      round.borg.restore = { ms: borgRestore.wallMs + borgSync.wallMs, cpuMs: borgRestore.cpuMs + borgSync.cpuMs, rssKiB: borgRestore.maxRssKiB };
-      round.borg.restoreNoSync = asTimed(borgRestore);
-      round.borg.identical = sha256(p('out-borg', 'disk.img')) === incSum;
+      got.borg.restore = { ms: borgRestore.wallMs + borgSync.wallMs, cpuMs: borgRestore.cpuMs + borgSync.cpuMs, rssKiB: borgRestore.maxRssKiB };
+      got.borg.restoreNoSync = asTimed(borgRestore);
+      got.borg.identical = sha256(p('out-borg', 'disk.img')) === incSum;
       fs.rmSync(p('out-borg'), { recursive: true });
       const resticRestore = await timed('restic', ['restore', 'latest', '--target', p('out-restic')], { env: resticEnv });
       const resticSync = await timed('sync', [findFile(p('out-restic'), 'disk.img')], { flushFirst: false });
-      round.restic.restore = { ms: resticRestore.wallMs + resticSync.wallMs, cpuMs: resticRestore.cpuMs + resticSync.cpuMs, rssKiB: resticRestore.maxRssKiB };
-      round.restic.restoreNoSync = asTimed(resticRestore);
-      round.restic.identical = sha256(findFile(p('out-restic'), 'disk.img')) === incSum;
+      got.restic.restore = { ms: resticRestore.wallMs + resticSync.wallMs, cpuMs: resticRestore.cpuMs + resticSync.cpuMs, rssKiB: resticRestore.maxRssKiB };
+      got.restic.restoreNoSync = asTimed(resticRestore);
+      got.restic.identical = sha256(findFile(p('out-restic'), 'disk.img')) === incSum;
       fs.rmSync(p('out-restic'), { recursive: true });
     },
   );
   load.push(os.loadavg()[0] as number);
-  round.bs.storedAll = treeBytes(p('bs-a'));
-  round.borg.storedAll = treeBytes(p('borg'));
-  round.restic.storedAll = treeBytes(p('restic'));
+  got.bs.storedAll = treeBytes(p('bs-a'));
+  got.borg.storedAll = treeBytes(p('borg'));
+  got.restic.storedAll = treeBytes(p('restic'));
 
   // put the image back for the next round
   const wfd = fs.openSync(image, 'r+');
   changes.forEach((c, i) => fs.writeSync(wfd, saved[i] as Buffer, 0, c.length, c.offset));
   fs.closeSync(wfd);
-  return round;
+  return got;
 }
 
 async function main(): Promise<void> {
   const image = p('disk.img');
+  log(plan.note);
   log(`generating a ${sizeMiB} MiB image in ${base}`);
   const info = generateImage(image, sizeMiB * MiB, 4 * MiB);
   sha256(image); // pulls the image into the page cache for every tool alike
   const rounds: Round[] = [];
-  for (let r = 0; r < roundsWanted; r++) {
-    log(`round ${r + 1} of ${roundsWanted}`);
+  for (let r = 0; r < plan.rounds; r++) {
+    log(`round ${r + 1} of ${plan.rounds}`);
     rounds.push(await runRound(image, info.size, r % 2 === 0));
   }
-  // The least disturbed run of each operation: other work on the machine only ever adds time.
-  const best = (f: (r: Round) => number): number => Math.min(...rounds.map(f));
+  // A typical run, not the luckiest: the median of the rounds, with their spread.
+  const fig = (f: (r: Round) => number): Figure => figure(rounds.map(f));
+  const secs = (f: (r: Round) => number): Figure => fig((r) => f(r) / 1000);
+  const mibps = (f: (r: Round) => number): Figure => fig((r) => info.size / MiB / (f(r) / 1000));
   const bs = {
-    full: best((r) => r.bs.full.opMs), fullProcess: best((r) => r.bs.full.processMs),
-    incList: best((r) => r.bs.incList.opMs), incListProcess: best((r) => r.bs.incList.processMs),
-    incFull: best((r) => r.bs.incFull.opMs), incFullProcess: best((r) => r.bs.incFull.processMs),
-    restore: best((r) => r.bs.restore.opMs), restoreProcess: best((r) => r.bs.restore.processMs),
-    restoreNoSync: best((r) => r.bs.restoreNoSync.opMs),
-    open: best((r) => r.bs.full.openMs),
-    cpu: { full: best((r) => r.bs.full.opCpuMs), incList: best((r) => r.bs.incList.opCpuMs), incFull: best((r) => r.bs.incFull.opCpuMs), restore: best((r) => r.bs.restore.opCpuMs) },
-    rss: Math.max(...rounds.flatMap((r) => [r.bs.full.vmHwmKiB, r.bs.incList.vmHwmKiB, r.bs.incFull.vmHwmKiB, r.bs.restore.vmHwmKiB])) / 1024,
+    full: secs((r) => r.bs.full.opMs), fullProcess: secs((r) => r.bs.full.processMs), fullCpu: secs((r) => r.bs.full.opCpuMs),
+    incList: secs((r) => r.bs.incList.opMs), incListProcess: secs((r) => r.bs.incList.processMs), incListCpu: secs((r) => r.bs.incList.opCpuMs),
+    incFull: secs((r) => r.bs.incFull.opMs), incFullProcess: secs((r) => r.bs.incFull.processMs), incFullCpu: secs((r) => r.bs.incFull.opCpuMs),
+    restore: secs((r) => r.bs.restore.opMs), restoreProcess: secs((r) => r.bs.restore.processMs), restoreCpu: secs((r) => r.bs.restore.opCpuMs),
+    restoreNoSync: secs((r) => r.bs.restoreNoSync.opMs),
+    // each round's peak over its operations
+    rss: fig((r) => Math.max(r.bs.full.vmHwmKiB, r.bs.incList.vmHwmKiB, r.bs.incFull.vmHwmKiB, r.bs.restore.vmHwmKiB) / 1024),
   };
-  const borg = { full: best((r) => r.borg.full.ms), inc: best((r) => r.borg.inc.ms), restore: best((r) => r.borg.restore.ms), restoreNoSync: best((r) => r.borg.restoreNoSync.ms) };
-  const borgCpu = { full: best((r) => r.borg.full.cpuMs), inc: best((r) => r.borg.inc.cpuMs), restore: best((r) => r.borg.restore.cpuMs) };
-  const restic = { full: best((r) => r.restic.full.ms), inc: best((r) => r.restic.inc.ms), restore: best((r) => r.restic.restore.ms), restoreNoSync: best((r) => r.restic.restoreNoSync.ms) };
-  const resticCpu = { full: best((r) => r.restic.full.cpuMs), inc: best((r) => r.restic.inc.cpuMs), restore: best((r) => r.restic.restore.cpuMs) };
+  const peer = (tool: 'borg' | 'restic') => ({
+    full: secs((r) => r[tool].full.ms), fullCpu: secs((r) => r[tool].full.cpuMs),
+    inc: secs((r) => r[tool].inc.ms), incCpu: secs((r) => r[tool].inc.cpuMs),
+    restore: secs((r) => r[tool].restore.ms), restoreCpu: secs((r) => r[tool].restore.cpuMs), restoreNoSync: secs((r) => r[tool].restoreNoSync.ms),
+  });
+  const borg = peer('borg');
+  const storedBy = (tool: 'bs' | 'borg' | 'restic') => ({ full: fig((r) => r[tool].storedFull), all: fig((r) => r[tool].storedAll) });
+  const stored = { bs: storedBy('bs'), borg: storedBy('borg'), restic: storedBy('restic') };
+  const bytes = (f: Figure): Figure => rounded(f, 0);
+  const peerFigures = (tool: 'borg' | 'restic') => {
+    const t = peer(tool);
+    return {
+      full: { seconds: rounded(t.full), cpuSeconds: rounded(t.fullCpu), MiBps: rounded(mibps((r) => r[tool].full.ms)), storedBytes: bytes(stored[tool].full), peakRssMiB: rounded(fig((r) => (r[tool].full.rssKiB ?? 0) / 1024)) },
+      incremental: { seconds: rounded(t.inc), cpuSeconds: rounded(t.incCpu) },
+      restore: { seconds: rounded(t.restore), cpuSeconds: rounded(t.restoreCpu), MiBps: rounded(mibps((r) => r[tool].restore.ms)), identical: rounds.every((r) => r[tool].identical), secondsWithoutSync: rounded(t.restoreNoSync) },
+      storedBytesAfterIncremental: bytes(stored[tool].all),
+    };
+  };
   const first = rounds[0] as Round;
-  const secs = (ms: number): number => round(ms / 1000);
-  const mibps = (ms: number): number => round(info.size / MiB / (ms / 1000));
   const figures = {
-    machine: { cpus: os.availableParallelism(), node: process.version, borg: '1.2 (Debian)', restic: '0.14 (Debian, repository v2, compression auto)', rounds: rounds.length, loadavg1: rounds.map((r) => r.load.map(round)) },
+    run: plan,
+    machine: { cpus: os.availableParallelism(), node: process.version, borg: '1.2 (Debian)', restic: '0.14 (Debian, repository v2, compression auto)', loadavg1: rounds.map((r) => r.load.map((v) => round(v))) },
     image: { sizeBytes: info.size, blockBytes: info.blockSize, blocks: info.blocks, change: { extents: Math.ceil((info.size * 0.01) / (extentKiB * 1024)), extentBytes: extentKiB * 1024 }, encrypted: encrypt },
     backstack: {
-      full: { seconds: secs(bs.full), processSeconds: secs(bs.fullProcess), cpuSeconds: secs(bs.cpu.full), MiBps: mibps(bs.full), storedBytes: first.bs.storedFull, totals: first.bs.full.result },
-      incrementalWithList: { seconds: secs(bs.incList), processSeconds: secs(bs.incListProcess), cpuSeconds: secs(bs.cpu.incList), totals: first.bs.incList.result },
-      incrementalWithoutList: { seconds: secs(bs.incFull), processSeconds: secs(bs.incFullProcess), cpuSeconds: secs(bs.cpu.incFull), totals: first.bs.incFull.result },
-      restore: { seconds: secs(bs.restore), processSeconds: secs(bs.restoreProcess), cpuSeconds: secs(bs.cpu.restore), MiBps: mibps(bs.restore), identical: rounds.every((r) => r.bs.identical), secondsWithoutSync: secs(bs.restoreNoSync) },
-      storedBytesAfterIncremental: first.bs.storedAll,
-      openSeconds: secs(bs.open),
-      peakRssMiB: round(bs.rss),
-    },
-    borg: {
-      full: { seconds: secs(borg.full), cpuSeconds: secs(borgCpu.full), MiBps: mibps(borg.full), storedBytes: first.borg.storedFull, peakRssMiB: round((first.borg.full.rssKiB ?? 0) / 1024) },
-      incremental: { seconds: secs(borg.inc), cpuSeconds: secs(borgCpu.inc) },
-      restore: { seconds: secs(borg.restore), cpuSeconds: secs(borgCpu.restore), MiBps: mibps(borg.restore), identical: rounds.every((r) => r.borg.identical), secondsWithoutSync: secs(borg.restoreNoSync) },
-      storedBytesAfterIncremental: first.borg.storedAll,
-    },
-    restic: {
-      full: { seconds: secs(restic.full), cpuSeconds: secs(resticCpu.full), MiBps: mibps(restic.full), storedBytes: first.restic.storedFull, peakRssMiB: round((first.restic.full.rssKiB ?? 0) / 1024) },
-      incremental: { seconds: secs(restic.inc), cpuSeconds: secs(resticCpu.inc) },
-      restore: { seconds: secs(restic.restore), cpuSeconds: secs(resticCpu.restore), MiBps: mibps(restic.restore), identical: rounds.every((r) => r.restic.identical), secondsWithoutSync: secs(restic.restoreNoSync) },
-      storedBytesAfterIncremental: first.restic.storedAll,
-    },
-    targets: {
-      fullThroughputVsBorg: { value: ratio(borg.full, bs.full), processValue: ratio(borg.full, bs.fullProcess), cpuValue: ratio(borgCpu.full, bs.cpu.full), target: '>= 2' },
-      restoreThroughputVsBorg: {
-        value: ratio(borg.restore, bs.restore), processValue: ratio(borg.restore, bs.restoreProcess), cpuValue: ratio(borgCpu.restore, bs.cpu.restore),
-        withoutSyncValue: ratio(borg.restoreNoSync, bs.restoreNoSync), target: '>= 2',
+      full: { seconds: rounded(bs.full), processSeconds: rounded(bs.fullProcess), cpuSeconds: rounded(bs.fullCpu), MiBps: rounded(mibps((r) => r.bs.full.opMs)), storedBytes: bytes(stored.bs.full), totals: first.bs.full.result },
+      incrementalWithList: { seconds: rounded(bs.incList), processSeconds: rounded(bs.incListProcess), cpuSeconds: rounded(bs.incListCpu), totals: first.bs.incList.result },
+      incrementalWithoutList: { seconds: rounded(bs.incFull), processSeconds: rounded(bs.incFullProcess), cpuSeconds: rounded(bs.incFullCpu), totals: first.bs.incFull.result },
+      restore: {
+        seconds: rounded(bs.restore), processSeconds: rounded(bs.restoreProcess), cpuSeconds: rounded(bs.restoreCpu), MiBps: rounded(mibps((r) => r.bs.restore.opMs)),
+        identical: rounds.every((r) => r.bs.identical), secondsWithoutSync: rounded(bs.restoreNoSync),
       },
-      storedBytesVsRestic: { value: ratio(first.bs.storedFull, first.restic.storedFull), afterIncremental: ratio(first.bs.storedAll, first.restic.storedAll), target: '<= 1' },
-      incrementalWithListVsBorg: { value: ratio(bs.incList, borg.inc), processValue: ratio(bs.incListProcess, borg.inc), cpuValue: ratio(bs.cpu.incList, borgCpu.inc), target: '<= 0.1' },
-      incrementalWithoutListVsBorg: { value: ratio(bs.incFull, borg.inc), processValue: ratio(bs.incFullProcess, borg.inc), cpuValue: ratio(bs.cpu.incFull, borgCpu.inc), target: '<= 0.7' },
-      peakRssMiB: { value: round(bs.rss), target: '<= 256' },
+      storedBytesAfterIncremental: bytes(stored.bs.all),
+      openSeconds: rounded(secs((r) => r.bs.full.openMs)),
+      peakRssMiB: rounded(bs.rss),
+    },
+    borg: peerFigures('borg'),
+    restic: peerFigures('restic'),
+    // Ratios of medians; times are compared, so "throughput vs borg" is borg's time over ours.
+    targets: {
+      fullThroughputVsBorg: { value: ratioOfMedians(borg.full, bs.full), processValue: ratioOfMedians(borg.full, bs.fullProcess), cpuValue: ratioOfMedians(borg.fullCpu, bs.fullCpu), target: '>= 2' },
+      restoreThroughputVsBorg: {
+        value: ratioOfMedians(borg.restore, bs.restore), processValue: ratioOfMedians(borg.restore, bs.restoreProcess), cpuValue: ratioOfMedians(borg.restoreCpu, bs.restoreCpu),
+        withoutSyncValue: ratioOfMedians(borg.restoreNoSync, bs.restoreNoSync), target: '>= 2',
+      },
+      storedBytesVsRestic: { value: ratioOfMedians(stored.bs.full, stored.restic.full), afterIncremental: ratioOfMedians(stored.bs.all, stored.restic.all), target: '<= 1' },
+      incrementalWithListVsBorg: { value: ratioOfMedians(bs.incList, borg.inc), processValue: ratioOfMedians(bs.incListProcess, borg.inc), cpuValue: ratioOfMedians(bs.incListCpu, borg.incCpu), target: '<= 0.1' },
+      incrementalWithoutListVsBorg: { value: ratioOfMedians(bs.incFull, borg.inc), processValue: ratioOfMedians(bs.incFullProcess, borg.inc), cpuValue: ratioOfMedians(bs.incFullCpu, borg.incCpu), target: '<= 0.7' },
+      peakRssMiB: { value: round(bs.rss.median), target: '<= 256' },
     },
   };
-  process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
+  process.stdout.write(formatReport(figures));
   if (!process.env.BENCH_KEEP) for (const d of ['bs-a', 'bs-b', 'borg', 'restic', 'disk.img', 'borg-home', 'restic-cache', 'changed.json']) fs.rmSync(p(d), { recursive: true, force: true });
 }
 

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { CorruptMetadataError, InvalidArgumentError, isErrno, PassphraseRequiredError, RepositoryExistsError, RepositoryNotFoundError, UnsupportedFormatError } from './errors';
-import { BufferPool, pooledAligned } from './buffer-pool';
-import { directIoAvailable, roundUpToBlock } from './direct-io';
-import { type DigestAlgorithm, frameCapacity } from './chunk-format';
-import { ChunkStore } from './chunk-store';
-import { mkdirp, writeFileAtomic } from './fsutil';
+import { BufferPool, pooledAligned } from './io/buffer-pool';
+import { directIoAvailable, roundUpToBlock } from './io/direct-io';
+import { type DigestAlgorithm, frameCapacity } from './format/chunk-format';
+import { ChunkStore } from './store/chunk-store';
+import { mkdirp, writeFileAtomic } from './io/fsutil';
 import {
   checkRecoveryKey, decodeRecoveryKey, deriveKeys, encodeRecoveryKey, keyCheck, newMasterKey, openBlob, type RepoKeys,
   type ScryptParams, sealBlob, unwrapMaster, wrapMaster, type WrappedKey,
-} from './keys';
-import { Layout } from './layout';
-import { withExclusiveLock } from './locks';
-import { defaultPoolSize, WorkerPool } from './worker-pool';
+} from './format/keys';
+import { Layout } from './format/layout';
+import { withExclusiveLock } from './store/locks';
+import { defaultPoolSize, WorkerPool } from './workers/worker-pool';
 
 export const REPO_FORMAT = 'backstack-repository';
 /** Version 2 names chunks by BLAKE3 (`digest`); version 1 (SHA-256) repositories are still read and written. */

@@ -2,8 +2,8 @@
  * Child process for the kill -9 tests: backs up one image and reports each step on stdout, so
  * the parent can kill it at any point. Run with `node --import tsx backup-child.ts REPO IMAGE GROUP`.
  */
-import { startBackup } from '../backup';
-import { fileSource } from '../extents';
+import { startBackup } from '../ops/backup';
+import { fileSource } from '../io/extents';
 import { openRepository } from '../repository';
 
 async function main(): Promise<void> {

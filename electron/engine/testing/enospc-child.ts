@@ -1,17 +1,17 @@
 /**
  * Child process for the disk-full test, run inside its own mount namespace with a small tmpfs
- * at REPO_PARENT (see faults.test.ts). Fills the repository's filesystem with a real backup
+ * at REPO_PARENT (see ops/faults.test.ts). Fills the repository's filesystem with a real backup
  * until ENOSPC, then checks the repository and prints a JSON report on stdout.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { backupDisk } from '../backup';
-import { listBackups } from '../listing';
-import { fileSource } from '../extents';
+import { backupDisk } from '../ops/backup';
+import { listBackups } from '../ops/listing';
+import { fileSource } from '../io/extents';
 import { initRepository, openRepository } from '../repository';
-import { restoreDisk } from '../restore';
-import { fileSink } from '../sinks';
-import { verifyRepository } from '../verify';
+import { restoreDisk } from '../ops/restore';
+import { fileSink } from '../io/sinks';
+import { verifyRepository } from '../ops/verify';
 import { sha256File } from './fixtures';
 
 async function main(): Promise<void> {

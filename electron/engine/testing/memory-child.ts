@@ -5,11 +5,11 @@
 import { randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { backupDisk } from '../backup';
-import { fileSource } from '../extents';
+import { backupDisk } from '../ops/backup';
+import { fileSource } from '../io/extents';
 import { initRepository, openRepository } from '../repository';
-import { restoreDisk } from '../restore';
-import { fileSink } from '../sinks';
+import { restoreDisk } from '../ops/restore';
+import { fileSink } from '../io/sinks';
 
 async function main(): Promise<void> {
   const [work, mib] = process.argv.slice(2) as [string, string];
