@@ -21,7 +21,7 @@ export { selectKeep } from './ops/prune-rules';
 export type { KeepRules, PruneDecision } from './ops/prune-rules';
 export { collectGarbage, DEFAULT_GRACE_MS } from './ops/gc';
 export type { GcOptions, GcReport } from './ops/gc';
-export { fileSource, streamSource, extentSource, normalizeRanges } from './io/extents';
+export { fileSource, streamSource, extentSource, normalizeRanges, splitAlignedIter } from './io/extents';
 export type { Extent, ExtentHint, ExtentSource, Range } from './io/extents';
 export { fileSink, blockDeviceSink, streamSink } from './io/sinks';
 export type { ExtentSink } from './io/sinks';

@@ -1,4 +1,4 @@
-import { normalizeRanges, type Range } from '../../engine';
+import { normalizeRanges, splitAlignedIter, type Range } from '../../engine';
 import { TransferError } from './errors';
 
 /**
@@ -132,16 +132,7 @@ export function intersectRanges(a: readonly Range[], b: readonly Range[]): Range
 
 /** Cuts ranges into reads of at most `max` bytes that never cross a multiple of `align`. */
 export function* readPieces(ranges: readonly Range[], align: number, max: number): Generator<Range> {
-  const step = Math.max(1, Math.min(align, max));
-  for (const r of ranges) {
-    let off = r.offset;
-    const end = r.offset + r.length;
-    while (off < end) {
-      const stop = Math.min(end, (Math.floor(off / step) + 1) * step);
-      yield { offset: off, length: stop - off };
-      off = stop;
-    }
-  }
+  yield* splitAlignedIter(ranges, Math.max(1, Math.min(align, max)));
 }
 
 export const totalLength = (ranges: readonly Range[]): number => ranges.reduce((s, r) => s + r.length, 0);
