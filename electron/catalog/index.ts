@@ -1,4 +1,4 @@
-export { openCatalog, migrate, CatalogError, type Catalog } from './db';
+export { openCatalog, migrate, CatalogError, type Catalog, type OpenCatalogOptions } from './db';
 export { JobsRepo, type StoredJob } from './repositories/jobs.repo';
 export { SettingsRepo } from './repositories/settings.repo';
 export { ProvidersRepo, type NewProvider, type StoredAuthDomain } from './repositories/providers.repo';

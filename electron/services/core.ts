@@ -44,6 +44,8 @@ export interface CoreOptions {
   keyProtector?: KeyProtector;
   /** replaces the network of every OpenStack client (scale benchmarks over a MockAgent cloud) */
   openstackDispatcher?: Dispatcher;
+  /** better-sqlite3's build for this runtime (the desktop app passes its Electron build); default: node_modules' */
+  sqliteBinding?: string | undefined;
 }
 
 export interface Core {
@@ -68,7 +70,7 @@ export interface Core {
 export function createCore(opts: CoreOptions): Core {
   const logger = opts.logger ?? createLogger();
   const bus = new EventBus();
-  const catalog = openCatalog(path.join(opts.dataDir, 'catalog.sqlite'));
+  const catalog = openCatalog(path.join(opts.dataDir, 'catalog.sqlite'), { nativeBinding: opts.sqliteBinding });
   const notify = (tables: string[]) => bus.emit('catalog.changed', { tables });
   const settings = new SettingsRepo(catalog.db, notify);
   const jobsRepo = new JobsRepo(catalog.db, notify);
