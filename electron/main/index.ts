@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, session, type BrowserWindow, type Tray } from 'electron';
 import { setChunkWorkerScript } from '../engine';
 import { toAppError } from '../lib/errors';
-import { sqliteNativeBinding } from '../lib/native-modules';
+import { outsideAsar, sqliteNativeBinding } from '../lib/native-modules';
 import { setNbdReaderScript } from '../transfer/libvirt-ssh/nbd-reader';
 import { createCore, type Core } from '../services/core';
 import { registerIpc } from './ipc';
 import { electronKeyProtector } from './safe-storage';
+import { createTray } from './tray';
 import { createMainWindow, CSP } from './window';
 
 // One Backstack per user: a second launch focuses the first window.
@@ -16,12 +17,14 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let core: Core | undefined;
   let win: BrowserWindow | undefined;
+  let tray: Tray | undefined;
   const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(__dirname, '../renderer/index.html')).toString();
   const appDir = app.getAppPath();
+  const resourcesDir = path.join(outsideAsar(appDir), 'resources');
 
   const openWindow = () => {
     if (!win) {
-      win = createMainWindow(rendererUrl, path.join(__dirname, '../preload/index.js'));
+      win = createMainWindow(rendererUrl, path.join(__dirname, '../preload/index.js'), resourcesDir);
       win.on('closed', () => (win = undefined));
       return;
     }
@@ -64,6 +67,7 @@ if (!app.requestSingleInstanceLock()) {
     }
     registerIpc(core, () => win, rendererUrl);
     openWindow();
+    tray = createTray(resourcesDir, { open: openWindow, quit: () => app.quit() });
   });
 
   app.on('window-all-closed', () => app.quit());
@@ -73,6 +77,7 @@ if (!app.requestSingleInstanceLock()) {
     // Let running jobs clean up (snapshots, temp files) before the process ends.
     e.preventDefault();
     closing = true;
+    tray?.destroy();
     void core.close().finally(() => app.quit());
   });
 }
