@@ -84,7 +84,14 @@ async function ensureElectronSqlite({ root = ROOT, force = false, log = console.
   const target = electronTarget(root);
   if (!target) return { ok: false, reason: "Electron's version and ABI cannot be read from node_modules/electron" };
   const file = electronSqlitePath(root, target.abi);
-  const stamp = { module: MODULE, version: moduleVersion(root), electron: target.version, abi: target.abi, platform: process.platform, arch: process.arch };
+  const stamp = {
+    module: MODULE,
+    version: moduleVersion(root),
+    electron: target.version,
+    abi: target.abi,
+    platform: process.platform,
+    arch: process.arch,
+  };
   const old = stampOf(file);
   if (!force && fs.existsSync(file) && old?.version === stamp.version && old?.electron === stamp.electron) return { ok: true, file, built: false };
 
@@ -96,11 +103,20 @@ async function ensureElectronSqlite({ root = ROOT, force = false, log = console.
   }
   const prebuilt = `https://github.com/WiseLibs/better-sqlite3/releases/download/v${stamp.version}/${MODULE}-v${stamp.version}-electron-v${target.abi}-${process.platform}-${process.arch}.tar.gz`;
   const buildFromSource = !(await reachable(prebuilt));
-  if (buildFromSource && !headersCached(target.version) && !(await reachable(`${HEADERS}/v${target.version}/node-v${target.version}-headers.tar.gz`))) {
-    return { ok: false, reason: `neither a prebuilt ${MODULE} nor Electron ${target.version}'s headers (${HEADERS}) can be downloaded from here; it needs the network once` };
+  if (
+    buildFromSource &&
+    !headersCached(target.version) &&
+    !(await reachable(`${HEADERS}/v${target.version}/node-v${target.version}-headers.tar.gz`))
+  ) {
+    return {
+      ok: false,
+      reason: `neither a prebuilt ${MODULE} nor Electron ${target.version}'s headers (${HEADERS}) can be downloaded from here; it needs the network once`,
+    };
   }
 
-  log(`Building ${MODULE} ${stamp.version} for Electron ${target.version} (ABI ${target.abi}), once${buildFromSource ? ': compiling, a minute or two' : ''}…`);
+  log(
+    `Building ${MODULE} ${stamp.version} for Electron ${target.version} (ABI ${target.abi}), once${buildFromSource ? ': compiling, a minute or two' : ''}…`,
+  );
   // A staging copy inside the project: node resolution still finds prebuild-install in node_modules, while
   // @electron/rebuild, rooted at the copy, cannot reach node_modules' own build.
   const stage = path.join(root, '.tmp', 'electron-native');
@@ -108,7 +124,10 @@ async function ensureElectronSqlite({ root = ROOT, force = false, log = console.
   const source = path.join(root, 'node_modules', MODULE);
   const copy = path.join(stage, 'node_modules', MODULE);
   fs.cpSync(source, copy, { recursive: true, filter: (src) => src !== path.join(source, 'build') });
-  fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify({ name: 'backstack-electron-native', private: true, dependencies: { [MODULE]: stamp.version } }));
+  fs.writeFileSync(
+    path.join(stage, 'package.json'),
+    JSON.stringify({ name: 'backstack-electron-native', private: true, dependencies: { [MODULE]: stamp.version } }),
+  );
   try {
     const { rebuild } = await import(pathToFileURL(rebuildEntry).href);
     await rebuild({

@@ -41,9 +41,15 @@ function fakeProject(name: string, electron?: { version: string; abi: number }):
 
 describe('the Electron build of better-sqlite3', () => {
   it('is written where the app looks for it', () => {
-    for (const [platform, arch] of [['linux', 'x64'], ['darwin', 'arm64'], ['win32', 'x64']] as const) {
+    for (const [platform, arch] of [
+      ['linux', 'x64'],
+      ['darwin', 'arm64'],
+      ['win32', 'x64'],
+    ] as const) {
       const versions = { node: '22.20.0', modules: '150', electron: '45.5.0' };
-      expect(native.electronSqlitePath('/src/backstack', 150, platform, arch)).toBe(sqliteNativeBinding('/src/backstack', { versions, platform, arch }));
+      expect(native.electronSqlitePath('/src/backstack', 150, platform, arch)).toBe(
+        sqliteNativeBinding('/src/backstack', { versions, platform, arch }),
+      );
     }
   });
 
@@ -85,7 +91,10 @@ describe('the Electron build of better-sqlite3', () => {
     fs.writeFileSync(file, 'old');
     fs.writeFileSync(path.join(path.dirname(file), 'build.json'), JSON.stringify({ version: sqliteVersion, electron: '45.5.0', abi: 150 }));
     // The fake project has no @electron/rebuild: what a checkout before `npm install` looks like.
-    expect(await native.ensureElectronSqlite({ root: project })).toEqual({ ok: false, reason: '@electron/rebuild is not installed (run `npm install`)' });
+    expect(await native.ensureElectronSqlite({ root: project })).toEqual({
+      ok: false,
+      reason: '@electron/rebuild is not installed (run `npm install`)',
+    });
     expect(await native.ensureElectronSqlite({ root: fakeProject('without-electron') })).toEqual({
       ok: false,
       reason: "Electron's version and ABI cannot be read from node_modules/electron",

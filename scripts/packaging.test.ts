@@ -31,11 +31,17 @@ const pngSize = (file: string) => {
 // electron-builder's file patterns: ${platform} is the building machine's, * stays within a folder.
 const matcher = (pattern: string) => {
   const expanded = pattern.replaceAll('${platform}', process.platform).replaceAll('${arch}', process.arch);
-  const body = expanded.replace(/[.+^$()|[\]\\]/g, '\\$&').replaceAll('**', '\0').replaceAll('*', '[^/]*').replaceAll('\0', '.*');
+  const body = expanded
+    .replace(/[.+^$()|[\]\\]/g, '\\$&')
+    .replaceAll('**', '\0')
+    .replaceAll('*', '[^/]*')
+    .replaceAll('\0', '.*');
   return new RegExp(`^${body.replace(/\{([^}]+)\}/g, (_, alts: string) => `(${alts.split(',').join('|')})`)}$`);
 };
 const listFiles = (dir: string): string[] =>
-  fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  fs
+    .readdirSync(path.join(root, dir), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 
 describe('electron-builder.yml', () => {
   it('names the app', () => {
@@ -65,10 +71,16 @@ describe('electron-builder.yml', () => {
     expect(config.files.slice(0, 2)).toEqual(['out/**', 'package.json']);
     const resources = listFiles('resources');
     for (const pattern of config.files.filter((p) => p.startsWith('resources/'))) {
-      expect(resources.filter((f) => matcher(pattern).test(f)), pattern).not.toEqual([]);
+      expect(
+        resources.filter((f) => matcher(pattern).test(f)),
+        pattern,
+      ).not.toEqual([]);
     }
     for (const tray of ['tray/tray.png', 'tray/tray@2x.png', 'tray/trayTemplate.png', 'tray/trayTemplate@2x.png', 'icons/256x256.png']) {
-      expect(config.files.some((p) => matcher(p).test(`resources/${tray}`)), tray).toBe(true);
+      expect(
+        config.files.some((p) => matcher(p).test(`resources/${tray}`)),
+        tray,
+      ).toBe(true);
     }
   });
 

@@ -51,6 +51,8 @@ describe('openCatalog and the SQLite module', () => {
     const file = path.join(dir, 'native', 'electron-150-linux-x64', 'better_sqlite3.node');
     const e = openError(file);
     expect(e).toBeInstanceOf(CatalogError);
-    expect((e as Error).message).toContain(`is not built for this Node.js ${process.versions.node} (ABI ${process.versions.modules}): ${file} is missing.`);
+    expect((e as Error).message).toContain(
+      `is not built for this Node.js ${process.versions.node} (ABI ${process.versions.modules}): ${file} is missing.`,
+    );
   });
 });

@@ -83,7 +83,9 @@ describe('nativeLoadFailureMessage', () => {
 
   it('leaves every other error alone', () => {
     expect(nativeLoadFailureMessage(new Error('SQLITE_CANTOPEN: unable to open database file'), { name: sqlite }, node20)).toBeUndefined();
-    expect(nativeLoadFailureMessage(Object.assign(new Error("Cannot find module 'zod'"), { code: 'MODULE_NOT_FOUND' }), { name: sqlite, file: '/x.node' })).toBeUndefined();
+    expect(
+      nativeLoadFailureMessage(Object.assign(new Error("Cannot find module 'zod'"), { code: 'MODULE_NOT_FOUND' }), { name: sqlite, file: '/x.node' }),
+    ).toBeUndefined();
     expect(nativeLoadFailureMessage('not an error', { name: sqlite })).toBeUndefined();
   });
 });
@@ -100,7 +102,8 @@ describe('ssh2 under a runtime its optional binding was not built for', () => {
     const real = path.dirname(require.resolve('ssh2/package.json'));
     const copy = path.join(root, 'node_modules', 'ssh2');
     fs.cpSync(real, copy, { recursive: true, filter: (src) => !src.includes(`${path.sep}obj.target`) });
-    for (const dep of ['asn1', 'bcrypt-pbkdf']) fs.symlinkSync(path.dirname(require.resolve(`${dep}/package.json`, { paths: [real] })), path.join(root, 'node_modules', dep));
+    for (const dep of ['asn1', 'bcrypt-pbkdf'])
+      fs.symlinkSync(path.dirname(require.resolve(`${dep}/package.json`, { paths: [real] })), path.join(root, 'node_modules', dep));
     const binding = path.join(copy, 'lib/protocol/crypto/build/Release/sshcrypto.node');
     const otherAbi = process.versions.modules === '150' ? 140 : 150;
     copyWithModuleVersion(path.join(real, 'lib/protocol/crypto/build/Release/sshcrypto.node'), binding, otherAbi);

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 // Electron's binary is not needed (nor downloadable): the tray is checked against a stand-in of its API.
-const made = vi.hoisted(() => ({ trays: [] as { icon: string; tooltip?: string; menu?: { label?: string; type?: string; click?: () => void }[] }[] }));
+const made = vi.hoisted(() => ({
+  trays: [] as { icon: string; tooltip?: string; menu?: { label?: string; type?: string; click?: () => void }[] }[],
+}));
 vi.mock('electron', () => ({
   Tray: class {
     entry: (typeof made.trays)[number];
