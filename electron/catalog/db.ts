@@ -1,10 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { AppError, type AppErrorCode } from '../../shared/errors/app-error';
+import type { ConvertibleError } from '../lib/errors';
+import { nativeLoadFailureMessage } from '../lib/native-modules';
 import { migrations as allMigrations, type Migration } from './migrations';
 
-export class CatalogError extends Error {
+/** A catalog that cannot be used as it is; the message says what to do. */
+export class CatalogError extends Error implements ConvertibleError {
   override name = 'CatalogError';
+  constructor(
+    message: string,
+    readonly code: AppErrorCode = 'unsupported',
+    opts?: { cause?: unknown },
+  ) {
+    super(message, opts);
+  }
+
+  toAppError(): AppError {
+    return new AppError(this.code, this.message, { cause: this });
+  }
+}
+
+export interface OpenCatalogOptions {
+  migrations?: readonly Migration[];
+  /** better-sqlite3's compiled module (the desktop app's Electron build); default: node_modules' build for Node */
+  nativeBinding?: string | undefined;
 }
 
 export interface Catalog {
@@ -18,15 +39,15 @@ export interface Catalog {
  * Opens (creating if needed) the catalog and brings its schema up to date. WAL lets readers
  * (the UI's lists) run beside the writer (jobs) without blocking.
  */
-export function openCatalog(file: string, migrations: readonly Migration[] = allMigrations): Catalog {
+export function openCatalog(file: string, opts: OpenCatalogOptions = {}): Catalog {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const db = new Database(file);
+  const db = openDatabase(file, opts.nativeBinding);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db, migrations);
+    migrate(db, opts.migrations ?? allMigrations);
   } catch (e) {
     db.close();
     throw e;
@@ -37,6 +58,17 @@ export function openCatalog(file: string, migrations: readonly Migration[] = all
     schemaVersion: () => db.pragma('user_version', { simple: true }) as number,
     close: () => db.close(),
   };
+}
+
+/** A module built for another runtime fails here, on the app's first line: say which build to make, not a stack. */
+function openDatabase(file: string, nativeBinding: string | undefined): Database.Database {
+  try {
+    return new Database(file, nativeBinding === undefined ? {} : { nativeBinding });
+  } catch (e) {
+    const message = nativeLoadFailureMessage(e, { name: 'The SQLite module (better-sqlite3)', file: nativeBinding });
+    if (message) throw new CatalogError(message, 'unsupported', { cause: e });
+    throw e;
+  }
 }
 
 export function migrate(db: Database.Database, migrations: readonly Migration[]): void {

@@ -1,4 +1,4 @@
-export { openCatalog, migrate, CatalogError, type Catalog } from './db';
+export { openCatalog, migrate, CatalogError, type Catalog, type OpenCatalogOptions } from './db';
 export { JobsTable, type StoredJob } from './tables/jobs.table';
 export { SettingsTable } from './tables/settings.table';
 export { ProvidersTable, type NewProvider, type StoredAuthDomain } from './tables/providers.table';

@@ -51,6 +51,8 @@ export interface CoreOptions {
   keyProtector?: KeyProtector;
   /** replaces the network of every OpenStack client (scale benchmarks over a MockAgent cloud) */
   openstackDispatcher?: Dispatcher;
+  /** better-sqlite3's build for this runtime (the desktop app passes its Electron build); default: node_modules' */
+  sqliteBinding?: string | undefined;
 }
 
 export interface Core {
@@ -71,7 +73,7 @@ export function createCore(opts: CoreOptions): Core {
   // The OpenStack SDK's errors cannot describe themselves at the boundary: this maps them.
   registerErrorConverter(openStackToAppError);
   const bus = new EventBus();
-  const catalog = openCatalog(path.join(opts.dataDir, 'catalog.sqlite'));
+  const catalog = openCatalog(path.join(opts.dataDir, 'catalog.sqlite'), { nativeBinding: opts.sqliteBinding });
   const notify = (tables: PayloadOf<'catalog.changed'>['tables']) => bus.emit('catalog.changed', { tables });
   const settings = new SettingsTable(catalog.db, notify);
   const jobsTable = new JobsTable(catalog.db, notify);

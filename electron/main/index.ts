@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, session, type BrowserWindow } from 'electron';
+import { app, dialog, session, type BrowserWindow, type Tray } from 'electron';
 import { setChunkWorkerScript } from '../engine';
+import { toAppError } from '../lib/errors';
+import { outsideAsar, sqliteNativeBinding } from '../lib/native-modules';
 import { setNbdReaderScript } from '../transfer/libvirt-ssh';
 import { createCore, type Core } from '../core/create-core';
 import { registerIpc } from './ipc';
 import { electronKeyProtector } from './safe-storage';
+import { createTray } from './tray';
 import { createMainWindow, CSP } from './window';
 
 // One Backstack per user: a second launch focuses the first window.
@@ -14,11 +17,23 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let core: Core | undefined;
   let win: BrowserWindow | undefined;
+  let tray: Tray | undefined;
   const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(__dirname, '../renderer/index.html')).toString();
+  const appDir = app.getAppPath();
+  const resourcesDir = path.join(outsideAsar(appDir), 'resources');
 
+  const openWindow = () => {
+    if (!win) {
+      win = createMainWindow(rendererUrl, path.join(__dirname, '../preload/index.js'), resourcesDir);
+      win.on('closed', () => (win = undefined));
+      return;
+    }
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
   app.on('second-instance', () => {
-    if (win?.isMinimized()) win.restore();
-    win?.focus();
+    if (win) openWindow();
   });
 
   // Bundled, the engine's workers and the disk reader thread run entries built next to this file.
@@ -31,16 +46,28 @@ if (!app.requestSingleInstanceLock()) {
     });
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     const dataDir = app.getPath('userData');
-    core = createCore({
-      dataDir,
-      keyProtector: electronKeyProtector(dataDir),
-      runtime: 'electron',
-      version: app.getVersion(),
-      versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' },
-    });
+    try {
+      core = createCore({
+        dataDir,
+        keyProtector: electronKeyProtector(dataDir),
+        runtime: 'electron',
+        version: app.getVersion(),
+        versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' },
+        // better-sqlite3 built for Electron's ABI (scripts/native-electron.cjs), not node_modules' Node build
+        sqliteBinding: sqliteNativeBinding(appDir),
+      });
+    } catch (e) {
+      // A catalog that cannot open (its SQLite module built for another runtime, a newer schema) is
+      // one sentence saying what to do, not a stack and a window that never appears.
+      const message = toAppError(e).message;
+      console.error(`Backstack cannot start: ${message}`);
+      dialog.showErrorBox('Backstack cannot start', message);
+      app.exit(1);
+      return;
+    }
     registerIpc(core, () => win, rendererUrl);
-    win = createMainWindow(rendererUrl, path.join(__dirname, '../preload/index.js'));
-    win.on('closed', () => (win = undefined));
+    openWindow();
+    tray = createTray(resourcesDir, { open: openWindow, quit: () => app.quit() });
   });
 
   app.on('window-all-closed', () => app.quit());
@@ -50,6 +77,7 @@ if (!app.requestSingleInstanceLock()) {
     // Let running jobs clean up (snapshots, temp files) before the process ends.
     e.preventDefault();
     closing = true;
+    tray?.destroy();
     void core.close().finally(() => app.quit());
   });
 }

@@ -33,7 +33,12 @@ function harden(contents: WebContents, appUrl: string): void {
   });
 }
 
-export function createMainWindow(rendererUrl: string, preloadFile: string): BrowserWindow {
+/** The window's icon (Linux and Windows; macOS takes the app bundle's). */
+export function windowIconFile(resourcesDir: string): string {
+  return path.join(resourcesDir, 'icons', '256x256.png');
+}
+
+export function createMainWindow(rendererUrl: string, preloadFile: string, resourcesDir: string): BrowserWindow {
   const win = new BrowserWindow({
     width: 1360,
     height: 860,
@@ -41,6 +46,7 @@ export function createMainWindow(rendererUrl: string, preloadFile: string): Brow
     minHeight: 600,
     show: false,
     title: 'Backstack',
+    icon: windowIconFile(resourcesDir),
     webPreferences: {
       preload: path.resolve(preloadFile),
       contextIsolation: true,
