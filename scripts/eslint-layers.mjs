@@ -32,10 +32,26 @@ export const ZONES = {
   ],
 };
 const ORDER = Object.keys(ZONES).sort((a, b) => b.length - a.length);
+/** Folders whose index.ts is their only door: from outside, nothing deeper may be imported. */
+export const DOORS = ['electron/engine', 'electron/openstack', 'electron/transfer/libvirt-ssh'];
 
 export function zoneOf(absFile) {
   const rel = path.relative(ROOT, absFile).split(path.sep).join('/');
   return ORDER.find((z) => rel === z || rel.startsWith(`${z}/`)) ?? null;
+}
+
+/** The message for an import of `absTarget` from `absFile` that goes past a folder's door, or null. */
+export function pastDoor(absFile, absTarget, isTest) {
+  const rel = (p) => path.relative(ROOT, p).split(path.sep).join('/');
+  const file = rel(absFile);
+  const target = rel(absTarget).replace(/\/index$/, '');
+  for (const door of DOORS) {
+    if (!target.startsWith(`${door}/`) || file.startsWith(`${door}/`)) continue;
+    // Tests may build fixtures with a layer's test doubles.
+    if (isTest && target.startsWith(`${door}/testing/`)) return null;
+    return `Import ${door} through its index.ts, not ${target} (the folder's only door).`;
+  }
+  return null;
 }
 
 /** The message for an import from `fromZone` that reaches `toZone`, or null when allowed. */
@@ -64,7 +80,10 @@ export const layersPlugin = {
             return;
           }
           if (!source.startsWith('.')) return;
-          const to = zoneOf(path.resolve(path.dirname(file), source));
+          const target = path.resolve(path.dirname(file), source);
+          const door = pastDoor(file, target, isTest);
+          if (door) return context.report({ node, message: door });
+          const to = zoneOf(target);
           if (isTest && TEST_EXTRA.includes(to)) return;
           const msg = violation(from, to);
           if (msg) context.report({ node, message: msg });

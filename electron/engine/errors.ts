@@ -24,14 +24,14 @@ export abstract class EngineError extends Error implements ConvertibleError {
 export class RepositoryNotFoundError extends EngineError {
   readonly code = 'resource.notFound';
   constructor(readonly dir: string) {
-    super(`No Backstack repository at ${dir} (config.json is missing).`, { dir });
+    super(`${dir} is not a Backstack destination (its config.json is missing).`, { dir });
   }
 }
 
 export class RepositoryExistsError extends EngineError {
   readonly code = 'resource.conflict';
   constructor(readonly dir: string) {
-    super(`${dir} already holds a repository or other files; choose an empty folder.`, { dir });
+    super(`${dir} already holds a destination or other files; choose an empty folder.`, { dir });
   }
 }
 
@@ -42,22 +42,22 @@ export class UnsupportedFormatError extends EngineError {
 export class WrongPassphraseError extends EngineError {
   readonly code = 'destination.wrongPassphrase';
   constructor(what: 'passphrase' | 'recovery key' = 'passphrase') {
-    super(`Wrong ${what}: the repository key could not be unlocked. Nothing was changed.`);
+    super(`Wrong ${what}: the destination's key could not be unlocked. Nothing was changed.`);
   }
 }
 
 export class PassphraseRequiredError extends EngineError {
   readonly code = 'destination.wrongPassphrase';
   constructor(readonly dir: string) {
-    super(`The repository at ${dir} is encrypted: give its passphrase or recovery key.`, { dir });
+    super(`The destination at ${dir} is encrypted: give its passphrase or recovery key.`, { dir });
   }
 }
 
 export class RepositoryLockedError extends EngineError {
   readonly code = 'destination.locked';
   override readonly retryable = true;
-  constructor(what: string, holder: Record<string, unknown>) {
-    super(`The repository is locked: ${what} is running (${describeHolder(holder)}). Retry when it has finished.`, { holder });
+  constructor(what: string, holder: Partial<Record<'kind' | 'host' | 'pid' | 'startedAt', unknown>>) {
+    super(`The destination is locked: ${what} is running (${describeHolder(holder)}). Retry when it has finished.`, { holder });
   }
 }
 
@@ -85,7 +85,7 @@ export class CorruptChunkError extends EngineError {
 export class MissingChunkError extends EngineError {
   readonly code = 'destination.corrupt';
   constructor(readonly digest: string, context = '') {
-    super(`Chunk ${digest} is missing from the repository${context ? ` (${context})` : ''}. Run verify to see which backups are affected.`, { digest });
+    super(`Chunk ${digest} is missing from the destination${context ? ` (${context})` : ''}. Run verify to see which backups are affected.`, { digest });
   }
 }
 
@@ -100,7 +100,7 @@ export class CorruptMetadataError extends EngineError {
 export class BackupNotFoundError extends EngineError {
   readonly code = 'resource.notFound';
   constructor(ref: string, disk?: string) {
-    super(disk === undefined ? `No backup ${ref} in this repository.` : `Backup ${ref} has no disk named ${disk}.`, { ref, disk });
+    super(disk === undefined ? `No backup ${ref} in this destination.` : `Backup ${ref} has no disk named ${disk}.`, { ref, disk });
   }
 }
 
@@ -122,7 +122,7 @@ export function isErrno(e: unknown, ...codes: string[]): e is NodeJS.ErrnoExcept
   return typeof e === 'object' && e !== null && codes.includes((e as NodeJS.ErrnoException).code ?? '');
 }
 
-function describeHolder(h: Record<string, unknown>): string {
+function describeHolder(h: Partial<Record<'kind' | 'host' | 'pid' | 'startedAt', unknown>>): string {
   const parts = [h.kind, h.host, h.pid === undefined ? undefined : `pid ${String(h.pid)}`, h.startedAt === undefined ? undefined : `since ${String(h.startedAt)}`];
   return parts.filter((p) => p !== undefined).join(', ');
 }

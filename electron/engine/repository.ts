@@ -133,7 +133,7 @@ async function readConfig(layout: Layout): Promise<RepoConfig> {
   }
   if (c.format !== REPO_FORMAT) throw new RepositoryNotFoundError(layout.root);
   if (!READS_VERSIONS.includes(c.version)) {
-    throw new UnsupportedFormatError(`Repository format version ${c.version} is not supported by this Backstack (it reads ${READS_VERSIONS.join(' and ')}). Update Backstack to open it.`);
+    throw new UnsupportedFormatError(`The destination's repository format version ${c.version} is not supported by this Backstack (it reads ${READS_VERSIONS.join(' and ')}). Update Backstack to open it.`);
   }
   if (typeof c.chunkSize !== 'number' || typeof c.id !== 'string' || c.compression?.algorithm !== 'zstd') {
     throw new CorruptMetadataError(layout.config, 'missing fields');
@@ -227,7 +227,7 @@ export class Repository {
   }
 
   recoveryKey(): string {
-    if (!this.master) throw new InvalidArgumentError('This repository is not encrypted: it has no key to export.');
+    if (!this.master) throw new InvalidArgumentError('This destination is not encrypted: it has no key to export.');
     return encodeRecoveryKey(this.master);
   }
 
@@ -235,7 +235,7 @@ export class Repository {
   async changePassphrase(passphrase: string, kdf?: ScryptParams): Promise<void> {
     const master = this.master;
     const enc = this.config_.encryption;
-    if (!master || !enc) throw new InvalidArgumentError('This repository is not encrypted.');
+    if (!master || !enc) throw new InvalidArgumentError('This destination is not encrypted.');
     await withExclusiveLock(this.layout, 'config', 'passphrase change', async () => {
       const wrapped = await wrapMaster(master, passphrase, this.config_.id, kdf);
       const next: RepoConfig = { ...this.config_, encryption: { ...enc, ...wrapped } };

@@ -36,7 +36,8 @@ const WASM_PAGE = 64 * 1024;
 interface WasmMemory {
   readonly buffer: SharedArrayBuffer;
 }
-const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared: true }) => WasmMemory } }).WebAssembly;
+const wasm: unknown = Reflect.get(globalThis, 'WebAssembly');
+const { Memory } = wasm as { Memory: new (d: { initial: number; maximum: number; shared: true }) => WasmMemory };
 
 /**
  * A BufferPool whose first `slots` buffers are page-aligned, for direct I/O (direct-io.ts).

@@ -125,7 +125,7 @@ describe('faults', () => {
     const before = snapshotTree(t.dir);
     const err = await openRepository(t.dir, { passphrase: 'not it' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WrongPassphraseError);
-    expect((err as Error).message).toBe('Wrong passphrase: the repository key could not be unlocked. Nothing was changed.');
+    expect((err as Error).message).toBe("Wrong passphrase: the destination's key could not be unlocked. Nothing was changed.");
     await expect(openRepository(t.dir)).rejects.toThrow(/encrypted: give its passphrase or recovery key/);
     expect(snapshotTree(t.dir)).toEqual(before);
   });

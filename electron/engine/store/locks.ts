@@ -63,9 +63,10 @@ export async function withExclusiveLock<T>(layout: Layout, name: string, what: s
       await fs.writeFile(file, JSON.stringify(me), { flag: 'wx' });
       break;
     } catch (e) {
-      if (!isErrno(e, 'EEXIST') || attempt > 0) throw isErrno(e, 'EEXIST') ? new RepositoryLockedError(what, await readHolder(file)) : e;
+      if (!isErrno(e, 'EEXIST') || attempt > 0) throw isErrno(e, 'EEXIST') ? new RepositoryLockedError(what, (await readHolder(file)) ?? {}) : e;
       const other = await readHolder(file);
-      if (await isLive(file, other as unknown as LockHolder)) throw new RepositoryLockedError(String(other.kind ?? what), other);
+      // An unreadable lock file is judged by its age alone (isLive of a foreign host).
+      if (await isLive(file, other ?? { kind: what, host: '', pid: 0, identity: '', startedAt: 0 })) throw new RepositoryLockedError(other?.kind ?? what, other ?? {});
       await fs.rm(file, { force: true }); // stale: its holder died
     }
   }
@@ -78,12 +79,26 @@ export async function withExclusiveLock<T>(layout: Layout, name: string, what: s
   }
 }
 
-async function readHolder(file: string): Promise<Record<string, unknown>> {
+/**
+ * A lock or session file as another process (or host) wrote it, checked field by field: the file
+ * comes from a shared folder, so anything malformed reads as no holder at all.
+ */
+async function readHolder(file: string): Promise<SessionInfo | null> {
+  let raw: unknown;
   try {
-    return JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
   } catch {
-    return {};
+    return null;
   }
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const kind = str(r.kind);
+  const host = str(r.host);
+  const identity = str(r.identity);
+  if (kind === null || host === null || identity === null || typeof r.pid !== 'number' || typeof r.startedAt !== 'number') return null;
+  const protects = Array.isArray(r.protects) ? r.protects.filter((x): x is string => typeof x === 'string') : [];
+  return { kind, host, pid: r.pid, identity, startedAt: r.startedAt, protects, writing: str(r.writing) };
 }
 
 export class Session {
@@ -120,8 +135,8 @@ export async function liveSessions(layout: Layout, removeStale = false): Promise
   for (const name of await listDir(layout.locks)) {
     if (!name.startsWith('session-') || !name.endsWith('.json')) continue;
     const file = path.join(layout.locks, name);
-    const info = (await readHolder(file)) as unknown as SessionInfo;
-    if (typeof info.startedAt !== 'number') continue; // unreadable: not ours to judge
+    const info = await readHolder(file);
+    if (!info) continue; // unreadable: not ours to judge
     if (await isLive(file, info)) out.push(info);
     else if (removeStale) await fs.rm(file, { force: true });
   }

@@ -64,8 +64,8 @@ export class Pager<T, Raw = unknown> implements AsyncIterable<T> {
     while (url !== undefined) {
       if (seen.has(url)) throw this.loopError(url);
       seen.add(url);
-      const res = await this.client.get<Record<string, unknown>>(url, {
-        schema: envelope as unknown as z.ZodType<Record<string, unknown>>,
+      const res = await this.client.get(url, {
+        schema: envelope,
         ...(o.features ? { features: o.features } : {}),
         ...(o.requireFeatures ? { requireFeatures: o.requireFeatures } : {}),
         ...(o.signal ? { signal: o.signal } : {}),

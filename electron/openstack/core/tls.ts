@@ -47,8 +47,8 @@ export function trustedCas(options: TlsOptions = {}): string[] {
   const cas: string[] = [...tls.rootCertificates];
   if (options.systemCa !== false) {
     // Node ≥ 22.15 exposes the OS store; on Node 20 read the usual bundle files.
-    const getCa = (tls as unknown as { getCACertificates?: (kind: string) => string[] }).getCACertificates;
-    if (getCa) cas.push(...getCa('system'));
+    const getCa: unknown = Reflect.get(tls, 'getCACertificates');
+    if (typeof getCa === 'function') cas.push(...(getCa as (kind: string) => string[])('system'));
     else {
       const file = OS_BUNDLES.find((f) => existsSync(f));
       if (file) cas.push(readFileSync(file, 'utf8'));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Socket } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { shellCommand } from '../../lib/shell-quote';
@@ -183,7 +184,9 @@ export class SshSession {
 
   /** Tears the TCP connection down at once (tests simulate a dropped link with it). */
   destroy(): void {
-    (this.client as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
+    // ssh2 keeps its socket private; reaching it is the one way to drop the link as a network would.
+    const sock: unknown = Reflect.get(this.client, '_sock');
+    if (sock instanceof Socket) sock.destroy();
   }
 
   close(): void {
