@@ -54,6 +54,16 @@ describe('JobManager', () => {
     expect(table.listLog(job.id, -1, 10).map((e) => e.message)).toEqual(['hello vm-1']);
   });
 
+  it('takes only declared kinds with their declared parameters (a compile error, and refused at run time)', () => {
+    const m = manager();
+    m.register(kind(async () => undefined));
+    // @ts-expect-error: not a job kind
+    expect(() => m.enqueue('no.such.kind', {})).toThrow(/No job of kind "no.such.kind"/);
+    // @ts-expect-error: a mistyped parameter
+    expect(() => m.enqueue('inventory.sync', { providerID: 'p' })).toThrow(/Invalid parameters for inventory.sync/);
+    expect(table.list({ limit: 10 }).items).toEqual([]);
+  });
+
   it('ends in "warning" when the job logged a warning', async () => {
     const m = manager();
     m.register(kind(async (ctx) => ctx.log('warn', 'disk vdb excluded')));
