@@ -19,6 +19,8 @@ if (bin) {
 } else {
   console.log("Electron's binary is not installed on this machine (headless or offline): starting Backstack in console mode instead.");
   run(npx, ['vite', 'build', '--logLevel', 'warn', '--config', 'renderer/vite.config.mts']);
+  // Console mode runs through the built CLI: rebuild it so it runs the sources as they are now.
+  run(npx, ['vite', 'build', '--configLoader', 'runner', '--config', 'electron/cli/vite.config.mts']);
   const child = spawn(process.execPath, [path.join(root, 'bin', 'backstack.cjs'), 'console', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
   const forward = (sig) => child.kill(sig);
   process.on('SIGINT', forward);
