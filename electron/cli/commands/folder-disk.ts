@@ -91,7 +91,7 @@ export function registerDisk(folder: Command, ctx: CliContext): void {
 
   withSecrets(folder.command('disk-restore <dir>').description('restore a disk from the destination folder to a file, a block device or standard output'))
     .requiredOption('--id <group>', 'the group the restore point belongs to')
-    .option('--backup <backup>', '"latest" (default), a time or a restore point id', 'latest')
+    .option('--backup <backup>', '"latest", a time or a restore point id', 'latest')
     .option('--disk <name>', 'the disk to restore (needed when the restore point has several)')
     .requiredOption('--out <file>', 'target file (written sparse, renamed into place when complete), device with --block-device, or "-" for stdout')
     .option('--block-device', 'the target is a block device: write in place')

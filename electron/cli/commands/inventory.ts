@@ -34,7 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
       try {
         const providers = unwrap(await core.api.invoke('providers.list', {})).items;
         const provider = o.provider ? providers.find((p) => p.name === o.provider || p.id === o.provider) : undefined;
-        if (o.provider && !provider) throw new AppError('resource.notFound', `No cloud "${o.provider}". List them with: backstack provider list`);
+        if (o.provider && !provider) throw new AppError('resource.notFound', `No cloud named or with id "${o.provider}". List them with: backstack provider list`);
         const { items } = unwrap(await core.api.invoke('inventory.listInstances', provider ? { providerId: provider.id } : {}));
         const rows = o.project ? items.filter((i) => i.projectId === o.project || i.projectName === o.project) : items;
         if (o.json) return printJson(rows, ctx.out);

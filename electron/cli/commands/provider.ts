@@ -169,7 +169,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   provider
     .command('remove')
-    .description('forget a cloud, its passwords and its inventory (backups stay in their repositories)')
+    .description('forget a cloud, its passwords and its inventory (its restore points stay in their destinations)')
     .argument('<name>', 'cloud name or id')
     .action(async (name: string) => {
       const core = await ctx.openCore({ runJobs: false });
