@@ -14,6 +14,8 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
 function consoleMode() {
   run(npx, ['vite', 'build', '--logLevel', 'warn', '--config', 'renderer/vite.config.mts']);
+  // Console mode runs through the built CLI: rebuild it so it runs the sources as they are now.
+  run(npx, ['vite', 'build', '--configLoader', 'runner', '--config', 'electron/cli/vite.config.mts']);
   const child = spawn(process.execPath, [path.join(root, 'bin', 'backstack.cjs'), 'console', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
   const forward = (sig) => child.kill(sig);
   process.on('SIGINT', forward);

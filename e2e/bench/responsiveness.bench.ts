@@ -61,7 +61,7 @@ async function loadedRound() {
       while (Date.now() < deadline) {
         const t = performance.now();
         if (i === 0) {
-          await invoke(url, token, 'catalog.startBackup', { destination: path.join(home, `copy-${jobs++}.sqlite`) });
+          await invoke(url, token, 'catalog.startBackup', { file: path.join(home, `copy-${jobs++}.sqlite`) });
         } else {
           await invoke(url, token, i % 2 ? 'jobs.list' : 'app.getStatus', i % 2 ? { limit: 500 } : {});
         }

@@ -1,21 +1,24 @@
 import { Command, CommanderError } from 'commander';
-import { AppError } from '../../shared/errors/codes';
-import { toAppError } from '../lib/errors';
+import { AppError } from '../../shared/errors/app-error';
 import { defaultContext, type CliContext } from './context';
-import { EXIT, exitCodeFor } from './output';
+import { EXIT, exitCodeFor, UsageError } from './output';
+import { register as registerBackup } from './commands/backup';
 import { register as registerCatalog } from './commands/catalog';
 import { register as registerConsole } from './commands/console';
+import { register as registerDestination } from './commands/destination';
+import { register as registerFolder } from './commands/destination-folder';
+import { register as registerHypervisor } from './commands/hypervisor';
+import { register as registerInventory } from './commands/inventory';
 import { register as registerJobs } from './commands/jobs';
 import { register as registerProvider } from './commands/provider';
-import { register as registerInventory } from './commands/inventory';
-import { register as registerRepo } from './commands/repo';
-import { register as registerDestination } from './commands/destination';
-import { register as registerDisk } from './commands/disk';
-import { register as registerStatus } from './commands/status';
-import { register as registerHypervisor } from './commands/hypervisor';
-import { register as registerBackup } from './commands/backup';
 import { register as registerRestore } from './commands/restore';
+import { register as registerStatus } from './commands/status';
 
+/**
+ * The command tree. Every module imported here only declares commands (commander and small
+ * helpers): an action loads what it needs when it runs — the core, the engine, zod — so
+ * --version, --help and a mistyped command start at once.
+ */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('backstack')
     .description('Backstack: backup & recovery for OpenStack')
@@ -25,16 +28,14 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerStatus(program, ctx);
   registerConsole(program, ctx);
-  registerJobs(program, ctx);
-  registerCatalog(program, ctx);
   registerProvider(program, ctx);
   registerInventory(program, ctx);
-  registerRepo(program);
-  registerDestination(program, ctx);
-  registerDisk(program);
   registerHypervisor(program, ctx);
   registerBackup(program, ctx);
   registerRestore(program, ctx);
+  registerFolder(registerDestination(program, ctx), ctx);
+  registerJobs(program, ctx);
+  registerCatalog(program, ctx);
   return program;
 }
 
@@ -46,7 +47,12 @@ export async function main(argv: string[], ctx: CliContext = defaultContext()): 
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const appError = e instanceof AppError ? e : toAppError(e);
+    if (e instanceof UsageError) {
+      ctx.err(`backstack: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    // Only failures pay for the error mapping (it loads the zod schemas of the error codes).
+    const appError = e instanceof AppError ? e : (await import('../lib/errors')).toAppError(e);
     const withId = appError.requestId && !appError.message.includes(appError.requestId) ? ` (request id ${appError.requestId})` : '';
     ctx.err(`backstack: ${appError.message}${withId}\n`);
     return exitCodeFor(appError);

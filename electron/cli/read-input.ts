@@ -1,14 +1,34 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AppError } from '../../shared/errors/codes';
+import { AppError } from '../../shared/errors/app-error';
 
-export async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
+const texts = new WeakMap<NodeJS.ReadableStream, Promise<string>>();
+
+/** Standard input as text, read once per stream (a command may want two lines of it). */
+function stdinText(stdin: NodeJS.ReadableStream): Promise<string> {
+  let text = texts.get(stdin);
+  if (!text) {
+    text = (async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+      return Buffer.concat(chunks).toString('utf8');
+    })();
+    texts.set(stdin, text);
+  }
+  return text;
+}
+
+/** A password or passphrase piped in (never from argv: ps would show it), without its final newline. */
+export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  return (await stdinText(stdin)).replace(/\r?\n$/, '');
+}
+
+/** Line n of standard input; `what` names it in the error when it is missing. */
+export async function stdinLine(stdin: NodeJS.ReadableStream, n: number, what: string): Promise<string> {
+  const line = (await stdinText(stdin)).split(/\r?\n/)[n];
+  if (!line) throw new AppError('validation.invalidInput', `Expected ${what} on line ${n + 1} of standard input.`);
+  return line;
 }
 
 export function readUserFile(file: string, what: string): string {

@@ -1,5 +1,5 @@
-import { isTerminal, type Job } from '../../shared/domain/jobs';
-import { AppError } from '../../shared/errors/codes';
+import type { Job } from '../../shared/domain/jobs';
+import { AppError } from '../../shared/errors/app-error';
 import type { Core } from '../core/create-core';
 import type { CliContext } from './context';
 import { formatBytes } from './output';
@@ -27,6 +27,8 @@ export async function followJob(core: Core, jobId: string, ctx: CliContext): Pro
   };
   process.once('SIGINT', onSigint);
   try {
+    // Imported here, after the log is followed: a static import would load the job schemas (zod) for --version too.
+    const { isTerminal } = await import('../../shared/domain/jobs');
     const job = await new Promise<Job>((resolve) => {
       const check = (j: Job) => {
         if (j.id === jobId && isTerminal(j.state)) {

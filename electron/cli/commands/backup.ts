@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import type { CliContext } from '../context';
-import { formatBytes, printJson, table, unwrap } from '../output';
+import { AppError } from '../../../shared/errors/app-error';
+import type { Core } from '../../core/create-core';
+import { withCore, type CliContext } from '../context';
+import { formatBytes, printJson, table, unwrap, UsageError } from '../output';
 import { followJob } from '../wait-job';
+import { destinationId } from './destination';
 
 interface RunOptions {
   provider: string;
@@ -9,30 +12,38 @@ interface RunOptions {
   full?: boolean;
   incremental?: boolean;
   excludeDisk: string[];
-  repo?: string;
+  destination?: string;
   keepSnapshot: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+/** The destination holding a restore point: the one named, else the only one the catalog indexes it in. */
+async function holderOf(core: Core, backupId: string, named: string | undefined): Promise<string> {
+  if (named) return named;
+  const holders = unwrap(await core.api.invoke('backups.list', {})).items.filter((b) => b.id === backupId);
+  if (holders.length === 1) return holders[0]!.destinationId;
+  if (holders.length === 0)
+    throw new AppError('resource.notFound', `No restore point ${backupId} in the catalog. List them with: backstack backup list (or re-index its destination).`);
+  throw new UsageError(`${backupId} is in ${holders.length} destinations: name one with --destination NAME.`);
+}
+
 export function register(program: Command, ctx: CliContext): void {
-  const backup = program.command('backup').description('instance backups (libvirt strategy: straight from the hypervisor over SSH)');
+  const backup = program.command('backup').description('restore points: back up an instance, list restore points, protect them from pruning');
   backup
     .command('run')
-    .description('back up an instance now; incremental when the last backup kept its snapshot, unless --full')
+    .description('back up an instance now, straight from its hypervisor over SSH; incremental when the last backup kept its snapshot, unless --full')
     .requiredOption('--provider <name>', 'cloud name or id')
     .requiredOption('--instance <id>', 'server id')
     .option('--full', 'a full backup')
     .option('--incremental', 'an incremental backup (falls back to full, with the reason in the log, when impossible)')
     .option('--exclude-disk <dev>', 'leave this disk out (vdb …); repeatable', collect, [])
-    .option('--repo <name>', 'backup destination (default: the default one)')
+    .option('--destination <name>', 'where the backup goes (default: the default destination)')
     .option('--no-keep-snapshot', 'merge the snapshot back after the backup (the next one will be full)')
     .action(async (o: RunOptions) => {
-      if (o.full && o.incremental) throw new Error('Choose --full or --incremental, not both.');
-      const core = ctx.openCore();
-      try {
+      if (o.full && o.incremental) throw new UsageError('Choose --full or --incremental, not both.');
+      await withCore(ctx, {}, async (core) => {
         const provider = unwrap(await core.api.invoke('providers.list', {})).items.find((p) => p.name === o.provider || p.id === o.provider);
-        const destinationId = o.repo ? unwrap(await core.api.invoke('destinations.list', {})).items.find((r) => r.name === o.repo || r.id === o.repo)?.id ?? o.repo : undefined;
         const { jobId } = unwrap(
           await core.api.invoke('backups.start', {
             providerId: provider?.id ?? o.provider,
@@ -40,35 +51,74 @@ export function register(program: Command, ctx: CliContext): void {
             mode: o.full ? 'full' : o.incremental ? 'incremental' : 'auto',
             excludeDisks: o.excludeDisk,
             keepSnapshot: o.keepSnapshot,
-            ...(destinationId ? { destinationId } : {}),
+            ...(o.destination ? { destinationId: await destinationId(core, o.destination) } : {}),
           }),
         );
         const job = await followJob(core, jobId, ctx);
         ctx.out(`${job.summary ?? 'Backup done.'}\n`);
-      } finally {
-        await core.close();
-      }
+      });
     });
+
   backup
     .command('list')
-    .description('restore points of an instance, newest first')
-    .requiredOption('--instance <id>', 'server id')
+    .description('restore points the catalog indexes, newest first')
+    .option('--instance <id>', 'only those of this instance (or volume, or disk group)')
+    .option('--destination <name>', 'only those in this destination')
     .option('--json', 'print JSON')
-    .action(async (o: { instance: string; json?: boolean }) => {
-      const core = ctx.openCore({ runJobs: false });
-      try {
-        const { items } = unwrap(await core.api.invoke('backups.list', { resourceId: o.instance }));
+    .action(async (o: { instance?: string; destination?: string; json?: boolean }) => {
+      await withCore(ctx, { runJobs: false }, async (core) => {
+        const filter = {
+          ...(o.instance ? { resourceId: o.instance } : {}),
+          ...(o.destination ? { destinationId: await destinationId(core, o.destination) } : {}),
+        };
+        const { items } = unwrap(await core.api.invoke('backups.list', filter));
         if (o.json) return printJson(items, ctx.out);
-        if (!items.length) return ctx.out(`No backup of ${o.instance} yet. Run: backstack backup run --provider NAME --instance ${o.instance}\n`);
+        if (!items.length) {
+          const what = o.instance ? `of ${o.instance} ` : '';
+          const where = o.destination ? `in ${o.destination} ` : '';
+          return ctx.out(`No restore point ${what}${where}yet. Back up with: backstack backup run --provider CLOUD --instance ID\n`);
+        }
+        const names = new Map(unwrap(await core.api.invoke('destinations.list', {})).items.map((d) => [d.id, d.name]));
         table(
           [
-            ['ID', 'KIND', 'CREATED', 'SIZE', 'NEW', 'STORED', 'DISKS'],
-            ...items.map((b) => [b.id, b.kind, b.createdAt, formatBytes(b.sizeBytes), formatBytes(b.newBytes), formatBytes(b.storedBytes), b.disks.map((d) => d.name).join(',')]),
+            ['ID', 'DESTINATION', 'OF', 'KIND', 'CREATED', 'SIZE', 'STORED', 'PROTECTED'],
+            ...items.map((b) => [
+              b.id,
+              names.get(b.destinationId) ?? b.destinationId,
+              b.resourceName,
+              b.kind,
+              b.createdAt,
+              formatBytes(b.sizeBytes),
+              formatBytes(b.storedBytes),
+              b.protected ? 'yes' : '',
+            ]),
           ],
           ctx.out,
         );
-      } finally {
-        await core.close();
-      }
+      });
     });
+
+  for (const [verb, value] of [
+    ['protect', true],
+    ['unprotect', false],
+  ] as const) {
+    backup
+      .command(verb)
+      .description(
+        value
+          ? 'keep a restore point whatever the keep rules say (marked in the destination, so every workstation sharing it honours it)'
+          : 'let prune judge a restore point by the keep rules again',
+      )
+      .requiredOption('--backup <id>', 'restore point id (from backstack backup list)')
+      .option('--destination <name>', 'the destination holding it (default: the only one the catalog indexes it in)')
+      .option('--json', 'print the restore point as JSON')
+      .action(async (o: { backup: string; destination?: string; json?: boolean }) => {
+        await withCore(ctx, { runJobs: false }, async (core) => {
+          const holder = await holderOf(core, o.backup, o.destination);
+          const b = unwrap(await core.api.invoke('backups.setProtected', { destinationId: holder, backupId: o.backup, protected: value }));
+          if (o.json) return printJson(b, ctx.out);
+          ctx.out(value ? `${b.id} is protected: prune keeps it until you unprotect it.\n` : `${b.id} is no longer protected: prune judges it by the keep rules.\n`);
+        });
+      });
+  }
 }

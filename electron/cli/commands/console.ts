@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { AppError } from '../../../shared/errors/codes';
-import { startConsoleServer } from '../../console/server';
+import { AppError } from '../../../shared/errors/app-error';
 import { projectRoot } from '../../lib/version';
 import type { CliContext } from '../context';
+import { UsageError, wholeNumber } from '../output';
 
 interface Opts {
-  port: string;
+  port: number;
   listen: string;
   open?: boolean;
   tlsCert?: string;
@@ -27,7 +27,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('console')
     .description('serve the Backstack UI to a browser on this machine (console mode)')
-    .option('--port <n>', 'port (0 picks a free one)', '0')
+    .option('--port <n>', 'port (0 picks a free one)', wholeNumber('--port'), 0)
     .option('--listen <address>', 'address to bind; anything but loopback needs --tls-cert and --tls-key', '127.0.0.1')
     .option('--tls-cert <file>', 'PEM certificate for HTTPS')
     .option('--tls-key <file>', 'PEM private key for HTTPS')
@@ -38,14 +38,14 @@ export function register(program: Command, ctx: CliContext): void {
       if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
         throw new AppError('resource.notFound', `The UI is not built (${staticDir} has no index.html). Run: npm run build:renderer`);
       }
-      if ((o.tlsCert === undefined) !== (o.tlsKey === undefined))
-        throw new AppError('validation.invalidInput', 'Give both --tls-cert and --tls-key.');
-      const core = ctx.openCore({ runtime: 'console' });
+      if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new UsageError('Give both --tls-cert and --tls-key, or neither.');
+      const { startConsoleServer } = await import('../../console/server');
+      const core = await ctx.openCore({ runtime: 'console' });
       const server = await startConsoleServer({
         core,
         staticDir,
         host: o.listen,
-        port: Number(o.port),
+        port: o.port,
         ...(o.tlsCert && o.tlsKey ? { tls: { certFile: o.tlsCert, keyFile: o.tlsKey } } : {}),
       }).catch(async (e: unknown) => {
         await core.close();

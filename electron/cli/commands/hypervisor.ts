@@ -1,27 +1,27 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliContext } from '../context';
 import { readStdin, readUserFile } from '../read-input';
-import { printJson, unwrap } from '../output';
+import { printJson, unwrap, UsageError, wholeNumber } from '../output';
 
 interface SshOptions {
   provider: string;
   host: string;
   address: string;
-  port: string;
+  port: number;
   user: string;
   key?: string;
   passwordStdin?: boolean;
   hostKey?: string;
-  transfer: string;
+  transfer: 'ssh' | 'direct';
   transferAddress?: string;
-  transferPorts: string;
+  transferPorts?: [number, number];
   json?: boolean;
 }
 
 /** "16000-16999" → [16000, 16999]; the contract checks the range itself. */
 function parsePorts(v: string): [number, number] {
   const m = /^(\d+)-(\d+)$/.exec(v.trim());
-  if (!m) throw new Error(`--transfer-ports wants LOW-HIGH (e.g. 16000-16999), not "${v}".`);
+  if (!m) throw new InvalidArgumentError(`--transfer-ports wants LOW-HIGH (e.g. 16000-16999), not "${v}".`);
   return [Number(m[1]), Number(m[2])];
 }
 
@@ -32,20 +32,25 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--provider <name>', 'cloud name or id')
     .requiredOption('--host <host>', "the compute host as Nova names it (OS-EXT-SRV-ATTR:host)")
     .requiredOption('--address <address>', 'address to connect to')
-    .option('--port <port>', 'SSH port', '22')
+    .option('--port <port>', 'SSH port', wholeNumber('--port'), 22)
     .requiredOption('--user <user>', 'SSH user (root, or one allowed to run virsh, qemu-img, qemu-nbd, rbd)')
     .option('--key <file>', 'private key file (OpenSSH or PEM)')
     .option('--password-stdin', 'read the password from standard input (never from the command line)')
     .option('--host-key <fingerprint>', 'pin this host key now ("SHA256:…"); else the first connection pins what it sees')
-    .option('--transfer <mode>', 'how disks travel: ssh (through the SSH connection) or direct (TLS on a port of the host, faster)', 'ssh')
-    .option('--transfer-address <address>', "the host's address for direct transfers (default: --address)")
-    .option('--transfer-ports <low-high>', 'ports qemu-nbd may listen on for direct transfers', '16000-16999')
+    .addOption(
+      new Option('--transfer <mode>', 'how disks travel: ssh (through the SSH connection) or direct (TLS on a port of the host, faster)')
+        .choices(['ssh', 'direct'])
+        .default('ssh'),
+    )
+    .option('--transfer-address <address>', "with --transfer direct: the host's address for disk data (default: --address)")
+    .option('--transfer-ports <low-high>', 'with --transfer direct: ports qemu-nbd may listen on (default 16000-16999)', parsePorts)
     .option('--json', 'print JSON')
     .action(async (o: SshOptions) => {
-      if (Boolean(o.key) === Boolean(o.passwordStdin)) throw new Error('Give exactly one of --key FILE or --password-stdin.');
-      if (o.transfer !== 'ssh' && o.transfer !== 'direct') throw new Error(`--transfer is ssh or direct, not "${o.transfer}".`);
-      const secret = o.key ? { privateKey: readUserFile(o.key, 'private key') } : { password: await readStdin() };
-      const core = ctx.openCore({ runJobs: false });
+      if (Boolean(o.key) === Boolean(o.passwordStdin)) throw new UsageError('Give exactly one of --key FILE or --password-stdin.');
+      if (o.transfer === 'ssh' && (o.transferAddress || o.transferPorts))
+        throw new UsageError('--transfer-address and --transfer-ports go with --transfer direct (over SSH, disks travel through the SSH connection).');
+      const secret = o.key ? { privateKey: readUserFile(o.key, 'private key') } : { password: await readStdin(ctx.stdin) };
+      const core = await ctx.openCore({ runJobs: false });
       try {
         const provider = unwrap(await core.api.invoke('providers.list', {})).items.find((p) => p.name === o.provider || p.id === o.provider);
         const r = unwrap(
@@ -53,13 +58,13 @@ export function register(program: Command, ctx: CliContext): void {
             providerId: provider?.id ?? o.provider,
             hostname: o.host,
             address: o.address,
-            port: Number(o.port),
+            port: o.port,
             user: o.user,
             ...secret,
             ...(o.hostKey ? { hostKey: o.hostKey } : {}),
             transfer: o.transfer,
             ...(o.transferAddress ? { transferAddress: o.transferAddress } : {}),
-            transferPorts: parsePorts(o.transferPorts),
+            ...(o.transferPorts ? { transferPorts: o.transferPorts } : {}),
           }),
         );
         if (o.json) return printJson(r, ctx.out);

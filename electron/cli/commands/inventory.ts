@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { AppError } from '../../../shared/errors/app-error';
 import type { CliContext } from '../context';
 import { printJson, table, unwrap } from '../output';
 import { followJob } from '../wait-job';
@@ -9,7 +10,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description("list a cloud's domains, projects, instances, volumes, images … into the catalog")
     .argument('<provider>', 'cloud name or id')
     .action(async (name: string) => {
-      const core = ctx.openCore();
+      const core = await ctx.openCore();
       try {
         const { items } = unwrap(await core.api.invoke('providers.list', {}));
         const p = items.find((x) => x.name === name || x.id === name);
@@ -29,11 +30,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--project <name>', 'only this project (name or id)')
     .option('--json', 'print JSON')
     .action(async (o: { provider?: string; project?: string; json?: boolean }) => {
-      const core = ctx.openCore({ runJobs: false });
+      const core = await ctx.openCore({ runJobs: false });
       try {
         const providers = unwrap(await core.api.invoke('providers.list', {})).items;
         const provider = o.provider ? providers.find((p) => p.name === o.provider || p.id === o.provider) : undefined;
-        if (o.provider && !provider) throw new Error(`No cloud named "${o.provider}".`);
+        if (o.provider && !provider) throw new AppError('resource.notFound', `No cloud named or with id "${o.provider}". List them with: backstack provider list`);
         const { items } = unwrap(await core.api.invoke('inventory.listInstances', provider ? { providerId: provider.id } : {}));
         const rows = o.project ? items.filter((i) => i.projectId === o.project || i.projectName === o.project) : items;
         if (o.json) return printJson(rows, ctx.out);

@@ -1,7 +1,10 @@
-import type { Command } from 'commander';
-import { JobState, type Job } from '../../../shared/domain/jobs';
-import type { CliContext } from '../context';
-import { formatBytes, printJson, table, unwrap } from '../output';
+import { Option, type Command } from 'commander';
+import type { Job, JobState } from '../../../shared/domain/jobs';
+import { withCore, type CliContext } from '../context';
+import { formatBytes, printJson, table, unwrap, wholeNumber } from '../output';
+
+/** JobState's values, spelled out so the help needs no zod (jobs.test.ts checks they match). */
+export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'warning', 'failed', 'cancelled', 'interrupted'];
 
 const progressText = (j: Job) => {
   const p = j.progress;
@@ -10,18 +13,17 @@ const progressText = (j: Job) => {
 };
 
 export function register(program: Command, ctx: CliContext): void {
-  const jobs = program.command('jobs').description('list, inspect and cancel jobs');
+  const jobs = program.command('jobs').description('the job history and task logs: list, inspect and cancel jobs');
 
   jobs
     .command('list')
     .description('list recent jobs, newest first')
-    .option('--state <state...>', `only these states (${JobState.options.join(', ')})`)
-    .option('--limit <n>', 'how many', '50')
+    .addOption(new Option('--state <state...>', 'only these states').choices(JOB_STATES))
+    .option('--limit <n>', 'how many (1 to 1000)', wholeNumber('--limit'), 50)
     .option('--json', 'print JSON')
-    .action(async (o: { state?: string[]; limit: string; json?: boolean }) => {
-      const core = ctx.openCore({ runJobs: false });
-      try {
-        const res = unwrap(await core.api.invoke('jobs.list', { states: o.state as JobState[] | undefined, limit: Number(o.limit) }));
+    .action(async (o: { state?: JobState[]; limit: number; json?: boolean }) => {
+      await withCore(ctx, { runJobs: false }, async (core) => {
+        const res = unwrap(await core.api.invoke('jobs.list', { ...(o.state ? { states: o.state } : {}), limit: o.limit }));
         if (o.json) return printJson(res.items, ctx.out);
         if (res.items.length === 0) return ctx.out('No jobs yet.\n');
         table(
@@ -31,9 +33,7 @@ export function register(program: Command, ctx: CliContext): void {
           ],
           ctx.out,
         );
-      } finally {
-        await core.close();
-      }
+      });
     });
 
   jobs
@@ -42,8 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<id>', 'job id')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const core = ctx.openCore({ runJobs: false });
-      try {
+      await withCore(ctx, { runJobs: false }, async (core) => {
         const job = unwrap(await core.api.invoke('jobs.get', { id }));
         const log = unwrap(await core.api.invoke('jobs.getLog', { id })).items;
         if (o.json) return printJson({ ...job, log }, ctx.out);
@@ -65,9 +64,7 @@ export function register(program: Command, ctx: CliContext): void {
         );
         if (log.length) ctx.out('\nlog:\n');
         for (const e of log) ctx.out(`${e.at} ${e.level.toUpperCase().padEnd(5)} ${e.message}\n`);
-      } finally {
-        await core.close();
-      }
+      });
     });
 
   jobs
@@ -75,12 +72,9 @@ export function register(program: Command, ctx: CliContext): void {
     .description('cancel a queued or running job (also one run by the app or another CLI)')
     .argument('<id>', 'job id')
     .action(async (id: string) => {
-      const core = ctx.openCore({ runJobs: false });
-      try {
+      await withCore(ctx, { runJobs: false }, async (core) => {
         const job = unwrap(await core.api.invoke('jobs.cancel', { id }));
         ctx.out(job.state === 'cancelled' ? `Job ${id} cancelled.\n` : `Asked the process running job ${id} to cancel it (now ${job.state}).\n`);
-      } finally {
-        await core.close();
-      }
+      });
     });
 }

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { Command } from 'commander';
-import { AppError } from '../../../shared/errors/codes';
+import { Option, type Command } from 'commander';
+import { AppError } from '../../../shared/errors/app-error';
 import type { ConnectionTest, EndpointInterface, ProviderInput } from '../../../shared/domain/providers';
-import { draftToInput, parseCloudsYaml, parseOpenrc, type ProviderDraft } from '../../../shared/providers/import';
+import type { ProviderDraft } from '../../../shared/providers/import';
 import type { CliContext } from '../context';
-import { printJson, table, unwrap } from '../output';
+import { printJson, table, unwrap, UsageError } from '../output';
 import { findCloudsYaml, readStdin, readUserFile } from '../read-input';
 
 interface AddOpts {
@@ -20,13 +20,15 @@ interface AddOpts {
   json?: boolean;
 }
 
-async function draftFrom(o: AddOpts): Promise<ProviderDraft> {
-  if (!o.openrc === !o.cloud) throw new AppError('validation.invalidInput', 'Give exactly one of --openrc FILE or --cloud NAME.');
+async function draftFrom(o: AddOpts, stdin: NodeJS.ReadableStream, env: NodeJS.ProcessEnv): Promise<ProviderDraft> {
+  if (!o.openrc === !o.cloud) throw new UsageError('Give exactly one of --openrc FILE or --cloud NAME.');
+  if (o.cloudsYaml && !o.cloud) throw new UsageError('--clouds-yaml goes with --cloud NAME (an entry of that file).');
+  const { parseCloudsYaml, parseOpenrc } = await import('../../../shared/providers/import');
   let draft: ProviderDraft;
   try {
     if (o.openrc) draft = parseOpenrc(readUserFile(o.openrc, 'openrc file'));
     else {
-      const file = findCloudsYaml(o.cloudsYaml);
+      const file = findCloudsYaml(o.cloudsYaml, env);
       const secure = path.join(path.dirname(file), 'secure.yaml');
       draft = parseCloudsYaml(
         readUserFile(file, 'clouds.yaml'),
@@ -44,9 +46,8 @@ async function draftFrom(o: AddOpts): Promise<ProviderDraft> {
     if (e instanceof AppError) throw e;
     throw new AppError('validation.invalidInput', (e as Error).message);
   }
-  if (o.passwordStdin) draft.authDomain.password = await readStdin();
-  else if (!draft.authDomain.password && !draft.authDomain.applicationCredential && process.env.OS_PASSWORD)
-    draft.authDomain.password = process.env.OS_PASSWORD;
+  if (o.passwordStdin) draft.authDomain.password = await readStdin(stdin);
+  else if (!draft.authDomain.password && !draft.authDomain.applicationCredential && env.OS_PASSWORD) draft.authDomain.password = env.OS_PASSWORD;
   if (!draft.authDomain.password && !draft.authDomain.applicationCredential) {
     throw new AppError(
       'validation.invalidInput',
@@ -81,21 +82,22 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--openrc <file>', 'an OpenStack RC file')
     .option('--cloud <name>', 'an entry of clouds.yaml')
     .option('--clouds-yaml <file>', 'the clouds.yaml file (default: where openstacksdk looks)')
-    .option('--interface <type>', 'endpoint interface: public, internal or admin')
+    .addOption(new Option('--interface <type>', 'endpoint interface (default: what the file says, else public)').choices(['public', 'internal', 'admin']))
     .option('--region <region>', 'region (one provider per region)')
     .option('--trust-certificate', 'trust (pin) a self-signed certificate on first use; a later change is refused')
     .option('--scoped', 'domain-scoped authorization: only this domain is scanned')
     .option('--password-stdin', 'read the password from standard input')
     .option('--json', 'print JSON')
     .action(async (o: AddOpts) => {
-      const draft = await draftFrom(o);
+      const draft = await draftFrom(o, ctx.stdin, ctx.env);
+      const { draftToInput } = await import('../../../shared/providers/import');
       const input: ProviderInput = draftToInput(o.name, draft, {
         ...(o.interface ? { endpointInterface: o.interface } : {}),
         ...(o.region ? { region: o.region } : {}),
         trustCertificates: Boolean(o.trustCertificate),
         scoped: Boolean(o.scoped),
       });
-      const core = ctx.openCore({ runJobs: false });
+      const core = await ctx.openCore({ runJobs: false });
       try {
         let acceptFingerprint: string | undefined;
         if (o.trustCertificate) {
@@ -119,7 +121,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('list the clouds')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const core = ctx.openCore({ runJobs: false });
+      const core = await ctx.openCore({ runJobs: false });
       try {
         const { items } = unwrap(await core.api.invoke('providers.list', {}));
         if (o.json) return printJson(items, ctx.out);
@@ -150,7 +152,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<name>', 'cloud name or id')
     .option('--json', 'print JSON')
     .action(async (name: string, o: { json?: boolean }) => {
-      const core = ctx.openCore({ runJobs: false });
+      const core = await ctx.openCore({ runJobs: false });
       try {
         const t = unwrap(await core.api.invoke('providers.retest', { id: name }));
         if (o.json) printJson(t, ctx.out);
@@ -167,10 +169,10 @@ export function register(program: Command, ctx: CliContext): void {
 
   provider
     .command('remove')
-    .description('forget a cloud, its passwords and its inventory (backups stay in their repositories)')
+    .description('forget a cloud, its passwords and its inventory (its restore points stay in their destinations)')
     .argument('<name>', 'cloud name or id')
     .action(async (name: string) => {
-      const core = ctx.openCore({ runJobs: false });
+      const core = await ctx.openCore({ runJobs: false });
       try {
         unwrap(await core.api.invoke('providers.remove', { id: name }));
         ctx.out(`Cloud "${name}" removed.\n`);
