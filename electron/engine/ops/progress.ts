@@ -41,6 +41,7 @@ export class ProgressMeter {
     this.last = now;
     this.p.elapsedMs = now - this.started;
     this.p.rate = this.p.elapsedMs > 0 ? (this.p.bytesDone * 1000) / this.p.elapsedMs : 0;
-    this.listener({ ...this.p });
+    // Whole chunks are counted, so the last (partial) chunk of a disk may pass its size.
+    this.listener({ ...this.p, bytesDone: this.p.bytesTotal > 0 ? Math.min(this.p.bytesDone, this.p.bytesTotal) : this.p.bytesDone });
   }
 }

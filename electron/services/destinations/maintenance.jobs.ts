@@ -7,7 +7,8 @@ import type { DestinationsService } from './destinations.service';
 const onEngineProgress =
   <P>(ctx: JobContext<P>) =>
   (p: EngineProgress): void =>
-    ctx.progress({ phase: p.disk ? `${p.phase} ${p.disk}` : p.phase, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal });
+    // GC's sweep counts the 256 chunk folders it has gone through, not bytes.
+    ctx.progress({ phase: p.disk ? `${p.phase} ${p.disk}` : p.phase, unit: p.phase === 'gc-sweep' ? 'steps' : 'bytes', bytesDone: p.bytesDone, bytesTotal: p.bytesTotal });
 
 /** Verify, prune, garbage collection and re-indexing of a backup destination, as jobs with progress and a log. */
 export function destinationJobs(destinations: DestinationsService, backups: BackupsTable): AnyJobKind[] {
