@@ -2,9 +2,8 @@ import { useSyncExternalStore } from 'react';
 import type { AppError } from '../../../shared/errors/app-error';
 import type { CatalogTable } from '../../../shared/domain/app';
 import type { InputOf, OutputOf, RequestName } from '../../../shared/ipc/contract';
-import { api } from './client';
-import { createQueryClient, idleQuery, type Query, type QueryDef } from './query';
-import { onWindow, RESYNC_EVENT } from './transport';
+import { queries } from './queries';
+import { idleQuery, type Query, type QueryDef } from './query';
 
 export interface QueryResult<T> {
   data: T | undefined;
@@ -12,9 +11,6 @@ export interface QueryResult<T> {
   loading: boolean;
   reload: () => void;
 }
-
-/** One client for the app: two screens reading the same request share one load and its cached data. */
-export const queries = createQueryClient(api, { onResync: (fn) => onWindow([RESYNC_EVENT], fn) });
 
 /**
  * Reads a request (or a query declared with defineQuery) and reloads it when one of `tables`
