@@ -48,7 +48,7 @@ export function ActionButtons<T>(props: {
 export function ActionMenu<T>(props: { actions: Action<T>[]; item: T; label: string }) {
   const runner = useActions();
   const allowed = props.actions.filter((a) => allowedFor(a, [props.item]));
-  const busy = allowed.some((a) => runner.isBusy(a.id));
+  const busy = props.actions.some((a) => runner.isBusy(a.id));
   return (
     <span onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
       {runner.confirmation}

@@ -1,9 +1,15 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { call } from '../../api/client';
 import { useSubmit } from '../../api/useSubmit';
+import { Choice } from '../../components/Choice';
 import { ErrorAlert } from '../../components/ErrorAlert';
+
+const MODES = [
+  { value: 'create', label: 'Create a new destination' },
+  { value: 'add', label: 'Add an existing one' },
+] as const;
 
 /** Create a new destination (optionally encrypted), or add one that exists (another machine's, a reinstall). */
 export function CreateDestination({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -72,14 +78,7 @@ export function CreateDestination({ opened, onClose }: { opened: boolean; onClos
   return (
     <Modal opened={opened} onClose={close} title="Backup destination" size="lg">
       <Stack>
-        <SegmentedControl
-          value={mode}
-          onChange={(v) => setMode(v as 'create' | 'add')}
-          data={[
-            { value: 'create', label: 'Create a new destination' },
-            { value: 'add', label: 'Add an existing one' },
-          ]}
-        />
+        <Choice value={mode} onChange={setMode} options={MODES} />
         <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
         <TextInput
           label="Folder"

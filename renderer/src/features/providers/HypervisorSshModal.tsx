@@ -1,8 +1,18 @@
 import { useState } from 'react';
-import { Button, FileButton, Group, Modal, NumberInput, PasswordInput, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, FileButton, Group, Modal, NumberInput, PasswordInput, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { call } from '../../api/client';
 import { useSubmit } from '../../api/useSubmit';
+import { Choice } from '../../components/Choice';
 import { ErrorAlert } from '../../components/ErrorAlert';
+
+const AUTH = [
+  { value: 'key', label: 'Private key' },
+  { value: 'password', label: 'Password' },
+] as const;
+const TRANSFER = [
+  { value: 'ssh', label: 'Disks through SSH' },
+  { value: 'direct', label: 'Direct transfer (TLS, faster)' },
+] as const;
 
 /** SSH settings of one hypervisor for the libvirt strategy. The key or password is sealed by the core. */
 export function HypervisorSshModal(props: {
@@ -51,14 +61,7 @@ export function HypervisorSshModal(props: {
           <NumberInput label="Port" min={1} max={65535} value={port} onChange={(v) => typeof v === 'number' && setPort(v)} />
           <TextInput label="User" required value={user} onChange={(e) => setUser(e.currentTarget.value)} />
         </Group>
-        <SegmentedControl
-          value={auth}
-          onChange={(v) => setAuth(v as 'key' | 'password')}
-          data={[
-            { value: 'key', label: 'Private key' },
-            { value: 'password', label: 'Password' },
-          ]}
-        />
+        <Choice value={auth} onChange={setAuth} options={AUTH} />
         {auth === 'key' ? (
           <>
             <Textarea
@@ -90,14 +93,7 @@ export function HypervisorSshModal(props: {
           Without it, the host key is pinned on the first connection; a different key later is refused. The key or password is stored encrypted and
           never shown again.
         </Text>
-        <SegmentedControl
-          value={transfer}
-          onChange={(v) => setTransfer(v as 'ssh' | 'direct')}
-          data={[
-            { value: 'ssh', label: 'Disks through SSH' },
-            { value: 'direct', label: 'Direct transfer (TLS, faster)' },
-          ]}
-        />
+        <Choice value={transfer} onChange={setTransfer} options={TRANSFER} />
         {transfer === 'direct' && (
           <>
             <Group grow>
