@@ -13,6 +13,12 @@ type Listener = (payload: unknown) => void;
 /** Fired on window when events may have been missed (reconnect); stores list again. */
 export const RESYNC_EVENT = 'backstack:resync';
 
+/** Calls fn on each of these window events; returns the function that stops listening. */
+export function onWindow(names: string[], fn: () => void): () => void {
+  for (const n of names) window.addEventListener(n, fn);
+  return () => names.forEach((n) => window.removeEventListener(n, fn));
+}
+
 /**
  * Console mode: the same contract over HTTP (requests) and one WebSocket (events). The
  * access token travels as an HttpOnly cookie set by the server, so this code never sees it.

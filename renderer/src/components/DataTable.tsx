@@ -24,12 +24,17 @@ export interface DataTableProps<T> {
   selectedId?: string | null;
   onRowClick?: (row: T) => void;
   emptyText?: string;
-  height?: number | string;
+  /** the scroll area's height; 'auto' fits the rows, up to maxHeight (for short lists inside a page) */
+  height?: number | string | 'auto';
+  maxHeight?: number;
+  /** for rows whose cells show two lines */
+  rowHeight?: number;
   initialSort?: SortingState;
   testId?: string;
 }
 
 const ROW_HEIGHT = 40;
+const HEADER_HEIGHT = 38;
 
 // Natural order ("web-9" before "web-10") at collator speed.
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -96,13 +101,24 @@ export function DataTable<T>(props: DataTableProps<T>) {
   });
   const rows = table.getRowModel().rows;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const rowHeight = props.rowHeight ?? ROW_HEIGHT;
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => rowHeight, overscan: 12 });
+  // The empty text takes about one row; a horizontal scrollbar is left room for.
+  const height =
+    props.height === 'auto' ? Math.min(props.maxHeight ?? 360, HEADER_HEIGHT + Math.max(1, rows.length) * rowHeight + 16) : (props.height ?? '100%');
+  const clickable = props.onRowClick !== undefined;
   const template = props.columns.map((c) => c.width ?? '1fr').join(' ');
   const minWidth = props.columns.reduce((sum, c) => sum + minTrackPx(c.width ?? '1fr'), 0);
 
   return (
-    <Box className={classes.table} role="table" aria-rowcount={rows.length} data-testid={props.testId}>
-      <div ref={scrollRef} className={classes.scroll} style={{ height: props.height ?? '100%' }}>
+    <Box
+      className={classes.table}
+      style={props.height === 'auto' ? { height: 'auto' } : undefined}
+      role="table"
+      aria-rowcount={rows.length}
+      data-testid={props.testId}
+    >
+      <div ref={scrollRef} className={classes.scroll} style={{ height, minHeight: props.height === 'auto' ? 0 : undefined }}>
         <div className={classes.header} role="row" style={{ gridTemplateColumns: template, minWidth }}>
           {table.getHeaderGroups()[0]?.headers.map((h) => {
             const dir = h.column.getIsSorted();
@@ -137,14 +153,15 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   role="row"
                   aria-rowindex={v.index + 1}
                   aria-selected={selected}
-                  tabIndex={0}
+                  tabIndex={clickable ? 0 : undefined}
                   data-testid="row"
                   className={classes.row}
                   data-selected={selected || undefined}
-                  style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                  data-clickable={clickable || undefined}
+                  style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: rowHeight }}
                   onClick={() => props.onRowClick?.(row.original)}
                   onKeyDown={(e) => {
-                    if (e.key === 'Enter') props.onRowClick?.(row.original);
+                    if (e.key === 'Enter' && e.target === e.currentTarget) props.onRowClick?.(row.original);
                   }}
                 >
                   {row.getVisibleCells().map((cell) => (

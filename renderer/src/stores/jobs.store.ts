@@ -1,61 +1,108 @@
-import { create } from 'zustand';
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AppError } from '../../../shared/errors/app-error';
 import type { Job, JobLogEntry } from '../../../shared/domain/jobs';
-import { call, subscribe } from '../api/client';
-import { RESYNC_EVENT } from '../api/transport';
+import type { BackstackApi } from '../../../shared/ipc/api';
+import { api } from '../api/client';
+import { asAppError, invokeOrThrow } from '../api/errors';
+import { onWindow, RESYNC_EVENT } from '../api/transport';
 
-interface JobsState {
+export interface JobsState {
   byId: Record<string, Job>;
   logs: Record<string, JobLogEntry[]>;
+  logErrors: Record<string, AppError>;
   loaded: boolean;
-  error: string | null;
+  error: AppError | null;
   load(): Promise<void>;
   loadLog(id: string): Promise<void>;
+  /** the events that keep the projection current */
+  jobChanged(job: Job): void;
+  jobProgressed(id: string, progress: Job['progress']): void;
+  jobLogged(id: string, entry: JobLogEntry): void;
 }
+
+/** Entries by seq, each once: an event and a listing may both carry the same entry. */
+const mergeLog = (a: JobLogEntry[], b: JobLogEntry[]): JobLogEntry[] => {
+  const bySeq = new Map<number, JobLogEntry>();
+  for (const e of [...a, ...b]) bySeq.set(e.seq, e);
+  return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
+};
 
 /**
  * A projection of the core's jobs: listed once, then kept current by jobs.changed /
  * jobs.progressed / jobs.logged events; listed again on focus and after a reconnect.
  */
-export const useJobsStore = create<JobsState>((set, get) => ({
-  byId: {},
-  logs: {},
-  loaded: false,
-  error: null,
-  async load() {
-    try {
-      const { items } = await call('jobs.list', { limit: 500 });
-      set({ byId: Object.fromEntries(items.map((j) => [j.id, j])), loaded: true, error: null });
-    } catch (e) {
-      set({ error: (e as Error).message, loaded: true });
-    }
-  },
-  async loadLog(id) {
-    const { items } = await call('jobs.getLog', { id });
-    set({ logs: { ...get().logs, [id]: items } });
-  },
-}));
+export function createJobsStore(source: BackstackApi): StoreApi<JobsState> {
+  let latestList = 0;
+  // Jobs changed by an event while a listing was in flight: the event is newer than the listing.
+  let changedDuringList = new Map<string, Job>();
+  return createStore<JobsState>((set, get) => ({
+    byId: {},
+    logs: {},
+    logErrors: {},
+    loaded: false,
+    error: null,
+    async load() {
+      const mine = ++latestList;
+      changedDuringList = new Map();
+      try {
+        const { items } = await invokeOrThrow(source, 'jobs.list', { limit: 500 });
+        if (mine !== latestList) return;
+        const byId = Object.fromEntries(items.map((j) => [j.id, j]));
+        for (const [id, job] of changedDuringList) byId[id] = job;
+        set({ byId, loaded: true, error: null });
+      } catch (e) {
+        if (mine === latestList) set({ error: asAppError(e), loaded: true });
+      }
+    },
+    async loadLog(id) {
+      // Watched from now on: entries logged while the listing travels are kept by the event handler.
+      if (!get().logs[id]) set({ logs: { ...get().logs, [id]: [] } });
+      try {
+        const { items } = await invokeOrThrow(source, 'jobs.getLog', { id });
+        const { [id]: _gone, ...logErrors } = get().logErrors;
+        set({ logs: { ...get().logs, [id]: mergeLog(get().logs[id] ?? [], items) }, logErrors });
+      } catch (e) {
+        set({ logErrors: { ...get().logErrors, [id]: asAppError(e) } });
+      }
+    },
+    jobChanged(job) {
+      changedDuringList.set(job.id, job);
+      set({ byId: { ...get().byId, [job.id]: job } });
+    },
+    jobProgressed(id, progress) {
+      const job = get().byId[id];
+      if (job) set({ byId: { ...get().byId, [id]: { ...job, progress } } });
+    },
+    jobLogged(id, entry) {
+      const log = get().logs[id];
+      // Only logs someone is looking at are kept; others load on demand.
+      if (!log || log.some((e) => e.seq === entry.seq)) return;
+      // Events arrive in order: appending is the usual case, merging the rare one.
+      const next = (log.at(-1)?.seq ?? -1) < entry.seq ? [...log, entry] : mergeLog(log, [entry]);
+      set({ logs: { ...get().logs, [id]: next } });
+    },
+  }));
+}
+
+/** Keeps a jobs store current from the API's events; returns the function that stops it. */
+export function syncJobs(source: BackstackApi, store: StoreApi<JobsState>, onResync: (fn: () => void) => () => void): () => void {
+  const offs = [
+    source.on('jobs.changed', (job) => store.getState().jobChanged(job)),
+    source.on('jobs.progressed', ({ id, progress }) => store.getState().jobProgressed(id, progress)),
+    source.on('jobs.logged', ({ id, entry }) => store.getState().jobLogged(id, entry)),
+    onResync(() => void store.getState().load()),
+  ];
+  void store.getState().load();
+  return () => offs.forEach((off) => off());
+}
+
+const jobsStore = createJobsStore(api);
+export const useJobsStore = <U>(select: (s: JobsState) => U): U => useStore(jobsStore, select);
 
 let started = false;
 export function startJobsSync(): void {
   if (started) return;
   started = true;
-  const s = useJobsStore;
-  subscribe('jobs.changed', (job) => s.setState((st) => ({ byId: { ...st.byId, [job.id]: job } })));
-  subscribe('jobs.progressed', ({ id, progress }) =>
-    s.setState((st) => {
-      const job = st.byId[id];
-      return job ? { byId: { ...st.byId, [id]: { ...job, progress } } } : {};
-    }),
-  );
-  subscribe('jobs.logged', ({ id, entry }) =>
-    s.setState((st) => {
-      const log = st.logs[id];
-      // Only logs someone is looking at are kept; others load on demand.
-      return log && !log.some((e) => e.seq === entry.seq) ? { logs: { ...st.logs, [id]: [...log, entry] } } : {};
-    }),
-  );
-  const resync = () => void s.getState().load();
-  window.addEventListener('focus', resync);
-  window.addEventListener(RESYNC_EVENT, resync);
-  resync();
+  syncJobs(api, jobsStore, (fn) => onWindow(['focus', RESYNC_EVENT], fn));
 }

@@ -1,97 +1,98 @@
-import { useEffect, useState } from 'react';
-import { Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { IconArchive, IconSearch } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { IconArchive, IconRestore } from '@tabler/icons-react';
 import type { BackupView } from '../../../../shared/domain/backups';
 import { formatBytes } from '../../../../shared/format';
-import { call, subscribe } from '../../api/client';
+import { useQuery } from '../../api/useQuery';
+import { ActionButtons } from '../../components/ActionButtons';
 import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
 import { RestoreModal } from '../restore/RestoreModal';
-import { backupColumns } from './backup-columns';
+import { backupActions } from './backup-actions';
+import { backupColumns, ProtectedBadge } from './backup-columns';
+
+const keyOf = (b: BackupView) => `${b.destinationId}/${b.id}`;
+
+function BackupDetail({ backup, onRestore }: { backup: BackupView; onRestore: () => void }) {
+  return (
+    <Paper withBorder p="md" style={{ flex: 1, minWidth: 280, maxWidth: 360 }} data-testid="backup-detail">
+      <Stack gap="xs">
+        <Group gap="xs">
+          <Title order={4}>{backup.resourceName}</Title>
+          <ProtectedBadge backup={backup} />
+        </Group>
+        <Text size="sm">
+          {backup.kind} backup of {new Date(backup.createdAt).toLocaleString()}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {formatBytes(backup.sizeBytes)} restorable, {formatBytes(backup.newBytes)} new, {formatBytes(backup.storedBytes)} stored
+        </Text>
+        {backup.disks.map((d) => (
+          <Text key={d.name} size="sm">
+            {d.name}: {formatBytes(d.size)}
+          </Text>
+        ))}
+        <Text size="xs" c="dimmed">
+          {backup.protected
+            ? 'Protected from pruning: prune keeps it whatever the keep rules say.'
+            : 'Prune removes it when no keep rule keeps it, unless you protect it.'}
+        </Text>
+        <Stack mt="sm" gap="xs">
+          <Button size="xs" fullWidth justify="flex-start" leftSection={<IconRestore size={14} />} onClick={onRestore}>
+            Restore…
+          </Button>
+          <ActionButtons actions={backupActions} items={[backup]} column />
+        </Stack>
+      </Stack>
+    </Paper>
+  );
+}
 
 export function BackupsPage() {
-  const [items, setItems] = useState<BackupView[] | null>(null);
+  const { data, error, loading, reload } = useQuery('backups.list', {}, { tables: ['backups'] });
   const [filter, setFilter] = useState('');
-  const [selected, setSelected] = useState<BackupView | null>(null);
+  const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [restoring, setRestoring] = useState<BackupView | null>(null);
-  useEffect(() => {
-    const load = () => void call('backups.list', {}).then((r) => setItems(r.items));
-    load();
-    return subscribe('catalog.changed', ({ tables }) => {
-      if (tables.includes('backups')) load();
-    });
-  }, []);
+  const items = data?.items;
+  // Looked up in the current list: a restore point protected a moment ago shows its new state.
+  const selected = items?.find((b) => keyOf(b) === selectedKey) ?? null;
 
-  if (items?.length === 0) {
+  if (items?.length === 0 && !error) {
     return (
       <Stack>
-        <Title order={2}>Backups</Title>
+        <PageHeader title="Backups" />
         <EmptyState icon={<IconArchive size={28} />} title="No restore points yet">
-          Each finished backup of an instance or volume appears here as a restore point: restore it, verify it or protect it from pruning. Back up an
-          instance from Inventory to create the first one.
+          Each finished backup of an instance appears here as a restore point; the volumes attached to the instance are backed up with it. Restore it,
+          verify it, or protect it from pruning so that no keep rule removes it. Back up an instance from Inventory to create the first one.
         </EmptyState>
       </Stack>
     );
   }
-  const verify = async (b: BackupView) => {
-    try {
-      await call('destinations.startVerify', { id: b.destinationId, backupId: b.id });
-      notifications.show({ title: `Verify of ${b.resourceName} started`, message: 'Every chunk of this restore point is re-read and checked.' });
-    } catch (e) {
-      notifications.show({ color: 'red', title: 'Not started', message: (e as Error).message });
-    }
-  };
   return (
     <Stack h="100%" gap="sm">
-      <Group justify="space-between">
-        <Title order={2}>Backups</Title>
-        <TextInput
-          placeholder="Search restore points"
-          leftSection={<IconSearch size={16} />}
-          value={filter}
-          onChange={(e) => setFilter(e.currentTarget.value)}
-          aria-label="Search backups"
-        />
-      </Group>
-      <Group align="stretch" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-        <div style={{ flex: 3, minWidth: 0 }}>
-          <DataTable<BackupView>
-            testId="backups-table"
-            rows={items ?? []}
-            columns={backupColumns}
-            getRowId={(b) => `${b.destinationId}/${b.id}`}
-            filter={filter}
-            selectedId={selected ? `${selected.destinationId}/${selected.id}` : null}
-            onRowClick={setSelected}
-            initialSort={[{ id: 'created', desc: true }]}
-          />
-        </div>
-        {selected && (
-          <Paper withBorder p="md" style={{ flex: 1, minWidth: 280 }} data-testid="backup-detail">
-            <Stack gap="xs">
-              <Title order={4}>{selected.resourceName}</Title>
-              <Text size="sm">
-                {selected.kind} backup of {new Date(selected.createdAt).toLocaleString()}
-              </Text>
-              <Text size="sm" c="dimmed">
-                {formatBytes(selected.sizeBytes)} restorable, {formatBytes(selected.newBytes)} new, {formatBytes(selected.storedBytes)} stored
-              </Text>
-              {selected.disks.map((d) => (
-                <Text key={d.name} size="sm">
-                  {d.name}: {formatBytes(d.size)}
-                </Text>
-              ))}
-              <Group mt="sm">
-                <Button onClick={() => setRestoring(selected)}>Restore…</Button>
-                <Button variant="light" onClick={() => void verify(selected)}>
-                  Verify
-                </Button>
-              </Group>
-            </Stack>
-          </Paper>
-        )}
-      </Group>
+      <PageHeader title="Backups" search={{ value: filter, onChange: setFilter, placeholder: 'Search restore points', label: 'Search backups' }} />
+      {error && <ErrorAlert error={error} title="The restore points could not be listed" onRetry={reload} />}
+      {/* Without a list, an empty table would only repeat the error as "no restore point". */}
+      {(items || !error) && (
+        <Group align="stretch" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
+          <div style={{ flex: 3, minWidth: 0 }}>
+            <DataTable<BackupView>
+              testId="backups-table"
+              rows={items ?? []}
+              columns={backupColumns}
+              getRowId={keyOf}
+              filter={filter}
+              selectedId={selectedKey}
+              onRowClick={(b) => setSelectedKey(keyOf(b))}
+              initialSort={[{ id: 'created', desc: true }]}
+              emptyText={loading && !items ? 'Loading…' : 'No restore point matches.'}
+            />
+          </div>
+          {selected && <BackupDetail backup={selected} onRestore={() => setRestoring(selected)} />}
+        </Group>
+      )}
       <RestoreModal backup={restoring} onClose={() => setRestoring(null)} />
     </Stack>
   );

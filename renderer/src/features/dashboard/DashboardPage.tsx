@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
 import { useNavigate } from 'react-router';
-import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconCloudPlus, IconShieldCheck } from '@tabler/icons-react';
 import { EmptyState } from '../../components/EmptyState';
+import { PageHeader } from '../../components/PageHeader';
 import { useAppStore } from '../../stores/app.store';
 import { useJobsStore } from '../../stores/jobs.store';
 import { useNow } from '../../components/useNow';
@@ -39,7 +40,7 @@ export function DashboardPage() {
 
   return (
     <Stack>
-      <Title order={2}>Dashboard</Title>
+      <PageHeader title="Dashboard" />
       {status && providers.length === 0 && (
         <Card withBorder>
           <EmptyState
@@ -51,8 +52,8 @@ export function DashboardPage() {
               </Button>
             }
           >
-            Backstack backs up and restores OpenStack instances and volumes. Start by adding a cloud: its Keystone URL and credentials, or an openrc /
-            clouds.yaml file. Then choose a backup destination and protect your first instances.
+            Backstack backs up and restores OpenStack instances, with the volumes attached to them. Start by adding a cloud: its Keystone URL and
+            credentials, or an openrc / clouds.yaml file. Then choose a backup destination and back up your first instances.
           </EmptyState>
         </Card>
       )}

@@ -1,23 +1,30 @@
-import { useEffect, useState } from 'react';
 import { Card, Group, RingProgress, Stack, Text } from '@mantine/core';
-import { call, subscribe } from '../../api/client';
+import { useQuery } from '../../api/useQuery';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useInstances } from '../inventory/useInstances';
 
 /** How many instances have at least one restore point, and how many have none. */
 export function ProtectionCard() {
-  const [figures, setFigures] = useState<{ instances: number; protectedCount: number } | null>(null);
-  useEffect(() => {
-    const load = async () => {
-      const [{ items: instances }, { items: backups }] = await Promise.all([call('inventory.listInstances', {}), call('backups.list', {})]);
-      const withBackup = new Set(backups.map((b) => b.resourceId));
-      setFigures({ instances: instances.length, protectedCount: instances.filter((i) => withBackup.has(i.id)).length });
-    };
-    void load();
-    return subscribe('catalog.changed', ({ tables }) => {
-      if (tables.includes('backups') || tables.includes('inventory')) void load();
-    });
-  }, []);
-  if (!figures || figures.instances === 0) return null;
-  const pct = Math.round((100 * figures.protectedCount) / figures.instances);
+  const instances = useInstances();
+  const backups = useQuery('backups.list', {}, { tables: ['backups'] });
+  const error = instances.error ?? backups.error;
+  if (error) {
+    return (
+      <ErrorAlert
+        error={error}
+        title="Protection figures unavailable"
+        onRetry={() => {
+          instances.reload();
+          backups.reload();
+        }}
+      />
+    );
+  }
+  if (!instances.data || !backups.data || instances.data.items.length === 0) return null;
+  const withBackup = new Set(backups.data.items.map((b) => b.resourceId));
+  const total = instances.data.items.length;
+  const covered = instances.data.items.filter((i) => withBackup.has(i.id)).length;
+  const pct = Math.round((100 * covered) / total);
   return (
     <Card withBorder data-testid="protection-card">
       <Group>
@@ -34,10 +41,10 @@ export function ProtectionCard() {
         <Stack gap={2}>
           <Text fw={600}>Protection</Text>
           <Text size="sm">
-            {figures.protectedCount} of {figures.instances} instances have a restore point
+            {covered} of {total} instances have a restore point
           </Text>
-          <Text size="sm" c={figures.instances - figures.protectedCount ? 'orange' : 'dimmed'}>
-            {figures.instances - figures.protectedCount} unprotected
+          <Text size="sm" c={total - covered ? 'orange' : 'dimmed'}>
+            {total - covered} unprotected
           </Text>
         </Stack>
       </Group>

@@ -1,40 +1,45 @@
-import { useEffect, useState } from 'react';
 import { Card, Group, Progress, Text } from '@mantine/core';
-import type { OutputOf } from '../../../../shared/ipc/contract';
 import { formatBytes } from '../../../../shared/format';
-import { call, subscribe } from '../../api/client';
+import { asAppError } from '../../api/errors';
+import { defineQuery } from '../../api/query';
+import { useQuery } from '../../api/useQuery';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
-type Stats = OutputOf<'destinations.getStats'>;
+/** Totals over every destination; one that cannot be read is counted and named, not silently left out. */
+const storageTotals = defineQuery('dashboard.storageTotals', async (call, _: Record<string, never>) => {
+  const { items } = await call('destinations.list', {});
+  const stats = await Promise.all(
+    items.map((d) =>
+      call('destinations.getStats', { id: d.id }).then(
+        (s) => ({ ok: true as const, s }),
+        (e: unknown) => ({ ok: false as const, name: d.name, message: asAppError(e).message }),
+      ),
+    ),
+  );
+  const ok = stats.flatMap((x) => (x.ok ? [x.s] : []));
+  return {
+    destinations: items.length,
+    unreadable: stats.flatMap((x) => (x.ok ? [] : [`${x.name}: ${x.message}`])),
+    stored: ok.reduce((n, s) => n + s.storedBytes, 0),
+    logical: ok.reduce((n, s) => n + s.logicalBytes, 0),
+    backups: ok.reduce((n, s) => n + s.backups, 0),
+  };
+});
 
 /** Stored against logical bytes of every destination: what deduplication and compression save. */
 export function StorageCard() {
-  const [totals, setTotals] = useState<{ destinations: number; stored: number; logical: number; backups: number } | null>(null);
-  useEffect(() => {
-    const load = async () => {
-      const { items } = await call('destinations.list', {});
-      const stats = await Promise.all(items.map((r) => call('destinations.getStats', { id: r.id }).catch((): Stats | null => null)));
-      const ok = stats.filter((s): s is Stats => s !== null);
-      setTotals({
-        destinations: items.length,
-        stored: ok.reduce((n, s) => n + s.storedBytes, 0),
-        logical: ok.reduce((n, s) => n + s.logicalBytes, 0),
-        backups: ok.reduce((n, s) => n + s.backups, 0),
-      });
-    };
-    void load();
-    return subscribe('catalog.changed', ({ tables }) => {
-      if (tables.includes('backups') || tables.includes('destinations')) void load();
-    });
-  }, []);
+  const { data: totals, error, reload } = useQuery(storageTotals, {}, { tables: ['backups', 'destinations'] });
   const ratio = totals && totals.stored > 0 ? totals.logical / totals.stored : null;
   return (
     <Card withBorder data-testid="storage-card">
       <Text fw={600}>Backup storage</Text>
-      {!totals || totals.destinations === 0 ? (
+      {error && <ErrorAlert error={error} title="The destinations could not be listed" onRetry={reload} compact />}
+      {totals && totals.destinations === 0 && (
         <Text size="sm" c="dimmed">
           No backup destination yet: add one in Settings → Backup destinations.
         </Text>
-      ) : (
+      )}
+      {totals && totals.destinations > 0 && (
         <>
           <Group justify="space-between" mt="xs">
             <Text size="sm">
@@ -48,6 +53,11 @@ export function StorageCard() {
           <Text size="xs" c="dimmed" mt={4}>
             The green share is what the disk holds; the rest is saved by deduplication and compression.
           </Text>
+          {totals.unreadable.length > 0 && (
+            <Text size="xs" c="orange" mt={4} data-testid="storage-unreadable">
+              Not counted, could not be read: {totals.unreadable.join('; ')}
+            </Text>
+          )}
         </>
       )}
     </Card>

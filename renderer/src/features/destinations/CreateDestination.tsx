@@ -1,9 +1,17 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { call } from '../../api/client';
+import { useSubmit } from '../../api/useSubmit';
+import { Choice } from '../../components/Choice';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
-/** Create a new repository (optionally encrypted), or add one that exists (another machine's, a reinstall). */
+const MODES = [
+  { value: 'create', label: 'Create a new destination' },
+  { value: 'add', label: 'Add an existing one' },
+] as const;
+
+/** Create a new destination (optionally encrypted), or add one that exists (another machine's, a reinstall). */
 export function CreateDestination({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const [mode, setMode] = useState<'create' | 'add'>('create');
   const [name, setName] = useState('');
@@ -11,48 +19,35 @@ export function CreateDestination({ opened, onClose }: { opened: boolean; onClos
   const [encrypt, setEncrypt] = useState(true);
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+
+  // Resolves with the recovery key to show, or null when the dialog can close.
+  const submit = useSubmit(async (): Promise<string | null> => {
+    if (mode === 'create') return (await call('destinations.create', { name, path: dir, ...(encrypt ? { passphrase } : {}) })).recoveryKey;
+    await call('destinations.add', { name, path: dir, ...(passphrase ? { passphrase } : {}) });
+    return null;
+  });
 
   const close = () => {
     setName('');
     setDir('');
     setPassphrase('');
     setAgain('');
-    setError(null);
+    submit.clearError();
     setRecoveryKey(null);
     setSaved(false);
     onClose();
   };
   const mismatch = mode === 'create' && encrypt && passphrase !== again;
   const tooShort = mode === 'create' && encrypt && passphrase.length < 8;
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      if (mode === 'create') {
-        const r = await call('destinations.create', { name, path: dir, ...(encrypt ? { passphrase } : {}) });
-        if (r.recoveryKey) setRecoveryKey(r.recoveryKey);
-        else close();
-      } else {
-        await call('destinations.add', { name, path: dir, ...(passphrase ? { passphrase } : {}) });
-        close();
-      }
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   if (recoveryKey) {
     return (
       <Modal opened={opened} onClose={() => saved && close()} title="Save the recovery key" size="lg" withCloseButton={saved}>
         <Stack>
           <Alert color="orange" icon={<IconAlertTriangle />} title="Shown once">
-            This key opens the repository without the passphrase. Without the passphrase and without this key, nobody — not Backstack, not us — can
+            This key opens the destination without the passphrase. Without the passphrase and without this key, nobody — not Backstack, not us — can
             read these backups. Store it away from this machine (a password manager, a printed copy in a safe).
           </Alert>
           <Code block data-testid="recovery-key">
@@ -65,7 +60,7 @@ export function CreateDestination({ opened, onClose }: { opened: boolean; onClos
             <Button
               variant="default"
               component="a"
-              href={`data:text/plain;charset=utf-8,${encodeURIComponent(`Backstack repository ${name} (${dir})\nrecovery key: ${recoveryKey}\n`)}`}
+              href={`data:text/plain;charset=utf-8,${encodeURIComponent(`Backstack destination ${name} (${dir})\nrecovery key: ${recoveryKey}\n`)}`}
               download={`backstack-${name}-recovery-key.txt`}
             >
               Download as a file
@@ -83,19 +78,12 @@ export function CreateDestination({ opened, onClose }: { opened: boolean; onClos
   return (
     <Modal opened={opened} onClose={close} title="Backup destination" size="lg">
       <Stack>
-        <SegmentedControl
-          value={mode}
-          onChange={(v) => setMode(v as 'create' | 'add')}
-          data={[
-            { value: 'create', label: 'Create a new repository' },
-            { value: 'add', label: 'Add an existing one' },
-          ]}
-        />
+        <Choice value={mode} onChange={setMode} options={MODES} />
         <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
         <TextInput
           label="Folder"
           description={
-            mode === 'create' ? 'An empty or new folder on a local disk, NFS or SMB mount' : 'The folder that holds the repository (its config file)'
+            mode === 'create' ? 'An empty or new folder on a local disk, NFS or SMB mount' : 'The folder that holds the destination (its config file)'
           }
           placeholder="/srv/backups/openstack"
           required
@@ -114,7 +102,7 @@ export function CreateDestination({ opened, onClose }: { opened: boolean; onClos
             label="Passphrase"
             description={
               mode === 'add'
-                ? 'Only for an encrypted repository'
+                ? 'Only for an encrypted destination'
                 : 'At least 8 characters; stored encrypted on this machine so scheduled backups can run'
             }
             value={passphrase}
@@ -129,15 +117,19 @@ export function CreateDestination({ opened, onClose }: { opened: boolean; onClos
             error={again && mismatch ? 'The passphrases differ' : null}
           />
         )}
-        {error && <Alert color="red">{error}</Alert>}
+        {submit.error && <ErrorAlert error={submit.error} title={mode === 'create' ? 'Not created' : 'Not added'} />}
         <Text size="xs" c="dimmed">
-          Backups are deduplicated across every instance and volume in a repository and compressed with zstd.
+          Backups are deduplicated across every instance in a destination and compressed with zstd.
         </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={close}>
             Cancel
           </Button>
-          <Button onClick={() => void submit()} loading={busy} disabled={!name || !dir || mismatch || tooShort}>
+          <Button
+            onClick={() => void submit.run().then((r) => r.ok && (r.value ? setRecoveryKey(r.value) : close()))}
+            loading={submit.busy}
+            disabled={!name || !dir || mismatch || tooShort}
+          >
             {mode === 'create' ? 'Create' : 'Add'}
           </Button>
         </Group>

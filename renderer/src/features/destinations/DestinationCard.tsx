@@ -1,14 +1,34 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import type { OutputOf } from '../../../../shared/ipc/contract';
-import type { DestinationView } from '../../../../shared/domain/destinations';
+import type { DestinationStats, DestinationView } from '../../../../shared/domain/destinations';
 import { formatBytes } from '../../../../shared/format';
-import { call, subscribe } from '../../api/client';
+import { followJob, type Action } from '../../api/actions';
+import { call } from '../../api/client';
+import { useQuery } from '../../api/useQuery';
+import { ActionButtons } from '../../components/ActionButtons';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { PrunePanel } from './PrunePanel';
 
-type Stats = OutputOf<'destinations.getStats'>;
+const makeDefault: Action<DestinationView> = {
+  id: 'default',
+  label: 'Make default',
+  isAllowed: (d) => !d.isDefault,
+  run: async ([d]) => (await call('destinations.setDefault', { id: d!.id }), 'Backups without a destination of their own go there.'),
+  done: ([d]) => `${d!.name} is the default destination`,
+};
+const verify: Action<DestinationView> = {
+  id: 'verify',
+  label: 'Verify',
+  run: async ([d]) => followJob(await call('destinations.startVerify', { id: d!.id })),
+  done: ([d]) => `Verify of ${d!.name} started`,
+};
+const collectGarbage: Action<DestinationView> = {
+  id: 'gc',
+  label: 'Collect garbage',
+  run: async ([d]) => followJob(await call('destinations.startGc', { id: d!.id })),
+  done: ([d]) => `Garbage collection of ${d!.name} started`,
+};
 
 function Figure({ label, value }: { label: string; value: string }) {
   return (
@@ -22,21 +42,22 @@ function Figure({ label, value }: { label: string; value: string }) {
 }
 
 /** Stored bytes against logical bytes over time: what deduplication saves, at a glance. */
-function GrowthChart({ stats }: { stats: Stats }) {
-  // Running totals: what restoring everything would write, against what the repository holds.
+function GrowthChart({ stats }: { stats: DestinationStats }) {
+  // Running totals: what restoring everything would write, against what the destination holds.
   const data = stats.history.reduce<{ t: string; stored: number; logical: number }[]>((acc, h) => {
     const prev = acc.at(-1) ?? { stored: 0, logical: 0 };
-    acc.push({ t: new Date(h.time).toLocaleDateString(), stored: prev.stored + h.bytesStored / 2 ** 30, logical: prev.logical + h.size / 2 ** 30 });
+    acc.push({ t: new Date(h.time).toLocaleDateString(), stored: prev.stored + h.bytesStored, logical: prev.logical + h.size });
     return acc;
   }, []);
   if (data.length < 2) return null;
   return (
     <ResponsiveContainer width="100%" height={140}>
-      <AreaChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+      <AreaChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="t" fontSize={11} />
-        <YAxis fontSize={11} unit=" GiB" />
-        <Tooltip formatter={(v) => `${Number(v).toFixed(2)} GiB`} />
+        {/* Bytes formatted per tick: a small destination reads "2.0 MiB", not "0.002 GiB" cut off at the edge. */}
+        <YAxis fontSize={11} width={72} tickFormatter={(v: number) => formatBytes(v)} />
+        <Tooltip formatter={(v) => formatBytes(Number(v))} />
         <Area dataKey="logical" name="logical (restorable)" stroke="var(--mantine-color-indigo-4)" fill="var(--mantine-color-indigo-1)" />
         <Area dataKey="stored" name="stored" stroke="var(--mantine-color-green-6)" fill="var(--mantine-color-green-2)" />
       </AreaChart>
@@ -44,59 +65,30 @@ function GrowthChart({ stats }: { stats: Stats }) {
   );
 }
 
-export function DestinationCard({ repo }: { repo: DestinationView }) {
-  const [stats, setStats] = useState<Stats | null>(null);
-  const [error, setError] = useState<string | null>(null);
+export function DestinationCard({ destination: d }: { destination: DestinationView }) {
+  const { data: stats, error, reload } = useQuery('destinations.getStats', { id: d.id }, { tables: ['backups', 'destinations'] });
   const [showPrune, setShowPrune] = useState(false);
-  useEffect(() => {
-    const load = () => call('destinations.getStats', { id: repo.id }).then(setStats, (e: Error) => setError(e.message));
-    void load();
-    return subscribe('catalog.changed', ({ tables }) => {
-      if (tables.includes('backups')) void load();
-    });
-  }, [repo.id]);
-  const start = async (what: 'verify' | 'gc') => {
-    try {
-      await call(what === 'verify' ? 'destinations.startVerify' : 'destinations.startGc', { id: repo.id });
-      notifications.show({ title: what === 'verify' ? 'Verify started' : 'Garbage collection started', message: 'Follow it in Jobs.' });
-    } catch (e) {
-      notifications.show({ color: 'red', title: 'Not started', message: (e as Error).message });
-    }
-  };
   return (
-    <Card withBorder data-testid={`destination-${repo.name}`}>
+    <Card withBorder data-testid={`destination-${d.name}`}>
       <Stack gap="sm">
         <Group justify="space-between">
           <Group gap="xs">
-            <Title order={4}>{repo.name}</Title>
-            {repo.isDefault && <Badge variant="light">default</Badge>}
-            <Badge variant="light" color={repo.encrypted ? 'green' : 'gray'}>
-              {repo.encrypted ? 'encrypted' : 'not encrypted'}
+            <Title order={4}>{d.name}</Title>
+            {d.isDefault && <Badge variant="light">default</Badge>}
+            <Badge variant="light" color={d.encrypted ? 'green' : 'gray'}>
+              {d.encrypted ? 'encrypted' : 'not encrypted'}
             </Badge>
           </Group>
           <Group gap="xs">
-            {!repo.isDefault && (
-              <Button size="xs" variant="subtle" onClick={() => void call('destinations.setDefault', { id: repo.id })}>
-                Make default
-              </Button>
-            )}
-            <Button size="xs" variant="light" onClick={() => void start('verify')}>
-              Verify
-            </Button>
+            <ActionButtons actions={[makeDefault, verify]} items={[d]} />
             <Button size="xs" variant="light" onClick={() => setShowPrune(!showPrune)}>
               Prune…
             </Button>
-            <Button size="xs" variant="light" onClick={() => void start('gc')}>
-              Collect garbage
-            </Button>
+            <ActionButtons actions={[collectGarbage]} items={[d]} />
           </Group>
         </Group>
-        <Code>{repo.path}</Code>
-        {error && (
-          <Text c="red" size="sm">
-            {error}
-          </Text>
-        )}
+        <Code>{d.path}</Code>
+        {error && <ErrorAlert error={error} title="Its usage could not be read" onRetry={reload} />}
         {stats && (
           <SimpleGrid cols={{ base: 2, md: 5 }}>
             <Figure label="Restore points" value={String(stats.backups)} />
@@ -107,7 +99,7 @@ export function DestinationCard({ repo }: { repo: DestinationView }) {
           </SimpleGrid>
         )}
         {stats && <GrowthChart stats={stats} />}
-        {showPrune && <PrunePanel destinationId={repo.id} />}
+        {showPrune && <PrunePanel destinationId={d.id} />}
       </Stack>
     </Card>
   );

@@ -1,22 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Group, Stack } from '@mantine/core';
 import { IconDatabasePlus, IconDatabase } from '@tabler/icons-react';
-import type { DestinationView } from '../../../../shared/domain/destinations';
-import { call, subscribe } from '../../api/client';
+import { useQuery } from '../../api/useQuery';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { CreateDestination } from './CreateDestination';
 import { DestinationCard } from './DestinationCard';
 
 export function DestinationsPanel() {
-  const [items, setItems] = useState<DestinationView[] | null>(null);
+  const { data, error, reload } = useQuery('destinations.list', {}, { tables: ['destinations'] });
   const [open, setOpen] = useState(false);
-  useEffect(() => {
-    const load = () => void call('destinations.list', {}).then((r) => setItems(r.items));
-    load();
-    return subscribe('catalog.changed', ({ tables }) => {
-      if (tables.includes('destinations')) load();
-    });
-  }, []);
+  const items = data?.items;
   const add = (
     <Button leftSection={<IconDatabasePlus size={16} />} onClick={() => setOpen(true)}>
       Add a backup destination
@@ -25,15 +19,16 @@ export function DestinationsPanel() {
   return (
     <Stack>
       <CreateDestination opened={open} onClose={() => setOpen(false)} />
+      {error && <ErrorAlert error={error} title="The destinations could not be listed" onRetry={reload} />}
       {items?.length === 0 && (
         <EmptyState icon={<IconDatabase size={28} />} title="No backup destination yet" action={add}>
-          A destination is a folder holding a deduplicating, compressed and optionally encrypted repository. Every backup of every instance goes into
-          one; restores read from it even without this catalog.
+          A destination is a folder where backups are kept deduplicated, compressed and, if you choose, encrypted. Every backup of every instance goes
+          into one; restores read from it even without this catalog.
         </EmptyState>
       )}
       {items && items.length > 0 && <Group justify="flex-end">{add}</Group>}
-      {items?.map((r) => (
-        <DestinationCard key={r.id} repo={r} />
+      {items?.map((d) => (
+        <DestinationCard key={d.id} destination={d} />
       ))}
     </Stack>
   );

@@ -1,55 +1,70 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Badge, Button, Group, Menu, Stack, Text, Timeline } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconChevronDown, IconDeviceFloppy } from '@tabler/icons-react';
 import type { BackupView } from '../../../../shared/domain/backups';
 import { formatBytes } from '../../../../shared/format';
-import { call, subscribe } from '../../api/client';
+import { followJob, type Action } from '../../api/actions';
+import { call } from '../../api/client';
+import { useActions } from '../../api/useActions';
+import { useQuery } from '../../api/useQuery';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { ProtectedBadge } from '../backups/backup-columns';
 import { RestoreModal } from '../restore/RestoreModal';
 
+interface Target {
+  providerId: string;
+  instanceId: string;
+  name: string;
+}
+
+const backUp = (mode: 'auto' | 'full' | 'incremental', label: string): Action<Target> => ({
+  id: `backup-${mode}`,
+  label,
+  run: async ([t]) => followJob(await call('backups.start', { providerId: t!.providerId, instanceId: t!.instanceId, mode })),
+  done: ([t]) => `Backup of ${t!.name} started`,
+});
+const BACK_UP = {
+  auto: backUp('auto', 'Back up now'),
+  full: backUp('full', 'Full backup'),
+  incremental: backUp('incremental', 'Incremental backup'),
+};
+
 /** "Back up now" and the instance's restore points as a timeline, newest first. */
-export function InstanceBackups({ providerId, instanceId, name }: { providerId: string; instanceId: string; name: string }) {
-  const [items, setItems] = useState<BackupView[]>([]);
+export function InstanceBackups(target: Target) {
+  const { data, error, reload } = useQuery('backups.list', { resourceId: target.instanceId }, { tables: ['backups'] });
   const [restoring, setRestoring] = useState<BackupView | null>(null);
-  useEffect(() => {
-    const load = () => void call('backups.list', { resourceId: instanceId }).then((r) => setItems(r.items));
-    load();
-    return subscribe('catalog.changed', ({ tables }) => {
-      if (tables.includes('backups')) load();
-    });
-  }, [instanceId]);
-  const backUp = async (mode: 'auto' | 'full' | 'incremental') => {
-    try {
-      const { jobId } = await call('backups.start', { providerId, instanceId, mode });
-      notifications.show({ title: `Backup of ${name} started`, message: `Follow job ${jobId.slice(0, 8)} in Jobs.` });
-    } catch (e) {
-      notifications.show({ color: 'red', title: 'Backup not started', message: (e as Error).message });
-    }
-  };
+  const runner = useActions();
+  const items = data?.items ?? [];
+  const busy = Object.values(BACK_UP).some((a) => runner.isBusy(a.id));
   return (
     <Stack>
       <Group>
         <Button.Group>
-          <Button leftSection={<IconDeviceFloppy size={16} />} onClick={() => void backUp('auto')}>
-            Back up now
+          <Button leftSection={<IconDeviceFloppy size={16} />} loading={busy} onClick={() => void runner.run(BACK_UP.auto, [target])}>
+            {BACK_UP.auto.label}
           </Button>
           <Menu position="bottom-end">
             <Menu.Target>
-              <Button px={8} aria-label="Backup kind">
+              <Button px={8} aria-label="Backup kind" disabled={busy}>
                 <IconChevronDown size={16} />
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
-              <Menu.Item onClick={() => void backUp('full')}>Full backup</Menu.Item>
-              <Menu.Item onClick={() => void backUp('incremental')}>Incremental backup</Menu.Item>
+              {[BACK_UP.full, BACK_UP.incremental].map((a) => (
+                <Menu.Item key={a.id} onClick={() => void runner.run(a, [target])}>
+                  {a.label}
+                </Menu.Item>
+              ))}
             </Menu.Dropdown>
           </Menu>
         </Button.Group>
         <Text size="xs" c="dimmed">
-          Incremental when the snapshot kept by the last backup is usable; otherwise full, and the job log says why.
+          Every disk of the instance, attached volumes included. Incremental when the snapshot kept by the last backup is usable; otherwise full, and
+          the job log says why.
         </Text>
       </Group>
-      {items.length === 0 ? (
+      {error && <ErrorAlert error={error} title="The restore points could not be listed" onRetry={reload} />}
+      {data && items.length === 0 ? (
         <Text c="dimmed">No backup of this instance yet.</Text>
       ) : (
         <Timeline bulletSize={18} lineWidth={2} data-testid="backup-timeline">
@@ -62,6 +77,7 @@ export function InstanceBackups({ providerId, instanceId, name }: { providerId: 
                   <Badge size="sm" variant="light" color={b.kind === 'full' ? 'indigo' : 'teal'}>
                     {b.kind}
                   </Badge>
+                  <ProtectedBadge backup={b} />
                 </Group>
               }
             >
@@ -75,6 +91,7 @@ export function InstanceBackups({ providerId, instanceId, name }: { providerId: 
           ))}
         </Timeline>
       )}
+      {runner.confirmation}
       <RestoreModal backup={restoring} onClose={() => setRestoring(null)} />
     </Stack>
   );

@@ -1,31 +1,34 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Button, Group, Paper, ScrollArea, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconCloudPlus, IconRefresh, IconSearch, IconServer } from '@tabler/icons-react';
-import { notifications } from '@mantine/notifications';
-import { call } from '../../api/client';
+import { Button, Group, Paper, ScrollArea, Stack, Text } from '@mantine/core';
+import { IconCloudPlus, IconServer } from '@tabler/icons-react';
+import { ActionButtons } from '../../components/ActionButtons';
 import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
 import { useAppStore } from '../../stores/app.store';
-import { inScope, startInventorySync, useInventoryStore, type InstanceRow } from '../../stores/inventory.store';
+import { inScope, useInventoryStore, type InstanceRow } from '../../stores/inventory.store';
+import { syncClouds } from '../providers/provider-actions';
 import { InstanceDetail } from './InstanceDetail';
 import { instanceColumns } from './instance-columns';
 import { InventoryTree } from './InventoryTree';
+import { useInstances } from './useInstances';
 
 export function InventoryPage() {
   const navigate = useNavigate();
   const providers = useAppStore((s) => s.providers);
-  const instances = useInventoryStore((s) => s.instances);
+  const { data, error, loading, reload } = useInstances();
   const scope = useInventoryStore((s) => s.scope);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<InstanceRow | null>(null);
-  useEffect(() => startInventorySync(), []);
-  const rows = useMemo(() => instances.filter((i) => inScope(i, scope)), [instances, scope]);
+  const instances = data?.items;
+  const rows = useMemo(() => (instances ?? []).filter((i) => inScope(i, scope)), [instances, scope]);
 
   if (providers.length === 0) {
     return (
       <Stack>
-        <Title order={2}>Inventory</Title>
+        <PageHeader title="Inventory" />
         <EmptyState
           icon={<IconServer size={28} />}
           title="No cloud to show yet"
@@ -42,35 +45,15 @@ export function InventoryPage() {
     );
   }
 
-  const sync = async () => {
-    for (const p of scope ? providers.filter((x) => x.id === scope.providerId) : providers) {
-      try {
-        await call('inventory.startSync', { providerId: p.id });
-      } catch (e) {
-        notifications.show({ color: 'red', title: `Sync of ${p.name} not started`, message: (e as Error).message });
-      }
-    }
-    notifications.show({ title: 'Inventory sync started', message: 'Follow it in Jobs; the lists refresh when it ends.' });
-  };
-
   return (
     <Stack h="100%" gap="sm">
-      <Group justify="space-between">
-        <Title order={2}>Inventory</Title>
-        <Group>
-          <TextInput
-            placeholder="Search name, tag, host, status…"
-            leftSection={<IconSearch size={16} />}
-            value={filter}
-            onChange={(e) => setFilter(e.currentTarget.value)}
-            aria-label="Search instances"
-            w={320}
-          />
-          <Button variant="light" leftSection={<IconRefresh size={16} />} onClick={() => void sync()}>
-            Sync
-          </Button>
-        </Group>
-      </Group>
+      <PageHeader
+        title="Inventory"
+        search={{ value: filter, onChange: setFilter, placeholder: 'Search name, tag, host, status…', label: 'Search instances', width: 320 }}
+      >
+        <ActionButtons actions={[syncClouds]} items={scope ? providers.filter((x) => x.id === scope.providerId) : providers} size="sm" />
+      </PageHeader>
+      {error && <ErrorAlert error={error} title="The instances could not be listed" onRetry={reload} />}
       <Group align="stretch" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
         <Paper withBorder w={260} p={4} style={{ flexShrink: 0 }}>
           <ScrollArea h="100%">
@@ -92,7 +75,15 @@ export function InventoryPage() {
               onRowClick={setSelected}
               selectedId={selected ? `${selected.providerId}/${selected.id}` : null}
               initialSort={[{ id: 'name', desc: false }]}
-              emptyText={instances.length ? 'No instance matches.' : 'No instances yet: sync the cloud.'}
+              emptyText={
+                error && !instances
+                  ? 'Not listed: see the error above.'
+                  : loading && !instances
+                    ? 'Loading…'
+                    : instances?.length
+                      ? 'No instance matches.'
+                      : 'No instances yet: sync the cloud.'
+              }
             />
           </div>
         </Stack>

@@ -2,35 +2,29 @@ import { useState } from 'react';
 import { Loader, NavLink, Text } from '@mantine/core';
 import { IconBuilding, IconCloud, IconFolder } from '@tabler/icons-react';
 import type { OutputOf } from '../../../../shared/ipc/contract';
-import { call } from '../../api/client';
+import { useQuery } from '../../api/useQuery';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { useAppStore } from '../../stores/app.store';
 import { useInventoryStore, type TreeNode } from '../../stores/inventory.store';
 
 type Child = OutputOf<'inventory.listChildren'>['items'][number];
 const ICON = { provider: IconCloud, domain: IconBuilding, project: IconFolder } as const;
 
-/** One node; its children load the first time it opens (lazily, one level at a time). */
+/** One node; its children load the first time it opens (lazily, one level at a time) and refresh after a sync. */
 function Node({ node, count }: { node: TreeNode; count?: number | null }) {
-  const [children, setChildren] = useState<Child[] | null>(null);
   const [opened, setOpened] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const scope = useInventoryStore((s) => s.scope);
   const setScope = useInventoryStore((s) => s.setScope);
   const Icon = ICON[node.kind];
   const leaf = node.kind === 'project';
-  const toggle = async () => {
+  const parent = node.kind === 'provider' ? { kind: 'provider' as const } : { kind: 'domain' as const, id: node.id };
+  const { data, error, reload } = useQuery('inventory.listChildren', opened && !leaf ? { providerId: node.providerId, parent } : null, {
+    tables: ['inventory'],
+  });
+  const children: Child[] | null = data?.items ?? null;
+  const toggle = () => {
     setScope(node);
-    if (leaf) return;
-    const next = !opened;
-    setOpened(next);
-    if (next && children === null) {
-      try {
-        const parent = node.kind === 'provider' ? { kind: 'provider' as const } : { kind: 'domain' as const, id: node.id };
-        setChildren((await call('inventory.listChildren', { providerId: node.providerId, parent })).items);
-      } catch (e) {
-        setError((e as Error).message);
-      }
-    }
+    if (!leaf) setOpened(!opened);
   };
   const active = scope?.providerId === node.providerId && scope.kind === node.kind && scope.id === node.id;
   return (
@@ -40,7 +34,7 @@ function Node({ node, count }: { node: TreeNode; count?: number | null }) {
       leftSection={<Icon size={16} />}
       active={active}
       opened={opened}
-      onClick={() => void toggle()}
+      onClick={toggle}
       childrenOffset={14}
       data-testid={`tree-${node.kind}-${node.name}`}
       aria-expanded={leaf ? undefined : opened}
@@ -48,10 +42,8 @@ function Node({ node, count }: { node: TreeNode; count?: number | null }) {
       {leaf
         ? undefined
         : opened &&
-          (error ? (
-            <Text c="red" size="xs" p="xs">
-              {error}
-            </Text>
+          (error && !children ? (
+            <ErrorAlert error={error} title="Not listed" onRetry={reload} compact />
           ) : children === null ? (
             <Loader size="xs" m="xs" />
           ) : children.length === 0 ? (

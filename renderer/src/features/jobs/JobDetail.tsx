@@ -1,30 +1,42 @@
 import { useEffect } from 'react';
-import { Alert, Button, Code, Group, ScrollArea, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Alert, Code, Group, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { IconPlayerStop, IconRefresh } from '@tabler/icons-react';
 import { isTerminal, type Job } from '../../../../shared/domain/jobs';
+import { followJob, type Action } from '../../api/actions';
 import { call } from '../../api/client';
+import { ActionButtons } from '../../components/ActionButtons';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { useJobsStore } from '../../stores/jobs.store';
 import { JobProgressBar, JobStateBadge } from './job-columns';
 
 const LEVEL_COLOR = { info: undefined, warn: 'yellow', error: 'red' } as const;
 
+const cancelJob: Action<Job> = {
+  id: 'cancel',
+  label: 'Cancel',
+  icon: <IconPlayerStop size={14} />,
+  isAllowed: (j) => !isTerminal(j.state),
+  run: async ([j]) => (await call('jobs.cancel', { id: j!.id }), 'It stops, and its state shows cancelled.'),
+  done: ([j]) => `${j!.kind} cancelled`,
+};
+
+const retryJob: Action<Job> = {
+  id: 'retry',
+  label: 'Retry',
+  icon: <IconRefresh size={14} />,
+  isAllowed: (j) => isTerminal(j.state) && j.state !== 'succeeded',
+  run: async ([j]) => followJob(await call('jobs.retry', { id: j!.id })),
+  done: ([j]) => `${j!.kind} started again`,
+};
+
 /** The selected job: what it is doing, its task log, and cancel / retry. */
 export function JobDetail({ job }: { job: Job }) {
   const log = useJobsStore((s) => s.logs[job.id]);
   const loadLog = useJobsStore((s) => s.loadLog);
+  const logError = useJobsStore((s) => s.logErrors[job.id]);
   useEffect(() => {
     void loadLog(job.id);
   }, [job.id, loadLog]);
-
-  const act = async (what: 'cancel' | 'retry') => {
-    try {
-      if (what === 'cancel') await call('jobs.cancel', { id: job.id });
-      else await call('jobs.retry', { id: job.id });
-    } catch (e) {
-      notifications.show({ color: 'red', title: `Could not ${what} the job`, message: (e as Error).message });
-    }
-  };
 
   return (
     <Stack gap="sm" h="100%" data-testid="job-detail">
@@ -37,16 +49,7 @@ export function JobDetail({ job }: { job: Job }) {
         </div>
         <Group gap="xs">
           <JobStateBadge state={job.state} />
-          {!isTerminal(job.state) && (
-            <Button size="xs" color="red" variant="light" leftSection={<IconPlayerStop size={14} />} onClick={() => void act('cancel')}>
-              Cancel
-            </Button>
-          )}
-          {isTerminal(job.state) && job.state !== 'succeeded' && (
-            <Button size="xs" variant="light" leftSection={<IconRefresh size={14} />} onClick={() => void act('retry')}>
-              Retry
-            </Button>
-          )}
+          <ActionButtons actions={[cancelJob, retryJob]} items={[job]} />
         </Group>
       </Group>
       <JobProgressBar job={job} />
@@ -60,8 +63,9 @@ export function JobDetail({ job }: { job: Job }) {
       <Text fw={600} size="sm">
         Task log
       </Text>
+      {logError && <ErrorAlert error={logError} title="The task log could not be read" onRetry={() => void loadLog(job.id)} compact />}
       <ScrollArea style={{ flex: 1 }} type="auto" data-testid="job-log">
-        {(log ?? []).length === 0 && (
+        {(log ?? []).length === 0 && !logError && (
           <Text c="dimmed" size="sm">
             No entries yet.
           </Text>

@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'react';
-import { Chip, Group, Paper, Stack, TextInput, Title } from '@mantine/core';
-import { IconListCheck, IconSearch } from '@tabler/icons-react';
+import { Chip, Group, Paper, Stack } from '@mantine/core';
+import { IconListCheck } from '@tabler/icons-react';
 import { JobState, type Job } from '../../../../shared/domain/jobs';
 import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
 import { useJobsStore } from '../../stores/jobs.store';
 import { JobDetail } from './JobDetail';
 import { jobColumns } from './job-columns';
@@ -11,36 +13,34 @@ import { jobColumns } from './job-columns';
 export function JobsPage() {
   const byId = useJobsStore((s) => s.byId);
   const loaded = useJobsStore((s) => s.loaded);
+  const error = useJobsStore((s) => s.error);
+  const load = useJobsStore((s) => s.load);
   const [states, setStates] = useState<string[]>([]);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const jobs = useMemo(() => Object.values(byId).filter((j) => states.length === 0 || states.includes(j.state)), [byId, states]);
   const selectedJob = selected ? byId[selected] : undefined;
+  const failed = error && <ErrorAlert error={error} title="The jobs could not be listed" onRetry={() => void load()} />;
 
   if (loaded && Object.keys(byId).length === 0) {
     return (
       <Stack>
-        <Title order={2}>Jobs</Title>
-        <EmptyState icon={<IconListCheck size={28} />} title="No jobs yet">
-          Every inventory sync, backup, restore, verify and prune runs here as a job you can watch, cancel and retry. Add a cloud first, then run a
-          backup.
-        </EmptyState>
+        <PageHeader title="Jobs" />
+        {failed}
+        {!error && (
+          <EmptyState icon={<IconListCheck size={28} />} title="No jobs yet">
+            Every inventory sync, backup, restore, verify and prune runs here as a job you can watch, cancel and retry. Add a cloud first, then run a
+            backup.
+          </EmptyState>
+        )}
       </Stack>
     );
   }
 
   return (
     <Stack h="100%" gap="sm">
-      <Group justify="space-between">
-        <Title order={2}>Jobs</Title>
-        <TextInput
-          placeholder="Search jobs"
-          leftSection={<IconSearch size={16} />}
-          value={filter}
-          onChange={(e) => setFilter(e.currentTarget.value)}
-          aria-label="Search jobs"
-        />
-      </Group>
+      <PageHeader title="Jobs" search={{ value: filter, onChange: setFilter, placeholder: 'Search jobs', label: 'Search jobs' }} />
+      {failed}
       <Chip.Group multiple value={states} onChange={setStates}>
         <Group gap="xs">
           {JobState.options.map((s) => (

@@ -1,14 +1,16 @@
-import { Stack, Title } from '@mantine/core';
+import { Stack } from '@mantine/core';
 import { IconShieldLock } from '@tabler/icons-react';
 import { EmptyState } from '../../components/EmptyState';
+import { PageHeader } from '../../components/PageHeader';
 
 export function ProtectionPage() {
   return (
     <Stack>
-      <Title order={2}>Protection</Title>
-      <EmptyState icon={<IconShieldLock size={28} />} title="No protection policy yet">
-        A policy says which instances to protect (by name pattern or tag), when (full and incremental schedules), how long to keep backups, and where
-        they go. Add a cloud and a backup destination first.
+      <PageHeader title="Protection" />
+      <EmptyState icon={<IconShieldLock size={28} />} title="Protection policies come in a later version">
+        A policy will say which instances to protect (by name pattern or tag), when (full and incremental schedules), how long to keep backups, and
+        where they go. Until then, back up an instance from its detail in Inventory, and prune a destination with keep rules in Settings → Backup
+        destinations.
       </EmptyState>
     </Stack>
   );

@@ -1,8 +1,30 @@
-import { Alert, FileButton, Group, Button, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, FileButton, Group, Button, Select, Stack, Switch, Text } from '@mantine/core';
 import { IconFileImport } from '@tabler/icons-react';
 import { useState } from 'react';
+import { EndpointInterface } from '../../../../shared/domain/providers';
 import { listClouds, parseCloudsYaml, parseOpenrc, type ProviderDraft } from '../../../../shared/providers/import';
+import { FormFields, type FieldRow } from '../../components/FormFields';
 import type { WizardDraft } from './wizard-state';
+
+type TextKey = 'name' | 'authUrl' | 'region' | 'endpointInterface' | 'caFile';
+
+/** Where the cloud is. */
+const WHERE: FieldRow<TextKey>[] = [
+  { key: 'name', label: 'Name', description: 'How this cloud appears in Backstack', required: true },
+  { key: 'authUrl', label: 'Keystone URL', placeholder: 'https://keystone.example.com:5000/v3', required: true },
+  [
+    { key: 'region', label: 'Region', description: 'One cloud per region', required: true },
+    {
+      key: 'endpointInterface',
+      label: 'Endpoint interface',
+      description: 'Which endpoints of the catalog to use',
+      options: EndpointInterface.options,
+    },
+  ],
+];
+const TRUST: FieldRow<TextKey>[] = [
+  { key: 'caFile', label: 'CA bundle (optional)', description: "A PEM file on this machine with the CA that signed the cloud's certificates" },
+];
 
 function applyDraft(d: WizardDraft, p: ProviderDraft): WizardDraft {
   return {
@@ -26,7 +48,7 @@ function applyDraft(d: WizardDraft, p: ProviderDraft): WizardDraft {
 export function CloudStep({ draft, onChange }: { draft: WizardDraft; onChange: (d: WizardDraft) => void }) {
   const [importError, setImportError] = useState<string | null>(null);
   const [yaml, setYaml] = useState<{ text: string; clouds: string[] } | null>(null);
-  const set = <K extends keyof WizardDraft>(k: K, v: WizardDraft[K]) => onChange({ ...draft, [k]: v });
+  const set = (k: TextKey, v: string) => onChange({ ...draft, [k]: v });
 
   const importFile = async (file: File | null) => {
     if (!file) return;
@@ -71,52 +93,17 @@ export function CloudStep({ draft, onChange }: { draft: WizardDraft; onChange: (
         />
       )}
       {importError && <Alert color="red">{importError}</Alert>}
-      <TextInput
-        label="Name"
-        description="How this cloud appears in Backstack"
-        required
-        value={draft.name}
-        onChange={(e) => set('name', e.currentTarget.value)}
-      />
-      <TextInput
-        label="Keystone URL"
-        placeholder="https://keystone.example.com:5000/v3"
-        required
-        value={draft.authUrl}
-        onChange={(e) => set('authUrl', e.currentTarget.value)}
-      />
-      <Group grow>
-        <TextInput
-          label="Region"
-          description="One cloud per region"
-          required
-          value={draft.region}
-          onChange={(e) => set('region', e.currentTarget.value)}
-        />
-        <Select
-          label="Endpoint interface"
-          description="Which endpoints of the catalog to use"
-          data={['public', 'internal', 'admin']}
-          value={draft.endpointInterface}
-          onChange={(v) => v && set('endpointInterface', v as WizardDraft['endpointInterface'])}
-          allowDeselect={false}
-        />
-      </Group>
+      <FormFields rows={WHERE} values={draft} onChange={set} />
       <Text size="sm" c="dimmed">
-        Backups read each instance's disks straight from its KVM hypervisor over SSH (libvirt strategy); you give each hypervisor's SSH
-        settings after the first sync.
+        Backups read each instance's disks, attached volumes included, straight from its KVM hypervisor over SSH (libvirt strategy); you give each
+        hypervisor's SSH settings after the first sync.
       </Text>
-      <TextInput
-        label="CA bundle (optional)"
-        description="A PEM file on this machine with the CA that signed the cloud's certificates"
-        value={draft.caFile}
-        onChange={(e) => set('caFile', e.currentTarget.value)}
-      />
+      <FormFields rows={TRUST} values={draft} onChange={set} />
       <Switch
         label="Trust certificates"
         description="For self-signed certificates: check the fingerprint on the test step and pin it; a later change is refused"
         checked={draft.trustCertificates}
-        onChange={(e) => set('trustCertificates', e.currentTarget.checked)}
+        onChange={(e) => onChange({ ...draft, trustCertificates: e.currentTarget.checked })}
       />
     </Stack>
   );

@@ -1,8 +1,22 @@
-import { ActionIcon, Button, Fieldset, Group, PasswordInput, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Fieldset, Group, Stack, Switch, Text } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { FormFields, type FieldRow } from '../../components/FormFields';
 import type { WizardDraft } from './wizard-state';
 
 type Domain = WizardDraft['authDomains'][number];
+
+/** The fields of one authentication domain. */
+const DOMAIN: FieldRow<keyof Domain>[] = [
+  [
+    { key: 'name', label: 'Domain name', required: true },
+    { key: 'domainId', label: 'Domain ID (optional)' },
+  ],
+  [
+    { key: 'userName', label: 'User', required: true, autoComplete: 'username' },
+    { key: 'password', label: 'Password', required: true, secret: true, autoComplete: 'current-password' },
+  ],
+  { key: 'defaultProject', label: 'Default project', description: 'Optional: without it Backstack uses the projects the user has a role on' },
+];
 
 export function DomainsStep({ draft, onChange }: { draft: WizardDraft; onChange: (d: WizardDraft) => void }) {
   const setDomain = (i: number, patch: Partial<Domain>) =>
@@ -22,46 +36,26 @@ export function DomainsStep({ draft, onChange }: { draft: WizardDraft; onChange:
         }
       />
       {draft.authDomains.map((d, i) => (
-        <Fieldset key={i} legend={`Authentication domain ${draft.scoped ? i + 1 : ''}`.trim()}>
-          <Group grow align="start">
-            <TextInput label="Domain name" required value={d.name} onChange={(e) => setDomain(i, { name: e.currentTarget.value })} />
-            <TextInput label="Domain ID (optional)" value={d.domainId} onChange={(e) => setDomain(i, { domainId: e.currentTarget.value })} />
-          </Group>
-          <Group grow align="start">
-            <TextInput
-              label="User"
-              required
-              value={d.userName}
-              onChange={(e) => setDomain(i, { userName: e.currentTarget.value })}
-              autoComplete="username"
-            />
-            <PasswordInput
-              label="Password"
-              required
-              value={d.password}
-              onChange={(e) => setDomain(i, { password: e.currentTarget.value })}
-              autoComplete="current-password"
-            />
-          </Group>
-          <Group align="end">
-            <TextInput
-              label="Default project"
-              description="Optional: without it Backstack uses the projects the user has a role on"
-              style={{ flex: 1 }}
-              value={d.defaultProject}
-              onChange={(e) => setDomain(i, { defaultProject: e.currentTarget.value })}
-            />
-            {draft.authDomains.length > 1 && (
-              <ActionIcon
-                color="red"
-                variant="subtle"
-                aria-label={`Remove authentication domain ${i + 1}`}
-                onClick={() => onChange({ ...draft, authDomains: draft.authDomains.filter((_, j) => j !== i) })}
-              >
-                <IconTrash size={16} />
-              </ActionIcon>
-            )}
-          </Group>
+        <Fieldset
+          key={i}
+          legend={
+            <Group gap={4}>
+              {`Authentication domain ${draft.scoped ? i + 1 : ''}`.trim()}
+              {draft.authDomains.length > 1 && (
+                <ActionIcon
+                  color="red"
+                  variant="subtle"
+                  size="sm"
+                  aria-label={`Remove authentication domain ${i + 1}`}
+                  onClick={() => onChange({ ...draft, authDomains: draft.authDomains.filter((_, j) => j !== i) })}
+                >
+                  <IconTrash size={14} />
+                </ActionIcon>
+              )}
+            </Group>
+          }
+        >
+          <FormFields rows={DOMAIN} values={d} onChange={(k, v) => setDomain(i, { [k]: v })} />
         </Fieldset>
       ))}
       {draft.scoped && (

@@ -1,25 +1,29 @@
 import { useState } from 'react';
-import {
-  Alert,
-  Button,
-  FileButton,
-  Group,
-  Modal,
-  NumberInput,
-  PasswordInput,
-  SegmentedControl,
-  Stack,
-  Text,
-  TextInput,
-  Textarea,
-} from '@mantine/core';
+import { Button, FileButton, Group, Modal, NumberInput, PasswordInput, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { call } from '../../api/client';
+import { useSubmit } from '../../api/useSubmit';
+import { Choice } from '../../components/Choice';
+import { ErrorAlert } from '../../components/ErrorAlert';
+
+const AUTH = [
+  { value: 'key', label: 'Private key' },
+  { value: 'password', label: 'Password' },
+] as const;
+const TRANSFER = [
+  { value: 'ssh', label: 'Disks through SSH' },
+  { value: 'direct', label: 'Direct transfer (TLS, faster)' },
+] as const;
 
 /** SSH settings of one hypervisor for the libvirt strategy. The key or password is sealed by the core. */
 export function HypervisorSshModal(props: {
   providerId: string;
   hostname: string | null;
-  defaults: { address: string | null; port: number; user: string | null; transfer?: { kind: 'ssh' } | { kind: 'direct'; address: string | null; ports: [number, number] } };
+  defaults: {
+    address: string | null;
+    port: number;
+    user: string | null;
+    transfer?: { kind: 'ssh' } | { kind: 'direct'; address: string | null; ports: [number, number] };
+  };
   onClose: () => void;
 }) {
   const [address, setAddress] = useState(props.defaults.address ?? '');
@@ -34,28 +38,21 @@ export function HypervisorSshModal(props: {
   const [transferAddress, setTransferAddress] = useState(initial?.address ?? '');
   const [lowPort, setLowPort] = useState(initial?.ports[0] ?? 16000);
   const [highPort, setHighPort] = useState(initial?.ports[1] ?? 16999);
-  const [error, setError] = useState<string | null>(null);
-  const save = async () => {
-    if (!props.hostname) return;
-    setError(null);
-    try {
-      await call('hypervisors.setSsh', {
-        providerId: props.providerId,
-        hostname: props.hostname,
-        address,
-        port,
-        user,
-        ...(auth === 'key' ? { privateKey } : { password }),
-        ...(hostKey.trim() ? { hostKey: hostKey.trim() } : {}),
-        transfer,
-        ...(transfer === 'direct' && transferAddress.trim() ? { transferAddress: transferAddress.trim() } : {}),
-        transferPorts: [lowPort, highPort],
-      });
-      props.onClose();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+  const save = useSubmit(async (hostname: string) => {
+    await call('hypervisors.setSsh', {
+      providerId: props.providerId,
+      hostname,
+      address,
+      port,
+      user,
+      ...(auth === 'key' ? { privateKey } : { password }),
+      ...(hostKey.trim() ? { hostKey: hostKey.trim() } : {}),
+      transfer,
+      ...(transfer === 'direct' && transferAddress.trim() ? { transferAddress: transferAddress.trim() } : {}),
+      transferPorts: [lowPort, highPort],
+    });
+    props.onClose();
+  });
   return (
     <Modal opened={props.hostname !== null} onClose={props.onClose} title={`SSH to ${props.hostname ?? ''}`} size="lg">
       <Stack>
@@ -64,14 +61,7 @@ export function HypervisorSshModal(props: {
           <NumberInput label="Port" min={1} max={65535} value={port} onChange={(v) => typeof v === 'number' && setPort(v)} />
           <TextInput label="User" required value={user} onChange={(e) => setUser(e.currentTarget.value)} />
         </Group>
-        <SegmentedControl
-          value={auth}
-          onChange={(v) => setAuth(v as 'key' | 'password')}
-          data={[
-            { value: 'key', label: 'Private key' },
-            { value: 'password', label: 'Password' },
-          ]}
-        />
+        <Choice value={auth} onChange={setAuth} options={AUTH} />
         {auth === 'key' ? (
           <>
             <Textarea
@@ -100,17 +90,10 @@ export function HypervisorSshModal(props: {
           onChange={(e) => setHostKey(e.currentTarget.value)}
         />
         <Text size="xs" c="dimmed">
-          Without it, the host key is pinned on the first connection; a different key later is refused. The key or password is stored encrypted and never shown
-          again.
+          Without it, the host key is pinned on the first connection; a different key later is refused. The key or password is stored encrypted and
+          never shown again.
         </Text>
-        <SegmentedControl
-          value={transfer}
-          onChange={(v) => setTransfer(v as 'ssh' | 'direct')}
-          data={[
-            { value: 'ssh', label: 'Disks through SSH' },
-            { value: 'direct', label: 'Direct transfer (TLS, faster)' },
-          ]}
-        />
+        <Choice value={transfer} onChange={setTransfer} options={TRANSFER} />
         {transfer === 'direct' && (
           <>
             <Group grow>
@@ -124,17 +107,21 @@ export function HypervisorSshModal(props: {
               <NumberInput label="Highest port" min={1024} max={65535} value={highPort} onChange={(v) => typeof v === 'number' && setHighPort(v)} />
             </Group>
             <Text size="xs" c="dimmed">
-              qemu-nbd on the host listens on one of these ports for each disk, with a TLS key made for that transfer: open them from this workstation to the
-              host. Without SSH&apos;s per-packet work a transfer costs about half the CPU.
+              qemu-nbd on the host listens on one of these ports for each disk, with a TLS key made for that transfer: open them from this workstation
+              to the host. Without SSH&apos;s per-packet work a transfer costs about half the CPU.
             </Text>
           </>
         )}
-        {error && <Alert color="red">{error}</Alert>}
+        {save.error && <ErrorAlert error={save.error} title="Not saved" />}
         <Group justify="flex-end">
           <Button variant="default" onClick={props.onClose}>
             Cancel
           </Button>
-          <Button onClick={() => void save()} disabled={!address || !user || (auth === 'key' ? !privateKey : !password)}>
+          <Button
+            onClick={() => props.hostname && void save.run(props.hostname)}
+            loading={save.busy}
+            disabled={!address || !user || (auth === 'key' ? !privateKey : !password)}
+          >
             Save
           </Button>
         </Group>

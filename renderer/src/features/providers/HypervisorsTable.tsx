@@ -1,27 +1,91 @@
-import { useEffect, useState } from 'react';
-import { Badge, Button, Code, Stack, Table, Text, Title } from '@mantine/core';
-import { HypervisorSshModal } from './HypervisorSshModal';
+import { useMemo, useState } from 'react';
+import { Badge, Button, Code, Stack, Text, Title } from '@mantine/core';
 import type { OutputOf } from '../../../../shared/ipc/contract';
 import type { ProviderView } from '../../../../shared/domain/providers';
-import { call, subscribe } from '../../api/client';
+import { useQuery } from '../../api/useQuery';
+import { DataTable, type Column } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { HypervisorSshModal } from './HypervisorSshModal';
 
 type Row = OutputOf<'hypervisors.list'>['items'][number];
 
+const sshText = (h: Row) =>
+  h.ssh.address
+    ? `${h.ssh.user}@${h.ssh.address}:${h.ssh.port} (${h.ssh.auth})${h.ssh.transfer.kind === 'direct' ? ` · direct TLS ${h.ssh.transfer.ports[0]}–${h.ssh.transfer.ports[1]}` : ''}`
+    : null;
+
+const dimmed = (text: string) => (
+  <Text size="xs" c="dimmed">
+    {text}
+  </Text>
+);
+
+const hypervisorColumns = (edit: (h: Row) => void): Column<Row>[] => [
+  {
+    id: 'host',
+    header: 'Host',
+    getValue: (h) => h.hostname,
+    render: (h) => (
+      <>
+        {h.hostname}
+        {h.data.hostIp && (
+          <Text span size="xs" c="dimmed">
+            {' '}
+            {h.data.hostIp}
+          </Text>
+        )}
+      </>
+    ),
+    width: 'minmax(160px, 1.5fr)',
+  },
+  { id: 'type', header: 'Type', getValue: (h) => h.data.type, width: '90px' },
+  {
+    id: 'state',
+    header: 'State',
+    getValue: (h) => (h.vanishedAt ? 'gone' : h.data.state),
+    render: (h) => (
+      <Badge color={h.vanishedAt ? 'gray' : h.data.state === 'up' ? 'green' : 'red'} variant="light">
+        {h.vanishedAt ? 'gone' : (h.data.state ?? '?')}
+      </Badge>
+    ),
+    width: '90px',
+  },
+  { id: 'instances', header: 'Instances', getValue: (h) => h.data.runningVms, width: '90px' },
+  {
+    id: 'ssh',
+    header: 'SSH',
+    getValue: sshText,
+    render: (h) => (h.ssh.address ? <Code title={sshText(h) ?? ''}>{sshText(h)}</Code> : dimmed('not set')),
+    width: 'minmax(200px, 2fr)',
+  },
+  {
+    id: 'hostKey',
+    header: 'Host key',
+    getValue: (h) => h.ssh.hostKey,
+    render: (h) => (h.ssh.hostKey ? <Code title={h.ssh.hostKey}>{h.ssh.hostKey}</Code> : dimmed('pinned on first connection')),
+    width: 'minmax(160px, 1.5fr)',
+  },
+  {
+    id: 'edit',
+    header: '',
+    getValue: () => null,
+    render: (h) => (
+      <Button size="compact-xs" variant="light" onClick={() => edit(h)}>
+        SSH settings…
+      </Button>
+    ),
+    width: '140px',
+  },
+];
+
 /** The hypervisors a sync found, with the SSH settings the libvirt strategy uses. */
 export function HypervisorsTable({ provider }: { provider: ProviderView }) {
-  const [rows, setRows] = useState<Row[]>([]);
+  const { data, error, reload } = useQuery('hypervisors.list', { providerId: provider.id }, { tables: ['hypervisors'] });
   const [editing, setEditing] = useState<Row | null>(null);
-  useEffect(() => {
-    const load = () =>
-      void call('hypervisors.list', { providerId: provider.id }).then(
-        (r) => setRows(r.items),
-        () => setRows([]),
-      );
-    load();
-    return subscribe('catalog.changed', ({ tables }) => {
-      if (tables.includes('hypervisors')) load();
-    });
-  }, [provider.id]);
+  const columns = useMemo(() => hypervisorColumns(setEditing), []);
+  const rows = data?.items ?? [];
+  if (error) return <ErrorAlert error={error} title={`The hypervisors of ${provider.name} could not be listed`} onRetry={reload} />;
+  // Nothing before the first sync has found them.
   if (rows.length === 0) return null;
   return (
     <Stack gap="xs">
@@ -29,71 +93,23 @@ export function HypervisorsTable({ provider }: { provider: ProviderView }) {
         key={editing?.hostname ?? ''}
         providerId={provider.id}
         hostname={editing?.hostname ?? null}
-        defaults={{ address: editing?.ssh.address ?? editing?.data.hostIp ?? null, port: editing?.ssh.port ?? 22, user: editing?.ssh.user ?? null, ...(editing ? { transfer: editing.ssh.transfer } : {}) }}
+        defaults={{
+          address: editing?.ssh.address ?? editing?.data.hostIp ?? null,
+          port: editing?.ssh.port ?? 22,
+          user: editing?.ssh.user ?? null,
+          ...(editing ? { transfer: editing.ssh.transfer } : {}),
+        }}
         onClose={() => setEditing(null)}
       />
       <Title order={5}>Hypervisors of {provider.name}</Title>
-      <Table withTableBorder data-testid={`hypervisors-${provider.name}`}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Host</Table.Th>
-            <Table.Th>Type</Table.Th>
-            <Table.Th>State</Table.Th>
-            <Table.Th>Instances</Table.Th>
-            <Table.Th>SSH</Table.Th>
-            <Table.Th>Host key</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((h) => (
-            <Table.Tr key={h.hostname}>
-              <Table.Td>
-                {h.hostname}
-                {h.data.hostIp && (
-                  <Text span size="xs" c="dimmed">
-                    {' '}
-                    {h.data.hostIp}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>{h.data.type ?? '-'}</Table.Td>
-              <Table.Td>
-                <Badge color={h.vanishedAt ? 'gray' : h.data.state === 'up' ? 'green' : 'red'} variant="light">
-                  {h.vanishedAt ? 'gone' : (h.data.state ?? '?')}
-                </Badge>
-              </Table.Td>
-              <Table.Td>{h.data.runningVms ?? '-'}</Table.Td>
-              <Table.Td>
-                {h.ssh.address ? (
-                  <Code>
-                    {h.ssh.user}@{h.ssh.address}:{h.ssh.port} ({h.ssh.auth})
-                    {h.ssh.transfer.kind === 'direct' && ` · direct TLS ${h.ssh.transfer.ports[0]}–${h.ssh.transfer.ports[1]}`}
-                  </Code>
-                ) : (
-                  <Text size="xs" c="dimmed">
-                    not set
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                {h.ssh.hostKey ? (
-                  <Code>{h.ssh.hostKey}</Code>
-                ) : (
-                  <Text size="xs" c="dimmed">
-                    pinned on first connection
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                <Button size="compact-xs" variant="light" onClick={() => setEditing(h)}>
-                  SSH settings…
-                </Button>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <DataTable<Row>
+        testId={`hypervisors-${provider.name}`}
+        rows={rows}
+        columns={columns}
+        getRowId={(h) => h.hostname}
+        height="auto"
+        initialSort={[{ id: 'host', desc: false }]}
+      />
     </Stack>
   );
 }

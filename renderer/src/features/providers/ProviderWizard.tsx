@@ -1,7 +1,9 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, Stepper } from '@mantine/core';
+import { Box, Button, Group, Modal, Stepper } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { call } from '../../api/client';
+import { useSubmit } from '../../api/useSubmit';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { CloudStep } from './CloudStep';
 import { DomainsStep } from './DomainsStep';
 import { TestStep, type TestState } from './TestStep';
@@ -12,15 +14,23 @@ export function ProviderWizard({ opened, onClose }: { opened: boolean; onClose: 
   const [step, setStep] = useState(0);
   const [draft, setDraft] = useState<WizardDraft>(emptyDraft);
   const [test, setTest] = useState<TestState>({ running: false, result: null, accepted: null });
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
+
+  const save = useSubmit(async () => {
+    const p = await call('providers.add', { provider: toInput(draft), ...(test.accepted ? { acceptFingerprint: test.accepted } : {}) });
+    const { jobId } = await call('inventory.startSync', { providerId: p.id });
+    notifications.show({
+      color: 'green',
+      title: `Cloud "${p.name}" added`,
+      message: `The first inventory sync is running (job ${jobId.slice(0, 8)}).`,
+    });
+  });
 
   const blockers = [firstError(cloudStep.safeParse(draft)), firstError(domainsStep.safeParse(toInput(draft))), null];
   const reset = () => {
     setStep(0);
     setDraft(emptyDraft());
     setTest({ running: false, result: null, accepted: null });
-    setSaveError(null);
+    save.clearError();
   };
   const close = () => {
     reset();
@@ -29,7 +39,7 @@ export function ProviderWizard({ opened, onClose }: { opened: boolean; onClose: 
 
   const runTest = async (accepted: string | null = test.accepted) => {
     setTest({ running: true, result: null, accepted });
-    setSaveError(null);
+    save.clearError();
     try {
       const result = await call('providers.test', { provider: toInput(draft), ...(accepted ? { acceptFingerprint: accepted } : {}) });
       setTest({ running: false, result, accepted });
@@ -39,25 +49,6 @@ export function ProviderWizard({ opened, onClose }: { opened: boolean; onClose: 
         result: { ok: false, certificate: null, authDomains: [], services: [], error: { code: 'error', message: (e as Error).message } },
         accepted,
       });
-    }
-  };
-
-  const save = async () => {
-    setSaving(true);
-    setSaveError(null);
-    try {
-      const p = await call('providers.add', { provider: toInput(draft), ...(test.accepted ? { acceptFingerprint: test.accepted } : {}) });
-      const { jobId } = await call('inventory.startSync', { providerId: p.id });
-      notifications.show({
-        color: 'green',
-        title: `Cloud "${p.name}" added`,
-        message: `The first inventory sync is running (job ${jobId.slice(0, 8)}).`,
-      });
-      close();
-    } catch (e) {
-      setSaveError((e as Error).message);
-    } finally {
-      setSaving(false);
     }
   };
 
@@ -80,10 +71,10 @@ export function ProviderWizard({ opened, onClose }: { opened: boolean; onClose: 
           <TestStep state={test} trustEnabled={draft.trustCertificates} onAccept={(fp) => void runTest(fp)} />
         </Stepper.Step>
       </Stepper>
-      {saveError && (
-        <Alert color="red" mb="sm" title="Not saved">
-          {saveError}
-        </Alert>
+      {save.error && (
+        <Box mb="sm">
+          <ErrorAlert error={save.error} title="Not saved" />
+        </Box>
       )}
       <Group justify="space-between">
         <Button variant="default" onClick={() => (step === 0 ? close() : goTo(step - 1))}>
@@ -98,7 +89,11 @@ export function ProviderWizard({ opened, onClose }: { opened: boolean; onClose: 
             <Button variant="default" onClick={() => void runTest()} loading={test.running}>
               Test again
             </Button>
-            <Button onClick={() => void save()} loading={saving} disabled={!test.result?.ok || (needsTrust && !test.accepted)}>
+            <Button
+              onClick={() => void save.run().then((r) => r.ok && close())}
+              loading={save.busy}
+              disabled={!test.result?.ok || (needsTrust && !test.accepted)}
+            >
               Save and sync
             </Button>
           </Group>

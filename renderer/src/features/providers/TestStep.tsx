@@ -1,5 +1,54 @@
-import { Alert, Badge, Checkbox, Code, Loader, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Checkbox, Code, Loader, Stack, Text } from '@mantine/core';
 import type { ConnectionTest } from '../../../../shared/domain/providers';
+import { DataTable, type Column } from '../../components/DataTable';
+
+type Login = ConnectionTest['authDomains'][number];
+type Service = ConnectionTest['services'][number];
+
+/** ok / failed, with the reason beside it. */
+function Outcome({ ok, message }: { ok: boolean; message: string | null }) {
+  return (
+    <span title={message ?? undefined}>
+      <Badge color={ok ? 'green' : 'red'} variant="light">
+        {ok ? 'ok' : 'failed'}
+      </Badge>{' '}
+      <Text span size="xs" c="dimmed">
+        {message}
+      </Text>
+    </span>
+  );
+}
+
+const loginColumns: Column<Login>[] = [
+  { id: 'domain', header: 'Authentication domain', getValue: (d) => d.name, width: 'minmax(140px, 1fr)' },
+  {
+    id: 'login',
+    header: 'Login',
+    getValue: (d) => (d.ok ? 'ok' : 'failed'),
+    render: (d) => <Outcome ok={d.ok} message={d.message} />,
+    width: 'minmax(160px, 2fr)',
+  },
+  { id: 'projects', header: 'Projects', getValue: (d) => d.projects, render: (d) => d.projects ?? '-', width: '90px' },
+];
+
+const serviceColumns: Column<Service>[] = [
+  { id: 'service', header: 'Service', getValue: (s) => s.name ?? s.type, width: 'minmax(100px, 1fr)' },
+  {
+    id: 'endpoint',
+    header: 'Endpoint',
+    getValue: (s) => s.endpoint,
+    render: (s) => <Code title={s.endpoint ?? ''}>{s.endpoint ?? '-'}</Code>,
+    width: 'minmax(180px, 2fr)',
+  },
+  { id: 'microversion', header: 'Max microversion', getValue: (s) => s.maxMicroversion, render: (s) => s.maxMicroversion ?? '-', width: '160px' },
+  {
+    id: 'status',
+    header: 'Status',
+    getValue: (s) => (s.ok ? 'ok' : 'failed'),
+    render: (s) => <Outcome ok={s.ok} message={s.message} />,
+    width: 'minmax(120px, 1fr)',
+  },
+];
 
 export interface TestState {
   running: boolean;
@@ -57,62 +106,10 @@ export function TestStep({ state, trustEnabled, onAccept }: { state: TestState; 
         </Stack>
       )}
       {r.authDomains.length > 0 && (
-        <Table withTableBorder>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Authentication domain</Table.Th>
-              <Table.Th>Login</Table.Th>
-              <Table.Th>Projects</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {r.authDomains.map((d) => (
-              <Table.Tr key={d.name}>
-                <Table.Td>{d.name}</Table.Td>
-                <Table.Td>
-                  <Badge color={d.ok ? 'green' : 'red'} variant="light">
-                    {d.ok ? 'ok' : 'failed'}
-                  </Badge>{' '}
-                  <Text span size="xs" c="dimmed">
-                    {d.message}
-                  </Text>
-                </Table.Td>
-                <Table.Td>{d.projects ?? '-'}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable rows={r.authDomains} columns={loginColumns} getRowId={(d) => d.name} height="auto" testId="logins-table" />
       )}
       {r.services.length > 0 && (
-        <Table withTableBorder data-testid="services-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Service</Table.Th>
-              <Table.Th>Endpoint</Table.Th>
-              <Table.Th>Max microversion</Table.Th>
-              <Table.Th>Status</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {r.services.map((s) => (
-              <Table.Tr key={s.type}>
-                <Table.Td>{s.name ?? s.type}</Table.Td>
-                <Table.Td>
-                  <Code>{s.endpoint ?? '-'}</Code>
-                </Table.Td>
-                <Table.Td>{s.maxMicroversion ?? '-'}</Table.Td>
-                <Table.Td>
-                  <Badge color={s.ok ? 'green' : 'red'} variant="light">
-                    {s.ok ? 'ok' : 'failed'}
-                  </Badge>{' '}
-                  <Text span size="xs" c="dimmed">
-                    {s.message}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable rows={r.services} columns={serviceColumns} getRowId={(s) => s.type} height="auto" testId="services-table" />
       )}
     </Stack>
   );

@@ -1,7 +1,9 @@
 import { useState } from 'react';
-import { Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Group, Stack, Text, TextInput } from '@mantine/core';
+import { followJob, type Action } from '../../api/actions';
 import { call } from '../../api/client';
+import { ActionButtons } from '../../components/ActionButtons';
+import { KeyValueTable } from '../../components/KeyValueTable';
 import { useAppStore } from '../../stores/app.store';
 
 const SECRET_STORAGE = {
@@ -9,6 +11,15 @@ const SECRET_STORAGE = {
   'os-keyring': 'the OS keyring',
   'key-file': 'a key file readable only by you (no OS keyring answered)',
 } as const;
+
+/** The item is the file to write. */
+const backUpCatalog: Action<string> = {
+  id: 'catalog-backup',
+  label: 'Back up catalog',
+  isAllowed: (file) => file.trim() !== '',
+  run: async ([file]) => followJob(await call('catalog.startBackup', { file: file! })),
+  done: () => 'Catalog backup started',
+};
 
 export function AboutPanel() {
   const status = useAppStore((s) => s.status);
@@ -23,30 +34,13 @@ export function AboutPanel() {
     ['Event-loop delay p99', `${status.eventLoopDelayP99Ms} ms`],
     ...Object.entries(status.versions).map(([k, v]): [string, string] => [k, v]),
   ];
-  const backup = async () => {
-    try {
-      await call('catalog.startBackup', { file: dest });
-      notifications.show({ title: 'Catalog backup started', message: 'Follow it in Jobs.' });
-    } catch (e) {
-      notifications.show({ color: 'red', title: 'Could not start the catalog backup', message: (e as Error).message });
-    }
-  };
   return (
     <Stack>
-      <Table withTableBorder data-testid="about-table">
-        <Table.Tbody>
-          {rows.map(([k, v]) => (
-            <Table.Tr key={k}>
-              <Table.Th w={220}>{k}</Table.Th>
-              <Table.Td>{v}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <KeyValueTable rows={rows} keyWidth={220} bordered testId="about-table" />
       <Text fw={600}>Back up the catalog</Text>
       <Text size="sm" c="dimmed">
         A consistent copy of the catalog (providers, policies, job history) written while Backstack keeps running. The backups themselves live in your
-        backup destinations and can be re-read without it.
+        destinations and can be re-read without it.
       </Text>
       <Group align="end">
         <TextInput
@@ -56,9 +50,7 @@ export function AboutPanel() {
           onChange={(e) => setDest(e.currentTarget.value)}
           w={420}
         />
-        <Button onClick={() => void backup()} disabled={!dest}>
-          Back up catalog
-        </Button>
+        <ActionButtons actions={[backUpCatalog]} items={[dest]} size="sm" variant="filled" disallowed="disable" />
       </Group>
     </Stack>
   );

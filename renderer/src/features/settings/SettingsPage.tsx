@@ -1,5 +1,6 @@
 import { useNavigate, useParams } from 'react-router';
-import { Stack, Tabs, Title } from '@mantine/core';
+import { Stack, Tabs } from '@mantine/core';
+import { PageHeader } from '../../components/PageHeader';
 import { ProvidersPanel } from '../providers/ProvidersPanel';
 import { DestinationsPanel } from '../destinations/DestinationsPanel';
 import { AboutPanel } from './AboutPanel';
@@ -13,7 +14,7 @@ export function SettingsPage() {
   const current = TABS.find((t) => t === tab) ?? 'providers';
   return (
     <Stack>
-      <Title order={2}>Settings</Title>
+      <PageHeader title="Settings" />
       <Tabs value={current} onChange={(v) => void navigate(`/settings/${v ?? 'providers'}`)} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="providers">Clouds</Tabs.Tab>

@@ -1,0 +1,37 @@
+import type { ReactNode } from 'react';
+import { Group, TextInput, Title } from '@mantine/core';
+import { IconSearch } from '@tabler/icons-react';
+
+export interface PageSearch {
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+  /** the accessible name, e.g. "Search instances" */
+  label: string;
+  width?: number;
+}
+
+/** Every page's title, with its search box and page actions on the right. */
+export function PageHeader(props: { title: string; search?: PageSearch; children?: ReactNode }) {
+  const s = props.search;
+  return (
+    <Group justify="space-between">
+      <Title order={2}>{props.title}</Title>
+      {(s || props.children) && (
+        <Group>
+          {s && (
+            <TextInput
+              placeholder={s.placeholder}
+              leftSection={<IconSearch size={16} />}
+              value={s.value}
+              onChange={(e) => s.onChange(e.currentTarget.value)}
+              aria-label={s.label}
+              w={s.width}
+            />
+          )}
+          {props.children}
+        </Group>
+      )}
+    </Group>
+  );
+}
