@@ -14,10 +14,10 @@ function otherWorkstationsDestination(home: string): string {
   const image = path.join(home, 'disk.img');
   const cli = (...args: string[]) =>
     execFileSync(process.execPath, [path.join(root, 'bin/backstack.cjs'), ...args], { env: { ...process.env, BACKSTACK_HOME: path.join(home, 'cli') } });
-  cli('repo', 'init', repo);
+  cli('destination', 'folder', 'init', repo);
   for (const fill of ['first ', 'second ']) {
     fs.writeFileSync(image, Buffer.alloc(1024 * 1024, fill));
-    cli('disk', 'backup', '--repo', repo, '--image', image, '--id', 'web-1', '--disk', 'vda');
+    cli('destination', 'folder', 'disk-backup', repo, '--image', image, '--id', 'web-1', '--disk', 'vda');
   }
   return repo;
 }
