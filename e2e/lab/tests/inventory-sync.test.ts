@@ -73,14 +73,20 @@ describe('unscoped sync of the whole cloud', () => {
   });
 
   it('sees both domains and every server, volume, image, flavor, key pair and tag the APIs list', async () => {
+    // Others create and delete servers and volumes meanwhile (other admins, other test runs): what
+    // existed before and after the sync must be in the inventory, and nothing that existed at neither.
+    const listServers = async () =>
+      (await api.request<{ servers: { id: string; name: string; tags: string[] }[] }>('compute', '/servers/detail?all_tenants=1', { microversion: '2.26' })).servers;
+    const listVolumes = async () => (await api.request<{ volumes: { id: string; name: string }[] }>('volumev3', '/volumes/detail?all_tenants=1')).volumes;
+    const [serversBefore, volumesBefore] = await Promise.all([listServers(), listVolumes()]);
     expect((await sync(providerId)).state).toBe('succeeded');
-    const servers = (
-      await api.request<{ servers: { id: string; name: string; tags: string[] }[] }>('compute', '/servers/detail?all_tenants=1', {
-        microversion: '2.26',
-      })
-    ).servers;
+    const [serversAfter, volumesAfter] = await Promise.all([listServers(), listVolumes()]);
+    const stable = <T extends { id: string }>(a: T[], b: T[]) => a.filter((x) => b.some((y) => y.id === x.id));
+    const ever = (a: { id: string }[], b: { id: string }[]) => new Set([...a, ...b].map((x) => x.id));
+    const servers = stable(serversAfter, serversBefore);
     const instances = unwrap(await core.api.invoke('inventory.listInstances', { providerId })).items;
-    expect(names(instances)).toEqual(names(servers));
+    expect(names(instances.filter((i) => servers.some((s) => s.id === i.id)))).toEqual(names(servers));
+    expect(instances.filter((i) => !ever(serversBefore, serversAfter).has(i.id))).toEqual([]);
     for (const s of servers) expect(instances.find((i) => i.id === s.id)?.tags.sort(), s.name).toEqual([...s.tags].sort());
     for (const seeded of seedManifest().servers) expect(instances.map((i) => i.name)).toContain(seeded.name);
 
@@ -89,8 +95,9 @@ describe('unscoped sync of the whole cloud', () => {
     const domains = (await api.request<{ domains: { name: string }[] }>('identity', '/domains')).domains;
     expect(names(await list('domain'))).toEqual(names(domains));
     expect(names(await list('domain'))).toEqual(expect.arrayContaining(['Default', 'acme']));
-    const volumes = (await api.request<{ volumes: { id: string; name: string }[] }>('volumev3', '/volumes/detail?all_tenants=1')).volumes;
-    expect((await list('volume')).map((v) => v.id).sort()).toEqual(volumes.map((v) => v.id).sort());
+    const listed = (await list('volume')).map((v) => v.id);
+    expect(listed).toEqual(expect.arrayContaining(stable(volumesAfter, volumesBefore).map((v) => v.id)));
+    expect(listed.filter((id) => !ever(volumesBefore, volumesAfter).has(id))).toEqual([]);
     const images = (await api.request<{ images: { id: string }[] }>('image', '/v2/images?limit=1000')).images;
     expect((await list('image')).map((i) => i.id).sort()).toEqual(images.map((i) => i.id).sort());
     const flavors = (await api.request<{ flavors: { name: string }[] }>('compute', '/flavors/detail?is_public=None')).flavors;
