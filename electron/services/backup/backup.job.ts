@@ -41,6 +41,8 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
         const transfer = d.hypervisors.transferOf(hv);
         logTransfer(transfer, ctx.log);
         const { manifest, transferredBytes, plan } = await backupInstance({
+          // named in the overlays and snapshots it leaves; our running jobs' snapshots are never repaired
+          owner: { installation: d.installation.id, jobId: ctx.jobId, isJobRunning: (t) => d.installation.isJobRunning(t) },
           ssh,
           // Cleanup after a lost connection needs a fresh one; it must not be cut short by a cancel.
           reconnect: () => d.hypervisors.connect(hv).then((s) => (sessions.push(s), s)),
