@@ -95,8 +95,11 @@ export function createCore(opts: CoreOptions): Core {
   const installation = {
     id: catalog.installationId(),
     isJobRunning: (tag: string) => manager.isRunning(tag),
-    backupRunning: (instanceId: string) =>
-      jobsTable.listUnfinished().find((j) => j.kind === 'backup.instance' && j.state === 'running' && (j.params as { instanceId?: string }).instanceId === instanceId)?.id ?? null,
+    // running here or in a live process on this catalog (a crashed one's "running" rows do not count)
+    backupRunning: (instanceId: string, except?: string) =>
+      jobsTable
+        .listUnfinished()
+        .find((j) => j.kind === 'backup.instance' && j.id !== except && (j.params as { instanceId?: string }).instanceId === instanceId && manager.isRunning(j.id.replace(/-/g, '').slice(0, 8)))?.id ?? null,
   };
   const strategy = { providers, destinations, backups: backupsTable, hypervisors, installation };
   const services: Services = {

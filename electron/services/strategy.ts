@@ -18,8 +18,8 @@ export interface InstallationInfo {
   id: string;
   /** a job of this installation whose id starts with this tag runs (its snapshots are in use) */
   isJobRunning(tag: string): boolean;
-  /** the id of a running backup job of this instance, if any */
-  backupRunning(instanceId: string): string | null;
+  /** the id of a running backup job of this instance (other than `except`), if any */
+  backupRunning(instanceId: string, except?: string): string | null;
 }
 
 /**

@@ -374,6 +374,8 @@ describe('full, then incremental backups', () => {
     expect(server.status).toBe('ACTIVE');
     expect(server.name).toBe(name);
     expect(server['os-extended-volumes:volumes_attached'].map((v) => v.id)).toEqual([vol]);
+    // the original's volume was attached to stay when its server goes: so is the restored one
+    expect((server['os-extended-volumes:volumes_attached'] as { delete_on_termination?: boolean }[])[0]!.delete_on_termination).toBe(false);
   });
 
   it('restores the raw server by defining the domain on its hypervisor (over the direct TLS transfer), under a name full of shell metacharacters', async () => {

@@ -49,6 +49,26 @@ async function backupHashingFrozen(i: Installation, frozen: string, mode: 'auto'
   return { ...r, frozenSha: sha };
 }
 
+/** A: an incremental from its own kept overlay and RBD snapshot, B's RBD snapshot beside it untouched. */
+async function incrementalOfA(parent: Manifest, bKept: string, pattern: number, atMiB: number): Promise<Manifest> {
+  await guestWrite(ssh, domain(), 'vda', pattern, `${atMiB}M`, '64k');
+  await guestWrite(ssh, domain(), 'vdb', pattern + 1, `${atMiB / 2}M`, '128k');
+  const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'incremental' });
+  expect(job.state, log.join('\n')).toBe('succeeded');
+  const m = await manifestOf(A, job.summary);
+  expect(m.source.backupKind).toBe('incremental');
+  expect(m.parent).toBe(parent.id);
+  expect(m.disks.every((d) => d.usedChangedExtents)).toBe(true);
+  expect((m.metadata.libvirt as { transferredBytes: number }).transferredBytes).toBeLessThan(16 * 1024 * 1024);
+  expect(log.some((l) => l.includes(`RBD snapshot backstack-${bKept}: installation ${B.id} keeps`))).toBe(true);
+  const kept = keptOf(m)!;
+  expect(kept.disks.sort()).toEqual(['vda', 'vdb']);
+  expect(await state()).toEqual({ overlays: [overlay(kept.token)], rbdSnaps: [rbdSnap(bKept), rbdSnap(kept.token)].sort(), nbd: [] });
+  // the kept overlay on top: Nova's file is frozen at the snapshot
+  await expectRestores(A, m, { vda: await remoteDiskSha256(ssh, { kind: 'file', path: join(dir(), 'disk') }, 'qcow2'), vdb: await rbdSum(kept.token) });
+  return m;
+}
+
 async function expectRestores(i: Installation, m: Manifest, expected: Record<string, string>) {
   for (const d of ['vda', 'vdb']) {
     expect(await restoredSha(i, m, d), `${i.name} ${m.id} ${d}`).toBe(expected[d]);
@@ -123,21 +143,7 @@ describe('two installations back up the same instance alternately', () => {
   });
 
   it('A: incremental from its own overlay and RBD snapshot, B\'s RBD snapshot untouched', async () => {
-    await guestWrite(ssh, domain(), 'vda', 0x63, '16M', '64k');
-    await guestWrite(ssh, domain(), 'vdb', 0x64, '8M', '128k');
-    const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'incremental' });
-    expect(job.state, log.join('\n')).toBe('succeeded');
-    const m = await manifestOf(A, job.summary);
-    expect(m.source.backupKind).toBe('incremental');
-    expect(m.parent).toBe(a[0]!.id);
-    expect(m.disks.every((d) => d.usedChangedExtents)).toBe(true);
-    expect((m.metadata.libvirt as { transferredBytes: number }).transferredBytes).toBeLessThan(16 * 1024 * 1024);
-    expect(log.some((l) => l.includes(`RBD snapshot backstack-${keptOf(b[0]!)!.token}: installation ${B.id} keeps`))).toBe(true);
-    const kept = keptOf(m)!;
-    expect(kept.disks.sort()).toEqual(['vda', 'vdb']);
-    expect(await state()).toEqual({ overlays: [overlay(kept.token)], rbdSnaps: [rbdSnap(keptOf(b[0]!)!.token), rbdSnap(kept.token)].sort(), nbd: [] });
-    await expectRestores(A, m, { vda: await remoteDiskSha256(ssh, { kind: 'file', path: join(dir(), 'disk') }, 'qcow2'), vdb: await rbdSum(kept.token) });
-    a.push(m);
+    a.push(await incrementalOfA(a[0]!, keptOf(b[0]!)!.token, 0x63, 16));
   });
 
   it('B: the file disk in full again (A keeps its overlay), the RBD disk incremental from B\'s own snapshot', async () => {
@@ -161,18 +167,8 @@ describe('two installations back up the same instance alternately', () => {
   });
 
   it('A: incremental again; then each releases its own snapshots only, and the next backup would be full', async () => {
-    await guestWrite(ssh, domain(), 'vda', 0x67, '32M', '64k');
-    await guestWrite(ssh, domain(), 'vdb', 0x68, '16M', '128k');
-    const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'incremental' });
-    expect(job.state, log.join('\n')).toBe('succeeded');
-    const m = await manifestOf(A, job.summary);
-    expect(m.source.backupKind).toBe('incremental');
-    expect(m.disks.every((d) => d.usedChangedExtents)).toBe(true);
-    const kept = keptOf(m)!;
     const bKept = keptOf(b[1]!)!.token;
-    expect(await state()).toEqual({ overlays: [overlay(kept.token)], rbdSnaps: [rbdSnap(bKept), rbdSnap(kept.token)].sort(), nbd: [] });
-    await expectRestores(A, m, { vda: await remoteDiskSha256(ssh, { kind: 'file', path: join(dir(), 'disk') }, 'qcow2'), vdb: await rbdSum(kept.token) });
-    a.push(m);
+    a.push(await incrementalOfA(a[1]!, bKept, 0x67, 32));
 
     const relA = unwrap(await A.core.api.invoke('backups.releaseSnapshot', { providerId: A.providerId, instanceId: server.id }));
     expect(relA).toMatchObject({ instanceId: server.id, host: 'lab-kvm-1', nextBackupFull: true });
@@ -181,6 +177,13 @@ describe('two installations back up the same instance alternately', () => {
     expect(await state()).toEqual({ overlays: [], rbdSnaps: [rbdSnap(bKept)], nbd: [] });
     const relB = unwrap(await B.core.api.invoke('backups.releaseSnapshot', { providerId: B.providerId, instanceId: server.id }));
     expect(relB.released).toEqual([expect.stringContaining(`RBD snapshot backstack-${bKept}`)]);
+    expect(await state()).toEqual({ overlays: [], rbdSnaps: [], nbd: [] });
+    // A's next backup is full, and says why; with keepSnapshot false it leaves nothing behind
+    const next = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'auto', keepSnapshot: false });
+    expect(next.job.state, next.log.join('\n')).toBe('succeeded');
+    expect((await manifestOf(A, next.job.summary)).source).toMatchObject({ backupKind: 'full', kept: null });
+    expect(next.log.filter((l) => l.includes('full backup, because the snapshot kept by the last backup is gone')).length, next.log.join('\n')).toBe(1);
+    expect(next.log.some((l) => l.includes('RBD snapshot backstack-') && l.includes('kept by the last backup is gone'))).toBe(true);
     expect(await state()).toEqual({ overlays: [], rbdSnaps: [], nbd: [] });
   });
 });

@@ -105,7 +105,7 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
       state: s,
       incremental,
       reason,
-      fromSnapshot: incremental && s.kind === 'rbd' && v?.kept ? `backstack-${v.kept}` : null,
+      fromSnapshot: incremental && s.kind === 'rbd' && kept ? `backstack-${kept.token}` : null,
       keepNew: keep && (v?.keepNew ?? true),
     });
     if (stopped) return entry(false, 'the instance is shut off');

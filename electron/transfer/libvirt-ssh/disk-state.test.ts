@@ -126,8 +126,9 @@ describe('planRepair, one installation', () => {
   it('never touches the snapshot of a job of ours that is still running; ours then is not on top', () => {
     const { actions, verdicts } = planRepair([file('vda', [aRun, a1]), rbd('vdb', [aRun, a1])], ctx(a1));
     expect(actions).toEqual([]);
-    expect(verdicts[0]).toMatchObject({ keptValid: false, keepNew: false, kept: a1, reason: expect.stringMatching(/job 33333333 of this installation, still running/) });
-    expect(verdicts[1]).toMatchObject({ keptValid: true, keepNew: true });
+    expect(verdicts[0]).toMatchObject({ keptValid: false, keepNew: false, kept: null, reason: expect.stringMatching(/job 33333333 of this installation, still running/) });
+    // the running job merges or removes the kept one when it ends; an RBD incremental may still diff from it
+    expect(verdicts[1]).toMatchObject({ keptValid: true, keepNew: true, kept: null });
   });
 
   it('does nothing on a clean disk the last backup did not keep anything for', () => {

@@ -203,7 +203,7 @@ export function planRepair(states: DiskState[], c: RepairContext): { actions: Re
   for (const s of states) {
     const target = s.disk.target;
     const wasKept = c.keptToken !== null && c.keptDisks.includes(target);
-    const gone = 'the snapshot kept by the last backup is gone (merged or removed outside this run)';
+    const gone = 'the snapshot kept by the last backup is gone (released, or merged or removed outside Backstack)';
     const none = 'no snapshot was kept by a previous backup';
     if (s.kind === 'file') {
       const roles = s.overlays.map((o) => ({ ...o, role: roleOf(o.token, target, c) }));
@@ -213,11 +213,13 @@ export function planRepair(states: DiskState[], c: RepairContext): { actions: Re
       const kept = remaining.find((o) => o.role === 'kept');
       const others = remaining.filter((o) => o.role === 'foreign' || o.role === 'running');
       const onTop = kept !== undefined && remaining[0] === kept;
+      // a running job of ours reads (and will merge) the kept overlay: it is that job's to merge
+      const busy = remaining.some((o) => o.role === 'running');
       const above = kept ? remaining.slice(0, remaining.indexOf(kept)) : [];
       verdicts.push({
         target,
         keptValid: onTop,
-        kept: kept?.token ?? null,
+        kept: busy ? null : (kept?.token ?? null),
         reason: onTop ? null : kept ? describeToken(above[0]!.token, above[0]!.role) : wasKept ? gone : others[0] ? `${none}, and ${describeToken(others[0].token, others[0].role)}` : none,
         keepNew: onTop || others.length === 0,
         others: others.map((o) => `overlay ${path.posix.basename(o.path)}: ${describeToken(o.token, o.role)}`),
@@ -228,10 +230,12 @@ export function planRepair(states: DiskState[], c: RepairContext): { actions: Re
       const leftovers = roles.filter((x) => x.role === 'leftover');
       for (const x of leftovers) actions.push({ kind: 'rbdSnapRemove', target, pool: s.pool, image: s.image, user: s.user, snapshot: x.name });
       const kept = roles.find((x) => x.role === 'kept');
+      // a running job of ours diffs from the kept snapshot and removes it: we may diff from it, not remove it
+      const busy = roles.some((x) => x.role === 'running');
       verdicts.push({
         target,
         keptValid: kept !== undefined,
-        kept: kept?.token ?? null,
+        kept: busy ? null : (kept?.token ?? null),
         reason: kept ? null : wasKept ? `RBD snapshot ${rbdSnapName(c.keptToken as string)} kept by the last backup is gone` : none,
         keepNew: true,
         others: roles.filter((x) => x.role === 'foreign' || x.role === 'running').map((x) => `RBD snapshot ${x.name}: ${describeToken(x.token, x.role)}`),
