@@ -27,7 +27,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { backupDisk, fileSource, initRepository, openRepository } from '../../electron/engine';
-import { backupInstance, releaseSnapshots } from '../../electron/transfer/libvirt-ssh/backup-instance';
+import { backupInstance } from '../../electron/transfer/libvirt-ssh/backup-instance';
+import { releaseSnapshots } from '../../electron/transfer/libvirt-ssh/release';
 import { SshSession } from '../../electron/transfer/libvirt-ssh/ssh';
 import type { NbdTransfer } from '../../electron/transfer/libvirt-ssh/direct-transfer';
 import { guestWrite, sshTargetOf } from '../lab/tests/support/guests';
@@ -43,6 +44,8 @@ if (!hv) throw new Error('no such host in hypervisors.json (is the lab up?)');
 const log = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
 const token = Date.now().toString(36);
 const name = `backstack-bench-${token}`;
+// the bench's own installation id: its snapshots are its own to merge
+const owner = { installation: '000000000bec', jobId: 'bench', isJobRunning: () => false };
 const dir = path.posix.join(hv.instancesPath, name);
 const disk = path.posix.join(dir, 'disk.raw');
 const local = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-libvirt-bench-'));
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
     await ssh.run(['virsh', 'start', '--domain', name]);
     for (let r = 0; r < plan.rounds; r++) {
       // Untimed: the host and the repository as the first round found them.
-      if (r > 0) await releaseSnapshots(ssh, name);
+      if (r > 0) await releaseSnapshots(ssh, name, owner);
       const repoDir = path.join(local, `repo-${r}`);
       await initRepository(repoDir, secret);
       const repo = await openRepository(repoDir, secret);
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
         let streamEnd = 0;
         const t = performance.now();
         const full = await backupInstance({
-          ssh, reconnect: () => SshSession.connect(sshTargetOf(hv!)), domainName: name, repo, group: `bench-${token}`, mode: 'full', keepSnapshot: true, transfer,
+          owner, ssh, reconnect: () => SshSession.connect(sshTargetOf(hv!)), domainName: name, repo, group: `bench-${token}`, mode: 'full', keepSnapshot: true, transfer,
           sourceInfo: { kind: 'instance' }, log: (_l, m) => {
             if (m.startsWith('Disk vda')) streamStart = performance.now();
           },
@@ -102,7 +105,7 @@ async function main(): Promise<void> {
         const changed = 32 * 64 * 1024;
         for (let i = 0; i < 32; i++) await guestWrite(ssh, name, 'vda', 0x10 + i, `${Math.floor(((i * 61) % 32) * (sizeMiB / 32))}M`, '64k');
         const ti = performance.now();
-        const inc = await backupInstance({ ssh, reconnect: () => SshSession.connect(sshTargetOf(hv!)), domainName: name, repo, group: `bench-${token}`, mode: 'incremental', transfer, sourceInfo: { kind: 'instance' }, log: () => undefined });
+        const inc = await backupInstance({ owner, ssh, reconnect: () => SshSession.connect(sshTargetOf(hv!)), domainName: name, repo, group: `bench-${token}`, mode: 'incremental', transfer, sourceInfo: { kind: 'instance' }, log: () => undefined });
         results.incremental.push({ changedBytes: changed, transferredBytes: inc.transferredBytes, seconds: (performance.now() - ti) / 1000 });
         log(`round ${r + 1}: incremental moved ${inc.transferredBytes} bytes for ${changed} changed`);
       } finally {
@@ -111,7 +114,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await releaseSnapshots(ssh, name).catch(() => undefined);
+    await releaseSnapshots(ssh, name, owner).catch(() => undefined);
     await ssh.run(['virsh', 'destroy', '--domain', name]).catch(() => undefined);
     await ssh.run(['virsh', 'undefine', '--domain', name]).catch(() => undefined);
     await ssh.run(['rm', '-rf', '--', dir]).catch(() => undefined);

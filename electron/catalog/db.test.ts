@@ -56,3 +56,24 @@ describe('openCatalog and the SQLite module', () => {
     );
   });
 });
+
+describe('the installation id', () => {
+  it('is made once per catalog and survives reopening', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-installation-'));
+    try {
+      const file = path.join(dir, 'catalog.sqlite');
+      const first = openCatalog(file);
+      const id = first.installationId();
+      first.close();
+      const again = openCatalog(file);
+      expect(again.installationId()).toBe(id);
+      again.close();
+      expect(id).toMatch(/^[0-9a-f]{12}$/);
+      const other = openCatalog(':memory:');
+      expect(other.installationId()).not.toBe(id);
+      other.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

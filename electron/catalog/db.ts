@@ -32,6 +32,8 @@ export interface Catalog {
   db: Database.Database;
   path: string;
   schemaVersion(): number;
+  /** this installation's id (12 hex digits, made once by migration 0006): named in everything it leaves on hypervisors */
+  installationId(): string;
   close(): void;
 }
 
@@ -56,6 +58,7 @@ export function openCatalog(file: string, opts: OpenCatalogOptions = {}): Catalo
     db,
     path: file,
     schemaVersion: () => db.pragma('user_version', { simple: true }) as number,
+    installationId: () => (db.prepare('SELECT id FROM installation').get() as { id: string }).id,
     close: () => db.close(),
   };
 }

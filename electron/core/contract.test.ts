@@ -40,6 +40,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'hypervisors.setSsh': { providerId: 'no-such-cloud', hostname: 'kvm-1', address: '10.0.0.1', user: 'root', password: 'pw' },
   'backups.start': { providerId: 'no-such-cloud', instanceId: 'i' },
   'backups.list': {},
+  'backups.releaseSnapshot': { providerId: 'no-such-cloud', instanceId: 'i' },
   'backups.setProtected': { destinationId: 'local', backupId: 'g/2026-01-01T00-00-00.000Z', protected: true },
   'restore.start': { backupId: 'g/2026-01-01T00-00-00.000Z' },
   'destinations.list': {},

@@ -92,6 +92,16 @@ export function createCore(opts: CoreOptions): Core {
   const inventoryTable = new InventoryTable(catalog.db, notify);
   const jobs = new JobsService(jobsTable, manager);
   const loop = new EventLoopMonitor();
+  const installation = {
+    id: catalog.installationId(),
+    isJobRunning: (tag: string) => manager.isRunning(tag),
+    // running here or in a live process on this catalog (a crashed one's "running" rows do not count)
+    backupRunning: (instanceId: string, except?: string) =>
+      jobsTable
+        .listUnfinished()
+        .find((j) => j.kind === 'backup.instance' && j.id !== except && (j.params as { instanceId?: string }).instanceId === instanceId && manager.isRunning(j.id.replace(/-/g, '').slice(0, 8)))?.id ?? null,
+  };
+  const strategy = { providers, destinations, backups: backupsTable, hypervisors, installation };
   const services: Services = {
     app: new AppService(
       {
@@ -110,13 +120,12 @@ export function createCore(opts: CoreOptions): Core {
     providers,
     inventory: new InventoryService(inventoryTable, providersTable, providers, manager),
     hypervisors,
-    backups: new BackupsService(backupsTable, providers, destinations, manager),
+    backups: new BackupsService(backupsTable, providers, destinations, manager, strategy),
     restore: new RestoreService(backupsTable, destinations, manager),
     destinations,
     jobs,
   };
 
-  const strategy = { providers, destinations, backups: backupsTable, hypervisors };
   for (const kind of [
     catalogBackupJob(catalog),
     ...destinationJobs(destinations, backupsTable),

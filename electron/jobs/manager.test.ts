@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors/codes';
 import type { Job } from '../../shared/domain/jobs';
 import { JobsTable, openCatalog, type Catalog } from '../catalog';
 import { EventBus } from '../lib/events';
+import { processIdentity } from '../lib/process-identity';
 import { JobManager } from './manager';
 import type { JobKind } from './types';
 
@@ -52,6 +53,27 @@ describe('JobManager', () => {
     const done = m.get(job.id);
     expect(done).toMatchObject({ state: 'succeeded', target: 'vm-1', summary: 'copied 100 bytes', progress: { phase: 'copying', bytesDone: 100 } });
     expect(table.listLog(job.id, -1, 10).map((e) => e.message)).toEqual(['hello vm-1']);
+  });
+
+  it('tells whether a job runs by the tag of its id that hypervisor snapshots carry', async () => {
+    const m = manager();
+    const g = gate();
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    m.register(kind(async () => (started(), g.p)));
+    const job = m.enqueue('inventory.sync', { providerId: 'vm-1' });
+    await running;
+    const tag = job.id.replace(/-/g, '').slice(0, 8);
+    expect(m.isRunning(tag)).toBe(true);
+    expect(m.isRunning('')).toBe(false);
+    // a job of another live process on this catalog counts too; one of a dead process does not
+    table.insert({ ...table.get(job.id)!, id: 'abcdef01-2222-3333-4444-555555555555', state: 'running', owner: processIdentity(process.ppid) });
+    table.insert({ ...table.get(job.id)!, id: 'dead0001-2222-3333-4444-555555555555', state: 'running', owner: '999999999:1' });
+    expect(m.isRunning('abcdef01')).toBe(true);
+    expect(m.isRunning('dead0001')).toBe(false);
+    g.open();
+    await m.whenIdle();
+    expect(m.isRunning(tag)).toBe(false);
   });
 
   it('takes only declared kinds with their declared parameters (a compile error, and refused at run time)', () => {

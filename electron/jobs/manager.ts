@@ -181,6 +181,18 @@ export class JobManager {
     await this.whenIdle();
   }
 
+  /**
+   * True while a job whose id starts with `tag` (letters and digits only, as hypervisor
+   * snapshot names carry it) runs, here or in another live process on this catalog: its
+   * snapshots are in use and no repair may touch them.
+   */
+  isRunning(tag: string): boolean {
+    const t = tag.toLowerCase();
+    const matches = (id: string) => t.length > 0 && id.toLowerCase().replace(/[^0-9a-z]/g, '').startsWith(t);
+    for (const id of this.running.keys()) if (matches(id)) return true;
+    return this.opts.table.listUnfinished().some((j) => j.state === 'running' && matches(j.id) && j.owner !== null && j.owner !== this.owner && isProcessAlive(j.owner));
+  }
+
   get runningCount(): number {
     return this.running.size;
   }

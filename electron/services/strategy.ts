@@ -10,6 +10,16 @@ export interface StrategyDeps {
   destinations: DestinationsService;
   backups: BackupsTable;
   hypervisors: HypervisorsService;
+  /** this installation, as its snapshots on hypervisors name it */
+  installation: InstallationInfo;
+}
+
+export interface InstallationInfo {
+  id: string;
+  /** a job of this installation whose id starts with this tag runs (its snapshots are in use) */
+  isJobRunning(tag: string): boolean;
+  /** the id of a running backup job of this instance (other than `except`), if any */
+  backupRunning(instanceId: string, except?: string): string | null;
 }
 
 /**

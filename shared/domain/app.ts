@@ -11,6 +11,8 @@ export const AppStatus = z.object({
   version: z.string(),
   runtime: Runtime,
   catalogPath: z.string(),
+  /** this installation (one per catalog): named in every overlay and snapshot it leaves on hypervisors */
+  installationId: z.string(),
   schemaVersion: z.number().int(),
   providersCount: z.number().int().nonnegative(),
   jobsRunning: z.number().int().nonnegative(),

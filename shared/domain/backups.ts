@@ -80,6 +80,22 @@ export const BackupView = z.object({
 });
 export type BackupView = z.infer<typeof BackupView>;
 
+/** What releasing this installation's kept snapshot of an instance did (`backups.releaseSnapshot`). */
+export const ReleasedSnapshot = z.object({
+  instanceId: z.string(),
+  instanceName: z.string(),
+  /** the compute host the instance runs on */
+  host: z.string(),
+  /** overlays merged and RBD snapshots removed, one line each, for people */
+  released: z.array(z.string()),
+  /** snapshots left alone: another installation's, or a running job's of this one */
+  others: z.array(z.string()),
+  /** always true: without a kept snapshot the next backup of this instance is full */
+  nextBackupFull: z.literal(true),
+  message: z.string(),
+});
+export type ReleasedSnapshot = z.infer<typeof ReleasedSnapshot>;
+
 /**
  * The name a restored server gets unless the admin gives one: distinct from the original (which
  * may still run beside it) and telling which restore point it came from.

@@ -4,7 +4,7 @@ import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers
 import { DestinationStats, DestinationView, KeepRules, PrunePreview } from '../domain/destinations';
 import { HypervisorItem, HypervisorSsh, Instance, InstanceSummary, InventoryNode, ResourceItem, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
-import { BackupInstanceParams, BackupView, HypervisorSshInput, RestoreInstanceParams } from '../domain/backups';
+import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
 
 /**
  * The one contract between the renderer (or CLI, or tests) and the core. Types are derived
@@ -83,6 +83,12 @@ export const requests = {
     z.object({ destinationId: Id, backupId: z.string().min(1).max(400), protected: z.boolean() }).strict(),
     BackupView,
   ),
+  /**
+   * Merges back (or removes, for RBD) the snapshot this installation keeps on the hypervisor for
+   * incrementals of an instance, and its leftovers; another installation's are left alone. The
+   * next backup of the instance is full. Refused while a backup of the instance runs here.
+   */
+  'backups.releaseSnapshot': req(z.object({ providerId: Id, instanceId: Id }).strict(), ReleasedSnapshot),
   /** Brings an instance back from a backup: a new server through Nova, or the domain defined on a hypervisor. */
   'restore.start': req(RestoreInstanceParams, z.object({ jobId: z.string() })),
   'destinations.list': req(Empty, z.object({ items: z.array(DestinationView) })),

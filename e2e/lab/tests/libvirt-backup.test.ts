@@ -14,7 +14,7 @@ import { createCore, type Core } from '../../../electron/core/create-core';
 import { createLogger } from '../../../electron/lib/logger';
 import { keyFileProtector } from '../../../electron/lib/secret-box';
 import { fileSink, findBackup, restoreDisk, type Manifest } from '../../../electron/engine';
-import { releaseSnapshots } from '../../../electron/transfer/libvirt-ssh/backup-instance';
+import { releaseSnapshots } from '../../../electron/transfer/libvirt-ssh/release';
 import { remoteDiskSha256 } from '../../../electron/transfer/libvirt-ssh/restore-disk';
 import type { SshSession } from '../../../electron/transfer/libvirt-ssh/ssh';
 import { loadCloud, Session } from './support/cloud';
@@ -127,7 +127,7 @@ beforeAll(async () => {
 afterAll(async () => {
   console.log(`libvirt jobs:\n${figures.map((f) => `  ${f.seconds.toFixed(1).padStart(6)} s  ${f.job}  ${f.summary ?? ''}`).join('\n')}`);
   // Our snapshots first: Cinder cannot delete a volume that still has RBD snapshots.
-  for (const [ssh, s] of [[ssh1, qcow], [ssh2, raw]] as const) if (ssh && s) await releaseSnapshots(ssh, domainOf(s)).catch(() => undefined);
+  for (const [ssh, s] of [[ssh1, qcow], [ssh2, raw]] as const) if (ssh && s) await releaseSnapshots(ssh, domainOf(s), { installation: core.catalog.installationId(), isJobRunning: () => false }).catch(() => undefined);
   // Servers before volumes: a volume is deleted once its server let go of it.
   const warn = (e: unknown) => console.warn(`cleanup: ${(e as Error).message}`);
   await Promise.all(serversToDelete.map((id) => deleteServer(os, id).catch(warn)));
@@ -374,6 +374,8 @@ describe('full, then incremental backups', () => {
     expect(server.status).toBe('ACTIVE');
     expect(server.name).toBe(name);
     expect(server['os-extended-volumes:volumes_attached'].map((v) => v.id)).toEqual([vol]);
+    // the original's volume was attached to stay when its server goes: so is the restored one
+    expect((server['os-extended-volumes:volumes_attached'] as { delete_on_termination?: boolean }[])[0]!.delete_on_termination).toBe(false);
   });
 
   it('restores the raw server by defining the domain on its hypervisor (over the direct TLS transfer), under a name full of shell metacharacters', async () => {

@@ -15,6 +15,7 @@ const RELEASED: Record<number, string> = {
   3: 'c203a12eff46a8ab553ecb62dbbf906df62ea0116ad6638bc8329e45ee68cefd',
   4: 'a97dc5223dd451cc30fcd3636c3fff2cbb5fa10f4ea36b355d99d7a85c294039',
   5: '7de1ca4a24336a5a626026d8544e16da2d0227bc949ca044819decf349750fcb',
+  6: '17210247f0075cb992b2ddd56bb175b0794cfb546de5dd7b4485d9c600e65547',
 };
 
 const fileOf = (version: number) => {

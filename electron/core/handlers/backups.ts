@@ -3,6 +3,7 @@ import type { NamespaceHandlers, Services } from './types';
 export const backupHandlers = ({ backups, restore }: Services): NamespaceHandlers<'backups' | 'restore'> => ({
   'backups.start': (i) => backups.start(i),
   'backups.list': (filter) => ({ items: backups.list(filter) }),
+  'backups.releaseSnapshot': (i) => backups.releaseSnapshot(i.providerId, i.instanceId),
   'backups.setProtected': (i) => backups.setProtected(i.destinationId, i.backupId, i.protected),
   'restore.start': (i) => restore.start(i),
 });

@@ -101,9 +101,9 @@ describe('server and attachment writes', () => {
     const active = await waitForServerStatus(compute, id, 'ACTIVE', { timeoutMs: 60_000, clock: cloud.clock });
     expect(active.status).toBe('ACTIVE');
 
-    await attachVolume(compute, id, 'v-db');
+    await attachVolume(compute, id, 'v-db', { deleteOnTermination: true });
     expect((await waitForVolumeStatus(bs, 'v-db', 'in-use', { timeoutMs: 60_000, clock: cloud.clock })).attachments[0]!.serverId).toBe(id);
-    expect((await listVolumeAttachments(compute, id)).map((a) => a.volumeId)).toEqual(['v-db']);
+    expect((await listVolumeAttachments(compute, id)).map((a) => [a.volumeId, a.deleteOnTermination])).toEqual([['v-db', true]]);
     await detachVolume(compute, id, 'v-db');
     expect((await waitForVolumeStatus(bs, 'v-db', 'available', { timeoutMs: 60_000, clock: cloud.clock })).attachments).toEqual([]);
 

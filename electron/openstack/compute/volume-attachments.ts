@@ -46,17 +46,21 @@ export async function listVolumeAttachments(compute: ServiceClient, serverId: st
   return res.body.volumeAttachments.map(toVolumeAttachment);
 }
 
-/** Asks Nova to attach; the volume becomes "in-use" asynchronously (wait on the volume). */
+/**
+ * Asks Nova to attach; the volume becomes "in-use" asynchronously (wait on the volume).
+ * `deleteOnTermination: true` needs microversion 2.79 (FeatureUnsupportedError below it).
+ */
 export async function attachVolume(
   compute: ServiceClient,
   serverId: string,
   volumeId: string,
-  opts: { device?: string; signal?: AbortSignal } = {},
+  opts: { device?: string; deleteOnTermination?: boolean; signal?: AbortSignal } = {},
 ): Promise<VolumeAttachment> {
+  const flag = opts.deleteOnTermination === true;
   const res = await compute.post(
     attachmentsPath(serverId),
-    { volumeAttachment: { volumeId, ...(opts.device ? { device: opts.device } : {}) } },
-    { ok: [200], schema: z.looseObject({ volumeAttachment: RawVolumeAttachment }), signal: opts.signal },
+    { volumeAttachment: { volumeId, ...(opts.device ? { device: opts.device } : {}), ...(flag ? { delete_on_termination: true } : {}) } },
+    { ok: [200], schema: z.looseObject({ volumeAttachment: RawVolumeAttachment }), signal: opts.signal, ...(flag ? { requireFeatures: ['compute.attachWithDeleteFlag'] as const } : {}) },
   );
   return toVolumeAttachment(res.body.volumeAttachment);
 }

@@ -20,6 +20,7 @@ export const FEATURES = {
   'compute.keypairType': { service: 'compute', since: '2.2', what: 'key pair types' },
   'compute.extendedServerAttributes': { service: 'compute', since: '2.3', what: 'extended server attributes (root device, reservation id)' },
   'compute.attachmentDeleteFlag': { service: 'compute', since: '2.3', what: 'delete_on_termination of attached volumes' },
+  'compute.attachWithDeleteFlag': { service: 'compute', since: '2.79', what: 'delete_on_termination when attaching a volume' },
   'compute.keypairsOfOtherUsers': { service: 'compute', since: '2.10', what: 'listing key pairs of another user' },
   'compute.hostStatus': { service: 'compute', since: '2.16', what: 'server host_status' },
   'compute.serverDescription': { service: 'compute', since: '2.19', what: 'server descriptions' },

@@ -26,7 +26,8 @@ export function writeRoutes(cloud: MockCloud): void {
     const v = cloud.volumes.find((x) => x.id === volumeId);
     if (!s || !v) return notFound('Instance or volume could not be found.');
     if (v.status !== 'available') return { status: 400, body: { badRequest: { code: 400, message: `Invalid volume: volume ${volumeId} status must be 'available'. Currently in '${v.status}'` } } };
-    (s['os-extended-volumes:volumes_attached'] as Wire[]).push({ id: volumeId, delete_on_termination: false });
+    const deleteOnTermination = (req.body as { volumeAttachment?: Wire } | undefined)?.volumeAttachment?.delete_on_termination === true;
+    (s['os-extended-volumes:volumes_attached'] as Wire[]).push({ id: volumeId, delete_on_termination: deleteOnTermination });
     v.status = 'attaching';
     v._becomes = 'in-use';
     v.attachments = [{ server_id: s.id, attachment_id: `att-${volumeId}`, device: '/dev/vdb', host_name: 'compute-1' }];

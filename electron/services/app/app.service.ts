@@ -28,6 +28,7 @@ export class AppService {
       version: this.info.version,
       runtime: this.info.runtime,
       catalogPath: this.catalog.path,
+      installationId: this.catalog.installationId(),
       schemaVersion: this.catalog.schemaVersion(),
       providersCount: this.providers.count(),
       jobsRunning: this.jobs.running(),

@@ -20,6 +20,9 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
       const p = ctx.params;
       const provider = d.providers.get(p.providerId);
       noteStrategy(provider, ctx.log);
+      // Two backups of one instance at once would each snapshot on top of the other's.
+      const other = d.installation.backupRunning(p.instanceId, ctx.jobId);
+      if (other) throw new AppError('validation.invalidInput', `A backup of this instance is already running (job ${other}): start this one after it has ended.`);
       const destination = p.destinationId ? d.destinations.get(p.destinationId) : d.destinations.defaultDestination();
       const entries = d.providers.clients(provider.id);
       let ssh: SshSession | undefined;
@@ -41,6 +44,8 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
         const transfer = d.hypervisors.transferOf(hv);
         logTransfer(transfer, ctx.log);
         const { manifest, transferredBytes, plan } = await backupInstance({
+          // named in the overlays and snapshots it leaves; our running jobs' snapshots are never repaired
+          owner: { installation: d.installation.id, jobId: ctx.jobId, isJobRunning: (t) => d.installation.isJobRunning(t) },
           ssh,
           // Cleanup after a lost connection needs a fresh one; it must not be cut short by a cancel.
           reconnect: () => d.hypervisors.connect(hv).then((s) => (sessions.push(s), s)),

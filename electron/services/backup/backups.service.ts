@@ -1,4 +1,4 @@
-import type { BackupInstanceParams, BackupView } from '../../../shared/domain/backups';
+import type { BackupInstanceParams, BackupView, ReleasedSnapshot } from '../../../shared/domain/backups';
 import type { z } from 'zod';
 import { AppError } from '../../../shared/errors/codes';
 import type { BackupsTable } from '../../catalog';
@@ -6,14 +6,17 @@ import { parseRef, setProtected } from '../../engine';
 import type { JobManager } from '../../jobs/manager';
 import type { DestinationsService } from '../destinations/destinations.service';
 import type { ProvidersService } from '../providers/providers.service';
+import type { StrategyDeps } from '../strategy';
+import { releaseInstanceSnapshot } from './release-snapshot';
 
-/** Restore points: starting a backup, listing what the catalog indexes, protecting one from pruning. */
+/** Restore points: starting a backup, listing what the catalog indexes, protecting one from pruning; releasing the snapshot kept for incrementals. */
 export class BackupsService {
   constructor(
     private readonly table: BackupsTable,
     private readonly providers: ProvidersService,
     private readonly destinations: DestinationsService,
     private readonly jobs: JobManager,
+    private readonly strategy: StrategyDeps,
   ) {}
 
   start(params: z.input<typeof BackupInstanceParams>): { jobId: string } {
@@ -22,6 +25,11 @@ export class BackupsService {
 
   list(filter: { resourceId?: string | undefined; destinationId?: string | undefined; providerId?: string | undefined }): BackupView[] {
     return this.table.list(filter);
+  }
+
+  /** Merges/removes this installation's kept snapshot of an instance on its hypervisor; the next backup is full. */
+  releaseSnapshot(providerId: string, instanceId: string): Promise<ReleasedSnapshot> {
+    return releaseInstanceSnapshot(this.strategy, providerId, instanceId);
   }
 
   /** Written into the destination (every workstation sharing it honours it), then into the catalog. */

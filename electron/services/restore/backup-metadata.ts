@@ -59,3 +59,12 @@ export function bootDisk(b: InstanceBackupMetadata): BackedUpDisk {
   if (!d) throw new Error('The backup holds no disk.');
   return d;
 }
+
+/**
+ * Whether Nova deleted the original's volume behind this disk with the server
+ * (`os-extended-volumes:volumes_attached[].delete_on_termination` as the backup recorded it):
+ * the restored server's volume does the same. Unknown (an old microversion): false, Nova's default.
+ */
+export function deleteOnTermination(b: InstanceBackupMetadata, disk: BackedUpDisk): boolean {
+  return b.server.attachedVolumes.find((v) => v.id === disk.serial)?.deleteOnTermination === true;
+}

@@ -4,7 +4,7 @@ import type { Repository } from '../../engine';
 import * as os from '../../openstack';
 import { dumpDomain, restoreDiskOverSsh, type NbdTransfer, type RestoreTarget, type SshSession } from '../../transfer/libvirt-ssh';
 import { logTransfer, type HypervisorsService } from '../hypervisors/hypervisors.service';
-import { bootDisk, type BackedUpDisk, type InstanceBackupMetadata } from './backup-metadata';
+import { bootDisk, deleteOnTermination, type BackedUpDisk, type InstanceBackupMetadata } from './backup-metadata';
 
 /**
  * Restore through Nova: new Cinder volumes for the RBD disks (written over SSH + qemu-nbd), a new
@@ -111,7 +111,8 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     const { id } = await os.createServer(compute, {
       name,
       flavorId,
-      ...(bootVolume ? { blockDeviceMappings: [{ uuid: bootVolume, source_type: 'volume', destination_type: 'volume', boot_index: 0, delete_on_termination: false }] } : { imageId: b.server.imageId as string }),
+      // the restored volumes live and die with the server as the original's did
+      ...(bootVolume ? { blockDeviceMappings: [{ uuid: bootVolume, source_type: 'volume', destination_type: 'volume', boot_index: 0, delete_on_termination: deleteOnTermination(b, boot) }] } : { imageId: b.server.imageId as string }),
       networks: networks.map((n) => ({ networkId: n })),
       ...(keyName ? { keyName } : {}),
       ...(b.server.availabilityZone ? { availabilityZone: b.server.availabilityZone } : {}),
@@ -144,9 +145,15 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     // 4. The other volumes, attached as they were.
     for (const [target, volumeId] of newVolumes) {
       if (target === boot.target) continue;
-      await os.attachVolume(compute, id, volumeId, { device: `/dev/${target}`, signal });
+      const d = b.disks.find((x) => x.target === target);
+      const flag = d ? deleteOnTermination(b, d) : false;
+      await os.attachVolume(compute, id, volumeId, { device: `/dev/${target}`, deleteOnTermination: flag, signal }).catch(async (e: unknown) => {
+        if (!(e instanceof os.FeatureUnsupportedError)) throw e;
+        c.log('warn', `This Nova cannot mark an attached volume to be deleted with its server (needs microversion 2.79): volume ${volumeId} stays when the server is deleted, unlike the original's.`);
+        return os.attachVolume(compute, id, volumeId, { device: `/dev/${target}`, signal });
+      });
       await os.waitForVolumeStatus(bs, volumeId, 'in-use', { signal, timeoutMs: 10 * 60_000 });
-      c.log('info', `Volume ${volumeId} attached as ${target}.`);
+      c.log('info', `Volume ${volumeId} attached as ${target}${flag ? ", deleted with the server like the original's" : ''}.`);
     }
     return { serverId: id, name, verified };
   } finally {

@@ -1,13 +1,12 @@
-import { BackupNotFoundError, findBackup, startBackup, type EngineProgress, type Manifest, type Range, type Repository } from '../../engine';
-import { dataRanges, overlayChanges, parseQemuImgInfo, parseQemuImgMap, parseRbdDiff, rbdChanges, rbdData, totalLength } from './allocation';
-import { describeSource } from './domain-xml';
-import { frozenImage, newToken, planAfterFailure, planAfterSuccess, planRepair, rbdSnapName, type DiskState, type RepairAction } from './disk-state';
+import { BackupNotFoundError, findBackup, startBackup, type EngineProgress, type Manifest, type Repository } from '../../engine';
+import { backupOneDisk, type DiskPlanEntry } from './backup-disk';
+import { fileDiskState, frozenImage, newToken, overlayPath, planAfterFailure, planAfterSuccess, planRepair, type DiskState, type Owner, type RepairAction } from './disk-state';
 import { SshConnectionLostError, TransferError } from './errors';
 import { runHook, type SnapshotHook } from './hooks';
-import { killRemoteNbd, nbdExtentSource, serveRemoteNbd, type NbdImage, type ServedNbd } from './remote-nbd';
-import { ReaderQueue, type NbdReader, type StartedReader } from './nbd-reader';
+import { killRemoteNbd } from './remote-nbd';
+import { ReaderQueue } from './nbd-reader';
 import type { NbdTransfer } from './direct-transfer';
-import { createSnapshot, dumpDomain, domainState, rbdArgs, readDiskStates, runActions } from './snapshot-ops';
+import { createSnapshot, dumpDomain, domainState, readDiskStates, runActions } from './snapshot-ops';
 import type { SshSession } from './ssh';
 
 /**
@@ -23,6 +22,8 @@ export interface KeptState {
 }
 
 export interface InstanceBackupOptions {
+  /** this installation and job (named in every overlay and RBD snapshot), and which of its jobs still run */
+  owner: Owner & { jobId: string };
   /** a connected session to the instance's hypervisor */
   ssh: SshSession;
   /** opens a fresh session when the first one was lost (cleanup must still happen) */
@@ -45,12 +46,6 @@ export interface InstanceBackupOptions {
   depth?: number;
   /** how disk data reaches us: through the SSH connection (default) or directly over TLS */
   transfer?: NbdTransfer;
-}
-
-export interface DiskPlanEntry {
-  state: DiskState;
-  incremental: boolean;
-  reason: string | null;
 }
 
 export interface InstanceBackupResult {
@@ -86,15 +81,17 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   const parent = await findBackup(o.repo, o.group, 'latest').catch((e: unknown) => (e instanceof BackupNotFoundError ? null : Promise.reject(e)));
   const kept = (parent?.source.kept as KeptState | null | undefined) ?? null;
 
-  // 1. Bring the host to a known state: the kept snapshot survives, anything else of ours goes.
+  // 1. Bring the host to a known state: the kept snapshot survives, our leftovers of jobs no
+  // longer running go, another installation's and our running jobs' are left alone.
   let domain = dumped.value;
   const exclude = o.exclude ?? [];
   for (const x of exclude) if (!domain.disks.some((d) => d.target === x)) o.log('warn', `Disk ${x} to exclude is not a disk of ${o.domainName}.`);
   let states = await readDiskStates(ssh, domain, exclude, { asIs: stopped });
   // merging overlays needs a running domain: a shut-off one's are merged by its next backup
-  const repair = stopped ? { actions: [], verdicts: [] } : planRepair(states, kept?.token ?? null, kept?.disks ?? []);
+  const repair = stopped ? { actions: [], verdicts: [] } : planRepair(states, { ...o.owner, keptToken: kept?.token ?? null, keptDisks: kept?.disks ?? [] });
+  for (const v of repair.verdicts) for (const x of v.others) o.log('info', `Disk ${v.target}: ${x}; left as it is.`);
   if (repair.actions.length) {
-    o.log('warn', `Repairing what an earlier run left on the hypervisor (${repair.actions.length} step(s)).`);
+    o.log('info', `Cleaning up what earlier runs of this installation left on the hypervisor: ${repair.verdicts.flatMap((v) => v.repaired.map((r) => `${v.target}: ${r}`)).join('; ')}.`);
     await runActions(ssh, o.domainName, repair.actions, (m) => o.log('info', m));
     domain = await dumpDomain(ssh, o.domainName, o.signal);
     states = await readDiskStates(ssh, domain, exclude);
@@ -104,19 +101,28 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   const plan: DiskPlanEntry[] = states.map((s) => {
     const v = repair.verdicts.find((x) => x.target === s.disk.target);
     const inParent = parent?.disks.some((d) => d.name === s.disk.target) ?? false;
-    if (stopped) return { state: s, incremental: false, reason: 'the instance is shut off' };
-    if (o.mode === 'full') return { state: s, incremental: false, reason: 'a full backup was asked for' };
-    if (!v?.keptValid) return { state: s, incremental: false, reason: v?.reason ?? 'no snapshot kept' };
-    if (!inParent) return { state: s, incremental: false, reason: 'the last backup has no such disk' };
-    return { state: s, incremental: true, reason: null };
+    const entry = (incremental: boolean, reason: string | null): DiskPlanEntry => ({
+      state: s,
+      incremental,
+      reason,
+      fromSnapshot: incremental && s.kind === 'rbd' && kept ? `backstack-${kept.token}` : null,
+      keepNew: keep && (v?.keepNew ?? true),
+    });
+    if (stopped) return entry(false, 'the instance is shut off');
+    if (o.mode === 'full') return entry(false, 'a full backup was asked for');
+    if (!v?.keptValid) return entry(false, v?.reason ?? 'no snapshot kept');
+    if (!inParent) return entry(false, 'the last backup has no such disk');
+    return entry(true, null);
   });
   for (const p of plan) {
     if (!p.incremental && o.mode !== 'full') o.log(o.mode === 'incremental' ? 'warn' : 'info', `Disk ${p.state.disk.target}: full backup, because ${p.reason}.`);
+    if (keep && !p.keepNew) o.log('info', `Disk ${p.state.disk.target}: this backup's snapshot is merged back afterwards, not kept, because its chain holds a snapshot that is not ours to merge; the next backup of this disk is full too.`);
   }
   const incremental = plan.some((p) => p.incremental);
+  const keptDisks = plan.filter((p) => p.keepNew).map((p) => p.state.disk.target);
 
   // 2. One crash-consistent point for all disks (a shut-off domain's files need none).
-  const token = newToken();
+  const token = newToken(o.owner);
   const snapped = stopped ? states.filter((s) => s.kind === 'rbd') : states;
   const hook = (h: SnapshotHook | undefined, phase: 'pre' | 'post'): SnapshotHook | undefined => {
     if (h?.where === 'guest' && stopped) o.log('warn', `The ${phase}-snapshot command runs in the guest, which is shut off: skipped.`);
@@ -131,6 +137,9 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
     if (post) await runHook(ssh, post, 'post', o.log).catch((e: unknown) => o.log('warn', `Post-snapshot command: ${(e as Error).message}`));
   }
   if (snapped.length) o.log('info', `Snapshot backstack-${token} taken of ${snapped.map((s) => s.disk.target).join(', ')}.`);
+  // Disk states as read after the snapshot (file chains with the new overlay on top): every
+  // merge afterwards names the image that is really directly below.
+  let after: DiskState[] = states;
   const undo = (s: DiskState): RepairAction[] => (stopped && s.kind === 'file' ? [] : planAfterFailure(s, token));
   // The persistent definition, for a restore that defines the domain on a hypervisor (read
   // while the disks stream; the snapshot has already pointed it at the overlays).
@@ -152,7 +161,7 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
         strategy: 'libvirt-ssh',
         instanceName: o.domainName,
         instanceState: state.value,
-        kept: keep ? ({ token, disks: states.map((s) => s.disk.target) } satisfies KeptState) : null,
+        kept: keptDisks.length ? ({ token, disks: keptDisks } satisfies KeptState) : null,
       },
       ...(o.metadata ? { metadata: o.metadata } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
@@ -161,6 +170,11 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
     });
     const disks: Record<string, unknown>[] = [];
     try {
+      if (!stopped && states.some((s) => s.kind === 'file')) {
+        const read = await chainsAfterSnapshot(ssh, o.domainName, states, token);
+        after = read.states;
+        if (read.problem) throw new TransferError(read.problem);
+      }
       for (const [index, p] of plan.entries()) {
         current = index;
         const reader = readers.take(index < plan.length - 1);
@@ -186,7 +200,7 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
     ssh = await usable(ssh, o.reconnect);
     // The host may not have noticed the drop yet: end our qemu-nbd servers before merging.
     if (wasLost) for (const sock of sockets) await killRemoteNbd(ssh, sock).catch(() => undefined);
-    await runActions(ssh, o.domainName, states.flatMap(undo), (m) => o.log('info', m)).catch((c: unknown) =>
+    await runActions(ssh, o.domainName, after.flatMap(undo), (m) => o.log('info', m)).catch((c: unknown) =>
       o.log('warn', `Cleanup after the failure did not finish (${(c as Error).message}); the next run repairs it.`),
     );
     throw failure;
@@ -195,11 +209,16 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   // 4. Committed: the previous kept snapshot (and this one, unless kept) is no longer needed.
   try {
     ssh = await usable(ssh, o.reconnect);
-    await runActions(ssh, o.domainName, states.flatMap((s) => (stopped ? undo(s) : planAfterSuccess(s, token, keep))), (m) => o.log('info', m));
+    const done = after.flatMap((s) => {
+      if (stopped) return undo(s);
+      const p = plan.find((x) => x.state.disk.target === s.disk.target);
+      return planAfterSuccess(s, token, { keepNew: p?.keepNew ?? false, previous: repair.verdicts.find((v) => v.target === s.disk.target)?.kept ?? null });
+    });
+    await runActions(ssh, o.domainName, done, (m) => o.log('info', m));
   } catch (e) {
     o.log('warn', `The backup is complete, but merging old snapshots failed (${(e as Error).message}); the next run repairs it.`);
   }
-  if (keep) o.log('info', `Snapshot backstack-${token} kept on the hypervisor for the next incremental backup.`);
+  if (keptDisks.length) o.log('info', `Snapshot backstack-${token} of ${keptDisks.join(', ')} kept on the hypervisor for the next incremental backup.`);
   return { manifest, transferredBytes: transferred, plan: plan.map((p) => ({ target: p.state.disk.target, incremental: p.incremental, reason: p.reason })) };
 }
 
@@ -207,107 +226,27 @@ async function usable(ssh: SshSession, reconnect: () => Promise<SshSession>): Pr
   return ssh.isLost ? reconnect() : ssh;
 }
 
-async function backupOneDisk(
-  o: InstanceBackupOptions,
-  ssh: SshSession,
-  writer: Awaited<ReturnType<typeof startBackup>>,
-  p: DiskPlanEntry,
-  token: string,
-  started: StartedReader,
-  onBytes: (n: number) => void,
-  onSocket: (socket: string) => void,
-): Promise<Record<string, unknown>> {
-  const s = p.state;
-  const target = s.disk.target;
-  const img: NbdImage =
-    s.kind === 'file'
-      ? { source: { kind: 'file', path: frozenImage(s).path }, format: frozenImage(s).format, readOnly: true }
-      : { source: { kind: 'rbd', pool: s.pool, image: s.image, snapshot: null, user: s.user }, format: 'raw', readOnly: true, snapshot: rbdSnapName(token) };
-  // The disk's layout, its NBD server and the thread that will read it (nbd-reader.ts, with its
-  // own connection) come up together.
-  const [layout, served] = await Promise.allSettled([diskLayout(ssh, p, token), serveRemoteNbd(ssh, img, o.signal, onSocket, o.transfer)]);
-  const reader = served.status === 'fulfilled' && layout.status === 'fulfilled' ? await openReader(started, served.value, o.signal).catch((e: unknown) => e as Error) : null;
-  if (layout.status === 'rejected' || served.status === 'rejected' || reader instanceof Error || !reader) {
-    await started.dispose();
-    if (served.status === 'fulfilled') await served.value.stop();
-    throw layout.status === 'rejected' ? layout.reason : served.status === 'rejected' ? served.reason : reader;
-  }
-  const { size, data, changed, chain } = layout.value;
-  o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${totalLength(changed ?? [])} bytes changed` : `full, ${totalLength(data)} bytes allocated`} of ${size}.`);
-  let bytes = 0;
-  try {
-    if (reader.size < size) throw new TransferError(`qemu-nbd serves ${reader.size} bytes of ${target}; the disk has ${size}.`);
-    const source = nbdExtentSource(reader, size, {
-      data,
-      ...(o.depth ? { depth: o.depth } : {}),
-      onBytes: (n) => {
-        bytes += n;
-        onBytes(n);
-      },
-    });
-    const rec = await writer.addDisk({
-      name: target,
-      source,
-      ...(changed ? { changedExtents: changed } : {}),
-    });
-    void rec;
-  } finally {
-    await reader.close();
-    await served.value.stop();
-  }
-  return {
-    target,
-    bus: s.disk.bus,
-    kind: s.kind,
-    source: describeSource(s.disk.source),
-    format: s.kind === 'file' ? s.original.format : 'raw',
-    serial: s.disk.serial,
-    ...(s.kind === 'rbd' ? { pool: s.pool, image: s.image, rbdUser: s.user } : { path: s.original.path }),
-    size,
-    chain,
-    incremental: p.incremental,
-    fullReason: p.reason,
-    transferredBytes: bytes,
-  };
-}
-
-/** Points the reader thread at a served disk: qemu-nbd's socket over its SSH connection, or the TLS port. */
-function openReader(started: StartedReader, served: ServedNbd, signal?: AbortSignal): Promise<NbdReader> {
-  return started.open(served.direct ? { kind: 'direct', ...served.direct } : { kind: 'ssh', socket: served.socket }, signal);
-}
-
-/** A frozen disk's size, allocated ranges, changes since the kept snapshot and backing chain. */
-async function diskLayout(ssh: SshSession, p: DiskPlanEntry, token: string): Promise<{ size: number; data: Range[]; changed: Range[] | undefined; chain: unknown }> {
-  const s = p.state;
-  if (s.kind === 'file') {
-    const frozen = frozenImage(s);
-    const [info, map] = await Promise.all([
-      ssh.run(['qemu-img', 'info', '-U', '--backing-chain', '--output=json', '-f', frozen.format, frozen.path]).then(parseQemuImgInfo),
-      ssh.run(['qemu-img', 'map', '-U', '--output=json', '-f', frozen.format, frozen.path]).then(parseQemuImgMap),
-    ]);
-    return {
-      size: info[0]!.virtualSize,
-      data: dataRanges(map),
-      changed: p.incremental ? overlayChanges(map) : undefined,
-      chain: info.map((i) => ({ file: i.filename, format: i.format, virtualSize: i.virtualSize })),
-    };
-  }
-  const snap = `${s.pool}/${s.image}@${rbdSnapName(token)}`;
-  const from = p.incremental ? s.snapshots[0] : undefined;
-  const [info, diff] = await Promise.all([
-    ssh.run(['rbd', ...rbdArgs(s.user), 'info', '--format', 'json', snap]).then((j) => JSON.parse(j) as { size: number }),
-    ssh.run(['rbd', ...rbdArgs(s.user), 'diff', '--whole-object', '--format', 'json', ...(from ? ['--from-snap', from.name] : []), snap]).then(parseRbdDiff),
-  ]);
-  return { size: info.size, data: rbdData(diff), changed: from ? rbdChanges(diff) : undefined, chain: null };
-}
 
 /**
- * Merges every overlay of ours back and removes our RBD snapshots: the instance runs on Nova's
- * own disks again (before a migration, a resize or a volume delete). The next backup is full.
+ * File chains read again once the snapshot exists. Our overlay must sit directly on the image
+ * we planned to read (another backup of the same instance at the same instant, from another
+ * installation, would put its overlay in between): otherwise the run stops, and its overlay is
+ * merged into whatever is really below it (the states returned are the real chains).
  */
-export async function releaseSnapshots(ssh: SshSession, domainName: string, log: (m: string) => void = () => undefined): Promise<number> {
+async function chainsAfterSnapshot(ssh: SshSession, domainName: string, states: DiskState[], token: string): Promise<{ states: DiskState[]; problem: string | null }> {
   const domain = await dumpDomain(ssh, domainName);
-  const { actions } = planRepair(await readDiskStates(ssh, domain, []), null, []);
-  await runActions(ssh, domainName, actions, log);
-  return actions.length;
+  const out = states.map((s) => {
+    if (s.kind !== 'file') return s;
+    const d = domain.disks.find((x) => x.target === s.disk.target);
+    return d ? fileDiskState(d) : s;
+  });
+  for (const [i, s] of out.entries()) {
+    const before = states[i]!;
+    if (s.kind !== 'file' || before.kind !== 'file') continue;
+    const below = s.overlays[1]?.path ?? s.original.path;
+    if (s.overlays[0]?.path !== overlayPath(before, token) || below !== frozenImage(before).path) {
+      return { states: out, problem: `The backing chain of ${s.disk.target} changed while the snapshot was taken (another backup of this instance at the same moment?): run the backup again.` };
+    }
+  }
+  return { states: out, problem: null };
 }

@@ -3,7 +3,10 @@
  * destination) and writers (`restoreDiskOverSsh` for one disk, `restoreDomain` for a whole
  * domain), the SSH session they run over, and the few host reads a restore needs.
  */
-export { backupInstance, releaseSnapshots } from './backup-instance';
+export { backupInstance } from './backup-instance';
+export { releaseSnapshots } from './release';
+export type { ReleasedSnapshots } from './release';
+export { jobTag, INSTALLATION_ID, type Owner } from './disk-state';
 export type { InstanceBackupOptions, InstanceBackupResult, KeptState } from './backup-instance';
 export { restoreDiskOverSsh, createImage, remoteDiskSha256 } from './restore-disk';
 export type { RestoreTarget, WrittenDisk } from './restore-disk';

@@ -3,7 +3,7 @@ import type { EngineProgress, Repository } from '../../engine';
 import type { NbdTransfer } from './direct-transfer';
 import { rewriteDomainXml, type RestoredDisk } from './domain-define';
 import { describeSource } from './domain-xml';
-import { newToken } from './disk-state';
+import { timeToken } from './disk-state';
 import { TransferError } from './errors';
 import { createImage, restoreDiskOverSsh } from './restore-disk';
 import type { SshSession } from './ssh';
@@ -49,7 +49,7 @@ export async function restoreDomain(ssh: SshSession, repo: Repository, o: Restor
   if (names.includes(o.name)) {
     throw new TransferError(`The hypervisor already has a domain named "${o.name}": choose another name for the restored instance. Nothing was written.`);
   }
-  const token = newToken();
+  const token = timeToken();
   const firstFile = o.disks.find((d) => d.kind === 'file' && d.path);
   // next to Nova's instance folders: same filesystem, same permissions for QEMU
   const dir = firstFile?.path

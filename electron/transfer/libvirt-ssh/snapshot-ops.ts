@@ -1,5 +1,5 @@
 import { parseDomainXml, type DomainInfo } from './domain-xml';
-import { backupCandidates, fileDiskState, overlayPath, planAfterFailure, rbdSnapName, tokenOfRbdSnap, type DiskState, type RepairAction } from './disk-state';
+import { backupCandidates, fileDiskState, overlayPath, planAfterFailure, rbdSnapName, tokenOfOverlay, tokenOfRbdSnap, type DiskState, type RepairAction } from './disk-state';
 import { TransferError } from './errors';
 import type { SshSession } from './ssh';
 
@@ -137,7 +137,7 @@ async function removeMerged(ssh: SshSession, domainName: string, target: string,
 
 async function removeFiles(ssh: SshSession, files: string[]): Promise<void> {
   for (const f of files) {
-    if (!/\.bsk-[0-9a-z]+$/.test(f)) throw new TransferError(`Refusing to delete ${f}: not a Backstack overlay.`);
+    if (tokenOfOverlay(f) === null) throw new TransferError(`Refusing to delete ${f}: not a Backstack overlay.`);
   }
   if (files.length) await ssh.run(['rm', '-f', '--', ...files]);
 }

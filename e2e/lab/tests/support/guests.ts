@@ -106,7 +106,7 @@ export async function guestWrite(ssh: SshSession, domain: string, target: string
   if (out.trim()) throw new Error(`guest write on ${domain} ${target}: ${out.trim()}`);
 }
 
-/** What is ours on a hypervisor: overlay files, backstack RBD snapshots of the given images, qemu-nbd processes. */
+/** What is ours on a hypervisor: overlay files, backstack RBD snapshots of the given images, qemu-nbd processes serving them. */
 export async function leftovers(ssh: SshSession, instancesPath: string, rbdImages: string[]): Promise<{ overlays: string[]; rbdSnaps: string[]; nbd: string[] }> {
   const overlays = (await ssh.run(['find', instancesPath, '-name', '*.bsk-*'])).split('\n').filter(Boolean).sort();
   const rbdSnaps: string[] = [];
@@ -114,6 +114,8 @@ export async function leftovers(ssh: SshSession, instancesPath: string, rbdImage
     const snaps = JSON.parse(await ssh.run(['rbd', '--id', 'cinder', 'snap', 'ls', '--format', 'json', img])) as { name: string }[];
     rbdSnaps.push(...snaps.filter((s) => s.name.startsWith('backstack-')).map((s) => `${img}@${s.name}`));
   }
-  const nbd = (await ssh.run(['sh', '-c', 'pgrep -a qemu-nbd | grep backstack-nbd || true'])).split('\n').filter(Boolean);
+  // only those serving these disks: the hosts share the machine's process table, and other tests run beside ours
+  const ours = (line: string) => line.includes(instancesPath) || rbdImages.some((img) => line.includes(img.slice(img.indexOf('/') + 1)));
+  const nbd = (await ssh.run(['sh', '-c', 'pgrep -a qemu-nbd | grep backstack-nbd || true'])).split('\n').filter(Boolean).filter(ours);
   return { overlays, rbdSnaps: rbdSnaps.sort(), nbd };
 }
