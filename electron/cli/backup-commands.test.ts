@@ -37,6 +37,15 @@ describe('backup, restore and hypervisor commands', () => {
     expect(cli.io.err).toContain('No backup destination "nope". List them with: backstack destination list');
   });
 
+  it('snapshot release names an unknown cloud, and says the next backup is full only once it released', async () => {
+    expect(await run('snapshot', 'release', '--provider', 'nope', '--instance', 'i-1')).toBe(4);
+    expect(cli.io.err).toContain('No cloud');
+    expect(cli.io.err).not.toContain('next backup');
+    cli.clear();
+    expect(await run('snapshot', 'release', '--instance', 'i-1')).toBe(2);
+    expect(cli.io.err).toContain("required option '--provider <name>'");
+  });
+
   it('restore refuses options its target does not use', async () => {
     expect(await run('restore', 'run', '--backup', 'b', '--host', 'kvm-1')).toBe(2);
     expect(cli.io.err).toContain('--host goes with --libvirt');

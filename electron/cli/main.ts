@@ -12,6 +12,7 @@ import { register as registerInventory } from './commands/inventory';
 import { register as registerJobs } from './commands/jobs';
 import { register as registerProvider } from './commands/provider';
 import { register as registerRestore } from './commands/restore';
+import { register as registerSnapshot } from './commands/snapshot';
 import { register as registerStatus } from './commands/status';
 
 /**
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerHypervisor(program, ctx);
   registerBackup(program, ctx);
   registerRestore(program, ctx);
+  registerSnapshot(program, ctx);
   registerFolder(registerDestination(program, ctx), ctx);
   registerJobs(program, ctx);
   registerCatalog(program, ctx);

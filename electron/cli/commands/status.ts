@@ -18,6 +18,7 @@ export function register(program: Command, ctx: CliContext): void {
           [
             ['version', s.version],
             ['catalog', s.catalogPath],
+            ['installation', s.installationId],
             ['schema version', String(s.schemaVersion)],
             ['providers', String(s.providersCount)],
             ['jobs running', String(s.jobsRunning)],

@@ -29,6 +29,24 @@ const BACK_UP = {
   incremental: backUp('incremental', 'Incremental backup'),
 };
 
+/** Frees what this installation keeps on the hypervisor for the next incremental (others' stay). */
+const releaseSnapshot: Action<Target> = {
+  id: 'release-snapshot',
+  label: 'Release kept snapshot…',
+  danger: true,
+  confirm: ([t]) => ({
+    title: `Release the snapshot kept for ${t!.name}?`,
+    message:
+      "The overlay this installation keeps on the hypervisor is merged back and its RBD snapshots are removed; other installations' are left alone. The next backup of this instance will be full.",
+    confirmLabel: 'Release',
+  }),
+  run: async ([t]) => {
+    const r = await call('backups.releaseSnapshot', { providerId: t!.providerId, instanceId: t!.instanceId });
+    return `${r.message} The next backup will be full.`;
+  },
+  done: ([t]) => `Snapshot of ${t!.name} released`,
+};
+
 /** "Back up now" and the instance's restore points as a timeline, newest first. */
 export function InstanceBackups(target: Target) {
   const { data, error, reload } = useQuery('backups.list', { resourceId: target.instanceId }, { tables: ['backups'] });
@@ -55,6 +73,10 @@ export function InstanceBackups(target: Target) {
                   {a.label}
                 </Menu.Item>
               ))}
+              <Menu.Divider />
+              <Menu.Item color="red" onClick={() => void runner.run(releaseSnapshot, [target])}>
+                {releaseSnapshot.label}
+              </Menu.Item>
             </Menu.Dropdown>
           </Menu>
         </Button.Group>
