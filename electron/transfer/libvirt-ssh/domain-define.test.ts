@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rewriteDomainXml } from './domain-define';
+import { checkDomainName, rewriteDomainXml } from './domain-define';
 import { parseDomainXml } from './domain-xml';
 
 const XML = `<domain type='qemu'>
@@ -65,5 +65,13 @@ describe('rewriteDomainXml', () => {
 
   it('leaves out disks the backup does not hold (excluded, the config drive)', () => {
     expect(d.disks.some((x) => x.target === 'vdc')).toBe(false);
+  });
+});
+
+describe('checkDomainName', () => {
+  it('refuses what libvirt would refuse after the disks were written, and takes shell metacharacters as they are', () => {
+    expect(() => checkDomainName('a/b')).toThrow(/may not contain "\/"\. Choose another name; nothing was written/);
+    expect(() => checkDomainName('web\n1')).toThrow(/control characters/);
+    expect(() => checkDomainName(`bsk 'restored' $(touch x); "y"`)).not.toThrow();
   });
 });

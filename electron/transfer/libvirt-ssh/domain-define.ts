@@ -24,6 +24,17 @@ export interface RestoredDisk {
   format: string;
 }
 
+/**
+ * The names libvirt's QEMU driver takes: no '/' (it names files after the domain) and no control
+ * characters (refused in the XML). Checked before anything is written, so a refused name never
+ * leaves a restored disk behind.
+ */
+export function checkDomainName(name: string): void {
+  if (name.includes('/')) throw new TransferError(`libvirt refuses the domain name "${name}": it may not contain "/". Choose another name; nothing was written.`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw new TransferError('libvirt refuses a domain name with control characters (a line break, a tab …). Choose another name; nothing was written.');
+}
+
 export function rewriteDomainXml(xml: string, name: string, disks: RestoredDisk[], uuid: string = randomUUID()): string {
   const doc = new XMLParser(opts).parse(xml) as OrderedNode[];
   const domain = find(doc, 'domain');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { EngineProgress, Repository } from '../../engine';
 import type { NbdTransfer } from './direct-transfer';
-import { rewriteDomainXml, type RestoredDisk } from './domain-define';
+import { checkDomainName, rewriteDomainXml, type RestoredDisk } from './domain-define';
 import { describeSource } from './domain-xml';
 import { timeToken } from './disk-state';
 import { TransferError } from './errors';
@@ -45,6 +45,7 @@ export interface RestoreDomainOptions {
  * started. Nova does not know this domain: it is for recovery when the cloud cannot rebuild it.
  */
 export async function restoreDomain(ssh: SshSession, repo: Repository, o: RestoreDomainOptions): Promise<{ domainName: string; started: boolean }> {
+  checkDomainName(o.name);
   const names = (await ssh.run(['virsh', 'list', '--all', '--name'], o.signal ? { signal: o.signal } : {})).split('\n').map((n) => n.trim());
   if (names.includes(o.name)) {
     throw new TransferError(`The hypervisor already has a domain named "${o.name}": choose another name for the restored instance. Nothing was written.`);
