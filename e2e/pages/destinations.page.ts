@@ -1,12 +1,8 @@
 import type { Page } from '@playwright/test';
 
-/** Settings → Backup destinations: the list of destinations, the add dialog, a destination's card and its prune panel. */
+/** The Destinations page: the list of destinations, the add dialog, a destination's card and its prune panel. */
 export class DestinationsPage {
   constructor(readonly page: Page) {}
-
-  tab() {
-    return this.page.getByRole('tab', { name: 'Backup destinations' });
-  }
 
   addButton() {
     return this.page.getByRole('button', { name: 'Add a backup destination' }).first();

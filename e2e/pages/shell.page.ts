@@ -4,14 +4,23 @@ import type { Page } from '@playwright/test';
 export class ShellPage {
   constructor(readonly page: Page) {}
 
-  static readonly sections = ['Dashboard', 'Inventory', 'Protection', 'Jobs', 'Backups', 'Settings'] as const;
+  static readonly sections = ['Dashboard', 'Inventory', 'Protection', 'Jobs', 'Backups', 'Clouds', 'Destinations', 'Settings'] as const;
 
   nav(section: (typeof ShellPage.sections)[number]) {
     return this.page.getByTestId(`nav-${section.toLowerCase()}`);
   }
 
+  /** The page's title: its only h1. */
   heading(text: string) {
-    return this.page.getByRole('heading', { level: 2, name: text });
+    return this.page.getByRole('heading', { level: 1, name: text });
+  }
+
+  headings() {
+    return this.page.getByRole('heading', { level: 1 });
+  }
+
+  settingsTab(name: 'Appearance & jobs' | 'About') {
+    return this.page.getByRole('tab', { name });
   }
 
   emptyState() {

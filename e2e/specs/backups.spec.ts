@@ -29,8 +29,7 @@ test('protect a restore point from pruning: the badge shows it, and the prune pr
   const repo = otherWorkstationsDestination(backstack.home);
 
   await page.goto(backstack.loginUrl);
-  await shell.nav('Settings').click();
-  await destinations.tab().click();
+  await shell.nav('Destinations').click();
   await destinations.addButton().click();
   await destinations.mode('Add an existing one').click();
   await destinations.field('Name').fill('shared');
@@ -51,8 +50,7 @@ test('protect a restore point from pruning: the badge shows it, and the prune pr
   await expect(backups.action('Remove protection')).toBeVisible();
   await page.screenshot({ path: path.join(screenshotDir, 'backups-protected.png') });
 
-  await shell.nav('Settings').click();
-  await destinations.tab().click();
+  await shell.nav('Destinations').click();
   await destinations.card('shared').getByRole('button', { name: 'Prune…' }).click();
   for (const rule of ['daily', 'weekly', 'monthly'] as const) await destinations.keep('shared', rule).fill('');
   await destinations.keep('shared', 'last').fill('1');

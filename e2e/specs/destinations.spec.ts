@@ -9,8 +9,7 @@ test('create an encrypted backup destination, keep its recovery key, verify it',
   const jobs = new JobsPage(page);
   const destinations = new DestinationsPage(page);
   await page.goto(backstack.loginUrl);
-  await shell.nav('Settings').click();
-  await destinations.tab().click();
+  await shell.nav('Destinations').click();
   await expect(shell.emptyState()).toContainText('No backup destination yet');
   await destinations.addButton().click();
 
@@ -32,7 +31,7 @@ test('create an encrypted backup destination, keep its recovery key, verify it',
   await expect(card).toContainText('encrypted');
   await expect(card).toContainText('Restore points');
   await card.getByRole('button', { name: 'Verify' }).click();
-  await page.screenshot({ path: path.join(screenshotDir, 'destinations.png') });
+  await page.screenshot({ path: path.join(screenshotDir, 'destinations-card.png') });
 
   await shell.nav('Jobs').click();
   await jobs.rows().filter({ hasText: 'destination.verify' }).first().click();
@@ -44,8 +43,7 @@ test('a folder that already holds data is refused with a clear message', async (
   const shell = new ShellPage(page);
   const destinations = new DestinationsPage(page);
   await page.goto(backstack.loginUrl);
-  await shell.nav('Settings').click();
-  await destinations.tab().click();
+  await shell.nav('Destinations').click();
   await destinations.addButton().click();
   await destinations.field('Name').fill('not-empty');
   await destinations.field('Folder').fill(backstack.home);

@@ -8,7 +8,7 @@ test('a job started from the UI runs to the end, with its task log, in the Jobs 
   const jobs = new JobsPage(page);
   await page.goto(backstack.loginUrl);
   await shell.nav('Settings').click();
-  await page.getByRole('tab', { name: 'About' }).click();
+  await shell.settingsTab('About').click();
   await expect(page.getByTestId('about-table')).toContainText(backstack.home);
   const dest = path.join(backstack.home, 'catalog-copy.sqlite');
   await page.getByLabel('Destination file').fill(dest);
@@ -23,7 +23,7 @@ test('a job started from the UI runs to the end, with its task log, in the Jobs 
 
   // The same destination again: refused with a message that says what to do, and retry is offered.
   await shell.nav('Settings').click();
-  await page.getByRole('tab', { name: 'About' }).click();
+  await shell.settingsTab('About').click();
   await page.getByLabel('Destination file').fill(dest);
   await page.getByRole('button', { name: 'Back up catalog' }).click();
   await shell.nav('Jobs').click();

@@ -14,6 +14,8 @@ test('a new user opens the console and reaches every section', async ({ page, ba
   for (const section of ShellPage.sections) {
     await shell.nav(section).click();
     await expect(shell.heading(section)).toBeVisible();
+    await expect(shell.headings()).toHaveCount(1);
+    await expect(page).toHaveTitle(`${section} — Backstack`);
     await page.screenshot({ path: path.join(screenshotDir, `${section.toLowerCase()}.png`) });
   }
 });
@@ -22,9 +24,11 @@ test('the first step from an empty dashboard leads to adding a cloud', async ({ 
   const shell = new ShellPage(page);
   await page.goto(backstack.loginUrl);
   await page.getByRole('button', { name: 'Add your first cloud' }).click();
-  await expect(shell.heading('Settings')).toBeVisible();
-  await expect(page.getByRole('tab', { name: 'Clouds', selected: true })).toBeVisible();
+  await expect(shell.heading('Clouds')).toBeVisible();
+  await expect(page).toHaveURL(/#\/clouds$/);
   await expect(shell.emptyState()).toContainText('backstack provider add');
+  await shell.emptyState().getByRole('button', { name: 'Add a cloud' }).click();
+  await expect(page.getByRole('dialog', { name: 'Add a cloud' })).toBeVisible();
 });
 
 test('the theme switch persists in the catalog across reloads', async ({ page, backstack }) => {

@@ -17,7 +17,7 @@ export function asAppError(e: unknown): AppError {
 
 // What a person can do about each code, where the message alone may not say it.
 const NEXT_STEP: Partial<Record<AppErrorCode, string>> = {
-  'auth.failed': 'Check the credentials of the cloud in Settings → Clouds, or open the console URL again.',
+  'auth.failed': 'Check the credentials of the cloud in Clouds, or open the console URL again.',
   'auth.forbidden': "The cloud's user lacks a role for this: ask the cloud's operators.",
   'destination.locked': 'Another job or workstation is using this destination: try again when it has finished.',
   'destination.wrongPassphrase': 'Add the destination again with the right passphrase or its recovery key.',

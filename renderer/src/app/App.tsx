@@ -4,9 +4,11 @@ import { MantineProvider, createTheme, localStorageColorSchemeManager, useMantin
 import { Notifications } from '@mantine/notifications';
 import { BackupsPage } from '../features/backups/BackupsPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
+import { DestinationsPage } from '../features/destinations/DestinationsPage';
 import { InventoryPage } from '../features/inventory/InventoryPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { ProtectionPage } from '../features/protection/ProtectionPage';
+import { CloudsPage } from '../features/providers/CloudsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { startAppSync, useAppStore } from '../stores/app.store';
 import { startJobsSync } from '../stores/jobs.store';
@@ -28,6 +30,11 @@ const router = createHashRouter([
       { path: 'protection', element: <ProtectionPage /> },
       { path: 'jobs', element: <JobsPage /> },
       { path: 'backups', element: <BackupsPage /> },
+      { path: 'clouds', element: <CloudsPage /> },
+      { path: 'destinations', element: <DestinationsPage /> },
+      // Where clouds and destinations were before they had their own pages.
+      { path: 'settings/providers', element: <Navigate to="/clouds" replace /> },
+      { path: 'settings/destinations', element: <Navigate to="/destinations" replace /> },
       { path: 'settings/:tab?', element: <SettingsPage /> },
       { path: '*', element: <Navigate to="/dashboard" replace /> },
     ],

@@ -8,7 +8,9 @@ export function EmptyState(props: { icon: ReactNode; title: string; children: Re
       <ThemeIcon size={56} radius="xl" variant="light">
         {props.icon}
       </ThemeIcon>
-      <Title order={3}>{props.title}</Title>
+      <Title order={2} size="h3">
+        {props.title}
+      </Title>
       <Text c="dimmed">{props.children}</Text>
       {props.action}
     </Stack>

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Group, TextInput, Title } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 
@@ -11,12 +11,20 @@ export interface PageSearch {
   width?: number;
 }
 
-/** Every page's title, with its search box and page actions on the right. */
+/**
+ * Every page's title, with its search box and page actions on the right. The title is the page's
+ * only h1 and names the window or tab ("Clouds — Backstack").
+ */
 export function PageHeader(props: { title: string; search?: PageSearch; children?: ReactNode }) {
   const s = props.search;
+  useEffect(() => {
+    document.title = `${props.title} — Backstack`;
+  }, [props.title]);
   return (
     <Group justify="space-between">
-      <Title order={2}>{props.title}</Title>
+      <Title order={1} size="h2">
+        {props.title}
+      </Title>
       {(s || props.children) && (
         <Group>
           {s && (

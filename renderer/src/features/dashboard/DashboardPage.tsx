@@ -47,7 +47,7 @@ export function DashboardPage() {
             icon={<IconShieldCheck size={28} />}
             title="Welcome to Backstack"
             action={
-              <Button leftSection={<IconCloudPlus size={16} />} onClick={() => void navigate('/settings/providers')}>
+              <Button leftSection={<IconCloudPlus size={16} />} onClick={() => void navigate('/clouds')}>
                 Add your first cloud
               </Button>
             }

@@ -1,4 +1,5 @@
-import { Card, Group, Progress, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import { Anchor, Card, Group, Progress, Text } from '@mantine/core';
 import { formatBytes } from '../../../../shared/format';
 import { asAppError } from '../../api/errors';
 import { defineQuery } from '../../api/query';
@@ -36,7 +37,11 @@ export function StorageCard() {
       {error && <ErrorAlert error={error} title="The destinations could not be listed" onRetry={reload} compact />}
       {totals && totals.destinations === 0 && (
         <Text size="sm" c="dimmed">
-          No backup destination yet: add one in Settings → Backup destinations.
+          No backup destination yet: add one in{' '}
+          <Anchor component={Link} to="/destinations" size="sm">
+            Destinations
+          </Anchor>
+          .
         </Text>
       )}
       {totals && totals.destinations > 0 && (

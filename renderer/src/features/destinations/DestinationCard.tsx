@@ -73,7 +73,9 @@ export function DestinationCard({ destination: d }: { destination: DestinationVi
       <Stack gap="sm">
         <Group justify="space-between">
           <Group gap="xs">
-            <Title order={4}>{d.name}</Title>
+            <Title order={2} size="h4">
+              {d.name}
+            </Title>
             {d.isDefault && <Badge variant="light">default</Badge>}
             <Badge variant="light" color={d.encrypted ? 'green' : 'gray'}>
               {d.encrypted ? 'encrypted' : 'not encrypted'}

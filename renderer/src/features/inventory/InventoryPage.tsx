@@ -33,7 +33,7 @@ export function InventoryPage() {
           icon={<IconServer size={28} />}
           title="No cloud to show yet"
           action={
-            <Button leftSection={<IconCloudPlus size={16} />} onClick={() => void navigate('/settings/providers')}>
+            <Button leftSection={<IconCloudPlus size={16} />} onClick={() => void navigate('/clouds')}>
               Add a cloud
             </Button>
           }

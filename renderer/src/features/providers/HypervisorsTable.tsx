@@ -101,7 +101,9 @@ export function HypervisorsTable({ provider }: { provider: ProviderView }) {
         }}
         onClose={() => setEditing(null)}
       />
-      <Title order={5}>Hypervisors of {provider.name}</Title>
+      <Title order={2} size="h5">
+        Hypervisors of {provider.name}
+      </Title>
       <DataTable<Row>
         testId={`hypervisors-${provider.name}`}
         rows={rows}

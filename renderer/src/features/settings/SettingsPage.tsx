@@ -1,33 +1,24 @@
 import { useNavigate, useParams } from 'react-router';
 import { Stack, Tabs } from '@mantine/core';
 import { PageHeader } from '../../components/PageHeader';
-import { ProvidersPanel } from '../providers/ProvidersPanel';
-import { DestinationsPanel } from '../destinations/DestinationsPanel';
 import { AboutPanel } from './AboutPanel';
 import { AppearancePanel } from './AppearancePanel';
 
-const TABS = ['providers', 'destinations', 'appearance', 'about'] as const;
+const TABS = ['appearance', 'about'] as const;
 
+/** Clouds and destinations have their own pages; Settings keeps the application's own settings. */
 export function SettingsPage() {
   const { tab } = useParams();
   const navigate = useNavigate();
-  const current = TABS.find((t) => t === tab) ?? 'providers';
+  const current = TABS.find((t) => t === tab) ?? 'appearance';
   return (
     <Stack>
       <PageHeader title="Settings" />
-      <Tabs value={current} onChange={(v) => void navigate(`/settings/${v ?? 'providers'}`)} keepMounted={false}>
+      <Tabs value={current} onChange={(v) => void navigate(`/settings/${v ?? 'appearance'}`)} keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="providers">Clouds</Tabs.Tab>
-          <Tabs.Tab value="destinations">Backup destinations</Tabs.Tab>
           <Tabs.Tab value="appearance">Appearance & jobs</Tabs.Tab>
           <Tabs.Tab value="about">About</Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="providers" pt="md">
-          <ProvidersPanel />
-        </Tabs.Panel>
-        <Tabs.Panel value="destinations" pt="md">
-          <DestinationsPanel />
-        </Tabs.Panel>
         <Tabs.Panel value="appearance" pt="md">
           <AppearancePanel />
         </Tabs.Panel>

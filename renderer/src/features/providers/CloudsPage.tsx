@@ -1,15 +1,17 @@
 import { useState } from 'react';
-import { Button, Code, Group, Stack } from '@mantine/core';
+import { Button, Code, Stack } from '@mantine/core';
 import { IconCloud, IconCloudPlus } from '@tabler/icons-react';
 import type { ProviderView } from '../../../../shared/domain/providers';
 import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
+import { PageHeader } from '../../components/PageHeader';
 import { useAppStore } from '../../stores/app.store';
 import { HypervisorsTable } from './HypervisorsTable';
 import { providerColumns } from './provider-columns';
 import { ProviderWizard } from './ProviderWizard';
 
-export function ProvidersPanel() {
+/** The clouds: their table, the add-a-cloud wizard, and each cloud's hypervisors with their SSH settings. */
+export function CloudsPage() {
   const providers = useAppStore((s) => s.providers);
   const [wizard, setWizard] = useState(false);
   const addButton = (
@@ -19,6 +21,7 @@ export function ProvidersPanel() {
   );
   return (
     <Stack>
+      <PageHeader title="Clouds">{providers.length > 0 && addButton}</PageHeader>
       <ProviderWizard opened={wizard} onClose={() => setWizard(false)} />
       {providers.length === 0 ? (
         <EmptyState icon={<IconCloud size={28} />} title="No cloud yet" action={addButton}>
@@ -27,7 +30,6 @@ export function ProvidersPanel() {
         </EmptyState>
       ) : (
         <>
-          <Group justify="flex-end">{addButton}</Group>
           <DataTable<ProviderView>
             testId="providers-table"
             rows={providers}

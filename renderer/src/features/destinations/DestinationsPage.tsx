@@ -1,13 +1,15 @@
 import { useState } from 'react';
-import { Button, Group, Stack } from '@mantine/core';
+import { Button, Stack } from '@mantine/core';
 import { IconDatabasePlus, IconDatabase } from '@tabler/icons-react';
 import { useQuery } from '../../api/useQuery';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
 import { CreateDestination } from './CreateDestination';
 import { DestinationCard } from './DestinationCard';
 
-export function DestinationsPanel() {
+/** The backup destinations: one card each (usage, verify, prune, collect garbage), and the create / add dialog. */
+export function DestinationsPage() {
   const { data, error, reload } = useQuery('destinations.list', {}, { tables: ['destinations'] });
   const [open, setOpen] = useState(false);
   const items = data?.items;
@@ -18,6 +20,7 @@ export function DestinationsPanel() {
   );
   return (
     <Stack>
+      <PageHeader title="Destinations">{items && items.length > 0 && add}</PageHeader>
       <CreateDestination opened={open} onClose={() => setOpen(false)} />
       {error && <ErrorAlert error={error} title="The destinations could not be listed" onRetry={reload} />}
       {items?.length === 0 && (
@@ -26,7 +29,6 @@ export function DestinationsPanel() {
           into one; restores read from it even without this catalog.
         </EmptyState>
       )}
-      {items && items.length > 0 && <Group justify="flex-end">{add}</Group>}
       {items?.map((d) => (
         <DestinationCard key={d.id} destination={d} />
       ))}
