@@ -39,7 +39,7 @@ test('add the lab from its openrc, test, save, and browse the synced inventory',
   await expect(page.getByTestId('providers-table')).toContainText('lab');
 
   await shell.nav('Jobs').click();
-  await jobs.rows().filter({ hasText: 'inventory.sync' }).first().click();
+  await jobs.rows().filter({ hasText: 'Inventory sync' }).first().click();
   await expect(jobs.detail().getByTestId('job-state')).toHaveText('succeeded', { timeout: 120_000 });
   await expect(jobs.log()).toContainText('Inventory stored');
 

@@ -82,7 +82,7 @@ test('back up a lab server from its detail, watch the job, find the restore poin
   const inventory = new InventoryPage(page);
   await page.goto(backstack.loginUrl);
   await shell.nav('Jobs').click();
-  await expect(jobs.rows().filter({ hasText: 'inventory.sync' }).getByTestId('job-state')).toHaveText('succeeded', { timeout: 120_000 });
+  await expect(jobs.rows().filter({ hasText: 'Inventory sync' }).getByTestId('job-state')).toHaveText('succeeded', { timeout: 120_000 });
   void syncJob;
 
   await shell.nav('Inventory').click();
@@ -93,7 +93,7 @@ test('back up a lab server from its detail, watch the job, find the restore poin
   await page.keyboard.press('Escape');
 
   await shell.nav('Jobs').click();
-  const backupRow = jobs.rows().filter({ hasText: 'backup.instance' });
+  const backupRow = jobs.rows().filter({ has: page.getByText('Backup', { exact: true }) });
   await backupRow.click();
   await expect(jobs.detail().getByTestId('job-state')).toHaveText('running', { timeout: 60_000 });
   await page.screenshot({ path: path.join(screenshotDir, 'jobs-backup-running.png') });
@@ -120,7 +120,7 @@ test('back up a lab server from its detail, watch the job, find the restore poin
   await dialog.getByRole('button', { name: 'Restore' }).click();
 
   await shell.nav('Jobs').click();
-  await jobs.rows().filter({ hasText: 'restore.instance' }).click();
+  await jobs.rows().filter({ has: page.getByText('Restore', { exact: true }) }).click();
   await jobEnded(api, backstack.url, 'restore.instance');
   await expect(jobs.detail().getByTestId('job-state')).toHaveText(/succeeded|warning/);
   await page.screenshot({ path: path.join(screenshotDir, 'jobs-restore-done.png') });

@@ -34,7 +34,7 @@ test('create an encrypted backup destination, keep its recovery key, verify it',
   await page.screenshot({ path: path.join(screenshotDir, 'destinations-card.png') });
 
   await shell.nav('Jobs').click();
-  await jobs.rows().filter({ hasText: 'destination.verify' }).first().click();
+  await jobs.rows().filter({ hasText: 'Verify destination' }).first().click();
   await expect(jobs.detail().getByTestId('job-state')).toHaveText('succeeded');
   await expect(jobs.detail()).toContainText('0 restore points');
 });

@@ -19,6 +19,11 @@ test('a job started from the UI runs to the end, with its task log, in the Jobs 
   await jobs.rows().first().click();
   await expect(jobs.detail().getByTestId('job-state')).toHaveText('succeeded');
   await expect(jobs.log()).toContainText('Catalog copied');
+  // The kind in words, in the table and the detail; a job that succeeded offers no retry.
+  await expect(jobs.rows().first()).toContainText('Catalog copy');
+  await expect(jobs.detail().getByRole('heading', { name: 'Catalog copy' })).toBeVisible();
+  await expect(jobs.detail()).toContainText(/\d+(\.\d)? (B|KiB|MiB) written to /);
+  await expect(jobs.detail().getByRole('button', { name: 'Retry' })).toHaveCount(0);
   await page.screenshot({ path: path.join(screenshotDir, 'jobs-detail.png') });
 
   // The same destination again: refused with a message that says what to do, and retry is offered.

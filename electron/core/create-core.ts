@@ -101,7 +101,7 @@ export function createCore(opts: CoreOptions): Core {
         .listUnfinished()
         .find((j) => j.kind === 'backup.instance' && j.id !== except && (j.params as { instanceId?: string }).instanceId === instanceId && manager.isRunning(j.id.replace(/-/g, '').slice(0, 8)))?.id ?? null,
   };
-  const strategy = { providers, destinations, backups: backupsTable, hypervisors, installation };
+  const strategy = { providers, destinations, backups: backupsTable, inventory: inventoryTable, hypervisors, installation };
   const services: Services = {
     app: new AppService(
       {

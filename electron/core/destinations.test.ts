@@ -115,6 +115,21 @@ describe('backup destinations', () => {
     ok(await core.api.invoke('destinations.startPrune', { id: again.id, keep: { last: 1 } }));
     await core.jobs.whenIdle();
     expect(ok(await core.api.invoke('backups.list', { destinationId: again.id })).items.map((b) => b.id)).toEqual([newest!.id]);
+    // Garbage collection says what it freed in words a person reads.
+    const { jobId: gc } = ok(await core.api.invoke('destinations.startGc', { id: again.id }));
+    await core.jobs.whenIdle();
+    expect(core.jobs.get(gc).summary).toMatch(/^\d+ unused chunks removed \(\d+(\.\d)? (B|KiB|MiB) freed\)/);
+  });
+
+  it('names a restore job after what the restore point holds and when it was taken', async () => {
+    const { destination } = ok(await core.api.invoke('destinations.create', { name: 'a', path: path.join(dir, 'repo') }));
+    await twoBackups(destination.id);
+    ok(await core.api.invoke('destinations.startReindex', { id: destination.id }));
+    await core.jobs.whenIdle();
+    const [newest] = ok(await core.api.invoke('backups.list', { destinationId: destination.id })).items;
+    const { jobId } = ok(await core.api.invoke('restore.start', { backupId: newest!.id }));
+    expect(core.jobs.get(jobId).target).toBe(`disk inst-1 as of ${newest!.createdAt.slice(0, 16).replace('T', ' ')} UTC`);
+    await core.jobs.whenIdle();
   });
 
   it('names an unreachable destination and what to do', async () => {

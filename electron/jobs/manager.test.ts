@@ -220,4 +220,13 @@ describe('JobManager', () => {
     expect(m.get(second.id)).toMatchObject({ state: 'succeeded', target: 'x' });
     expect(() => m.retry(second.id)).toThrow(/only failed/);
   });
+
+  it('does not retry a job that did its work with warnings', async () => {
+    const m = manager();
+    m.register(kind(async (ctx) => ctx.log('warn', 'one project could not be listed')));
+    const job = m.enqueue('inventory.sync', { providerId: 'x' });
+    await m.whenIdle();
+    expect(m.get(job.id).state).toBe('warning');
+    expect(() => m.retry(job.id)).toThrow(/only failed, cancelled or interrupted/);
+  });
 });

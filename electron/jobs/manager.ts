@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors/codes';
-import { isTerminal, JOB_PARAMS, type Job, type JobKindName, type JobParams, type JobParamsInput, type LogLevel } from '../../shared/domain/jobs';
+import { canRetry, isTerminal, JOB_PARAMS, type Job, type JobKindName, type JobParams, type JobParamsInput, type LogLevel } from '../../shared/domain/jobs';
 import type { JobsTable, StoredJob } from '../catalog';
 import type { EventBus } from '../lib/events';
 import { isRetryable, toAppError } from '../lib/errors';
@@ -163,8 +163,7 @@ export class JobManager {
   /** Starts the same work again as a new job; the old one stays in the history. */
   retry(id: string): Job {
     const job = this.mustGet(id);
-    if (!isTerminal(job.state) || job.state === 'succeeded')
-      throw new AppError('resource.conflict', `Job ${id} is ${job.state}; only failed, cancelled, interrupted or warning jobs can be retried.`);
+    if (!canRetry(job.state)) throw new AppError('resource.conflict', `Job ${id} is ${job.state}; only failed, cancelled or interrupted jobs can be retried.`);
     return this.enqueueUnchecked(job.kind, job.params);
   }
 

@@ -1,5 +1,5 @@
 import type { ProviderView } from '../../shared/domain/providers';
-import type { BackupsTable } from '../catalog';
+import type { BackupsTable, InventoryTable } from '../catalog';
 import type { DestinationsService } from './destinations/destinations.service';
 import type { HypervisorsService } from './hypervisors/hypervisors.service';
 import type { ProvidersService } from './providers/providers.service';
@@ -9,6 +9,8 @@ export interface StrategyDeps {
   providers: ProvidersService;
   destinations: DestinationsService;
   backups: BackupsTable;
+  /** the synced inventory: what jobs are named after, and where an instance runs before a job is queued */
+  inventory: InventoryTable;
   hypervisors: HypervisorsService;
   /** this installation, as its snapshots on hypervisors name it */
   installation: InstallationInfo;
@@ -30,4 +32,14 @@ export function noteStrategy(provider: ProviderView, log: (level: 'warn', m: str
   if (provider.strategy !== 'libvirt-ssh') {
     log('warn', `${provider.name} is set to the ${provider.strategy} strategy, which this version does not have yet: the libvirt strategy (SSH to the hypervisor) is used.`);
   }
+}
+
+/**
+ * "instance web-1 (lab)": a job's target, for people. The name is the one given (a restore
+ * point's), else the inventory's, else the id; the cloud is left out when it is not known.
+ */
+export function describeInstance(d: Pick<StrategyDeps, 'providers' | 'inventory'>, providerId: string | null, instanceId: string, name?: string): string {
+  const cloud = providerId ? d.providers.find(providerId) : undefined;
+  const known = name || (cloud && d.inventory.get(cloud.id, 'instance', instanceId)?.name);
+  return `instance ${known || instanceId}${cloud ? ` (${cloud.name})` : ''}`;
 }

@@ -22,6 +22,17 @@ export const JOB_PARAMS = {
 } as const;
 export type JobKindName = keyof typeof JOB_PARAMS;
 export const JobKindName = z.enum(Object.keys(JOB_PARAMS) as [JobKindName, ...JobKindName[]]);
+/** Every job kind in words, as the Jobs table, the job detail, notifications and the CLI show it. */
+export const JOB_LABELS: Record<JobKindName, string> = {
+  'inventory.sync': 'Inventory sync',
+  'backup.instance': 'Backup',
+  'restore.instance': 'Restore',
+  'destination.verify': 'Verify destination',
+  'destination.prune': 'Prune destination',
+  'destination.gc': 'Collect garbage',
+  'destination.reindex': 'Re-index destination',
+  'catalog.backup': 'Catalog copy',
+};
 /** Parameters as a caller gives them (defaults not yet applied). */
 export type JobParamsInput<K extends JobKindName> = z.input<(typeof JOB_PARAMS)[K]>;
 /** Parameters as a running job sees them (parsed, defaults applied). */
@@ -31,6 +42,9 @@ export const JobState = z.enum(['queued', 'running', 'succeeded', 'warning', 'fa
 export type JobState = z.infer<typeof JobState>;
 export const TERMINAL_JOB_STATES: readonly JobState[] = ['succeeded', 'warning', 'failed', 'cancelled', 'interrupted'];
 export const isTerminal = (s: JobState): boolean => TERMINAL_JOB_STATES.includes(s);
+/** A job that did not do its work can be started again; one that succeeded (warnings included) cannot. */
+export const RETRYABLE_JOB_STATES: readonly JobState[] = ['failed', 'cancelled', 'interrupted'];
+export const canRetry = (s: JobState): boolean => RETRYABLE_JOB_STATES.includes(s);
 
 export const JobProgress = z.object({
   phase: z.string(),

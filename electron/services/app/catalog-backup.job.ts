@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors/codes';
+import { formatBytes } from '../../../shared/format';
 import type { Catalog } from '../../catalog';
 import type { JobKind } from '../../jobs/types';
 
@@ -37,8 +38,8 @@ export function catalogBackupJob(catalog: Catalog): JobKind<'catalog.backup'> {
       }
       const size = fs.statSync(dest).size;
       ctx.progress({ phase: 'done', bytesDone: size, bytesTotal: size });
-      ctx.log('info', `Catalog copied (${size} bytes).`);
-      return { summary: `${size} bytes written to ${dest}` };
+      ctx.log('info', `Catalog copied (${formatBytes(size)}).`);
+      return { summary: `${formatBytes(size)} written to ${dest}` };
     },
   };
 }

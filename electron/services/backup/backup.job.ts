@@ -1,9 +1,10 @@
 import { AppError } from '../../../shared/errors/codes';
+import { formatBytes } from '../../../shared/format';
 import type { JobKind } from '../../jobs/types';
 import { backupInstance, type SshSession } from '../../transfer/libvirt-ssh';
 import { recordOf } from '../destinations/destinations.service';
 import { logTransfer } from '../hypervisors/hypervisors.service';
-import { noteStrategy, type StrategyDeps } from '../strategy';
+import { describeInstance, noteStrategy, type StrategyDeps } from '../strategy';
 import { collectInstanceMetadata, findServer } from './metadata';
 
 /**
@@ -13,7 +14,7 @@ import { collectInstanceMetadata, findServer } from './metadata';
 export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
   return {
     kind: 'backup.instance',
-    describeTarget: (p) => `instance ${p.instanceId}`,
+    describeTarget: (p) => describeInstance(d, p.providerId, p.instanceId),
     // Not retried automatically: a retry would take another snapshot; the user decides.
     maxAttempts: 1,
     async run(ctx) {
@@ -77,7 +78,8 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
         });
         d.backups.record(recordOf(destination.id, manifest, ctx.jobId));
         const kind = manifest.source.backupKind as string;
-        const summary = `${kind === 'incremental' ? 'Incremental' : 'Full'} backup ${manifest.id}: ${plan.length} disk(s), ${transferredBytes} bytes transferred, ${manifest.totals.bytesStored} stored.`;
+        // "backup <id>:" stays first: the lab tests read the restore point's id from it.
+        const summary = `${kind === 'incremental' ? 'Incremental' : 'Full'} backup ${manifest.id}: ${plan.length} disk(s), ${formatBytes(transferredBytes)} transferred, ${formatBytes(manifest.totals.bytesStored)} stored.`;
         ctx.log('info', summary);
         return { summary };
       } finally {

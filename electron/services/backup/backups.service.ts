@@ -1,4 +1,5 @@
 import type { BackupInstanceParams, BackupView, ReleasedSnapshot } from '../../../shared/domain/backups';
+import type { Instance } from '../../../shared/domain/inventory';
 import type { z } from 'zod';
 import { AppError } from '../../../shared/errors/codes';
 import type { BackupsTable } from '../../catalog';
@@ -19,8 +20,20 @@ export class BackupsService {
     private readonly strategy: StrategyDeps,
   ) {}
 
+  /**
+   * Queues a backup once what it needs is there: a destination, and SSH settings for the
+   * hypervisor the inventory places the instance on. An instance the inventory does not know
+   * (or whose host it cannot see) is left to the job, which asks Nova.
+   */
   start(params: z.input<typeof BackupInstanceParams>): { jobId: string } {
-    return { jobId: this.jobs.enqueue('backup.instance', { ...params, providerId: this.providers.get(params.providerId).id }).id };
+    const provider = this.providers.get(params.providerId);
+    if (params.destinationId) this.destinations.get(params.destinationId);
+    else this.destinations.defaultDestination();
+    const instance = this.strategy.inventory.get<Instance>(provider.id, 'instance', params.instanceId);
+    if (instance && !instance.vanishedAt && (instance.data.host || instance.data.hypervisorHostname)) {
+      this.strategy.hypervisors.forServer(provider.id, instance.data.host, instance.data.hypervisorHostname);
+    }
+    return { jobId: this.jobs.enqueue('backup.instance', { ...params, providerId: provider.id }).id };
   }
 
   list(filter: { resourceId?: string | undefined; destinationId?: string | undefined; providerId?: string | undefined }): BackupView[] {

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors/codes';
+import { formatBytes } from '../../../shared/format';
 import type { BackupsTable } from '../../catalog';
 import { collectGarbage, listBackups, pruneBackups, verifyRepository, type EngineProgress } from '../../engine';
 import type { AnyJobKind, JobContext, JobKind } from '../../jobs/types';
@@ -63,7 +64,7 @@ export function destinationJobs(destinations: DestinationsService, backups: Back
       destinations.withOpen(ctx.params.destinationId, async (repo) => {
         const r = await collectGarbage(repo, { signal: ctx.signal, onProgress: onEngineProgress(ctx) });
         if (r.missingChunks.length) ctx.log('warn', `${r.missingChunks.length} chunk(s) referenced but missing: run verify.`);
-        return { summary: `${r.chunksRemoved} unused chunks removed (${r.bytesRemoved} bytes freed), ${r.leftoversRemoved} leftovers cleaned` };
+        return { summary: `${r.chunksRemoved} unused chunks removed (${formatBytes(r.bytesRemoved)} freed), ${r.leftoversRemoved} leftovers cleaned` };
       }),
   };
   const reindex: JobKind<'destination.reindex'> = {

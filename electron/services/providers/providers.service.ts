@@ -23,8 +23,13 @@ export class ProvidersService {
     return this.repo.listViews();
   }
 
+  /** A cloud by id or name, or undefined (for naming things, where a missing cloud is no error). */
+  find(idOrName: string): ProviderView | undefined {
+    return this.repo.get(idOrName);
+  }
+
   get(idOrName: string): ProviderView {
-    const p = this.repo.get(idOrName);
+    const p = this.find(idOrName);
     if (!p) throw new AppError('resource.notFound', `No cloud named or with id "${idOrName}". List them with: backstack provider list`);
     return p;
   }

@@ -2,16 +2,26 @@ import { AppError } from '../../../shared/errors/codes';
 import { findBackup, parseRef } from '../../engine';
 import type { JobKind } from '../../jobs/types';
 import type * as os from '../../openstack';
-import type { StrategyDeps } from '../strategy';
+import { describeInstance, type StrategyDeps } from '../strategy';
 import { readInstanceBackup } from './backup-metadata';
 import { restoreThroughLibvirt } from './libvirt-restore';
 import { restoreThroughNova } from './nova-restore';
+
+/** "instance web-1 (lab) as of 2026-12-01 10:00 UTC" when the catalog indexes the restore point, else its id. */
+function describeRestorePoint(d: StrategyDeps, backupId: string, destinationId: string | undefined): string {
+  const b = d.backups.get(backupId, destinationId);
+  if (!b) return `restore point ${backupId}`;
+  const at = `${b.createdAt.slice(0, 16).replace('T', ' ')} UTC`;
+  // The name the backup recorded: the instance may be gone or renamed since.
+  const what = b.resourceKind === 'instance' ? describeInstance(d, b.providerId, b.resourceId, b.resourceName) : `${b.resourceKind} ${b.resourceName || b.resourceId}`;
+  return `${what} as of ${at}`;
+}
 
 /** `restore.instance`: an instance back from a libvirt-strategy backup, through Nova or `virsh define`. */
 export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'> {
   return {
     kind: 'restore.instance',
-    describeTarget: (p) => `restore point ${p.backupId}`,
+    describeTarget: (p) => describeRestorePoint(d, p.backupId, p.destinationId),
     maxAttempts: 1,
     async run(ctx) {
       const p = ctx.params;

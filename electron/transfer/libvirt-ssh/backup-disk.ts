@@ -1,3 +1,4 @@
+import { formatBytes } from '../../../shared/format';
 import type { Range, startBackup } from '../../engine';
 import { dataRanges, overlayChanges, parseQemuImgInfo, parseQemuImgMap, parseRbdDiff, rbdChanges, rbdData, totalLength } from './allocation';
 import type { InstanceBackupOptions } from './backup-instance';
@@ -47,7 +48,7 @@ export async function backupOneDisk(
     throw layout.status === 'rejected' ? layout.reason : served.status === 'rejected' ? served.reason : reader;
   }
   const { size, data, changed, chain } = layout.value;
-  o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${totalLength(changed ?? [])} bytes changed` : `full, ${totalLength(data)} bytes allocated`} of ${size}.`);
+  o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${formatBytes(totalLength(changed ?? []))} changed` : `full, ${formatBytes(totalLength(data))} allocated`} of ${formatBytes(size)}.`);
   let bytes = 0;
   try {
     if (reader.size < size) throw new TransferError(`qemu-nbd serves ${reader.size} bytes of ${target}; the disk has ${size}.`);

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { notifications } from '@mantine/notifications';
+import { JOB_LABELS } from '../../../shared/domain/jobs';
 import { subscribe } from '../api/client';
 import { useAppStore } from '../stores/app.store';
 
@@ -11,11 +12,11 @@ export function useJobNotifications(): void {
         if (!useAppStore.getState().settings?.notifyOnJobEnd || !job.finishedAt) return;
         const long = job.startedAt !== null && Date.parse(job.finishedAt) - Date.parse(job.startedAt) > 60_000;
         if (job.state === 'failed' || job.state === 'interrupted') {
-          notifications.show({ color: 'red', title: `${job.kind} failed`, message: job.error?.message ?? job.target });
+          notifications.show({ color: 'red', title: `${JOB_LABELS[job.kind]} failed`, message: job.error?.message ?? job.target });
         } else if (long) {
           notifications.show({
             color: job.state === 'succeeded' ? 'green' : 'yellow',
-            title: `${job.kind} ${job.state}`,
+            title: `${JOB_LABELS[job.kind]} ${job.state}`,
             message: job.summary ?? job.target,
           });
         }

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { Alert, Code, Group, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { IconPlayerStop, IconRefresh } from '@tabler/icons-react';
-import { isTerminal, type Job } from '../../../../shared/domain/jobs';
+import { canRetry, isTerminal, JOB_LABELS, type Job } from '../../../../shared/domain/jobs';
 import { followJob, type Action } from '../../api/actions';
 import { call } from '../../api/client';
 import { ActionButtons } from '../../components/ActionButtons';
@@ -17,16 +17,17 @@ const cancelJob: Action<Job> = {
   icon: <IconPlayerStop size={14} />,
   isAllowed: (j) => !isTerminal(j.state),
   run: async ([j]) => (await call('jobs.cancel', { id: j!.id }), 'It stops, and its state shows cancelled.'),
-  done: ([j]) => `${j!.kind} cancelled`,
+  done: ([j]) => `${JOB_LABELS[j!.kind]} cancelled`,
 };
 
 const retryJob: Action<Job> = {
   id: 'retry',
   label: 'Retry',
   icon: <IconRefresh size={14} />,
-  isAllowed: (j) => isTerminal(j.state) && j.state !== 'succeeded',
+  // as the core allows: a job that did its work, warnings or not, is not run again
+  isAllowed: (j) => canRetry(j.state),
   run: async ([j]) => followJob(await call('jobs.retry', { id: j!.id })),
-  done: ([j]) => `${j!.kind} started again`,
+  done: ([j]) => `${JOB_LABELS[j!.kind]} started again`,
 };
 
 /** The selected job: what it is doing, its task log, and cancel / retry. */
@@ -42,7 +43,7 @@ export function JobDetail({ job }: { job: Job }) {
     <Stack gap="sm" h="100%" data-testid="job-detail">
       <Group justify="space-between" wrap="nowrap">
         <div>
-          <Title order={4}>{job.kind}</Title>
+          <Title order={4}>{JOB_LABELS[job.kind]}</Title>
           <Text size="sm" c="dimmed">
             {job.target}
           </Text>

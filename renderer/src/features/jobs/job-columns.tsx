@@ -1,5 +1,5 @@
 import { Badge, Group, Progress, Text } from '@mantine/core';
-import type { Job, JobState } from '../../../../shared/domain/jobs';
+import { JOB_LABELS, type Job, type JobState } from '../../../../shared/domain/jobs';
 import { formatAmount, formatBytes, formatDuration, percent } from '../../../../shared/format';
 import type { Column } from '../../components/DataTable';
 
@@ -49,8 +49,9 @@ const duration = (j: Job) => {
 };
 
 export const jobColumns: Column<Job>[] = [
-  { id: 'kind', header: 'Kind', getValue: (j) => j.kind, width: '140px' },
-  { id: 'target', header: 'Target', getValue: (j) => j.target, width: 'minmax(160px, 2fr)' },
+  // Shown in words; the kind's name stays searchable ("destination.verify" still finds verify jobs).
+  { id: 'kind', header: 'Kind', getValue: (j) => `${JOB_LABELS[j.kind]} ${j.kind}`, render: (j) => JOB_LABELS[j.kind], width: '160px' },
+  { id: 'target', header: 'Target', getValue: (j) => j.target, render: (j) => <span title={j.target}>{j.target}</span>, width: 'minmax(160px, 2fr)' },
   { id: 'state', header: 'State', getValue: (j) => j.state, render: (j) => <JobStateBadge state={j.state} />, width: '130px' },
   { id: 'phase', header: 'Phase', getValue: (j) => j.progress.phase, width: '110px' },
   {
