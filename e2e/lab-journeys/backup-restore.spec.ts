@@ -85,6 +85,14 @@ test('back up a lab server from its detail, watch the job, find the restore poin
   await expect(jobs.rows().filter({ hasText: 'Inventory sync' }).getByTestId('job-state')).toHaveText('succeeded', { timeout: 120_000 });
   void syncJob;
 
+  // Before the first backup: test the hypervisor the server runs on from the Clouds page.
+  await shell.nav('Clouds').click();
+  const kvm1 = page.getByTestId('hypervisors-lab').getByTestId('row').filter({ hasText: 'lab-kvm-1' });
+  await kvm1.getByRole('button', { name: 'Test' }).click();
+  await expect(page.getByText('lab-kvm-1 is ready for backups')).toBeVisible({ timeout: 30_000 });
+  await expect(kvm1).toContainText('ssh-ed25519 SHA256:');
+  await page.screenshot({ path: path.join(screenshotDir, 'clouds-hypervisor-test.png') });
+
   await shell.nav('Inventory').click();
   await inventory.search().fill(SERVER);
   await inventory.row(SERVER).click();

@@ -38,6 +38,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'inventory.listResources': { providerId: 'p', kind: 'flavor' },
   'hypervisors.list': { providerId: 'no-such-cloud' },
   'hypervisors.setSsh': { providerId: 'no-such-cloud', hostname: 'kvm-1', address: '10.0.0.1', user: 'root', password: 'pw' },
+  'hypervisors.test': { providerId: 'no-such-cloud', hostname: 'kvm-1' },
   'backups.start': { providerId: 'no-such-cloud', instanceId: 'i' },
   'backups.list': {},
   'backups.releaseSnapshot': { providerId: 'no-such-cloud', instanceId: 'i' },

@@ -182,3 +182,19 @@ export type ResourceItem = z.infer<typeof ResourceItem>;
 /** A compute host with the SSH settings the libvirt strategy uses (never the secret). */
 export const HypervisorItem = z.object({ hostname: z.string(), data: Hypervisor, ssh: HypervisorSsh, vanishedAt: z.string().nullable() });
 export type HypervisorItem = z.infer<typeof HypervisorItem>;
+
+/** What a hypervisor's connection test found (`hypervisors.test`): SSH, its host key, libvirt and the tools backups run. */
+export const HypervisorTest = z.object({
+  hostname: z.string(),
+  ok: z.boolean(),
+  /** the host key the connection saw ("ssh-ed25519 SHA256:…"), null when it did not get that far */
+  hostKey: z.string().nullable(),
+  /** true when this test pinned the key (none was pinned before) */
+  pinnedNow: z.boolean(),
+  /** `virsh version` as the host answers it */
+  libvirt: z.string().nullable(),
+  tools: z.array(z.object({ name: z.string(), path: z.string().nullable(), neededFor: z.string() })),
+  /** each one says what is wrong and what to do */
+  problems: z.array(z.string()),
+});
+export type HypervisorTest = z.infer<typeof HypervisorTest>;

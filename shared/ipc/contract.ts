@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppStatus, CatalogTable, Settings } from '../domain/app';
 import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers';
 import { DestinationStats, DestinationView, KeepRules, PrunePreview } from '../domain/destinations';
-import { HypervisorItem, HypervisorSsh, Instance, InstanceSummary, InventoryNode, ResourceItem, ResourceKind } from '../domain/inventory';
+import { HypervisorItem, HypervisorSsh, HypervisorTest, Instance, InstanceSummary, InventoryNode, ResourceItem, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
 
@@ -69,6 +69,8 @@ export const requests = {
     z.object({ providerId: Id }).strict(),
     z.object({ items: z.array(HypervisorItem) }),
   ),
+  /** Connects to a hypervisor with its saved SSH settings (pinning its key on first use) and checks what backups need there. */
+  'hypervisors.test': req(z.object({ providerId: Id, hostname: z.string().trim().min(1).max(255) }).strict(), HypervisorTest),
   /** Per-host SSH settings for the libvirt strategy; the key or password is sealed, never returned. */
   'hypervisors.setSsh': req(HypervisorSshInput, z.object({ hostname: z.string(), ssh: HypervisorSsh })),
   /** Backs up an instance from its hypervisor over SSH (libvirt strategy): full, incremental or auto. */

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { CliContext } from '../context';
+import { AppError } from '../../../shared/errors/app-error';
+import { withCore, type CliContext } from '../context';
 import { readStdin, readUserFile } from '../read-input';
 import { printJson, unwrap, UsageError, wholeNumber } from '../output';
 
@@ -74,5 +75,26 @@ export function register(program: Command, ctx: CliContext): void {
       } finally {
         await core.close();
       }
+    });
+
+  hv.command('test')
+    .description('connect with the saved SSH settings (pinning the host key on first use) and check libvirt and the tools backups run there')
+    .requiredOption('--provider <name>', 'cloud name or id')
+    .requiredOption('--host <name>', 'hypervisor hostname (as hypervisors are listed)')
+    .option('--json', 'print JSON')
+    .action(async (o: { provider: string; host: string; json?: boolean }) => {
+      await withCore(ctx, { runJobs: false }, async (core) => {
+        const provider = unwrap(await core.api.invoke('providers.list', {})).items.find((p) => p.name === o.provider || p.id === o.provider);
+        const r = unwrap(await core.api.invoke('hypervisors.test', { providerId: provider?.id ?? o.provider, hostname: o.host }));
+        if (o.json) printJson(r, ctx.out);
+        else {
+          ctx.out(`${r.hostname}: ${r.ok ? 'ready for backups' : 'not ready'}\n`);
+          if (r.hostKey) ctx.out(`  host key  ${r.hostKey}${r.pinnedNow ? ' (pinned now)' : ''}\n`);
+          if (r.libvirt) ctx.out(`  libvirt   ${r.libvirt.split('\n').join('; ')}\n`);
+          for (const t of r.tools) ctx.out(`  ${t.name.padEnd(9)} ${t.path ?? `missing (needed for ${t.neededFor})`}\n`);
+        }
+        // Exit 1 with the problems, each saying what to do.
+        if (!r.ok) throw new AppError('internal', `${r.hostname} is not ready for backups:\n${r.problems.map((p) => `  ${p}`).join('\n')}`);
+      });
     });
 }

@@ -8,4 +8,5 @@ export const inventoryHandlers = ({ inventory, hypervisors }: Services): Namespa
   'inventory.listResources': ({ providerId, kind, projectId, includeVanished }) => ({ items: inventory.resources(providerId, kind, { projectId, includeVanished }) }),
   'hypervisors.list': ({ providerId }) => ({ items: hypervisors.list(providerId) }),
   'hypervisors.setSsh': (i) => hypervisors.setSsh(i),
+  'hypervisors.test': ({ providerId, hostname }) => hypervisors.test(providerId, hostname),
 });

@@ -1,9 +1,10 @@
 import type { HypervisorSshInput } from '../../../shared/domain/backups';
-import type { HypervisorItem, HypervisorSsh } from '../../../shared/domain/inventory';
+import type { HypervisorItem, HypervisorSsh, HypervisorTest } from '../../../shared/domain/inventory';
 import { AppError } from '../../../shared/errors/codes';
 import type { HypervisorsTable, HypervisorTransfer, SecretsTable, StoredHypervisor } from '../../catalog';
 import { SshSession, type NbdTransfer, type SshAuth } from '../../transfer/libvirt-ssh';
 import type { ProvidersService } from '../providers/providers.service';
+import { testHypervisor } from './hypervisor-test';
 
 const secretId = (providerId: string, hostname: string) => `hypervisor-ssh:${providerId}:${hostname}`;
 
@@ -52,6 +53,20 @@ export class HypervisorsService {
     const h = this.table.get(providerId, i.hostname);
     if (!h) throw new AppError('internal', `The SSH settings of ${i.hostname} were not saved.`);
     return { hostname: h.hostname, ssh: sshView(h) };
+  }
+
+  /** Connects with the saved settings and checks what backups need on the host (hypervisor-test.ts). */
+  test(providerIdOrName: string, hostname: string): Promise<HypervisorTest> {
+    const providerId = this.providers.get(providerIdOrName).id;
+    const h = this.table.get(providerId, hostname);
+    if (!h) throw new AppError('resource.notFound', `No hypervisor ${hostname} in this cloud's inventory. Sync the cloud to refresh it.`);
+    if (!h.ssh.address || !h.ssh.user || !h.ssh.secretId) {
+      throw new AppError(
+        'validation.invalidInput',
+        `${hostname} has no SSH settings yet: set them first under Clouds → Hypervisors → SSH settings…, or: backstack hypervisor ssh --provider … --host ${hostname} --address … --user … --key FILE`,
+      );
+    }
+    return testHypervisor(h, () => this.connect(h));
   }
 
   /** The hypervisor of a server's compute host (Nova's service host or hypervisor hostname), with SSH settings. */

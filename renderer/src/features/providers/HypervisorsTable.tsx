@@ -1,7 +1,11 @@
 import { useMemo, useState } from 'react';
-import { Badge, Button, Code, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Code, Group, Stack, Text, Title } from '@mantine/core';
 import type { OutputOf } from '../../../../shared/ipc/contract';
 import type { ProviderView } from '../../../../shared/domain/providers';
+import { AppError } from '../../../../shared/errors/app-error';
+import { allowedFor, type Action } from '../../api/actions';
+import { call } from '../../api/client';
+import { useActions } from '../../api/useActions';
 import { useQuery } from '../../api/useQuery';
 import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -20,7 +24,22 @@ const dimmed = (text: string) => (
   </Text>
 );
 
-const hypervisorColumns = (edit: (h: Row) => void): Column<Row>[] => [
+/** Connects with the saved settings and checks libvirt and the tools backups run; the problems, if any, in the error toast. */
+const testHypervisor = (providerId: string): Action<Row> => ({
+  id: 'hypervisor-test',
+  label: 'Test',
+  isAllowed: (h) => Boolean(h.ssh.address),
+  run: async ([h]) => {
+    const r = await call('hypervisors.test', { providerId, hostname: h!.hostname });
+    if (!r.ok) throw new AppError('validation.invalidInput', r.problems.join(' '));
+    const tools = r.tools.filter((t) => t.path).map((t) => t.name);
+    const libvirt = /library: libvirt ([\d.]+)/.exec(r.libvirt ?? '')?.[1];
+    return `libvirt ${libvirt ?? ''} answers; ${tools.join(', ')} found${r.pinnedNow ? '; its host key is pinned now' : ''}.`.replace('libvirt  ', 'libvirt ');
+  },
+  done: ([h]) => `${h!.hostname} is ready for backups`,
+});
+
+const hypervisorColumns = (edit: (h: Row) => void, test: Action<Row>, runner: ReturnType<typeof useActions>): Column<Row>[] => [
   {
     id: 'host',
     header: 'Host',
@@ -70,11 +89,18 @@ const hypervisorColumns = (edit: (h: Row) => void): Column<Row>[] => [
     header: '',
     getValue: () => null,
     render: (h) => (
-      <Button size="compact-xs" variant="light" onClick={() => edit(h)}>
-        SSH settings…
-      </Button>
+      <Group gap={4} wrap="nowrap">
+        <Button size="compact-xs" variant="light" onClick={() => edit(h)}>
+          SSH settings…
+        </Button>
+        {allowedFor(test, [h]) && (
+          <Button size="compact-xs" variant="subtle" loading={runner.isBusy(test.id)} onClick={() => void runner.run(test, [h])}>
+            {test.label}
+          </Button>
+        )}
+      </Group>
     ),
-    width: '140px',
+    width: '190px',
   },
 ];
 
@@ -82,7 +108,10 @@ const hypervisorColumns = (edit: (h: Row) => void): Column<Row>[] => [
 export function HypervisorsTable({ provider }: { provider: ProviderView }) {
   const { data, error, reload } = useQuery('hypervisors.list', { providerId: provider.id }, { tables: ['hypervisors'] });
   const [editing, setEditing] = useState<Row | null>(null);
-  const columns = useMemo(() => hypervisorColumns(setEditing), []);
+  const runner = useActions();
+  const test = useMemo(() => testHypervisor(provider.id), [provider.id]);
+  // Rebuilt with the runner so a running test shows on its button.
+  const columns = hypervisorColumns(setEditing, test, runner);
   const rows = data?.items ?? [];
   if (error) return <ErrorAlert error={error} title={`The hypervisors of ${provider.name} could not be listed`} onRetry={reload} />;
   // Nothing before the first sync has found them.
