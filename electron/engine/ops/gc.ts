@@ -10,6 +10,7 @@ import { liveSessions, withExclusiveLock } from '../store/locks';
 import { ProgressMeter, type ProgressListener } from './progress';
 import type { Repository } from '../repository';
 import { openDiskIndex } from './restore';
+import { exists } from '../io/fsutil';
 import { observed } from './promises';
 
 export interface GcOptions {
@@ -74,7 +75,14 @@ async function mark(repo: Repository, report: GcReport, opts: GcOptions): Promis
   const now = new Date();
   for (const m of backups) {
     for (const d of m.disks) {
-      const index = await openDiskIndex(repo, m, d);
+      let index: Awaited<ReturnType<typeof openDiskIndex>>;
+      try {
+        index = await openDiskIndex(repo, m, d);
+      } catch (e) {
+        // Pruned since the scan (by a job beside this one, or another workstation): nothing to keep.
+        if (!(await exists(repo.layout.manifest(m, repo.encrypted)))) continue;
+        throw e;
+      }
       const pending: Promise<void>[] = [];
       try {
         for await (const digest of index.entries()) {
