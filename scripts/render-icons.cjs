@@ -23,18 +23,8 @@ function renders() {
 
 async function main() {
   const { chromium } = require('@playwright/test');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const launch = require('../e2e/chromium.json');
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? launch.executablePath, args: launch.args });
   try {
     const page = await browser.newPage({ deviceScaleFactor: 1 });
     for (const [svg, size, out] of renders()) {

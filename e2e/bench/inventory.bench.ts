@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import chromiumLaunch from '../chromium.json';
 import { createCore } from '../../electron/core/create-core';
 import { startConsoleServer } from '../../electron/console/server';
 import { createLogger } from '../../electron/lib/logger';
@@ -110,10 +111,7 @@ async function oneRound(): Promise<RoundResult> {
 
   // The UI: the console serves the real renderer over the synced catalog.
   const server = await startConsoleServer({ core, staticDir: path.join(root, 'out/renderer') });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? chromiumLaunch.executablePath, args: chromiumLaunch.args });
   const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
   await page.goto(server.loginUrl);
   await page.getByTestId('nav-dashboard').waitFor();
