@@ -1,40 +1,24 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../lib/logger';
-import { keyFileProtector } from '../lib/secret-box';
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
-import { createCore, type Core } from './create-core';
+import type { Core } from './create-core';
+import { ok, openTestCore, type TestCore } from './testing';
 
 // What `backups.start` checks before it queues a job, through the contract, against the
 // MockAgent cloud: a backup that cannot run is refused with one message, not started and failed.
+let t: TestCore;
 let dir: string;
-let cloud: MockCloud;
 let core: Core;
+let cloud: MockCloud;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-backups-start-'));
   cloud = standardCloud();
-  core = createCore({
-    dataDir: path.join(dir, 'home'),
-    runtime: 'cli',
-    version: 't',
-    logger: createLogger(() => undefined),
-    keyProtector: keyFileProtector(path.join(dir, 'home')),
-    openstackDispatcher: cloud.agent,
-  });
+  ({ core, dir } = t = openTestCore('backstack-backups-start-', { openstackDispatcher: cloud.agent }));
 });
 afterEach(async () => {
-  await core.close();
+  await t.close();
   await cloud.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
-
-const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T => {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-};
 const failure = (r: { ok: true } | { ok: false; error: { code: string; message: string } }) => (r.ok ? null : r.error);
 
 /** The mock cloud added and synced: its servers and hypervisors are in the inventory. */

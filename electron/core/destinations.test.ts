@@ -1,33 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupDisk, fileSource } from '../engine';
-import { createLogger } from '../lib/logger';
-import { keyFileProtector } from '../lib/secret-box';
-import { createCore, type Core } from './create-core';
+import type { Core } from './create-core';
+import { ok, openTestCore, type TestCore } from './testing';
 
+let t: TestCore;
 let dir: string;
 let core: Core;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-destinations-'));
-  core = createCore({
-    dataDir: path.join(dir, 'home'),
-    runtime: 'cli',
-    version: 't',
-    logger: createLogger(() => undefined),
-    keyProtector: keyFileProtector(path.join(dir, 'home')),
-  });
-});
-afterEach(async () => {
-  await core.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T => {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-};
+beforeEach(() => ({ core, dir } = t = openTestCore('backstack-destinations-')));
+afterEach(() => t.close());
 
 /** Two backups of a small disk written straight through the engine, as a strategy would. */
 async function twoBackups(destinationId: string) {

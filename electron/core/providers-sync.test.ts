@@ -1,48 +1,30 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InputOf } from '../../shared/ipc/contract';
-import { createLogger } from '../lib/logger';
-import { keyFileProtector } from '../lib/secret-box';
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
-import { createCore, type Core } from './create-core';
+import type { Core } from './create-core';
+import { ok, openTestCore, type TestCore } from './testing';
 
 // Adding a cloud and syncing it through the contract, against the MockAgent cloud (faults and
 // exact request counts the lab cannot give); e2e/lab/tests/inventory-sync.test.ts does the same
 // against the real lab.
-let dir: string;
-let cloud: MockCloud;
+let t: TestCore;
 let core: Core;
+let cloud: MockCloud;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-providers-'));
   cloud = standardCloud();
-  core = createCore({
-    dataDir: dir,
-    runtime: 'cli',
-    version: 't',
-    logger: createLogger(() => undefined),
-    keyProtector: keyFileProtector(dir),
-    openstackDispatcher: cloud.agent,
-  });
+  ({ core } = t = openTestCore('backstack-providers-', { openstackDispatcher: cloud.agent }));
 });
 afterEach(async () => {
-  await core.close();
+  await t.close();
   await cloud.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
-
 const admin = (extra: Partial<InputOf<'providers.add'>['provider']> = {}): InputOf<'providers.add'>['provider'] => ({
   name: 'mock',
   authUrl: cloud.authUrl,
   authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }],
   ...extra,
 });
-const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T => {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-};
 
 describe('adding a cloud', () => {
   it('tests every service before saving, and never returns the password', async () => {
