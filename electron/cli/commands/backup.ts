@@ -43,10 +43,9 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (o: RunOptions) => {
       if (o.full && o.incremental) throw new UsageError('Choose --full or --incremental, not both.');
       await withCore(ctx, {}, async (core) => {
-        const provider = unwrap(await core.api.invoke('providers.list', {})).items.find((p) => p.name === o.provider || p.id === o.provider);
         const { jobId } = unwrap(
           await core.api.invoke('backups.start', {
-            providerId: provider?.id ?? o.provider,
+            providerId: o.provider,
             instanceId: o.instance,
             mode: o.full ? 'full' : o.incremental ? 'incremental' : 'auto',
             excludeDisks: o.excludeDisk,

@@ -53,10 +53,9 @@ export function register(program: Command, ctx: CliContext): void {
       const secret = o.key ? { privateKey: readUserFile(o.key, 'private key') } : { password: await readStdin(ctx.stdin) };
       const core = await ctx.openCore({ runJobs: false });
       try {
-        const provider = unwrap(await core.api.invoke('providers.list', {})).items.find((p) => p.name === o.provider || p.id === o.provider);
         const r = unwrap(
           await core.api.invoke('hypervisors.setSsh', {
-            providerId: provider?.id ?? o.provider,
+            providerId: o.provider,
             hostname: o.host,
             address: o.address,
             port: o.port,
@@ -84,8 +83,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (o: { provider: string; host: string; json?: boolean }) => {
       await withCore(ctx, { runJobs: false }, async (core) => {
-        const provider = unwrap(await core.api.invoke('providers.list', {})).items.find((p) => p.name === o.provider || p.id === o.provider);
-        const r = unwrap(await core.api.invoke('hypervisors.test', { providerId: provider?.id ?? o.provider, hostname: o.host }));
+        const r = unwrap(await core.api.invoke('hypervisors.test', { providerId: o.provider, hostname: o.host }));
         if (o.json) printJson(r, ctx.out);
         else {
           ctx.out(`${r.hostname}: ${r.ok ? 'ready for backups' : 'not ready'}\n`);

@@ -13,8 +13,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (o: { instance: string; provider: string; json?: boolean }) => {
       await withCore(ctx, { runJobs: false }, async (core) => {
-        const provider = unwrap(await core.api.invoke('providers.list', {})).items.find((p) => p.name === o.provider || p.id === o.provider);
-        const r = unwrap(await core.api.invoke('backups.releaseSnapshot', { providerId: provider?.id ?? o.provider, instanceId: o.instance }));
+        const r = unwrap(await core.api.invoke('backups.releaseSnapshot', { providerId: o.provider, instanceId: o.instance }));
         if (o.json) return printJson(r, ctx.out);
         ctx.out(`${r.message}\n`);
         for (const line of r.released) ctx.out(`  released: ${line}\n`);
