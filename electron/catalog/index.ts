@@ -8,3 +8,5 @@ export { InventoryTable, type ResourceFilter, type ResourceInput, type StoredRes
 export { HypervisorsTable, type HypervisorSshSettings, type HypervisorTransfer, type StoredHypervisor } from './tables/hypervisors.table';
 export { DestinationsTable, type StoredDestination } from './tables/destinations.table';
 export { BackupsTable, type BackupRecord } from './tables/backups.table';
+export { PoliciesTable, type StoredPolicy, type RuleCandidate, type MemberRow } from './tables/policies.table';
+export { SchedulerLeaseTable, type LeaseHolder } from './tables/scheduler-lease.table';

@@ -56,6 +56,17 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'destinations.startGc': { id: 'local' },
   'destinations.startReindex': { id: 'local' },
   'catalog.startBackup': { file: path.join(dir, 'catalog-copy.sqlite') },
+  'policies.list': {},
+  'policies.get': { id: 'no-such-policy' },
+  'policies.create': { spec: { name: 'nightly', destination: 'local', rules: { tags: ['prod'] }, schedules: [{ id: 'n', form: 'daily', at: '01:00' }], retention: { daily: 7 } } },
+  'policies.update': { id: 'no-such-policy', spec: { name: 'x', destination: 'local' } },
+  'policies.remove': { id: 'no-such-policy' },
+  'policies.preview': { spec: { name: 'draft', destination: 'local', rules: { includeNames: ['^web'] } } },
+  'policies.simulate': { schedules: [{ id: 'n', form: 'daily', at: '01:00' }], retention: { daily: 7 } },
+  'policies.assign': { id: 'no-such-policy', instances: [{ providerId: 'p', instanceId: 'i' }] },
+  'policies.unassign': { id: 'no-such-policy', instances: [{ providerId: 'p', instanceId: 'i' }] },
+  'policies.run': { id: 'no-such-policy' },
+  'scheduler.status': {},
 });
 
 beforeAll(async () => {

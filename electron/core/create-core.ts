@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
-import type { Runtime } from '../../shared/domain/app';
+import type { Runtime, Settings } from '../../shared/domain/app';
+import type { KeepRules } from '../../shared/domain/destinations';
 import type { BackstackApi } from '../../shared/ipc/api';
 import type { EventName, InputOf, OutputOf, PayloadOf, RequestName } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/ipc/result';
@@ -11,7 +12,9 @@ import {
   InventoryTable,
   JobsTable,
   openCatalog,
+  PoliciesTable,
   ProvidersTable,
+  SchedulerLeaseTable,
   SecretsTable,
   SettingsTable,
   type Catalog,
@@ -33,6 +36,8 @@ import { InventoryService } from '../services/inventory/inventory.service';
 import { inventorySyncJob } from '../services/inventory/sync.job';
 import { JobsService } from '../services/jobs/jobs.service';
 import { openStackToAppError } from '../services/openstack-errors';
+import { PoliciesService } from '../services/policies/policies.service';
+import { Scheduler } from '../services/policies/scheduler';
 import { ProvidersService } from '../services/providers/providers.service';
 import { restoreInstanceJob } from '../services/restore/restore.job';
 import { RestoreService } from '../services/restore/restore.service';
@@ -51,6 +56,8 @@ export interface CoreOptions {
   keyProtector?: KeyProtector;
   /** replaces the network of every OpenStack client (scale benchmarks over a MockAgent cloud) */
   openstackDispatcher?: Dispatcher;
+  /** runs policies' schedules (the desktop app, console mode, `backstack serve`); one process per catalog holds it */
+  scheduler?: boolean;
   /** better-sqlite3's build for this runtime (the desktop app passes its Electron build); default: node_modules' */
   sqliteBinding?: string | undefined;
 }
@@ -65,6 +72,14 @@ export interface Core {
   services: Services;
   logger: Logger;
   close(): Promise<void>;
+}
+
+/** Backups per cloud, hypervisor and destination, as Settings limit them; other slots are unlimited. */
+function slotLimit(s: Settings, slot: string): number | undefined {
+  if (slot.startsWith('cloud:')) return s.maxBackupsPerCloud;
+  if (slot.startsWith('host:')) return s.maxBackupsPerHost;
+  if (slot.startsWith('destination:')) return s.maxBackupsPerDestination;
+  return undefined;
 }
 
 /** The Electron-free heart of the app: every transport (IPC, console, CLI, tests) wraps this. */
@@ -84,7 +99,7 @@ export function createCore(opts: CoreOptions): Core {
   let secretsTable: SecretsTable | undefined;
   const secrets = () => (secretsTable ??= new SecretsTable(catalog.db, new SecretBox(keyProtector.loadOrCreateKey())));
 
-  const manager = new JobManager({ table: jobsTable, bus, maxConcurrent: () => settings.get().maxConcurrentJobs });
+  const manager = new JobManager({ table: jobsTable, bus, maxConcurrent: () => settings.get().maxConcurrentJobs, slotLimit: (slot) => slotLimit(settings.get(), slot) });
   const providers = new ProvidersService(providersTable, secrets, opts.openstackDispatcher);
   const destinations = new DestinationsService(new DestinationsTable(catalog.db, notify), backupsTable, secrets, manager);
   const hypervisorsTable = new HypervisorsTable(catalog.db, notify);
@@ -101,7 +116,25 @@ export function createCore(opts: CoreOptions): Core {
         .listUnfinished()
         .find((j) => j.kind === 'backup.instance' && j.id !== except && (j.params as { instanceId?: string }).instanceId === instanceId && manager.isRunning(j.id.replace(/-/g, '').slice(0, 8)))?.id ?? null,
   };
-  const strategy = { providers, destinations, backups: backupsTable, inventory: inventoryTable, hypervisors, installation };
+  const policiesTable = new PoliciesTable(catalog.db, notify);
+  const strategy = {
+    providers,
+    destinations,
+    backups: backupsTable,
+    inventory: inventoryTable,
+    hypervisors,
+    installation,
+    retentionFor: (policyId: string): KeepRules | null => policies.retentionFor(policyId),
+  };
+  const backups = new BackupsService(backupsTable, providers, destinations, manager, strategy);
+  const policies = new PoliciesService(policiesTable, inventoryTable, destinations, providers, backups);
+  const scheduler = new Scheduler({
+    policies,
+    table: policiesTable,
+    lease: new SchedulerLeaseTable(catalog.db),
+    me: { owner: manager.owner, pid: process.pid, runtime: opts.runtime },
+    log: (level, m) => logger[level](m),
+  });
   const services: Services = {
     app: new AppService(
       {
@@ -120,7 +153,9 @@ export function createCore(opts: CoreOptions): Core {
     providers,
     inventory: new InventoryService(inventoryTable, providersTable, providers, manager),
     hypervisors,
-    backups: new BackupsService(backupsTable, providers, destinations, manager, strategy),
+    backups,
+    policies,
+    scheduler,
     restore: new RestoreService(backupsTable, destinations, manager),
     destinations,
     jobs,
@@ -129,7 +164,7 @@ export function createCore(opts: CoreOptions): Core {
   for (const kind of [
     catalogBackupJob(catalog),
     ...destinationJobs(destinations, backupsTable),
-    inventorySyncJob({ providers, providersTable, inventory: inventoryTable, hypervisors: hypervisorsTable }),
+    inventorySyncJob({ providers, providersTable, inventory: inventoryTable, hypervisors: hypervisorsTable, afterSync: () => policies.applyRules() }),
     backupInstanceJob(strategy),
     restoreInstanceJob(strategy),
   ]) {
@@ -140,6 +175,8 @@ export function createCore(opts: CoreOptions): Core {
     const n = manager.recoverInterrupted();
     if (n > 0) logger.warn(`${n} job(s) were interrupted when Backstack last stopped; they are marked "interrupted".`);
   }
+
+  if (opts.scheduler) scheduler.start();
 
   const dispatch = createDispatch(createHandlers(services), logger);
   const api: BackstackApi = {
@@ -156,6 +193,7 @@ export function createCore(opts: CoreOptions): Core {
     services,
     logger,
     async close() {
+      scheduler.stop();
       await manager.shutdown();
       loop.stop();
       catalog.close();

@@ -17,7 +17,7 @@ export type { VerifyScope, VerifyReport, VerifyProblem } from './ops/verify';
 export { pruneBackups, removeBackup } from './ops/prune';
 export { isProtected, setProtected } from './ops/protection';
 export type { PruneOptions, PruneReport } from './ops/prune';
-export { selectKeep } from './ops/prune-rules';
+export { selectKeep, hasRules } from './ops/prune-rules';
 export type { KeepRules, PruneDecision } from './ops/prune-rules';
 export { collectGarbage, DEFAULT_GRACE_MS } from './ops/gc';
 export type { GcOptions, GcReport } from './ops/gc';

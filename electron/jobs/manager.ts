@@ -12,6 +12,8 @@ export interface JobManagerOptions {
   table: JobsTable;
   bus: EventBus;
   maxConcurrent: () => number;
+  /** at most this many running jobs may hold a slot ("cloud:…", "host:…", "destination:…"); undefined: no limit */
+  slotLimit?: (slot: string) => number | undefined;
   now?: () => number;
   /** delay before retry number `attempt` (2, 3 …) */
   backoffMs?: (attempt: number) => number;
@@ -19,6 +21,7 @@ export interface JobManagerOptions {
 }
 
 interface Running {
+  slots: string[];
   controller: AbortController;
   tracker: ProgressTracker;
   kind: Registered;
@@ -30,6 +33,8 @@ interface Registered {
   name: JobKindName;
   maxAttempts: number;
   concurrency: number | undefined;
+  slots(params: unknown): string[];
+  notAfter(params: unknown): string | undefined;
   /** parses given or stored parameters with the kind's schema; throws a ZodError when they do not fit */
   parse(params: unknown): unknown;
   describeTarget(params: unknown): string;
@@ -47,6 +52,8 @@ function bind<K extends JobKindName>(k: JobKind<K>): Registered {
     name: k.kind,
     maxAttempts: k.maxAttempts ?? 1,
     concurrency: k.concurrency,
+    slots: (p) => k.slots?.(parse(p)) ?? [],
+    notAfter: (p) => k.notAfter?.(parse(p)),
     parse,
     describeTarget: (p) => k.describeTarget(parse(p)),
     run: (ctx) => k.run({ ...ctx, params: parse(ctx.params) }),
@@ -220,10 +227,42 @@ export class JobManager {
   private hasRoomFor(id: string): boolean {
     const stored = this.opts.table.get(id);
     const kind = stored && this.kinds.get(stored.kind);
-    if (!kind?.concurrency) return true;
-    let same = 0;
-    for (const r of this.running.values()) if (r.kind === kind) same++;
-    return same < kind.concurrency;
+    if (!kind) return true;
+    // A job past its start window is let through: it ends at once, saying so.
+    if (this.isPastDeadline(kind, stored.params)) return true;
+    if (kind.concurrency) {
+      let same = 0;
+      for (const r of this.running.values()) if (r.kind === kind) same++;
+      if (same >= kind.concurrency) return false;
+    }
+    const limit = this.opts.slotLimit;
+    if (!limit) return true;
+    for (const slot of this.safeSlots(kind, stored.params)) {
+      const max = limit(slot);
+      if (max === undefined) continue;
+      let used = 0;
+      for (const r of this.running.values()) if (r.slots.includes(slot)) used++;
+      if (used >= max) return false;
+    }
+    return true;
+  }
+
+  private safeSlots(kind: Registered, params: unknown): string[] {
+    try {
+      return kind.slots(params);
+    } catch {
+      return []; // the job itself reports bad parameters when it runs
+    }
+  }
+
+  private isPastDeadline(kind: Registered, params: unknown): string | undefined {
+    let at: string | undefined;
+    try {
+      at = kind.notAfter(params);
+    } catch {
+      return undefined;
+    }
+    return at !== undefined && this.now() > Date.parse(at) ? at : undefined;
   }
 
   private async execute(id: string): Promise<void> {
@@ -233,7 +272,13 @@ export class JobManager {
       this.finish(id, 'failed', { error: new AppError('unsupported', `Unknown job kind "${job.kind}".`).toPayload() });
       return this.pump();
     }
-    const run: Running = { controller: new AbortController(), tracker: new ProgressTracker(this.now), kind, lastPersistAt: 0 };
+    const deadline = this.isPastDeadline(kind, job.params);
+    if (deadline) {
+      this.log(id, 'warn', `Not started: its start window closed at ${deadline} while it waited for a free slot. The next scheduled run will try again.`);
+      this.finish(id, 'cancelled', { summary: 'Skipped: the start window closed before it could start.' });
+      return this.pump();
+    }
+    const run: Running = { slots: this.safeSlots(kind, job.params), controller: new AbortController(), tracker: new ProgressTracker(this.now), kind, lastPersistAt: 0 };
     this.running.set(id, run);
     run.tracker.update({ phase: 'starting' });
     this.opts.table.update(id, { progress: run.tracker.value, state: 'running', startedAt: job.startedAt ?? new Date(this.now()).toISOString() });

@@ -23,6 +23,10 @@ export interface JobKind<K extends JobKindName> {
   maxAttempts?: number;
   /** at most this many jobs of this kind at once (besides the global limit) */
   concurrency?: number;
+  /** what the job loads ("cloud:<id>", "host:<name>", "destination:<id>"), each limited by the manager's slotLimit */
+  slots?(params: JobParams<K>): string[];
+  /** a job not started by this time (ISO) is not started at all: it ends cancelled, the log says why */
+  notAfter?(params: JobParams<K>): string | undefined;
   run(ctx: JobContext<JobParams<K>>): Promise<JobOutcome | void>;
 }
 

@@ -1,3 +1,4 @@
+import type { KeepRules } from '../../shared/domain/destinations';
 import type { ProviderView } from '../../shared/domain/providers';
 import type { BackupsTable, InventoryTable } from '../catalog';
 import type { DestinationsService } from './destinations/destinations.service';
@@ -14,6 +15,8 @@ export interface StrategyDeps {
   hypervisors: HypervisorsService;
   /** this installation, as its snapshots on hypervisors name it */
   installation: InstallationInfo;
+  /** the keep rules of the policy that started a backup, applied after it succeeds */
+  retentionFor(policyId: string): KeepRules | null;
 }
 
 export interface InstallationInfo {

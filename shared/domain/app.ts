@@ -30,10 +30,21 @@ export const Settings = z.object({
   theme: Theme,
   /** concurrent jobs of any kind */
   maxConcurrentJobs: z.number().int().min(1).max(16),
+  /** concurrent backups per cloud, per hypervisor and per destination (within maxConcurrentJobs) */
+  maxBackupsPerCloud: z.number().int().min(1).max(16),
+  maxBackupsPerHost: z.number().int().min(1).max(16),
+  maxBackupsPerDestination: z.number().int().min(1).max(16),
   notifyOnJobEnd: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
-export const DEFAULT_SETTINGS: Settings = { theme: 'auto', maxConcurrentJobs: 2, notifyOnJobEnd: true };
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'auto',
+  maxConcurrentJobs: 2,
+  maxBackupsPerCloud: 4,
+  maxBackupsPerHost: 2,
+  maxBackupsPerDestination: 4,
+  notifyOnJobEnd: true,
+};
 
 export const ProviderSummary = z.object({
   id: z.string(),
@@ -45,5 +56,5 @@ export const ProviderSummary = z.object({
 export type ProviderSummary = z.infer<typeof ProviderSummary>;
 
 /** What changed in the local catalog, by area (not SQL table names): clients reload what depends on it. */
-export const CatalogTable = z.enum(['settings', 'providers', 'inventory', 'hypervisors', 'jobs', 'destinations', 'backups']);
+export const CatalogTable = z.enum(['settings', 'providers', 'inventory', 'hypervisors', 'jobs', 'destinations', 'backups', 'policies']);
 export type CatalogTable = z.infer<typeof CatalogTable>;

@@ -30,6 +30,10 @@ export const BackupInstanceParams = z
     keepSnapshot: z.boolean().default(true),
     preSnapshot: SnapshotHook.optional(),
     postSnapshot: SnapshotHook.optional(),
+    /** the policy that started it: its retention is applied after the backup succeeds */
+    policyId: Id.optional(),
+    /** a scheduled backup not started by this time (its start window's end, ISO) is skipped */
+    notAfter: z.iso.datetime().optional(),
   })
   .strict();
 export type BackupInstanceParams = z.infer<typeof BackupInstanceParams>;

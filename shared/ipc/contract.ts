@@ -4,6 +4,7 @@ import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers
 import { DestinationStats, DestinationView, KeepRules, PrunePreview } from '../domain/destinations';
 import { HypervisorItem, HypervisorSsh, HypervisorTest, Instance, InstanceSummary, InventoryNode, ResourceItem, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
+import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
 
 /**
@@ -125,6 +126,33 @@ export const requests = {
   'destinations.startGc': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
   /** Rebuilds the catalog's index of a destination's restore points from what it holds. */
   'destinations.startReindex': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
+  'policies.list': req(Empty, z.object({ items: z.array(PolicyView) })),
+  /** A policy with its members and its recent runs (scheduled, caught up or skipped, with why). */
+  'policies.get': req(z.object({ id: Id }).strict(), PolicyDetail),
+  'policies.create': req(z.object({ spec: PolicySpec }).strict(), PolicyView),
+  'policies.update': req(z.object({ id: Id, spec: PolicySpec }).strict(), PolicyView),
+  /** Removes a policy and its memberships; its restore points stay in their destination. */
+  'policies.remove': req(z.object({ id: Id }).strict(), z.object({ removed: z.literal(true) })),
+  /** The instances a policy's rules (saved, or a draft) select now, those that would leave, and conflicts with other policies. */
+  'policies.preview': req(z.object({ spec: PolicySpec, id: Id.optional() }).strict(), PolicyPreview),
+  /** Which restore points schedules and retention would leave over the next days; changes nothing. */
+  'policies.simulate': req(
+    z.object({ schedules: z.array(Schedule).max(20), retention: KeepRules, days: z.number().int().min(1).max(400).default(35) }).strict(),
+    RetentionSimulation,
+  ),
+  /** Adds instances (or every instance of projects) by hand; one in another policy is refused by name. */
+  'policies.assign': req(PolicyAssignInput, z.object({ assigned: z.number().int(), conflicts: z.array(z.string()) })),
+  'policies.unassign': req(
+    z.object({ id: Id, instances: z.array(z.object({ providerId: Id, instanceId: Id }).strict()).min(1).max(10_000) }).strict(),
+    z.object({ removed: z.number().int() }),
+  ),
+  /** Backs up every member now; members that cannot be backed up are named with the reason. */
+  'policies.run': req(
+    z.object({ id: Id, backupType: z.enum(['full', 'incremental', 'auto']).default('auto') }).strict(),
+    z.object({ jobIds: z.array(z.string()), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) }),
+  ),
+  /** Whether this process runs the schedules (one process per catalog does), the next runs and the recent ones. */
+  'scheduler.status': req(Empty, SchedulerStatus),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
   'catalog.startBackup': req(z.object({ file: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;

@@ -3,6 +3,7 @@ import { backupHandlers } from './backups';
 import { destinationHandlers } from './destinations';
 import { inventoryHandlers } from './inventory';
 import { jobHandlers } from './jobs';
+import { policyHandlers } from './policies';
 import { providerHandlers } from './providers';
 import type { Handlers, Services } from './types';
 
@@ -17,5 +18,6 @@ export function createHandlers(s: Services): Handlers {
     ...inventoryHandlers(s),
     ...backupHandlers(s),
     ...destinationHandlers(s),
+    ...policyHandlers(s),
   };
 }

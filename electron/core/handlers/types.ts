@@ -5,6 +5,8 @@ import type { DestinationsService } from '../../services/destinations/destinatio
 import type { HypervisorsService } from '../../services/hypervisors/hypervisors.service';
 import type { InventoryService } from '../../services/inventory/inventory.service';
 import type { JobsService } from '../../services/jobs/jobs.service';
+import type { PoliciesService } from '../../services/policies/policies.service';
+import type { Scheduler } from '../../services/policies/scheduler';
 import type { ProvidersService } from '../../services/providers/providers.service';
 import type { RestoreService } from '../../services/restore/restore.service';
 
@@ -23,6 +25,8 @@ export interface Services {
   inventory: InventoryService;
   hypervisors: HypervisorsService;
   backups: BackupsService;
+  policies: PoliciesService;
+  scheduler: Scheduler;
   restore: RestoreService;
   destinations: DestinationsService;
   jobs: JobsService;

@@ -15,6 +15,8 @@ export interface PruneOptions {
   dryRun?: boolean;
   /** periods in UTC instead of local time */
   utc?: boolean;
+  /** judge only these backups ("group/time"); the others are neither counted nor removed (another installation's) */
+  only?: ReadonlySet<string>;
 }
 
 export interface PruneReport {
@@ -41,6 +43,7 @@ export async function pruneBackups(repo: Repository, opts: PruneOptions): Promis
   const pinned = new Set<string>();
   const byGroup = new Map<string, BackupRef[]>();
   for (const ref of await committedRefs(repo, opts.group)) {
+    if (opts.only && !opts.only.has(refString(ref))) continue;
     byGroup.set(ref.group, [...(byGroup.get(ref.group) ?? []), ref]);
     if (await isProtected(repo, ref)) pinned.add(refString(ref));
   }

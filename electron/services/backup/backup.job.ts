@@ -6,6 +6,24 @@ import { recordOf } from '../destinations/destinations.service';
 import { logTransfer } from '../hypervisors/hypervisors.service';
 import { describeInstance, noteStrategy, type StrategyDeps } from '../strategy';
 import { collectInstanceMetadata, findServer } from './metadata';
+import type { KeepRules } from '../../../shared/domain/destinations';
+import { applyRetention } from '../policies/retention';
+import { listBackups, type Repository } from '../../engine';
+
+/**
+ * The policy's retention after a good backup. A failure here does not undo the backup: it is a
+ * warning, and the next backup (or a prune) tries again.
+ */
+async function retain(repo: Repository, destinationId: string, group: string, keep: KeepRules, log: (l: 'info' | 'warn', m: string) => void, d: StrategyDeps): Promise<void> {
+  try {
+    const r = await applyRetention(repo, group, keep, d.installation.id);
+    for (const id of r.removed) log('info', `Retention: removed ${id} (no keep rule of the policy keeps it).`);
+    if (r.removed.length) d.backups.removeMissing(destinationId, new Set((await listBackups(repo)).map((m) => m.id)));
+    log('info', `Retention: ${r.kept.length} restore point(s) of this instance kept, ${r.removed.length} removed.`);
+  } catch (e) {
+    log('warn', `Retention was not applied: ${(e as Error).message} The restore point just made is safe; the next backup applies retention again.`);
+  }
+}
 
 /**
  * `backup.instance`: an instance backed up straight from its KVM hypervisor over SSH (libvirt
@@ -17,6 +35,12 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
     describeTarget: (p) => describeInstance(d, p.providerId, p.instanceId),
     // Not retried automatically: a retry would take another snapshot; the user decides.
     maxAttempts: 1,
+    // Limits per cloud, hypervisor and destination (Settings) apply to backups alone.
+    slots: (p) => {
+      const host = d.inventory.get<{ host?: string | null }>(p.providerId, 'instance', p.instanceId)?.data.host;
+      return [`cloud:${p.providerId}`, ...(host ? [`host:${p.providerId}/${host}`] : []), `destination:${p.destinationId ?? 'default'}`];
+    },
+    notAfter: (p) => p.notAfter,
     async run(ctx) {
       const p = ctx.params;
       const provider = d.providers.get(p.providerId);
@@ -64,6 +88,8 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
             resourceName: server.name,
             projectId: server.projectId ?? null,
             host: server.host,
+            // retention of a policy judges only the restore points its own installation made
+            installation: d.installation.id,
           },
           metadata: { nova: meta.nova, glance: meta.glance, cinder: meta.cinder, neutron: meta.neutron },
           hooks: {
@@ -81,6 +107,8 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
         // "backup <id>:" stays first: the lab tests read the restore point's id from it.
         const summary = `${kind === 'incremental' ? 'Incremental' : 'Full'} backup ${manifest.id}: ${plan.length} disk(s), ${formatBytes(transferredBytes)} transferred, ${formatBytes(manifest.totals.bytesStored)} stored.`;
         ctx.log('info', summary);
+        const keep = p.policyId ? d.retentionFor(p.policyId) : null;
+        if (keep) await retain(repo, destination.id, server.id, keep, ctx.log, d);
         return { summary };
       } finally {
         for (const s of sessions) s.close();

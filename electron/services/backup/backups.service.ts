@@ -27,13 +27,13 @@ export class BackupsService {
    */
   start(params: z.input<typeof BackupInstanceParams>): { jobId: string } {
     const provider = this.providers.get(params.providerId);
-    if (params.destinationId) this.destinations.get(params.destinationId);
-    else this.destinations.defaultDestination();
+    // resolved now: the job's per-destination limit and its log name the one it writes to
+    const destinationId = (params.destinationId ? this.destinations.get(params.destinationId) : this.destinations.defaultDestination()).id;
     const instance = this.strategy.inventory.get<Instance>(provider.id, 'instance', params.instanceId);
     if (instance && !instance.vanishedAt && (instance.data.host || instance.data.hypervisorHostname)) {
       this.strategy.hypervisors.forServer(provider.id, instance.data.host, instance.data.hypervisorHostname);
     }
-    return { jobId: this.jobs.enqueue('backup.instance', { ...params, providerId: provider.id }).id };
+    return { jobId: this.jobs.enqueue('backup.instance', { ...params, providerId: provider.id, destinationId }).id };
   }
 
   list(filter: { resourceId?: string | undefined; destinationId?: string | undefined; providerId?: string | undefined }): BackupView[] {

@@ -14,6 +14,8 @@ export interface SyncDeps {
   providersTable: ProvidersTable;
   inventory: InventoryTable;
   hypervisors: HypervisorsTable;
+  /** after the inventory is stored: policies' rules assign (and release) members; lines for the log */
+  afterSync?: () => { lines: string[] };
 }
 
 const uniqueById = <T extends { id: string }>(lists: T[][]): T[] => [...new Map(lists.flat().map((x) => [x.id, x])).values()];
@@ -48,6 +50,7 @@ export function inventorySyncJob(d: SyncDeps): JobKind<'inventory.sync'> {
         d.providersTable.setSyncResult(ctx.params.providerId, seenAt, null);
         ctx.progress({ phase: 'done', unit: 'steps', bytesDone: total, bytesTotal: total });
         ctx.log('info', `Inventory stored: ${summary}.`);
+        for (const line of d.afterSync?.().lines ?? []) ctx.log('info', line);
         return { summary };
       } catch (e) {
         d.providersTable.setSyncResult(ctx.params.providerId, seenAt, toAppError(e).message);
