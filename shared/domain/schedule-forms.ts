@@ -58,6 +58,19 @@ export function describeSchedule(s: ScheduleForm & { timeZone?: string }): strin
   }
 }
 
+// Parsed patterns are reused: the scheduler asks every 30 s, the simulator thousands of times.
+const cache = new Map<string, Cron>();
+function cronFor(s: ScheduleForm & { timeZone: string }): Cron {
+  const key = `${cronOf(s)}|${s.timeZone}`;
+  let c = cache.get(key);
+  if (!c) {
+    if (cache.size > 500) cache.clear();
+    c = new Cron(cronOf(s), { paused: true, timezone: s.timeZone });
+    cache.set(key, c);
+  }
+  return c;
+}
+
 export function timeZoneProblem(tz: string): string | null {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -83,12 +96,12 @@ export function cronProblem(s: ScheduleForm & { timeZone?: string }): string | n
 
 /** The next `n` times a schedule runs after `from` (exclusive). */
 export function nextRunsOf(s: ScheduleForm & { timeZone: string }, from: Date, n: number): Date[] {
-  return new Cron(cronOf(s), { paused: true, timezone: s.timeZone }).nextRuns(n, from);
+  return cronFor(s).nextRuns(n, from);
 }
 
 /** The runs a schedule was due in (from, to]: how many (counted up to `cap`) and the latest. */
 export function dueBetween(s: ScheduleForm & { timeZone: string }, from: Date, to: Date, cap = 10_000): { count: number; latest: Date | null } {
-  const c = new Cron(cronOf(s), { paused: true, timezone: s.timeZone });
+  const c = cronFor(s);
   let count = 0;
   let latest: Date | null = null;
   for (let t = c.nextRun(from); t && t.getTime() <= to.getTime() && count < cap; t = c.nextRun(t)) {

@@ -17,19 +17,17 @@ export const systemClock: Clock = {
 };
 
 export interface SchedulerOptions {
-  policies: PoliciesService;
+  policies: Pick<PoliciesService, 'run'>;
   table: PoliciesTable;
   lease: SchedulerLeaseTable;
   /** this process, as the lease names it */
   me: { owner: string; pid: number; runtime: string; hostname?: string };
   clock?: Clock;
+  /** how often it wakes at least, to beat its lease and see edited policies (default 30 s); a lease 3 beats old is stale */
+  beatMs?: number;
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
-/** The scheduler wakes at least this often: to beat its lease, and to see edited policies. */
-const MAX_SLEEP_MS = 30_000;
-/** A lease not beaten for this long belongs to a process that is gone (or a machine that sleeps). */
-const STALE_MS = 90_000;
 /** A run due no longer ago than this (and inside its window) is on time; older ones were missed. */
 const ON_TIME_MS = 5 * 60_000;
 
@@ -42,10 +40,12 @@ export class Scheduler {
   private timer: unknown;
   private holding = false;
   private readonly clock: Clock;
+  private readonly beatMs: number;
   private readonly me: { owner: string; pid: number; runtime: string; hostname: string };
 
   constructor(private readonly opts: SchedulerOptions) {
     this.clock = opts.clock ?? systemClock;
+    this.beatMs = opts.beatMs ?? 30_000;
     this.me = { ...opts.me, hostname: opts.me.hostname ?? os.hostname() };
   }
 
@@ -81,7 +81,7 @@ export class Scheduler {
       return;
     }
     const now = this.clock.now();
-    let next = now + MAX_SLEEP_MS;
+    let next = now + this.beatMs;
     for (const p of this.opts.table.list()) {
       if (!p.spec.enabled) continue;
       for (const s of p.spec.schedules) {
@@ -141,7 +141,8 @@ export class Scheduler {
   private isStale(h: LeaseHolder): boolean {
     if (h.owner === this.me.owner) return false;
     if (h.hostname === this.me.hostname && !isProcessAlive(h.owner)) return true;
-    return this.clock.now() - Date.parse(h.heartbeatAt) > STALE_MS;
+    // not beaten for 3 beats: its process is gone, or its machine sleeps
+    return this.clock.now() - Date.parse(h.heartbeatAt) > 3 * this.beatMs;
   }
 
   private iso(): string {

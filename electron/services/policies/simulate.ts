@@ -14,8 +14,7 @@ export function simulateRetention(schedules: readonly Schedule[], keep: KeepRule
   const runs: { time: number; schedule: Schedule }[] = [];
   for (const s of schedules) {
     // 10,000 runs at most per schedule (an hourly one over a year is 8,760)
-    for (const t of nextRunsOf(s, from, 10_000)) {
-      if (t.getTime() > end) break;
+    for (let t = nextRunsOf(s, from, 1)[0]; t && t.getTime() <= end && runs.length < 10_000 * schedules.length; t = nextRunsOf(s, t, 1)[0]) {
       runs.push({ time: t.getTime(), schedule: s });
     }
   }
@@ -27,13 +26,16 @@ export function simulateRetention(schedules: readonly Schedule[], keep: KeepRule
   let reasons = new Map<string, string[]>();
   for (const r of unique) {
     existing.push({ id: String(r.time), time: r.time, schedule: r.schedule });
-    peak = Math.max(peak, existing.length);
-    if (!Object.values(keep).some((n) => (n ?? 0) > 0)) continue;
+    if (!Object.values(keep).some((n) => (n ?? 0) > 0)) {
+      peak = existing.length;
+      continue;
+    }
     // periods in the workstation's local time, as the prune after each backup judges them
     const decisions = selectKeep(existing, keep);
     const keepIds = new Set(decisions.filter((d) => d.keep).map((d) => d.id));
     reasons = new Map(decisions.map((d) => [d.id, d.reasons]));
     existing = existing.filter((e) => keepIds.has(e.id));
+    peak = Math.max(peak, existing.length);
   }
   return {
     kept: existing
