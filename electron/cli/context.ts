@@ -14,7 +14,7 @@ export interface CliContext {
    * Opens the core in this process; the caller closes it (or use withCore). Loaded on first use:
    * the core is most of the CLI's code, and --help, --version and the bare-folder commands never need it.
    */
-  openCore(opts?: { runJobs?: boolean; runtime?: 'cli' | 'console' }): Promise<Core>;
+  openCore(opts?: { runJobs?: boolean; runtime?: 'cli' | 'console'; scheduler?: boolean; processLabel?: string }): Promise<Core>;
 }
 
 export function defaultContext(env: NodeJS.ProcessEnv = process.env): CliContext {
@@ -34,6 +34,8 @@ export function defaultContext(env: NodeJS.ProcessEnv = process.env): CliContext
         version,
         runtime: opts.runtime ?? 'cli',
         runJobs: opts.runJobs ?? true,
+        scheduler: opts.scheduler ?? false,
+        ...(opts.processLabel ? { processLabel: opts.processLabel } : {}),
         logger: createLogger(undefined, opts.runtime !== 'console'),
       });
     },

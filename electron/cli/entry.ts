@@ -9,6 +9,14 @@ import { main } from './main';
 process.env.BACKSTACK_CHUNK_WORKER ??= path.join(__dirname, 'chunk-worker.js');
 process.env.BACKSTACK_NBD_READER_WORKER ??= path.join(__dirname, 'nbd-reader-worker.js');
 
+// `backstack … | head` closes the pipe early: that is the reader's choice, not a failure to report.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 void main(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -10,8 +10,10 @@ import { register as registerFolder } from './commands/destination-folder';
 import { register as registerHypervisor } from './commands/hypervisor';
 import { register as registerInventory } from './commands/inventory';
 import { register as registerJobs } from './commands/jobs';
+import { register as registerPolicy } from './commands/policy';
 import { register as registerProvider } from './commands/provider';
 import { register as registerRestore } from './commands/restore';
+import { register as registerServe } from './commands/serve';
 import { register as registerSnapshot } from './commands/snapshot';
 import { register as registerStatus } from './commands/status';
 
@@ -35,6 +37,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerBackup(program, ctx);
   registerRestore(program, ctx);
   registerSnapshot(program, ctx);
+  registerPolicy(program, ctx);
+  registerServe(program, ctx);
   registerFolder(registerDestination(program, ctx), ctx);
   registerJobs(program, ctx);
   registerCatalog(program, ctx);

@@ -58,6 +58,8 @@ export interface CoreOptions {
   openstackDispatcher?: Dispatcher;
   /** runs policies' schedules (the desktop app, console mode, `backstack serve`); one process per catalog holds it */
   scheduler?: boolean;
+  /** how another process names this one when it holds the scheduler ("backstack serve", "the desktop app") */
+  processLabel?: string;
   /** better-sqlite3's build for this runtime (the desktop app passes its Electron build); default: node_modules' */
   sqliteBinding?: string | undefined;
 }
@@ -132,7 +134,7 @@ export function createCore(opts: CoreOptions): Core {
     policies,
     table: policiesTable,
     lease: new SchedulerLeaseTable(catalog.db),
-    me: { owner: manager.owner, pid: process.pid, runtime: opts.runtime },
+    me: { owner: manager.owner, pid: process.pid, runtime: opts.processLabel ?? { electron: 'the desktop app', console: 'backstack console', cli: 'backstack' }[opts.runtime] },
     log: (level, m) => logger[level](m),
   });
   const services: Services = {

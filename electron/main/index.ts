@@ -9,6 +9,7 @@ import { createCore, type Core } from '../core/create-core';
 import { registerIpc } from './ipc';
 import { electronKeyProtector } from './safe-storage';
 import { createTray } from './tray';
+import { trayStatusLines } from './tray-menu';
 import { createMainWindow, CSP } from './window';
 
 // One Backstack per user: a second launch focuses the first window.
@@ -51,6 +52,7 @@ if (!app.requestSingleInstanceLock()) {
         dataDir,
         keyProtector: electronKeyProtector(dataDir),
         runtime: 'electron',
+        scheduler: true,
         version: app.getVersion(),
         versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' },
         // better-sqlite3 built for Electron's ABI (scripts/native-electron.cjs), not node_modules' Node build
@@ -67,10 +69,24 @@ if (!app.requestSingleInstanceLock()) {
     }
     registerIpc(core, () => win, rendererUrl);
     openWindow();
-    tray = createTray(resourcesDir, { open: openWindow, quit: () => app.quit() });
+    const c = core;
+    const t = createTray(resourcesDir, {
+      open: openWindow,
+      quit: () => app.quit(),
+      status: () => trayStatusLines(c.services.scheduler.status(), c.services.jobs.list({ states: ['running'], limit: 20 }).items.map((j) => `${j.target}`), new Date()),
+    });
+    tray = t;
+    // Rebuilt on what changes it (jobs, runs), at most once a second.
+    let pending: NodeJS.Timeout | undefined;
+    const refresh = () => (pending ??= setTimeout(() => ((pending = undefined), t.refresh()), 1000));
+    c.bus.on('jobs.changed', refresh);
+    c.bus.on('catalog.changed', ({ tables }) => tables.includes('policies') && refresh());
   });
 
-  app.on('window-all-closed', () => app.quit());
+  // Closing the window leaves Backstack in the tray (a setting), so schedules and jobs go on.
+  app.on('window-all-closed', () => {
+    if (!tray || !core?.services.app.settings().keepRunningInTray) app.quit();
+  });
   let closing = false;
   app.on('will-quit', (e) => {
     if (!core || closing) return;

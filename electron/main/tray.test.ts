@@ -34,17 +34,21 @@ const resourcesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..
 beforeEach(() => (made.trays.length = 0));
 
 describe('tray and window icons', () => {
-  it('offers only what works today, under the tooltip "Backstack"', () => {
+  it('shows what runs, then open and quit, under the tooltip "Backstack"; refreshed on demand', () => {
     const open = vi.fn();
     const quit = vi.fn();
-    createTray(resourcesDir, { open, quit });
+    let line = 'Next: nightly at 01:30';
+    const t = createTray(resourcesDir, { open, quit, status: () => [{ label: line, enabled: false }] });
     const [tray] = made.trays;
     expect(tray?.tooltip).toBe('Backstack');
-    expect(tray?.menu?.map((i) => i.label ?? i.type)).toEqual(['Open Backstack', 'separator', 'Quit']);
-    tray?.menu?.[0]?.click?.();
-    expect(open).toHaveBeenCalledTimes(1);
+    expect(tray?.menu?.map((i) => i.label ?? i.type)).toEqual(['Next: nightly at 01:30', 'separator', 'Open Backstack', 'separator', 'Quit']);
     tray?.menu?.[2]?.click?.();
+    expect(open).toHaveBeenCalledTimes(1);
+    tray?.menu?.[4]?.click?.();
     expect(quit).toHaveBeenCalledTimes(1);
+    line = 'Running: Backup instance web-1 (lab)';
+    t.refresh();
+    expect(tray?.menu?.[0]?.label).toBe('Running: Backup instance web-1 (lab)');
     expect(fs.existsSync(tray!.icon)).toBe(true);
   });
 

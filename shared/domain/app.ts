@@ -35,6 +35,8 @@ export const Settings = z.object({
   maxBackupsPerHost: z.number().int().min(1).max(16),
   maxBackupsPerDestination: z.number().int().min(1).max(16),
   notifyOnJobEnd: z.boolean(),
+  /** desktop app: closing the window leaves Backstack in the tray, so schedules and running jobs go on */
+  keepRunningInTray: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 export const DEFAULT_SETTINGS: Settings = {
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxBackupsPerHost: 2,
   maxBackupsPerDestination: 4,
   notifyOnJobEnd: true,
+  keepRunningInTray: true,
 };
 
 export const ProviderSummary = z.object({

@@ -8,7 +8,7 @@ import { destinationId } from './destination';
 
 interface RunOptions {
   provider: string;
-  instance: string;
+  instance: string[];
   full?: boolean;
   incremental?: boolean;
   excludeDisk: string[];
@@ -32,9 +32,9 @@ export function register(program: Command, ctx: CliContext): void {
   const backup = program.command('backup').description('restore points: back up an instance, list restore points, protect them from pruning');
   backup
     .command('run')
-    .description('back up an instance now, straight from its hypervisor over SSH; incremental when the last backup kept its snapshot, unless --full')
+    .description('back up instances now, straight from their hypervisors over SSH; incremental when the last backup kept its snapshot, unless --full')
     .requiredOption('--provider <name>', 'cloud name or id')
-    .requiredOption('--instance <id>', 'server id')
+    .requiredOption('--instance <id>', 'server id; repeatable (one login, the backups run with the concurrency limits of Settings)', collect, [])
     .option('--full', 'a full backup')
     .option('--incremental', 'an incremental backup (falls back to full, with the reason in the log, when impossible)')
     .option('--exclude-disk <dev>', 'leave this disk out (vdb …); repeatable', collect, [])
@@ -43,18 +43,30 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (o: RunOptions) => {
       if (o.full && o.incremental) throw new UsageError('Choose --full or --incremental, not both.');
       await withCore(ctx, {}, async (core) => {
-        const { jobId } = unwrap(
-          await core.api.invoke('backups.start', {
-            providerId: o.provider,
-            instanceId: o.instance,
-            mode: o.full ? 'full' : o.incremental ? 'incremental' : 'auto',
-            excludeDisks: o.excludeDisk,
-            keepSnapshot: o.keepSnapshot,
-            ...(o.destination ? { destinationId: await destinationId(core, o.destination) } : {}),
-          }),
-        );
-        const job = await followJob(core, jobId, ctx);
-        ctx.out(`${job.summary ?? 'Backup done.'}\n`);
+        const destination = o.destination ? await destinationId(core, o.destination) : undefined;
+        const jobIds: string[] = [];
+        for (const instanceId of o.instance) {
+          const { jobId } = unwrap(
+            await core.api.invoke('backups.start', {
+              providerId: o.provider,
+              instanceId,
+              mode: o.full ? 'full' : o.incremental ? 'incremental' : 'auto',
+              excludeDisks: o.excludeDisk,
+              keepSnapshot: o.keepSnapshot,
+              ...(destination ? { destinationId: destination } : {}),
+            }),
+          );
+          jobIds.push(jobId);
+        }
+        if (jobIds.length === 1) {
+          const job = await followJob(core, jobIds[0]!, ctx);
+          return ctx.out(`${job.summary ?? 'Backup done.'}\n`);
+        }
+        // Several: all queued at once (the manager runs them within the limits), reported as each ends.
+        const results = await Promise.allSettled(jobIds.map((id) => followJob(core, id, ctx)));
+        results.forEach((r, i) => ctx.out(`${core.jobs.get(jobIds[i]!).target}: ${r.status === 'fulfilled' ? (r.value.summary ?? 'done') : `failed: ${(r.reason as Error).message}`}\n`));
+        const failed = results.filter((r) => r.status === 'rejected').length;
+        if (failed) throw new AppError('internal', `${failed} of ${jobIds.length} backups failed (see above).`);
       });
     });
 

@@ -196,8 +196,8 @@ export class PoliciesService {
     }
     const spec = parsed.data;
     const destination = this.destinations.get(spec.destination);
-    for (const id of spec.rules.providerIds) this.providers.get(id);
-    return { ...spec, destination: destination.id };
+    const providerIds = spec.rules.providerIds.map((id) => this.providers.get(id).id);
+    return { ...spec, destination: destination.id, rules: { ...spec.rules, providerIds } };
   }
 
   private view(p: StoredPolicy): PolicyView {

@@ -2,8 +2,15 @@ import { NumberInput, SegmentedControl, Stack, Switch, Text, useMantineColorSche
 import type { Theme } from '../../../../shared/domain/app';
 import { useAppStore } from '../../stores/app.store';
 
+const LIMITS = [
+  { key: 'maxBackupsPerCloud', label: 'Backups at once per cloud', description: 'Spares each cloud’s APIs when a policy starts many backups.' },
+  { key: 'maxBackupsPerHost', label: 'Backups at once per hypervisor', description: 'Snapshots and reads on one compute host at a time beyond this wait.' },
+  { key: 'maxBackupsPerDestination', label: 'Backups at once per destination', description: 'Writers into one destination (a disk or a share) at once.' },
+] as const;
+
 export function AppearancePanel() {
   const settings = useAppStore((s) => s.settings);
+  const runtime = useAppStore((s) => s.status?.runtime);
   const update = useAppStore((s) => s.updateSettings);
   const { setColorScheme } = useMantineColorScheme();
   if (!settings) return null;
@@ -35,6 +42,25 @@ export function AppearancePanel() {
         value={settings.maxConcurrentJobs}
         onChange={(v) => typeof v === 'number' && v >= 1 && v <= 16 && void update({ maxConcurrentJobs: v })}
       />
+      {LIMITS.map((l) => (
+        <NumberInput
+          key={l.key}
+          label={l.label}
+          description={l.description}
+          min={1}
+          max={16}
+          value={settings[l.key]}
+          onChange={(v) => typeof v === 'number' && v >= 1 && v <= 16 && void update({ [l.key]: v })}
+        />
+      ))}
+      {runtime === 'electron' && (
+        <Switch
+          label="Keep running in the tray when the window is closed"
+          description="Scheduled backups and running jobs go on; Quit in the tray menu stops them."
+          checked={settings.keepRunningInTray}
+          onChange={(e) => void update({ keepRunningInTray: e.currentTarget.checked })}
+        />
+      )}
       <Switch
         label="Notify me when a job fails or a long job ends"
         checked={settings.notifyOnJobEnd}
