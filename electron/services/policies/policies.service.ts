@@ -16,6 +16,9 @@ export interface RunResult {
   skipped: { name: string; reason: string }[];
 }
 
+/** "a, b, c and 7 more" */
+const few = (xs: string[], n = 5): string => (xs.length <= n ? xs.join(', ') : `${xs.slice(0, n).join(', ')} and ${xs.length - n} more`);
+
 const asRulePolicy = (p: StoredPolicy): RulePolicy => ({ id: p.id, name: p.spec.name, priority: p.spec.priority, rules: p.spec.rules, autoAssign: p.spec.autoAssign });
 
 /**
@@ -134,11 +137,13 @@ export class PoliciesService {
       const e = result.get(p.id) as Evaluation;
       const leave = p.spec.autoAssign === 'assign-remove' ? e.leaving : [];
       const n = this.table.applyMembers(p.id, e.matches.map((m) => ({ providerId: m.providerId, instanceId: m.instanceId, source: 'rule' as const })), leave, at);
-      const before = this.table.countMembers(p.id);
-      if (n > 0 || leave.length) lines.push(`Policy ${p.spec.name}: ${n - leave.length} instance(s) assigned${leave.length ? `, ${leave.length} removed (${leave.map((l) => l.name).join(', ')}) as they no longer match` : ''}; ${before} member(s).`);
+      const after = this.table.countMembers(p.id);
+      if (n > 0 || leave.length) lines.push(`Policy ${p.spec.name}: ${n - leave.length} instance(s) assigned${leave.length ? `, ${leave.length} removed (${few(leave.map((l) => l.name))}) as they no longer match` : ''}; ${after} member(s).`);
       added += n - leave.length;
       removed += leave.length;
-      for (const c of e.conflicts) lines.push(`Policy ${p.spec.name}: ${c.name} matches its rules but belongs to policy "${c.policyName}"; left there.`);
+      // One line per policy, not per instance: overlapping rules over a large cloud would flood the log.
+      if (e.conflicts.length)
+        lines.push(`Policy ${p.spec.name}: ${e.conflicts.length} instance(s) match its rules but belong to another policy and stay there (${few(e.conflicts.map((c) => `${c.name} → ${c.policyName}`))}); its preview lists them all.`);
     }
     return { added, removed, lines };
   }
