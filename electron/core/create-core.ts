@@ -129,7 +129,7 @@ export function createCore(opts: CoreOptions): Core {
     retentionFor: (policyId: string): KeepRules | null => policies.retentionFor(policyId),
   };
   const backups = new BackupsService(backupsTable, providers, destinations, manager, strategy);
-  const policies = new PoliciesService(policiesTable, inventoryTable, destinations, providers, backups);
+  const policies = new PoliciesService(policiesTable, inventoryTable, destinations, providers, backups, (instanceId) => installation.backupRunning(instanceId));
   const scheduler = new Scheduler({
     policies,
     table: policiesTable,

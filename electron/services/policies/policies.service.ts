@@ -32,6 +32,8 @@ export class PoliciesService {
     private readonly destinations: DestinationsService,
     private readonly providers: ProvidersService,
     private readonly backups: BackupsService,
+    /** the running backup job of an instance, if any (a schedule does not stack a second one on it) */
+    private readonly backupRunning: (instanceId: string) => string | null = () => null,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -158,6 +160,11 @@ export class PoliciesService {
       const row = this.inventory.get(m.providerId, 'instance', m.instanceId);
       if (!row || row.vanishedAt) {
         result.skipped.push({ name, reason: 'no longer in the cloud (vanished at the last sync); remove it from the policy or restore it' });
+        continue;
+      }
+      const running = this.backupRunning(m.instanceId);
+      if (running) {
+        result.skipped.push({ name, reason: `its previous backup (job ${running}) is still running` });
         continue;
       }
       try {
