@@ -121,7 +121,7 @@ export function createCore(opts: CoreOptions): Core {
     inventory: new InventoryService(inventoryTable, providersTable, providers, manager),
     hypervisors,
     backups: new BackupsService(backupsTable, providers, destinations, manager, strategy),
-    restore: new RestoreService(backupsTable, destinations, manager),
+    restore: new RestoreService(backupsTable, destinations, manager, providers),
     destinations,
     jobs,
   };
