@@ -27,8 +27,24 @@ describe('backup, restore and hypervisor commands', () => {
     expect(await run('hypervisor', 'ssh', '--provider', 'nope', '--host', 'kvm-1', '--address', '10.0.0.1', '--user', 'root', '--key', key)).toBe(4);
     expect(cli.io.err).toContain('No cloud');
     cli.clear();
-    expect(await run('hypervisor', 'ssh', '--provider', 'nope', '--host', 'kvm-1', '--address', '10.0.0.1', '--user', 'root')).toBe(2);
-    expect(cli.io.err).toContain('--key FILE or --password-stdin');
+    expect(
+      await run(
+        'hypervisor',
+        'ssh',
+        '--provider',
+        'nope',
+        '--host',
+        'kvm-1',
+        '--address',
+        '10.0.0.1',
+        '--user',
+        'root',
+        '--key',
+        key,
+        '--password-stdin',
+      ),
+    ).toBe(2);
+    expect(cli.io.err).toContain('Give one of --key FILE or --password-stdin, not both.');
     cli.clear();
     expect(await run('hypervisor', 'ssh', '--provider', 'p', '--host', 'h', '--address', 'a', '--user', 'root', '--key', key, '--transfer-ports', '17000-17100')).toBe(2);
     expect(cli.io.err).toContain('go with --transfer direct');

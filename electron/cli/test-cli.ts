@@ -2,14 +2,35 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { defaultContext } from './context';
+import type { Dispatcher } from 'undici';
+import { createLogger } from '../lib/logger';
+import { keyFileProtector } from '../lib/secret-box';
+import { defaultContext, type CliContext } from './context';
 import { main } from './main';
 
-/** For the CLI's tests: runs `backstack ARGS` in process against a fresh BACKSTACK_HOME, capturing its output. */
-export function testCli(prefix = 'backstack-cli-') {
+/**
+ * For the CLI's tests: runs `backstack ARGS` in process against a fresh BACKSTACK_HOME, capturing
+ * its output. `openstack` replaces the network of the core's OpenStack clients (a MockAgent cloud).
+ */
+export function testCli(prefix = 'backstack-cli-', openstack?: Dispatcher) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const io = { out: '', err: '' };
-  const base = defaultContext({ BACKSTACK_HOME: home });
+  const defaults = defaultContext({ BACKSTACK_HOME: home });
+  const base: CliContext = openstack
+    ? {
+        ...defaults,
+        openCore: async (opts = {}) =>
+          (await import('../core/create-core')).createCore({
+            dataDir: defaults.dataDir,
+            version: defaults.version,
+            runtime: opts.runtime ?? 'cli',
+            runJobs: opts.runJobs ?? true,
+            logger: createLogger(() => undefined),
+            keyProtector: keyFileProtector(defaults.dataDir),
+            openstackDispatcher: openstack,
+          }),
+      }
+    : defaults;
   return {
     home,
     io,

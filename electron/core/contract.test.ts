@@ -24,6 +24,10 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'providers.list': {},
   'providers.test': { provider: { name: 'c', authUrl: 'http://127.0.0.1:9/v3', authDomains: [{ name: 'Default', userName: 'u', password: 'p' }] } },
   'providers.add': { provider: { name: 'c', authUrl: 'http://127.0.0.1:9/v3', authDomains: [{ name: 'Default', userName: 'u', password: 'p' }] } },
+  'providers.update': {
+    id: 'no-such-cloud',
+    provider: { name: 'c', authUrl: 'http://127.0.0.1:9/v3', authDomains: [{ id: 'ad', name: 'Default', userName: 'u' }] },
+  },
   'providers.retest': { id: 'no-such-cloud' },
   'providers.remove': { id: 'no-such-cloud' },
   'jobs.list': { limit: 10 },

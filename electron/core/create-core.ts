@@ -158,7 +158,7 @@ export function createCore(opts: CoreOptions): Core {
     backups,
     policies,
     scheduler,
-    restore: new RestoreService(backupsTable, destinations, manager),
+    restore: new RestoreService(backupsTable, destinations, manager, providers),
     destinations,
     jobs,
   };

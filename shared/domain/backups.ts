@@ -109,7 +109,7 @@ export function defaultRestoreName(originalName: string, restorePointCreatedAt: 
   return `${originalName}-restored-${day}`.slice(0, 255);
 }
 
-/** Per-host SSH settings given by an admin. The key or password goes in and never comes back out. */
+/** Per-host SSH settings given by an admin. The key or password goes in and never comes back out; left out, the stored one is kept. */
 export const HypervisorSshInput = z
   .object({
     providerId: Id,
@@ -129,6 +129,11 @@ export const HypervisorSshInput = z
     transferPorts: z.tuple([z.number().int().min(1024).max(65535), z.number().int().min(1024).max(65535)]).default([16000, 16999]),
   })
   .strict()
-  .refine((v) => (v.privateKey ? !v.password : Boolean(v.password)), { message: 'Give either a private key or a password.' })
+  // Neither: the stored key or password is kept (it is write-only, so an edit cannot send it back).
+  .refine((v) => !(v.privateKey && v.password), { message: 'Give either a private key or a password, not both.' })
+  .refine((v) => !v.passphrase || Boolean(v.privateKey), {
+    message: 'A passphrase goes with the private key it opens: give the key again with it.',
+    path: ['passphrase'],
+  })
   .refine((v) => v.transferPorts[0] <= v.transferPorts[1], { message: 'The transfer port range must go from low to high.', path: ['transferPorts'] });
 export type HypervisorSshInput = z.infer<typeof HypervisorSshInput>;

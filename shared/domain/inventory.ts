@@ -138,6 +138,11 @@ export const HypervisorSsh = z.object({
   port: z.number().int(),
   user: z.string().nullable(),
   auth: z.enum(['key', 'password']).nullable(),
+  /**
+   * The stored private key's type and fingerprint ("SHA256:…" as `ssh-keygen -lf` prints it), null
+   * without one. The key (and a password) is write-only: it never leaves the core.
+   */
+  key: z.object({ type: z.string(), fingerprint: z.string() }).nullable(),
   /** the pinned host key ("ssh-ed25519 SHA256:…"); a different key is refused */
   hostKey: z.string().nullable(),
   /** disk transfer: through SSH, or directly over TLS on a port range of the host */

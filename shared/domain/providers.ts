@@ -17,6 +17,11 @@ const optionalText = z.string().trim().max(255).optional();
 
 /** An authentication domain as the wizard sends it (the password travels one way: to the core). */
 export const AuthDomainInput = z.object({
+  /**
+   * Editing a saved cloud: the saved authentication domain this one is (AuthDomainView.id). Given
+   * without a password or application credential, its stored secret is kept.
+   */
+  id: z.string().min(1).max(200).optional(),
   /** domain name as Keystone knows it (e.g. Default) */
   name,
   domainId: optionalText,
@@ -121,3 +126,29 @@ export const ConnectionTest = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type ConnectionTest = z.infer<typeof ConnectionTest>;
+
+/**
+ * A saved cloud as an edit that changes nothing: every field, each authentication domain with
+ * its id and without its secret (kept). The edit form, `provider edit` and a re-test start here.
+ */
+export function savedAsEdit(p: ProviderView): ProviderInputParsed {
+  return {
+    name: p.name,
+    authUrl: p.authUrl,
+    region: p.region,
+    endpointInterface: p.endpointInterface,
+    // An older version's strategy is backed up with libvirt: saving the edit says so (OfferedStrategy).
+    strategy: 'libvirt-ssh',
+    trustCertificates: p.trustCertificates,
+    scoped: p.scoped,
+    ...(p.caFile ? { caFile: p.caFile } : {}),
+    authDomains: p.authDomains.map((d) => ({
+      id: d.id,
+      name: d.name,
+      userName: d.userName,
+      ...(d.domainId ? { domainId: d.domainId } : {}),
+      ...(d.userDomain ? { userDomain: d.userDomain } : {}),
+      ...(d.defaultProject ? { defaultProject: d.defaultProject } : {}),
+    })),
+  };
+}

@@ -21,10 +21,22 @@ export const requests = {
   'settings.get': req(Empty, Settings),
   'settings.update': req(Settings.partial().strict(), Settings),
   'providers.list': req(Empty, z.object({ items: z.array(ProviderView) })),
-  /** Checks a cloud before it is saved: certificate, each authentication domain, each service. */
-  'providers.test': req(z.object({ provider: ProviderInput, acceptFingerprint: z.string().max(200).optional() }).strict(), ConnectionTest),
+  /**
+   * Checks a cloud before it is saved: certificate, each authentication domain, each service.
+   * With `id`, an edit of that saved cloud: its stored secrets and pinned certificate apply.
+   */
+  'providers.test': req(
+    z.object({ provider: ProviderInput, acceptFingerprint: z.string().max(200).optional(), id: Id.optional() }).strict(),
+    ConnectionTest,
+  ),
   /** Tests, then saves; refused when the test fails. Passwords go in, never come back out. */
   'providers.add': req(z.object({ provider: ProviderInput, acceptFingerprint: z.string().max(200).optional() }).strict(), ProviderView),
+  /**
+   * Tests, then saves the changes to a saved cloud, which keeps its id (inventory, hypervisors and
+   * restore points stay attached). An authentication domain sent with its id and no secret keeps
+   * its stored one. Refused, with nothing changed, when the test fails.
+   */
+  'providers.update': req(z.object({ id: Id, provider: ProviderInput, acceptFingerprint: z.string().max(200).optional() }).strict(), ProviderView),
   'providers.retest': req(z.object({ id: Id }).strict(), ConnectionTest),
   'providers.remove': req(z.object({ id: Id }).strict(), z.object({ removed: z.literal(true) })),
   'jobs.list': req(

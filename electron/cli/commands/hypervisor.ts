@@ -11,6 +11,7 @@ interface SshOptions {
   port: number;
   user: string;
   key?: string;
+  passphraseStdin?: boolean;
   passwordStdin?: boolean;
   hostKey?: string;
   transfer: 'ssh' | 'direct';
@@ -35,7 +36,8 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--address <address>', 'address to connect to')
     .option('--port <port>', 'SSH port', wholeNumber('--port'), 22)
     .requiredOption('--user <user>', 'SSH user (root, or one allowed to run virsh, qemu-img, qemu-nbd, rbd)')
-    .option('--key <file>', 'private key file (OpenSSH or PEM)')
+    .option('--key <file>', 'private key file (OpenSSH or PEM); without --key or --password-stdin the stored one is kept')
+    .option('--passphrase-stdin', "with --key: read the key's passphrase from standard input")
     .option('--password-stdin', 'read the password from standard input (never from the command line)')
     .option('--host-key <fingerprint>', 'pin this host key now ("SHA256:…"); else the first connection pins what it sees')
     .addOption(
@@ -47,10 +49,15 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--transfer-ports <low-high>', 'with --transfer direct: ports qemu-nbd may listen on (default 16000-16999)', parsePorts)
     .option('--json', 'print JSON')
     .action(async (o: SshOptions) => {
-      if (Boolean(o.key) === Boolean(o.passwordStdin)) throw new UsageError('Give exactly one of --key FILE or --password-stdin.');
+      // Neither: the stored key or password is kept (it is write-only).
+      if (o.key && o.passwordStdin) throw new UsageError('Give one of --key FILE or --password-stdin, not both.');
       if (o.transfer === 'ssh' && (o.transferAddress || o.transferPorts))
         throw new UsageError('--transfer-address and --transfer-ports go with --transfer direct (over SSH, disks travel through the SSH connection).');
-      const secret = o.key ? { privateKey: readUserFile(o.key, 'private key') } : { password: await readStdin(ctx.stdin) };
+      const secret = o.key
+        ? { privateKey: readUserFile(o.key, 'private key'), ...(o.passphraseStdin ? { passphrase: await readStdin(ctx.stdin) } : {}) }
+        : o.passwordStdin
+          ? { password: await readStdin(ctx.stdin) }
+          : {};
       const core = await ctx.openCore({ runJobs: false });
       try {
         const r = unwrap(
@@ -70,7 +77,8 @@ export function register(program: Command, ctx: CliContext): void {
         if (o.json) return printJson(r, ctx.out);
         const t = r.ssh.transfer;
         const via = t.kind === 'direct' ? `disks travel directly over TLS from ${t.address ?? r.ssh.address}, ports ${t.ports[0]}-${t.ports[1]}` : 'disks travel through SSH';
-        ctx.out(`SSH settings of ${r.hostname} saved: ${r.ssh.user}@${r.ssh.address}:${r.ssh.port} (${r.ssh.auth}); host key ${r.ssh.hostKey ?? 'pinned on first connection'}; ${via}.\n`);
+        const auth = r.ssh.key ? `key ${r.ssh.key.fingerprint}` : (r.ssh.auth ?? 'no credentials');
+        ctx.out(`SSH settings of ${r.hostname} saved: ${r.ssh.user}@${r.ssh.address}:${r.ssh.port} (${auth}); host key ${r.ssh.hostKey ?? 'pinned on first connection'}; ${via}.\n`);
       } finally {
         await core.close();
       }

@@ -1,17 +1,15 @@
-import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { AppError } from '../../../shared/errors/app-error';
 import type { ConnectionTest, EndpointInterface, ProviderInput } from '../../../shared/domain/providers';
 import type { ProviderDraft } from '../../../shared/providers/import';
 import type { CliContext } from '../context';
 import { printJson, table, unwrap, UsageError } from '../output';
-import { findCloudsYaml, readStdin, readUserFile } from '../read-input';
+import { readStdin } from '../read-input';
+import { registerEdit } from './provider-edit';
+import { firstUseFingerprint, readCloudFile, type CloudFileOpts } from './provider-input';
 
-interface AddOpts {
+interface AddOpts extends CloudFileOpts {
   name: string;
-  openrc?: string;
-  cloud?: string;
-  cloudsYaml?: string;
   interface?: EndpointInterface;
   region?: string;
   trustCertificate?: boolean;
@@ -21,31 +19,8 @@ interface AddOpts {
 }
 
 async function draftFrom(o: AddOpts, stdin: NodeJS.ReadableStream, env: NodeJS.ProcessEnv): Promise<ProviderDraft> {
-  if (!o.openrc === !o.cloud) throw new UsageError('Give exactly one of --openrc FILE or --cloud NAME.');
-  if (o.cloudsYaml && !o.cloud) throw new UsageError('--clouds-yaml goes with --cloud NAME (an entry of that file).');
-  const { parseCloudsYaml, parseOpenrc } = await import('../../../shared/providers/import');
-  let draft: ProviderDraft;
-  try {
-    if (o.openrc) draft = parseOpenrc(readUserFile(o.openrc, 'openrc file'));
-    else {
-      const file = findCloudsYaml(o.cloudsYaml, env);
-      const secure = path.join(path.dirname(file), 'secure.yaml');
-      draft = parseCloudsYaml(
-        readUserFile(file, 'clouds.yaml'),
-        o.cloud!,
-        (() => {
-          try {
-            return readUserFile(secure, 'secure.yaml');
-          } catch {
-            return undefined;
-          }
-        })(),
-      );
-    }
-  } catch (e) {
-    if (e instanceof AppError) throw e;
-    throw new AppError('validation.invalidInput', (e as Error).message);
-  }
+  const draft = await readCloudFile(o, env);
+  if (!draft) throw new UsageError('Give exactly one of --openrc FILE or --cloud NAME.');
   if (o.passwordStdin) draft.authDomain.password = await readStdin(stdin);
   else if (!draft.authDomain.password && !draft.authDomain.applicationCredential && env.OS_PASSWORD) draft.authDomain.password = env.OS_PASSWORD;
   if (!draft.authDomain.password && !draft.authDomain.applicationCredential) {
@@ -73,7 +48,7 @@ function printTest(t: ConnectionTest, out: (s: string) => void): void {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const provider = program.command('provider').description('OpenStack clouds (providers): add, list, test, remove');
+  const provider = program.command('provider').description('OpenStack clouds (providers): add, edit, list, test, remove');
 
   provider
     .command('add')
@@ -99,15 +74,7 @@ export function register(program: Command, ctx: CliContext): void {
       });
       const core = await ctx.openCore({ runJobs: false });
       try {
-        let acceptFingerprint: string | undefined;
-        if (o.trustCertificate) {
-          // Trust on first use: look at what the endpoint presents and pin exactly that.
-          const probe = unwrap(await core.api.invoke('providers.test', { provider: input }));
-          if (probe.error?.code === 'tls.untrusted' && probe.certificate) {
-            acceptFingerprint = probe.certificate.fingerprint256;
-            ctx.err(`Trusting the certificate of ${input.authUrl}:\n  subject ${probe.certificate.subject}\n  SHA-256 ${acceptFingerprint}\n`);
-          }
-        }
+        const acceptFingerprint = o.trustCertificate ? await firstUseFingerprint(core, input, undefined, ctx.err) : undefined;
         const saved = unwrap(await core.api.invoke('providers.add', { provider: input, ...(acceptFingerprint ? { acceptFingerprint } : {}) }));
         if (o.json) return printJson(saved, ctx.out);
         ctx.out(`Cloud "${saved.name}" added (${saved.authUrl}, region ${saved.region}). Next: backstack sync ${saved.name}\n`);
@@ -115,6 +82,8 @@ export function register(program: Command, ctx: CliContext): void {
         await core.close();
       }
     });
+
+  registerEdit(provider, ctx);
 
   provider
     .command('list')

@@ -5,14 +5,9 @@ import type { HypervisorsTable, HypervisorTransfer, SecretsTable, StoredHypervis
 import { SshSession, type NbdTransfer, type SshAuth } from '../../transfer/libvirt-ssh';
 import type { ProvidersService } from '../providers/providers.service';
 import { testHypervisor } from './hypervisor-test';
+import { readPrivateKey, storedKeyIdentity } from './ssh-key';
 
 const secretId = (providerId: string, hostname: string) => `hypervisor-ssh:${providerId}:${hostname}`;
-
-/** A host's SSH settings as the contract shows them: everything but the sealed secret's id. */
-function sshView(h: StoredHypervisor): HypervisorSsh {
-  const { address, port, user, auth, hostKey, transfer } = h.ssh;
-  return { address, port, user, auth, hostKey, transfer };
-}
 
 /**
  * The compute hosts of a cloud as the libvirt strategy reaches them: SSH settings saved per host
@@ -27,32 +22,56 @@ export class HypervisorsService {
   ) {}
 
   list(providerIdOrName: string): HypervisorItem[] {
-    return this.table.list(this.providers.get(providerIdOrName).id).map((h) => ({ hostname: h.hostname, data: h.data, ssh: sshView(h), vanishedAt: h.vanishedAt }));
+    return this.table
+      .list(this.providers.get(providerIdOrName).id)
+      .map((h) => ({ hostname: h.hostname, data: h.data, ssh: this.sshView(h), vanishedAt: h.vanishedAt }));
   }
 
+  /** Saves a host's SSH settings; without a new key or password the stored one is kept. */
   setSsh(i: HypervisorSshInput): { hostname: string; ssh: HypervisorSsh } {
     const providerId = this.providers.get(i.providerId).id;
     const id = secretId(providerId, i.hostname);
-    const auth: SshAuth = i.privateKey
-      ? { kind: 'key', privateKey: i.privateKey, ...(i.passphrase ? { passphrase: i.passphrase } : {}) }
-      : { kind: 'password', password: i.password ?? '' };
-    const transfer: HypervisorTransfer = i.transfer === 'direct' ? { kind: 'direct', address: i.transferAddress ?? null, ports: i.transferPorts } : { kind: 'ssh' };
-    this.secrets().put(id, JSON.stringify(auth));
     const existing = this.table.get(providerId, i.hostname);
     // A new address or port may well be a new machine: its key must be pinned again.
     const sameTarget = existing?.ssh.address === i.address && existing.ssh.port === i.port;
+    let auth: SshAuth['kind'];
+    if (i.privateKey) {
+      readPrivateKey(i.privateKey, i.passphrase);
+      this.secrets().put(
+        id,
+        JSON.stringify({ kind: 'key', privateKey: i.privateKey, ...(i.passphrase ? { passphrase: i.passphrase } : {}) } satisfies SshAuth),
+      );
+      auth = 'key';
+    } else if (i.password) {
+      this.secrets().put(id, JSON.stringify({ kind: 'password', password: i.password } satisfies SshAuth));
+      auth = 'password';
+    } else {
+      const stored = existing?.ssh.secretId ? this.secrets().get(existing.ssh.secretId) : undefined;
+      if (!stored || !existing?.ssh.auth)
+        throw new AppError('validation.invalidInput', `${i.hostname} has no stored key or password yet: give a private key or a password.`);
+      // A key only signs; a password is sent, so it only goes to the machine it was saved for.
+      if (existing.ssh.auth === 'password' && existing.ssh.address !== i.address)
+        throw new AppError(
+          'validation.invalidInput',
+          `The address of ${i.hostname} changed: enter its password again (a stored password only goes to the host it was saved for).`,
+        );
+      if (existing.ssh.secretId !== id) this.secrets().put(id, stored);
+      auth = existing.ssh.auth;
+    }
+    const transfer: HypervisorTransfer =
+      i.transfer === 'direct' ? { kind: 'direct', address: i.transferAddress ?? null, ports: i.transferPorts } : { kind: 'ssh' };
     this.table.setSsh(providerId, i.hostname, {
       address: i.address,
       port: i.port,
       user: i.user,
-      auth: auth.kind,
+      auth,
       secretId: id,
       hostKey: i.hostKey ?? (sameTarget ? existing.ssh.hostKey : null),
       transfer,
     });
     const h = this.table.get(providerId, i.hostname);
     if (!h) throw new AppError('internal', `The SSH settings of ${i.hostname} were not saved.`);
-    return { hostname: h.hostname, ssh: sshView(h) };
+    return { hostname: h.hostname, ssh: this.sshView(h) };
   }
 
   /** Connects with the saved settings and checks what backups need on the host (hypervisor-test.ts). */
@@ -101,6 +120,18 @@ export class HypervisorsService {
       },
       signal,
     );
+  }
+
+  /** A host's SSH settings as the contract shows them: the stored key only as its fingerprint, a password not at all. */
+  private sshView(h: StoredHypervisor): HypervisorSsh {
+    const { address, port, user, auth, hostKey, transfer, secretId: sealed } = h.ssh;
+    let key: HypervisorSsh['key'] = null;
+    if (auth === 'key' && sealed) {
+      const raw = this.secrets().get(sealed);
+      const stored = raw ? (JSON.parse(raw) as SshAuth) : null;
+      if (stored?.kind === 'key') key = storedKeyIdentity(stored.privateKey, stored.passphrase);
+    }
+    return { address, port, user, auth, key, hostKey, transfer };
   }
 
   /** How a host's disks travel: NBD inside the SSH connection, or directly over TLS (its own address unless one is set). */

@@ -2,7 +2,6 @@ import {
   inspectCertificate,
   listAuthProjects,
   normalizeAuthUrl,
-  normalizeFingerprint,
   probeServices,
   type InspectedCertificate,
   type ProviderClient,
@@ -10,12 +9,13 @@ import {
 import type { Dispatcher } from 'undici';
 import type { ConnectionTest, ProviderInputParsed } from '../../../shared/domain/providers';
 import { toAppError } from '../../lib/errors';
+import { decideTrust } from './certificate-trust';
 import { openClient, secretOf, type ConnectionSettings, type DomainIdentity } from './clients';
 
 export interface TestOptions {
-  /** the SHA-256 fingerprint the user accepted after seeing the certificate */
+  /** the SHA-256 fingerprint the user accepted after seeing the certificate (a first one, or a changed one) */
   acceptFingerprint?: string | undefined;
-  /** the fingerprint already pinned for this provider */
+  /** the fingerprint already pinned for this provider (and still applying to its URL) */
   pinnedFingerprint?: string | undefined;
   signal?: AbortSignal | undefined;
   dispatcher?: Dispatcher | undefined;
@@ -63,32 +63,10 @@ export async function testConnection(input: ProviderInputParsed, opts: TestOptio
       return { ...out, error: failure(e) };
     }
     out.certificate = certView(cert);
-    const fp = normalizeFingerprint(cert.fingerprint256);
-    if (pinned && normalizeFingerprint(pinned) !== fp) {
-      return {
-        ...out,
-        error: {
-          code: 'tls.certificateChanged',
-          message: `The certificate of ${authUrl} changed since it was trusted (pinned SHA-256 ${pinned}, now ${cert.fingerprint256}). Backstack refuses to connect. If the change is expected (a renewal), check the new fingerprint with your cloud's operators, then trust it again.`,
-        },
-      };
-    }
-    if (!cert.trusted && !pinned) {
-      const accepted = opts.acceptFingerprint !== undefined && normalizeFingerprint(opts.acceptFingerprint) === fp;
-      if (!input.trustCertificates || !accepted) {
-        return {
-          ...out,
-          error: {
-            code: 'tls.untrusted',
-            message: input.trustCertificates
-              ? `${authUrl} presents a certificate no CA vouches for (${cert.problem ?? 'untrusted'}). Check its SHA-256 fingerprint ${cert.fingerprint256} and confirm to trust it.`
-              : `${authUrl} presents a certificate no CA vouches for (${cert.problem ?? 'untrusted'}). Give the CA bundle that signed it, or turn on "Trust certificates" to pin this one after checking its fingerprint.`,
-          },
-        };
-      }
-      out.pin = { subject: cert.subject, fingerprint256: cert.fingerprint256 };
-      pinned = cert.fingerprint256;
-    }
+    const trust = decideTrust(authUrl, cert, { pinned, accepted: opts.acceptFingerprint, trustCertificates: input.trustCertificates });
+    if (!trust.ok) return { ...out, error: trust.error };
+    out.pin = trust.pin;
+    pinned = trust.pinned;
   }
 
   const settings: ConnectionSettings = {

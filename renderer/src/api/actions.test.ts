@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors/app-error';
-import { runAction, type Action, type ActionUi, type Notice } from './actions';
+import { runAction, type Action, type ActionUi, type Notice, type RunAction } from './actions';
 
 function ui(answer = true) {
   const notices: Notice[] = [];
@@ -18,7 +18,7 @@ type Item = { name: string; locked: boolean };
 const a: Item = { name: 'a', locked: false };
 const locked: Item = { name: 'b', locked: true };
 
-const action = (over: Partial<Action<Item>> = {}): Action<Item> => ({
+const action = (over: Partial<RunAction<Item>> = {}): Action<Item> => ({
   id: 'touch',
   label: 'Touch',
   isAllowed: (i) => !i.locked,
@@ -85,5 +85,25 @@ describe('action runner', () => {
     const t = ui();
     await runAction(action({ danger: true }), [a, a], t.u);
     expect(t.questions).toEqual(['Touch?']);
+  });
+
+  it('asks a question looked up first (a count of what the action touches)', async () => {
+    const t = ui(false);
+    const counted = action({
+      danger: true,
+      confirm: async (items) => ({ title: `Touch ${await Promise.resolve(items.length)} item?`, message: '', confirmLabel: 'Touch' }),
+    });
+    expect(await runAction(counted, [a], t.u)).toBe('declined');
+    expect(t.questions).toEqual(['Touch 1 item?']);
+  });
+
+  it('opens the dialog of an editor action: no question, no progress, no toast (the dialog reports)', async () => {
+    const t = ui();
+    const opened: Item[][] = [];
+    const edit: Action<Item> = { id: 'edit', label: 'Edit…', isAllowed: (i) => !i.locked, open: (items) => opened.push(items) };
+    expect(await runAction(edit, [a], t.u)).toBe('done');
+    expect(await runAction(edit, [locked], t.u)).toBe('not-allowed');
+    expect(opened).toEqual([[a]]);
+    expect([t.questions, t.busy, t.notices]).toEqual([[], [], []]);
   });
 });

@@ -1,11 +1,9 @@
 import type { ReactNode } from 'react';
 import { asAppError, describeError } from './errors';
 
-/**
- * Something a person can do to one or more items (a restore point, a cloud, a job), declared once
- * and run by one runner: progress on the button, a toast when it worked, the error when it did not.
- */
-export interface Action<T> {
+type Question = { title: string; message: string; confirmLabel: string };
+
+interface ActionBase<T> {
   id: string;
   label: string;
   icon?: ReactNode;
@@ -13,13 +11,31 @@ export interface Action<T> {
   danger?: boolean;
   /** default: allowed for every item */
   isAllowed?: (item: T) => boolean;
-  /** the question asked before a danger action runs */
-  confirm?: (items: T[]) => { title: string; message: string; confirmLabel: string };
+}
+
+/**
+ * Something a person can do to one or more items (a restore point, a cloud, a job), declared once
+ * and run by one runner: progress on the button, a toast when it worked, the error when it did not.
+ */
+export interface RunAction<T> extends ActionBase<T> {
+  /** the question asked before a danger action runs; it may look something up first (a count), and never fails */
+  confirm?: (items: T[]) => Question | Promise<Question>;
   /** resolves with the success toast's message (e.g. "Follow it in Jobs.") */
   run: (items: T[]) => Promise<string>;
   /** the success toast's title */
   done: (items: T[]) => string;
+  open?: undefined;
 }
+
+/** An action that opens a dialog (an editor) which does the work and reports its own outcome. */
+export interface OpenAction<T> extends ActionBase<T> {
+  open: (items: T[]) => void;
+  confirm?: undefined;
+  run?: undefined;
+  done?: undefined;
+}
+
+export type Action<T> = RunAction<T> | OpenAction<T>;
 
 export interface Notice {
   kind: 'success' | 'error';
@@ -29,7 +45,7 @@ export interface Notice {
 
 /** What the runner needs from the screen; React supplies toasts, a modal and button state. */
 export interface ActionUi {
-  confirm(question: { title: string; message: string; confirmLabel: string }): Promise<boolean>;
+  confirm(question: Question): Promise<boolean>;
   notify(n: Notice): void;
   busy(actionId: string, on: boolean): void;
 }
@@ -51,7 +67,11 @@ const defaultQuestion = <T>(action: Action<T>, items: T[]) => ({
 /** Runs an action: checks it is allowed, confirms a danger action, shows progress, then the outcome. */
 export async function runAction<T>(action: Action<T>, items: T[], ui: ActionUi): Promise<ActionOutcome> {
   if (!allowedFor(action, items)) return 'not-allowed';
-  if (action.danger && !(await ui.confirm(action.confirm?.(items) ?? defaultQuestion(action, items)))) return 'declined';
+  if (action.open) {
+    action.open(items);
+    return 'done';
+  }
+  if (action.danger && !(await ui.confirm((await action.confirm?.(items)) ?? defaultQuestion(action, items)))) return 'declined';
   ui.busy(action.id, true);
   try {
     const message = await action.run(items);

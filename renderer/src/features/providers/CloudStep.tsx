@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { EndpointInterface } from '../../../../shared/domain/providers';
 import { listClouds, parseCloudsYaml, parseOpenrc, type ProviderDraft } from '../../../../shared/providers/import';
 import { FormFields, type FieldRow } from '../../components/FormFields';
-import type { WizardDraft } from './wizard-state';
+import { emptyDomain, type WizardDraft } from './wizard-state';
 
 type TextKey = 'name' | 'authUrl' | 'region' | 'endpointInterface' | 'caFile';
 
@@ -26,7 +26,10 @@ const TRUST: FieldRow<TextKey>[] = [
   { key: 'caFile', label: 'CA bundle (optional)', description: "A PEM file on this machine with the CA that signed the cloud's certificates" },
 ];
 
+/** What a file says replaces the form's values; editing a saved cloud, its first domain's stored secret stays unless the file gives one. */
 function applyDraft(d: WizardDraft, p: ProviderDraft): WizardDraft {
+  const a = p.authDomain;
+  const first = d.authDomains[0];
   return {
     ...d,
     authUrl: p.authUrl ?? d.authUrl,
@@ -35,11 +38,17 @@ function applyDraft(d: WizardDraft, p: ProviderDraft): WizardDraft {
     caFile: p.caFile ?? d.caFile,
     authDomains: [
       {
-        name: p.authDomain.name ?? 'Default',
-        domainId: p.authDomain.domainId ?? '',
-        userName: p.authDomain.userName ?? '',
-        password: p.authDomain.password ?? '',
-        defaultProject: p.authDomain.defaultProject ?? '',
+        ...emptyDomain(a.name ?? 'Default'),
+        id: first?.id ?? null,
+        stored: first?.stored ?? null,
+        kind: a.applicationCredential ? 'applicationCredential' : a.password ? 'password' : (first?.stored ?? 'password'),
+        domainId: a.domainId ?? '',
+        userName: a.userName ?? '',
+        userDomain: a.userDomain ?? '',
+        password: a.password ?? '',
+        appCredId: a.applicationCredential?.id ?? '',
+        appCredSecret: a.applicationCredential?.secret ?? '',
+        defaultProject: a.defaultProject ?? '',
       },
     ],
   };

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Button, Code, Stack } from '@mantine/core';
 import { IconCloud, IconCloudPlus } from '@tabler/icons-react';
 import type { ProviderView } from '../../../../shared/domain/providers';
@@ -10,19 +10,22 @@ import { HypervisorsTable } from './HypervisorsTable';
 import { providerColumns } from './provider-columns';
 import { ProviderWizard } from './ProviderWizard';
 
-/** The clouds: their table, the add-a-cloud wizard, and each cloud's hypervisors with their SSH settings. */
+/** The clouds: their table, the wizard that adds or edits one, and each cloud's hypervisors with their SSH settings. */
 export function CloudsPage() {
   const providers = useAppStore((s) => s.providers);
-  const [wizard, setWizard] = useState(false);
+  // Closed, adding a cloud, or editing a saved one.
+  const [wizard, setWizard] = useState<{ editing: ProviderView | null } | null>(null);
+  const columns = useMemo(() => providerColumns((p) => setWizard({ editing: p })), []);
   const addButton = (
-    <Button leftSection={<IconCloudPlus size={16} />} onClick={() => setWizard(true)}>
+    <Button leftSection={<IconCloudPlus size={16} />} onClick={() => setWizard({ editing: null })}>
       Add a cloud
     </Button>
   );
   return (
     <Stack>
       <PageHeader title="Clouds">{providers.length > 0 && addButton}</PageHeader>
-      <ProviderWizard opened={wizard} onClose={() => setWizard(false)} />
+      {/* Mounted per opening: the wizard starts from the cloud it edits, or empty. */}
+      {wizard && <ProviderWizard key={wizard.editing?.id ?? 'new'} opened editing={wizard.editing} onClose={() => setWizard(null)} />}
       {providers.length === 0 ? (
         <EmptyState icon={<IconCloud size={28} />} title="No cloud yet" action={addButton}>
           A cloud is a Keystone URL, a region and the credentials of its authentication domains: import an openrc or clouds.yaml file, or fill them
@@ -33,7 +36,7 @@ export function CloudsPage() {
           <DataTable<ProviderView>
             testId="providers-table"
             rows={providers}
-            columns={providerColumns}
+            columns={columns}
             getRowId={(p) => p.id}
             height="auto"
             rowHeight={64}

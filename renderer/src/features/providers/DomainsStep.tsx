@@ -1,22 +1,41 @@
 import { ActionIcon, Button, Fieldset, Group, Stack, Switch, Text } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { Choice } from '../../components/Choice';
 import { FormFields, type FieldRow } from '../../components/FormFields';
-import type { WizardDraft } from './wizard-state';
+import { emptyDomain, type WizardDraft } from './wizard-state';
 
 type Domain = WizardDraft['authDomains'][number];
+type TextKey = 'name' | 'domainId' | 'userName' | 'userDomain' | 'password' | 'appCredId' | 'appCredSecret' | 'defaultProject';
 
-/** The fields of one authentication domain. */
-const DOMAIN: FieldRow<keyof Domain>[] = [
-  [
-    { key: 'name', label: 'Domain name', required: true },
-    { key: 'domainId', label: 'Domain ID (optional)' },
-  ],
-  [
-    { key: 'userName', label: 'User', required: true, autoComplete: 'username' },
-    { key: 'password', label: 'Password', required: true, secret: true, autoComplete: 'current-password' },
-  ],
-  { key: 'defaultProject', label: 'Default project', description: 'Optional: without it Backstack uses the projects the user has a role on' },
-];
+const KINDS = [
+  { value: 'password', label: 'Password' },
+  { value: 'applicationCredential', label: 'Application credential' },
+] as const;
+const KEEP = 'stored — leave empty to keep';
+
+/** The fields of one authentication domain; a secret the cloud has stored is asked for only to replace it. */
+function domainRows(d: Domain): FieldRow<TextKey>[] {
+  const keep = d.stored === d.kind ? { placeholder: KEEP } : { required: true };
+  const secret: FieldRow<TextKey> =
+    d.kind === 'password'
+      ? { key: 'password', label: 'Password', secret: true, autoComplete: 'current-password', ...keep }
+      : [
+          { key: 'appCredId', label: 'Application credential ID', ...keep },
+          { key: 'appCredSecret', label: 'Application credential secret', secret: true, ...keep },
+        ];
+  return [
+    [
+      { key: 'name', label: 'Domain name', required: true },
+      { key: 'domainId', label: 'Domain ID (optional)' },
+    ],
+    [
+      { key: 'userName', label: 'User', description: 'The account Backstack logs in as', required: true, autoComplete: 'username' },
+      { key: 'userDomain', label: "Account's domain (optional)", description: 'When the user belongs to another domain than this one' },
+    ],
+    secret,
+    { key: 'defaultProject', label: 'Default project', description: 'Optional: without it Backstack uses the projects the user has a role on' },
+  ];
+}
 
 export function DomainsStep({ draft, onChange }: { draft: WizardDraft; onChange: (d: WizardDraft) => void }) {
   const setDomain = (i: number, patch: Partial<Domain>) =>
@@ -55,7 +74,10 @@ export function DomainsStep({ draft, onChange }: { draft: WizardDraft; onChange:
             </Group>
           }
         >
-          <FormFields rows={DOMAIN} values={d} onChange={(k, v) => setDomain(i, { [k]: v })} />
+          <Stack gap="sm">
+            <Choice value={d.kind} onChange={(kind) => setDomain(i, { kind })} options={KINDS} />
+            <FormFields rows={domainRows(d)} values={d} onChange={(k, v) => setDomain(i, { [k]: v })} />
+          </Stack>
         </Fieldset>
       ))}
       {draft.scoped && (
@@ -63,15 +85,14 @@ export function DomainsStep({ draft, onChange }: { draft: WizardDraft; onChange:
           variant="subtle"
           leftSection={<IconPlus size={16} />}
           w="fit-content"
-          onClick={() =>
-            onChange({ ...draft, authDomains: [...draft.authDomains, { name: '', domainId: '', userName: '', password: '', defaultProject: '' }] })
-          }
+          onClick={() => onChange({ ...draft, authDomains: [...draft.authDomains, emptyDomain()] })}
         >
           Add an authentication domain
         </Button>
       )}
       <Text size="xs" c="dimmed">
-        Passwords are encrypted on this machine and never shown again.
+        Passwords and application credentials are encrypted on this machine and never shown again
+        {draft.authDomains.some((d) => d.stored) ? ': leave a stored one empty to keep it, or type a new one to replace it.' : '.'}
       </Text>
     </Stack>
   );

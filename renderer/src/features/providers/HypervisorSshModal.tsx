@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, FileButton, Group, Modal, NumberInput, PasswordInput, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Code, FileButton, Group, Modal, NumberInput, Paper, PasswordInput, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import type { HypervisorSsh } from '../../../../shared/domain/inventory';
 import { call } from '../../api/client';
 import { useSubmit } from '../../api/useSubmit';
 import { Choice } from '../../components/Choice';
@@ -14,7 +15,39 @@ const TRANSFER = [
   { value: 'direct', label: 'Direct transfer (TLS, faster)' },
 ] as const;
 
-/** SSH settings of one hypervisor for the libvirt strategy. The key or password is sealed by the core. */
+/** A stored key (by its fingerprint, as `ssh-keygen -lf` prints it) or password (by the fact alone), and the way to replace it. */
+function StoredSecret({ stored, onReplace }: { stored: Pick<HypervisorSsh, 'auth' | 'key'>; onReplace: () => void }) {
+  return (
+    <Paper withBorder p="sm" data-testid="stored-secret">
+      <Group justify="space-between" wrap="nowrap">
+        <Stack gap={2}>
+          <Text size="sm" fw={500}>
+            {stored.auth === 'key' ? 'Private key stored' : 'Password stored'}
+          </Text>
+          {stored.auth === 'key' && (
+            <Text size="xs" c="dimmed">
+              {stored.key ? (
+                <>
+                  {stored.key.type} <Code>{stored.key.fingerprint}</Code>
+                </>
+              ) : (
+                'It cannot be read any more: replace it.'
+              )}
+            </Text>
+          )}
+        </Stack>
+        <Button variant="light" size="xs" onClick={onReplace} style={{ flexShrink: 0 }}>
+          {stored.auth === 'key' ? 'Replace key' : 'Replace password'}
+        </Button>
+      </Group>
+    </Paper>
+  );
+}
+
+/**
+ * SSH settings of one hypervisor for the libvirt strategy. The key or password is sealed by the
+ * core and write-only: a stored one is kept unless replaced, and a key shows as its fingerprint.
+ */
 export function HypervisorSshModal(props: {
   providerId: string;
   hostname: string | null;
@@ -24,13 +57,19 @@ export function HypervisorSshModal(props: {
     user: string | null;
     transfer?: { kind: 'ssh' } | { kind: 'direct'; address: string | null; ports: [number, number] };
   };
+  /** what the host has stored: the kind, and a key's fingerprint (the secret itself never reaches the UI) */
+  stored: Pick<HypervisorSsh, 'auth' | 'key'>;
   onClose: () => void;
 }) {
   const [address, setAddress] = useState(props.defaults.address ?? '');
   const [port, setPort] = useState(props.defaults.port || 22);
   const [user, setUser] = useState(props.defaults.user ?? 'root');
-  const [auth, setAuth] = useState<'key' | 'password'>('key');
+  const [auth, setAuth] = useState<'key' | 'password'>(props.stored.auth ?? 'key');
+  // With a stored secret of the chosen kind, the fields to replace it show only on request.
+  const [replacing, setReplacing] = useState(false);
+  const keeps = props.stored.auth === auth && !replacing;
   const [privateKey, setPrivateKey] = useState('');
+  const [passphrase, setPassphrase] = useState('');
   const [password, setPassword] = useState('');
   const [hostKey, setHostKey] = useState('');
   const initial = props.defaults.transfer?.kind === 'direct' ? props.defaults.transfer : null;
@@ -38,6 +77,11 @@ export function HypervisorSshModal(props: {
   const [transferAddress, setTransferAddress] = useState(initial?.address ?? '');
   const [lowPort, setLowPort] = useState(initial?.ports[0] ?? 16000);
   const [highPort, setHighPort] = useState(initial?.ports[1] ?? 16999);
+  const keepButton = replacing && props.stored.auth === auth && (
+    <Button variant="subtle" size="xs" w="fit-content" onClick={() => setReplacing(false)}>
+      Keep the stored {auth === 'key' ? 'key' : 'password'}
+    </Button>
+  );
   const save = useSubmit(async (hostname: string) => {
     await call('hypervisors.setSsh', {
       providerId: props.providerId,
@@ -45,7 +89,7 @@ export function HypervisorSshModal(props: {
       address,
       port,
       user,
-      ...(auth === 'key' ? { privateKey } : { password }),
+      ...(keeps ? {} : auth === 'key' ? { privateKey, ...(passphrase ? { passphrase } : {}) } : { password }),
       ...(hostKey.trim() ? { hostKey: hostKey.trim() } : {}),
       transfer,
       ...(transfer === 'direct' && transferAddress.trim() ? { transferAddress: transferAddress.trim() } : {}),
@@ -62,26 +106,43 @@ export function HypervisorSshModal(props: {
           <TextInput label="User" required value={user} onChange={(e) => setUser(e.currentTarget.value)} />
         </Group>
         <Choice value={auth} onChange={setAuth} options={AUTH} />
-        {auth === 'key' ? (
+        {keeps ? (
+          <StoredSecret stored={props.stored} onReplace={() => setReplacing(true)} />
+        ) : auth === 'key' ? (
           <>
             <Textarea
               label="Private key"
               placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
               minRows={4}
+              maxRows={8}
               autosize
               value={privateKey}
               onChange={(e) => setPrivateKey(e.currentTarget.value)}
             />
-            <FileButton onChange={(f) => void f?.text().then(setPrivateKey)}>
-              {(p) => (
-                <Button variant="subtle" w="fit-content" {...p}>
-                  Read it from a file…
-                </Button>
-              )}
-            </FileButton>
+            <Group justify="space-between" align="end" wrap="nowrap">
+              <Group gap="xs">
+                <FileButton onChange={(f) => void f?.text().then(setPrivateKey)}>
+                  {(p) => (
+                    <Button variant="light" size="xs" {...p}>
+                      Read it from a file…
+                    </Button>
+                  )}
+                </FileButton>
+                {keepButton}
+              </Group>
+              <PasswordInput
+                label="Passphrase (if the key has one)"
+                w="45%"
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.currentTarget.value)}
+              />
+            </Group>
           </>
         ) : (
-          <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <>
+            <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+            {keepButton}
+          </>
         )}
         <TextInput
           label="Host key to trust (optional)"
@@ -90,8 +151,8 @@ export function HypervisorSshModal(props: {
           onChange={(e) => setHostKey(e.currentTarget.value)}
         />
         <Text size="xs" c="dimmed">
-          Without it, the host key is pinned on the first connection; a different key later is refused. The key or password is stored encrypted and
-          never shown again.
+          Without it, the host key is pinned on the first connection; a different key later is refused. The private key or password is stored
+          encrypted and never shown again: only the key&apos;s fingerprint is.
         </Text>
         <Choice value={transfer} onChange={setTransfer} options={TRANSFER} />
         {transfer === 'direct' && (
@@ -120,7 +181,7 @@ export function HypervisorSshModal(props: {
           <Button
             onClick={() => props.hostname && void save.run(props.hostname)}
             loading={save.busy}
-            disabled={!address || !user || (auth === 'key' ? !privateKey : !password)}
+            disabled={!address || !user || (!keeps && (auth === 'key' ? !privateKey : !password))}
           >
             Save
           </Button>

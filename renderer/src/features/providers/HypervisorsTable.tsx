@@ -15,7 +15,7 @@ type Row = OutputOf<'hypervisors.list'>['items'][number];
 
 const sshText = (h: Row) =>
   h.ssh.address
-    ? `${h.ssh.user}@${h.ssh.address}:${h.ssh.port} (${h.ssh.auth})${h.ssh.transfer.kind === 'direct' ? ` · direct TLS ${h.ssh.transfer.ports[0]}–${h.ssh.transfer.ports[1]}` : ''}`
+    ? `${h.ssh.user}@${h.ssh.address}:${h.ssh.port} (${h.ssh.key ? `key ${h.ssh.key.fingerprint}` : h.ssh.auth})${h.ssh.transfer.kind === 'direct' ? ` · direct TLS ${h.ssh.transfer.ports[0]}–${h.ssh.transfer.ports[1]}` : ''}`
     : null;
 
 const dimmed = (text: string) => (
@@ -128,6 +128,7 @@ export function HypervisorsTable({ provider }: { provider: ProviderView }) {
           user: editing?.ssh.user ?? null,
           ...(editing ? { transfer: editing.ssh.transfer } : {}),
         }}
+        stored={{ auth: editing?.ssh.auth ?? null, key: editing?.ssh.key ?? null }}
         onClose={() => setEditing(null)}
       />
       <Title order={2} size="h5">

@@ -77,7 +77,7 @@ export function TestStep({ state, trustEnabled, onAccept }: { state: TestState; 
         </Alert>
       ) : (
         r.error && (
-          <Alert color={r.error.code === 'tls.untrusted' ? 'yellow' : 'red'} title={r.error.code}>
+          <Alert color={r.error.code === 'tls.untrusted' || r.error.code === 'tls.certificateChanged' ? 'yellow' : 'red'} title={r.error.code}>
             {r.error.message}
           </Alert>
         )
@@ -96,9 +96,13 @@ export function TestStep({ state, trustEnabled, onAccept }: { state: TestState; 
               Trusted: this fingerprint is pinned when you save; a different certificate will be refused.
             </Text>
           )}
-          {r.error?.code === 'tls.untrusted' && trustEnabled && (
+          {(r.error?.code === 'tls.untrusted' || r.error?.code === 'tls.certificateChanged') && trustEnabled && (
             <Checkbox
-              label="I checked this fingerprint with the cloud's operators: trust this certificate"
+              label={
+                r.error.code === 'tls.untrusted'
+                  ? "I checked this fingerprint with the cloud's operators: trust this certificate"
+                  : "I checked the new fingerprint with the cloud's operators: trust this certificate instead of the pinned one"
+              }
               checked={state.accepted === r.certificate.fingerprint256}
               onChange={(e) => onAccept(e.currentTarget.checked ? r.certificate!.fingerprint256 : null)}
             />

@@ -1,4 +1,4 @@
-import { IconPlugConnected, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconPencil, IconPlugConnected, IconRefresh, IconTrash } from '@tabler/icons-react';
 import type { ProviderView } from '../../../../shared/domain/providers';
 import { followJob, type Action } from '../../api/actions';
 import { call } from '../../api/client';
@@ -36,21 +36,39 @@ const testConnection: Action<ProviderView> = {
   done: ([p]) => `Connection to ${p!.name} works`,
 };
 
+/** What removing a cloud does to its restore points, counted from the catalog (a failed count is said, not guessed). */
+async function restorePointsNote(p: ProviderView): Promise<string> {
+  let n: number;
+  try {
+    n = (await call('backups.list', { providerId: p.id })).items.length;
+  } catch {
+    return 'Its restore points, if any, stay in their destinations.';
+  }
+  if (n === 0) return 'No restore point of it is in the catalog.';
+  return (
+    `Its ${n} restore point${n === 1 ? '' : 's'} stay${n === 1 ? 's' : ''} in ${n === 1 ? 'its destination' : 'their destinations'} and in the catalog: nothing is deleted, ` +
+    'and their disks can still be restored to files (backstack destination folder disk-restore). Restoring them as instances needs this cloud in Backstack: ' +
+    'to change its credentials, address or certificate, edit it instead.'
+  );
+}
+
 const removeCloud: Action<ProviderView> = {
   id: 'remove',
   label: 'Remove…',
   icon: <IconTrash size={14} />,
   danger: true,
-  confirm: ([p]) => ({
+  confirm: async ([p]) => ({
     title: `Remove "${p!.name}"?`,
-    message: 'Backstack forgets this cloud, its stored passwords and its inventory. Backups already taken stay in their destinations.',
+    message: `Backstack forgets this cloud, its stored passwords, its inventory and its hypervisors' SSH settings. ${await restorePointsNote(p!)}`,
     confirmLabel: 'Remove',
   }),
-  run: async ([p]) => (await call('providers.remove', { id: p!.id }), 'Its backups stay in their destinations.'),
+  run: async ([p]) => (await call('providers.remove', { id: p!.id }), 'Its restore points stay in their destinations.'),
   done: ([p]) => `Removed ${p!.name}`,
 };
 
-export const providerActions: Action<ProviderView>[] = [
+/** The actions of a cloud's row; Edit opens the add-a-cloud wizard on the saved cloud. */
+export const providerActions = (edit: (p: ProviderView) => void): Action<ProviderView>[] => [
+  { id: 'edit', label: 'Edit…', icon: <IconPencil size={14} />, open: ([p]) => edit(p!) },
   { ...syncClouds, label: 'Sync inventory now', icon: <IconRefresh size={14} /> },
   testConnection,
   removeCloud,

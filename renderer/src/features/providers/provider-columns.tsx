@@ -30,7 +30,8 @@ function Strategy({ strategy }: { strategy: BackupStrategy }) {
   );
 }
 
-export const providerColumns: Column<ProviderView>[] = [
+/** The clouds table; `edit` opens the wizard on a saved cloud (its row's Edit action). */
+export const providerColumns = (edit: (p: ProviderView) => void): Column<ProviderView>[] => [
   { id: 'name', header: 'Name', getValue: (p) => p.name, render: (p) => <Text fw={600}>{p.name}</Text>, width: 'minmax(90px, 1fr)' },
   {
     id: 'keystone',
@@ -60,7 +61,7 @@ export const providerColumns: Column<ProviderView>[] = [
         </Text>
       </>
     ),
-    width: '150px',
+    width: '190px',
   },
   {
     id: 'strategy',
@@ -95,7 +96,7 @@ export const providerColumns: Column<ProviderView>[] = [
     id: 'actions',
     header: '',
     getValue: () => null,
-    render: (p) => <ActionMenu actions={providerActions} item={p} label={`Actions for ${p.name}`} />,
+    render: (p) => <ActionMenu actions={providerActions(edit)} item={p} label={`Actions for ${p.name}`} />,
     width: '56px',
   },
 ];
