@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SnapshotHook } from './backups';
 import { KeepRules } from './destinations';
-import { cronProblem, timeZoneProblem } from './schedule-forms';
+import { cronProblem, shortestGapMinutes, timeZoneProblem } from './schedule-forms';
 
 /**
  * Protection policies: which instances (members, by hand or by rules), when (schedules), where
@@ -57,8 +57,8 @@ const ScheduleBase = {
   backupType: z.enum(['full', 'incremental', 'auto']).default('auto'),
   /** IANA time zone the times are read in */
   timeZone: z.string().min(1).max(64).default('UTC'),
-  /** a run whose backups have not started this many minutes after it was due is skipped (null: no limit) */
-  windowMinutes: z.number().int().min(5).max(7 * 24 * 60).nullable().default(240),
+  /** a run whose backups have not started this many minutes after it was due is skipped (null: until the next run is due) */
+  windowMinutes: z.number().int().min(5).max(31 * 24 * 60).nullable().default(null),
 };
 
 /** Simple forms an admin fills in, and a cron expression for experts; each becomes one cron expression. */
@@ -75,6 +75,15 @@ export const Schedule = z
     if (tz) ctx.addIssue({ code: 'custom', path: ['timeZone'], message: tz });
     const cron = cronProblem(s);
     if (cron) ctx.addIssue({ code: 'custom', path: s.form === 'cron' ? ['expression'] : [], message: cron });
+    else if (!tz && s.windowMinutes !== null) {
+      const gap = shortestGapMinutes(s);
+      if (gap !== null && s.windowMinutes > gap)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['windowMinutes'],
+          message: `The start window (${s.windowMinutes} min) is longer than the time between runs (${gap} min): a run could still wait when the next is due. Make it at most ${gap} minutes, or leave it empty (until the next run).`,
+        });
+    }
   });
 export type Schedule = z.infer<typeof Schedule>;
 export type ScheduleInput = z.input<typeof Schedule>;

@@ -111,3 +111,14 @@ export function dueBetween(s: ScheduleForm & { timeZone: string }, from: Date, t
   if (count === cap) latest = c.previousRuns(1, new Date(to.getTime() + 1))[0] ?? latest;
   return { count, latest };
 }
+
+/** The shortest time between two runs among the next 12 (minutes), for a schedule that can run. */
+export function shortestGapMinutes(s: ScheduleForm & { timeZone?: string }): number | null {
+  const runs = cronFor({ ...s, timeZone: s.timeZone ?? 'UTC' }).nextRuns(12, new Date());
+  let gap: number | null = null;
+  for (let i = 1; i < runs.length; i++) {
+    const m = ((runs[i] as Date).getTime() - (runs[i - 1] as Date).getTime()) / 60_000;
+    gap = gap === null ? m : Math.min(gap, m);
+  }
+  return gap === null ? null : Math.round(gap);
+}

@@ -86,7 +86,7 @@ describe('policies run by backstack serve', () => {
 
   it('serve runs an every-minute schedule for the members only, and retention keeps the newest 2', async () => {
     const p = unwrap(await A.core.api.invoke('policies.get', { id: 'lab-nightly' }));
-    unwrap(await A.core.api.invoke('policies.update', { id: p.id, spec: { ...p.spec, schedules: [{ id: 'every-minute', form: 'cron', expression: '* * * * *', windowMinutes: 10 }], retention: { last: 2 } } }));
+    unwrap(await A.core.api.invoke('policies.update', { id: p.id, spec: { ...p.spec, schedules: [{ id: 'every-minute', form: 'cron', expression: '* * * * *' }], retention: { last: 2 } } }));
     const first = serve();
     await until('serve to start', async () => first.out().includes('Backstack is serving: scheduler running'), { timeoutMs: 60_000, intervalMs: 250 });
     const second = serve();

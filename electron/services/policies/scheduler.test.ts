@@ -59,8 +59,8 @@ describe('Scheduler', () => {
     const [run] = table.recentRuns({ limit: 5 });
     expect(run).toMatchObject({ outcome: 'caught-up', dueAt: '2026-12-02T00:00:00.000Z', jobIds: ['job-1'] });
     expect(run?.message).toMatch(/^4 run\(s\) of hourly \(every 6 hours at :00 UTC\) missed while no scheduler ran/);
-    // a fresh window from now for the catch-up run (240 minutes by default)
-    expect(runs[0]?.notAfter).toBe('2026-12-02T05:10:00.000Z');
+    // a fresh window from now for the catch-up run (by default, until the next run: 6 hours)
+    expect(runs[0]?.notAfter).toBe('2026-12-02T07:10:00.000Z');
     clock.advanceTo(T('2026-12-02T06:00:01Z'));
     expect(runs).toHaveLength(2); // and then on time again
     expect(table.recentRuns({ limit: 1 })[0]?.outcome).toBe('started');
@@ -90,6 +90,35 @@ describe('Scheduler', () => {
     expect(runs.map((r) => r.at)).toEqual(['2026-12-04T01:00:00.050Z']);
     expect(table.recentRuns({ limit: 5 }).map((r) => r.outcome)).toEqual(['started']);
     s.stop();
+  });
+
+  it('runs one backup when two schedules are due together: the full one, the other saying so', () => {
+    addPolicy(
+      {
+        schedules: [
+          { id: 'nightly', form: 'daily', at: '01:00', backupType: 'incremental' },
+          { id: 'sunday', form: 'weekly', at: '01:00', days: [0], backupType: 'full' },
+        ],
+      },
+      '2026-12-05T12:00:00Z',
+    );
+    const clock = new FakeClock(T('2026-12-05T12:00:00Z')); // a Saturday
+    const { s, runs } = scheduler(clock);
+    s.start();
+    clock.advanceTo(T('2026-12-06T01:00:30Z'));
+    expect(runs.map((r) => r.backupType)).toEqual(['full']);
+    const [skipped, started] = table.recentRuns({ limit: 5 });
+    expect(started).toMatchObject({ scheduleId: 'sunday', outcome: 'started' });
+    expect(skipped).toMatchObject({ scheduleId: 'nightly', outcome: 'skipped', message: 'nightly (daily at 01:00 UTC) was due with sunday (Sun at 01:00 UTC), a full backup, which ran instead.' });
+    clock.advanceTo(T('2026-12-07T01:00:30Z'));
+    expect(runs.map((r) => r.backupType)).toEqual(['full', 'incremental']);
+    s.stop();
+  });
+
+  it('refuse a start window longer than the time between runs, at its field', () => {
+    const r = PolicySpec.safeParse({ name: 'x', destination: 'd', schedules: [{ id: 'h', form: 'hourly', everyHours: 1, minute: 0, windowMinutes: 90 }] });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]).toMatchObject({ path: ['schedules', 0, 'windowMinutes'], message: expect.stringMatching(/^The start window \(90 min\) is longer than the time between runs \(60 min\)/) });
   });
 
   it('runs in one process per catalog: another one names the holder, and takes over when it stops or stops beating', () => {

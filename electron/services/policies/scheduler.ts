@@ -28,6 +28,11 @@ export interface SchedulerOptions {
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
+type Schedule = StoredPolicy['spec']['schedules'][number];
+type Due = NonNullable<ReturnType<Scheduler['dueOf']>>;
+/** Which of several schedules due together runs: a full backup covers an incremental, not the reverse. */
+const STRENGTH: Record<Schedule['backupType'], number> = { full: 0, auto: 1, incremental: 2 };
+
 /** A run due no longer ago than this (and inside its window) is on time; older ones were missed. */
 const ON_TIME_MS = 5 * 60_000;
 
@@ -84,8 +89,8 @@ export class Scheduler {
     let next = now + this.beatMs;
     for (const p of this.opts.table.list()) {
       if (!p.spec.enabled) continue;
+      this.runDue(p, now);
       for (const s of p.spec.schedules) {
-        this.runIfDue(p, s, now);
         const at = nextRunsOf(s, new Date(now), 1)[0];
         if (at) next = Math.min(next, at.getTime());
       }
@@ -110,14 +115,44 @@ export class Scheduler {
     };
   }
 
-  private runIfDue(p: StoredPolicy, s: StoredPolicy['spec']['schedules'][number], now: number): void {
+  /** What of a schedule is due now: how many runs since it last ran (or the policy changed), the latest, and whether it is on time. */
+  private dueOf(p: StoredPolicy, s: Schedule, now: number) {
     // An edit (or a resume from pause) starts the schedule afresh: what was due before it is not "missed".
     const since = [this.opts.table.lastDue(p.id, s.id), p.updatedAt].filter((x): x is string => x !== null).sort().at(-1) as string;
     const { count, latest } = dueBetween(s, new Date(since), new Date(now));
-    if (count === 0 || !latest) return;
-    const windowMs = s.windowMinutes === null ? null : s.windowMinutes * 60_000;
+    if (count === 0 || !latest) return null;
+    // No window given: a run may start until the schedule's next one is due.
+    const next = nextRunsOf(s, latest, 1)[0];
+    const windowMs = s.windowMinutes !== null ? s.windowMinutes * 60_000 : next ? next.getTime() - latest.getTime() : null;
     const onTime = count === 1 && now - latest.getTime() <= Math.min(ON_TIME_MS, windowMs ?? ON_TIME_MS);
-    const what = `${s.id} (${describeSchedule(s)})`;
+    return { s, count, latest, windowMs, onTime, what: `${s.id} (${describeSchedule(s)})` };
+  }
+
+  /**
+   * One run per policy per tick: when several of its schedules are due together (a Sunday full
+   * and the nightly incremental), the strongest backup type runs and the others say so.
+   */
+  private runDue(p: StoredPolicy, now: number): void {
+    const due = p.spec.schedules.map((s) => this.dueOf(p, s, now)).filter((d) => d !== null);
+    if (due.length === 0) return;
+    due.sort((a, b) => STRENGTH[a.s.backupType] - STRENGTH[b.s.backupType]);
+    const [lead, ...rest] = due as [Due, ...Due[]];
+    this.runOne(p, lead, now);
+    for (const d of rest) {
+      this.opts.table.addRun({
+        policyId: p.id,
+        scheduleId: d.s.id,
+        dueAt: d.latest.toISOString(),
+        at: new Date(now).toISOString(),
+        outcome: 'skipped',
+        message: `${d.what} was due with ${lead.what}, a ${lead.s.backupType} backup, which ran instead.`,
+        jobIds: [],
+      });
+    }
+  }
+
+  private runOne(p: StoredPolicy, d: Due, now: number): void {
+    const { s, count, latest, windowMs, onTime, what } = d;
     const base = { policyId: p.id, scheduleId: s.id, dueAt: latest.toISOString(), at: new Date(now).toISOString() };
     if (!onTime && p.spec.missedRuns === 'skip') {
       this.opts.table.addRun({ ...base, outcome: 'skipped', message: `${count} run(s) of ${what} missed while no scheduler ran (last due ${latest.toISOString()}); the policy skips missed runs.`, jobIds: [] });
