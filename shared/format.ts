@@ -29,3 +29,26 @@ export function formatAmount(n: number | null | undefined, unit: 'bytes' | 'step
   if (unit === 'steps') return n === null || n === undefined ? '-' : String(n);
   return formatBytes(n);
 }
+
+/** "1 instance", "2 instances", "0 instances"; `many` for irregular nouns ("1 entry", "3 entries"). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/**
+ * How long ago something happened, as an admin scans it: "just now", "5 min ago", "2 h ago",
+ * "3 days ago"; "never" without a time. A time ahead of this clock (another workstation's) reads "just now".
+ */
+export function formatAge(iso: string | null | undefined, now: number): string {
+  if (!iso) return 'never';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return 'never';
+  const minutes = Math.floor((now - t) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  if (days < 365) return `${plural(days, 'day')} ago`;
+  return `${plural(Math.floor(days / 365), 'year')} ago`;
+}

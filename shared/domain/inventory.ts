@@ -154,11 +154,25 @@ export const HypervisorSsh = z.object({
 export type HypervisorSsh = z.infer<typeof HypervisorSsh>;
 
 /** One row of the instance table: what the list shows and searches; the detail loads the rest. */
-export const InstanceSummary = Instance.pick({ id: true, name: true, projectId: true, projectName: true, domainId: true, status: true, host: true, tags: true }).extend({
+export const InstanceSummary = Instance.pick({
+  id: true,
+  name: true,
+  projectId: true,
+  projectName: true,
+  domainId: true,
+  status: true,
+  host: true,
+  availabilityZone: true,
+  tags: true,
+}).extend({
   providerId: z.string(),
   providerName: z.string(),
   flavorName: z.string().nullable(),
+  /** every address of every network, fixed and floating */
+  ips: z.array(z.string()),
   diskCount: z.number().int(),
+  /** when the newest restore point of the instance in any destination was taken; null: never backed up */
+  lastBackupAt: z.string().nullable(),
   vanishedAt: z.string().nullable(),
 });
 export type InstanceSummary = z.infer<typeof InstanceSummary>;

@@ -1,6 +1,7 @@
 import type * as os from '../../openstack';
 import type { HypervisorsTable, InventoryTable, ProvidersTable, ResourceInput } from '../../catalog';
 import type { ResourceKind } from '../../../shared/domain/inventory';
+import { plural } from '../../../shared/format';
 import type { JobKind } from '../../jobs/types';
 import { toAppError } from '../../lib/errors';
 import type { ProvidersService } from '../providers/providers.service';
@@ -148,5 +149,12 @@ async function store(d: SyncDeps, providerId: string, all: Collected[], seenAt: 
   const hypervisors = [...new Map(all.flatMap((c) => c.hypervisors).map((h) => [h.hostname, map.mapHypervisor(h)])).values()];
   if (all.some((c) => c.admin)) d.hypervisors.upsertFromSync(providerId, hypervisors, seenAt);
   d.inventory.changed();
-  return `${u((c) => c.domains).length} domains, ${projects.length} projects, ${instances.length} instances, ${volumes.length} volumes, ${images.length} images, ${hypervisors.length} hypervisors`;
+  return [
+    plural(u((c) => c.domains).length, 'domain'),
+    plural(projects.length, 'project'),
+    plural(instances.length, 'instance'),
+    plural(volumes.length, 'volume'),
+    plural(images.length, 'image'),
+    plural(hypervisors.length, 'hypervisor'),
+  ].join(', ');
 }

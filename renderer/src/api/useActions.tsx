@@ -12,6 +12,15 @@ export interface ActionRunner {
   confirmation: ReactNode;
 }
 
+/**
+ * An action chosen from a menu: the focus goes back to the menu's button before the question
+ * opens, so closing the question returns it there (the menu item it was on is gone by then).
+ */
+function focusMenuButton(): void {
+  const menu = document.activeElement?.closest('[role="menu"]');
+  if (menu?.id) document.querySelector<HTMLElement>(`[aria-controls="${CSS.escape(menu.id)}"]`)?.focus();
+}
+
 /** The action runner with Mantine's toasts, a confirmation modal and per-action busy state. */
 export function useActions(): ActionRunner {
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
@@ -21,7 +30,11 @@ export function useActions(): ActionRunner {
     setAsking(null);
   };
   const ui: ActionUi = {
-    confirm: (question) => new Promise((resolve) => setAsking({ question, answer: resolve })),
+    confirm: (question) =>
+      new Promise((resolve) => {
+        focusMenuButton();
+        setAsking({ question, answer: resolve });
+      }),
     notify: (n) =>
       notifications.show({
         color: n.kind === 'success' ? 'green' : 'red',

@@ -1,29 +1,15 @@
 import { Card, Group, RingProgress, Stack, Text } from '@mantine/core';
-import { useQuery } from '../../api/useQuery';
+import { plural } from '../../../../shared/format';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useInstances } from '../inventory/useInstances';
 
 /** How many instances have at least one restore point, and how many have none. */
 export function ProtectionCard() {
   const instances = useInstances();
-  const backups = useQuery('backups.list', {}, { tables: ['backups'] });
-  const error = instances.error ?? backups.error;
-  if (error) {
-    return (
-      <ErrorAlert
-        error={error}
-        title="Protection figures unavailable"
-        onRetry={() => {
-          instances.reload();
-          backups.reload();
-        }}
-      />
-    );
-  }
-  if (!instances.data || !backups.data || instances.data.items.length === 0) return null;
-  const withBackup = new Set(backups.data.items.map((b) => b.resourceId));
+  if (instances.error) return <ErrorAlert error={instances.error} title="Protection figures unavailable" onRetry={instances.reload} />;
+  if (!instances.data || instances.data.items.length === 0) return null;
   const total = instances.data.items.length;
-  const covered = instances.data.items.filter((i) => withBackup.has(i.id)).length;
+  const covered = instances.data.items.filter((i) => i.lastBackupAt !== null).length;
   const pct = Math.round((100 * covered) / total);
   return (
     <Card withBorder data-testid="protection-card">
@@ -41,7 +27,7 @@ export function ProtectionCard() {
         <Stack gap={2}>
           <Text fw={600}>Protection</Text>
           <Text size="sm">
-            {covered} of {total} instances have a restore point
+            {covered} of {plural(total, 'instance')} backed up
           </Text>
           <Text size="sm" c={total - covered ? 'orange' : 'dimmed'}>
             {total - covered} unprotected

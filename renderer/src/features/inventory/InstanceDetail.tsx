@@ -4,6 +4,7 @@ import type { OutputOf } from '../../../../shared/ipc/contract';
 import { useQuery } from '../../api/useQuery';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { escapeInside } from '../../components/escape-inside';
 import { KeyValueTable } from '../../components/KeyValueTable';
 import type { InstanceRow } from '../../stores/inventory.store';
 import { diskColumns, disksOf } from './disk-columns';
@@ -47,7 +48,15 @@ export function InstanceDetail({ instance: row, onClose }: { instance: InstanceR
     tables: ['inventory'],
   });
   return (
-    <Drawer opened={row !== null} onClose={onClose} position="right" size="xl" title={row ? row.name : ''} data-testid="instance-detail">
+    <Drawer
+      opened={row !== null}
+      onClose={onClose}
+      {...escapeInside(onClose)}
+      position="right"
+      size="xl"
+      title={row ? row.name : ''}
+      data-testid="instance-detail"
+    >
       {row && !i && (error ? <ErrorAlert error={error} title="The instance could not be read" onRetry={reload} /> : <Loader />)}
       {i && (
         <Stack>

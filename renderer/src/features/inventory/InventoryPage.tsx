@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Button, Group, Paper, ScrollArea, Stack, Text } from '@mantine/core';
 import { IconCloudPlus, IconServer } from '@tabler/icons-react';
+import { plural } from '../../../../shared/format';
 import { ActionButtons } from '../../components/ActionButtons';
 import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
@@ -55,19 +56,20 @@ export function InventoryPage() {
       </PageHeader>
       {error && <ErrorAlert error={error} title="The instances could not be listed" onRetry={reload} />}
       <Group align="stretch" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-        <Paper withBorder w={260} p={4} style={{ flexShrink: 0 }}>
+        <Paper withBorder w={220} p={4} style={{ flexShrink: 0 }}>
           <ScrollArea h="100%">
             <InventoryTree />
           </ScrollArea>
         </Paper>
         <Stack style={{ flex: 1, minWidth: 0 }} gap={4}>
           <Text size="sm" c="dimmed" data-testid="instance-count">
-            {rows.length} instance{rows.length === 1 ? '' : 's'}
+            {plural(rows.length, 'instance')}
             {scope ? ` in ${scope.kind} ${scope.name}` : ''}
           </Text>
           <div style={{ flex: 1, minHeight: 0 }}>
             <DataTable<InstanceRow>
               testId="instances-table"
+              label="Instances"
               rows={rows}
               columns={instanceColumns}
               getRowId={(i) => `${i.providerId}/${i.id}`}
