@@ -14,10 +14,17 @@ import { ProviderWizard } from './ProviderWizard';
 export function CloudsPage() {
   const providers = useAppStore((s) => s.providers);
   // Closed, adding a cloud, or editing a saved one.
-  const [wizard, setWizard] = useState<{ editing: ProviderView | null } | null>(null);
-  const columns = useMemo(() => providerColumns((p) => setWizard({ editing: p })), []);
+  const [wizard, setWizard] = useState<{ editing: ProviderView | null; opener: HTMLElement | null } | null>(null);
+  // The wizard unmounts on close (no closing transition to return the focus): its opener gets it back here.
+  const open = (editing: ProviderView | null) => setWizard({ editing, opener: document.activeElement instanceof HTMLElement ? document.activeElement : null });
+  const close = () => {
+    const opener = wizard?.opener;
+    setWizard(null);
+    requestAnimationFrame(() => opener?.isConnected && opener.focus());
+  };
+  const columns = useMemo(() => providerColumns((p) => open(p)), []);
   const addButton = (
-    <Button leftSection={<IconCloudPlus size={16} />} onClick={() => setWizard({ editing: null })}>
+    <Button leftSection={<IconCloudPlus size={16} />} onClick={() => open(null)}>
       Add a cloud
     </Button>
   );
@@ -25,7 +32,7 @@ export function CloudsPage() {
     <Stack>
       <PageHeader title="Clouds">{providers.length > 0 && addButton}</PageHeader>
       {/* Mounted per opening: the wizard starts from the cloud it edits, or empty. */}
-      {wizard && <ProviderWizard key={wizard.editing?.id ?? 'new'} opened editing={wizard.editing} onClose={() => setWizard(null)} />}
+      {wizard && <ProviderWizard key={wizard.editing?.id ?? 'new'} opened editing={wizard.editing} onClose={close} />}
       {providers.length === 0 ? (
         <EmptyState icon={<IconCloud size={28} />} title="No cloud yet" action={addButton}>
           A cloud is a Keystone URL, a region and the credentials of its authentication domains: import an openrc or clouds.yaml file, or fill them
