@@ -6,6 +6,7 @@ import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { KeyValueTable } from '../../components/KeyValueTable';
 import type { InstanceRow } from '../../stores/inventory.store';
+import { AddToPolicy } from '../protection/AddToPolicy';
 import { diskColumns, disksOf } from './disk-columns';
 import { InstanceBackups } from './InstanceBackups';
 import { StatusBadge } from './instance-columns';
@@ -56,6 +57,7 @@ export function InstanceDetail({ instance: row, onClose }: { instance: InstanceR
             <Text size="sm" c="dimmed">
               {i.providerName} / {i.projectName ?? i.projectId}
             </Text>
+            <AddToPolicy providerId={i.providerId} instanceId={i.id} name={i.name} />
           </Group>
           <Tabs defaultValue="overview">
             <Tabs.List>
