@@ -4,8 +4,10 @@
  * catalog, destination and console server. One instance has a restore point, written by the
  * engine as a backup job writes it and indexed from its destination.
  * With --bare, the catalog stays empty: the cloud is there to be added, edited and synced.
+ * With --seed-only, HOME gets the standard cloud synced and a destination "local", and the process
+ * ends: the real `backstack console` then opens it (its cloud unreachable, its inventory there).
  * Prints {url, loginUrl, token, home, authUrl} as one JSON line when ready; stops on SIGTERM.
- *   npx tsx e2e/mock-console/serve.ts [HOME] [--bare]
+ *   npx tsx e2e/mock-console/serve.ts [HOME] [--bare | --seed-only]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,9 +25,37 @@ const root = path.resolve(__dirname, '../..');
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const bare = args.includes('--bare');
+  const seedOnly = args.includes('--seed-only');
   const home = args.find((a) => !a.startsWith('--')) ?? fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-mock-console-'));
-  const cloud = standardCloud();
-  // Names of the lengths an admin meets, another status and more than one address.
+  const cloud = seedOnly ? standardCloud() : withMoreServers(standardCloud());
+  const core = createCore({
+    dataDir: home,
+    runtime: 'console',
+    version: 'e2e',
+    logger: createLogger(() => undefined),
+    keyProtector: keyFileProtector(home),
+    openstackDispatcher: cloud.agent,
+  });
+  if (seedOnly) {
+    await seed(core, cloud.authUrl, home, { destination: 'local', backup: false });
+    await core.close();
+    await cloud.close();
+    return;
+  }
+  if (!bare) await seed(core, cloud.authUrl, home, { destination: 'nightly', backup: true });
+  const server = await startConsoleServer({ core, staticDir: path.join(root, 'out', 'renderer') });
+  process.stdout.write(`${JSON.stringify({ url: server.url, loginUrl: server.loginUrl, token: server.token, home, authUrl: cloud.authUrl })}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await core.close();
+  await cloud.close();
+}
+
+/** Names of the lengths an admin meets, another status and more than one address. */
+function withMoreServers(cloud: ReturnType<typeof standardCloud>): ReturnType<typeof standardCloud> {
   cloud.servers.push(
     makeServer({
       id: 's-erp-db',
@@ -48,28 +78,11 @@ async function main(): Promise<void> {
     }),
     makeServer({ id: 's-dev', name: 'acme-dev-sandbox', projectId: 'p-dev', host: 'compute-1', status: 'SHUTOFF', seq: 6, network: 'acme-net' }),
   );
-  const core = createCore({
-    dataDir: home,
-    runtime: 'console',
-    version: 'e2e',
-    logger: createLogger(() => undefined),
-    keyProtector: keyFileProtector(home),
-    openstackDispatcher: cloud.agent,
-  });
-  if (!bare) await seed(core, cloud.authUrl, home);
-  const server = await startConsoleServer({ core, staticDir: path.join(root, 'out', 'renderer') });
-  process.stdout.write(`${JSON.stringify({ url: server.url, loginUrl: server.loginUrl, token: server.token, home, authUrl: cloud.authUrl })}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await server.close();
-  await core.close();
-  await cloud.close();
+  return cloud;
 }
 
-/** The cloud added and synced, a destination, and one restore point of demo-web-1 indexed. */
-async function seed(core: Core, authUrl: string, home: string): Promise<void> {
+/** The cloud added and synced, a destination, and (with `backup`) one restore point of demo-web-1 indexed. */
+async function seed(core: Core, authUrl: string, home: string, o: { destination: string; backup: boolean }): Promise<void> {
   const provider = ok(
     await core.api.invoke('providers.add', {
       provider: {
@@ -82,7 +95,8 @@ async function seed(core: Core, authUrl: string, home: string): Promise<void> {
   ok(await core.api.invoke('inventory.startSync', { providerId: provider.id }));
   await core.jobs.whenIdle();
 
-  const { destination } = ok(await core.api.invoke('destinations.create', { name: 'nightly', path: path.join(home, 'nightly') }));
+  const { destination } = ok(await core.api.invoke('destinations.create', { name: o.destination, path: path.join(home, o.destination) }));
+  if (!o.backup) return;
   const image = path.join(home, 'disk.img');
   fs.writeFileSync(image, Buffer.alloc(1024 * 1024, 'backstack '));
   const repo = await core.services.destinations.open(destination.id);

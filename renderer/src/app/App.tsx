@@ -7,6 +7,8 @@ import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { DestinationsPage } from '../features/destinations/DestinationsPage';
 import { InventoryPage } from '../features/inventory/InventoryPage';
 import { JobsPage } from '../features/jobs/JobsPage';
+import { PolicyDetailPage } from '../features/protection/PolicyDetail';
+import { PolicyEditor } from '../features/protection/PolicyEditor';
 import { ProtectionPage } from '../features/protection/ProtectionPage';
 import { CloudsPage } from '../features/providers/CloudsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
@@ -28,6 +30,9 @@ const router = createHashRouter([
       { path: 'dashboard', element: <DashboardPage /> },
       { path: 'inventory', element: <InventoryPage /> },
       { path: 'protection', element: <ProtectionPage /> },
+      { path: 'protection/new', element: <PolicyEditor /> },
+      { path: 'protection/:id', element: <PolicyDetailPage /> },
+      { path: 'protection/:id/edit', element: <PolicyEditor /> },
       { path: 'jobs', element: <JobsPage /> },
       { path: 'backups', element: <BackupsPage /> },
       { path: 'clouds', element: <CloudsPage /> },

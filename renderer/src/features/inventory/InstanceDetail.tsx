@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { escapeInside } from '../../components/escape-inside';
 import { KeyValueTable } from '../../components/KeyValueTable';
 import type { InstanceRow } from '../../stores/inventory.store';
+import { AddToPolicy } from '../protection/AddToPolicy';
 import { diskColumns, disksOf } from './disk-columns';
 import { InstanceBackups } from './InstanceBackups';
 import { StatusBadge } from './instance-columns';
@@ -65,6 +66,7 @@ export function InstanceDetail({ instance: row, onClose }: { instance: InstanceR
             <Text size="sm" c="dimmed">
               {i.providerName} / {i.projectName ?? i.projectId}
             </Text>
+            <AddToPolicy providerId={i.providerId} instanceId={i.id} name={i.name} />
           </Group>
           <Tabs defaultValue="overview">
             <Tabs.List>

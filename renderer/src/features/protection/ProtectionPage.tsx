@@ -1,25 +1,67 @@
-import { Link } from 'react-router';
-import { Anchor, Stack } from '@mantine/core';
-import { IconShieldLock } from '@tabler/icons-react';
+import { useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { Button, Group, Stack } from '@mantine/core';
+import { IconPlus, IconShieldLock } from '@tabler/icons-react';
+import type { PolicyView } from '../../../../shared/domain/policies';
+import { useQuery } from '../../api/useQuery';
+import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { pauseResume, removePolicy, useRunNow } from './policy-actions';
+import { policyColumns } from './policy-columns';
+import { SchedulerStatus } from './SchedulerStatus';
 
+/** The protection policies: which instances are backed up, when, where and for how long. */
 export function ProtectionPage() {
+  const { data, error, reload } = useQuery('policies.list', {}, { tables: ['policies', 'destinations', 'inventory'] });
+  const [filter, setFilter] = useState('');
+  const navigate = useNavigate();
+  const run = useRunNow();
+  const runAction = run.action;
+  const columns = useMemo(() => policyColumns([runAction, ...pauseResume, removePolicy()]), [runAction]);
+  const items = data?.items;
+  const create = (
+    <Button component={Link} to="/protection/new" leftSection={<IconPlus size={16} />}>
+      New policy
+    </Button>
+  );
   return (
-    <Stack>
-      <PageHeader title="Protection" />
-      <EmptyState icon={<IconShieldLock size={28} />} title="Protection policies come in a later version">
-        A policy will say which instances to protect (by name pattern or tag), when (full and incremental schedules), how long to keep backups, and
-        where they go. Until then, back up an instance from its detail in{' '}
-        <Anchor component={Link} to="/inventory" inherit>
-          Inventory
-        </Anchor>
-        , and prune a destination with keep rules in{' '}
-        <Anchor component={Link} to="/destinations" inherit>
-          Destinations
-        </Anchor>
-        .
-      </EmptyState>
+    <Stack h="100%" gap="sm">
+      <PageHeader
+        title="Protection"
+        search={
+          items?.length ? { value: filter, onChange: setFilter, placeholder: 'Search policies', label: 'Search policies', width: 220 } : undefined
+        }
+      >
+        {items && items.length > 0 && create}
+      </PageHeader>
+      <Group>
+        <SchedulerStatus />
+      </Group>
+      {error && <ErrorAlert error={error} title="The policies could not be listed" onRetry={reload} />}
+      {items?.length === 0 && (
+        <EmptyState icon={<IconShieldLock size={28} />} title="No protection policy yet" action={create}>
+          A policy says which instances to protect (by name pattern, tag, project or by hand), when to back them up, how long to keep their restore
+          points and in which destination. Once saved, its schedules run by themselves.
+        </EmptyState>
+      )}
+      {items && items.length > 0 && (
+        <div style={{ flex: 1, minHeight: 0 }}>
+          <DataTable<PolicyView>
+            testId="policies-table"
+            rows={items}
+            columns={columns}
+            getRowId={(p) => p.id}
+            filter={filter}
+            rowHeight={56}
+            onRowClick={(p) => void navigate(`/protection/${p.id}`)}
+            initialSort={[{ id: 'name', desc: false }]}
+            emptyText="No policy matches this search."
+          />
+        </div>
+      )}
+      {run.dialog}
     </Stack>
   );
 }
