@@ -48,13 +48,16 @@ describe('policies', () => {
 
   it('assign by tag on each sync, and let go of an instance whose tag was removed (assign and remove)', async () => {
     const p = ok(await core.api.invoke('policies.create', { spec: { name: 'web', destination: 'local', rules: { tags: ['web'] }, autoAssign: 'assign-remove' } }));
-    expect(p.members).toBe(0); // rules assign on the next sync, not on save
-    expect((await sync()).join('\n')).toMatch(/Policy web: 1 instance\(s\) assigned; 1 member\(s\)\./);
+    expect(p.members).toBe(1); // on save, over the inventory as last synced
     expect(await memberNames(p.id)).toEqual(['demo-web-1']);
+    const acme = cloud.servers.find((s) => s.id === 's-app') as { tags: string[] };
+    acme.tags = ['prod', 'web']; // tagged in the cloud: the next sync assigns it
+    expect((await sync()).join('\n')).toMatch(/Policy web: 1 instance\(s\) assigned; 2 member\(s\)\./);
+    expect(await memberNames(p.id)).toEqual(['acme-app-1', 'demo-web-1']);
     const web = cloud.servers.find((s) => s.id === 's-web') as { tags: string[] };
     web.tags = ['backup-daily'];
     expect((await sync()).join('\n')).toMatch(/1 removed \(demo-web-1\) as they no longer match/);
-    expect(await memberNames(p.id)).toEqual([]);
+    expect(await memberNames(p.id)).toEqual(['acme-app-1']);
   });
 
   it('keep an instance in one policy: another policy’s rules show a conflict, a hand assignment is refused by name', async () => {

@@ -11,6 +11,6 @@ export const policyHandlers = ({ policies, scheduler }: Services): NamespaceHand
   'policies.simulate': ({ schedules, retention, days }) => simulateRetention(schedules, retention, new Date(), days),
   'policies.assign': ({ id, ...target }) => policies.assign(id, target),
   'policies.unassign': ({ id, instances }) => policies.unassign(id, instances),
-  'policies.run': ({ id, backupType }) => policies.run(id, { backupType }),
+  'policies.run': ({ id, backupType }) => policies.runByHand(id, backupType),
   'scheduler.status': () => scheduler.status(),
 });

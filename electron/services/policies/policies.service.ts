@@ -63,6 +63,8 @@ export class PoliciesService {
     const at = this.now().toISOString();
     const p: StoredPolicy = { id: randomUUID(), spec, createdAt: at, updatedAt: at };
     this.table.insert(p);
+    // Rules take effect on save (over the inventory as last synced), not only at the next sync.
+    if (spec.enabled && spec.autoAssign !== 'off') this.applyRules();
     return this.view(p);
   }
 
@@ -72,6 +74,7 @@ export class PoliciesService {
     const other = this.table.get(spec.name);
     if (other && other.id !== current.id) throw new AppError('resource.conflict', `A policy named "${spec.name}" already exists: choose another name.`);
     this.table.update(current.id, spec, this.now().toISOString());
+    if (spec.enabled && spec.autoAssign !== 'off') this.applyRules();
     return this.get(current.id);
   }
 
@@ -185,6 +188,24 @@ export class PoliciesService {
       }
     }
     return result;
+  }
+
+  /** "Run now": a run by hand, recorded in the policy's history like a scheduled one. */
+  runByHand(idOrName: string, backupType: 'full' | 'incremental' | 'auto'): RunResult {
+    const policy = this.stored(idOrName);
+    const r = this.run(policy.id, { backupType });
+    const at = this.now().toISOString();
+    const skipped = r.skipped.map((x) => `${x.name}: ${x.reason}`).join('; ');
+    this.table.addRun({
+      policyId: policy.id,
+      scheduleId: null,
+      dueAt: at,
+      at,
+      outcome: 'started',
+      message: `Run by hand (${backupType}): ${r.jobIds.length ? `${r.jobIds.length} backup(s) queued` : 'no member to back up'}${skipped ? `; not backed up: ${skipped}` : ''}.`,
+      jobIds: r.jobIds,
+    });
+    return r;
   }
 
   /** The keep rules a backup started by this policy applies afterwards; null when the policy is gone or keeps everything. */

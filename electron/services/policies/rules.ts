@@ -1,4 +1,5 @@
 import type { PolicyPreview, PolicyRules } from '../../../shared/domain/policies';
+import { rulesSelect } from '../../../shared/domain/policy-words';
 import type { MemberRow, RuleCandidate } from '../../catalog';
 
 /** A policy as rule evaluation sees it: who it is, its rules, how it assigns. */
@@ -12,9 +13,6 @@ export interface RulePolicy {
 
 type InstanceRef = PolicyPreview['matches'][number];
 
-/** True when the rules select something: without names, tags, projects, domains or zones they select nothing. */
-export const rulesSelect = (r: PolicyRules): boolean =>
-  r.includeNames.length + r.tags.length + r.projects.length + r.domains.length + r.availabilityZones.length > 0;
 
 /**
  * Compiles rules once (regular expressions included) into a predicate.

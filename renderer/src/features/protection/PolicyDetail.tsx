@@ -119,7 +119,7 @@ export function PolicyDetailPage() {
       <Part title={`Members (${p.memberList.length})`} testId="policy-members">
         {p.spec.autoAssign !== 'off' && rulesSelect(p.spec.rules) && (
           <Text size="sm" c="dimmed">
-            Its rules add the instances they match at each inventory sync of their cloud (Clouds → Sync inventory now).
+            Its rules assign the instances they match when the policy is saved and at each inventory sync of their cloud (Clouds → Sync inventory now).
           </Text>
         )}
         <DataTable<Member>

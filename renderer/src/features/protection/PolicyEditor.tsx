@@ -41,7 +41,7 @@ function EditorForm({ id, initial, destinations }: FormProps) {
     const r = await submit.run(specOf(draft));
     if (!r.ok) return;
     const s = r.value.spec;
-    const rules = s.autoAssign !== 'off' && rulesSelect(s.rules) ? ' Its rules add the instances they match at the next inventory sync.' : '';
+    const rules = s.autoAssign !== 'off' && rulesSelect(s.rules) ? ' Its rules assigned the instances they match now, and do again at each inventory sync.' : '';
     notifications.show({
       color: 'green',
       title: `Policy ${s.name} saved`,

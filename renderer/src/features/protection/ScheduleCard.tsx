@@ -168,7 +168,7 @@ export function ScheduleCard(props: {
           </Stack>
           <NumberInput
             label="Start window (minutes)"
-            description="A run not started by then is skipped, with why in the log. Empty: no limit."
+            description="A run not started by then is skipped, with why in the log. Empty: until the next run is due."
             w={300}
             min={5}
             value={s.windowMinutes ?? ''}

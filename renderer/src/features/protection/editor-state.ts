@@ -67,7 +67,7 @@ export function newSchedule(taken: readonly string[], timeZone: string): Schedul
     expression: '0 1 * * *',
     timeZone,
     backupType: 'auto',
-    windowMinutes: 240,
+    windowMinutes: null,
   };
 }
 
