@@ -69,7 +69,7 @@ test('create a policy: preview its name rule, a bad pattern at its field, a dail
 
   await protection.save().click();
   await expect(shell.heading('web-nightly')).toBeVisible();
-  await expect(protection.toast('Policy web-nightly saved')).toContainText('Its rules add the instances they match at the next inventory sync.');
+  await expect(protection.toast('Policy web-nightly saved')).toContainText('Its rules assigned the instances they match now, and do again at each inventory sync.');
   await expect(page.getByTestId('policy-summary')).toContainText('names matching ^demo-web-');
   await expect(page.getByTestId('policy-next-runs')).toContainText('schedule-1: daily at 02:30 (Asia/Tokyo), auto — next');
 
