@@ -2,14 +2,35 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import type { CoreOptions } from '../core/create-core';
+import { createLogger } from '../lib/logger';
 import { defaultContext } from './context';
 import { main } from './main';
 
-/** For the CLI's tests: runs `backstack ARGS` in process against a fresh BACKSTACK_HOME, capturing its output. */
-export function testCli(prefix = 'backstack-cli-') {
+/**
+ * For the CLI's tests: runs `backstack ARGS` in process against a fresh BACKSTACK_HOME, capturing
+ * its output. `core` adds options to the core the commands open (a MockAgent cloud's network).
+ */
+export function testCli(prefix = 'backstack-cli-', core: Partial<CoreOptions> = {}) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const io = { out: '', err: '' };
-  const base = defaultContext({ BACKSTACK_HOME: home });
+  const defaults = defaultContext({ BACKSTACK_HOME: home });
+  const base = Object.keys(core).length
+    ? {
+        ...defaults,
+        openCore: async (opts: { runJobs?: boolean; runtime?: 'cli' | 'console' } = {}) => {
+          const { createCore } = await import('../core/create-core');
+          return createCore({
+            dataDir: defaults.dataDir,
+            version: defaults.version,
+            runtime: opts.runtime ?? 'cli',
+            runJobs: opts.runJobs ?? true,
+            logger: createLogger(() => undefined),
+            ...core,
+          });
+        },
+      }
+    : defaults;
   return {
     home,
     io,

@@ -34,6 +34,7 @@ import { inventorySyncJob } from '../services/inventory/sync.job';
 import { JobsService } from '../services/jobs/jobs.service';
 import { openStackToAppError } from '../services/openstack-errors';
 import { ProvidersService } from '../services/providers/providers.service';
+import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
 import { restoreInstanceJob } from '../services/restore/restore.job';
 import { RestoreService } from '../services/restore/restore.service';
 import { createDispatch, type Dispatch } from './dispatch';
@@ -51,8 +52,12 @@ export interface CoreOptions {
   keyProtector?: KeyProtector;
   /** replaces the network of every OpenStack client (scale benchmarks over a MockAgent cloud) */
   openstackDispatcher?: Dispatcher;
+  /** the time OpenStack clients wait and retry by (a MockAgent cloud's virtual clock: tests never sleep) */
+  openstackClock?: ConstructorParameters<typeof ProvidersService>[3];
   /** better-sqlite3's build for this runtime (the desktop app passes its Electron build); default: node_modules' */
   sqliteBinding?: string | undefined;
+  /** the hypervisors restores write disks on; default over SSH (tests of a whole restore give a fake) */
+  restoreHosts?: RestoreHostsFactory;
 }
 
 export interface Core {
@@ -85,11 +90,11 @@ export function createCore(opts: CoreOptions): Core {
   const secrets = () => (secretsTable ??= new SecretsTable(catalog.db, new SecretBox(keyProtector.loadOrCreateKey())));
 
   const manager = new JobManager({ table: jobsTable, bus, maxConcurrent: () => settings.get().maxConcurrentJobs });
-  const providers = new ProvidersService(providersTable, secrets, opts.openstackDispatcher);
-  const destinations = new DestinationsService(new DestinationsTable(catalog.db, notify), backupsTable, secrets, manager);
+  const providers = new ProvidersService(providersTable, secrets, opts.openstackDispatcher, opts.openstackClock);
+  const inventoryTable = new InventoryTable(catalog.db, notify);
+  const destinations = new DestinationsService(new DestinationsTable(catalog.db, notify), backupsTable, secrets, manager, { providers, inventory: inventoryTable });
   const hypervisorsTable = new HypervisorsTable(catalog.db, notify);
   const hypervisors = new HypervisorsService(hypervisorsTable, secrets, providers);
-  const inventoryTable = new InventoryTable(catalog.db, notify);
   const jobs = new JobsService(jobsTable, manager);
   const loop = new EventLoopMonitor();
   const installation = {
@@ -101,7 +106,7 @@ export function createCore(opts: CoreOptions): Core {
         .listUnfinished()
         .find((j) => j.kind === 'backup.instance' && j.id !== except && (j.params as { instanceId?: string }).instanceId === instanceId && manager.isRunning(j.id.replace(/-/g, '').slice(0, 8)))?.id ?? null,
   };
-  const strategy = { providers, destinations, backups: backupsTable, inventory: inventoryTable, hypervisors, installation };
+  const strategy = { providers, destinations, backups: backupsTable, inventory: inventoryTable, hypervisors, restoreHosts: opts.restoreHosts ?? sshRestoreHosts, installation };
   const services: Services = {
     app: new AppService(
       {
