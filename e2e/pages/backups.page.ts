@@ -24,6 +24,17 @@ export class BackupsPage {
     return this.detail().getByRole('button', { name });
   }
 
+  /** The restore dialog of a restore point of `name`. */
+  restoreDialog(name: string) {
+    return this.page.getByRole('dialog', { name: `Restore ${name}` });
+  }
+
+  /** In the restore dialog: picks `option` in the select labelled `label`. */
+  async restoreChoice(name: string, label: 'Target project' | 'Access key (key pair)', option: string) {
+    await this.restoreDialog(name).getByRole('combobox', { name: label }).click();
+    await this.page.getByRole('option', { name: option, exact: true }).click();
+  }
+
   /** A toast (Mantine notification) with this title. */
   toast(title: string | RegExp) {
     return this.page.locator('.mantine-Notification-root').filter({ hasText: title });

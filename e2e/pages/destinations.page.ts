@@ -43,4 +43,8 @@ export class DestinationsPage {
   prunePreview(card: string) {
     return this.card(card).getByTestId('prune-preview');
   }
+
+  previewRows(card: string) {
+    return this.prunePreview(card).getByTestId('row');
+  }
 }

@@ -18,4 +18,14 @@ export class JobsPage {
   log() {
     return this.page.getByTestId('job-log');
   }
+
+  /** the part of the log that scrolls */
+  logViewport() {
+    return this.log().locator('.mantine-ScrollArea-viewport');
+  }
+
+  /** what the selected job does now, in words */
+  phase() {
+    return this.detail().getByTestId('job-phase');
+  }
 }

@@ -20,8 +20,35 @@ export class WizardPage {
     return this.dialog().getByLabel(label).and(this.page.locator('input:not([type=radio]), textarea'));
   }
 
+  password() {
+    return this.dialog().getByRole('textbox', { name: 'Password' });
+  }
+
   next() {
     return this.dialog().getByRole('button', { name: 'Next' });
+  }
+
+  back() {
+    return this.dialog().getByRole('button', { name: 'Back' });
+  }
+
+  testAgain() {
+    return this.dialog().getByRole('button', { name: 'Test again' });
+  }
+
+  /** the endpoint interface's choice, opened */
+  async chooseInterface(name: 'public' | 'internal' | 'admin') {
+    await this.field('Endpoint interface').click();
+    await this.page.getByRole('option', { name }).click();
+  }
+
+  /** the alert that says why saving failed */
+  notSaved() {
+    return this.dialog().getByRole('alert').filter({ hasText: 'Not saved' });
+  }
+
+  loginsTable() {
+    return this.dialog().getByTestId('logins-table');
   }
 
   save() {

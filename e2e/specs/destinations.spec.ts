@@ -23,6 +23,11 @@ test('create an encrypted backup destination, keep its recovery key, verify it',
   const keyDialog = destinations.recoveryKeyDialog();
   await expect(keyDialog.getByTestId('recovery-key')).toHaveText(/\S{20,}/);
   await expect(keyDialog.getByRole('button', { name: 'Done' })).toBeDisabled();
+  // The whole key is in the dialog: it wraps instead of running past the dialog's edge.
+  const key = keyDialog.getByTestId('recovery-key');
+  expect(await key.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  const [keyBox, dialogBox] = [await key.boundingBox(), await keyDialog.boundingBox()];
+  expect(keyBox!.x + keyBox!.width).toBeLessThanOrEqual(dialogBox!.x + dialogBox!.width);
   await page.screenshot({ path: path.join(screenshotDir, 'destination-recovery-key.png') });
   await keyDialog.getByLabel('I have stored the recovery key somewhere safe').check();
   await keyDialog.getByRole('button', { name: 'Done' }).click();

@@ -1,7 +1,12 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import type { Locator } from '@playwright/test';
 import { expect, screenshotDir, test } from '../fixtures/console';
 import { JobsPage } from '../pages/jobs.page';
 import { ShellPage } from '../pages/shell.page';
+
+/** Nothing in the box is wider than the box (it would scroll or be cut sideways). */
+const overflowsSideways = (box: Locator) => box.evaluate((el) => el.scrollWidth > el.clientWidth);
 
 test('a job started from the UI runs to the end, with its task log, in the Jobs page', async ({ page, backstack }) => {
   const shell = new ShellPage(page);
@@ -10,7 +15,10 @@ test('a job started from the UI runs to the end, with its task log, in the Jobs 
   await shell.nav('Settings').click();
   await shell.settingsTab('About').click();
   await expect(page.getByTestId('about-table')).toContainText(backstack.home);
-  const dest = path.join(backstack.home, 'catalog-copy.sqlite');
+  // A deep folder: the log and the summary carry a path longer than the detail is wide.
+  const folder = path.join(backstack.home, 'copies-of-the-catalog-kept-for-the-audit', 'x'.repeat(100));
+  fs.mkdirSync(folder, { recursive: true });
+  const dest = path.join(folder, 'catalog-copy.sqlite');
   await page.getByLabel('Destination file').fill(dest);
   await page.getByRole('button', { name: 'Back up catalog' }).click();
 
@@ -24,6 +32,13 @@ test('a job started from the UI runs to the end, with its task log, in the Jobs 
   await expect(jobs.detail().getByRole('heading', { name: 'Catalog copy' })).toBeVisible();
   await expect(jobs.detail()).toContainText(/\d+(\.\d)? (B|KiB|MiB) written to /);
   await expect(jobs.detail().getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  // The phase in words, in the table and the detail (with the bytes in the detail).
+  await expect(jobs.rows().first()).toContainText('Copied');
+  await expect(jobs.phase()).toHaveText(/^Copied \(\d+(\.\d)? KiB of \d+(\.\d)? KiB\)$/);
+  // Long lines wrap: neither the log nor the detail scrolls sideways.
+  await expect(jobs.log()).toContainText('x'.repeat(100));
+  expect(await overflowsSideways(jobs.logViewport())).toBe(false);
+  expect(await overflowsSideways(jobs.detail())).toBe(false);
   await page.screenshot({ path: path.join(screenshotDir, 'jobs-detail.png') });
 
   // The same destination again: refused with a message that says what to do, and retry is offered.

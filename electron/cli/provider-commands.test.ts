@@ -11,7 +11,7 @@ let cloud: MockCloud;
 let cli: ReturnType<typeof testCli>;
 beforeEach(async () => {
   cloud = standardCloud();
-  cli = testCli('backstack-cli-provider-', cloud.agent);
+  cli = testCli('backstack-cli-provider-', { openstackDispatcher: cloud.agent });
   const rc = path.join(cli.home, 'admin-openrc');
   fs.writeFileSync(
     rc,

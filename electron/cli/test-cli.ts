@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
+import type { CoreOptions } from '../core/create-core';
 import { createLogger } from '../lib/logger';
 import { keyFileProtector } from '../lib/secret-box';
 import { defaultContext, type CliContext } from './context';
@@ -10,25 +10,28 @@ import { main } from './main';
 
 /**
  * For the CLI's tests: runs `backstack ARGS` in process against a fresh BACKSTACK_HOME, capturing
- * its output. `openstack` replaces the network of the core's OpenStack clients (a MockAgent cloud).
+ * its output. `core` adds options to the core the commands open (a MockAgent cloud's network).
  */
-export function testCli(prefix = 'backstack-cli-', openstack?: Dispatcher) {
+export function testCli(prefix = 'backstack-cli-', core: Partial<CoreOptions> = {}) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const io = { out: '', err: '' };
   const defaults = defaultContext({ BACKSTACK_HOME: home });
-  const base: CliContext = openstack
+  const base: CliContext = Object.keys(core).length
     ? {
         ...defaults,
-        openCore: async (opts = {}) =>
-          (await import('../core/create-core')).createCore({
+        openCore: async (opts = {}) => {
+          const { createCore } = await import('../core/create-core');
+          return createCore({
             dataDir: defaults.dataDir,
             version: defaults.version,
             runtime: opts.runtime ?? 'cli',
             runJobs: opts.runJobs ?? true,
+            scheduler: opts.scheduler ?? false,
             logger: createLogger(() => undefined),
             keyProtector: keyFileProtector(defaults.dataDir),
-            openstackDispatcher: openstack,
-          }),
+            ...core,
+          });
+        },
       }
     : defaults;
   return {

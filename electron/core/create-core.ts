@@ -39,6 +39,7 @@ import { openStackToAppError } from '../services/openstack-errors';
 import { PoliciesService } from '../services/policies/policies.service';
 import { Scheduler } from '../services/policies/scheduler';
 import { ProvidersService } from '../services/providers/providers.service';
+import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
 import { restoreInstanceJob } from '../services/restore/restore.job';
 import { RestoreService } from '../services/restore/restore.service';
 import { createDispatch, type Dispatch } from './dispatch';
@@ -60,8 +61,12 @@ export interface CoreOptions {
   scheduler?: boolean;
   /** how another process names this one when it holds the scheduler ("backstack serve", "the desktop app") */
   processLabel?: string;
+  /** the time OpenStack clients wait and retry by (a MockAgent cloud's virtual clock: tests never sleep) */
+  openstackClock?: ConstructorParameters<typeof ProvidersService>[3];
   /** better-sqlite3's build for this runtime (the desktop app passes its Electron build); default: node_modules' */
   sqliteBinding?: string | undefined;
+  /** the hypervisors restores write disks on; default over SSH (tests of a whole restore give a fake) */
+  restoreHosts?: RestoreHostsFactory;
 }
 
 export interface Core {
@@ -102,11 +107,11 @@ export function createCore(opts: CoreOptions): Core {
   const secrets = () => (secretsTable ??= new SecretsTable(catalog.db, new SecretBox(keyProtector.loadOrCreateKey())));
 
   const manager = new JobManager({ table: jobsTable, bus, maxConcurrent: () => settings.get().maxConcurrentJobs, slotLimit: (slot) => slotLimit(settings.get(), slot) });
-  const providers = new ProvidersService(providersTable, secrets, opts.openstackDispatcher);
-  const destinations = new DestinationsService(new DestinationsTable(catalog.db, notify), backupsTable, secrets, manager);
+  const providers = new ProvidersService(providersTable, secrets, opts.openstackDispatcher, opts.openstackClock);
+  const inventoryTable = new InventoryTable(catalog.db, notify);
+  const destinations = new DestinationsService(new DestinationsTable(catalog.db, notify), backupsTable, secrets, manager, { providers, inventory: inventoryTable });
   const hypervisorsTable = new HypervisorsTable(catalog.db, notify);
   const hypervisors = new HypervisorsService(hypervisorsTable, secrets, providers);
-  const inventoryTable = new InventoryTable(catalog.db, notify);
   const jobs = new JobsService(jobsTable, manager);
   const loop = new EventLoopMonitor();
   const installation = {
@@ -125,6 +130,7 @@ export function createCore(opts: CoreOptions): Core {
     backups: backupsTable,
     inventory: inventoryTable,
     hypervisors,
+    restoreHosts: opts.restoreHosts ?? sshRestoreHosts,
     installation,
     retentionFor: (policyId: string): KeepRules | null => policies.retentionFor(policyId),
   };

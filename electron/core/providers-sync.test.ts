@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InputOf } from '../../shared/ipc/contract';
 import { standardCloud } from '../openstack/testing/fixtures';
-import type { MockCloud } from '../openstack/testing/mock-cloud';
+import { ORIGINS, type MockCloud } from '../openstack/testing/mock-cloud';
 import type { Core } from './create-core';
 import { ok, openTestCore, type TestCore } from './testing';
 
@@ -43,6 +43,16 @@ describe('adding a cloud', () => {
     const r = await core.api.invoke('providers.add', { provider: admin({ authDomains: [{ name: 'Default', userName: 'admin', password: 'wrong' }] }) });
     expect(r.ok === false && r.error.code).toBe('auth.failed');
     expect(ok(await core.api.invoke('providers.list', {})).items).toEqual([]);
+  });
+
+  it('names the service, URL and interface the workstation cannot reach, while the login works', async () => {
+    cloud.inject((r) => r.origin === ORIGINS.nova, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 10);
+    const test = ok(await core.api.invoke('providers.test', { provider: admin() }));
+    expect(test.ok).toBe(false);
+    expect(test.authDomains.map((d) => d.ok)).toEqual([true]);
+    const compute = test.services.find((s) => s.type === 'compute');
+    expect(compute?.message).toMatch(/^The compute service \(nova\) at http:\/\/nova\.test:8774\/v2\.1 \(public interface\) cannot be reached .*choose the internal or admin interface/);
+    expect(test.error).toEqual({ code: 'openstack.apiError', message: compute?.message });
   });
 
   it('enforces the authentication-domain rules at the contract, for every transport', async () => {

@@ -207,6 +207,23 @@ describe('JobManager', () => {
     expect(progressEvents).toBeLessThanOrEqual(7);
   });
 
+  it('publishes the last report of a burst a little later, so a job that then goes quiet shows where it is', async () => {
+    const m = manager();
+    const hold = gate();
+    m.register(
+      kind(async (ctx) => {
+        ctx.progress({ phase: 'Writing disk vda', bytesDone: 0, bytesTotal: 100 });
+        ctx.progress({ bytesDone: 60 }); // held back: too soon after the first
+        await hold.p; // a long quiet step
+      }),
+    );
+    const seen = new Promise<number>((resolve) => bus.on('jobs.progressed', ({ progress }) => progress.bytesDone === 60 && resolve(progress.bytesDone)));
+    m.enqueue('inventory.sync', { providerId: 'x' });
+    expect(await seen).toBe(60);
+    hold.open();
+    await m.whenIdle();
+  });
+
   it('retries a failed job as a new job with the same parameters', async () => {
     const m = manager();
     let fail = true;

@@ -26,6 +26,8 @@ interface Running {
   tracker: ProgressTracker;
   kind: Registered;
   lastPersistAt: number;
+  /** publishes a progress report the throttle held back */
+  trailing?: NodeJS.Timeout | undefined;
 }
 
 /** A job kind with its parameters' schema bound to it: the manager handles every kind alike. */
@@ -124,7 +126,7 @@ export class JobManager {
       target: kind.describeTarget(params),
       params,
       state: 'queued',
-      progress: { phase: 'queued', bytesDone: 0, bytesTotal: null, rate: null, etaSeconds: null },
+      progress: { phase: 'Queued', bytesDone: 0, bytesTotal: null, rate: null, etaSeconds: null },
       attempt: 1,
       maxAttempts: kind.maxAttempts,
       createdAt: new Date(this.now()).toISOString(),
@@ -280,7 +282,7 @@ export class JobManager {
     }
     const run: Running = { slots: this.safeSlots(kind, job.params), controller: new AbortController(), tracker: new ProgressTracker(this.now), kind, lastPersistAt: 0 };
     this.running.set(id, run);
-    run.tracker.update({ phase: 'starting' });
+    run.tracker.update({ phase: 'Starting' });
     this.opts.table.update(id, { progress: run.tracker.value, state: 'running', startedAt: job.startedAt ?? new Date(this.now()).toISOString() });
     this.publish(id);
     const ctx: JobContext<unknown> = {
@@ -310,6 +312,7 @@ export class JobManager {
         this.finish(id, 'failed', { error: appError.toPayload() });
       }
     } finally {
+      clearTimeout(run.trailing);
       this.running.delete(id);
       this.pump();
     }
@@ -339,7 +342,15 @@ export class JobManager {
   }
 
   private progress(id: string, run: Running, p: Parameters<JobContext<unknown>['progress']>[0]): void {
-    if (run.tracker.update(p)) this.opts.bus.emit('jobs.progressed', { id, progress: run.tracker.value });
+    const publish = () => this.opts.bus.emit('jobs.progressed', { id, progress: run.tracker.value });
+    if (run.tracker.update(p)) publish();
+    // Held back by the throttle: published a little later unless a newer report goes out first,
+    // so a step that then goes quiet (a disk write waiting on the host) shows its last count.
+    else
+      run.trailing ??= setTimeout(() => {
+        run.trailing = undefined;
+        if (run.tracker.flush()) publish();
+      }, run.tracker.heldFor ?? 0);
     // Persist at most once a second: the catalog keeps the last known progress for a restart.
     if (this.now() - run.lastPersistAt >= 1000) this.persistProgress(id, run);
   }

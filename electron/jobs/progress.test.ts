@@ -14,6 +14,20 @@ describe('ProgressTracker', () => {
     expect(p.value.etaSeconds).toBe(6);
   });
 
+  it('holds back reports between events, and says when the held one may go out', () => {
+    let t = 0;
+    const p = new ProgressTracker(() => t);
+    expect(p.update({ phase: 'copying', bytesDone: 0, bytesTotal: 100 })).toBe(true);
+    expect(p.heldFor).toBeNull();
+    t += 100;
+    expect(p.update({ bytesDone: 40 })).toBe(false);
+    expect(p.heldFor).toBe(150);
+    t += 150;
+    expect(p.flush()).toBe(true);
+    expect(p.value.bytesDone).toBe(40);
+    expect(p.flush()).toBe(false); // nothing more is held
+  });
+
   it('resets the rate when the phase changes', () => {
     let t = 0;
     const p = new ProgressTracker(() => t);

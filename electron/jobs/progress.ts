@@ -3,11 +3,14 @@ import type { JobProgress } from '../../shared/domain/jobs';
 /**
  * Turns raw progress reports into what a person reads: a smoothed rate and an ETA, and
  * decides when a report is worth an event (at most `maxPerSecond`, always on a phase change).
+ * A report held back is published later (`heldFor`, `flush`): the last one before a long silent
+ * step is what people then see, not the one before it.
  */
 export class ProgressTracker {
-  private current: JobProgress = { phase: 'queued', bytesDone: 0, bytesTotal: null, rate: null, etaSeconds: null };
+  private current: JobProgress = { phase: 'Queued', bytesDone: 0, bytesTotal: null, rate: null, etaSeconds: null };
   private lastSample: { at: number; bytes: number } | undefined;
   private lastEmitAt = -Infinity;
+  private withheld = false;
 
   constructor(
     private readonly now: () => number,
@@ -39,8 +42,23 @@ export class ProgressTracker {
     this.current = next;
     if (phaseChanged || t - this.lastEmitAt >= 1000 / this.maxPerSecond) {
       this.lastEmitAt = t;
+      this.withheld = false;
       return true;
     }
+    this.withheld = true;
     return false;
+  }
+
+  /** After a report update() held back: the time until it may be published (ms); null when none is held. */
+  get heldFor(): number | null {
+    return this.withheld ? Math.max(0, 1000 / this.maxPerSecond - (this.now() - this.lastEmitAt)) : null;
+  }
+
+  /** Marks the report held back as published; false when there was none (a later one went out meanwhile). */
+  flush(): boolean {
+    if (!this.withheld) return false;
+    this.withheld = false;
+    this.lastEmitAt = this.now();
+    return true;
   }
 }

@@ -4,6 +4,7 @@ import type { BackupsTable, InventoryTable } from '../catalog';
 import type { DestinationsService } from './destinations/destinations.service';
 import type { HypervisorsService } from './hypervisors/hypervisors.service';
 import type { ProvidersService } from './providers/providers.service';
+import type { RestoreHostsFactory } from './restore/restore-hosts';
 
 /** What the backup and restore jobs of a strategy need from the rest of the core. */
 export interface StrategyDeps {
@@ -13,6 +14,8 @@ export interface StrategyDeps {
   /** the synced inventory: what jobs are named after, and where an instance runs before a job is queued */
   inventory: InventoryTable;
   hypervisors: HypervisorsService;
+  /** the hypervisors a restore through Nova writes disks on: over SSH in the app, a fake in tests */
+  restoreHosts: RestoreHostsFactory;
   /** this installation, as its snapshots on hypervisors name it */
   installation: InstallationInfo;
   /** the keep rules of the policy that started a backup, applied after it succeeds */

@@ -35,10 +35,26 @@ export const KeepRules = z
   .strict();
 export type KeepRules = z.infer<typeof KeepRules>;
 
+/** What a group of restore points is of, by name for people; the ids stay for hover and copy. */
+export const BackupSubject = z.object({
+  kind: z.enum(['instance', 'volume', 'disk']),
+  id: z.string(),
+  /** the name it had when it was last backed up */
+  name: z.string(),
+  cloudId: z.string().nullable(),
+  /** null when this installation does not know the cloud (another workstation's destination) */
+  cloud: z.string().nullable(),
+  projectId: z.string().nullable(),
+  /** null when the synced inventory does not know the project */
+  project: z.string().nullable(),
+});
+export type BackupSubject = z.infer<typeof BackupSubject>;
+
 export const PrunePreview = z.object({
   groups: z.array(
     z.object({
       group: z.string(),
+      subject: BackupSubject,
       decisions: z.array(z.object({ id: z.string(), time: z.number(), keep: z.boolean(), reasons: z.array(z.string()) })),
     }),
   ),

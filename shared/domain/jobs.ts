@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppErrorPayload } from '../errors/codes';
+import { formatBytes } from '../format';
 import { BackupInstanceParams, RestoreInstanceParams } from './backups';
 import { KeepRules } from './destinations';
 
@@ -57,6 +58,13 @@ export const JobProgress = z.object({
   etaSeconds: z.number().nonnegative().nullable(),
 });
 export type JobProgress = z.infer<typeof JobProgress>;
+
+/** "Writing disk vda (3.1 GiB of 10 GiB)": what a job does, with how far it is while it moves bytes. */
+export function phaseText(p: JobProgress): string {
+  if (p.unit === 'steps' || !p.bytesTotal) return p.phase;
+  const amount = `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`;
+  return p.phase.endsWith(')') ? `${p.phase}, ${amount}` : `${p.phase} (${amount})`;
+}
 
 export const Job = z.object({
   id: z.string(),

@@ -294,7 +294,7 @@ describe('full, then incremental backups', () => {
     const before = await leftovers(ssh1, diskDir(qcow, kvm1), [rbdImage()]);
     let cancelled = false;
     const off = core.bus.on('jobs.progressed', ({ id, progress }) => {
-      if (!cancelled && progress.phase.startsWith('disk') && progress.bytesDone > 0) {
+      if (!cancelled && progress.phase.startsWith('Backing up disk') && progress.bytesDone > 0) {
         cancelled = true;
         core.jobs.cancel(id);
       }
@@ -327,7 +327,7 @@ describe('full, then incremental backups', () => {
     const before = await leftovers(ssh1, diskDir(qcow, kvm1), [rbdImage()]);
     let cut = false;
     const off = core.bus.on('jobs.progressed', ({ progress }) => {
-      if (!cut && progress.phase.startsWith('disk') && progress.bytesDone > 0) {
+      if (!cut && progress.phase.startsWith('Backing up disk') && progress.bytesDone > 0) {
         cut = true;
         for (const s of sockets) s.destroy(); // the connection in use dies; cleanup opens a new one
       }

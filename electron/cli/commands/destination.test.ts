@@ -56,8 +56,8 @@ describe('destination commands', () => {
     await ok(['destination', 'verify', 'd1']);
     expect(cli.io.out).toContain('3 restore points');
     await ok(['destination', 'prune', 'd1', '--keep-last', '1', '--dry-run']);
-    expect(cli.io.out).toMatch(new RegExp(`keep +${newest} +last #1 of 1`));
-    expect(cli.io.out).toMatch(new RegExp(`would remove +${oldest} +no rule keeps it`));
+    expect(cli.io.out).toMatch(new RegExp(`keep +vol-1 +${newest} +last #1 of 1`));
+    expect(cli.io.out).toMatch(new RegExp(`would remove +vol-1 +${oldest} +no rule keeps it`));
     expect(cli.io.out).toContain('Would remove 2, keep 1.');
     await ok(['backup', 'list', '--destination', 'd1', '--json']);
     expect(json<BackupView[]>()).toHaveLength(3); // a dry run removes nothing
@@ -84,7 +84,7 @@ describe('destination commands', () => {
     expect(cli.io.out).toMatch(new RegExp(`${oldest} +d1 +vol-1 .* yes\\n`));
 
     await ok(['destination', 'prune', 'd1', '--keep-last', '1', '--dry-run']);
-    expect(cli.io.out).toMatch(new RegExp(`keep +${oldest} +protected from pruning`));
+    expect(cli.io.out).toMatch(new RegExp(`keep +vol-1 +${oldest} +protected from pruning`));
     await ok(['destination', 'prune', 'd1', '--keep-last', '1']);
     await ok(['backup', 'list', '--json']);
     expect(json<BackupView[]>().map((b) => [b.id, b.protected])).toEqual([

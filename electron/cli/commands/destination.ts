@@ -50,8 +50,20 @@ export function keepRules(o: KeepOptions): KeepRules {
 }
 
 /** What prune decided, one line per restore point with its reasons. */
-export function printDecisions(groups: { decisions: { id: string; keep: boolean; reasons: string[] }[] }[], dryRun: boolean, out: (s: string) => void): void {
-  const rows = groups.flatMap((g) => g.decisions.map((d) => [d.keep ? 'keep' : dryRun ? 'would remove' : 'remove', d.id, d.reasons.join('; ')]));
+type Subject = { name: string; cloud: string | null; project: string | null };
+
+/** "web-1 (lab/demo)": what restore points are of, with the cloud and project when known. */
+const subjectText = (s: Subject): string => `${s.name}${s.cloud ? ` (${s.cloud}${s.project ? `/${s.project}` : ''})` : ''}`;
+
+/** The prune decisions; with the catalog, what each restore point is of by name (a folder alone has no names). */
+export function printDecisions(
+  groups: { subject?: Subject; decisions: { id: string; keep: boolean; reasons: string[] }[] }[],
+  dryRun: boolean,
+  out: (s: string) => void,
+): void {
+  const rows = groups.flatMap((g) =>
+    g.decisions.map((d) => [d.keep ? 'keep' : dryRun ? 'would remove' : 'remove', ...(g.subject ? [subjectText(g.subject)] : []), d.id, d.reasons.join('; ')]),
+  );
   table(rows, out);
 }
 

@@ -126,11 +126,14 @@ export function register(program: Command, ctx: CliContext): void {
         const t = unwrap(await core.api.invoke('providers.retest', { id: name }));
         if (o.json) printJson(t, ctx.out);
         else printTest(t, ctx.out);
-        if (!t.ok)
+        if (!t.ok) {
+          // A reason printed on a domain's or service's line is not printed again.
+          const printed = !o.json && [...t.authDomains, ...t.services].some((x) => !x.ok && x.message === t.error?.message);
           throw new AppError(
             (t.error?.code as AppError['code'] | undefined) ?? 'openstack.apiError',
-            t.error?.message ?? 'The connection test failed.',
+            printed ? 'The connection test failed (the reason is above).' : (t.error?.message ?? 'The connection test failed.'),
           );
+        }
       } finally {
         await core.close();
       }

@@ -241,16 +241,56 @@ export class UnreachableError extends OpenStackError {
   readonly url: string;
   readonly method: string;
   readonly reason: string;
-  constructor(init: { url: string; method: string; reason: string; requestId?: string; cause?: unknown }) {
+  constructor(init: { url: string; method: string; reason: string; requestId?: string; cause?: unknown; message?: string }) {
     const url = redactUrl(init.url);
     super(
       'UNREACHABLE',
-      `Cannot reach ${url} (${init.reason}). Check the URL and that this machine can reach the host (network, proxy, firewall).`,
+      init.message ?? `Cannot reach ${url} (${init.reason}). Check the URL and that this machine can reach the host (network, proxy, firewall).`,
       { retryable: true, requestId: init.requestId, cause: init.cause },
     );
     this.url = url;
     this.method = init.method;
     this.reason = init.reason;
+  }
+}
+
+/** Where a service client's endpoint came from in the service catalog, for messages. */
+export interface CatalogOrigin {
+  /** the service's name in the catalog ("nova"), if it has one */
+  serviceName: string | undefined;
+  interface: string;
+  /** the other interfaces the catalog offers for this service */
+  alternatives: readonly string[];
+}
+
+const orList = (xs: readonly string[]): string => (xs.length < 2 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
+
+/**
+ * A service's endpoint from the catalog cannot be reached although Keystone answered (it gave the
+ * token and the catalog): usually an interface this workstation has no route to (an internal
+ * endpoint from outside, a public one from inside). Names the service, its URL and interface, and
+ * the interfaces the catalog offers instead.
+ */
+export class EndpointUnreachableError extends UnreachableError {
+  readonly endpoint: string;
+  readonly origin: CatalogOrigin;
+  constructor(init: { cause: UnreachableError; serviceType: string; endpoint: string; origin: CatalogOrigin }) {
+    const o = init.origin;
+    const endpoint = redactUrl(init.endpoint);
+    const service = `The ${init.serviceType} service${o.serviceName ? ` (${o.serviceName})` : ''}`;
+    const instead = o.alternatives.length
+      ? `choose the ${orList(o.alternatives)} interface in the cloud's settings (endpoint interface), or check that this workstation can reach that address.`
+      : 'the service catalog offers no other interface for it, so check that this workstation can reach that address (network, VPN, proxy, firewall).';
+    super({
+      url: init.cause.url,
+      method: init.cause.method,
+      reason: init.cause.reason,
+      ...(init.cause.requestId ? { requestId: init.cause.requestId } : {}),
+      cause: init.cause,
+      message: `${service} at ${endpoint} (${o.interface} interface) cannot be reached (${init.cause.reason}). Keystone answered, so the cloud is up: ${instead}`,
+    });
+    this.endpoint = endpoint;
+    this.origin = o;
   }
 }
 

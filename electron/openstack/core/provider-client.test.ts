@@ -1,13 +1,13 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from './clock';
-import { AuthenticationError, InvalidOptionsError, NotFoundError, UnauthorizedError } from './errors';
+import { AuthenticationError, EndpointUnreachableError, InvalidOptionsError, NotFoundError, UnauthorizedError, UnreachableError } from './errors';
 import { normalizeAuthUrl, ProviderClient } from './provider-client';
 import { listServers } from '../compute/servers';
 import { listAuthDomains } from '../identity/domains';
 import { listAuthProjects } from '../identity/projects';
 import { standardCloud } from '../testing/fixtures';
-import type { MockCloud } from '../testing/mock-cloud';
+import { ORIGINS, type MockCloud } from '../testing/mock-cloud';
 
 let cloud: MockCloud;
 afterEach(async () => {
@@ -184,6 +184,33 @@ describe('endpoint selection', () => {
     expect((await p.network()).resourceBase).toBe('http://neutron-internal.test:9696/v2.0/');
     expect((await p.identity()).endpoint).toBe('http://keystone.test:5000/v3');
     await expect(p.service('compute', { region: 'RegionTwo' })).rejects.toThrow(/no internal endpoint of Nova \(compute\) in region RegionTwo/);
+  });
+
+  it('names the service, its URL and interface when its endpoint is out of reach while Keystone answers, and the other interfaces', async () => {
+    cloud = standardCloud();
+    const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    cloud.inject((r) => r.origin === ORIGINS.nova, refused, 10);
+    const p = new ProviderClient(cloud.providerOptions());
+    const err = await listServers(await p.compute()).all().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EndpointUnreachableError);
+    expect((err as EndpointUnreachableError).code).toBe('UNREACHABLE');
+    expect((err as Error).message).toBe(
+      'The compute service (nova) at http://nova.test:8774/v2.1 (public interface) cannot be reached (connection refused: nothing listens on nova.test:8774). ' +
+        "Keystone answered, so the cloud is up: choose the internal or admin interface in the cloud's settings (endpoint interface), or check that this workstation can reach that address.",
+    );
+    // The interface the message suggests works from here.
+    const internal = new ProviderClient(cloud.providerOptions({ interface: 'internal' }));
+    expect((await listServers(await internal.compute(), { allTenants: true }).all()).length).toBeGreaterThan(0);
+  });
+
+  it('says so when the catalog offers no other interface for an unreachable service', () => {
+    const cause = new UnreachableError({ url: 'http://glance.internal:9292/', method: 'GET', reason: 'the host name "glance.internal" does not resolve' });
+    const err = new EndpointUnreachableError({ cause, serviceType: 'image', endpoint: 'http://glance.internal:9292', origin: { serviceName: 'glance', interface: 'internal', alternatives: [] } });
+    expect(err.message).toBe(
+      'The image service (glance) at http://glance.internal:9292 (internal interface) cannot be reached (the host name "glance.internal" does not resolve). ' +
+        'Keystone answered, so the cloud is up: the service catalog offers no other interface for it, so check that this workstation can reach that address (network, VPN, proxy, firewall).',
+    );
+    expect(err.retryable).toBe(true);
   });
 
   it('explains that an unscoped token has no catalog', async () => {

@@ -191,8 +191,15 @@ export class ProviderClient implements TokenSource {
     const cached = this.#services.get(key);
     if (cached) return cached;
     // Identity uses the URL the admin gave: proven reachable, and unscoped tokens have no catalog.
-    const endpoint = type === 'identity' ? this.authUrl : (await this.token(signal)).catalog.find(type, q).url;
-    const client = new ServiceClient(this, type, endpoint);
+    let client: ServiceClient;
+    if (type === 'identity') client = new ServiceClient(this, type, this.authUrl);
+    else {
+      const catalog = (await this.token(signal)).catalog;
+      const ep = catalog.find(type, q);
+      const iface = q.interface ?? 'public';
+      const alternatives = catalog.interfacesOf(type, ep.region).filter((i) => i !== iface);
+      client = new ServiceClient(this, type, ep.url, { serviceName: ep.serviceName, interface: iface, alternatives });
+    }
     this.#services.set(key, client);
     return client;
   }

@@ -83,6 +83,17 @@ export class ServiceCatalog {
     throw new EndpointNotFoundError(this.describeMiss(type, iface, query.region));
   }
 
+  /** The interfaces the catalog offers for a service (in a region when given); "publicURL" counts as public. */
+  interfacesOf(type: ServiceType, region?: string): EndpointInterface[] {
+    const types = SERVICES[type].catalogTypes;
+    const offered = new Set(
+      this.endpoints
+        .filter((ep) => types.includes(ep.serviceType) && (region === undefined || ep.region === region))
+        .map((ep) => ep.interface.replace(/URL$/, '')),
+    );
+    return (['public', 'internal', 'admin'] as const).filter((i) => offered.has(i));
+  }
+
   private describeMiss(type: ServiceType, iface: string, region: string | undefined): string {
     const descriptor = SERVICES[type];
     if (this.isEmpty)

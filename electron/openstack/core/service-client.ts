@@ -2,7 +2,7 @@
 // the token, a request id and the negotiated microversion, checks the expected status codes,
 // re-authenticates once on 401, and turns failures into the HttpError family.
 import type { z } from 'zod';
-import { httpErrorFor, ResponseFormatError, type HttpError } from './errors';
+import { EndpointUnreachableError, httpErrorFor, ResponseFormatError, UnreachableError, type CatalogOrigin, type HttpError } from './errors';
 import { extractServerMessage } from './fault-body';
 import { headerValue, newRequestId, type HttpMethod, type HttpResponse, type HttpTransport } from './http';
 import type { AuthToken } from './keystone';
@@ -69,6 +69,8 @@ export class ServiceClient {
     private readonly source: TokenSource,
     readonly type: ServiceType,
     endpoint: string,
+    /** where the catalog gave this endpoint (none for Keystone, reached by the URL the admin gave) */
+    private readonly origin?: CatalogOrigin,
   ) {
     this.descriptor = SERVICES[type];
     this.endpoint = endpoint;
@@ -144,16 +146,18 @@ export class ServiceClient {
     let token = await this.source.token(opts.signal);
     let res: HttpResponse;
     for (let reauthed = false; ; reauthed = true) {
-      res = await this.source.transport.send({
-        method,
-        url,
-        headers: { ...headers, 'x-auth-token': token.secret() },
-        ...(body === undefined ? {} : { body }),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.idempotent === undefined ? {} : { idempotent: opts.idempotent }),
-        ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
-        service: this.displayName,
-      });
+      res = await this.source.transport
+        .send({
+          method,
+          url,
+          headers: { ...headers, 'x-auth-token': token.secret() },
+          ...(body === undefined ? {} : { body }),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.idempotent === undefined ? {} : { idempotent: opts.idempotent }),
+          ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+          service: this.displayName,
+        })
+        .catch((e: unknown) => Promise.reject(this.unreachable(e)));
       if (res.status !== 401 || reauthed) break;
       // Expired or revoked token: one shared re-authentication, then one retry.
       this.source.transport.emit({ kind: 'reauth', service: this.displayName, reason: `HTTP 401 on ${method}` });
@@ -182,6 +186,12 @@ export class ServiceClient {
   }
   delete<T = unknown>(path: string, opts?: RequestOptions<T>): Promise<ServiceResponse<T>> {
     return this.request<T>('DELETE', path, opts);
+  }
+
+  /** Keystone gave us this endpoint, so an endpoint out of reach is named with its service and interface. */
+  private unreachable(e: unknown): unknown {
+    if (!(e instanceof UnreachableError) || !this.origin) return e;
+    return new EndpointUnreachableError({ cause: e, serviceType: this.type, endpoint: this.endpoint, origin: this.origin });
   }
 
   /** The HttpError for a response outside the expected codes. */

@@ -11,8 +11,20 @@ export function writeRoutes(cloud: MockCloud): void {
     const t = cloud.validToken(req)!;
     const body = (req.body as { server?: Wire } | undefined)?.server ?? {};
     const id = `s-new-${++seq}`;
-    cloud.servers.push({ id, name: body.name, status: 'BUILD', tenant_id: projectOf(t), user_id: t.userId, _flavorId: body.flavorRef, flavor: { original_name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 }, image: body.imageRef ? { id: body.imageRef } : '', metadata: body.metadata ?? {}, tags: [], addresses: {}, 'os-extended-volumes:volumes_attached': [], _becomes: 'ACTIVE' });
+    // scheduled on compute-1, as admins see it
+    const placed = { 'OS-EXT-SRV-ATTR:host': 'compute-1', 'OS-EXT-SRV-ATTR:hypervisor_hostname': 'compute-1.example.org', 'OS-EXT-SRV-ATTR:instance_name': `instance-new-${seq}` };
+    cloud.servers.push({ id, name: body.name, status: 'BUILD', tenant_id: projectOf(t), user_id: t.userId, _flavorId: body.flavorRef, flavor: { original_name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 }, image: body.imageRef ? { id: body.imageRef } : '', metadata: body.metadata ?? {}, tags: [], addresses: {}, 'os-extended-volumes:volumes_attached': [], ...placed, _becomes: 'ACTIVE' });
     return { status: 202, body: { server: { id, links: [], adminPass: 'generated', security_groups: [{ name: 'default' }] } } };
+  });
+  // os-stop / os-start: the new power state shows on the read after the next one
+  cloud.route(nova, 'POST', new RegExp(`^/v2\\.1/servers/${ID}/action$`), (req, m) => {
+    const s = cloud.servers.find((x) => x.id === m[1]);
+    if (!s) return notFound(`Instance ${m[1]} could not be found.`);
+    const action = Object.keys((req.body ?? {}) as Wire)[0];
+    const becomes = action === 'os-stop' ? 'SHUTOFF' : action === 'os-start' ? 'ACTIVE' : null;
+    if (!becomes) return { status: 400, body: { badRequest: { code: 400, message: `Unsupported action ${action ?? ''}` } } };
+    s._becomes = becomes;
+    return { status: 202 };
   });
   cloud.route(nova, 'GET', new RegExp(`^/v2\\.1/servers/${ID}/os-volume_attachments$`), (_req, m) => {
     const s = cloud.servers.find((x) => x.id === m[1]);

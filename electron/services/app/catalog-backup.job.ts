@@ -21,7 +21,7 @@ export function catalogBackupJob(catalog: Catalog): JobKind<'catalog.backup'> {
         throw new AppError('resource.conflict', `${dest} already exists. Choose a new file name; Backstack never overwrites a file.`);
       ctx.log('info', `Copying the catalog ${catalog.path} to ${dest}.`);
       const pageSize = catalog.db.pragma('page_size', { simple: true }) as number;
-      ctx.progress({ phase: 'copying', bytesDone: 0 });
+      ctx.progress({ phase: 'Copying the catalog', bytesDone: 0 });
       try {
         await catalog.db.backup(dest, {
           progress: ({ totalPages, remainingPages }) => {
@@ -37,7 +37,7 @@ export function catalogBackupJob(catalog: Catalog): JobKind<'catalog.backup'> {
         throw e;
       }
       const size = fs.statSync(dest).size;
-      ctx.progress({ phase: 'done', bytesDone: size, bytesTotal: size });
+      ctx.progress({ phase: 'Copied', bytesDone: size, bytesTotal: size });
       ctx.log('info', `Catalog copied (${formatBytes(size)}).`);
       return { summary: `${formatBytes(size)} written to ${dest}` };
     },

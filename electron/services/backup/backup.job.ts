@@ -54,7 +54,7 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
       const sessions: SshSession[] = [];
       const repo = await d.destinations.open(destination.id);
       try {
-        ctx.progress({ phase: 'metadata', unit: 'bytes', bytesDone: 0, bytesTotal: null });
+        ctx.progress({ phase: 'Reading the instance from Nova', unit: 'bytes', bytesDone: 0, bytesTotal: null });
         const { client, server } = await findServer(entries, p.instanceId, ctx.signal);
         if (!server.instanceName || !server.host) {
           throw new AppError('auth.forbidden', `Nova does not tell where ${server.name} runs: the libvirt strategy needs an admin account (OS-EXT-SRV-ATTR attributes).`);
@@ -99,7 +99,7 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
           signal: ctx.signal,
           log: (level, m) => ctx.log(level, m),
           onProgress: ({ disk, index, count, engine }) => {
-            ctx.progress({ phase: `disk ${disk} (${index + 1}/${count})`, unit: 'bytes', bytesDone: engine.bytesDone, bytesTotal: engine.bytesTotal });
+            ctx.progress({ phase: `Backing up disk ${disk} (${index + 1} of ${count})`, unit: 'bytes', bytesDone: engine.bytesDone, bytesTotal: engine.bytesTotal });
           },
         });
         d.backups.record(recordOf(destination.id, manifest, ctx.jobId));

@@ -5,7 +5,8 @@ import { AppError } from '../../../shared/errors/codes';
 import type { DestinationStats, DestinationView, KeepRules, PrunePreview } from '../../../shared/domain/destinations';
 import type { BackupsTable, DestinationsTable, SecretsTable, StoredDestination } from '../../catalog';
 import type { JobManager } from '../../jobs/manager';
-import { initRepository, isProtected, listBackups, openRepository, pruneBackups, repositoryStats, type Manifest, type Repository } from '../../engine';
+import { findBackup, initRepository, isProtected, listBackups, openRepository, pruneBackups, repositoryStats, type Manifest, type Repository } from '../../engine';
+import { subjectOf, type SubjectNames } from './subjects';
 
 const view = ({ secretId: _s, ...r }: StoredDestination): DestinationView => r;
 // Secrets sealed by earlier versions keep their "repository:" ids; the row names the secret it uses.
@@ -22,6 +23,8 @@ export class DestinationsService {
     private readonly backups: BackupsTable,
     private readonly secrets: () => SecretsTable,
     private readonly jobs: JobManager,
+    /** clouds and inventory, to name what restore points are of */
+    private readonly names: SubjectNames,
   ) {}
 
   list(): DestinationView[] {
@@ -82,9 +85,15 @@ export class DestinationsService {
     return this.withOpen(idOrName, (repo) => repositoryStats(repo));
   }
 
-  /** What a prune with these rules would keep and remove, and why; changes nothing. */
+  /** What a prune with these rules would keep and remove, and why, with what each group is of by name; changes nothing. */
   previewPrune(idOrName: string, keep: KeepRules): Promise<PrunePreview> {
-    return this.withOpen(idOrName, (repo) => pruneBackups(repo, { keep, dryRun: true }));
+    return this.withOpen(idOrName, async (repo) => {
+      const report = await pruneBackups(repo, { keep, dryRun: true });
+      const groups = [];
+      // the newest manifest of each group names it (a rename since is the name people know now)
+      for (const g of report.groups) groups.push({ ...g, subject: subjectOf(await findBackup(repo, g.group, 'latest'), this.names) });
+      return { ...report, groups };
+    });
   }
 
   /** Re-reads every chunk (of one restore point, or all) and checks its digest, as a job. */

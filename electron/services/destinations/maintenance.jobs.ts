@@ -5,11 +5,25 @@ import { collectGarbage, listBackups, pruneBackups, verifyRepository, type Engin
 import type { AnyJobKind, JobContext, JobKind } from '../../jobs/types';
 import type { DestinationsService } from './destinations.service';
 
+/** The engine's steps in words, as the job list shows them. */
+const PHASES: Record<EngineProgress['phase'], string> = {
+  backup: 'Backing up',
+  restore: 'Restoring',
+  verify: 'Verifying',
+  'gc-mark': 'Finding the chunks in use',
+  'gc-sweep': 'Removing unused chunks',
+};
+
 const onEngineProgress =
   <P>(ctx: JobContext<P>) =>
   (p: EngineProgress): void =>
     // GC's sweep counts the 256 chunk folders it has gone through, not bytes.
-    ctx.progress({ phase: p.disk ? `${p.phase} ${p.disk}` : p.phase, unit: p.phase === 'gc-sweep' ? 'steps' : 'bytes', bytesDone: p.bytesDone, bytesTotal: p.bytesTotal });
+    ctx.progress({
+      phase: p.disk ? `${PHASES[p.phase]} disk ${p.disk}` : PHASES[p.phase],
+      unit: p.phase === 'gc-sweep' ? 'steps' : 'bytes',
+      bytesDone: p.bytesDone,
+      bytesTotal: p.bytesTotal,
+    });
 
 /** Verify, prune, garbage collection and re-indexing of a backup destination, as jobs with progress and a log. */
 export function destinationJobs(destinations: DestinationsService, backups: BackupsTable): AnyJobKind[] {

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { ProviderClient, pinKey, type AuthScope, type Credentials, type TlsOptions } from '../../openstack';
+import { ProviderClient, pinKey, type AuthScope, type Clock, type Credentials, type TlsOptions } from '../../openstack';
 import type { AuthDomainInput, EndpointInterface } from '../../../shared/domain/providers';
 
 /** The secret stored for an authentication domain (sealed in the catalog). */
@@ -53,13 +53,14 @@ export function tlsFor(c: ConnectionSettings): TlsOptions {
   };
 }
 
-/** `dispatcher` replaces the network (benchmarks and tests use an undici MockAgent cloud). */
+/** `dispatcher` replaces the network (benchmarks and tests use an undici MockAgent cloud), `clock` the time its waits and retries take. */
 export function openClient(
   c: ConnectionSettings,
   d: DomainIdentity,
   secret: DomainSecret,
   scope: AuthScope = defaultScope(d),
   dispatcher?: Dispatcher,
+  clock?: Clock,
 ): ProviderClient {
   // Application credentials carry their own scope: Keystone refuses an explicit one.
   const effectiveScope: AuthScope = secret.kind === 'applicationCredential' ? { kind: 'default' } : scope;
@@ -71,6 +72,7 @@ export function openClient(
     scope: effectiveScope,
     tls: tlsFor(c),
     ...(dispatcher ? { dispatcher } : {}),
+    ...(clock ? { clock } : {}),
     userAgent: 'backstack',
   });
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../../shared/errors/codes';
 import { savedAsEdit, type ProviderInput, type ProviderInputParsed, type ProviderView } from '../../../shared/domain/providers';
 import { ProviderInput as ProviderInputSchema } from '../../../shared/domain/providers';
 import type { ProvidersTable, SecretsTable, StoredAuthDomain } from '../../catalog';
-import { normalizeAuthUrl, type AuthScope, type ProviderClient } from '../../openstack';
+import { normalizeAuthUrl, type AuthScope, type Clock, type ProviderClient } from '../../openstack';
 import type { Dispatcher } from 'undici';
 import { openClient, secretOf, type DomainSecret } from './clients';
 import { identityOf, testConnection, type TestOptions, type TestOutcome } from './connection-test';
@@ -18,6 +18,8 @@ export class ProvidersService {
     private readonly secrets: () => SecretsTable,
     /** replaces the network for every client (scale benchmarks over a MockAgent cloud) */
     private readonly dispatcher?: Dispatcher,
+    /** the time of those clients' waits and retries (a MockAgent cloud's virtual clock in tests) */
+    private readonly clock?: Clock,
   ) {}
 
   list(): ProviderView[] {
@@ -98,7 +100,7 @@ export class ProvidersService {
     };
     return this.repo
       .authDomains(p.id)
-      .map((d) => ({ provider: p, domain: d, client: openClient(settings, d, this.secret(d), scope?.(d), this.dispatcher) }));
+      .map((d) => ({ provider: p, domain: d, client: openClient(settings, d, this.secret(d), scope?.(d), this.dispatcher, this.clock) }));
   }
 
   private resolve(saved: ProviderView, input: ProviderInputParsed): ResolvedEdit {

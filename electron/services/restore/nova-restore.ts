@@ -1,10 +1,9 @@
 import { AppError } from '../../../shared/errors/codes';
 import { defaultRestoreName, type RestoreInstanceParams } from '../../../shared/domain/backups';
-import type { Repository } from '../../engine';
 import * as os from '../../openstack';
-import { dumpDomain, restoreDiskOverSsh, type NbdTransfer, type RestoreTarget, type SshSession } from '../../transfer/libvirt-ssh';
-import { logTransfer, type HypervisorsService } from '../hypervisors/hypervisors.service';
+import type { RestoreTarget } from '../../transfer/libvirt-ssh';
 import { bootDisk, deleteOnTermination, type BackedUpDisk, type InstanceBackupMetadata } from './backup-metadata';
+import type { RestoreHost, RestoreHosts } from './restore-hosts';
 
 /**
  * Restore through Nova: new Cinder volumes for the RBD disks (written over SSH + qemu-nbd), a new
@@ -12,26 +11,32 @@ import { bootDisk, deleteOnTermination, type BackedUpDisk, type InstanceBackupMe
  * from the original image), then its local disks replaced by the backup's while it is stopped.
  */
 
-export interface RestoreContext {
+/** What both restore paths (Nova, libvirt) get from the job. */
+export interface RestoreCommon {
   params: RestoreInstanceParams;
   backup: InstanceBackupMetadata;
   backupRef: { group: string; time: string };
-  repo: Repository;
-  client: os.ProviderClient;
-  hypervisors: HypervisorsService;
   providerId: string;
   signal: AbortSignal;
   log: (level: 'info' | 'warn', m: string) => void;
-  progress: (phase: string, done: number, total: number | null) => void;
-  /** hash what was written and compare with the image on the hypervisor before the server starts */
-  verify: boolean;
+  /** what the restore does now, in words ("Writing disk vda"), with the bytes while a disk is written */
+  progress: (phase: string, bytes?: { done: number; total: number | null }) => void;
+}
+
+export interface RestoreContext extends RestoreCommon {
+  client: os.ProviderClient;
+  /** the hypervisors disks are written on (sshRestoreHosts in the app) */
+  hosts: RestoreHosts;
 }
 
 const GiB = 1024 ** 3;
-const opt = (signal: AbortSignal) => ({ signal });
 
 export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId: string; name: string; verified: Record<string, string> }> {
   const { backup: b, params: p, signal } = c;
+  // Nova and Cinder are polled on the client's clock (virtual in tests).
+  const opt = { signal };
+  const wait = (timeoutMs: number) => ({ signal, timeoutMs, clock: c.client.clock });
+  c.progress('Looking up the flavor and networks');
   const compute = await c.client.compute(signal);
   const bs = await c.client.blockStorage(signal);
   const net = await c.client.network(signal);
@@ -40,33 +45,29 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
   const name = p.name ?? defaultRestoreName(b.serverName, b.createdAt);
   const boot = bootDisk(b);
   const verified: Record<string, string> = {};
-  const sessions: SshSession[] = [];
-  /** how each session's host takes disk data (its hypervisor setting) */
-  const transfers = new Map<SshSession, NbdTransfer>();
-  const connect = async (host: string | null | undefined, hypervisorHostname?: string | null): Promise<SshSession> => {
-    const hv = c.hypervisors.forServer(c.providerId, host, hypervisorHostname);
-    const s = await c.hypervisors.connect(hv, signal);
-    sessions.push(s);
-    const transfer = c.hypervisors.transferOf(hv);
-    transfers.set(s, transfer);
-    logTransfer(transfer, c.log);
-    return s;
+  const hosts: RestoreHost[] = [];
+  const open = async (host: string | null | undefined, hypervisorHostname?: string | null): Promise<RestoreHost> => {
+    c.progress(`Connecting to ${hypervisorHostname ?? host ?? 'the hypervisor'}`);
+    const h = await c.hosts.open(host, hypervisorHostname);
+    hosts.push(h);
+    return h;
   };
-  const write = async (ssh: SshSession, disk: BackedUpDisk, target: RestoreTarget): Promise<void> => {
-    const written = await restoreDiskOverSsh(ssh, c.repo, {
-      group: c.backupRef.group,
-      backup: c.backupRef.time,
-      disk: disk.target,
-      target,
-      transfer: transfers.get(ssh) ?? { kind: 'ssh' },
-      verify: c.verify,
-      signal,
-      onProgress: (e) => c.progress(`restore ${disk.target}`, e.bytesDone, e.bytesTotal),
+  const write = async (host: RestoreHost, disk: BackedUpDisk, target: RestoreTarget): Promise<void> => {
+    const writing = `Writing disk ${disk.target}`;
+    c.progress(writing, { done: 0, total: disk.size });
+    const written = await host.write(disk.target, target, {
+      progress: (done, total) => c.progress(writing, { done, total }),
+      verifying: () => c.progress(`Verifying disk ${disk.target}`),
     });
     if (written.sha256) {
       verified[disk.target] = written.sha256;
       c.log('info', `Disk ${disk.target}: verified on the hypervisor, sha256 ${written.sha256}.`);
     }
+  };
+  const serverAction = async (id: string, action: 'os-stop' | 'os-start', status: string, phase: string): Promise<os.Server> => {
+    c.progress(phase);
+    await compute.post(`servers/${encodeURIComponent(id)}/action`, { [action]: null }, { ok: [202], signal });
+    return os.waitForServerStatus(compute, id, status, wait(10 * 60_000));
   };
 
   try {
@@ -74,18 +75,19 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     const newVolumes = new Map<string, string>();
     const rbdDisks = b.disks.filter((d) => d.kind === 'rbd');
     if (rbdDisks.length) {
-      const ssh = await connect(b.host);
+      const host = await open(b.host);
       for (const d of rbdDisks) {
+        c.progress(`Creating a volume for disk ${d.target}`);
         const orig = b.volumes.find((v) => v.id === d.serial);
         const v = await os.createVolume(bs, {
           sizeGiB: Math.max(orig?.sizeGiB ?? 0, Math.ceil(d.size / GiB)),
           name: `${name}-${d.target}`,
           ...(orig?.volumeType ? { volumeType: orig.volumeType } : {}),
           description: `Restored by Backstack from backup ${c.backupRef.group}/${c.backupRef.time}`,
-        }, opt(signal));
-        await os.waitForVolumeStatus(bs, v.id, 'available', { signal, timeoutMs: 10 * 60_000 });
+        }, opt);
+        await os.waitForVolumeStatus(bs, v.id, 'available', wait(10 * 60_000));
         c.log('info', `Volume ${v.id} created for ${d.target}; writing the backup into rbd ${d.pool}/volume-${v.id}.`);
-        await write(ssh, d, { source: { kind: 'rbd', pool: d.pool ?? 'volumes', image: `volume-${v.id}`, snapshot: null, user: d.rbdUser ?? null }, format: 'raw' });
+        await write(host, d, { source: { kind: 'rbd', pool: d.pool ?? 'volumes', image: `volume-${v.id}`, snapshot: null, user: d.rbdUser ?? null }, format: 'raw' });
         newVolumes.set(d.target, v.id);
       }
     }
@@ -94,7 +96,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     const bootVolume = newVolumes.get(boot.target);
     if (!bootVolume) {
       if (!b.server.imageId) throw new AppError('unsupported', 'The backup has no boot image and no boot volume to start from.');
-      await os.getImage(await c.client.image(signal), b.server.imageId, opt(signal)).catch(() => {
+      await os.getImage(await c.client.image(signal), b.server.imageId, opt).catch(() => {
         throw new AppError('resource.notFound', `The image ${b.server.imageId} the instance was built from is gone: restore to the hypervisor (target libvirt) instead.`);
       });
     }
@@ -102,12 +104,13 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     // refuse the server ("Invalid key_name"), so restore without it and say so (as the reference product does).
     let keyName = p.keypair ?? b.server.keyName ?? undefined;
     if (keyName && !p.keypair) {
-      const mine = await os.listKeypairs(compute, opt(signal)).all();
+      const mine = await os.listKeypairs(compute, opt).all();
       if (!mine.some((k) => k.name === keyName)) {
         c.log('warn', `The key pair ${keyName} of the original instance is not available to ${c.client.tokenInfo?.userName ?? 'this user'}: the instance is restored without a key pair. Recreate it under the same name, or choose one in the restore options.`);
         keyName = undefined;
       }
     }
+    c.progress('Waiting for Nova to build the server');
     const { id } = await os.createServer(compute, {
       name,
       flavorId,
@@ -117,29 +120,27 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       ...(keyName ? { keyName } : {}),
       ...(b.server.availabilityZone ? { availabilityZone: b.server.availabilityZone } : {}),
       metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}` },
-    }, opt(signal));
+    }, opt);
     c.log('info', `Server ${name} (${id}) created; waiting for it to become ACTIVE.`);
-    let server = await os.waitForServerStatus(compute, id, 'ACTIVE', { signal, timeoutMs: 15 * 60_000 });
+    let server = await os.waitForServerStatus(compute, id, 'ACTIVE', wait(15 * 60_000));
 
     // 3. Its local disks replaced by the backup's, while it is stopped.
     const fileDisks = b.disks.filter((d) => d.kind === 'file');
     if (fileDisks.length) {
-      await compute.post(`servers/${encodeURIComponent(id)}/action`, { 'os-stop': null }, { ok: [202], signal });
-      server = await os.waitForServerStatus(compute, id, 'SHUTOFF', { signal, timeoutMs: 10 * 60_000 });
+      server = await serverAction(id, 'os-stop', 'SHUTOFF', 'Stopping the server to write its disks');
       if (!server.host || !server.instanceName) throw new AppError('auth.forbidden', 'Nova does not tell where the new server runs (admin attributes needed).');
-      const ssh = await connect(server.host, server.hypervisorHostname);
-      const domain = await dumpDomain(ssh, server.instanceName, signal);
+      const host = await open(server.host, server.hypervisorHostname);
+      const disks = await host.domainDisks(server.instanceName);
       for (const d of fileDisks) {
-        const t = domain.disks.find((x) => x.target === d.target && x.source.kind === 'file');
+        const t = disks.find((x) => x.target === d.target && x.source.kind === 'file');
         if (!t || t.source.kind !== 'file') {
           c.log('warn', `The new server has no local disk ${d.target} (another flavor?): that disk was not restored.`);
           continue;
         }
         c.log('info', `Writing ${d.target} into ${t.source.path}.`);
-        await write(ssh, d, { source: t.source, format: t.format ?? 'qcow2' });
+        await write(host, d, { source: t.source, format: t.format ?? 'qcow2' });
       }
-      await compute.post(`servers/${encodeURIComponent(id)}/action`, { 'os-start': null }, { ok: [202], signal });
-      server = await os.waitForServerStatus(compute, id, 'ACTIVE', { signal, timeoutMs: 10 * 60_000 });
+      server = await serverAction(id, 'os-start', 'ACTIVE', 'Starting the server');
     }
 
     // 4. The other volumes, attached as they were.
@@ -147,17 +148,18 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       if (target === boot.target) continue;
       const d = b.disks.find((x) => x.target === target);
       const flag = d ? deleteOnTermination(b, d) : false;
+      c.progress(`Attaching the volume of disk ${target}`);
       await os.attachVolume(compute, id, volumeId, { device: `/dev/${target}`, deleteOnTermination: flag, signal }).catch(async (e: unknown) => {
         if (!(e instanceof os.FeatureUnsupportedError)) throw e;
         c.log('warn', `This Nova cannot mark an attached volume to be deleted with its server (needs microversion 2.79): volume ${volumeId} stays when the server is deleted, unlike the original's.`);
         return os.attachVolume(compute, id, volumeId, { device: `/dev/${target}`, signal });
       });
-      await os.waitForVolumeStatus(bs, volumeId, 'in-use', { signal, timeoutMs: 10 * 60_000 });
+      await os.waitForVolumeStatus(bs, volumeId, 'in-use', wait(10 * 60_000));
       c.log('info', `Volume ${volumeId} attached as ${target}${flag ? ", deleted with the server like the original's" : ''}.`);
     }
     return { serverId: id, name, verified };
   } finally {
-    for (const s of sessions) s.close();
+    for (const h of hosts) h.close();
   }
 }
 

@@ -30,32 +30,28 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
       if (!destinationId)
         throw new AppError('resource.notFound', `No restore point ${p.backupId} in the catalog: name its destination with --destination, or re-index the destination.`);
       const ref = parseRef(p.backupId);
+      // Each step is the job's phase, so the job list says what a long restore is doing.
+      const progress = (phase: string, bytes?: { done: number; total: number | null }) =>
+        ctx.progress({ phase, unit: 'bytes', bytesDone: bytes?.done ?? 0, bytesTotal: bytes?.total ?? null });
+      progress('Reading the restore point');
       const repo = await d.destinations.open(destinationId);
       const entries: { client: os.ProviderClient }[] = [];
       try {
         const manifest = await findBackup(repo, ref.group, ref.time);
         const backup = readInstanceBackup(manifest);
         ctx.log('info', `Restoring ${backup.serverName} from ${manifest.id} (${manifest.disks.map((x) => x.name).join(', ')}).`);
-        const common = {
-          params: p,
-          backup,
-          backupRef: ref,
-          repo,
-          hypervisors: d.hypervisors,
-          providerId: backup.providerId,
-          signal: ctx.signal,
-          verify: p.verify,
-          log: (level: 'info' | 'warn', m: string) => ctx.log(level, m),
-          progress: (phase: string, done: number, total: number | null) => ctx.progress({ phase, unit: 'bytes', bytesDone: done, bytesTotal: total }),
-        };
+        const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
+        const common = { params: p, backup, backupRef: ref, providerId: backup.providerId, signal: ctx.signal, log, progress };
         if (p.target === 'libvirt') {
-          const r = await restoreThroughLibvirt(common);
+          const r = await restoreThroughLibvirt({ ...common, repo, hypervisors: d.hypervisors, verify: p.verify });
+          progress('Restored');
           return { summary: `Domain ${r.domainName} defined on ${r.host}${r.started ? ' and started' : ''}.` };
         }
         const projectId = p.projectId ?? backup.server.projectId;
         if (!projectId) throw new AppError('validation.invalidInput', 'The backup does not say which project the instance was in: choose one.');
         // Created in the chosen project: the clients are scoped to it.
         entries.push(...d.providers.clients(backup.providerId, () => ({ kind: 'project', id: projectId })));
+        progress('Signing in to the cloud');
         let client: os.ProviderClient | undefined;
         for (const e of entries) {
           const ok = await e.client.authenticate(ctx.signal).then(
@@ -68,7 +64,9 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
           }
         }
         if (!client) throw new AppError('auth.failed', `No account of this cloud can work in project ${projectId}.`);
-        const r = await restoreThroughNova({ ...common, client });
+        const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: backup.providerId, repo, ref, verify: p.verify, signal: ctx.signal, log });
+        const r = await restoreThroughNova({ ...common, client, hosts });
+        progress('Restored');
         return { summary: `Server ${r.name} (${r.serverId}) restored and ACTIVE.` };
       } finally {
         await repo.close();

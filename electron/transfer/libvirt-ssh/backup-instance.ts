@@ -1,6 +1,6 @@
 import { BackupNotFoundError, findBackup, startBackup, type EngineProgress, type Manifest, type Repository } from '../../engine';
 import { backupOneDisk, type DiskPlanEntry } from './backup-disk';
-import { fileDiskState, frozenImage, newToken, overlayPath, planAfterFailure, planAfterSuccess, planRepair, type DiskState, type Owner, type RepairAction } from './disk-state';
+import { fileDiskState, frozenImage, newToken, overlayPath, planAfterFailure, planAfterSuccess, planRepair, repairLog, type DiskState, type Owner, type RepairAction } from './disk-state';
 import { SshConnectionLostError, TransferError } from './errors';
 import { runHook, type SnapshotHook } from './hooks';
 import { killRemoteNbd } from './remote-nbd';
@@ -89,9 +89,8 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   let states = await readDiskStates(ssh, domain, exclude, { asIs: stopped });
   // merging overlays needs a running domain: a shut-off one's are merged by its next backup
   const repair = stopped ? { actions: [], verdicts: [] } : planRepair(states, { ...o.owner, keptToken: kept?.token ?? null, keptDisks: kept?.disks ?? [] });
-  for (const v of repair.verdicts) for (const x of v.others) o.log('info', `Disk ${v.target}: ${x}; left as it is.`);
+  for (const e of repairLog(repair.verdicts)) o.log(e.level, e.message);
   if (repair.actions.length) {
-    o.log('info', `Cleaning up what earlier runs of this installation left on the hypervisor: ${repair.verdicts.flatMap((v) => v.repaired.map((r) => `${v.target}: ${r}`)).join('; ')}.`);
     await runActions(ssh, o.domainName, repair.actions, (m) => o.log('info', m));
     domain = await dumpDomain(ssh, o.domainName, o.signal);
     states = await readDiskStates(ssh, domain, exclude);

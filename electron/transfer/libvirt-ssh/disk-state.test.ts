@@ -10,6 +10,7 @@ import {
   planAfterFailure,
   planAfterSuccess,
   planRepair,
+  repairLog,
   roleOf,
   tokenOfOverlay,
   tokenOfRbdSnap,
@@ -129,6 +130,18 @@ describe('planRepair, one installation', () => {
     expect(verdicts[0]).toMatchObject({ keptValid: false, keepNew: false, kept: null, reason: expect.stringMatching(/job 33333333 of this installation, still running/) });
     // the running job merges or removes the kept one when it ends; an RBD incremental may still diff from it
     expect(verdicts[1]).toMatchObject({ keptValid: true, keepNew: true, kept: null });
+  });
+
+  it('logs the repair of leftovers as information, naming what was merged or removed and what was left alone', () => {
+    const { verdicts } = planRepair([file('vda', [a2, a1]), rbd('vdb', [b1, a2, a1])], ctx(a1));
+    const log = repairLog(verdicts);
+    expect(log.map((e) => e.level)).toEqual(['info', 'info']);
+    expect(log[0]!.message).toMatch(/^Disk vdb: RBD snapshot backstack-bbbbbbbbbbbb-44444444-\S+: installation bbbbbbbbbbbb keeps a snapshot of this disk since 2026-12-03 01:02:03 UTC \(job 44444444\); left as it is\.$/);
+    expect(log[1]!.message).toMatch(
+      /^Cleaning up what earlier runs of this installation left on the hypervisor: vda: overlay vda\.bsk-\S+ \(job 22222222 of this installation left a snapshot at 2026-12-03 01:02:03 UTC\) merged into the image below it; vdb: RBD snapshot backstack-\S+ \(job 22222222 .*\) removed\.$/,
+    );
+    // nothing to repair, nothing to say
+    expect(repairLog(planRepair([file('vda', [a1])], ctx(a1)).verdicts)).toEqual([]);
   });
 
   it('does nothing on a clean disk the last backup did not keep anything for', () => {

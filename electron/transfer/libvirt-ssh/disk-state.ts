@@ -246,6 +246,19 @@ export function planRepair(states: DiskState[], c: RepairContext): { actions: Re
   return { actions, verdicts };
 }
 
+/**
+ * The job log of a repair: what is not ours and stays, and what of ours (leftovers of jobs no
+ * longer running) was merged or removed. Information, never a warning: merging a leftover overlay
+ * keeps every write, and a leftover RBD snapshot holds nothing a backup still needs. What a repair
+ * costs (a full backup where an incremental was asked for) is said, as a warning, by the plan.
+ */
+export function repairLog(verdicts: readonly DiskVerdict[]): { level: 'info'; message: string }[] {
+  const out = verdicts.flatMap((v) => v.others.map((x) => ({ level: 'info' as const, message: `Disk ${v.target}: ${x}; left as it is.` })));
+  const repaired = verdicts.flatMap((v) => v.repaired.map((r) => `${v.target}: ${r}`));
+  if (repaired.length) out.push({ level: 'info', message: `Cleaning up what earlier runs of this installation left on the hypervisor: ${repaired.join('; ')}.` });
+  return out;
+}
+
 /** Overlay path for a new snapshot of a file disk: next to the original, named after it. */
 export const overlayPath = (s: FileDiskState, token: string): string =>
   path.posix.join(path.posix.dirname(s.original.path), `${path.posix.basename(s.original.path)}${OVERLAY_MARK}${token}`);

@@ -11,11 +11,11 @@ export type { InstanceBackupOptions, InstanceBackupResult, KeptState } from './b
 export { restoreDiskOverSsh, createImage, remoteDiskSha256 } from './restore-disk';
 export type { RestoreTarget, WrittenDisk } from './restore-disk';
 export { restoreDomain } from './restore-domain';
-export type { LibvirtDiskRecord, RestoreDomainOptions } from './restore-domain';
+export type { LibvirtDiskRecord, RestoreDomainOptions, RestoreDomainStep } from './restore-domain';
 export { SshSession, hostKeyFingerprint } from './ssh';
 export type { SshAuth, SshTarget } from './ssh';
 export { dumpDomain } from './snapshot-ops';
-export type { DiskSource, DomainInfo } from './domain-xml';
+export type { DiskSource, DomainDisk, DomainInfo } from './domain-xml';
 export type { NbdTransfer } from './direct-transfer';
 export { DEFAULT_DIRECT_PORTS } from './direct-transfer';
 export { setNbdReaderScript } from './nbd-reader';

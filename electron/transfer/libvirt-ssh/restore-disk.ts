@@ -41,6 +41,8 @@ export async function restoreDiskOverSsh(
     verify?: boolean;
     signal?: AbortSignal;
     onProgress?: (p: EngineProgress) => void;
+    /** called once the data is written, when the hypervisor starts reading it back to verify it */
+    onVerifying?: () => void;
     onBytes?: (n: number) => void;
   },
 ): Promise<WrittenDisk> {
@@ -62,6 +64,7 @@ export async function restoreDiskOverSsh(
   }
   if (!hashed) return { ...result, sha256: null };
   const digest = hashed.digest();
+  o.onVerifying?.();
   const remote = await remoteDiskSha256(ssh, o.target.source, o.target.format);
   if (remote !== digest) throw new TransferError(`Disk ${o.disk} on the hypervisor does not match the backup after the restore (sha256 ${remote} ≠ ${digest}).`);
   return { ...result, sha256: digest };

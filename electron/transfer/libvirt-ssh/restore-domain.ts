@@ -36,7 +36,11 @@ export interface RestoreDomainOptions {
   signal?: AbortSignal;
   log: (level: 'info' | 'warn', m: string) => void;
   onProgress?: (disk: string, p: EngineProgress) => void;
+  /** what it does now, for a job's phase */
+  onStep?: (step: RestoreDomainStep) => void;
 }
+
+export type RestoreDomainStep = { kind: 'write' | 'verify'; disk: string } | { kind: 'define' | 'start' };
 
 /**
  * The libvirt writer for a whole instance, as the reference product restores: disks recreated on
@@ -69,6 +73,7 @@ export async function restoreDomain(ssh: SshSession, repo: Repository, o: Restor
           };
     await createImage(ssh, r, d.size);
     o.log('info', `Writing ${d.target} into ${describeSource(r.source)}.`);
+    o.onStep?.({ kind: 'write', disk: d.target });
     const written = await restoreDiskOverSsh(ssh, repo, {
       group: o.ref.group,
       backup: o.ref.time,
@@ -78,13 +83,16 @@ export async function restoreDomain(ssh: SshSession, repo: Repository, o: Restor
       verify: o.verify,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onProgress ? { onProgress: (p: EngineProgress) => o.onProgress?.(d.target, p) } : {}),
+      onVerifying: () => o.onStep?.({ kind: 'verify', disk: d.target }),
     });
     if (written.sha256) o.log('info', `Disk ${d.target}: verified on the hypervisor, sha256 ${written.sha256}.`);
     restored.push(r);
   }
   const xml = rewriteDomainXml(o.domainXml, o.name, restored);
+  o.onStep?.({ kind: 'define' });
   await ssh.run(['virsh', 'define', '/dev/stdin'], { input: xml });
   o.log('info', `Domain ${o.name} defined.`);
+  o.onStep?.({ kind: 'start' });
   await ssh.run(['virsh', 'start', '--domain', o.name]);
   return { domainName: o.name, started: true };
 }

@@ -50,7 +50,8 @@ export function CreateDestination({ opened, onClose }: { opened: boolean; onClos
             This key opens the destination without the passphrase. Without the passphrase and without this key, nobody — not Backstack, not us — can
             read these backups. Store it away from this machine (a password manager, a printed copy in a safe).
           </Alert>
-          <Code block data-testid="recovery-key">
+          {/* wraps at its dashes: the whole key stays inside the dialog, to read or copy by hand */}
+          <Code block data-testid="recovery-key" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
             {recoveryKey}
           </Code>
           <Group>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { Badge, Button, Group, NumberInput, Stack, Text } from '@mantine/core';
-import type { KeepRules, PrunePreview } from '../../../../shared/domain/destinations';
+import { ActionIcon, Badge, Button, CopyButton, Group, NumberInput, Stack, Text } from '@mantine/core';
+import { IconCheck, IconCopy } from '@tabler/icons-react';
+import type { BackupSubject, KeepRules, PrunePreview } from '../../../../shared/domain/destinations';
 import { followJob, type Action } from '../../api/actions';
 import { call } from '../../api/client';
 import { useQuery } from '../../api/useQuery';
@@ -10,7 +11,26 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 
 const RULES = ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const;
 
-type Decision = PrunePreview['groups'][number]['decisions'][number] & { group: string };
+type Decision = PrunePreview['groups'][number]['decisions'][number] & { subject: BackupSubject };
+
+/** Its name (ids on hover), and a button that copies its id. */
+function Named({ name, kind, id }: { name: string; kind: string; id: string | null }) {
+  if (!id) return <>-</>;
+  return (
+    <Group gap={4} wrap="nowrap" title={`${kind} id ${id}`}>
+      <Text span size="sm" truncate>
+        {name}
+      </Text>
+      <CopyButton value={id}>
+        {({ copied, copy }) => (
+          <ActionIcon size="xs" variant="subtle" color={copied ? 'green' : 'gray'} onClick={copy} aria-label={`Copy the ${kind} id of ${name}`}>
+            {copied ? <IconCheck size={12} /> : <IconCopy size={12} />}
+          </ActionIcon>
+        )}
+      </CopyButton>
+    </Group>
+  );
+}
 
 const decisionColumns: Column<Decision>[] = [
   {
@@ -24,7 +44,30 @@ const decisionColumns: Column<Decision>[] = [
     ),
     width: '110px',
   },
-  { id: 'group', header: 'Of', getValue: (d) => d.group, width: 'minmax(120px, 1fr)' },
+  // Names, as people know them; ids are searchable, shown on hover and copied by the button.
+  {
+    id: 'of',
+    header: 'Of',
+    getValue: (d) => `${d.subject.kind} ${d.subject.name} ${d.subject.id}`,
+    render: (d) => (
+      <Named name={d.subject.kind === 'instance' ? d.subject.name : `${d.subject.kind} ${d.subject.name}`} kind={d.subject.kind} id={d.subject.id} />
+    ),
+    width: 'minmax(160px, 1.5fr)',
+  },
+  {
+    id: 'cloud',
+    header: 'Cloud',
+    getValue: (d) => `${d.subject.cloud ?? ''} ${d.subject.cloudId ?? ''}`,
+    render: (d) => <Named name={d.subject.cloud ?? 'unknown cloud'} kind="cloud" id={d.subject.cloudId} />,
+    width: 'minmax(140px, 1fr)',
+  },
+  {
+    id: 'project',
+    header: 'Project',
+    getValue: (d) => `${d.subject.project ?? ''} ${d.subject.projectId ?? ''}`,
+    render: (d) => <Named name={d.subject.project ?? d.subject.projectId ?? '-'} kind="project" id={d.subject.projectId} />,
+    width: 'minmax(120px, 1fr)',
+  },
   { id: 'time', header: 'Taken', getValue: (d) => d.time, render: (d) => new Date(d.time).toLocaleString(), width: '200px' },
   { id: 'reasons', header: 'Why', getValue: (d) => d.reasons.join('; '), width: 'minmax(200px, 2fr)' },
 ];
@@ -62,7 +105,7 @@ export function PrunePanel({ destinationId }: { destinationId: string }) {
   } = useQuery('destinations.previewPrune', previewed ? { id: destinationId, keep: previewed } : null, {
     tables: ['backups'],
   });
-  const decisions = (preview?.groups ?? []).flatMap((g) => g.decisions.map((d) => ({ ...d, group: g.group })));
+  const decisions = (preview?.groups ?? []).flatMap((g) => g.decisions.map((d) => ({ ...d, subject: g.subject })));
   return (
     <Stack gap="xs">
       <Group align="end" gap="xs">

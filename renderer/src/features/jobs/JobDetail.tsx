@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { Alert, Code, Group, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { IconPlayerStop, IconRefresh } from '@tabler/icons-react';
-import { canRetry, isTerminal, JOB_LABELS, type Job } from '../../../../shared/domain/jobs';
+import { canRetry, isTerminal, JOB_LABELS, phaseText, type Job } from '../../../../shared/domain/jobs';
 import { followJob, type Action } from '../../api/actions';
 import { call } from '../../api/client';
 import { ActionButtons } from '../../components/ActionButtons';
@@ -40,20 +40,27 @@ export function JobDetail({ job }: { job: Job }) {
   }, [job.id, loadLog]);
 
   return (
-    <Stack gap="sm" h="100%" data-testid="job-detail">
-      <Group justify="space-between" wrap="nowrap">
-        <div>
+    // Long words (paths, ids, digests) break anywhere: nothing in the detail overflows sideways.
+    <Stack gap="sm" h="100%" data-testid="job-detail" style={{ overflowWrap: 'anywhere' }}>
+      <Group justify="space-between" wrap="nowrap" align="flex-start">
+        <div style={{ minWidth: 0 }}>
           <Title order={4}>{JOB_LABELS[job.kind]}</Title>
           <Text size="sm" c="dimmed">
             {job.target}
           </Text>
         </div>
-        <Group gap="xs">
+        {/* the state and the actions keep their size; the target wraps instead */}
+        <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
           <JobStateBadge state={job.state} />
           <ActionButtons actions={[cancelJob, retryJob]} items={[job]} />
         </Group>
       </Group>
-      <JobProgressBar job={job} />
+      <Group gap="sm" wrap="nowrap">
+        <JobProgressBar job={job} />
+        <Text size="sm" data-testid="job-phase" style={{ minWidth: 0 }}>
+          {phaseText(job.progress)}
+        </Text>
+      </Group>
       {job.error && (
         <Alert color="red" title={job.error.code}>
           {job.error.message}
@@ -65,14 +72,15 @@ export function JobDetail({ job }: { job: Job }) {
         Task log
       </Text>
       {logError && <ErrorAlert error={logError} title="The task log could not be read" onRetry={() => void loadLog(job.id)} compact />}
-      <ScrollArea style={{ flex: 1 }} type="auto" data-testid="job-log">
+      {/* the log scrolls down, never sideways: its long lines wrap */}
+      <ScrollArea style={{ flex: 1 }} type="auto" scrollbars="y" data-testid="job-log">
         {(log ?? []).length === 0 && !logError && (
           <Text c="dimmed" size="sm">
             No entries yet.
           </Text>
         )}
         {(log ?? []).map((e) => (
-          <Text key={e.seq} size="xs" ff="monospace" c={LEVEL_COLOR[e.level]}>
+          <Text key={e.seq} size="xs" ff="monospace" c={LEVEL_COLOR[e.level]} style={{ whiteSpace: 'pre-wrap' }}>
             <Code>{new Date(e.at).toLocaleTimeString()}</Code> {e.level.toUpperCase()} {e.message}
           </Text>
         ))}

@@ -1,5 +1,5 @@
 import { Badge, Group, Progress, Text } from '@mantine/core';
-import { JOB_LABELS, type Job, type JobState } from '../../../../shared/domain/jobs';
+import { JOB_LABELS, phaseText, type Job, type JobState } from '../../../../shared/domain/jobs';
 import { formatAmount, formatBytes, formatDuration, percent } from '../../../../shared/format';
 import type { Column } from '../../components/DataTable';
 
@@ -26,7 +26,7 @@ export function JobProgressBar({ job }: { job: Job }) {
   const done = job.state === 'succeeded' || job.state === 'warning';
   const value = done ? 100 : (pct ?? 0);
   return (
-    <Group gap={6} wrap="nowrap">
+    <Group gap={6} wrap="nowrap" style={{ flexShrink: 0 }}>
       <Progress
         value={value}
         w={120}
@@ -35,7 +35,7 @@ export function JobProgressBar({ job }: { job: Job }) {
         animated={job.state === 'running' && pct === null}
         aria-label={`progress ${value}%`}
       />
-      <Text size="xs" c="dimmed">
+      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
         {pct === null ? formatAmount(job.progress.bytesDone || null, job.progress.unit) : `${value}%`}
       </Text>
     </Group>
@@ -53,7 +53,14 @@ export const jobColumns: Column<Job>[] = [
   { id: 'kind', header: 'Kind', getValue: (j) => `${JOB_LABELS[j.kind]} ${j.kind}`, render: (j) => JOB_LABELS[j.kind], width: '160px' },
   { id: 'target', header: 'Target', getValue: (j) => j.target, render: (j) => <span title={j.target}>{j.target}</span>, width: 'minmax(160px, 2fr)' },
   { id: 'state', header: 'State', getValue: (j) => j.state, render: (j) => <JobStateBadge state={j.state} />, width: '130px' },
-  { id: 'phase', header: 'Phase', getValue: (j) => j.progress.phase, width: '110px' },
+  // What the job does now ("Waiting for Nova to build the server"); with the bytes on hover.
+  {
+    id: 'phase',
+    header: 'Phase',
+    getValue: (j) => j.progress.phase,
+    render: (j) => <span title={phaseText(j.progress)}>{j.progress.phase}</span>,
+    width: 'minmax(150px, 2fr)',
+  },
   {
     id: 'progress',
     header: 'Progress',

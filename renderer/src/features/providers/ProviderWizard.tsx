@@ -5,6 +5,7 @@ import type { ProviderView } from '../../../../shared/domain/providers';
 import { call } from '../../api/client';
 import { useSubmit } from '../../api/useSubmit';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ModalFooter } from '../../components/ModalFooter';
 import { CloudStep } from './CloudStep';
 import { DomainsStep } from './DomainsStep';
 import { TestStep, type TestState } from './TestStep';
@@ -81,34 +82,36 @@ export function ProviderWizard({ opened, editing, onClose }: { opened: boolean; 
           <TestStep state={test} trustEnabled={draft.trustCertificates} onAccept={(fp) => void runTest(fp)} />
         </Stepper.Step>
       </Stepper>
-      {save.error && (
-        <Box mb="sm">
-          <ErrorAlert error={save.error} title="Not saved" />
-        </Box>
-      )}
-      <Group justify="space-between">
-        <Button variant="default" onClick={() => (step === 0 ? close() : goTo(step - 1))}>
-          {step === 0 ? 'Cancel' : 'Back'}
-        </Button>
-        {step < 2 ? (
-          <Button onClick={() => goTo(step + 1)} disabled={blockers[step] !== null} title={blockers[step] ?? undefined}>
-            Next
-          </Button>
-        ) : (
-          <Group>
-            <Button variant="default" onClick={() => void runTest()} loading={test.running}>
-              Test again
-            </Button>
-            <Button
-              onClick={() => void save.run().then((r) => r.ok && close())}
-              loading={save.busy}
-              disabled={!test.result?.ok || (needsTrust && !test.accepted)}
-            >
-              Save and sync
-            </Button>
-          </Group>
+      <ModalFooter>
+        {save.error && (
+          <Box mb="sm">
+            <ErrorAlert error={save.error} title="Not saved" />
+          </Box>
         )}
-      </Group>
+        <Group justify="space-between">
+          <Button variant="default" onClick={() => (step === 0 ? close() : goTo(step - 1))}>
+            {step === 0 ? 'Cancel' : 'Back'}
+          </Button>
+          {step < 2 ? (
+            <Button onClick={() => goTo(step + 1)} disabled={blockers[step] !== null} title={blockers[step] ?? undefined}>
+              Next
+            </Button>
+          ) : (
+            <Group>
+              <Button variant="default" onClick={() => void runTest()} loading={test.running}>
+                Test again
+              </Button>
+              <Button
+                onClick={() => void save.run().then((r) => r.ok && close())}
+                loading={save.busy}
+                disabled={!test.result?.ok || (needsTrust && !test.accepted)}
+              >
+                Save and sync
+              </Button>
+            </Group>
+          )}
+        </Group>
+      </ModalFooter>
     </Modal>
   );
 }

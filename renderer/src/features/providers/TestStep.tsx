@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { Alert, Badge, Checkbox, Code, Loader, Stack, Text } from '@mantine/core';
 import type { ConnectionTest } from '../../../../shared/domain/providers';
 import { DataTable, type Column } from '../../components/DataTable';
@@ -5,34 +6,46 @@ import { DataTable, type Column } from '../../components/DataTable';
 type Login = ConnectionTest['authDomains'][number];
 type Service = ConnectionTest['services'][number];
 
-/** ok / failed, with the reason beside it. */
-function Outcome({ ok, message }: { ok: boolean; message: string | null }) {
+/**
+ * ok / failed, with the reason beside it. The reason the alert above already gives in full is
+ * not repeated: the row points to it (a wrong password is said once).
+ */
+function Outcome({ ok, message, above }: { ok: boolean; message: string | null; above: string | null }) {
+  const repeated = !ok && message !== null && message === above;
   return (
     <span title={message ?? undefined}>
       <Badge color={ok ? 'green' : 'red'} variant="light">
         {ok ? 'ok' : 'failed'}
       </Badge>{' '}
       <Text span size="xs" c="dimmed">
-        {message}
+        {repeated ? 'see above' : message}
       </Text>
     </span>
   );
 }
 
-const loginColumns: Column<Login>[] = [
+/** The alert's title: what failed, in words (the code stays for the tooltip and the logs). */
+const FAILURE_TITLES: Record<string, string> = {
+  'auth.failed': 'Login failed',
+  'tls.untrusted': 'Certificate not trusted yet',
+  'tls.certificateChanged': 'Certificate changed',
+  'network.unreachable': 'Cannot connect',
+};
+
+const loginColumns = (above: string | null): Column<Login>[] => [
   { id: 'domain', header: 'Authentication domain', getValue: (d) => d.name, width: 'minmax(140px, 1fr)' },
   {
     id: 'login',
     header: 'Login',
     getValue: (d) => (d.ok ? 'ok' : 'failed'),
-    render: (d) => <Outcome ok={d.ok} message={d.message} />,
+    render: (d) => <Outcome ok={d.ok} message={d.message} above={above} />,
     width: 'minmax(160px, 2fr)',
   },
   { id: 'projects', header: 'Projects', getValue: (d) => d.projects, render: (d) => d.projects ?? '-', width: '90px' },
 ];
 
-const serviceColumns: Column<Service>[] = [
-  { id: 'service', header: 'Service', getValue: (s) => s.name ?? s.type, width: 'minmax(100px, 1fr)' },
+const serviceColumns = (above: string | null): Column<Service>[] => [
+  { id: 'service', header: 'Service', getValue: (s) => s.name ?? s.type, width: 'minmax(150px, 1fr)' },
   {
     id: 'endpoint',
     header: 'Endpoint',
@@ -40,13 +53,13 @@ const serviceColumns: Column<Service>[] = [
     render: (s) => <Code title={s.endpoint ?? ''}>{s.endpoint ?? '-'}</Code>,
     width: 'minmax(180px, 2fr)',
   },
-  { id: 'microversion', header: 'Max microversion', getValue: (s) => s.maxMicroversion, render: (s) => s.maxMicroversion ?? '-', width: '160px' },
+  { id: 'microversion', header: 'Max microversion', getValue: (s) => s.maxMicroversion, render: (s) => s.maxMicroversion ?? '-', width: '150px' },
   {
     id: 'status',
     header: 'Status',
     getValue: (s) => (s.ok ? 'ok' : 'failed'),
-    render: (s) => <Outcome ok={s.ok} message={s.message} />,
-    width: 'minmax(120px, 1fr)',
+    render: (s) => <Outcome ok={s.ok} message={s.message} above={above} />,
+    width: 'minmax(150px, 1fr)',
   },
 ];
 
@@ -60,6 +73,9 @@ export interface TestState {
 /** Shows the outcome of providers.test: certificate to trust, each login, each service. */
 export function TestStep({ state, trustEnabled, onAccept }: { state: TestState; trustEnabled: boolean; onAccept: (fp: string | null) => void }) {
   const r = state.result;
+  const above = r && !r.ok ? (r.error?.message ?? null) : null;
+  const logins = useMemo(() => loginColumns(above), [above]);
+  const services = useMemo(() => serviceColumns(above), [above]);
   if (state.running && !r) {
     return (
       <Stack align="center" py="xl">
@@ -77,7 +93,12 @@ export function TestStep({ state, trustEnabled, onAccept }: { state: TestState; 
         </Alert>
       ) : (
         r.error && (
-          <Alert color={r.error.code === 'tls.untrusted' || r.error.code === 'tls.certificateChanged' ? 'yellow' : 'red'} title={r.error.code}>
+          <Alert
+            color={r.error.code === 'tls.untrusted' || r.error.code === 'tls.certificateChanged' ? 'yellow' : 'red'}
+            title={FAILURE_TITLES[r.error.code] ?? 'The connection test failed'}
+            data-testid="connection-test-error"
+            styles={{ message: { overflowWrap: 'anywhere' } }}
+          >
             {r.error.message}
           </Alert>
         )
@@ -109,12 +130,8 @@ export function TestStep({ state, trustEnabled, onAccept }: { state: TestState; 
           )}
         </Stack>
       )}
-      {r.authDomains.length > 0 && (
-        <DataTable rows={r.authDomains} columns={loginColumns} getRowId={(d) => d.name} height="auto" testId="logins-table" />
-      )}
-      {r.services.length > 0 && (
-        <DataTable rows={r.services} columns={serviceColumns} getRowId={(s) => s.type} height="auto" testId="services-table" />
-      )}
+      {r.authDomains.length > 0 && <DataTable rows={r.authDomains} columns={logins} getRowId={(d) => d.name} height="auto" testId="logins-table" />}
+      {r.services.length > 0 && <DataTable rows={r.services} columns={services} getRowId={(s) => s.type} height="auto" testId="services-table" />}
     </Stack>
   );
 }

@@ -1,0 +1,128 @@
+// The process behind the journeys' mockCloud fixture (e2e/fixtures/mock-cloud-console.ts) (run with tsx: the core's TypeScript, its
+// workers and import.meta as the CLI runs them from source): a console whose core talks to the
+// MockAgent cloud. It prints one JSON line when it listens, then obeys one command per stdin line
+// and answers "ok COMMAND" (or "error COMMAND: message") on stdout.
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { startConsoleServer } from '../../electron/console/server';
+import { createCore } from '../../electron/core/create-core';
+import { backupDisk, fileSource } from '../../electron/engine';
+import { createLogger } from '../../electron/lib/logger';
+import { keyFileProtector } from '../../electron/lib/secret-box';
+import { adminClient, standardCloud } from '../../electron/openstack/testing/fixtures';
+import { ORIGINS } from '../../electron/openstack/testing/mock-cloud';
+import { fakeRestoreHosts, writeInstanceRestorePoint } from '../../electron/services/restore/testing';
+
+const root = path.resolve(__dirname, '../..');
+const home = process.env.BACKSTACK_HOME;
+if (!home) throw new Error('BACKSTACK_HOME is not set');
+
+async function main(): Promise<void> {
+  const cloud = standardCloud();
+  // Restores write on fake hypervisors, each disk held half-written until "finish-disk-writes".
+  let finishWrites = (): void => undefined;
+  const writesFinished = new Promise<void>((resolve) => (finishWrites = resolve));
+  const core = createCore({
+    dataDir: home!,
+    runtime: 'console',
+    version: 'e2e',
+    logger: createLogger(() => undefined),
+    keyProtector: keyFileProtector(home!),
+    openstackDispatcher: cloud.agent,
+    openstackClock: cloud.clock,
+    restoreHosts: fakeRestoreHosts([], () => writesFinished),
+  });
+  const server = await startConsoleServer({ core, staticDir: path.join(root, 'out/renderer') });
+  const must = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  };
+  const addCloud = (name: string) =>
+    core.api.invoke('providers.add', {
+      provider: {
+        name,
+        authUrl: cloud.authUrl,
+        authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }],
+      },
+    });
+
+  /** the cloud "lab", synced, and the destination "local" */
+  const labAndDestination = async () => {
+    const provider = must(await addCloud('lab'));
+    must(await core.api.invoke('inventory.startSync', { providerId: provider.id }));
+    await core.jobs.whenIdle();
+    const { destination } = must(await core.api.invoke('destinations.create', { name: 'local', path: path.join(home!, 'repo') }));
+    const img = path.join(home!, 'disk.img');
+    fs.writeFileSync(img, Buffer.alloc(1024 * 1024, 'backstack '));
+    return { provider, destination, img };
+  };
+
+  const commands: Record<string, () => Promise<void>> = {
+    /** this workstation has no route to Nova's public endpoint (connection refused) */
+    'refuse-nova-public': async () => {
+      cloud.inject(
+        (r) => r.origin === ORIGINS.nova,
+        () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        Number.MAX_SAFE_INTEGER,
+      );
+    },
+    'add-cloud': async () => void must(await addCloud('mock')),
+    /** the cloud "lab" synced, and a destination "local" with two restore points of two of its instances and one of another workstation's cloud */
+    'seed-restore-points': async () => {
+      const { provider, destination, img } = await labAndDestination();
+      const repo = await core.services.destinations.open(destination.id);
+      try {
+        for (const source of [
+          { providerId: provider.id, resourceId: 's-web', resourceName: 'demo-web-1', projectId: 'p-demo' },
+          { providerId: provider.id, resourceId: 's-app', resourceName: 'acme-app-1', projectId: 'p-prod' },
+          { providerId: 'another-workstations-cloud', resourceId: 's-gone', resourceName: 'old-db', projectId: 'p-x' },
+        ]) {
+          for (let i = 0; i < 2; i++)
+            await backupDisk(repo, { group: source.resourceId, name: 'vda', source: fileSource(img), sourceInfo: { kind: 'instance', ...source } });
+        }
+      } finally {
+        await repo.close();
+      }
+      await core.services.destinations.reindex(destination.id);
+    },
+    /** the cloud "lab" synced, and in the destination "local" a restore point of demo-web-1 with its metadata and disks */
+    'seed-instance-restore-point': async () => {
+      const { provider, destination, img } = await labAndDestination();
+      const repo = await core.services.destinations.open(destination.id);
+      const client = adminClient(cloud);
+      try {
+        await writeInstanceRestorePoint(repo, client, { providerId: provider.id, image: img });
+      } finally {
+        await repo.close();
+        await client.close();
+      }
+      await core.services.destinations.reindex(destination.id);
+    },
+    /** the restore's held disk writes go on to the end */
+    'finish-disk-writes': async () => finishWrites(),
+  };
+
+  process.stdout.write(`${JSON.stringify({ loginUrl: server.loginUrl })}\n`);
+  const lines = readline.createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const name = line.trim();
+    try {
+      const run = commands[name];
+      if (!run) throw new Error('unknown command');
+      await run();
+      process.stdout.write(`ok ${name}\n`);
+    } catch (e) {
+      process.stdout.write(`error ${name}: ${(e as Error).message}\n`);
+    }
+  }
+  // stdin closed: the test is over
+  await server.close();
+  await core.close();
+  await cloud.close();
+}
+
+void main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

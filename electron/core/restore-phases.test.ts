@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobProgress } from '../../shared/domain/jobs';
+import { adminClient, standardCloud } from '../openstack/testing/fixtures';
+import type { MockCloud } from '../openstack/testing/mock-cloud';
+import { fakeRestoreHosts, writeInstanceRestorePoint, type FakeWrite } from '../services/restore/testing';
+import type { Core } from './create-core';
+import { ok, openTestCore, type TestCore } from './testing';
+
+// A whole restore through Nova, against the MockAgent cloud, with the hypervisors replaced by a
+// fake that records what would be written where: the job's phase says what it is doing, in order.
+const MiB = 1024 * 1024;
+let t: TestCore;
+let dir: string;
+let core: Core;
+let cloud: MockCloud;
+const written: FakeWrite[] = [];
+
+beforeEach(() => {
+  written.length = 0;
+  cloud = standardCloud();
+  ({ core, dir } = t = openTestCore('backstack-restore-phases-', {
+    openstackDispatcher: cloud.agent,
+    openstackClock: cloud.clock,
+    restoreHosts: fakeRestoreHosts(written),
+  }));
+});
+afterEach(async () => {
+  await t.close();
+  await cloud.close();
+});
+
+/** demo-web-1's restore point (a local disk vda, an RBD volume vdb of 1 MiB each), indexed in the catalog. */
+async function restorePoint(providerId: string, destinationId: string): Promise<string> {
+  const image = path.join(dir, 'disk.img');
+  fs.writeFileSync(image, Buffer.alloc(MiB, 'backstack '));
+  const client = adminClient(cloud);
+  const repo = await core.services.destinations.open(destinationId);
+  try {
+    const m = await writeInstanceRestorePoint(repo, client, { providerId, image });
+    await core.services.destinations.reindex(destinationId);
+    return m.id;
+  } finally {
+    await repo.close();
+    await client.close();
+  }
+}
+
+describe('a restore through Nova', () => {
+  it('reports each step as its phase, in order, with the bytes while a disk is written', async () => {
+    const provider = ok(
+      await core.api.invoke('providers.add', {
+        provider: {
+          name: 'mock',
+          authUrl: cloud.authUrl,
+          authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }],
+        },
+      }),
+    );
+    const { destination } = ok(await core.api.invoke('destinations.create', { name: 'local', path: path.join(dir, 'repo') }));
+    const backupId = await restorePoint(provider.id, destination.id);
+
+    const seen: JobProgress[] = [];
+    core.bus.on('jobs.progressed', ({ progress }) => seen.push(progress));
+    const { jobId } = ok(
+      await core.api.invoke('restore.start', { backupId, name: 'web-back', projectId: 'p-admin', keypair: 'admin-key', verify: true }),
+    );
+    await core.jobs.whenIdle();
+    const job = core.jobs.get(jobId);
+    expect(job.state, job.error?.message).toBe('succeeded');
+
+    const phases = seen.map((p) => p.phase).filter((p, i, all) => p !== all[i - 1]);
+    expect(phases).toEqual([
+      'Reading the restore point',
+      'Signing in to the cloud',
+      'Looking up the flavor and networks',
+      'Connecting to compute-1',
+      'Creating a volume for disk vdb',
+      'Writing disk vdb',
+      'Verifying disk vdb',
+      'Waiting for Nova to build the server',
+      'Stopping the server to write its disks',
+      'Connecting to compute-1.example.org',
+      'Writing disk vda',
+      'Verifying disk vda',
+      'Starting the server',
+      'Attaching the volume of disk vdb',
+      'Restored',
+    ]);
+    // A disk's bytes count from the first report; a step that moves no bytes shows none.
+    expect(seen.find((p) => p.phase === 'Writing disk vda')).toMatchObject({ unit: 'bytes', bytesDone: 0, bytesTotal: MiB });
+    expect(seen.find((p) => p.phase === 'Waiting for Nova to build the server')).toMatchObject({ bytesDone: 0, bytesTotal: null });
+    expect(job.progress.phase).toBe('Restored');
+
+    // What the phases claim happened: the RBD disk into the new volume, the local one into the new server's file.
+    const created = cloud.servers.find((s) => s.name === 'web-back');
+    const volume = cloud.volumes.find((v) => v.name === 'web-back-vdb');
+    expect(written).toEqual([
+      { host: 'compute-1', disk: 'vdb', target: `rbd volumes/volume-${String(volume?.id)}` },
+      { host: 'compute-1.example.org', disk: 'vda', target: `/var/lib/nova/instances/${String(created?.['OS-EXT-SRV-ATTR:instance_name'])}/disk` },
+    ]);
+    expect(created?.status).toBe('ACTIVE');
+    expect(volume?.status).toBe('in-use');
+  });
+});

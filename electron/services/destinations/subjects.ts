@@ -1,0 +1,33 @@
+import type { BackupSubject } from '../../../shared/domain/destinations';
+import type { InventoryTable } from '../../catalog';
+import type { Manifest } from '../../engine';
+import type { ProvidersService } from '../providers/providers.service';
+
+/** Where names come from: the clouds of this installation and their synced inventory. */
+export interface SubjectNames {
+  providers: Pick<ProvidersService, 'find'>;
+  inventory: Pick<InventoryTable, 'get'>;
+}
+
+/**
+ * What a manifest's restore points are of, by name: the instance or volume as the backup recorded
+ * it (it may be gone or renamed since), its cloud and project as this installation knows them.
+ */
+export function subjectOf(m: Manifest, names: SubjectNames): BackupSubject {
+  const s = m.source as { kind?: string; providerId?: string; resourceId?: string; resourceName?: string; projectId?: string | null };
+  const kind = s.kind === 'instance' || s.kind === 'volume' ? s.kind : 'disk';
+  const id = s.resourceId ?? m.group;
+  const cloud = s.providerId ? names.providers.find(s.providerId) : undefined;
+  const known = cloud && kind !== 'disk' ? names.inventory.get(cloud.id, kind, id) : undefined;
+  // backups before the project was recorded: the inventory still knows where the instance is
+  const projectId = s.projectId ?? known?.projectId ?? null;
+  return {
+    kind,
+    id,
+    name: s.resourceName || known?.name || id,
+    cloudId: s.providerId ?? null,
+    cloud: cloud?.name ?? null,
+    projectId,
+    project: (cloud && projectId && names.inventory.get(cloud.id, 'project', projectId)?.name) || null,
+  };
+}

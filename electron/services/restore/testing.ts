@@ -1,0 +1,90 @@
+// Test doubles for restores (unit tests, and the journeys' MockAgent console in e2e/mock-cloud):
+// a restore point of the standard mock cloud's demo-web-1, and hypervisors that write nothing.
+import fs from 'node:fs';
+import { fileSource, startBackup, type Manifest, type Repository } from '../../engine';
+import * as os from '../../openstack';
+import { collectInstanceMetadata } from '../backup/metadata';
+import type { RestoreHostsFactory } from './restore-hosts';
+
+const MiB = 1024 * 1024;
+
+/**
+ * A restore point of demo-web-1 (s-web) as the libvirt strategy writes it: its Nova, Glance,
+ * Cinder and Neutron metadata read from the cloud, a local disk vda (from its image) and its RBD
+ * volume vdb, each `image` (a file) as backed up.
+ */
+export async function writeInstanceRestorePoint(
+  repo: Repository,
+  client: os.ProviderClient,
+  o: { providerId: string; image: string },
+): Promise<Manifest> {
+  const server = await os.getServer(await client.compute(), 's-web');
+  const meta = await collectInstanceMetadata(client, server);
+  const size = fs.statSync(o.image).size;
+  const w = await startBackup(repo, {
+    group: server.id,
+    sourceInfo: {
+      kind: 'instance',
+      strategy: 'libvirt-ssh',
+      backupKind: 'full',
+      providerId: o.providerId,
+      resourceId: server.id,
+      resourceName: server.name,
+      projectId: server.projectId,
+      host: 'compute-1',
+    },
+    metadata: { nova: meta.nova, glance: meta.glance, cinder: meta.cinder, neutron: meta.neutron },
+  });
+  await w.addDisk({ name: 'vda', source: fileSource(o.image) });
+  await w.addDisk({ name: 'vdb', source: fileSource(o.image) });
+  const disks = [
+    { target: 'vda', bus: 'virtio', kind: 'file', format: 'qcow2', serial: null, size, path: '/var/lib/nova/instances/s-web/disk' },
+    { target: 'vdb', bus: 'virtio', kind: 'rbd', format: 'raw', serial: 'v-data', size, pool: 'volumes', image: 'volume-v-data', rbdUser: 'cinder' },
+  ];
+  return w.commit({ metadata: { libvirt: { disks } } });
+}
+
+/** What a fake hypervisor was asked to write: the disk and where ("rbd pool/image", or the file's path). */
+export interface FakeWrite {
+  host: string;
+  disk: string;
+  target: string;
+}
+
+/**
+ * Hypervisors that write nothing: each write is recorded, reports half and then all of 1 MiB
+ * (waiting for `gate` in between, when given) and is verified; a new server's local disk is vda.
+ */
+export function fakeRestoreHosts(written: FakeWrite[], gate?: () => Promise<void>): RestoreHostsFactory {
+  return () => ({
+    open: async (host, hypervisorHostname) => {
+      const hostname = hypervisorHostname ?? host ?? '?';
+      return {
+        hostname,
+        write: async (disk, target, on) => {
+          const s = target.source;
+          written.push({ host: hostname, disk, target: s.kind === 'rbd' ? `rbd ${s.pool}/${s.image}` : s.kind === 'file' ? s.path : s.kind });
+          on.progress(MiB / 2, MiB);
+          await gate?.();
+          on.progress(MiB, MiB);
+          on.verifying();
+          return { sha256: 'ab'.repeat(32) };
+        },
+        domainDisks: async (name) => [
+          {
+            target: 'vda',
+            device: 'disk',
+            bus: 'virtio',
+            format: 'qcow2',
+            source: { kind: 'file', path: `/var/lib/nova/instances/${name}/disk` },
+            backingChain: [],
+            readonly: false,
+            serial: null,
+            alias: null,
+          },
+        ],
+        close: () => undefined,
+      };
+    },
+  });
+}
