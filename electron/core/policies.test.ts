@@ -71,6 +71,9 @@ describe('policies', () => {
     const refused = failure(await core.api.invoke('policies.assign', { id: demo.id, instances: [{ providerId, instanceId: 's-web' }] }));
     expect(refused?.message).toBe('demo-web-1 belongs to policy "gold": an instance belongs to one policy at most. Remove it from that policy first.');
     expect(await memberNames(gold.id)).toEqual(['demo-web-1']);
+    // the inventory's instance table names each instance's policy
+    const rows = ok(await core.api.invoke('inventory.listInstances', { providerId })).items;
+    expect(Object.fromEntries(rows.map((r) => [r.name, r.policyName]))).toEqual({ 'acme-app-1': null, 'demo-bfv-1': 'demo', 'demo-web-1': 'gold' });
   });
 
   it('run every member now, naming those that cannot be backed up and why', async () => {

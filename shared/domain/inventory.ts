@@ -173,6 +173,8 @@ export const InstanceSummary = Instance.pick({
   diskCount: z.number().int(),
   /** when the newest restore point of the instance in any destination was taken; null: never backed up */
   lastBackupAt: z.string().nullable(),
+  /** the protection policy it belongs to (one at most); null: none */
+  policyName: z.string().nullable(),
   vanishedAt: z.string().nullable(),
 });
 export type InstanceSummary = z.infer<typeof InstanceSummary>;

@@ -144,8 +144,12 @@ export class InventoryTable {
                 json_array_length(r.data, '$.volumes') + (json_extract(r.data, '$.bootSource.kind') = 'image') AS diskCount,
                 (SELECT max(b.created_at) FROM backups b
                   WHERE b.resource_kind = 'instance' AND b.resource_id = r.id AND b.provider_id = r.provider_id) AS lastBackupAt,
+                p.name AS policyName,
                 r.vanished_at AS vanishedAt
-         FROM resources r WHERE ${w.sql} ORDER BY r.name, r.id`,
+         FROM resources r
+         LEFT JOIN policy_members m ON m.provider_id = r.provider_id AND m.instance_id = r.id
+         LEFT JOIN policies p ON p.id = m.policy_id
+         WHERE ${w.sql} ORDER BY r.name, r.id`,
       )
       .all(...w.args) as (Omit<InstanceSummaryRow, 'tags' | 'ips'> & { tags: string | null; ips: string | null })[];
     return rows.map((r) => ({ ...r, tags: r.tags ? (JSON.parse(r.tags) as string[]) : [], ips: r.ips ? (JSON.parse(r.ips) as string[]) : [] }));

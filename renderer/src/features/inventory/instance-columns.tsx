@@ -60,6 +60,7 @@ export const instanceColumns: Column<InstanceRow>[] = [
     width: 'minmax(88px, 0.7fr)',
   },
   // Text rather than badges: in a narrow column the first tags stay readable, all of them on hover.
+  { id: 'policy', header: 'Policy', getValue: (i) => i.policyName ?? '', render: (i) => i.policyName ?? <Text span size="sm" c="dimmed">none</Text>, width: 'minmax(64px, 0.8fr)' },
   { id: 'tags', header: 'Tags', getValue: (i) => i.tags.join(', '), width: 'minmax(56px, 1fr)' },
   { id: 'disks', header: 'Disks', getValue: (i) => i.diskCount, width: '70px', hidden: true },
   { id: 'cloud', header: 'Cloud', getValue: (i) => i.providerName, width: 'minmax(90px, 1fr)', hidden: true },
