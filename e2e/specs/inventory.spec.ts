@@ -130,7 +130,7 @@ test('the tree has the WAI-ARIA tree roles and states, and its keys move, open, 
 test('the table shows what an admin scans, with the age of the last backup', async ({ page, backstack }) => {
   const inventory = new InventoryPage(page);
   await inventory.open(backstack);
-  await expect(inventory.headers()).toHaveText(['Name', 'Project', 'Status', 'Host', 'AZ', 'IP addresses', 'Flavor', 'Last backup', 'Tags', '']);
+  await expect(inventory.headers()).toHaveText(['Name', 'Project', 'Status', 'Host', 'AZ', 'IP addresses', 'Flavor', 'Last backup', 'Policy', 'Tags', '']);
   await expect(inventory.row('demo-web-1').getByRole('gridcell')).toHaveText([
     'demo-web-1',
     'demo',
@@ -140,6 +140,7 @@ test('the table shows what an admin scans, with the age of the last backup', asy
     '10.0.0.3',
     'm1.tiny',
     'just now',
+    'none',
     'web, backup-daily',
   ]);
   await expect(inventory.row('acme-app-1').getByRole('gridcell').nth(7)).toHaveText('never');

