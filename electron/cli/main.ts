@@ -10,6 +10,7 @@ import { register as registerFolder } from './commands/destination-folder';
 import { register as registerHypervisor } from './commands/hypervisor';
 import { register as registerInventory } from './commands/inventory';
 import { register as registerJobs } from './commands/jobs';
+import { register as registerNotify } from './commands/notify';
 import { register as registerPolicy } from './commands/policy';
 import { register as registerProvider } from './commands/provider';
 import { register as registerRestore } from './commands/restore';
@@ -39,6 +40,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSnapshot(program, ctx);
   registerPolicy(program, ctx);
   registerServe(program, ctx);
+  registerNotify(program, ctx);
   registerFolder(registerDestination(program, ctx), ctx);
   registerJobs(program, ctx);
   registerCatalog(program, ctx);

@@ -71,6 +71,9 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'policies.unassign': { id: 'no-such-policy', instances: [{ providerId: 'p', instanceId: 'i' }] },
   'policies.run': { id: 'no-such-policy' },
   'scheduler.status': {},
+  'notifications.getSmtp': {},
+  'notifications.setSmtp': { host: '127.0.0.1', port: 9, security: 'starttls', user: 'alerts', password: 'p', from: 'backstack@example.org' },
+  'notifications.sendTest': { to: ['ops@example.org'] },
 });
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import type { BackstackApi } from '../../shared/ipc/api';
 import type { EventName, InputOf, OutputOf, PayloadOf, RequestName } from '../../shared/ipc/contract';
 import type { Result } from '../../shared/ipc/result';
 import {
+  type BackupRecord,
   BackupsTable,
   DestinationsTable,
   HypervisorsTable,
@@ -35,6 +36,11 @@ import { HypervisorsService } from '../services/hypervisors/hypervisors.service'
 import { InventoryService } from '../services/inventory/inventory.service';
 import { inventorySyncJob } from '../services/inventory/sync.job';
 import { JobsService } from '../services/jobs/jobs.service';
+import { eventsOfBackupJob, spaceOf, unusualChangeNote, withUnusualChanges } from '../services/notifications/job-events';
+import { Notifier } from '../services/notifications/notifier';
+import { RpoWatch } from '../services/notifications/rpo-watch';
+import { SmtpService } from '../services/notifications/smtp.service';
+import { catalogEpisodes } from '../services/notifications/state';
 import { openStackToAppError } from '../services/openstack-errors';
 import { PoliciesService } from '../services/policies/policies.service';
 import { Scheduler } from '../services/policies/scheduler';
@@ -77,6 +83,8 @@ export interface Core {
   jobs: JobManager;
   /** the use cases, for in-process callers (CLI commands that are not requests, tests) */
   services: Services;
+  /** sends what policies' notification rules report (idle(): everything seen so far is sent) */
+  notifier: Notifier;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -133,8 +141,9 @@ export function createCore(opts: CoreOptions): Core {
     restoreHosts: opts.restoreHosts ?? sshRestoreHosts,
     installation,
     retentionFor: (policyId: string): KeepRules | null => policies.retentionFor(policyId),
+    unusualChange: (record: BackupRecord, policyId: string | undefined) => unusualChangeNote({ policies: policiesTable, backups: backupsTable }, record, policyId),
   };
-  const backups = new BackupsService(backupsTable, providers, destinations, manager, strategy);
+  const backups = new BackupsService(backupsTable, providers, destinations, manager, strategy, (rows) => withUnusualChanges(rows, policiesTable));
   const policies = new PoliciesService(policiesTable, inventoryTable, destinations, providers, backups, (instanceId) => installation.backupRunning(instanceId));
   const scheduler = new Scheduler({
     policies,
@@ -142,6 +151,33 @@ export function createCore(opts: CoreOptions): Core {
     lease: new SchedulerLeaseTable(catalog.db),
     me: { owner: manager.owner, pid: process.pid, runtime: opts.processLabel ?? { electron: 'the desktop app', console: 'backstack console', cli: 'backstack' }[opts.runtime] },
     log: (level, m) => logger[level](m),
+  });
+  const smtp = new SmtpService(settings, secrets);
+  const episodes = catalogEpisodes(settings);
+  const cloudName = (id: string) => providers.find(id)?.name ?? id;
+  const notifier = new Notifier({
+    bus,
+    jobs: jobsTable,
+    owner: manager.owner,
+    eventsOf: (job) =>
+      eventsOfBackupJob(job, {
+        policies: policiesTable,
+        backups: backupsTable,
+        names: { cloud: cloudName, instance: (providerId, instanceId) => inventoryTable.get(providerId, 'instance', instanceId)?.name ?? null },
+        destination: (id) => destinations.list().find((d) => d.id === id),
+        space: spaceOf,
+        episodes,
+        now: () => new Date(),
+      }),
+    mail: smtp,
+    log: (level, m) => logger[level](m),
+  });
+  const rpo = new RpoWatch({
+    policies: () => policiesTable.list().map((p) => ({ id: p.id, spec: p.spec, updatedAt: p.updatedAt, members: policiesTable.members(p.id) })),
+    cloudName,
+    episodes,
+    post: (events) => notifier.post(events),
+    isLeader: () => scheduler.running,
   });
   const services: Services = {
     app: new AppService(
@@ -167,6 +203,7 @@ export function createCore(opts: CoreOptions): Core {
     restore: new RestoreService(backupsTable, destinations, manager, providers),
     destinations,
     jobs,
+    smtp,
   };
 
   for (const kind of [
@@ -184,7 +221,9 @@ export function createCore(opts: CoreOptions): Core {
     if (n > 0) logger.warn(`${n} job(s) were interrupted when Backstack last stopped; they are marked "interrupted".`);
   }
 
-  if (opts.scheduler) scheduler.start();
+  // After the recovery above: what a crash interrupted is not reported by every process that opens the catalog.
+  if (opts.runJobs !== false) notifier.start();
+  if (opts.scheduler && scheduler.start().running) rpo.start();
 
   const dispatch = createDispatch(createHandlers(services), logger);
   const api: BackstackApi = {
@@ -199,10 +238,13 @@ export function createCore(opts: CoreOptions): Core {
     catalog,
     jobs: manager,
     services,
+    notifier,
     logger,
     async close() {
+      rpo.stop();
       scheduler.stop();
       await manager.shutdown();
+      await notifier.close();
       loop.stop();
       catalog.close();
     },

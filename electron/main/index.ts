@@ -7,6 +7,7 @@ import { outsideAsar, sqliteNativeBinding } from '../lib/native-modules';
 import { setNbdReaderScript } from '../transfer/libvirt-ssh';
 import { createCore, type Core } from '../core/create-core';
 import { registerIpc } from './ipc';
+import { showPostedNotifications } from './notifications';
 import { electronKeyProtector } from './safe-storage';
 import { createTray } from './tray';
 import { trayStatusLines } from './tray-menu';
@@ -68,6 +69,7 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     registerIpc(core, () => win, rendererUrl);
+    showPostedNotifications(core, resourcesDir, openWindow);
     openWindow();
     const c = core;
     const t = createTray(resourcesDir, {

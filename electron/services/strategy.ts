@@ -1,6 +1,6 @@
 import type { KeepRules } from '../../shared/domain/destinations';
 import type { ProviderView } from '../../shared/domain/providers';
-import type { BackupsTable, InventoryTable } from '../catalog';
+import type { BackupRecord, BackupsTable, InventoryTable } from '../catalog';
 import type { DestinationsService } from './destinations/destinations.service';
 import type { HypervisorsService } from './hypervisors/hypervisors.service';
 import type { ProvidersService } from './providers/providers.service';
@@ -20,6 +20,8 @@ export interface StrategyDeps {
   installation: InstallationInfo;
   /** the keep rules of the policy that started a backup, applied after it succeeds */
   retentionFor(policyId: string): KeepRules | null;
+  /** the warning for a restore point just recorded whose incremental changed unusually much (its policy's factor), or null */
+  unusualChange(record: BackupRecord, policyId: string | undefined): string | null;
 }
 
 export interface InstallationInfo {

@@ -81,6 +81,11 @@ export const BackupView = z.object({
   jobId: z.string().nullable(),
   /** kept by prune whatever the keep rules say (stored in the destination itself) */
   protected: z.boolean(),
+  /**
+   * an incremental that wrote several times the instance's usual new data (its policy's factor):
+   * possibly ransomware encrypting the disk. Derived from the catalog's rows when listed.
+   */
+  unusualChange: z.object({ factor: z.number(), medianNewBytes: z.number() }).nullable().optional(),
 });
 export type BackupView = z.infer<typeof BackupView>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SnapshotHook } from './backups';
 import { KeepRules } from './destinations';
+import { DEFAULT_NOTIFICATION_RULES, NotificationRules } from './notifications';
 import { cronProblem, shortestGapMinutes, timeZoneProblem } from './schedule-forms';
 
 /**
@@ -106,6 +107,8 @@ export const PolicySpec = z
     excludeDisks: z.array(DiskTarget).max(64).default([]),
     preSnapshot: SnapshotHook.optional(),
     postSnapshot: SnapshotHook.optional(),
+    /** what is reported, and where (the desktop, e-mail) */
+    notifications: NotificationRules.default(DEFAULT_NOTIFICATION_RULES),
   })
   .strict()
   .superRefine((p, ctx) => {

@@ -99,6 +99,11 @@ export function nextRunsOf(s: ScheduleForm & { timeZone: string }, from: Date, n
   return cronFor(s).nextRuns(n, from);
 }
 
+/** The last `n` times a schedule was due up to `to` (inclusive), newest first. */
+export function previousRunsOf(s: ScheduleForm & { timeZone: string }, to: Date, n: number): Date[] {
+  return cronFor(s).previousRuns(n, new Date(to.getTime() + 1));
+}
+
 /** The runs a schedule was due in (from, to]: how many (counted up to `cap`) and the latest. */
 export function dueBetween(s: ScheduleForm & { timeZone: string }, from: Date, to: Date, cap = 10_000): { count: number; latest: Date | null } {
   const c = cronFor(s);

@@ -6,6 +6,7 @@ import { HypervisorItem, HypervisorSsh, HypervisorTest, Instance, InstanceSummar
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
+import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
 
 /**
  * The one contract between the renderer (or CLI, or tests) and the core. Types are derived
@@ -165,6 +166,12 @@ export const requests = {
   ),
   /** Whether this process runs the schedules (one process per catalog does), the next runs and the recent ones. */
   'scheduler.status': req(Empty, SchedulerStatus),
+  /** The mail server notifications go through (null: none set up); never its password, only whether one is stored. */
+  'notifications.getSmtp': req(Empty, z.object({ smtp: SmtpView.nullable() })),
+  /** Saves the mail server; the password is sealed (absent: the stored one is kept). Trusting a certificate pins the one the server presents now. */
+  'notifications.setSmtp': req(SmtpInput, SmtpView),
+  /** Sends a test message with the saved settings; a refusal says what to do (check host/port, user/password, trust the certificate). */
+  'notifications.sendTest': req(z.object({ to: z.array(EmailAddress).min(1).max(20) }).strict(), z.object({ to: z.array(z.string()), response: z.string() })),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
   'catalog.startBackup': req(z.object({ file: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;
@@ -174,6 +181,8 @@ export const events = {
   'jobs.progressed': z.object({ id: z.string(), progress: JobProgress }),
   'jobs.logged': z.object({ id: z.string(), entry: JobLogEntry }),
   'catalog.changed': z.object({ tables: z.array(CatalogTable) }),
+  /** a desktop notification a policy's rules asked for: the desktop app shows it with the system's, console mode with the browser's */
+  'notifications.posted': PostedNotification,
 } as const;
 
 export type Requests = typeof requests;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { z } from 'zod';
 import { DEFAULT_SETTINGS, Settings } from '../../../shared/domain/app';
 import type { NotifyChanged } from './notify';
 
@@ -24,5 +25,22 @@ export class SettingsTable {
     })();
     this.notify(['settings']);
     return this.get();
+  }
+
+  /**
+   * A value kept beside the settings under its own key (the mail server, what notifications
+   * already said), outside the Settings the renderer reads and writes; null when absent or invalid.
+   */
+  readValue<T extends z.ZodType>(key: string, schema: T): z.output<T> | null {
+    const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    const parsed = r ? schema.safeParse(JSON.parse(r.value)) : undefined;
+    return parsed?.success ? parsed.data : null;
+  }
+
+  /** Stores (or with null removes) a value readValue reads. */
+  writeValue(key: string, value: unknown): void {
+    if (value === null) this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+    else this.db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    this.notify(['settings']);
   }
 }

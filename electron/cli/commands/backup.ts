@@ -90,9 +90,10 @@ export function register(program: Command, ctx: CliContext): void {
           return ctx.out(`No restore point ${what}${where}yet. Back up with: backstack backup run --provider CLOUD --instance ID\n`);
         }
         const names = new Map(unwrap(await core.api.invoke('destinations.list', {})).items.map((d) => [d.id, d.name]));
+        const noted = items.some((b) => b.unusualChange);
         table(
           [
-            ['ID', 'DESTINATION', 'OF', 'KIND', 'CREATED', 'SIZE', 'STORED', 'PROTECTED'],
+            ['ID', 'DESTINATION', 'OF', 'KIND', 'CREATED', 'SIZE', 'STORED', 'PROTECTED', ...(noted ? ['NOTE'] : [])],
             ...items.map((b) => [
               b.id,
               names.get(b.destinationId) ?? b.destinationId,
@@ -102,6 +103,8 @@ export function register(program: Command, ctx: CliContext): void {
               formatBytes(b.sizeBytes),
               formatBytes(b.storedBytes),
               b.protected ? 'yes' : '',
+              // possibly ransomware encrypting the disk: worth a look before trusting this restore point
+              ...(noted ? [b.unusualChange ? `unusual change: ${b.unusualChange.factor.toFixed(1)}× the usual` : ''] : []),
             ]),
           ],
           ctx.out,

@@ -3,6 +3,7 @@ import { backupHandlers } from './backups';
 import { destinationHandlers } from './destinations';
 import { inventoryHandlers } from './inventory';
 import { jobHandlers } from './jobs';
+import { notificationHandlers } from './notifications';
 import { policyHandlers } from './policies';
 import { providerHandlers } from './providers';
 import type { Handlers, Services } from './types';
@@ -19,5 +20,6 @@ export function createHandlers(s: Services): Handlers {
     ...backupHandlers(s),
     ...destinationHandlers(s),
     ...policyHandlers(s),
+    ...notificationHandlers(s),
   };
 }

@@ -5,6 +5,7 @@ import type { DestinationsService } from '../../services/destinations/destinatio
 import type { HypervisorsService } from '../../services/hypervisors/hypervisors.service';
 import type { InventoryService } from '../../services/inventory/inventory.service';
 import type { JobsService } from '../../services/jobs/jobs.service';
+import type { SmtpService } from '../../services/notifications/smtp.service';
 import type { PoliciesService } from '../../services/policies/policies.service';
 import type { Scheduler } from '../../services/policies/scheduler';
 import type { ProvidersService } from '../../services/providers/providers.service';
@@ -30,4 +31,6 @@ export interface Services {
   restore: RestoreService;
   destinations: DestinationsService;
   jobs: JobsService;
+  /** the mail server notifications go through */
+  smtp: SmtpService;
 }

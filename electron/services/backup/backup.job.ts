@@ -102,11 +102,15 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
             ctx.progress({ phase: `Backing up disk ${disk} (${index + 1} of ${count})`, unit: 'bytes', bytesDone: engine.bytesDone, bytesTotal: engine.bytesTotal });
           },
         });
-        d.backups.record(recordOf(destination.id, manifest, ctx.jobId));
+        const record = recordOf(destination.id, manifest, ctx.jobId);
+        d.backups.record(record);
         const kind = manifest.source.backupKind as string;
         // "backup <id>:" stays first: the lab tests read the restore point's id from it.
         const summary = `${kind === 'incremental' ? 'Incremental' : 'Full'} backup ${manifest.id}: ${plan.length} disk(s), ${formatBytes(transferredBytes)} transferred, ${formatBytes(manifest.totals.bytesStored)} stored.`;
         ctx.log('info', summary);
+        // A warning (the job ends "warning"): an early sign of ransomware encrypting the disk.
+        const unusual = d.unusualChange(record, p.policyId);
+        if (unusual) ctx.log('warn', unusual);
         const keep = p.policyId ? d.retentionFor(p.policyId) : null;
         if (keep) await retain(repo, destination.id, server.id, keep, ctx.log, d);
         return { summary };

@@ -11,6 +11,7 @@ import { useSubmit } from '../../api/useSubmit';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { draftOf, isLiveError, specOf, validate, type FieldErrors, type PolicyDraft } from './editor-state';
+import { NotificationRulesSection } from '../notifications/NotificationRulesSection';
 import { GeneralSection } from './GeneralSection';
 import { MembersSection } from './MembersSection';
 import { OptionsSection } from './OptionsSection';
@@ -73,6 +74,7 @@ function EditorForm({ id, initial, destinations }: FormProps) {
           <SchedulesSection {...section} />
           <RetentionSection {...section} />
           <OptionsSection {...section} />
+          <NotificationRulesSection value={draft.notifications} onChange={(notifications) => set({ notifications })} />
         </Stack>
       </Box>
     </Stack>

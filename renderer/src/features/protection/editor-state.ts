@@ -1,4 +1,5 @@
 import type { KeepRules } from '../../../../shared/domain/destinations';
+import type { NotificationRules } from '../../../../shared/domain/notifications';
 import { PolicySpec, type AutoAssign, type PolicySpecInput, type Schedule, type ScheduleInput } from '../../../../shared/domain/policies';
 
 /**
@@ -46,6 +47,7 @@ export interface PolicyDraft {
   retention: KeepRules;
   missedRuns: 'run-once' | 'skip';
   excludeDisks: string[];
+  notifications: NotificationRules;
   /** what the editor does not show (snapshot commands), kept as saved */
   kept: Pick<PolicySpec, 'preSnapshot' | 'postSnapshot'>;
 }
@@ -97,6 +99,7 @@ export function draftOf(spec: PolicySpec | null, defaults: { destination: string
     retention: s.retention,
     missedRuns: s.missedRuns,
     excludeDisks: s.excludeDisks,
+    notifications: s.notifications,
     kept: { ...(s.preSnapshot ? { preSnapshot: s.preSnapshot } : {}), ...(s.postSnapshot ? { postSnapshot: s.postSnapshot } : {}) },
   };
 }
@@ -154,6 +157,7 @@ export function specOf(d: PolicyDraft): PolicySpecInput {
     retention: keepOf(d.retention),
     missedRuns: d.missedRuns,
     excludeDisks: d.excludeDisks,
+    notifications: d.notifications,
     ...d.kept,
   };
 }

@@ -3,8 +3,9 @@ import { Stack, Tabs } from '@mantine/core';
 import { PageHeader } from '../../components/PageHeader';
 import { AboutPanel } from './AboutPanel';
 import { AppearancePanel } from './AppearancePanel';
+import { NotificationsPanel } from './NotificationsPanel';
 
-const TABS = ['appearance', 'about'] as const;
+const TABS = ['appearance', 'notifications', 'about'] as const;
 
 /** Clouds and destinations have their own pages; Settings keeps the application's own settings. */
 export function SettingsPage() {
@@ -17,10 +18,14 @@ export function SettingsPage() {
       <Tabs value={current} onChange={(v) => void navigate(`/settings/${v ?? 'appearance'}`)} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="appearance">Appearance & jobs</Tabs.Tab>
+          <Tabs.Tab value="notifications">Notifications</Tabs.Tab>
           <Tabs.Tab value="about">About</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="appearance" pt="md">
           <AppearancePanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="notifications" pt="md">
+          <NotificationsPanel />
         </Tabs.Panel>
         <Tabs.Panel value="about" pt="md">
           <AboutPanel />
