@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import type { Core } from './create-core';
-import { ok, openTestCore, type TestCore } from './testing';
+import { addMockCloud, ok, openTestCore, type TestCore } from './testing';
 
 // What `backups.start` checks before it queues a job, through the contract, against the
 // MockAgent cloud: a backup that cannot run is refused with one message, not started and failed.
@@ -22,16 +22,7 @@ afterEach(async () => {
 const failure = (r: { ok: true } | { ok: false; error: { code: string; message: string } }) => (r.ok ? null : r.error);
 
 /** The mock cloud added and synced: its servers and hypervisors are in the inventory. */
-async function syncedCloud(): Promise<string> {
-  const p = ok(
-    await core.api.invoke('providers.add', {
-      provider: { name: 'mock', authUrl: cloud.authUrl, authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }] },
-    }),
-  );
-  ok(await core.api.invoke('inventory.startSync', { providerId: p.id }));
-  await core.jobs.whenIdle();
-  return p.id;
-}
+const syncedCloud = (): Promise<string> => addMockCloud(core, cloud.authUrl);
 const destination = async () => ok(await core.api.invoke('destinations.create', { name: 'local', path: path.join(dir, 'repo') }));
 const backupJobs = async () => ok(await core.api.invoke('jobs.list', {})).items.filter((j) => j.kind === 'backup.instance');
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import type { Core } from './create-core';
-import { ok, openTestCore, type TestCore } from './testing';
+import { addMockCloud, ok, openTestCore, type TestCore } from './testing';
 
 // SSH settings of a synced cloud's hypervisors through the contract: the private key and the
 // password are write-only, the key shows as its fingerprint, and an edit keeps what it leaves out.
@@ -16,17 +16,7 @@ const host = 'compute-1.example.org';
 beforeEach(async () => {
   cloud = standardCloud();
   ({ core } = t = openTestCore('backstack-hypervisor-ssh-', { openstackDispatcher: cloud.agent }));
-  const p = ok(
-    await core.api.invoke('providers.add', {
-      provider: {
-        name: 'mock',
-        authUrl: cloud.authUrl,
-        authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }],
-      },
-    }),
-  );
-  ok(await core.api.invoke('inventory.startSync', { providerId: p.id }));
-  await core.jobs.whenIdle();
+  await addMockCloud(core, cloud.authUrl);
 });
 afterEach(async () => {
   await t.close();

@@ -5,7 +5,7 @@ import { closedPort, startMailServer, type TestMailServer } from '../lib/testing
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import type { Core } from './create-core';
-import { ok, openTestCore, type TestCore } from './testing';
+import { addMockCloud, ok, openTestCore, type TestCore } from './testing';
 
 // A policy's backups against the MockAgent cloud, whose hypervisor SSH port refuses: each backup
 // fails, and the policy's rules send what a real SMTP server (started here) receives.
@@ -21,15 +21,8 @@ beforeEach(async () => {
   ({ core } = t = openTestCore('backstack-notify-', { openstackDispatcher: cloud.agent }));
   posted = [];
   core.bus.on('notifications.posted', (n) => posted.push(n));
-  providerId = ok(
-    await core.api.invoke('providers.add', {
-      provider: { name: 'mock', authUrl: cloud.authUrl, authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }] },
-    }),
-  ).id;
+  providerId = await addMockCloud(core, cloud.authUrl);
   ok(await core.api.invoke('destinations.create', { name: 'local', path: path.join(t.dir, 'repo') }));
-  await core.jobs.whenIdle();
-  ok(await core.api.invoke('inventory.startSync', { providerId }));
-  await core.jobs.whenIdle();
   ok(await core.api.invoke('hypervisors.setSsh', { providerId, hostname: 'compute-1.example.org', address: '127.0.0.1', port: await closedPort(), user: 'root', password: 'x' }));
   ok(await core.api.invoke('notifications.setSmtp', { host: '127.0.0.1', port: mail.port, security: 'none', from: 'backstack@example.org' }));
 });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import type { Core } from './create-core';
-import { ok, openTestCore, type TestCore } from './testing';
+import { addMockCloud, ok, openTestCore, type TestCore } from './testing';
 
 // Policies through the contract against the MockAgent cloud: rules assign members on sync,
 // conflicts are named, a run backs up what it can and says why not for the rest.
@@ -15,11 +15,7 @@ let providerId: string;
 beforeEach(async () => {
   cloud = standardCloud();
   ({ core, dir } = t = openTestCore('backstack-policies-', { openstackDispatcher: cloud.agent }));
-  providerId = ok(
-    await core.api.invoke('providers.add', {
-      provider: { name: 'mock', authUrl: cloud.authUrl, authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }] },
-    }),
-  ).id;
+  providerId = await addMockCloud(core, cloud.authUrl, { sync: false });
   ok(await core.api.invoke('destinations.create', { name: 'local', path: path.join(dir, 'repo') }));
   await sync();
 });

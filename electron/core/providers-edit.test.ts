@@ -6,7 +6,7 @@ import { BackupsTable, ProvidersTable } from '../catalog';
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import type { Core } from './create-core';
-import { ok, openTestCore, type TestCore } from './testing';
+import { MOCK_ADMIN, ok, openTestCore, type TestCore } from './testing';
 
 // Editing a saved cloud through the contract, against the MockAgent cloud (its internal endpoints
 // and application credentials); removing one keeps its restore points in the catalog.
@@ -26,7 +26,7 @@ type Provider = InputOf<'providers.add'>['provider'];
 const admin = (): Provider => ({
   name: 'mock',
   authUrl: cloud.authUrl,
-  authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }],
+  authDomains: [MOCK_ADMIN],
 });
 /** The saved cloud as an edit sends it back (savedAsEdit): every field, secrets left out ("stored — leave empty to keep"). */
 const asEdit = async (idOrName: string, change: Partial<Provider> = {}): Promise<Provider> => {

@@ -3,7 +3,7 @@ import type { InputOf } from '../../shared/ipc/contract';
 import { standardCloud } from '../openstack/testing/fixtures';
 import { ORIGINS, type MockCloud } from '../openstack/testing/mock-cloud';
 import type { Core } from './create-core';
-import { ok, openTestCore, type TestCore } from './testing';
+import { MOCK_ADMIN, ok, openTestCore, type TestCore } from './testing';
 
 // Adding a cloud and syncing it through the contract, against the MockAgent cloud (faults and
 // exact request counts the lab cannot give); e2e/lab/tests/inventory-sync.test.ts does the same
@@ -22,7 +22,7 @@ afterEach(async () => {
 const admin = (extra: Partial<InputOf<'providers.add'>['provider']> = {}): InputOf<'providers.add'>['provider'] => ({
   name: 'mock',
   authUrl: cloud.authUrl,
-  authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }],
+  authDomains: [MOCK_ADMIN],
   ...extra,
 });
 

@@ -5,7 +5,7 @@ import { backupDisk, fileSource } from '../engine';
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import type { Core } from './create-core';
-import { ok, openTestCore, type TestCore } from './testing';
+import { addMockCloud, ok, openTestCore, type TestCore } from './testing';
 
 // The prune preview speaks of instances, clouds and projects by name (ids for hover and copy):
 // a synced MockAgent cloud names them, as the inventory knows them.
@@ -37,17 +37,7 @@ async function twoBackups(destinationId: string, source: Record<string, unknown>
 
 describe('the prune preview', () => {
   it('names each instance, its cloud and its project, with their ids beside the names', async () => {
-    const provider = ok(
-      await core.api.invoke('providers.add', {
-        provider: {
-          name: 'lab',
-          authUrl: cloud.authUrl,
-          authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }],
-        },
-      }),
-    );
-    ok(await core.api.invoke('inventory.startSync', { providerId: provider.id }));
-    await core.jobs.whenIdle();
+    const provider = { id: await addMockCloud(core, cloud.authUrl, { name: 'lab' }) };
     const { destination } = ok(await core.api.invoke('destinations.create', { name: 'local', path: path.join(dir, 'repo') }));
     await twoBackups(destination.id, { providerId: provider.id, resourceId: 's-web', resourceName: 'demo-web-1', projectId: 'p-demo' });
     // an older restore point without the project: the inventory says where the instance is

@@ -6,7 +6,7 @@ import { adminClient, standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import { fakeRestoreHosts, writeInstanceRestorePoint, type FakeWrite } from '../services/restore/testing';
 import type { Core } from './create-core';
-import { ok, openTestCore, type TestCore } from './testing';
+import { addMockCloud, ok, openTestCore, type TestCore } from './testing';
 
 // A whole restore through Nova, against the MockAgent cloud, with the hypervisors replaced by a
 // fake that records what would be written where: the job's phase says what it is doing, in order.
@@ -49,15 +49,7 @@ async function restorePoint(providerId: string, destinationId: string): Promise<
 
 describe('a restore through Nova', () => {
   it('reports each step as its phase, in order, with the bytes while a disk is written', async () => {
-    const provider = ok(
-      await core.api.invoke('providers.add', {
-        provider: {
-          name: 'mock',
-          authUrl: cloud.authUrl,
-          authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }],
-        },
-      }),
-    );
+    const provider = { id: await addMockCloud(core, cloud.authUrl, { sync: false }) };
     const { destination } = ok(await core.api.invoke('destinations.create', { name: 'local', path: path.join(dir, 'repo') }));
     const backupId = await restorePoint(provider.id, destination.id);
 

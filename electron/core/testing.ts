@@ -32,3 +32,16 @@ export const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { code: st
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
 };
+
+/** The MockAgent cloud's admin, as the contract tests add the cloud. */
+export const MOCK_ADMIN = { name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' };
+
+/** Adds the MockAgent cloud (`authUrl`) as `name` and, unless told not to, syncs its inventory; returns its id. */
+export async function addMockCloud(core: Core, authUrl: string, opts: { name?: string; sync?: boolean } = {}): Promise<string> {
+  const provider = ok(await core.api.invoke('providers.add', { provider: { name: opts.name ?? 'mock', authUrl, authDomains: [MOCK_ADMIN] } }));
+  if (opts.sync !== false) {
+    ok(await core.api.invoke('inventory.startSync', { providerId: provider.id }));
+    await core.jobs.whenIdle();
+  }
+  return provider.id;
+}
