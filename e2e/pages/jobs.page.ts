@@ -28,4 +28,14 @@ export class JobsPage {
   phase() {
     return this.detail().getByTestId('job-phase');
   }
+
+  /** A filter chip (a state, or "last 24 hours"), as a checkbox to read */
+  filter(name: string) {
+    return this.page.getByRole('checkbox', { name, exact: true });
+  }
+
+  /** The chip people click (its checkbox input is hidden behind the label) */
+  filterChip(name: string) {
+    return this.page.locator('label').filter({ hasText: new RegExp(`^${name}$`) });
+  }
 }

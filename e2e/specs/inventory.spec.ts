@@ -217,7 +217,7 @@ test('with a synced cloud every page still has one h1, names the window and coun
   }
   // Counts in the singular for one (the tree's are in the snapshot above).
   await shell.nav('Dashboard').click();
-  await expect(page.getByTestId('protection-card')).toContainText('1 of 6 instances backed up');
+  await expect(page.getByTestId('storage-row')).toContainText('1 restore point of');
   await shell.nav('Settings').click();
   await shell.settingsTab('About').click();
   await expect(page).toHaveURL(/#\/settings\/about$/);

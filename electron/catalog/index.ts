@@ -10,3 +10,4 @@ export { DestinationsTable, type StoredDestination } from './tables/destinations
 export { BackupsTable, type BackupRecord } from './tables/backups.table';
 export { PoliciesTable, type StoredPolicy, type RuleCandidate, type MemberRow } from './tables/policies.table';
 export { SchedulerLeaseTable, type LeaseHolder } from './tables/scheduler-lease.table';
+export { DashboardQueries, type RpoCutoffs } from './tables/dashboard.queries';

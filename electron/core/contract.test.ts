@@ -74,6 +74,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'notifications.getSmtp': {},
   'notifications.setSmtp': { host: '127.0.0.1', port: 9, security: 'starttls', user: 'alerts', password: 'p', from: 'backstack@example.org' },
   'notifications.sendTest': { to: ['ops@example.org'] },
+  'dashboard.get': {},
 });
 
 beforeAll(async () => {

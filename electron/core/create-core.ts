@@ -8,6 +8,7 @@ import type { Result } from '../../shared/ipc/result';
 import {
   type BackupRecord,
   BackupsTable,
+  DashboardQueries,
   DestinationsTable,
   HypervisorsTable,
   InventoryTable,
@@ -30,6 +31,7 @@ import { AppService } from '../services/app/app.service';
 import { catalogBackupJob } from '../services/app/catalog-backup.job';
 import { backupInstanceJob } from '../services/backup/backup.job';
 import { BackupsService } from '../services/backup/backups.service';
+import { DashboardService } from '../services/dashboard/dashboard.service';
 import { DestinationsService } from '../services/destinations/destinations.service';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
@@ -204,6 +206,7 @@ export function createCore(opts: CoreOptions): Core {
     destinations,
     jobs,
     smtp,
+    dashboard: new DashboardService({ queries: new DashboardQueries(catalog.db), policies: () => policiesTable.list(), scheduler: () => scheduler.status() }),
   };
 
   for (const kind of [

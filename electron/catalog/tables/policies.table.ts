@@ -36,7 +36,21 @@ export interface MemberRow {
   source: 'manual' | 'rule';
 }
 
-const toPolicy = (r: PolicyRow): StoredPolicy => ({ id: r.id, spec: PolicySpec.parse(JSON.parse(r.spec)), createdAt: r.created_at, updatedAt: r.updated_at });
+// Parsing a spec checks each schedule's cron and time zone (about half a millisecond): the scheduler,
+// its status and the dashboard list every policy often, so each stored text is parsed once.
+const parsed = new Map<string, PolicySpec>();
+function parseSpec(text: string): PolicySpec {
+  let spec = parsed.get(text);
+  if (!spec) {
+    if (parsed.size >= 1000) parsed.clear();
+    spec = PolicySpec.parse(JSON.parse(text));
+    parsed.set(text, spec);
+  }
+  // A copy: a caller changing its policy does not change another's.
+  return structuredClone(spec);
+}
+
+const toPolicy = (r: PolicyRow): StoredPolicy => ({ id: r.id, spec: parseSpec(r.spec), createdAt: r.created_at, updatedAt: r.updated_at });
 
 /** Policies, their members (an instance in one policy at most) and the history of their runs. */
 export class PoliciesTable {

@@ -1,5 +1,6 @@
 import { appHandlers } from './app';
 import { backupHandlers } from './backups';
+import { dashboardHandlers } from './dashboard';
 import { destinationHandlers } from './destinations';
 import { inventoryHandlers } from './inventory';
 import { jobHandlers } from './jobs';
@@ -21,5 +22,6 @@ export function createHandlers(s: Services): Handlers {
     ...destinationHandlers(s),
     ...policyHandlers(s),
     ...notificationHandlers(s),
+    ...dashboardHandlers(s),
   };
 }

@@ -1,6 +1,7 @@
 import type { OutputOf, ParsedInputOf, RequestName } from '../../../shared/ipc/contract';
 import type { AppService } from '../../services/app/app.service';
 import type { BackupsService } from '../../services/backup/backups.service';
+import type { DashboardService } from '../../services/dashboard/dashboard.service';
 import type { DestinationsService } from '../../services/destinations/destinations.service';
 import type { HypervisorsService } from '../../services/hypervisors/hypervisors.service';
 import type { InventoryService } from '../../services/inventory/inventory.service';
@@ -33,4 +34,5 @@ export interface Services {
   jobs: JobsService;
   /** the mail server notifications go through */
   smtp: SmtpService;
+  dashboard: DashboardService;
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useSearchParams } from 'react-router';
+import { Button, CloseButton, Group, Paper, Pill, Stack, Text, Title } from '@mantine/core';
 import { IconArchive, IconRestore } from '@tabler/icons-react';
 import type { BackupView } from '../../../../shared/domain/backups';
 import { formatBytes } from '../../../../shared/format';
@@ -50,8 +51,26 @@ function BackupDetail({ backup, onRestore }: { backup: BackupView; onRestore: ()
   );
 }
 
+/** The restore points of one destination (?destination=<id>, as the dashboard links to them), with a way back to all. */
+function useDestinationFilter() {
+  const [params, setParams] = useSearchParams();
+  const id = params.get('destination');
+  const destinations = useQuery('destinations.list', id ? {} : null, { tables: ['destinations'] });
+  const name = destinations.data?.items.find((d) => d.id === id)?.name ?? id;
+  const pill = id && (
+    <Pill size="md" data-testid="destination-filter">
+      <Group gap={4} wrap="nowrap">
+        in destination {name}
+        <CloseButton size="xs" aria-label="Show every destination" onClick={() => setParams({}, { replace: true })} />
+      </Group>
+    </Pill>
+  );
+  return { input: id ? { destinationId: id } : {}, pill };
+}
+
 export function BackupsPage() {
-  const { data, error, loading, reload } = useQuery('backups.list', {}, { tables: ['backups'] });
+  const destination = useDestinationFilter();
+  const { data, error, loading, reload } = useQuery('backups.list', destination.input, { tables: ['backups'] });
   const [filter, setFilter] = useState('');
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [restoring, setRestoring] = useState<BackupView | null>(null);
@@ -59,7 +78,7 @@ export function BackupsPage() {
   // Looked up in the current list: a restore point protected a moment ago shows its new state.
   const selected = items?.find((b) => keyOf(b) === selectedKey) ?? null;
 
-  if (items?.length === 0 && !error) {
+  if (items?.length === 0 && !error && !destination.pill) {
     return (
       <Stack>
         <PageHeader title="Backups" />
@@ -73,6 +92,7 @@ export function BackupsPage() {
   return (
     <Stack h="100%" gap="sm">
       <PageHeader title="Backups" search={{ value: filter, onChange: setFilter, placeholder: 'Search restore points', label: 'Search backups' }} />
+      {destination.pill && <Group>{destination.pill}</Group>}
       {error && <ErrorAlert error={error} title="The restore points could not be listed" onRetry={reload} />}
       {/* Without a list, an empty table would only repeat the error as "no restore point". */}
       {(items || !error) && (

@@ -1,31 +1,25 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Job } from '../../../../shared/domain/jobs';
+import type { JobHour } from '../../../../shared/domain/dashboard';
+import { axisTick, gridStroke, tooltipStyle } from './chart-style';
 
 /** Jobs of the last 24 hours per hour, stacked by outcome: failures stand out at a glance. */
-export function JobsChart({ jobs, now }: { jobs: Job[]; now: number }) {
-  const hours = Array.from({ length: 24 }, (_, i) => {
-    const start = now - (24 - i) * 3_600_000;
-    return { hour: new Date(start + 3_600_000).getHours().toString().padStart(2, '0'), start, ok: 0, warning: 0, failed: 0 };
-  });
-  for (const j of jobs) {
-    const t = Date.parse(j.createdAt);
-    const idx = Math.floor((t - (now - 24 * 3_600_000)) / 3_600_000);
-    const bucket = hours[idx];
-    if (!bucket) continue;
-    if (j.state === 'succeeded') bucket.ok++;
-    else if (j.state === 'warning') bucket.warning++;
-    else if (j.state === 'failed' || j.state === 'interrupted') bucket.failed++;
-  }
+export function JobsChart({ hours }: { hours: JobHour[] }) {
+  const data = hours.map((h) => ({ ...h, hour: new Date(Date.parse(h.start) + 3_600_000).getHours().toString().padStart(2, '0') }));
   return (
     <ResponsiveContainer width="100%" height={160}>
-      <BarChart data={hours} margin={{ top: 4, right: 4, bottom: 0, left: -24 }}>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="hour" fontSize={11} interval={3} />
-        <YAxis allowDecimals={false} fontSize={11} />
-        <Tooltip />
-        <Bar dataKey="ok" stackId="a" fill="var(--mantine-color-green-6)" name="succeeded" />
-        <Bar dataKey="warning" stackId="a" fill="var(--mantine-color-yellow-6)" />
-        <Bar dataKey="failed" stackId="a" fill="var(--mantine-color-red-6)" />
+      <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -24 }}>
+        <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={gridStroke} />
+        <XAxis dataKey="hour" tick={axisTick} interval={3} />
+        <YAxis allowDecimals={false} tick={axisTick} />
+        <Tooltip
+          contentStyle={tooltipStyle}
+          cursor={{ fill: 'var(--mantine-color-default-hover)' }}
+          labelFormatter={(h) => `until ${String(h)}:xx`}
+        />
+        <Bar dataKey="succeeded" stackId="a" fill="var(--mantine-color-green-6)" isAnimationActive={false} />
+        <Bar dataKey="warning" stackId="a" fill="var(--mantine-color-yellow-6)" isAnimationActive={false} />
+        <Bar dataKey="failed" stackId="a" fill="var(--mantine-color-red-6)" name="failed or interrupted" isAnimationActive={false} />
+        <Bar dataKey="other" stackId="a" fill="var(--mantine-color-gray-5)" name="queued, running or cancelled" isAnimationActive={false} />
       </BarChart>
     </ResponsiveContainer>
   );

@@ -1,39 +1,113 @@
-import { Card, Group, RingProgress, Stack, Text } from '@mantine/core';
-import { plural } from '../../../../shared/format';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { useInstances } from '../inventory/useInstances';
+import { Link } from 'react-router';
+import { Anchor, Badge, Card, Group, Progress, Table, Text, Tooltip } from '@mantine/core';
+import type { MemberStatus, PolicyProtection } from '../../../../shared/domain/dashboard';
+import { protectionHref } from './links';
+import { spanWords } from './words';
 
-/** How many instances have at least one restore point, and how many have none. */
-export function ProtectionCard() {
-  const instances = useInstances();
-  if (instances.error) return <ErrorAlert error={instances.error} title="Protection figures unavailable" onRetry={instances.reload} />;
-  if (!instances.data || instances.data.items.length === 0) return null;
-  const total = instances.data.items.length;
-  const covered = instances.data.items.filter((i) => i.lastBackupAt !== null).length;
-  const pct = Math.round((100 * covered) / total);
+/** A count that opens the policy's members with that status; a zero is plain text. */
+function Count({ p, status, n, color }: { p: PolicyProtection; status: MemberStatus; n: number; color?: string }) {
+  if (n === 0) return <Text c="dimmed">0</Text>;
+  return (
+    <Anchor component={Link} to={protectionHref(p.policyId, status)} c={color} fw={600} aria-label={`${n} ${status} in ${p.policyName}`}>
+      {n.toLocaleString('en-US')}
+    </Anchor>
+  );
+}
+
+function Shares({ p }: { p: PolicyProtection }) {
+  if (p.members === 0) return null;
+  const pct = (n: number) => (100 * n) / p.members;
+  return (
+    <Progress.Root size="md" w={90} aria-hidden>
+      <Progress.Section value={pct(p.protected)} color="green" />
+      <Progress.Section value={pct(p.unprotected)} color="gray" />
+      <Progress.Section value={pct(p.failing)} color="red" />
+    </Progress.Root>
+  );
+}
+
+function failingWhy(p: PolicyProtection): string {
+  const parts = [p.backupFailed && `${p.backupFailed} whose last backup failed`, p.rpoBreached && `${p.rpoBreached} older than the RPO`];
+  return parts.filter(Boolean).join(', ');
+}
+
+/** Per policy: how many members are protected, not backed up yet, or failing, against the policy's RPO. */
+export function ProtectionCard({ policies }: { policies: PolicyProtection[] }) {
   return (
     <Card withBorder data-testid="protection-card">
-      <Group>
-        <RingProgress
-          size={96}
-          thickness={10}
-          sections={[{ value: pct, color: pct === 100 ? 'green' : 'indigo' }]}
-          label={
-            <Text ta="center" fw={700}>
-              {pct}%
-            </Text>
-          }
-        />
-        <Stack gap={2}>
-          <Text fw={600}>Protection</Text>
-          <Text size="sm">
-            {covered} of {plural(total, 'instance')} backed up
-          </Text>
-          <Text size="sm" c={total - covered ? 'orange' : 'dimmed'}>
-            {total - covered} unprotected
-          </Text>
-        </Stack>
+      <Group justify="space-between" mb="xs">
+        <Text fw={600}>Protection per policy</Text>
+        <Anchor component={Link} to="/protection" size="sm">
+          Open Protection
+        </Anchor>
       </Group>
+      {policies.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          No policy yet. A policy backs up the instances it holds on a schedule and keeps what its retention says: create one in{' '}
+          <Anchor component={Link} to="/protection" inherit>
+            Protection
+          </Anchor>
+          .
+        </Text>
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={560}>
+            <Table verticalSpacing={6} style={{ whiteSpace: 'nowrap' }} data-testid="policy-protection">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Policy</Table.Th>
+                  <Table.Th ta="right">Members</Table.Th>
+                  <Table.Th ta="right">Protected</Table.Th>
+                  <Table.Th ta="right">No backup yet</Table.Th>
+                  <Table.Th ta="right">Failing</Table.Th>
+                  <Table.Th ta="right">RPO</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {policies.map((p) => (
+                  <Table.Tr key={p.policyId} data-testid={`policy-row-${p.policyName}`}>
+                    <Table.Td>
+                      <Group gap={6} wrap="nowrap">
+                        <Anchor component={Link} to={protectionHref(p.policyId)}>
+                          {p.policyName}
+                        </Anchor>
+                        {!p.enabled && (
+                          <Badge size="xs" variant="light" color="gray" style={{ flexShrink: 0 }}>
+                            paused
+                          </Badge>
+                        )}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td ta="right">{p.members.toLocaleString('en-US')}</Table.Td>
+                    <Table.Td ta="right">
+                      <Count p={p} status="protected" n={p.protected} color="green" />
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Count p={p} status="unprotected" n={p.unprotected} />
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Tooltip label={failingWhy(p)} disabled={p.failing === 0}>
+                        <span>
+                          <Count p={p} status="failing" n={p.failing} color="red" />
+                        </span>
+                      </Tooltip>
+                    </Table.Td>
+                    <Table.Td ta="right">{p.rpoMs === null ? <Text c="dimmed">no schedule</Text> : spanWords(p.rpoMs)}</Table.Td>
+                    <Table.Td>
+                      <Shares p={p} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <Text size="xs" c="dimmed" mt="xs">
+            RPO: twice the time between runs of the policy&apos;s most frequent schedule. Protected: the newest restore point is younger than the RPO.
+            Failing: a backup failed after the newest restore point, or that restore point is older than the RPO.
+          </Text>
+        </>
+      )}
     </Card>
   );
 }

@@ -15,6 +15,7 @@ import { InstanceDetail } from './InstanceDetail';
 import { instanceColumns } from './instance-columns';
 import { InventoryTree } from './InventoryTree';
 import { useInstances } from './useInstances';
+import { useNoPolicyFilter } from './useNoPolicyFilter';
 
 export function InventoryPage() {
   const navigate = useNavigate();
@@ -24,7 +25,8 @@ export function InventoryPage() {
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<InstanceRow | null>(null);
   const instances = data?.items;
-  const rows = useMemo(() => (instances ?? []).filter((i) => inScope(i, scope)), [instances, scope]);
+  const { keep, pill } = useNoPolicyFilter();
+  const rows = useMemo(() => (instances ?? []).filter((i) => inScope(i, scope) && keep(i)), [instances, scope, keep]);
 
   if (providers.length === 0) {
     return (
@@ -66,6 +68,7 @@ export function InventoryPage() {
             {plural(rows.length, 'instance')}
             {scope ? ` in ${scope.kind} ${scope.name}` : ''}
           </Text>
+          {pill && <Group>{pill}</Group>}
           <div style={{ flex: 1, minHeight: 0 }}>
             <DataTable<InstanceRow>
               testId="instances-table"

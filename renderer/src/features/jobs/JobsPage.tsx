@@ -1,11 +1,13 @@
 import { useMemo, useState } from 'react';
-import { Chip, Group, Paper, Stack } from '@mantine/core';
+import { useSearchParams } from 'react-router';
+import { Chip, Divider, Group, Paper, Stack } from '@mantine/core';
 import { IconListCheck } from '@tabler/icons-react';
 import { JobState, type Job } from '../../../../shared/domain/jobs';
 import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { useNow } from '../../components/useNow';
 import { useJobsStore } from '../../stores/jobs.store';
 import { JobDetail } from './JobDetail';
 import { jobColumns } from './job-columns';
@@ -15,10 +17,31 @@ export function JobsPage() {
   const loaded = useJobsStore((s) => s.loaded);
   const error = useJobsStore((s) => s.error);
   const load = useJobsStore((s) => s.load);
-  const [states, setStates] = useState<string[]>([]);
+  // Filters live in the address (?state=failed,interrupted&since=24h): the dashboard links to them.
+  const [params, setParams] = useSearchParams();
+  const states = (params.get('state') ?? '').split(',').filter((s) => JobState.safeParse(s).success);
+  const since24h = params.get('since') === '24h';
+  const setFilterParam = (key: string, value: string | null) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
+  const now = useNow(60_000);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
-  const jobs = useMemo(() => Object.values(byId).filter((j) => states.length === 0 || states.includes(j.state)), [byId, states]);
+  const stateKey = states.join(',');
+  const jobs = useMemo(
+    () =>
+      Object.values(byId).filter(
+        (j) => (stateKey === '' || stateKey.split(',').includes(j.state)) && (!since24h || Date.parse(j.createdAt) > now - 86_400_000),
+      ),
+    [byId, stateKey, since24h, now],
+  );
   const selectedJob = selected ? byId[selected] : undefined;
   const failed = error && <ErrorAlert error={error} title="The jobs could not be listed" onRetry={() => void load()} />;
 
@@ -41,15 +64,19 @@ export function JobsPage() {
     <Stack h="100%" gap="sm">
       <PageHeader title="Jobs" search={{ value: filter, onChange: setFilter, placeholder: 'Search jobs', label: 'Search jobs' }} />
       {failed}
-      <Chip.Group multiple value={states} onChange={setStates}>
-        <Group gap="xs">
+      <Group gap="xs">
+        <Chip.Group multiple value={states} onChange={(v) => setFilterParam('state', v.join(',') || null)}>
           {JobState.options.map((s) => (
             <Chip key={s} value={s} size="xs">
               {s}
             </Chip>
           ))}
-        </Group>
-      </Chip.Group>
+        </Chip.Group>
+        <Divider orientation="vertical" />
+        <Chip size="xs" checked={since24h} onChange={(on) => setFilterParam('since', on ? '24h' : null)}>
+          last 24 hours
+        </Chip>
+      </Group>
       <Group align="stretch" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
         <div style={{ flex: 3, minWidth: 0 }}>
           <DataTable<Job>
