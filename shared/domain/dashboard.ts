@@ -10,9 +10,11 @@ import { nextRunsOf, type ScheduleForm } from './schedule-forms';
 const Count = z.number().int().nonnegative();
 
 /**
- * A member's status. protected: its newest restore point is within its policy's RPO;
- * unprotected: none yet; failing: a backup of it failed after its newest restore point was taken,
- * or that restore point is older than the RPO.
+ * A member's status. failing: a backup of it failed after its newest restore point was taken, or
+ * it is behind its RPO: two scheduled runs of its policy have come due since that restore point
+ * (or since it joined, or the policy last changed), as the RPO notifications judge it
+ * (rpoCutoff, shared/domain/notifications.ts). unprotected: no restore point yet, not behind yet.
+ * protected: the rest.
  */
 export const MemberStatus = z.enum(['protected', 'unprotected', 'failing']);
 export type MemberStatus = z.infer<typeof MemberStatus>;
@@ -27,9 +29,9 @@ export const PolicyProtection = z.object({
   failing: Count,
   /** of the failing: a backup failed after the newest restore point */
   backupFailed: Count,
-  /** of the failing: the newest restore point is older than the RPO (and no backup failed since) */
+  /** of the failing: behind the RPO (and no backup failed since) */
   rpoBreached: Count,
-  /** null: the policy has no schedule, so no RPO (any restore point counts) */
+  /** the RPO as a span: twice the interval of the most frequent schedule; null without a schedule (any restore point counts) */
   rpoMs: z.number().nonnegative().nullable(),
   /** the oldest among the members' newest restore points: how far behind the worst member is */
   oldestNewestAt: z.string().nullable(),
@@ -45,8 +47,10 @@ export const RpoLag = z.object({
   name: z.string(),
   newestAt: z.string(),
   rpoMs: z.number().nonnegative(),
-  /** age of the newest restore point / RPO: above 1, the RPO is breached */
+  /** age of the newest restore point / rpoMs: about 1 when the RPO runs out */
   ratio: z.number().nonnegative(),
+  /** failing: behind the RPO, or a backup failed since */
+  status: MemberStatus.exclude(['unprotected']),
 });
 export type RpoLag = z.infer<typeof RpoLag>;
 

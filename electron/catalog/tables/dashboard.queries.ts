@@ -1,7 +1,11 @@
 import type Database from 'better-sqlite3';
 
-/** Per policy: since when a member's newest restore point breaches its RPO (null: no RPO). */
-export type RpoCutoffs = Record<string, { breachedBefore: string | null; rpoMs: number | null }>;
+/**
+ * Per policy: a member is behind its RPO when its newest restore point (or, without one, the
+ * time it joined), and the policy's last change (`since`), are both older than `breachedBefore`
+ * (null: no RPO applies). `rpoMs`: the nominal RPO the furthest-behind list measures ages against.
+ */
+export type RpoCutoffs = Record<string, { breachedBefore: string | null; since: string; rpoMs: number | null }>;
 
 export interface PolicyCounts {
   policyId: string;
@@ -29,6 +33,7 @@ export interface LagRow {
   name: string;
   newestAt: string;
   ratio: number;
+  status: 'protected' | 'failed' | 'late';
 }
 
 /**
@@ -36,26 +41,29 @@ export interface LagRow {
  * counts per policy, and the members furthest behind their RPO. Restore points are found on
  * backups_by_resource (one seek per member), failed backups on jobs_by_state (failures only, no
  * scan of the whole job history). A member is "failed" when a backup of it failed after its
- * newest restore point was taken, "late" when that restore point is older than the RPO.
+ * newest restore point was taken, "late" when it is behind its RPO (RpoCutoffs), "unprotected"
+ * when it has no restore point yet and is not behind.
  */
 const MEMBERS = `
-  WITH cut AS MATERIALIZED (SELECT key AS policy_id, value ->> '$.breachedBefore' AS before, value ->> '$.rpoMs' AS rpo_ms FROM json_each(@cutoffs)),
+  WITH cut AS MATERIALIZED (
+    SELECT key AS policy_id, value ->> '$.breachedBefore' AS before, value ->> '$.since' AS since, value ->> '$.rpoMs' AS rpo_ms FROM json_each(@cutoffs)
+  ),
   newest AS (
-    SELECT policy_id, provider_id, instance_id, max(newest_at) AS newest_at, max(failed_at) AS failed_at FROM (
-      SELECT m.policy_id, m.provider_id, m.instance_id, NULL AS failed_at,
+    SELECT policy_id, provider_id, instance_id, max(assigned_at) AS assigned_at, max(newest_at) AS newest_at, max(failed_at) AS failed_at FROM (
+      SELECT m.policy_id, m.provider_id, m.instance_id, m.assigned_at, NULL AS failed_at,
              (SELECT max(b.created_at) FROM backups b WHERE b.resource_kind = 'instance' AND b.resource_id = m.instance_id) AS newest_at
       FROM policy_members m
       UNION ALL
-      SELECT m.policy_id, m.provider_id, m.instance_id, coalesce(j.finished_at, j.created_at), NULL
+      SELECT m.policy_id, m.provider_id, m.instance_id, NULL, coalesce(j.finished_at, j.created_at), NULL
       FROM jobs j JOIN policy_members m ON m.provider_id = json_extract(j.params, '$.providerId') AND m.instance_id = json_extract(j.params, '$.instanceId')
       WHERE j.state IN ('failed', 'interrupted') AND j.kind = 'backup.instance'
     ) GROUP BY provider_id, instance_id
   ),
   status AS MATERIALIZED (
-    SELECT n.*, c.rpo_ms,
+    SELECT n.*, c.rpo_ms, c.before,
            CASE WHEN n.failed_at IS NOT NULL AND (n.newest_at IS NULL OR n.failed_at > n.newest_at) THEN 'failed'
+                WHEN c.before IS NOT NULL AND max(coalesce(n.newest_at, n.assigned_at), c.since) < c.before THEN 'late'
                 WHEN n.newest_at IS NULL THEN 'unprotected'
-                WHEN c.before IS NOT NULL AND n.newest_at < c.before THEN 'late'
                 ELSE 'protected' END AS status
     FROM newest n LEFT JOIN cut c ON c.policy_id = n.policy_id
   ),
@@ -65,21 +73,24 @@ const MEMBERS = `
     FROM status GROUP BY policy_id
   ),
   lag AS (
-    SELECT policy_id, provider_id, instance_id, newest_at, (julianday(@now) - julianday(newest_at)) * 86400000.0 / rpo_ms AS ratio
-    FROM status WHERE newest_at IS NOT NULL AND rpo_ms > 0 ORDER BY ratio DESC, instance_id LIMIT @lagLimit
+    SELECT policy_id, provider_id, instance_id, newest_at, status, (julianday(@now) - julianday(newest_at)) * 86400000.0 / rpo_ms AS ratio
+    FROM status WHERE newest_at IS NOT NULL AND before IS NOT NULL AND rpo_ms > 0 ORDER BY ratio DESC, instance_id LIMIT @lagLimit
   )
   SELECT
     (SELECT json_group_array(json_object('policyId', policy_id, 'members', members, 'protected', protected, 'unprotected', unprotected,
             'backupFailed', backupFailed, 'rpoBreached', rpoBreached, 'oldestNewestAt', oldestNewestAt)) FROM counts) AS counts,
     (SELECT json_group_array(json_object('policyId', l.policy_id, 'providerId', l.provider_id, 'instanceId', l.instance_id,
-            'name', coalesce(r.name, l.instance_id), 'newestAt', l.newest_at, 'ratio', l.ratio))
+            'name', coalesce(r.name, l.instance_id), 'newestAt', l.newest_at, 'ratio', l.ratio, 'status', l.status))
      FROM lag l LEFT JOIN resources r ON r.provider_id = l.provider_id AND r.kind = 'instance' AND r.id = l.instance_id) AS lag`;
 
 /** Read-only figures over several tables (policy members, backups, jobs, resources) for the dashboard. */
 export class DashboardQueries {
   constructor(private readonly db: Database.Database) {}
 
-  /** Counts per policy (policies without members left out), and the `lagLimit` members furthest behind their RPO, the worst first. */
+  /**
+   * Counts per policy (policies without members left out), and the `lagLimit` members of checked
+   * policies (breachedBefore set) furthest behind their RPO, the worst first.
+   */
   members(cutoffs: RpoCutoffs, now: string, lagLimit: number): { counts: PolicyCounts[]; lag: LagRow[] } {
     const row = this.db.prepare(MEMBERS).get({ cutoffs: JSON.stringify(cutoffs), now, lagLimit }) as { counts: string; lag: string };
     const lag = (JSON.parse(row.lag) as LagRow[]).sort((a, b) => b.ratio - a.ratio || a.name.localeCompare(b.name));

@@ -89,6 +89,18 @@ export class DashboardSeed {
     );
   }
 
+  /** Members that joined their policy `hours` ago (policy() makes them members 1000 h ago). */
+  joined(instanceIds: string[], hours: number): void {
+    for (const id of instanceIds)
+      this.sql('UPDATE policy_members SET assigned_at = ? WHERE provider_id = ? AND instance_id = ?').run(this.ago(hours), this.providerId, id);
+  }
+
+  /** A policy made and last changed `hours` ago, its members there since. */
+  backdate(policyId: string, hours: number): void {
+    this.sql('UPDATE policies SET created_at = ?, updated_at = ? WHERE id = ?').run(this.ago(hours), this.ago(hours), policyId);
+    this.sql('UPDATE policy_members SET assigned_at = ? WHERE policy_id = ?').run(this.ago(hours), policyId);
+  }
+
   /** The instance's name in the inventory, as restore points and jobs carry it. */
   private nameOf(instanceId: string): string {
     const r = this.sql("SELECT name FROM resources WHERE provider_id = ? AND kind = 'instance' AND id = ?").get(this.providerId, instanceId) as

@@ -31,16 +31,20 @@ describe('RPO of a policy', () => {
 describe('DashboardService', () => {
   function seedPolicies(): void {
     seed.transaction(() => {
-      for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'w', 'k', 'l']) seed.instance(id);
+      for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'q', 'h', 'i', 'j', 'p', 'w', 'k', 'l']) seed.instance(id);
       seed.instance('m', { vanished: true });
-      seed.policy('daily', { schedules: [{ id: 'n', form: 'daily', at: '01:00' }] }, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+      // RPO cutoff at noon: the second latest due run, yesterday 01:00 (35 h ago); 48 h as a span
+      seed.policy('daily', { schedules: [{ id: 'n', form: 'daily', at: '01:00' }] }, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'q']);
+      // cutoff 06:00 (6 h ago); 12 h as a span
       seed.policy('six-hourly', { schedules: [{ id: 's', form: 'hourly', everyHours: 6, minute: 0 }] }, ['h', 'i']);
-      seed.policy('by-hand', { enabled: false }, ['j']);
+      seed.policy('by-hand', {}, ['j']);
+      seed.policy('paused', { enabled: false, schedules: [{ id: 'n', form: 'daily', at: '01:00' }] }, ['p']);
       seed.policy('empty', { schedules: [{ id: 'n', form: 'daily', at: '01:00' }] }, []);
+      // cutoff Monday 01:00 (59 h ago); 10 days as a span (twice Wednesday to Monday)
       seed.policy('weekdays', { schedules: [{ id: 'mw', form: 'weekly', at: '01:00', days: [1, 3] }] }, ['w']);
       seed.backup('a', 3); // protected
-      seed.backup('b', 72); // 72 h > RPO 48 h: breached
-      // c: no restore point yet
+      seed.backup('b', 72); // two runs due since: behind
+      seed.joined(['c'], 10); // no restore point, joined 10 h ago: not behind yet
       seed.backup('d', 1);
       seed.job('d', 'failed', 0.6, 0.5); // failed after its newest restore point
       seed.backup('e', 2);
@@ -48,11 +52,13 @@ describe('DashboardService', () => {
       seed.job('f', 'failed', 8); // failed, and never backed up
       seed.backup('g', 1);
       seed.job('g', 'cancelled', 0.5); // a cancellation is not a failure
-      seed.backup('h', 13); // 13 h > RPO 12 h
-      seed.backup('i', 11);
+      // q: no restore point, a member for 1000 h: behind
+      seed.backup('h', 13); // behind
+      seed.backup('i', 5);
       seed.job('i', 'interrupted', 30);
       seed.backup('j', 2400); // 100 days, but the policy has no schedule: no RPO
-      seed.backup('w', 144); // 6 days < 10 days (twice Wednesday to Monday)
+      seed.backup('p', 100); // 100 h, but the policy is paused: not checked, as the notifications do
+      seed.backup('w', 50); // taken after Monday's run
       seed.job('a', 'running', 0.2, null);
     });
   }
@@ -75,21 +81,24 @@ describe('DashboardService', () => {
     // prettier-ignore
     expect(d.policies.map(row)).toEqual([
       // name, enabled, members, protected, unprotected, failing (backup failed, RPO breached), RPO, oldest newest restore point
-      ['by-hand', false, 1, 1, 0, 0, 0, 0, null, seed.ago(2400)],
-      ['daily', true, 7, 3, 1, 3, 2, 1, 48 * H, seed.ago(72)],
+      ['by-hand', true, 1, 1, 0, 0, 0, 0, null, seed.ago(2400)],
+      ['daily', true, 8, 3, 1, 4, 2, 2, 48 * H, seed.ago(72)],
       ['empty', true, 0, 0, 0, 0, 0, 0, 48 * H, null],
+      ['paused', false, 1, 1, 0, 0, 0, 0, 48 * H, seed.ago(100)],
       ['six-hourly', true, 2, 1, 0, 1, 0, 1, 12 * H, seed.ago(13)],
-      ['weekdays', true, 1, 1, 0, 0, 0, 0, 240 * H, seed.ago(144)],
+      ['weekdays', true, 1, 1, 0, 0, 0, 0, 240 * H, seed.ago(50)],
     ]);
     expect(d.policies[1]).toMatchObject({ policyId: 'daily', policyName: 'daily' });
     // k and l are in no policy; m vanished from the cloud and is not counted
-    expect(d).toMatchObject({ instances: 13, inNoPolicy: 2 });
+    expect(d).toMatchObject({ instances: 15, inNoPolicy: 2 });
   });
 
   it('lists the members furthest behind their RPO, the worst first', () => {
     seedPolicies();
     const lag = seed.service().get().rpoLag;
+    // the paused policy's member (100 h) is not checked, so not listed
     expect(lag.map((r) => r.name)).toEqual(['vm-b', 'vm-h', 'vm-i', 'vm-w', 'vm-a', 'vm-e', 'vm-d', 'vm-g']);
+    expect(lag.map((r) => r.status)).toEqual(['failing', 'failing', 'protected', 'protected', 'protected', 'protected', 'failing', 'protected']);
     expect(lag[0]).toMatchObject({
       policyId: 'daily',
       policyName: 'daily',
@@ -149,7 +158,7 @@ describe('DashboardService', () => {
   });
 
   it('answers for a 10,000-instance catalog with the figures its restore points and jobs give', () => {
-    // n % 6: 0 none yet, 1 fresh, 2 too old (60 h > RPO 48 h), 3 failed after its newest, 4 failed before it, 5 fresh
+    // n % 6: 0 none yet (joined 10 h ago), 1 fresh, 2 behind (60 h, two runs due since), 3 failed after its newest, 4 failed before it, 5 fresh
     const kinds = ['unprotected', 'protected', 'breached', 'failed', 'protected', 'protected'] as const;
     seed.transaction(() => {
       for (let n = 0; n < 10_000; n++) seed.instance(`i${n}`);
@@ -157,6 +166,10 @@ describe('DashboardService', () => {
         const members = Array.from({ length: 180 }, (_, k) => `i${p + 50 * k}`);
         seed.policy(`p${p}`, { schedules: [{ id: 'n', form: 'daily', at: '01:00' }] }, members);
       }
+      seed.joined(
+        Array.from({ length: 1500 }, (_, k) => `i${6 * k}`),
+        10,
+      );
       for (let n = 0; n < 10_000; n++) {
         const kind = n % 6;
         if (kind === 0) continue;

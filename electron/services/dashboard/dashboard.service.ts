@@ -1,7 +1,8 @@
 import { rpoMsOf, type Dashboard, type DestinationGrowth, type JobHour } from '../../../shared/domain/dashboard';
 import { JobState } from '../../../shared/domain/jobs';
 import type { SchedulerStatus } from '../../../shared/domain/policies';
-import { cronOf } from '../../../shared/domain/schedule-forms';
+import { rpoCutoff } from '../../../shared/domain/notifications';
+import { cronOf, nextRunsOf } from '../../../shared/domain/schedule-forms';
 import type { DashboardQueries, RpoCutoffs, StoredPolicy } from '../../catalog';
 
 const HOUR = 3_600_000;
@@ -33,19 +34,27 @@ const BUCKET: Record<JobState, keyof Omit<JobHour, 'start'>> = {
  * from its schedules.
  */
 export class DashboardService {
-  /** RPO by schedules, for an hour: croner reads each schedule's next runs in about a millisecond, 50 policies every refresh add up. */
-  private readonly rpoMemo = new Map<string, { until: number; rpoMs: number | null }>();
+  /**
+   * RPO by schedules, until their next run comes due (which moves the cutoff) or an hour passes:
+   * croner reads a schedule's runs in about a millisecond, and 50 policies every refresh add up.
+   */
+  private readonly rpoMemo = new Map<string, { until: number; rpoMs: number | null; cutoff: string | null }>();
 
   constructor(private readonly deps: DashboardDeps) {}
 
-  private rpoOf(p: StoredPolicy, now: Date): number | null {
+  private rpoOf(p: StoredPolicy, now: Date): { rpoMs: number | null; cutoff: string | null } {
     const key = JSON.stringify(p.spec.schedules.map((s) => [cronOf(s), s.timeZone]));
     const hit = this.rpoMemo.get(key);
-    if (hit && hit.until > now.getTime()) return hit.rpoMs;
+    if (hit && hit.until > now.getTime()) return hit;
     if (this.rpoMemo.size > 1000) this.rpoMemo.clear();
-    const rpoMs = rpoMsOf(p.spec.schedules, now);
-    this.rpoMemo.set(key, { until: now.getTime() + HOUR, rpoMs });
-    return rpoMs;
+    const next = p.spec.schedules.map((s) => nextRunsOf(s, now, 1)[0]?.getTime() ?? Infinity);
+    const value = {
+      until: Math.min(now.getTime() + HOUR, ...next),
+      rpoMs: rpoMsOf(p.spec.schedules, now),
+      cutoff: rpoCutoff(p.spec.schedules, now)?.toISOString() ?? null,
+    };
+    this.rpoMemo.set(key, value);
+    return value;
   }
 
   get(): Dashboard {
@@ -53,8 +62,9 @@ export class DashboardService {
     const policies = this.deps.policies();
     const cutoffs: RpoCutoffs = {};
     for (const p of policies) {
-      const rpoMs = this.rpoOf(p, now);
-      cutoffs[p.id] = { rpoMs, breachedBefore: rpoMs === null ? null : new Date(now.getTime() - rpoMs).toISOString() };
+      const { rpoMs, cutoff } = this.rpoOf(p, now);
+      // As the notifications judge it (RpoWatch): a paused policy is behind on nothing.
+      cutoffs[p.id] = { rpoMs, breachedBefore: p.spec.enabled ? cutoff : null, since: p.updatedAt };
     }
     const members = this.deps.queries.members(cutoffs, now.toISOString(), LAG_ROWS);
     const counts = new Map(members.counts.map((c) => [c.policyId, c]));
@@ -81,7 +91,8 @@ export class DashboardService {
         };
       }),
       ...this.deps.queries.instanceCounts(),
-      rpoLag: members.lag.map((r) => ({
+      rpoLag: members.lag.map(({ status: s, ...r }) => ({
+        status: s === 'protected' ? ('protected' as const) : ('failing' as const),
         ...r,
         policyName: names.get(r.policyId) ?? r.policyId,
         rpoMs: cutoffs[r.policyId]?.rpoMs ?? 0,

@@ -37,7 +37,7 @@ export function FigureCards({ d }: { d: Dashboard }) {
         testId="figure-failing"
         label="Failing"
         value={sum('failing')}
-        hint="last backup failed, or older than the RPO"
+        hint="a backup failed, or behind the RPO"
         to={protectionHref(undefined, 'failing')}
         alert
       />
@@ -45,7 +45,7 @@ export function FigureCards({ d }: { d: Dashboard }) {
         testId="figure-unprotected"
         label="Not backed up yet"
         value={sum('unprotected')}
-        hint="in a policy, no restore point yet"
+        hint="in a policy, no restore point yet, within the RPO"
         to={protectionHref(undefined, 'unprotected')}
       />
       <Figure

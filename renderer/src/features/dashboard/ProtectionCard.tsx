@@ -27,7 +27,7 @@ function Shares({ p }: { p: PolicyProtection }) {
 }
 
 function failingWhy(p: PolicyProtection): string {
-  const parts = [p.backupFailed && `${p.backupFailed} whose last backup failed`, p.rpoBreached && `${p.rpoBreached} older than the RPO`];
+  const parts = [p.backupFailed && `${p.backupFailed} whose last backup failed`, p.rpoBreached && `${p.rpoBreached} behind the RPO`];
   return parts.filter(Boolean).join(', ');
 }
 
@@ -103,8 +103,9 @@ export function ProtectionCard({ policies }: { policies: PolicyProtection[] }) {
             </Table>
           </Table.ScrollContainer>
           <Text size="xs" c="dimmed" mt="xs">
-            RPO: twice the time between runs of the policy&apos;s most frequent schedule. Protected: the newest restore point is younger than the RPO.
-            Failing: a backup failed after the newest restore point, or that restore point is older than the RPO.
+            RPO: twice the time between runs of the policy&apos;s most frequent schedule. A member is behind it once two scheduled runs have come due
+            since its newest restore point (or since it joined, or the policy last changed); paused policies are not checked. Failing: a backup failed
+            after the newest restore point, or behind the RPO. Not backed up yet: no restore point, not behind yet.
           </Text>
         </>
       )}

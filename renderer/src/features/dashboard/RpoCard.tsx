@@ -25,7 +25,7 @@ export function RpoCard({ d, now }: { d: Dashboard; now: number }) {
           </Text>
           <Stack gap={8}>
             {d.rpoLag.map((r) => {
-              const late = r.ratio > 1;
+              const late = r.status === 'failing';
               return (
                 <div key={`${r.providerId}/${r.instanceId}`} data-testid="rpo-row">
                   <Group justify="space-between" gap="xs" wrap="nowrap">
@@ -36,7 +36,12 @@ export function RpoCard({ d, now }: { d: Dashboard; now: number }) {
                       {agoWords(r.newestAt, now)} · RPO {spanWords(r.rpoMs)} · {r.policyName}
                     </Text>
                   </Group>
-                  <Progress value={Math.min(100, 100 * r.ratio)} color={late ? 'red' : r.ratio > 0.5 ? 'yellow' : 'green'} size="sm" aria-hidden />
+                  <Progress
+                    value={late ? 100 : Math.min(100, 100 * r.ratio)}
+                    color={late ? 'red' : r.ratio > 0.5 ? 'yellow' : 'green'}
+                    size="sm"
+                    aria-hidden
+                  />
                 </div>
               );
             })}
