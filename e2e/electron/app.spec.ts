@@ -11,7 +11,8 @@ test('the desktop app opens hardened, and every section is reachable', async () 
   const app = await electron.launch({ args: [root, `--user-data-dir=${home}`], cwd: root });
   const page = await app.firstWindow();
   const shell = new ShellPage(page);
-  await expect(shell.heading('Dashboard')).toBeVisible();
+  // A first start opens the guided setup.
+  await expect(shell.heading('Set up Backstack')).toBeVisible();
 
   // The renderer has no Node, and only the contract's invoke/on.
   expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
@@ -19,7 +20,7 @@ test('the desktop app opens hardened, and every section is reachable', async () 
   expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
   // Navigation away from the app is refused.
   await page.evaluate(() => (location.href = 'https://example.org/'));
-  await expect(shell.heading('Dashboard')).toBeVisible();
+  await expect(shell.heading('Set up Backstack')).toBeVisible();
 
   for (const section of ShellPage.sections) {
     await shell.nav(section).click();

@@ -7,6 +7,9 @@ test('a new user opens the console and reaches every section', async ({ page, ba
   await page.goto(backstack.loginUrl);
   // The token in the URL is traded for a cookie and removed from the address bar.
   await expect(page).not.toHaveURL(/token=/);
+  // A first start opens the guided setup; every section stays a click away.
+  await expect(shell.heading('Set up Backstack')).toBeVisible();
+  await shell.nav('Dashboard').click();
   await expect(shell.heading('Dashboard')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Add your first cloud' })).toBeVisible();
   await page.screenshot({ path: path.join(screenshotDir, 'dashboard.png') });
@@ -23,6 +26,7 @@ test('a new user opens the console and reaches every section', async ({ page, ba
 test('the first step from an empty dashboard leads to adding a cloud', async ({ page, backstack }) => {
   const shell = new ShellPage(page);
   await page.goto(backstack.loginUrl);
+  await shell.nav('Dashboard').click();
   await page.getByRole('button', { name: 'Add your first cloud' }).click();
   await expect(shell.heading('Clouds')).toBeVisible();
   await expect(page).toHaveURL(/#\/clouds$/);
@@ -34,7 +38,7 @@ test('the first step from an empty dashboard leads to adding a cloud', async ({ 
 test('the theme switch persists in the catalog across reloads', async ({ page, backstack }) => {
   const shell = new ShellPage(page);
   await page.goto(backstack.loginUrl);
-  await expect(shell.heading('Dashboard')).toBeVisible();
+  await expect(shell.heading('Set up Backstack')).toBeVisible();
   const before = await shell.colorScheme();
   await shell.themeToggle().click();
   const after = before === 'dark' ? 'light' : 'dark';

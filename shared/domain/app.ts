@@ -26,6 +26,19 @@ export type AppStatus = z.infer<typeof AppStatus>;
 export const Theme = z.enum(['light', 'dark', 'auto']);
 export type Theme = z.infer<typeof Theme>;
 
+/** The steps of the guided first run, in order (renderer/src/features/setup). */
+export const FirstRunStep = z.enum(['cloud', 'hypervisors', 'destination', 'policy', 'run', 'summary']);
+export type FirstRunStep = z.infer<typeof FirstRunStep>;
+export const FirstRun = z.object({
+  /** once dismissed (closed, or walked to its summary) the wizard no longer opens by itself; Settings reopens it */
+  dismissed: z.boolean(),
+  /** where the admin was: the wizard resumes there */
+  step: FirstRunStep,
+  /** steps passed over with "Skip for now" (a step whose work exists shows as done whatever this says) */
+  skipped: z.array(FirstRunStep).max(6),
+});
+export type FirstRun = z.infer<typeof FirstRun>;
+
 export const Settings = z.object({
   theme: Theme,
   /** concurrent jobs of any kind */
@@ -37,6 +50,8 @@ export const Settings = z.object({
   notifyOnJobEnd: z.boolean(),
   /** desktop app: closing the window leaves Backstack in the tray, so schedules and running jobs go on */
   keepRunningInTray: z.boolean(),
+  /** the guided first run's progress */
+  firstRun: FirstRun,
 });
 export type Settings = z.infer<typeof Settings>;
 export const DEFAULT_SETTINGS: Settings = {
@@ -47,6 +62,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxBackupsPerDestination: 4,
   notifyOnJobEnd: true,
   keepRunningInTray: true,
+  firstRun: { dismissed: false, step: 'cloud', skipped: [] },
 };
 
 export const ProviderSummary = z.object({

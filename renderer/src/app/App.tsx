@@ -12,6 +12,8 @@ import { PolicyEditor } from '../features/protection/PolicyEditor';
 import { ProtectionPage } from '../features/protection/ProtectionPage';
 import { CloudsPage } from '../features/providers/CloudsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { FirstRunGate } from '../features/setup/FirstRunGate';
+import { WelcomePage } from '../features/setup/WelcomePage';
 import { startAppSync, useAppStore } from '../stores/app.store';
 import { startJobsSync } from '../stores/jobs.store';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -27,7 +29,15 @@ const router = createHashRouter([
     element: <Layout />,
     children: [
       { index: true, element: <Navigate to="/dashboard" replace /> },
-      { path: 'dashboard', element: <DashboardPage /> },
+      {
+        path: 'dashboard',
+        element: (
+          <FirstRunGate>
+            <DashboardPage />
+          </FirstRunGate>
+        ),
+      },
+      { path: 'welcome', element: <WelcomePage /> },
       { path: 'inventory', element: <InventoryPage /> },
       { path: 'protection', element: <ProtectionPage /> },
       { path: 'protection/new', element: <PolicyEditor /> },

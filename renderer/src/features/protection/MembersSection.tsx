@@ -12,7 +12,7 @@ import { MembersPreview } from './MembersPreview';
 const MONO = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 
 /** Name patterns, one regular expression a line; a bad one is an error at this field. */
-function Patterns(props: SectionProps & { field: 'includeNames' | 'excludeNames'; label: string; description: string; placeholder: string }) {
+export function Patterns(props: SectionProps & { field: 'includeNames' | 'excludeNames'; label: string; description: string; placeholder: string }) {
   return (
     <Textarea
       label={props.label}
@@ -34,7 +34,7 @@ const TAG_MATCH = [
 ] as const;
 
 /** A list of names (tags, projects …), each added with Enter; names the inventory knows are offered. */
-function Names(
+export function Names(
   props: SectionProps & { field: 'tags' | 'projects' | 'domains' | 'availabilityZones'; label: string; description?: string; data?: string[] },
 ) {
   return (
@@ -51,7 +51,7 @@ function Names(
 }
 
 /** Tag and project names the inventory knows, offered while typing (any other may be typed). */
-function useSuggestions() {
+export function useSuggestions() {
   const { data } = useInstances();
   return useMemo(() => {
     const tags = new Set<string>();

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Code, FileButton, Group, Modal, NumberInput, Paper, PasswordInput, Stack, Text, TextInput, Textarea } from '@mantine/core';
-import type { HypervisorSsh } from '../../../../shared/domain/inventory';
+import type { HypervisorItem, HypervisorSsh } from '../../../../shared/domain/inventory';
 import { call } from '../../api/client';
 import { useSubmit } from '../../api/useSubmit';
 import { Choice } from '../../components/Choice';
@@ -43,6 +43,18 @@ function StoredSecret({ stored, onReplace }: { stored: Pick<HypervisorSsh, 'auth
     </Paper>
   );
 }
+
+/** The dialog's host (null: closed) and starting values: the host's saved settings, or its address from the inventory. */
+export const sshDialogFor = (h: HypervisorItem | null) => ({
+  hostname: h?.hostname ?? null,
+  defaults: {
+    address: h?.ssh.address ?? h?.data.hostIp ?? null,
+    port: h?.ssh.port ?? 22,
+    user: h?.ssh.user ?? null,
+    ...(h ? { transfer: h.ssh.transfer } : {}),
+  },
+  stored: { auth: h?.ssh.auth ?? null, key: h?.ssh.key ?? null },
+});
 
 /**
  * SSH settings of one hypervisor for the libvirt strategy. The key or password is sealed by the

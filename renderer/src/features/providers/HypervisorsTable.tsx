@@ -9,7 +9,7 @@ import { useActions } from '../../api/useActions';
 import { useQuery } from '../../api/useQuery';
 import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { HypervisorSshModal } from './HypervisorSshModal';
+import { HypervisorSshModal, sshDialogFor } from './HypervisorSshModal';
 
 type Row = OutputOf<'hypervisors.list'>['items'][number];
 
@@ -118,19 +118,7 @@ export function HypervisorsTable({ provider }: { provider: ProviderView }) {
   if (rows.length === 0) return null;
   return (
     <Stack gap="xs">
-      <HypervisorSshModal
-        key={editing?.hostname ?? ''}
-        providerId={provider.id}
-        hostname={editing?.hostname ?? null}
-        defaults={{
-          address: editing?.ssh.address ?? editing?.data.hostIp ?? null,
-          port: editing?.ssh.port ?? 22,
-          user: editing?.ssh.user ?? null,
-          ...(editing ? { transfer: editing.ssh.transfer } : {}),
-        }}
-        stored={{ auth: editing?.ssh.auth ?? null, key: editing?.ssh.key ?? null }}
-        onClose={() => setEditing(null)}
-      />
+      <HypervisorSshModal key={editing?.hostname ?? ''} providerId={provider.id} {...sshDialogFor(editing)} onClose={() => setEditing(null)} />
       <Title order={2} size="h5">
         Hypervisors of {provider.name}
       </Title>

@@ -1,6 +1,7 @@
 import { useNavigate, useParams } from 'react-router';
 import { Stack, Tabs } from '@mantine/core';
 import { PageHeader } from '../../components/PageHeader';
+import { ReopenSetup } from '../setup/ReopenSetup';
 import { AboutPanel } from './AboutPanel';
 import { AppearancePanel } from './AppearancePanel';
 import { NotificationsPanel } from './NotificationsPanel';
@@ -14,7 +15,9 @@ export function SettingsPage() {
   const current = TABS.find((t) => t === tab) ?? 'appearance';
   return (
     <Stack>
-      <PageHeader title="Settings" />
+      <PageHeader title="Settings">
+        <ReopenSetup />
+      </PageHeader>
       <Tabs value={current} onChange={(v) => void navigate(`/settings/${v ?? 'appearance'}`)} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="appearance">Appearance & jobs</Tabs.Tab>
