@@ -12,7 +12,7 @@ beforeAll(() => {
   (globalThis as { window?: unknown }).window = { api: f.api };
 });
 
-const cloud = { id: 'p-1', name: 'prod' } as ProviderView;
+const cloud = { id: 'p-1', name: 'prod', authUrl: 'https://keystone.example.org:5000/v3', region: 'RegionOne' } as ProviderView;
 const point = (id: string) => ({ id, providerId: 'p-1' }) as BackupView;
 const edited: ProviderView[] = [];
 const actions = providerActions((p) => edited.push(p));
@@ -25,7 +25,8 @@ describe('removing a cloud asks', () => {
     const q = await question();
     expect(q).toContain('Its 3 restore points stay in their destinations and in the catalog: nothing is deleted');
     expect(q).toContain('backstack destination folder disk-restore');
-    expect(q).toContain('to change its credentials, address or certificate, edit it instead');
+    expect(q).toContain(`restored as instances again once the same cloud (Keystone URL ${cloud.authUrl}, region ${cloud.region}) is added again`);
+    expect(q).toContain('To change its credentials or certificate, edit it instead');
     expect(f.callsOf('backups.list').at(-1)?.input).toEqual({ providerId: 'p-1' });
   });
 
