@@ -140,6 +140,8 @@ describe('after the catalog is lost', () => {
     await core.jobs.whenIdle();
     const refused = await core.api.invoke('restore.start', { backupId });
     expect(!refused.ok && refused.error.message).toMatch(/does not record its Keystone URL: add the cloud again and name it for the restore \(backstack restore run --provider NAME\)/);
+    const unknown = await core.api.invoke('restore.start', { backupId, providerId: 'nowhere' });
+    expect(!unknown.ok && unknown.error.message).toContain('No cloud named or with id "nowhere"');
     const { jobId } = ok(await core.api.invoke('restore.start', { backupId, providerId: again.name, name: 'web-back', projectId: 'p-admin', keypair: 'admin-key' }));
     await core.jobs.whenIdle();
     expect(core.jobs.get(jobId).state, core.jobs.get(jobId).error?.message).toBe('succeeded');
