@@ -8,7 +8,7 @@ import type { MockCloud } from '../openstack/testing/mock-cloud';
 import { cloudIdentity } from '../services/providers/cloud-identity';
 import { fakeRestoreHosts, writeInstanceRestorePoint, type FakeWrite } from '../services/restore/testing';
 import type { Core } from './create-core';
-import { ok, openTestCore, type TestCore } from './testing';
+import { addMockCloud, ok, openTestCore, type TestCore } from './testing';
 
 // Recovery without the catalog: a restore point made by one installation, its catalog then lost;
 // a new installation on a fresh home adds the same destination folder and the same cloud (a new
@@ -24,12 +24,7 @@ const open = (): Core => {
   cores.push(t);
   return t.core;
 };
-const addCloud = async (core: Core, name = 'mock'): Promise<ProviderView> =>
-  ok(
-    await core.api.invoke('providers.add', {
-      provider: { name, authUrl: cloud.authUrl, authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }] },
-    }),
-  );
+const addCloud = async (core: Core, name = 'mock'): Promise<ProviderView> => core.services.providers.get(await addMockCloud(core, cloud.authUrl, { name, sync: false }));
 
 /** The first installation: the cloud, a destination, and demo-web-1's restore point as a backup job writes it. */
 async function backedUpThenLost(o: { identity: boolean }): Promise<{ backupId: string; first: ProviderView }> {
