@@ -12,6 +12,7 @@ import { createLogger } from '../../electron/lib/logger';
 import { keyFileProtector } from '../../electron/lib/secret-box';
 import { adminClient, standardCloud } from '../../electron/openstack/testing/fixtures';
 import { ORIGINS } from '../../electron/openstack/testing/mock-cloud';
+import { cloudIdentity } from '../../electron/services/providers/cloud-identity';
 import { fakeRestoreHosts, writeInstanceRestorePoint } from '../../electron/services/restore/testing';
 
 const root = path.resolve(__dirname, '../..');
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
       const repo = await core.services.destinations.open(destination.id);
       const client = adminClient(cloud);
       try {
-        await writeInstanceRestorePoint(repo, client, { providerId: provider.id, image: img });
+        await writeInstanceRestorePoint(repo, client, { providerId: provider.id, image: img, cloud: cloudIdentity(provider) });
       } finally {
         await repo.close();
         await client.close();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { screenshotDir } from '../fixtures/console';
 import { expect, test } from '../fixtures/mock-cloud-console';
 import { BackupsPage } from '../pages/backups.page';
+import { CloudsPage } from '../pages/clouds.page';
 import { JobsPage } from '../pages/jobs.page';
 import { ShellPage } from '../pages/shell.page';
 
@@ -39,4 +40,18 @@ test('a restore shows its phase in the job list and the job detail, the bytes of
   await expect(jobs.detail()).toContainText('Server web-back');
   // each step is in the task log too, for the record
   await expect(jobs.log()).toContainText('waiting for it to become ACTIVE');
+});
+
+test('removing the cloud of a restore point says it becomes restorable again when the same cloud is added again', async ({ page, mockCloud }) => {
+  await mockCloud.command('seed-instance-restore-point');
+  const shell = new ShellPage(page);
+  const clouds = new CloudsPage(page);
+  await page.goto(mockCloud.loginUrl);
+  await shell.nav('Clouds').click();
+  await clouds.action('lab', 'Remove…');
+  await expect(clouds.confirmation()).toContainText('Its 1 restore point stays in its destination and in the catalog: nothing is deleted');
+  await expect(clouds.confirmation()).toContainText(/restored as instances again once the same cloud \(Keystone URL http:\/\/\S+\/v3, region RegionOne\) is added again/);
+  await page.screenshot({ path: path.join(screenshotDir, 'cloud-remove-confirm-restore-points.png'), animations: 'disabled' });
+  await clouds.confirmation().getByRole('button', { name: 'Cancel' }).click();
+  await expect(clouds.row('lab')).toBeVisible();
 });

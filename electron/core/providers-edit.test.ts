@@ -1,10 +1,13 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { savedAsEdit } from '../../shared/domain/providers';
+import { savedAsEdit, type ProviderView } from '../../shared/domain/providers';
 import type { InputOf } from '../../shared/ipc/contract';
-import { BackupsTable, ProvidersTable } from '../catalog';
-import { standardCloud } from '../openstack/testing/fixtures';
+import { ProvidersTable } from '../catalog';
+import { adminClient, standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
+import { cloudIdentity } from '../services/providers/cloud-identity';
+import { writeInstanceRestorePoint } from '../services/restore/testing';
 import type { Core } from './create-core';
 import { MOCK_ADMIN, ok, openTestCore, type TestCore } from './testing';
 
@@ -97,7 +100,7 @@ describe('editing a cloud', () => {
     expect(core.jobs.get(jobId).state).toBe('succeeded');
     const synced = ok(await core.api.invoke('providers.list', {})).items[0]!;
     expect(synced.lastSyncAt).not.toBeNull();
-    const restorePoint = await indexRestorePoint(saved.id);
+    const restorePoint = await indexRestorePoint(saved);
     const instances = ok(await core.api.invoke('inventory.listInstances', { providerId: saved.id })).items.length;
     expect(instances).toBeGreaterThan(0);
 
@@ -145,40 +148,33 @@ describe('editing a cloud', () => {
 describe('removing a cloud', () => {
   it('keeps its restore points in the catalog (and their destinations), only the cloud and its secrets go', async () => {
     const saved = ok(await core.api.invoke('providers.add', { provider: admin() }));
-    const restorePoint = await indexRestorePoint(saved.id);
+    const restorePoint = await indexRestorePoint(saved);
     ok(await core.api.invoke('providers.remove', { id: saved.id }));
     expect(ok(await core.api.invoke('providers.list', {})).items).toEqual([]);
     expect(ok(await core.api.invoke('backups.list', { providerId: saved.id })).items.map((b) => b.id)).toEqual([restorePoint]);
     expect(core.catalog.db.prepare('SELECT count(*) AS n FROM secrets').get()).toEqual({ n: 0 });
-    // Restoring it as an instance needs its cloud: said at once, with what still works, instead of a failed job.
+    // Restoring it as an instance needs its cloud: said at once, with the cloud to add and what still works, instead of a failed job.
     const restore = await core.api.invoke('restore.start', { backupId: restorePoint });
     expect(restore.ok === false && restore.error.message).toMatch(
-      /The cloud that demo-web-1 was backed up from is no longer in Backstack .* backstack destination folder disk-restore/,
+      /The cloud that demo-web-1 was backed up from is not in Backstack .* Add it under Clouds with Keystone URL http:\/\/\S+ and region RegionOne .* backstack destination folder disk-restore/,
     );
     expect(ok(await core.api.invoke('jobs.list', {})).items).toEqual([]);
   });
 });
 
-/** A restore point of the cloud in the catalog's index, as the backup job records it (the job itself runs in the lab). */
-async function indexRestorePoint(providerId: string): Promise<string> {
+/** demo-web-1's restore point, written as the backup job writes it (the job itself runs in the lab) and indexed. */
+async function indexRestorePoint(provider: ProviderView): Promise<string> {
   const dest = ok(await core.api.invoke('destinations.create', { name: 'local', path: path.join(t.dir, 'dest') })).destination;
-  const id = 's-web/2026-01-01T00-00-00.000Z';
-  new BackupsTable(core.catalog.db, () => undefined).record({
-    id,
-    destinationId: dest.id,
-    providerId,
-    resourceKind: 'instance',
-    resourceId: 's-web',
-    resourceName: 'demo-web-1',
-    kind: 'full',
-    parentId: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    sizeBytes: 1,
-    newBytes: 1,
-    storedBytes: 1,
-    disks: [],
-    jobId: null,
-    protected: false,
-  });
-  return id;
+  const image = path.join(t.dir, 'disk.img');
+  fs.writeFileSync(image, Buffer.alloc(4096, 'backstack '));
+  const client = adminClient(cloud);
+  try {
+    const m = await core.services.destinations.withOpen(dest.id, (repo) =>
+      writeInstanceRestorePoint(repo, client, { providerId: provider.id, image, cloud: cloudIdentity(provider) }),
+    );
+    await core.services.destinations.reindex(dest.id);
+    return m.id;
+  } finally {
+    await client.close();
+  }
 }

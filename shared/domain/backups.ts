@@ -55,6 +55,8 @@ export const RestoreInstanceParams = z
     keypair: Name.optional(),
     /** project id (default: the original project) */
     projectId: Id.optional(),
+    /** the cloud (id or name) to restore into (default: the cloud the restore point was taken from, by its Keystone URL and region) */
+    providerId: Name.optional(),
     /** libvirt: the compute host to define the domain on (default: the original one) */
     host: Name.optional(),
     /** hash each disk as written and compare with the image on the hypervisor before the instance starts */

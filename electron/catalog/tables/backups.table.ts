@@ -53,7 +53,7 @@ export class BackupsTable {
         `INSERT INTO backups(id, destination_id, provider_id, resource_kind, resource_id, resource_name, kind, parent_id, created_at, size_bytes, new_bytes, stored_bytes, disks, job_id, protected)
          VALUES (@id, @destinationId, @providerId, @resourceKind, @resourceId, @resourceName, @kind, @parentId, @createdAt, @sizeBytes, @newBytes, @storedBytes, @disks, @jobId, @protected)
          ON CONFLICT(destination_id, id) DO UPDATE SET size_bytes = excluded.size_bytes, new_bytes = excluded.new_bytes, stored_bytes = excluded.stored_bytes, disks = excluded.disks,
-           protected = excluded.protected`,
+           protected = excluded.protected, provider_id = excluded.provider_id`,
       )
       .run({ ...b, disks: JSON.stringify(b.disks), protected: b.protected ? 1 : 0 });
     this.notify(['backups']);
@@ -82,6 +82,16 @@ export class BackupsTable {
         : this.db.prepare('SELECT * FROM backups WHERE id = ? ORDER BY created_at DESC LIMIT 1').get(id)
     ) as Row | undefined;
     return r && toRecord(r);
+  }
+
+  /** Destinations holding restore points of clouds other than these (removed, or a catalog's before it was lost). */
+  destinationsWithCloudsOtherThan(providerIds: readonly string[]): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT destination_id AS id FROM backups WHERE provider_id IS NOT NULL AND provider_id NOT IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(providerIds)) as { id: string }[];
+    return rows.map((r) => r.id);
   }
 
   /** After prune or a rebuild: keep the index equal to what the destination holds. */

@@ -11,6 +11,7 @@ interface RunOptions {
   network?: string;
   keypair?: string;
   project?: string;
+  provider?: string;
   destination?: string;
   libvirt?: boolean;
   host?: string;
@@ -36,6 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--network <network>', 'through Nova: network name or id (default: the original networks)')
     .option('--keypair <name>', 'through Nova: key pair (default: the original)')
     .option('--project <id>', 'through Nova: project to restore into (default: the original)')
+    .option('--provider <name>', 'the cloud to restore into (default: the one the restore point was taken from, found by its Keystone URL and region)')
     .option('--destination <name>', 'the destination holding the restore point (default: where the catalog indexes it)')
     .option('--libvirt', 'define the domain on the hypervisor instead of creating a server through Nova')
     .option('--host <host>', 'with --libvirt: the compute host (default: the original)')
@@ -52,6 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
             ...(o.network ? { network: o.network } : {}),
             ...(o.keypair ? { keypair: o.keypair } : {}),
             ...(o.project ? { projectId: o.project } : {}),
+            ...(o.provider ? { providerId: o.provider } : {}),
             ...(o.host ? { host: o.host } : {}),
             ...(o.destination ? { destinationId: await destinationId(core, o.destination) } : {}),
             verify: Boolean(o.verify),

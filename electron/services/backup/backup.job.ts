@@ -3,6 +3,7 @@ import { formatBytes } from '../../../shared/format';
 import type { JobKind } from '../../jobs/types';
 import { backupInstance, type SshSession } from '../../transfer/libvirt-ssh';
 import { recordOf } from '../destinations/destinations.service';
+import { cloudIdentity } from '../providers/cloud-identity';
 import { logTransfer } from '../hypervisors/hypervisors.service';
 import { describeInstance, noteStrategy, type StrategyDeps } from '../strategy';
 import { collectInstanceMetadata, findServer } from './metadata';
@@ -84,6 +85,8 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
           sourceInfo: {
             kind: 'instance',
             providerId: provider.id,
+            // what names the cloud after the catalog is lost (its id is random and local)
+            cloud: cloudIdentity(provider),
             resourceId: server.id,
             resourceName: server.name,
             projectId: server.projectId ?? null,

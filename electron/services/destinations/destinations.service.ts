@@ -6,6 +6,7 @@ import type { DestinationStats, DestinationView, KeepRules, PrunePreview } from 
 import type { BackupsTable, DestinationsTable, SecretsTable, StoredDestination } from '../../catalog';
 import type { JobManager } from '../../jobs/manager';
 import { findBackup, initRepository, isProtected, listBackups, openRepository, pruneBackups, repositoryStats, type Manifest, type Repository } from '../../engine';
+import { identityOfSource, providerIdOf } from '../providers/cloud-identity';
 import { subjectOf, type SubjectNames } from './subjects';
 
 const view = ({ secretId: _s, ...r }: StoredDestination): DestinationView => r;
@@ -113,6 +114,16 @@ export class DestinationsService {
     return { jobId: this.jobs.enqueue('destination.reindex', { destinationId: this.get(idOrName).id }).id };
   }
 
+  /**
+   * After a cloud is added: re-indexes (as jobs) the destinations holding restore points of clouds
+   * this catalog no longer knows, so those of a cloud added again (the same Keystone URL and
+   * region, a new id) are indexed under it.
+   */
+  reindexForNewCloud(): { jobIds: string[] } {
+    const known = this.names.providers.list().map((p) => p.id);
+    return { jobIds: this.backups.destinationsWithCloudsOtherThan(known).map((id) => this.startReindex(id).jobId) };
+  }
+
   /** Opens the destination for `fn` and closes it afterwards, whatever happens. */
   async withOpen<T>(idOrName: string, fn: (repo: Repository) => Promise<T>): Promise<T> {
     const repo = await this.open(idOrName);
@@ -139,7 +150,7 @@ export class DestinationsService {
     const r = this.stored(idOrName);
     return this.withOpen(r.id, async (repo) => {
       const manifests = await listBackups(repo);
-      for (const m of manifests) this.backups.record({ ...recordOf(r.id, m, null), protected: await isProtected(repo, m) });
+      for (const m of manifests) this.backups.record({ ...recordOf(r.id, m, null, this.names.providers), protected: await isProtected(repo, m) });
       const dropped = this.backups.removeMissing(r.id, new Set(manifests.map((m) => m.id)));
       return { indexed: manifests.length, dropped };
     });
@@ -175,13 +186,23 @@ export class DestinationsService {
   }
 }
 
-/** The catalog's record of a manifest. `source` is what the strategy wrote (see BackupSource). */
-export function recordOf(destinationId: string, m: Manifest, jobId: string | null): Parameters<BackupsTable['record']>[0] {
+/**
+ * The catalog's record of a manifest. `source` is what the strategy wrote (see BackupSource). With
+ * the clouds, a restore point of a cloud no longer known by its recorded id (the catalog lost, the
+ * cloud removed and added again) is indexed under the cloud with its Keystone URL and region.
+ */
+export function recordOf(
+  destinationId: string,
+  m: Manifest,
+  jobId: string | null,
+  clouds?: Parameters<typeof providerIdOf>[0],
+): Parameters<BackupsTable['record']>[0] {
   const s = m.source as { kind?: string; providerId?: string; resourceId?: string; resourceName?: string; backupKind?: string };
+  const recorded = s.providerId ?? null;
   return {
     id: m.id,
     destinationId,
-    providerId: s.providerId ?? null,
+    providerId: clouds ? providerIdOf(clouds, recorded, identityOfSource(s)) : recorded,
     resourceKind: s.kind === 'instance' || s.kind === 'volume' ? s.kind : 'disk',
     resourceId: s.resourceId ?? m.group,
     resourceName: s.resourceName ?? m.group,

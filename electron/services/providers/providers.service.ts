@@ -75,7 +75,8 @@ export class ProvidersService {
   remove(idOrName: string): void {
     const p = this.get(idOrName);
     for (const d of this.repo.authDomains(p.id)) this.secrets().delete(d.secretId);
-    // Restore points are not the cloud's to delete: the catalog's index of them has no tie to it (migration 0003).
+    // Restore points are not the cloud's to delete: the catalog's index of them has no tie to it (migration 0003),
+    // and they follow the same cloud (Keystone URL + region) when it is added again (services/providers/cloud-identity.ts).
     this.repo.remove(p.id);
   }
 

@@ -1,6 +1,7 @@
 import type { Manifest } from '../../engine';
 import type * as os from '../../openstack';
 import type { LibvirtDiskRecord } from '../../transfer/libvirt-ssh';
+import { identityOfSource, type CloudIdentity } from '../providers/cloud-identity';
 
 /** What an instance backup's manifest says, typed for the restore (written by services/backup). */
 
@@ -9,7 +10,10 @@ export type BackedUpDisk = LibvirtDiskRecord;
 export interface InstanceBackupMetadata {
   /** when the restore point was taken (its manifest's finish time) */
   createdAt: string;
+  /** the cloud's id when backed up (random, local to the catalog that made it) */
   providerId: string;
+  /** the cloud's Keystone URL and region, which survive the catalog (null: made before they were recorded) */
+  cloud: CloudIdentity | null;
   serverId: string;
   serverName: string;
   host: string | null;
@@ -38,6 +42,7 @@ export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
   return {
     createdAt: m.finishedAt,
     providerId: src.providerId,
+    cloud: identityOfSource(src),
     serverId: src.resourceId ?? m.group,
     serverName: src.resourceName ?? md.nova.server.name,
     host: src.host ?? null,

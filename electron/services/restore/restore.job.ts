@@ -6,6 +6,7 @@ import { describeInstance, type StrategyDeps } from '../strategy';
 import { readInstanceBackup } from './backup-metadata';
 import { restoreThroughLibvirt } from './libvirt-restore';
 import { restoreThroughNova } from './nova-restore';
+import { resolveTargetCloud } from './target-cloud';
 
 /** "instance web-1 (lab) as of 2026-12-01 10:00 UTC" when the catalog indexes the restore point, else its id. */
 function describeRestorePoint(d: StrategyDeps, backupId: string, destinationId: string | undefined): string {
@@ -41,7 +42,9 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
         const backup = readInstanceBackup(manifest);
         ctx.log('info', `Restoring ${backup.serverName} from ${manifest.id} (${manifest.disks.map((x) => x.name).join(', ')}).`);
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
-        const common = { params: p, backup, backupRef: ref, providerId: backup.providerId, signal: ctx.signal, log, progress };
+        const cloud = resolveTargetCloud(d.providers, { given: p.providerId, providerId: backup.providerId, cloud: backup.cloud, what: backup.serverName });
+        if (cloud.id !== backup.providerId) ctx.log('info', `Restoring into the cloud ${cloud.name} (${cloud.authUrl}, region ${cloud.region}).`);
+        const common = { params: p, backup, backupRef: ref, providerId: cloud.id, signal: ctx.signal, log, progress };
         if (p.target === 'libvirt') {
           const r = await restoreThroughLibvirt({ ...common, repo, hypervisors: d.hypervisors, verify: p.verify });
           progress('Restored');
@@ -50,7 +53,7 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
         const projectId = p.projectId ?? backup.server.projectId;
         if (!projectId) throw new AppError('validation.invalidInput', 'The backup does not say which project the instance was in: choose one.');
         // Created in the chosen project: the clients are scoped to it.
-        entries.push(...d.providers.clients(backup.providerId, () => ({ kind: 'project', id: projectId })));
+        entries.push(...d.providers.clients(cloud.id, () => ({ kind: 'project', id: projectId })));
         progress('Signing in to the cloud');
         let client: os.ProviderClient | undefined;
         for (const e of entries) {
@@ -64,7 +67,7 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
           }
         }
         if (!client) throw new AppError('auth.failed', `No account of this cloud can work in project ${projectId}.`);
-        const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: backup.providerId, repo, ref, verify: p.verify, signal: ctx.signal, log });
+        const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: cloud.id, repo, ref, verify: p.verify, signal: ctx.signal, log });
         const r = await restoreThroughNova({ ...common, client, hosts });
         progress('Restored');
         return { summary: `Server ${r.name} (${r.serverId}) restored and ACTIVE.` };

@@ -2,9 +2,11 @@ import type { z } from 'zod';
 import type { RestoreInstanceParams } from '../../../shared/domain/backups';
 import { AppError } from '../../../shared/errors/codes';
 import type { BackupsTable } from '../../catalog';
+import { findBackup, parseRef } from '../../engine';
 import type { JobManager } from '../../jobs/manager';
 import type { DestinationsService } from '../destinations/destinations.service';
-import type { ProvidersService } from '../providers/providers.service';
+import { identityOfSource } from '../providers/cloud-identity';
+import { resolveTargetCloud, type CloudLookup } from './target-cloud';
 
 /** Starting restores: the restore point is looked up before a job is queued, so a wrong id fails at once. */
 export class RestoreService {
@@ -12,21 +14,23 @@ export class RestoreService {
     private readonly backups: BackupsTable,
     private readonly destinations: DestinationsService,
     private readonly jobs: JobManager,
-    private readonly providers: Pick<ProvidersService, 'find'>,
+    private readonly providers: CloudLookup,
   ) {}
 
-  start(params: z.input<typeof RestoreInstanceParams>): { jobId: string } {
+  async start(params: z.input<typeof RestoreInstanceParams>): Promise<{ jobId: string }> {
     const destinationId = params.destinationId ? this.destinations.get(params.destinationId).id : this.backups.get(params.backupId)?.destinationId;
     if (!destinationId) {
       throw new AppError('resource.notFound', `No restore point ${params.backupId} in the catalog: name its destination, or re-index the destination that holds it.`);
     }
-    // An instance goes back to the cloud it was taken from: a removed cloud is said before a job is queued.
+    // A cloud that is not in Backstack (removed, or the catalog lost) is said before a job is queued.
     const record = this.backups.get(params.backupId, destinationId);
-    if (record?.providerId && !this.providers.find(record.providerId)) {
-      throw new AppError(
-        'resource.notFound',
-        `The cloud that ${record.resourceName} was backed up from is no longer in Backstack (it was removed); an instance is restored into the cloud it came from. The restore point is kept: its disks can be restored to files with backstack destination folder disk-restore.`,
-      );
+    const what = record?.resourceName ?? params.backupId;
+    if (params.providerId) resolveTargetCloud(this.providers, { given: params.providerId, providerId: null, cloud: null, what });
+    else if (record?.providerId && !this.providers.find(record.providerId)) {
+      // The catalog's id is gone: the manifest's Keystone URL and region may name a cloud added again.
+      const ref = parseRef(params.backupId);
+      const m = await this.destinations.withOpen(destinationId, (repo) => findBackup(repo, ref.group, ref.time));
+      resolveTargetCloud(this.providers, { providerId: record.providerId, cloud: identityOfSource(m.source), what });
     }
     return { jobId: this.jobs.enqueue('restore.instance', { ...params, destinationId }).id };
   }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { fileSource, startBackup, type Manifest, type Repository } from '../../engine';
 import * as os from '../../openstack';
 import { collectInstanceMetadata } from '../backup/metadata';
+import type { CloudIdentity } from '../providers/cloud-identity';
 import type { RestoreHostsFactory } from './restore-hosts';
 
 const MiB = 1024 * 1024;
@@ -11,12 +12,13 @@ const MiB = 1024 * 1024;
 /**
  * A restore point of demo-web-1 (s-web) as the libvirt strategy writes it: its Nova, Glance,
  * Cinder and Neutron metadata read from the cloud, a local disk vda (from its image) and its RBD
- * volume vdb, each `image` (a file) as backed up.
+ * volume vdb, each `image` (a file) as backed up. With `cloud`, the identity a backup job records
+ * (restore points made before it was recorded have none).
  */
 export async function writeInstanceRestorePoint(
   repo: Repository,
   client: os.ProviderClient,
-  o: { providerId: string; image: string },
+  o: { providerId: string; image: string; cloud?: CloudIdentity },
 ): Promise<Manifest> {
   const server = await os.getServer(await client.compute(), 's-web');
   const meta = await collectInstanceMetadata(client, server);
@@ -28,6 +30,7 @@ export async function writeInstanceRestorePoint(
       strategy: 'libvirt-ssh',
       backupKind: 'full',
       providerId: o.providerId,
+      ...(o.cloud ? { cloud: o.cloud } : {}),
       resourceId: server.id,
       resourceName: server.name,
       projectId: server.projectId,

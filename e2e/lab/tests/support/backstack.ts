@@ -28,15 +28,26 @@ export interface Installation {
   figures: { job: string; seconds: number; summary: string | null }[];
 }
 
-export async function openInstallation(name: string, cloud: ReturnType<typeof loadCloud>, hypervisors: Hypervisor[]): Promise<Installation> {
+/**
+ * A new installation with the lab cloud and the hypervisors' SSH settings. Its destination is a new
+ * folder in its home, or with `existingDestination` a folder another installation backed up to,
+ * added (as after a lost workstation) before the cloud is.
+ */
+export async function openInstallation(
+  name: string,
+  cloud: ReturnType<typeof loadCloud>,
+  hypervisors: Hypervisor[],
+  o: { existingDestination?: string } = {},
+): Promise<Installation> {
   const home = mkdtempSync(join(tmpdir(), `backstack-lab-${name}-`));
   const core = createCore({ dataDir: home, runtime: 'cli', version: 'lab', logger: createLogger(() => undefined), keyProtector: keyFileProtector(home) });
+  if (o.existingDestination) unwrap(await core.api.invoke('destinations.add', { name: 'lab', path: o.existingDestination }));
   const providerId = unwrap(
     await core.api.invoke('providers.add', {
       provider: { name: 'lab', authUrl: cloud.authUrl, authDomains: [{ name: cloud.userDomain.name ?? 'Default', userName: cloud.username, password: cloud.password, ...(cloud.project.name ? { defaultProject: cloud.project.name } : {}) }] },
     }),
   ).id;
-  await core.services.destinations.create({ name: 'lab', path: join(home, 'repo') });
+  if (!o.existingDestination) await core.services.destinations.create({ name: 'lab', path: join(home, 'repo') });
   for (const hv of hypervisors) {
     const hostKey = (hv.ssh as { hostKeyFingerprint?: string }).hostKeyFingerprint;
     unwrap(await core.api.invoke('hypervisors.setSsh', { providerId, hostname: hv.host, address: hv.ssh.address, port: hv.ssh.port, user: hv.ssh.user, privateKey: readFileSync(hv.ssh.keyPath, 'utf8'), ...(hostKey ? { hostKey } : {}) }));

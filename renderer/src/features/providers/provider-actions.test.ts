@@ -12,7 +12,7 @@ beforeAll(() => {
   (globalThis as { window?: unknown }).window = { api: f.api };
 });
 
-const cloud = { id: 'p-1', name: 'prod' } as ProviderView;
+const cloud = { id: 'p-1', name: 'prod', authUrl: 'https://keystone.example.org:5000/v3', region: 'RegionOne' } as ProviderView;
 const point = (id: string) => ({ id, providerId: 'p-1' }) as BackupView;
 const edited: ProviderView[] = [];
 const actions = providerActions((p) => edited.push(p));
@@ -25,13 +25,17 @@ describe('removing a cloud asks', () => {
     const q = await question();
     expect(q).toContain('Its 3 restore points stay in their destinations and in the catalog: nothing is deleted');
     expect(q).toContain('backstack destination folder disk-restore');
-    expect(q).toContain('to change its credentials, address or certificate, edit it instead');
+    expect(q).toContain(`They can be restored as instances again once the same cloud (Keystone URL ${cloud.authUrl}, region ${cloud.region}) is added again`);
+    expect(q).toContain('To change its credentials or certificate, edit it instead');
     expect(f.callsOf('backups.list').at(-1)?.input).toEqual({ providerId: 'p-1' });
   });
 
   it('in the singular for one, and saying so when there is none', async () => {
     f.script('backups.list', { items: [point('a')] });
-    expect(await question()).toContain('Its 1 restore point stays in its destination and in the catalog');
+    const one = await question();
+    expect(one).toContain('Its 1 restore point stays in its destination and in the catalog');
+    expect(one).toContain('its disks can still be restored to files');
+    expect(one).toContain('It can be restored as instances again once the same cloud');
     f.script('backups.list', { items: [] });
     expect(await question()).toContain('No restore point of it is in the catalog.');
   });

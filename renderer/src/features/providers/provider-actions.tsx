@@ -45,10 +45,11 @@ async function restorePointsNote(p: ProviderView): Promise<string> {
     return 'Its restore points, if any, stay in their destinations.';
   }
   if (n === 0) return 'No restore point of it is in the catalog.';
+  const one = n === 1;
   return (
-    `Its ${n} restore point${n === 1 ? '' : 's'} stay${n === 1 ? 's' : ''} in ${n === 1 ? 'its destination' : 'their destinations'} and in the catalog: nothing is deleted, ` +
-    'and their disks can still be restored to files (backstack destination folder disk-restore). Restoring them as instances needs this cloud in Backstack: ' +
-    'to change its credentials, address or certificate, edit it instead.'
+    `Its ${n} restore point${one ? '' : 's'} stay${one ? 's' : ''} in ${one ? 'its destination' : 'their destinations'} and in the catalog: nothing is deleted, ` +
+    `and ${one ? 'its' : 'their'} disks can still be restored to files (backstack destination folder disk-restore). ${one ? 'It' : 'They'} can be restored as instances again ` +
+    `once the same cloud (Keystone URL ${p.authUrl}, region ${p.region}) is added again. To change its credentials or certificate, edit it instead.`
   );
 }
 
