@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { RestoreInstanceParams } from '../../../shared/domain/backups';
+import { RestoreInstanceParams } from '../../../shared/domain/backups';
+import { blockersMessage, type PreflightReport } from '../../../shared/domain/restore-preflight';
 import { AppError } from '../../../shared/errors/codes';
 import type { BackupsTable } from '../../catalog';
 import type { JobManager } from '../../jobs/manager';
@@ -13,9 +14,24 @@ export class RestoreService {
     private readonly destinations: DestinationsService,
     private readonly jobs: JobManager,
     private readonly providers: Pick<ProvidersService, 'find'>,
+    /** the pre-flight (preflight-run.ts): what the target would refuse, found before anything is created */
+    private readonly runPreflight: (p: RestoreInstanceParams, destinationId: string, signal?: AbortSignal) => Promise<PreflightReport>,
   ) {}
 
-  start(params: z.input<typeof RestoreInstanceParams>): { jobId: string } {
+  /** Every conflict the restore would meet and what will happen; creates nothing. */
+  async preflight(params: z.input<typeof RestoreInstanceParams>, signal?: AbortSignal): Promise<PreflightReport> {
+    return this.runPreflight(RestoreInstanceParams.parse(params), this.checkedDestination(params), signal);
+  }
+
+  /** Queues the restore once its pre-flight finds nothing blocking; refused with every blocker otherwise. */
+  async start(params: z.input<typeof RestoreInstanceParams>): Promise<{ jobId: string }> {
+    const destinationId = this.checkedDestination(params);
+    const report = await this.runPreflight(RestoreInstanceParams.parse(params), destinationId);
+    if (report.blocked) throw new AppError('resource.conflict', blockersMessage(report), { details: { preflight: report } });
+    return { jobId: this.jobs.enqueue('restore.instance', { ...params, destinationId }).id };
+  }
+
+  private checkedDestination(params: z.input<typeof RestoreInstanceParams>): string {
     const destinationId = params.destinationId ? this.destinations.get(params.destinationId).id : this.backups.get(params.backupId)?.destinationId;
     if (!destinationId) {
       throw new AppError('resource.notFound', `No restore point ${params.backupId} in the catalog: name its destination, or re-index the destination that holds it.`);
@@ -28,6 +44,6 @@ export class RestoreService {
         `The cloud that ${record.resourceName} was backed up from is no longer in Backstack (it was removed); an instance is restored into the cloud it came from. The restore point is kept: its disks can be restored to files with backstack destination folder disk-restore.`,
       );
     }
-    return { jobId: this.jobs.enqueue('restore.instance', { ...params, destinationId }).id };
+    return destinationId;
   }
 }
