@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initRepository, openRepository } from '../engine';
 import { adminClient, standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
-import { fakeRestoreHosts, writeInstanceRestorePoint } from '../services/restore/testing';
+import { fakeRestoreHosts, writeInstanceRestorePoint } from '../core/testing';
 import { testCli } from './test-cli';
 
 // `restore run` against the MockAgent cloud with demo-web-1's restore point: the dry run prints

@@ -32,3 +32,6 @@ export const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { code: st
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
 };
+
+// For tests above the core (the CLI's) that restore: a restore point of the mock cloud, hypervisors that write nothing.
+export { fakeRestoreHosts, writeInstanceRestorePoint } from '../services/restore/testing';
