@@ -167,7 +167,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
 }
 
 async function resolveFlavor(compute: os.ServiceClient, wanted: string | undefined, b: InstanceBackupMetadata, signal: AbortSignal): Promise<string> {
-  const { flavor, key } = pickFlavor(await os.listFlavors(compute, { signal }).all(), wanted, b);
+  const { flavor, key } = pickFlavor(await os.listFlavors(compute, { includePrivate: true, signal }).all(), wanted, b);
   if (!flavor) throw new AppError('resource.notFound', `No flavor "${key}" in the target cloud: choose one with --flavor.`);
   return flavor.id;
 }

@@ -37,7 +37,8 @@ export async function preflightNova(i: NovaPreflightInput): Promise<PreflightIte
   // Everything read at once; a read that fails becomes its check's warning.
   const settle = <T,>(pr: Promise<T>) => pr.then((value) => ({ value }), (error: unknown) => ({ error }));
   const [flavors, servers, keypairs, networks, groups, types, image, novaLimits, cinderLimits] = await Promise.all([
-    settle(os.listFlavors(compute, opt).all()),
+    // private flavors too: an admin picks them, a member sees the ones its project may use
+    settle(os.listFlavors(compute, { includePrivate: true, signal }).all()),
     settle(os.listServers(compute, opt).all()),
     settle(os.listKeypairs(compute, opt).all()),
     settle(os.listNetworks(net, opt).all()),
