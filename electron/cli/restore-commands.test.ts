@@ -17,7 +17,10 @@ beforeEach(async () => {
   cloud = standardCloud();
   cli = testCli('backstack-cli-restore-', { openstackDispatcher: cloud.agent, openstackClock: cloud.clock, restoreHosts: fakeRestoreHosts([]) });
   const rc = path.join(cli.home, 'admin-openrc');
-  fs.writeFileSync(rc, `export OS_AUTH_URL=${cloud.authUrl}\nexport OS_USERNAME=admin\nexport OS_PROJECT_NAME=admin\nexport OS_USER_DOMAIN_NAME=Default\n`);
+  fs.writeFileSync(
+    rc,
+    `export OS_AUTH_URL=${cloud.authUrl}\nexport OS_USERNAME=admin\nexport OS_PROJECT_NAME=admin\nexport OS_USER_DOMAIN_NAME=Default\n`,
+  );
   expect(await cli.run(['provider', 'add', '--name', 'mock', '--openrc', rc, '--password-stdin'], { stdin: 'admin-pass\n' })).toBe(0);
   cli.clear();
   expect(await cli.run(['provider', 'list', '--json'])).toBe(0);
@@ -45,7 +48,9 @@ afterEach(async () => {
 describe('restore run', () => {
   it('--dry-run prints the pre-flight and exits 3 while something blocks, 0 once nothing does, creating nothing', async () => {
     const servers = cloud.servers.length;
-    expect(await cli.run(['restore', 'run', '--backup', backupId, '--project', 'p-admin', '--flavor', 'm9.huge', '--network', '0=nowhere', '--dry-run'])).toBe(3);
+    expect(
+      await cli.run(['restore', 'run', '--backup', backupId, '--project', 'p-admin', '--flavor', 'm9.huge', '--network', '0=nowhere', '--dry-run']),
+    ).toBe(3);
     const lines = cli.io.out.split('\n');
     expect(lines[0]).toMatch(/^SEVERITY\s+ITEM\s+WHAT HAPPENS \/ WHAT TO DO$/);
     expect(lines.filter((l) => l.startsWith('blocker'))).toEqual([
@@ -56,7 +61,22 @@ describe('restore run', () => {
     expect(cli.io.err).toContain('The pre-flight found blockers');
 
     cli.clear();
-    expect(await cli.run(['restore', 'run', '--backup', backupId, '--project', 'p-admin', '--keypair', 'admin-key', '--name', 'web-2', '--dry-run', '--json'])).toBe(0);
+    expect(
+      await cli.run([
+        'restore',
+        'run',
+        '--backup',
+        backupId,
+        '--project',
+        'p-admin',
+        '--keypair',
+        'admin-key',
+        '--name',
+        'web-2',
+        '--dry-run',
+        '--json',
+      ]),
+    ).toBe(0);
     const report = JSON.parse(cli.io.out) as { name: string; blocked: boolean; items: { severity: string }[] };
     expect(report).toMatchObject({ name: 'web-2', blocked: false });
     expect(cloud.servers.length).toBe(servers);

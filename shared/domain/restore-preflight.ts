@@ -10,7 +10,19 @@ export const PreflightSeverity = z.enum(['blocker', 'warning', 'info']);
 export type PreflightSeverity = z.infer<typeof PreflightSeverity>;
 
 /** The restore option an item concerns, so a form shows it next to that field. */
-export const PreflightField = z.enum(['restorePoint', 'project', 'name', 'flavor', 'network', 'keypair', 'securityGroups', 'volumeType', 'image', 'quota', 'host']);
+export const PreflightField = z.enum([
+  'restorePoint',
+  'project',
+  'name',
+  'flavor',
+  'network',
+  'keypair',
+  'securityGroups',
+  'volumeType',
+  'image',
+  'quota',
+  'host',
+]);
 export type PreflightField = z.infer<typeof PreflightField>;
 
 export const PreflightItem = z.object({

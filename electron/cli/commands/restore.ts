@@ -38,9 +38,13 @@ function checkTarget(o: RunOptions): void {
     project: o.project !== undefined,
     power: o.power !== undefined,
   };
-  const novaOnly = Object.entries(used).filter(([, v]) => v).map(([k]) => k);
+  const novaOnly = Object.entries(used)
+    .filter(([, v]) => v)
+    .map(([k]) => k);
   if (o.libvirt && novaOnly.length)
-    throw new UsageError(`${novaOnly.map((k) => `--${k}`).join(', ')} ${novaOnly.length > 1 ? 'go' : 'goes'} with a restore through Nova, not --libvirt (the domain keeps its definition).`);
+    throw new UsageError(
+      `${novaOnly.map((k) => `--${k}`).join(', ')} ${novaOnly.length > 1 ? 'go' : 'goes'} with a restore through Nova, not --libvirt (the domain keeps its definition).`,
+    );
   if (o.power !== undefined && o.power !== 'on' && o.power !== 'off') throw new UsageError(`--power is on or off, not "${o.power}".`);
 }
 
@@ -51,7 +55,8 @@ function networkOptions(values: string[]): Pick<RestoreInstanceParams, 'network'
   if (plain.length > 1) throw new UsageError('Give one --network NET for every NIC, or map each with --network FROM=NET.');
   const networks = mapped.map((v) => {
     const [from = '', to = ''] = [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)];
-    if (!from.trim() || !to.trim()) throw new UsageError(`--network ${v}: give FROM=NET (the original network's name or the NIC's index, and the network to put it on).`);
+    if (!from.trim() || !to.trim())
+      throw new UsageError(`--network ${v}: give FROM=NET (the original network's name or the NIC's index, and the network to put it on).`);
     return { from: /^\d+$/.test(from) ? Number(from) : from, to };
   });
   return { ...(plain[0] ? { network: plain[0] } : {}), ...(networks.length ? { networks } : {}) };
@@ -68,14 +73,21 @@ export function register(program: Command, ctx: CliContext): void {
   const restore = program.command('restore').description('bring instances back from restore points');
   restore
     .command('run')
-    .description('restore an instance: a new server through Nova (default), or the domain defined on a hypervisor (--libvirt); checked first (--dry-run shows the check)')
+    .description(
+      'restore an instance: a new server through Nova (default), or the domain defined on a hypervisor (--libvirt); checked first (--dry-run shows the check)',
+    )
     .requiredOption('--backup <id>', 'restore point id (from backstack backup list)')
     .option('--name <name>', 'name of the restored instance (default: the original name + "-restored-" + the backup day)')
     .option('--flavor <flavor>', 'through Nova: flavor name or id (default: the original)')
-    .option('--network <[from=]network>', 'through Nova: network name or id for every NIC, or FROM=NET for one NIC (FROM: its original network name or index, 0 for the first); repeatable', collect, [])
+    .option(
+      '--network <[from=]network>',
+      'through Nova: network name or id for every NIC, or FROM=NET for one NIC (FROM: its original network name or index, 0 for the first); repeatable',
+      collect,
+      [],
+    )
     .option('--keypair <name>', 'through Nova: key pair (default: the original)')
     .option('--no-keypair', 'through Nova: restore without a key pair')
-    .option('--security-group <name>', 'through Nova: a security group by name (default: the project\'s default group); repeatable', collect, [])
+    .option('--security-group <name>', "through Nova: a security group by name (default: the project's default group); repeatable", collect, [])
     .option('--power <on|off>', 'through Nova: on after the restore (default), or off: left SHUTOFF')
     .option('--project <id>', 'through Nova: project to restore into (default: the original)')
     .option('--destination <name>', 'the destination holding the restore point (default: where the catalog indexes it)')
@@ -106,7 +118,8 @@ export function register(program: Command, ctx: CliContext): void {
           if (o.json) printJson(report, ctx.out);
           else printPreflight(report, ctx.out);
           // exit 3: something blocks (scripts test the dry run's status)
-          if (report.blocked) throw new AppError('validation.invalidInput', 'The pre-flight found blockers: the restore would be refused (nothing was created).');
+          if (report.blocked)
+            throw new AppError('validation.invalidInput', 'The pre-flight found blockers: the restore would be refused (nothing was created).');
           return;
         }
         const { jobId } = unwrap(await core.api.invoke('restore.start', params));

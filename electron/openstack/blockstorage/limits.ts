@@ -31,6 +31,9 @@ export function toVolumeLimits(raw: RawVolumeLimits): VolumeLimits {
 
 /** GET /v3/{project}/limits (the block-storage client's base URL holds the project). */
 export async function getVolumeLimits(blockStorage: ServiceClient, opts: { signal?: AbortSignal } = {}): Promise<VolumeLimits> {
-  const res = await blockStorage.get('limits', { schema: z.looseObject({ limits: z.looseObject({ absolute: RawVolumeLimits }) }), signal: opts.signal });
+  const res = await blockStorage.get('limits', {
+    schema: z.looseObject({ limits: z.looseObject({ absolute: RawVolumeLimits }) }),
+    signal: opts.signal,
+  });
   return toVolumeLimits(res.body.limits.absolute);
 }

@@ -9,7 +9,7 @@ import { preflightLibvirt, preflightNova } from './preflight';
 
 /** The pre-flight of a restore as the app runs it: the restore point read from its destination, the target signed in to. */
 export async function runRestorePreflight(
-  d: Pick<StrategyDeps, 'destinations' | 'providers' | 'hypervisors'>,
+  d: Pick<StrategyDeps, 'destinations' | 'providers' | 'hypervisors' | 'inventory'>,
   p: RestoreInstanceParams,
   destinationId: string,
   signal?: AbortSignal,
@@ -23,7 +23,12 @@ export async function runRestorePreflight(
       backup = readInstanceBackup(manifest);
     } catch {
       return preflightReport(p.name ?? p.backupId, [
-        { severity: 'blocker', field: 'restorePoint', item: 'Restore point', message: 'It is not a backup of an instance (libvirt strategy): restore its disks to files with backstack destination folder disk-restore.' },
+        {
+          severity: 'blocker',
+          field: 'restorePoint',
+          item: 'Restore point',
+          message: 'It is not a backup of an instance (libvirt strategy): restore its disks to files with backstack destination folder disk-restore.',
+        },
       ]);
     }
   } finally {
@@ -36,13 +41,28 @@ export async function runRestorePreflight(
   }
   const projectId = p.projectId ?? backup.server.projectId;
   if (!projectId) {
-    return preflightReport(name, [{ severity: 'blocker', field: 'project', item: 'Project', message: 'The backup does not say which project the instance was in: choose one.' }]);
+    return preflightReport(name, [
+      { severity: 'blocker', field: 'project', item: 'Project', message: 'The backup does not say which project the instance was in: choose one.' },
+    ]);
   }
   const entries = d.providers.clients(backup.providerId, () => ({ kind: 'project', id: projectId }));
   try {
-    const client = await firstSignedIn(entries.map((e) => e.client), signal);
+    const client = await firstSignedIn(
+      entries.map((e) => e.client),
+      signal,
+    );
     if (!client) {
-      return preflightReport(name, [{ severity: 'blocker', field: 'project', item: `Project ${projectId}`, message: `No account of this cloud can work in project ${projectId}: choose another project, or give an account a role in it.` }]);
+      // named as the synced inventory knows it (the id alone when it does not)
+      const known = d.inventory.get(backup.providerId, 'project', projectId)?.name;
+      const project = known ? `${known} (${projectId})` : projectId;
+      return preflightReport(name, [
+        {
+          severity: 'blocker',
+          field: 'project',
+          item: `Project ${project}`,
+          message: `No account of this cloud can work in project ${project}: choose another project, or give an account a role in it.`,
+        },
+      ]);
     }
     return preflightReport(name, await preflightNova({ client, backup, params: p, projectId, ...(signal ? { signal } : {}) }));
   } finally {
@@ -53,7 +73,13 @@ export async function runRestorePreflight(
 /** The first client that signs in (an account without a role in the project fails). */
 async function firstSignedIn(clients: os.ProviderClient[], signal?: AbortSignal): Promise<os.ProviderClient | undefined> {
   for (const c of clients) {
-    if (await c.authenticate(signal).then(() => true, () => false)) return c;
+    if (
+      await c.authenticate(signal).then(
+        () => true,
+        () => false,
+      )
+    )
+      return c;
   }
   return undefined;
 }
@@ -64,7 +90,10 @@ async function domainNames(d: Pick<StrategyDeps, 'hypervisors'>, providerId: str
     const ssh = await d.hypervisors.connect(d.hypervisors.forServer(providerId, host, host), signal);
     try {
       const out = await ssh.run(['virsh', 'list', '--all', '--name'], signal ? { signal } : {});
-      return out.split('\n').map((n) => n.trim()).filter(Boolean);
+      return out
+        .split('\n')
+        .map((n) => n.trim())
+        .filter(Boolean);
     } finally {
       ssh.close();
     }

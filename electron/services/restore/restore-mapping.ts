@@ -47,13 +47,17 @@ export function planNetworks(b: InstanceBackupMetadata, p: NetworkChoice, visibl
   const kept: BackedUpNic[] = [];
   for (const m of p.networks ?? []) {
     if (!nics.some((n) => n.index === m.from || n.networkName === m.from || n.networkId === m.from)) {
-      problems.push(`The original instance has no NIC ${typeof m.from === 'number' ? `${m.from}` : `on a network "${m.from}"`}: its NICs are ${nics.map(nicLabel).join(', ') || 'none'}.`);
+      problems.push(
+        `The original instance has no NIC ${typeof m.from === 'number' ? `${m.from}` : `on a network "${m.from}"`}: its NICs are ${nics.map(nicLabel).join(', ') || 'none'}.`,
+      );
     }
   }
   if (!nics.length) {
     if (!p.network) return { networkIds: [], problems: [...problems, 'The backup lists no network of the instance: choose one.'], kept };
     const n = find(p.network);
-    return n ? { networkIds: [n.id], problems, kept } : { networkIds: [], problems: [...problems, `No network "${p.network}" in the target project: choose one it has.`], kept };
+    return n
+      ? { networkIds: [n.id], problems, kept }
+      : { networkIds: [], problems: [...problems, `No network "${p.network}" in the target project: choose one it has.`], kept };
   }
   const networkIds: string[] = [];
   for (const nic of nics) {
@@ -70,7 +74,8 @@ export function planNetworks(b: InstanceBackupMetadata, p: NetworkChoice, visibl
 /** The flavor asked for (name or id), else the original's (by id, then name); undefined when none matches. */
 export function pickFlavor(all: os.Flavor[], wanted: string | undefined, b: InstanceBackupMetadata): { flavor: os.Flavor | undefined; key: string } {
   const key = wanted ?? b.flavor?.id ?? b.server.flavor.id ?? b.server.flavor.name ?? '(unknown)';
-  const flavor = all.find((x) => x.id === key) ?? all.find((x) => x.name === key) ?? (wanted ? undefined : all.find((x) => x.name === b.server.flavor.name));
+  const flavor =
+    all.find((x) => x.id === key) ?? all.find((x) => x.name === key) ?? (wanted ? undefined : all.find((x) => x.name === b.server.flavor.name));
   return { flavor, key };
 }
 
