@@ -22,7 +22,7 @@ test('the restore dialog shows the conflicts before anything is created, and res
   const restore = dialog.getByRole('button', { name: 'Restore' });
 
   // The original project is one the cloud's account has no role in: said at once, Restore disabled.
-  await expect(dialog.getByTestId('preflight-blocker')).toContainText('No account of this cloud can work in project p-demo');
+  await expect(dialog.getByTestId('preflight-blocker')).toContainText('No account of this cloud can work in project demo (p-demo)');
   await expect(restore).toBeDisabled();
   await page.screenshot({ path: path.join(screenshotDir, 'restore-preflight-project.png') });
 
