@@ -30,7 +30,7 @@ export class BackupsPage {
   }
 
   /** In the restore dialog: picks `option` in the select labelled `label`. */
-  async restoreChoice(name: string, label: 'Target project' | 'Access key (key pair)', option: string) {
+  async restoreChoice(name: string, label: 'Target project' | 'Flavor' | 'Network' | 'Access key (key pair)', option: string) {
     await this.restoreDialog(name).getByRole('combobox', { name: label }).click();
     await this.page.getByRole('option', { name: option, exact: true }).click();
   }

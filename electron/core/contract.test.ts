@@ -48,6 +48,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'backups.releaseSnapshot': { providerId: 'no-such-cloud', instanceId: 'i' },
   'backups.setProtected': { destinationId: 'local', backupId: 'g/2026-01-01T00-00-00.000Z', protected: true },
   'restore.start': { backupId: 'g/2026-01-01T00-00-00.000Z' },
+  'restore.preflight': { backupId: 'g/2026-01-01T00-00-00.000Z' },
   'destinations.list': {},
   'destinations.getStats': { id: 'local' },
   'destinations.create': { name: 'second', path: path.join(dir, 'second') },

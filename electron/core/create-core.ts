@@ -49,6 +49,7 @@ import { Scheduler } from '../services/policies/scheduler';
 import { ProvidersService } from '../services/providers/providers.service';
 import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
 import { restoreInstanceJob } from '../services/restore/restore.job';
+import { runRestorePreflight } from '../services/restore/preflight-run';
 import { RestoreService } from '../services/restore/restore.service';
 import { createDispatch, type Dispatch } from './dispatch';
 import { createHandlers, type Services } from './handlers';
@@ -202,7 +203,7 @@ export function createCore(opts: CoreOptions): Core {
     backups,
     policies,
     scheduler,
-    restore: new RestoreService(backupsTable, destinations, manager, providers),
+    restore: new RestoreService(backupsTable, destinations, manager, providers, (p, destinationId, signal) => runRestorePreflight(strategy, p, destinationId, signal)),
     destinations,
     jobs,
     smtp,

@@ -108,15 +108,16 @@ describe('backup destinations', () => {
     expect(core.jobs.get(gc).summary).toMatch(/^\d+ unused chunks removed \(\d+(\.\d)? (B|KiB|MiB) freed\)/);
   });
 
-  it('names a restore job after what the restore point holds and when it was taken', async () => {
+  it('refuses to restore a disk’s restore point as an instance, saying what restores it, before a job is queued', async () => {
     const { destination } = ok(await core.api.invoke('destinations.create', { name: 'a', path: path.join(dir, 'repo') }));
     await twoBackups(destination.id);
     ok(await core.api.invoke('destinations.startReindex', { id: destination.id }));
     await core.jobs.whenIdle();
     const [newest] = ok(await core.api.invoke('backups.list', { destinationId: destination.id })).items;
-    const { jobId } = ok(await core.api.invoke('restore.start', { backupId: newest!.id }));
-    expect(core.jobs.get(jobId).target).toBe(`disk inst-1 as of ${newest!.createdAt.slice(0, 16).replace('T', ' ')} UTC`);
-    await core.jobs.whenIdle();
+    const before = ok(await core.api.invoke('jobs.list', {})).items.length;
+    const r = await core.api.invoke('restore.start', { backupId: newest!.id });
+    expect(r.ok === false && r.error.message).toMatch(/not a backup of an instance .* backstack destination folder disk-restore/);
+    expect(ok(await core.api.invoke('jobs.list', {})).items).toHaveLength(before);
   });
 
   it('names an unreachable destination and what to do', async () => {

@@ -47,6 +47,54 @@ async function restorePoint(providerId: string, destinationId: string): Promise<
   }
 }
 
+/** The mock cloud added with its admin account, a local destination, and demo-web-1's restore point in it. */
+async function cloudAndRestorePoint(): Promise<string> {
+  const provider = ok(
+    await core.api.invoke('providers.add', {
+      provider: { name: 'mock', authUrl: cloud.authUrl, authDomains: [{ name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' }] },
+    }),
+  );
+  const { destination } = ok(await core.api.invoke('destinations.create', { name: 'local', path: path.join(dir, 'repo') }));
+  return restorePoint(provider.id, destination.id);
+}
+
+describe('the pre-flight of a restore', () => {
+  it('lists the conflicts, and restore.start refuses them all in one message without creating anything', async () => {
+    const backupId = await cloudAndRestorePoint();
+    cloud.quotas.set('p-admin', { cores: 0 });
+    const params = { backupId, projectId: 'p-admin', flavor: 'm9.huge', keypair: 'admin-key', networks: [{ from: 0, to: 'nowhere' }] };
+    const report = ok(await core.api.invoke('restore.preflight', params));
+    expect(report.blocked).toBe(true);
+    expect(report.items.filter((i) => i.severity === 'blocker').map((i) => i.field)).toEqual(['flavor', 'network']);
+
+    const servers = cloud.servers.length;
+    const volumes = cloud.volumes.length;
+    const r = await core.api.invoke('restore.start', params);
+    expect(r.ok === false && r.error.code).toBe('resource.conflict');
+    expect(r.ok === false && r.error.message).toMatch(/^The restore was not started \(nothing was created\): Flavor m9.huge: No flavor "m9.huge".* · Network: No network "nowhere"/);
+    expect(ok(await core.api.invoke('jobs.list', {})).items).toEqual([]);
+    expect([cloud.servers.length, cloud.volumes.length]).toEqual([servers, volumes]);
+    expect(cloud.requests.filter((q) => q.method !== 'GET' && !q.path.includes('auth'))).toEqual([]);
+
+    // a quota the restore would exceed blocks it too, once the choices are right
+    const quota = ok(await core.api.invoke('restore.preflight', { backupId, projectId: 'p-admin', keypair: 'admin-key' }));
+    expect(quota.items.filter((i) => i.severity === 'blocker').map((i) => i.item)).toEqual(['Quota: cores']);
+  });
+
+  it('leaves the restored server SHUTOFF when asked to power it off, with no key pair', async () => {
+    const backupId = await cloudAndRestorePoint();
+    const { jobId } = ok(await core.api.invoke('restore.start', { backupId, name: 'web-off', projectId: 'p-admin', keypair: null, power: 'off' }));
+    await core.jobs.whenIdle();
+    const job = core.jobs.get(jobId);
+    expect(job.state, job.error?.message).toBe('succeeded');
+    expect(job.summary).toMatch(/^Server web-off \(s-new-\d+\) restored and SHUTOFF\.$/);
+    const created = cloud.servers.find((s) => s.name === 'web-off');
+    expect(created?.status).toBe('SHUTOFF');
+    const post = cloud.requests.find((q) => q.method === 'POST' && q.path.endsWith('/servers'));
+    expect((post?.body as { server: Record<string, unknown> }).server.key_name).toBeUndefined();
+  });
+});
+
 describe('a restore through Nova', () => {
   it('reports each step as its phase, in order, with the bytes while a disk is written', async () => {
     const provider = { id: await addMockCloud(core, cloud.authUrl, { sync: false }) };

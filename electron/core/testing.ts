@@ -45,3 +45,6 @@ export async function addMockCloud(core: Core, authUrl: string, opts: { name?: s
   }
   return provider.id;
 }
+
+// For tests above the core (the CLI's) that restore: a restore point of the mock cloud, hypervisors that write nothing.
+export { fakeRestoreHosts, writeInstanceRestorePoint } from '../services/restore/testing';

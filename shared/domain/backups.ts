@@ -49,10 +49,16 @@ export const RestoreInstanceParams = z
     name: Name.optional(),
     /** flavor name or id (default: the original flavor) */
     flavor: Name.optional(),
-    /** network name or id (default: the original networks) */
+    /** network name or id for every NIC (default: the original networks) */
     network: Name.optional(),
-    /** key pair name (default: the original one) */
-    keypair: Name.optional(),
+    /** per NIC: from the original network's name or the NIC's index (0 for the first), to a network name or id; before `network` */
+    networks: z.array(z.object({ from: z.union([Name, z.number().int().min(0).max(63)]), to: Name }).strict()).max(64).optional(),
+    /** key pair name (default: the original one); null: none */
+    keypair: Name.nullable().optional(),
+    /** security groups by name (default: the project's default group, as Nova gives) */
+    securityGroups: z.array(Name).max(32).optional(),
+    /** through Nova: on (ACTIVE) after the restore, or off (left SHUTOFF) */
+    power: z.enum(['on', 'off']).default('on'),
     /** project id (default: the original project) */
     projectId: Id.optional(),
     /** the cloud (id or name) to restore into (default: the cloud the restore point was taken from, by its Keystone URL and region) */

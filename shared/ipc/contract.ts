@@ -7,6 +7,7 @@ import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
 import { Dashboard } from '../domain/dashboard';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
+import { PreflightReport } from '../domain/restore-preflight';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
 
 /**
@@ -108,6 +109,8 @@ export const requests = {
   'backups.releaseSnapshot': req(z.object({ providerId: Id, instanceId: Id }).strict(), ReleasedSnapshot),
   /** Brings an instance back from a backup: a new server through Nova, or the domain defined on a hypervisor. */
   'restore.start': req(RestoreInstanceParams, z.object({ jobId: z.string() })),
+  /** What a restore with these options would run into (quota, names, flavor, networks …), checked before anything is created; restore.start refuses the blockers. */
+  'restore.preflight': req(RestoreInstanceParams, PreflightReport),
   'destinations.list': req(Empty, z.object({ items: z.array(DestinationView) })),
   /** Usage of a destination: stored vs logical bytes, reduction ratio, growth per backup. */
   'destinations.getStats': req(z.object({ id: Id }).strict(), DestinationStats),

@@ -6,4 +6,5 @@ export const backupHandlers = ({ backups, restore }: Services): NamespaceHandler
   'backups.releaseSnapshot': (i) => backups.releaseSnapshot(i.providerId, i.instanceId),
   'backups.setProtected': (i) => backups.setProtected(i.destinationId, i.backupId, i.protected),
   'restore.start': (i) => restore.start(i),
+  'restore.preflight': (i) => restore.preflight(i),
 });

@@ -50,6 +50,15 @@ interface Fault {
   reply: (req: MockRequest) => MockReply | Error;
 }
 
+export interface MockQuota {
+  instances: number;
+  cores: number;
+  ramMiB: number;
+  volumes: number;
+  gigabytes: number;
+  snapshots: number;
+}
+
 export interface MockUser {
   id: string;
   name: string;
@@ -114,6 +123,8 @@ export class MockCloud {
   readonly subnets: Wire[] = [];
   readonly ports: Wire[] = [];
   readonly securityGroups: Wire[] = [];
+  /** quotas per project, where a test sets them (else Nova's and Cinder's defaults; -1: unlimited) */
+  readonly quotas = new Map<string, Partial<MockQuota>>();
 
   constructor(options: MockCloudOptions = {}) {
     // Virtual time by default: backoff and Retry-After never sleep in tests.

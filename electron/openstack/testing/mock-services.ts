@@ -2,6 +2,7 @@
 // dialect, microversion-dependent shapes, admin-only attributes and policies.
 import { INTERNAL_HOST_SUFFIX, ORIGINS, type MockCloud, type MockReply, type MockRequest } from './mock-cloud';
 import { atLeast, forbidden, ID, isAdmin, notFound, projectOf, strip, type Wire } from './mock-util';
+import { limitRoutes } from './mock-limits';
 import { readAndAdvance, writeRoutes } from './mock-writes';
 
 interface Page {
@@ -254,4 +255,5 @@ export function serviceRoutes(cloud: MockCloud): void {
   cinderRoutes(cloud);
   glanceRoutes(cloud);
   neutronRoutes(cloud);
+  limitRoutes(cloud);
 }

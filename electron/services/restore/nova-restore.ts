@@ -4,11 +4,13 @@ import * as os from '../../openstack';
 import type { RestoreTarget } from '../../transfer/libvirt-ssh';
 import { bootDisk, deleteOnTermination, type BackedUpDisk, type InstanceBackupMetadata } from './backup-metadata';
 import type { RestoreHost, RestoreHosts } from './restore-hosts';
+import { pickFlavor, planNetworks, volumeSizeGiB, wantedKeypair } from './restore-mapping';
 
 /**
  * Restore through Nova: new Cinder volumes for the RBD disks (written over SSH + qemu-nbd), a new
- * server with the chosen flavor, network, key pair and name (booting from the restored volume, or
- * from the original image), then its local disks replaced by the backup's while it is stopped.
+ * server with the chosen flavor, networks, key pair, security groups and name (booting from the
+ * restored volume, or from the original image), then its local disks replaced by the backup's while
+ * it is stopped; left SHUTOFF when asked to (power off).
  */
 
 /** What both restore paths (Nova, libvirt) get from the job. */
@@ -29,9 +31,7 @@ export interface RestoreContext extends RestoreCommon {
   hosts: RestoreHosts;
 }
 
-const GiB = 1024 ** 3;
-
-export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId: string; name: string; verified: Record<string, string> }> {
+export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId: string; name: string; status: string; verified: Record<string, string> }> {
   const { backup: b, params: p, signal } = c;
   // Nova and Cinder are polled on the client's clock (virtual in tests).
   const opt = { signal };
@@ -41,7 +41,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
   const bs = await c.client.blockStorage(signal);
   const net = await c.client.network(signal);
   const flavorId = await resolveFlavor(compute, p.flavor, b, signal);
-  const networks = await resolveNetworks(net, p.network, b, signal);
+  const networks = await resolveNetworks(net, p, b, signal);
   const name = p.name ?? defaultRestoreName(b.serverName, b.createdAt);
   const boot = bootDisk(b);
   const verified: Record<string, string> = {};
@@ -80,7 +80,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
         c.progress(`Creating a volume for disk ${d.target}`);
         const orig = b.volumes.find((v) => v.id === d.serial);
         const v = await os.createVolume(bs, {
-          sizeGiB: Math.max(orig?.sizeGiB ?? 0, Math.ceil(d.size / GiB)),
+          sizeGiB: volumeSizeGiB(b, d),
           name: `${name}-${d.target}`,
           ...(orig?.volumeType ? { volumeType: orig.volumeType } : {}),
           description: `Restored by Backstack from backup ${c.backupRef.group}/${c.backupRef.time}`,
@@ -102,8 +102,9 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     }
     // Key pairs belong to users: the original one may be invisible to the user restoring. Nova would
     // refuse the server ("Invalid key_name"), so restore without it and say so (as the reference product does).
-    let keyName = p.keypair ?? b.server.keyName ?? undefined;
-    if (keyName && !p.keypair) {
+    const key = wantedKeypair(p, b);
+    let keyName = key.name;
+    if (keyName && !key.explicit) {
       const mine = await os.listKeypairs(compute, opt).all();
       if (!mine.some((k) => k.name === keyName)) {
         c.log('warn', `The key pair ${keyName} of the original instance is not available to ${c.client.tokenInfo?.userName ?? 'this user'}: the instance is restored without a key pair. Recreate it under the same name, or choose one in the restore options.`);
@@ -118,6 +119,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       ...(bootVolume ? { blockDeviceMappings: [{ uuid: bootVolume, source_type: 'volume', destination_type: 'volume', boot_index: 0, delete_on_termination: deleteOnTermination(b, boot) }] } : { imageId: b.server.imageId as string }),
       networks: networks.map((n) => ({ networkId: n })),
       ...(keyName ? { keyName } : {}),
+      ...(p.securityGroups?.length ? { securityGroups: p.securityGroups } : {}),
       ...(b.server.availabilityZone ? { availabilityZone: b.server.availabilityZone } : {}),
       metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}` },
     }, opt);
@@ -140,7 +142,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
         c.log('info', `Writing ${d.target} into ${t.source.path}.`);
         await write(host, d, { source: t.source, format: t.format ?? 'qcow2' });
       }
-      server = await serverAction(id, 'os-start', 'ACTIVE', 'Starting the server');
+      if (p.power !== 'off') server = await serverAction(id, 'os-start', 'ACTIVE', 'Starting the server');
     }
 
     // 4. The other volumes, attached as they were.
@@ -157,28 +159,21 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       await os.waitForVolumeStatus(bs, volumeId, 'in-use', wait(10 * 60_000));
       c.log('info', `Volume ${volumeId} attached as ${target}${flag ? ", deleted with the server like the original's" : ''}.`);
     }
-    return { serverId: id, name, verified };
+    if (p.power === 'off' && server.status !== 'SHUTOFF') server = await serverAction(id, 'os-stop', 'SHUTOFF', 'Stopping the server (power off)');
+    return { serverId: id, name, status: server.status, verified };
   } finally {
     for (const h of hosts) h.close();
   }
 }
 
 async function resolveFlavor(compute: os.ServiceClient, wanted: string | undefined, b: InstanceBackupMetadata, signal: AbortSignal): Promise<string> {
-  const all = await os.listFlavors(compute, { signal }).all();
-  const key = wanted ?? b.flavor?.id ?? b.server.flavor.id ?? b.server.flavor.name;
-  const f = all.find((x) => x.id === key) ?? all.find((x) => x.name === key) ?? (wanted ? undefined : all.find((x) => x.name === b.server.flavor.name));
-  if (!f) throw new AppError('resource.notFound', `No flavor "${key ?? '(unknown)'}" in the target cloud: choose one with --flavor.`);
-  return f.id;
+  const { flavor, key } = pickFlavor(await os.listFlavors(compute, { includePrivate: true, signal }).all(), wanted, b);
+  if (!flavor) throw new AppError('resource.notFound', `No flavor "${key}" in the target cloud: choose one with --flavor.`);
+  return flavor.id;
 }
 
-async function resolveNetworks(net: os.ServiceClient, wanted: string | undefined, b: InstanceBackupMetadata, signal: AbortSignal): Promise<string[]> {
-  if (wanted) {
-    const all = await os.listNetworks(net, { signal }).all();
-    const n = all.find((x) => x.id === wanted) ?? all.find((x) => x.name === wanted);
-    if (!n) throw new AppError('resource.notFound', `No network "${wanted}" visible in the target project.`);
-    return [n.id];
-  }
-  const ids = [...new Set(b.ports.map((p) => p.networkId))];
-  if (!ids.length) throw new AppError('validation.invalidInput', 'The backup lists no network of the instance: choose one with --network.');
-  return ids;
+async function resolveNetworks(net: os.ServiceClient, p: RestoreInstanceParams, b: InstanceBackupMetadata, signal: AbortSignal): Promise<string[]> {
+  const plan = planNetworks(b, p, await os.listNetworks(net, { signal }).all());
+  if (plan.problems.length) throw new AppError('resource.notFound', plan.problems.join(' '));
+  return plan.networkIds;
 }

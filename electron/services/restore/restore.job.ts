@@ -70,7 +70,7 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
         const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: cloud.id, repo, ref, verify: p.verify, signal: ctx.signal, log });
         const r = await restoreThroughNova({ ...common, client, hosts });
         progress('Restored');
-        return { summary: `Server ${r.name} (${r.serverId}) restored and ACTIVE.` };
+        return { summary: `Server ${r.name} (${r.serverId}) restored and ${r.status}.` };
       } finally {
         await repo.close();
         await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { RestoreInstanceParams } from '../../../shared/domain/backups';
+import { RestoreInstanceParams } from '../../../shared/domain/backups';
+import { blockersMessage, type PreflightReport } from '../../../shared/domain/restore-preflight';
 import { AppError } from '../../../shared/errors/codes';
 import type { BackupsTable } from '../../catalog';
 import { findBackup, parseRef } from '../../engine';
@@ -15,9 +16,25 @@ export class RestoreService {
     private readonly destinations: DestinationsService,
     private readonly jobs: JobManager,
     private readonly providers: CloudLookup,
+    /** the pre-flight (preflight-run.ts): what the target would refuse, found before anything is created */
+    private readonly runPreflight: (p: RestoreInstanceParams, destinationId: string, signal?: AbortSignal) => Promise<PreflightReport>,
   ) {}
 
+  /** Every conflict the restore would meet and what will happen; creates nothing. */
+  async preflight(params: z.input<typeof RestoreInstanceParams>, signal?: AbortSignal): Promise<PreflightReport> {
+    return this.runPreflight(RestoreInstanceParams.parse(params), await this.checkedDestination(params), signal);
+  }
+
+  /** Queues the restore once its pre-flight finds nothing blocking; refused with every blocker otherwise. */
   async start(params: z.input<typeof RestoreInstanceParams>): Promise<{ jobId: string }> {
+    const destinationId = await this.checkedDestination(params);
+    const report = await this.runPreflight(RestoreInstanceParams.parse(params), destinationId);
+    if (report.blocked) throw new AppError('resource.conflict', blockersMessage(report), { details: { preflight: report } });
+    return { jobId: this.jobs.enqueue('restore.instance', { ...params, destinationId }).id };
+  }
+
+  /** The destination holding the restore point; a cloud that is not in Backstack is said here, before anything else. */
+  private async checkedDestination(params: z.input<typeof RestoreInstanceParams>): Promise<string> {
     const destinationId = params.destinationId ? this.destinations.get(params.destinationId).id : this.backups.get(params.backupId)?.destinationId;
     if (!destinationId) {
       throw new AppError('resource.notFound', `No restore point ${params.backupId} in the catalog: name its destination, or re-index the destination that holds it.`);
@@ -32,6 +49,6 @@ export class RestoreService {
       const m = await this.destinations.withOpen(destinationId, (repo) => findBackup(repo, ref.group, ref.time));
       resolveTargetCloud(this.providers, { providerId: record.providerId, cloud: identityOfSource(m.source), what });
     }
-    return { jobId: this.jobs.enqueue('restore.instance', { ...params, destinationId }).id };
+    return destinationId;
   }
 }

@@ -1,5 +1,6 @@
-import { useState } from 'react';
-import { Button, Group, Modal, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { useMemo, useState } from 'react';
+import { Button, Group, Input, Modal, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { defaultRestoreName, type BackupView } from '../../../../shared/domain/backups';
 import type { ResourceKind } from '../../../../shared/domain/inventory';
@@ -9,6 +10,9 @@ import { useQuery } from '../../api/useQuery';
 import { useSubmit } from '../../api/useSubmit';
 import { Choice } from '../../components/Choice';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import type { InputOf } from '../../../../shared/ipc/contract';
+import type { PreflightItem } from '../../../../shared/domain/restore-preflight';
+import { FieldNotes, PreflightPanel } from './PreflightPanel';
 
 /** The restore's optional choices, each a picker over one kind of the cloud's resources. */
 const PICKERS = [
@@ -24,6 +28,11 @@ const TARGETS = [
   { value: 'libvirt', label: 'Define the domain on the hypervisor' },
 ] as const;
 
+const POWER = [
+  { value: 'on', label: 'Power on after restore' },
+  { value: 'off', label: 'Leave it off (SHUTOFF)' },
+] as const;
+
 type Field = (typeof PICKERS)[number]['field'];
 type Choices = Partial<Record<Field, string>>;
 
@@ -32,28 +41,39 @@ function ResourcePicker(props: {
   spec: (typeof PICKERS)[number];
   value: string | null;
   onChange: (v: string | null) => void;
+  notes: PreflightItem[] | undefined;
 }) {
   const { spec } = props;
   const q = useQuery('inventory.listResources', props.providerId ? { providerId: props.providerId, kind: spec.kind } : null, {
     tables: ['inventory'],
   });
   const data = (q.data?.items ?? []).map((r) => ({ value: spec.value === 'name' ? r.name : r.id, label: r.name }));
+  const field = spec.field === 'projectId' ? 'project' : spec.field;
   return (
-    <Select
-      label={spec.label}
-      placeholder={spec.placeholder}
-      data={data}
-      value={props.value}
-      onChange={props.onChange}
-      searchable
-      clearable
-      error={q.error ? `Could not list them: ${q.error.message}` : undefined}
-      disabled={!props.providerId}
-    />
+    <Stack gap={2}>
+      <Select
+        label={spec.label}
+        placeholder={spec.placeholder}
+        data={data}
+        value={props.value}
+        onChange={props.onChange}
+        searchable
+        clearable
+        error={q.error ? `Could not list them: ${q.error.message}` : blocks(props.notes, field)}
+        disabled={!props.providerId}
+      />
+      <FieldNotes items={props.notes} field={field} />
+    </Stack>
   );
 }
 
-/** Restore an instance (basic choices; the cross-cloud modal comes later): where, as what, with which flavor, network, key pair. */
+/** A field's blockers as its error (red, under it). */
+function blocks(items: PreflightItem[] | undefined, field: PreflightItem['field']): string | undefined {
+  const mine = (items ?? []).filter((i) => i.field === field && i.severity === 'blocker');
+  return mine.length ? mine.map((i) => i.message).join(' ') : undefined;
+}
+
+/** Restore an instance: where, as what, with which flavor, network, key pair, powered on or off; checked (pre-flight) as it is filled in. */
 export function RestoreModal({ backup, onClose }: { backup: BackupView | null; onClose: () => void }) {
   return (
     <Modal opened={backup !== null} onClose={onClose} title={backup ? `Restore ${backup.resourceName}` : ''} size="lg">
@@ -68,15 +88,25 @@ function RestoreForm({ backup, onClose }: { backup: BackupView; onClose: () => v
   const [name, setName] = useState('');
   const [choices, setChoices] = useState<Choices>({});
   const [verify, setVerify] = useState(true);
+  const [power, setPower] = useState<'on' | 'off'>('on');
+  const [noKeypair, setNoKeypair] = useState(false);
+  const params: InputOf<'restore.start'> = {
+    backupId: backup.id,
+    destinationId: backup.destinationId,
+    target,
+    verify,
+    ...(name.trim() ? { name: name.trim() } : {}),
+    ...(target === 'nova' ? { ...choices, power, ...(noKeypair ? { keypair: null } : {}) } : {}),
+  };
+  // Checked as the admin fills the form in, once the typing pauses.
+  const key = JSON.stringify(params);
+  const [debouncedKey] = useDebouncedValue(key, 400);
+  const checkInput = useMemo(() => JSON.parse(debouncedKey) as InputOf<'restore.preflight'>, [debouncedKey]);
+  const check = useQuery('restore.preflight', checkInput, { tables: ['inventory'] });
+  const checking = check.loading || debouncedKey !== key;
+  const notes = checking ? undefined : check.data?.items;
   const submit = useSubmit(async () => {
-    const { jobId } = await call('restore.start', {
-      backupId: backup.id,
-      destinationId: backup.destinationId,
-      target,
-      verify,
-      ...(name.trim() ? { name: name.trim() } : {}),
-      ...(target === 'nova' ? choices : {}),
-    });
+    const { jobId } = await call('restore.start', params);
     notifications.show({ title: `Restore of ${backup.resourceName} started`, message: followJob({ jobId }) });
     onClose();
   });
@@ -93,20 +123,41 @@ function RestoreForm({ backup, onClose }: { backup: BackupView; onClose: () => v
         placeholder={defaultRestoreName(backup.resourceName, backup.createdAt)}
         value={name}
         onChange={(e) => setName(e.currentTarget.value)}
+        error={blocks(notes, 'name')}
       />
+      <FieldNotes items={notes} field="name" />
       {target === 'nova' && (
         <SimpleGrid cols={2}>
-          {PICKERS.map((p) => (
+          {PICKERS.filter((p) => !(noKeypair && p.field === 'keypair')).map((p) => (
             <ResourcePicker
               key={p.field}
               providerId={backup.providerId}
               spec={p}
               value={choices[p.field] ?? null}
               onChange={(v) => setChoices(({ [p.field]: _old, ...rest }) => (v ? { ...rest, [p.field]: v } : rest))}
+              notes={notes}
             />
           ))}
         </SimpleGrid>
       )}
+      {target === 'nova' && (
+        <Group justify="space-between">
+          <Switch
+            label="No key pair"
+            checked={noKeypair}
+            onChange={(e) => {
+              const on = e.currentTarget.checked;
+              setNoKeypair(on);
+              if (on) setChoices(({ keypair: _old, ...rest }) => rest);
+            }}
+          />
+          <Input.Wrapper label="After the restore">
+            <Choice value={power} onChange={setPower} options={POWER} />
+          </Input.Wrapper>
+        </Group>
+      )}
+      <PreflightPanel report={check.data} checking={checking} />
+      {check.error && <ErrorAlert error={check.error} title="The pre-flight could not run" onRetry={check.reload} compact />}
       <Switch
         label="Verify each disk after writing it (hash compared before the instance starts)"
         checked={verify}
@@ -117,7 +168,7 @@ function RestoreForm({ backup, onClose }: { backup: BackupView; onClose: () => v
         <Button variant="default" onClick={onClose}>
           Cancel
         </Button>
-        <Button onClick={() => void submit.run()} loading={submit.busy}>
+        <Button onClick={() => void submit.run()} loading={submit.busy} disabled={checking || check.data?.blocked === true}>
           Restore
         </Button>
       </Group>

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initRepository, openRepository } from '../engine';
+import { adminClient, standardCloud } from '../openstack/testing/fixtures';
+import type { MockCloud } from '../openstack/testing/mock-cloud';
+import { fakeRestoreHosts, writeInstanceRestorePoint } from '../core/testing';
+import { testCli } from './test-cli';
+
+// `restore run` against the MockAgent cloud with demo-web-1's restore point: the dry run prints
+// the pre-flight and its exit status says whether something blocks; the mapping options reach Nova.
+let cloud: MockCloud;
+let cli: ReturnType<typeof testCli>;
+let backupId: string;
+
+beforeEach(async () => {
+  cloud = standardCloud();
+  cli = testCli('backstack-cli-restore-', { openstackDispatcher: cloud.agent, openstackClock: cloud.clock, restoreHosts: fakeRestoreHosts([]) });
+  const rc = path.join(cli.home, 'admin-openrc');
+  fs.writeFileSync(
+    rc,
+    `export OS_AUTH_URL=${cloud.authUrl}\nexport OS_USERNAME=admin\nexport OS_PROJECT_NAME=admin\nexport OS_USER_DOMAIN_NAME=Default\n`,
+  );
+  expect(await cli.run(['provider', 'add', '--name', 'mock', '--openrc', rc, '--password-stdin'], { stdin: 'admin-pass\n' })).toBe(0);
+  cli.clear();
+  expect(await cli.run(['provider', 'list', '--json'])).toBe(0);
+  const [provider] = JSON.parse(cli.io.out) as { id: string }[];
+  const dir = path.join(cli.home, 'dest');
+  const image = path.join(cli.home, 'disk.img');
+  fs.writeFileSync(image, Buffer.alloc(1024 * 1024, 'backstack '));
+  await initRepository(dir, { chunkSize: 64 * 1024 });
+  const repo = await openRepository(dir);
+  const client = adminClient(cloud);
+  try {
+    backupId = (await writeInstanceRestorePoint(repo, client, { providerId: provider!.id, image })).id;
+  } finally {
+    await repo.close();
+    await client.close();
+  }
+  expect(await cli.run(['destination', 'add', 'local', dir])).toBe(0);
+  cli.clear();
+});
+afterEach(async () => {
+  cli.cleanup();
+  await cloud.close();
+});
+
+describe('restore run', () => {
+  it('--dry-run prints the pre-flight and exits 3 while something blocks, 0 once nothing does, creating nothing', async () => {
+    const servers = cloud.servers.length;
+    expect(
+      await cli.run(['restore', 'run', '--backup', backupId, '--project', 'p-admin', '--flavor', 'm9.huge', '--network', '0=nowhere', '--dry-run']),
+    ).toBe(3);
+    const lines = cli.io.out.split('\n');
+    expect(lines[0]).toMatch(/^SEVERITY\s+ITEM\s+WHAT HAPPENS \/ WHAT TO DO$/);
+    expect(lines.filter((l) => l.startsWith('blocker'))).toEqual([
+      expect.stringMatching(/^blocker\s+Flavor m9.huge\s+No flavor "m9.huge" in the target cloud: choose one of /),
+      expect.stringMatching(/^blocker\s+Network\s+No network "nowhere" in the target project for NIC 0 \(demo-net\): choose one it has\.$/),
+    ]);
+    expect(cli.io.out).toContain('2 blockers: the restore would be refused.');
+    expect(cli.io.err).toContain('The pre-flight found blockers');
+
+    cli.clear();
+    expect(
+      await cli.run([
+        'restore',
+        'run',
+        '--backup',
+        backupId,
+        '--project',
+        'p-admin',
+        '--keypair',
+        'admin-key',
+        '--name',
+        'web-2',
+        '--dry-run',
+        '--json',
+      ]),
+    ).toBe(0);
+    const report = JSON.parse(cli.io.out) as { name: string; blocked: boolean; items: { severity: string }[] };
+    expect(report).toMatchObject({ name: 'web-2', blocked: false });
+    expect(cloud.servers.length).toBe(servers);
+  });
+
+  it('restores with the mapping options: powered off, no key pair, a security group, a network per NIC', async () => {
+    cloud.securityGroups.push({ id: 'sg-admin-web', name: 'web', project_id: 'p-admin', security_group_rules: [] });
+    const args = ['restore', 'run', '--backup', backupId, '--project', 'p-admin', '--name', 'web-off', '--no-keypair', '--power', 'off'];
+    expect(await cli.run([...args, '--security-group', 'web', '--network', 'demo-net=public'])).toBe(0);
+    expect(cli.io.out).toMatch(/^Server web-off \(s-new-\d+\) restored and SHUTOFF\.\n$/);
+    const post = cloud.requests.find((q) => q.method === 'POST' && q.path.endsWith('/servers'))?.body as { server: Record<string, unknown> };
+    expect(post.server).toMatchObject({ name: 'web-off', networks: [{ uuid: 'n-public' }], security_groups: [{ name: 'web' }] });
+    expect(post.server.key_name).toBeUndefined();
+  });
+
+  it('refuses contradicting options before anything runs', async () => {
+    expect(await cli.run(['restore', 'run', '--backup', backupId, '--network', 'a', '--network', 'b'])).toBe(2);
+    expect(cli.io.err).toContain('Give one --network NET for every NIC, or map each with --network FROM=NET.');
+    cli.clear();
+    expect(await cli.run(['restore', 'run', '--backup', backupId, '--power', 'maybe'])).toBe(2);
+    expect(cli.io.err).toContain('--power is on or off, not "maybe".');
+    cli.clear();
+    expect(await cli.run(['restore', 'run', '--backup', backupId, '--libvirt', '--power', 'off'])).toBe(2);
+    expect(cli.io.err).toContain('--power goes with a restore through Nova');
+  });
+});
