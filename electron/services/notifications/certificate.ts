@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { SmtpSecurity } from '../../../shared/domain/notifications';
@@ -13,14 +14,14 @@ export interface ServerCertificate {
   pem: string;
 }
 
-const names = (o: Record<string, unknown> | undefined): string =>
-  Object.entries(o ?? {})
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
-    .join(', ');
+/** "CN=mail.example.org, O=Example": node's one-name-a-line form on one line. */
+const oneLine = (dn: string): string => dn.split('\n').join(', ');
 
 export function describeCertificate(c: tls.PeerCertificate): ServerCertificate {
-  const subject = names(c.subject as unknown as Record<string, unknown>);
-  const issuer = names(c.issuer as unknown as Record<string, unknown>);
+  // The DER parsed by node's X509Certificate gives the names as text, in the certificate's order.
+  const x509 = new X509Certificate(c.raw);
+  const subject = oneLine(x509.subject);
+  const issuer = oneLine(x509.issuer);
   const body = c.raw.toString('base64').replace(/(.{64})/g, '$1\n');
   return {
     subject,
