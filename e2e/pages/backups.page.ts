@@ -24,6 +24,13 @@ export class BackupsPage {
     return this.detail().getByRole('button', { name });
   }
 
+  /** From the Backups page: opens the restore dialog of the restore point of `name`, and returns it. */
+  async openRestore(name: string) {
+    await this.rows().filter({ hasText: name }).click();
+    await this.action('Restore…').click();
+    return this.restoreDialog(name);
+  }
+
   /** The restore dialog of a restore point of `name`. */
   restoreDialog(name: string) {
     return this.page.getByRole('dialog', { name: `Restore ${name}` });

@@ -16,9 +16,7 @@ test('the restore dialog shows the conflicts before anything is created, and res
   const jobs = new JobsPage(page);
   await page.goto(mockCloud.loginUrl);
   await shell.nav('Backups').click();
-  await backups.rows().filter({ hasText: 'demo-web-1' }).click();
-  await backups.action('Restore…').click();
-  const dialog = backups.restoreDialog('demo-web-1');
+  const dialog = await backups.openRestore('demo-web-1');
   const restore = dialog.getByRole('button', { name: 'Restore' });
 
   // The original project is one the cloud's account has no role in: said at once, Restore disabled.

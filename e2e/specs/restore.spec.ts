@@ -17,8 +17,7 @@ test('a restore shows its phase in the job list and the job detail, the bytes of
   const jobs = new JobsPage(page);
   await page.goto(mockCloud.loginUrl);
   await shell.nav('Backups').click();
-  await backups.rows().filter({ hasText: 'demo-web-1' }).click();
-  await backups.action('Restore…').click();
+  await backups.openRestore('demo-web-1');
   await backups.restoreDialog('demo-web-1').getByLabel('Name').fill('web-back');
   // the admin restores into its own project, with its own key pair
   await backups.restoreChoice('demo-web-1', 'Target project', 'admin');

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
-import { testCli } from './test-cli';
+import { addMockCloudByOpenrc, testCli } from './test-cli';
 
 // `provider add` and `provider edit` against the MockAgent cloud: an edit is tested before it is
 // saved, keeps the stored password unless a new one is piped in, and keeps the cloud's id.
@@ -12,13 +10,7 @@ let cli: ReturnType<typeof testCli>;
 beforeEach(async () => {
   cloud = standardCloud();
   cli = testCli('backstack-cli-provider-', { openstackDispatcher: cloud.agent });
-  const rc = path.join(cli.home, 'admin-openrc');
-  fs.writeFileSync(
-    rc,
-    `export OS_AUTH_URL=${cloud.authUrl}\nexport OS_USERNAME=admin\nexport OS_PROJECT_NAME=admin\nexport OS_USER_DOMAIN_NAME=Default\n`,
-  );
-  expect(await cli.run(['provider', 'add', '--name', 'mock', '--openrc', rc, '--password-stdin'], { stdin: 'admin-pass\n' })).toBe(0);
-  cli.clear();
+  expect(await addMockCloudByOpenrc(cli, cloud.authUrl)).toBe(0);
 });
 afterEach(async () => {
   cli.cleanup();

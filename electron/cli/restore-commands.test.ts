@@ -5,7 +5,7 @@ import { initRepository, openRepository } from '../engine';
 import { adminClient, standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import { fakeRestoreHosts, writeInstanceRestorePoint } from '../core/testing';
-import { testCli } from './test-cli';
+import { addMockCloudByOpenrc, testCli } from './test-cli';
 
 // `restore run` against the MockAgent cloud with demo-web-1's restore point: the dry run prints
 // the pre-flight and its exit status says whether something blocks; the mapping options reach Nova.
@@ -16,13 +16,7 @@ let backupId: string;
 beforeEach(async () => {
   cloud = standardCloud();
   cli = testCli('backstack-cli-restore-', { openstackDispatcher: cloud.agent, openstackClock: cloud.clock, restoreHosts: fakeRestoreHosts([]) });
-  const rc = path.join(cli.home, 'admin-openrc');
-  fs.writeFileSync(
-    rc,
-    `export OS_AUTH_URL=${cloud.authUrl}\nexport OS_USERNAME=admin\nexport OS_PROJECT_NAME=admin\nexport OS_USER_DOMAIN_NAME=Default\n`,
-  );
-  expect(await cli.run(['provider', 'add', '--name', 'mock', '--openrc', rc, '--password-stdin'], { stdin: 'admin-pass\n' })).toBe(0);
-  cli.clear();
+  expect(await addMockCloudByOpenrc(cli, cloud.authUrl)).toBe(0);
   expect(await cli.run(['provider', 'list', '--json'])).toBe(0);
   const [provider] = JSON.parse(cli.io.out) as { id: string }[];
   const dir = path.join(cli.home, 'dest');

@@ -55,3 +55,12 @@ export function testCli(prefix = 'backstack-cli-', core: Partial<CoreOptions> = 
     },
   };
 }
+
+/** Adds the MockAgent cloud (`authUrl`) as "mock" the way an admin does: an openrc file and the password on stdin. */
+export async function addMockCloudByOpenrc(cli: ReturnType<typeof testCli>, authUrl: string): Promise<number> {
+  const rc = path.join(cli.home, 'admin-openrc');
+  fs.writeFileSync(rc, `export OS_AUTH_URL=${authUrl}\nexport OS_USERNAME=admin\nexport OS_PROJECT_NAME=admin\nexport OS_USER_DOMAIN_NAME=Default\n`);
+  const code = await cli.run(['provider', 'add', '--name', 'mock', '--openrc', rc, '--password-stdin'], { stdin: 'admin-pass\n' });
+  cli.clear();
+  return code;
+}
