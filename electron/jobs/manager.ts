@@ -75,6 +75,7 @@ export class JobManager {
   private readonly running = new Map<string, Running>();
   private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly slotCache = new Map<string, string[]>();
   private readonly now: () => number;
   private readonly backoffMs: (attempt: number) => number;
   readonly owner: string;
@@ -239,7 +240,7 @@ export class JobManager {
     }
     const limit = this.opts.slotLimit;
     if (!limit) return true;
-    for (const slot of this.safeSlots(kind, stored.params)) {
+    for (const slot of this.slotsOf(id, kind, stored.params)) {
       const max = limit(slot);
       if (max === undefined) continue;
       let used = 0;
@@ -249,12 +250,21 @@ export class JobManager {
     return true;
   }
 
-  private safeSlots(kind: Registered, params: unknown): string[] {
-    try {
-      return kind.slots(params);
-    } catch {
-      return []; // the job itself reports bad parameters when it runs
+  /**
+   * A job's slots, worked out once while it waits: every pump looks at every queued job, and a
+   * backup's slots read the inventory (a policy run queues hundreds of them).
+   */
+  private slotsOf(id: string, kind: Registered, params: unknown): string[] {
+    let slots = this.slotCache.get(id);
+    if (!slots) {
+      try {
+        slots = kind.slots(params);
+      } catch {
+        slots = []; // the job itself reports bad parameters when it runs
+      }
+      this.slotCache.set(id, slots);
     }
+    return slots;
   }
 
   private isPastDeadline(kind: Registered, params: unknown): string | undefined {
@@ -280,7 +290,7 @@ export class JobManager {
       this.finish(id, 'cancelled', { summary: 'Skipped: the start window closed before it could start.' });
       return this.pump();
     }
-    const run: Running = { slots: this.safeSlots(kind, job.params), controller: new AbortController(), tracker: new ProgressTracker(this.now), kind, lastPersistAt: 0 };
+    const run: Running = { slots: this.slotsOf(id, kind, job.params), controller: new AbortController(), tracker: new ProgressTracker(this.now), kind, lastPersistAt: 0 };
     this.running.set(id, run);
     run.tracker.update({ phase: 'Starting' });
     this.opts.table.update(id, { progress: run.tracker.value, state: 'running', startedAt: job.startedAt ?? new Date(this.now()).toISOString() });
@@ -332,6 +342,7 @@ export class JobManager {
   }
 
   private finish(id: string, state: 'succeeded' | 'warning' | 'failed' | 'cancelled' | 'interrupted', extra: Partial<StoredJob>): void {
+    this.slotCache.delete(id);
     this.opts.table.update(id, { ...extra, state, finishedAt: new Date(this.now()).toISOString() });
     this.publish(id);
   }
