@@ -75,6 +75,14 @@ test('keyboard only: the tree scopes the table, a row opens its detail, and Esca
   await page.keyboard.press('Escape');
   await expect(detail).toBeHidden();
   await expect(row).toBeFocused();
+  // A button that turns disabled while it works drops the focus to the page ("Back up now" does):
+  // Escape still closes the drawer.
+  await page.keyboard.press('Enter');
+  await expect(detail).toBeVisible();
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await row.focus();
   // Up past the first row reaches the headers; Enter there sorts.
   await page.keyboard.press('Home');
   await expect(inventory.row('acme-app-1')).toBeFocused();

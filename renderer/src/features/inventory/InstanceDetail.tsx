@@ -4,7 +4,7 @@ import type { OutputOf } from '../../../../shared/ipc/contract';
 import { useQuery } from '../../api/useQuery';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { escapeInside } from '../../components/escape-inside';
+import { useEscapeInside } from '../../components/escape-inside';
 import { KeyValueTable } from '../../components/KeyValueTable';
 import type { InstanceRow } from '../../stores/inventory.store';
 import { AddToPolicy } from '../protection/AddToPolicy';
@@ -48,11 +48,12 @@ export function InstanceDetail({ instance: row, onClose }: { instance: InstanceR
   } = useQuery('inventory.getInstance', row ? { providerId: row.providerId, id: row.id } : null, {
     tables: ['inventory'],
   });
+  const escape = useEscapeInside(row !== null, onClose);
   return (
     <Drawer
       opened={row !== null}
       onClose={onClose}
-      {...escapeInside(onClose)}
+      {...escape}
       position="right"
       size="xl"
       title={row ? row.name : ''}
