@@ -69,6 +69,29 @@ test('the dashboard shows protection per policy, RPO, next runs, storage and job
   await page.getByRole('button', { name: 'Show instances in policies too' }).click();
   await expect(inventory.table().getByTestId('row')).toHaveCount(3);
 
+  // The failing total: the policies with failing members, then the member on the policy's page
+  await shell.nav('Dashboard').click();
+  await dashboard.figure('failing').click();
+  await expect(page).toHaveURL(/#\/protection\?filter=failing$/);
+  await expect(page.getByTestId('policy-status-filter')).toContainText('with failing members');
+  await expect(page.getByTestId('policies-table').getByTestId('row')).toHaveText([/nightly/]);
+  await page.getByTestId('policies-table').getByTestId('row').first().click();
+  await expect(shell.heading('nightly')).toBeVisible();
+  await expect(page).toHaveURL(/\?filter=failing$/);
+  // and from the policy's own count
+  await shell.nav('Dashboard').click();
+  await dashboard.policy('nightly').getByRole('link', { name: '1 failing in nightly' }).click();
+  await expect(shell.heading('nightly')).toBeVisible();
+  const members = page.getByTestId('members-table').getByTestId('row');
+  await expect(members).toHaveCount(1);
+  await expect(members.first()).toContainText(/demo-bfv-1.*failing/);
+  await expect(page.getByTestId('member-filter').getByRole('radio', { name: 'Failing (1)' })).toBeChecked();
+  await page.screenshot({ path: shot('policy-members-failing') });
+  await page.getByTestId('member-filter').getByText('All (2)').click();
+  await expect(page).toHaveURL(/#\/protection\/[^?]+$/);
+  await expect(members).toHaveCount(2);
+  await expect(members.filter({ hasText: 'demo-web-1' })).toContainText('protected');
+
   // The destination's restore points, in Backups
   await shell.nav('Dashboard').click();
   await dashboard

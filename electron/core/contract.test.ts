@@ -76,6 +76,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'notifications.setSmtp': { host: '127.0.0.1', port: 9, security: 'starttls', user: 'alerts', password: 'p', from: 'backstack@example.org' },
   'notifications.sendTest': { to: ['ops@example.org'] },
   'dashboard.get': {},
+  'dashboard.memberStatus': { policyId: 'missing' },
 });
 
 beforeAll(async () => {

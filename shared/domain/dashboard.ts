@@ -19,6 +19,16 @@ const Count = z.number().int().nonnegative();
 export const MemberStatus = z.enum(['protected', 'unprotected', 'failing']);
 export type MemberStatus = z.infer<typeof MemberStatus>;
 
+/** One member's status, as the dashboard counts it; why says which kind of failing. */
+export const MemberState = z.object({
+  policyId: z.string(),
+  providerId: z.string(),
+  instanceId: z.string(),
+  status: MemberStatus,
+  why: z.enum(['backup-failed', 'rpo-breached']).nullable(),
+});
+export type MemberState = z.infer<typeof MemberState>;
+
 export const PolicyProtection = z.object({
   policyId: z.string(),
   policyName: z.string(),

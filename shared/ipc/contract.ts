@@ -5,7 +5,7 @@ import { DestinationStats, DestinationView, KeepRules, PrunePreview } from '../d
 import { HypervisorItem, HypervisorSsh, HypervisorTest, Instance, InstanceSummary, InventoryNode, ResourceItem, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
-import { Dashboard } from '../domain/dashboard';
+import { Dashboard, MemberState } from '../domain/dashboard';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
 import { PreflightReport } from '../domain/restore-preflight';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
@@ -178,6 +178,7 @@ export const requests = {
   'notifications.sendTest': req(z.object({ to: z.array(EmailAddress).min(1).max(20) }).strict(), z.object({ to: z.array(z.string()), response: z.string() })),
   /** Protection per policy, RPO compliance, next runs, storage per destination, the last 24 h of jobs: counted over the catalog. */
   'dashboard.get': req(Empty, Dashboard),
+  'dashboard.memberStatus': req(z.object({ policyId: Id.optional() }).strict(), z.object({ items: z.array(MemberState) })),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
   'catalog.startBackup': req(z.object({ file: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;

@@ -26,6 +26,13 @@ export interface DayBytes {
   points: number;
 }
 
+export interface MemberStatusRow {
+  policyId: string;
+  providerId: string;
+  instanceId: string;
+  status: 'protected' | 'unprotected' | 'failed' | 'late';
+}
+
 export interface LagRow {
   policyId: string;
   providerId: string;
@@ -44,7 +51,7 @@ export interface LagRow {
  * newest restore point was taken, "late" when it is behind its RPO (RpoCutoffs), "unprotected"
  * when it has no restore point yet and is not behind.
  */
-const MEMBERS = `
+const STATUS = `
   WITH cut AS MATERIALIZED (
     SELECT key AS policy_id, value ->> '$.breachedBefore' AS before, value ->> '$.since' AS since, value ->> '$.rpoMs' AS rpo_ms FROM json_each(@cutoffs)
   ),
@@ -66,7 +73,9 @@ const MEMBERS = `
                 WHEN n.newest_at IS NULL THEN 'unprotected'
                 ELSE 'protected' END AS status
     FROM newest n LEFT JOIN cut c ON c.policy_id = n.policy_id
-  ),
+  )`;
+
+const MEMBERS = `${STATUS},
   counts AS (
     SELECT policy_id, count(*) AS members, sum(status = 'protected') AS protected, sum(status = 'unprotected') AS unprotected,
            sum(status = 'failed') AS backupFailed, sum(status = 'late') AS rpoBreached, min(newest_at) AS oldestNewestAt
@@ -95,6 +104,16 @@ export class DashboardQueries {
     const row = this.db.prepare(MEMBERS).get({ cutoffs: JSON.stringify(cutoffs), now, lagLimit }) as { counts: string; lag: string };
     const lag = (JSON.parse(row.lag) as LagRow[]).sort((a, b) => b.ratio - a.ratio || a.name.localeCompare(b.name));
     return { counts: JSON.parse(row.counts) as PolicyCounts[], lag };
+  }
+
+  /** The status of each member of one policy (null: of every policy), as `members` counts them. */
+  memberStatuses(cutoffs: RpoCutoffs, policyId: string | null): MemberStatusRow[] {
+    return this.db
+      .prepare(
+        `${STATUS} SELECT policy_id AS policyId, provider_id AS providerId, instance_id AS instanceId, status FROM status
+         WHERE @policyId IS NULL OR policy_id = @policyId`,
+      )
+      .all({ cutoffs: JSON.stringify(cutoffs), policyId }) as MemberStatusRow[];
   }
 
   /** Present instances, and those of them no policy holds. */

@@ -93,6 +93,38 @@ describe('DashboardService', () => {
     expect(d).toMatchObject({ instances: 15, inNoPolicy: 2 });
   });
 
+  it("lists one policy's members with the status its counts are made of (where the dashboard's links lead)", () => {
+    seedPolicies();
+    const items = seed.service().memberStatus('daily');
+    const byId = Object.fromEntries(items.map((m) => [m.instanceId, [m.status, m.why]]));
+    expect(byId).toEqual({
+      a: ['protected', null],
+      b: ['failing', 'rpo-breached'],
+      c: ['unprotected', null],
+      d: ['failing', 'backup-failed'],
+      e: ['protected', null],
+      f: ['failing', 'backup-failed'],
+      g: ['protected', null],
+      q: ['failing', 'rpo-breached'],
+    });
+    // The same members the counts add up: 3 protected, 1 unprotected, 4 failing
+    const d = seed.service().get();
+    const daily = d.policies.find((p) => p.policyId === 'daily')!;
+    expect(items.filter((m) => m.status === 'failing')).toHaveLength(daily.failing);
+    expect(seed.service().memberStatus('paused')).toEqual([
+      { policyId: 'paused', providerId: items[0]!.providerId, instanceId: 'p', status: 'protected', why: null },
+    ]);
+    // Of every policy: each member once, under its policy
+    const all = seed.service().memberStatus(null);
+    expect(all).toHaveLength(d.policies.reduce((n, p) => n + p.members, 0));
+    expect(
+      all
+        .filter((m) => m.status === 'failing')
+        .map((m) => `${m.policyId}/${m.instanceId}`)
+        .sort(),
+    ).toEqual(['daily/b', 'daily/d', 'daily/f', 'daily/q', 'six-hourly/h']);
+  });
+
   it('lists the members furthest behind their RPO, the worst first', () => {
     seedPolicies();
     const lag = seed.service().get().rpoLag;

@@ -1,4 +1,4 @@
-import { rpoMsOf, type Dashboard, type DestinationGrowth, type JobHour } from '../../../shared/domain/dashboard';
+import { rpoMsOf, type Dashboard, type DestinationGrowth, type JobHour, type MemberState } from '../../../shared/domain/dashboard';
 import { JobState } from '../../../shared/domain/jobs';
 import type { SchedulerStatus } from '../../../shared/domain/policies';
 import { rpoCutoff } from '../../../shared/domain/notifications';
@@ -57,15 +57,36 @@ export class DashboardService {
     return value;
   }
 
-  get(): Dashboard {
-    const now = this.deps.now?.() ?? new Date();
-    const policies = this.deps.policies();
+  private cutoffsOf(policies: StoredPolicy[], now: Date): RpoCutoffs {
     const cutoffs: RpoCutoffs = {};
     for (const p of policies) {
       const { rpoMs, cutoff } = this.rpoOf(p, now);
       // As the notifications judge it (RpoWatch): a paused policy is behind on nothing.
       cutoffs[p.id] = { rpoMs, breachedBefore: p.spec.enabled ? cutoff : null, since: p.updatedAt };
     }
+    return cutoffs;
+  }
+
+  /** Each member of one policy (null: of every policy) with its status, as get() counts them (the dashboard's links lead here). */
+  memberStatus(policyId: string | null): MemberState[] {
+    const now = this.deps.now?.() ?? new Date();
+    const cutoffs = this.cutoffsOf(
+      this.deps.policies().filter((p) => policyId === null || p.id === policyId),
+      now,
+    );
+    return this.deps.queries.memberStatuses(cutoffs, policyId).map((m) => ({
+      policyId: m.policyId,
+      providerId: m.providerId,
+      instanceId: m.instanceId,
+      status: m.status === 'failed' || m.status === 'late' ? 'failing' : m.status,
+      why: m.status === 'failed' ? 'backup-failed' : m.status === 'late' ? 'rpo-breached' : null,
+    }));
+  }
+
+  get(): Dashboard {
+    const now = this.deps.now?.() ?? new Date();
+    const policies = this.deps.policies();
+    const cutoffs = this.cutoffsOf(policies, now);
     const members = this.deps.queries.members(cutoffs, now.toISOString(), LAG_ROWS);
     const counts = new Map(members.counts.map((c) => [c.policyId, c]));
     const names = new Map(policies.map((p) => [p.id, p.spec.name]));

@@ -14,6 +14,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../stores/app.store';
 import { memberColumns, runColumns, type Member } from './detail-columns';
+import { useMemberStatus } from './member-status';
 import { pauseResume, removePolicy, useRunNow } from './policy-actions';
 import { DestinationName, EnabledBadge } from './policy-columns';
 
@@ -75,9 +76,11 @@ export function PolicyDetailPage() {
   const now = useNow(60_000);
   const run = useRunNow();
   const remove = useMemo(() => removePolicy(() => void navigate('/protection')), [navigate]);
+  const status = useMemberStatus(id);
+  const { stateOf, keep } = status;
   const members = useMemo<Member[]>(
-    () => (p ? p.memberList.map((m) => ({ ...m, policyId: p.id, autoAssign: p.spec.autoAssign !== 'off' })) : []),
-    [p],
+    () => (p ? p.memberList.map((m) => ({ ...m, policyId: p.id, autoAssign: p.spec.autoAssign !== 'off', state: stateOf(m) })).filter(keep) : []),
+    [p, stateOf, keep],
   );
   const columns = useMemo(() => memberColumns(now), [now]);
   const back = (
@@ -117,9 +120,11 @@ export function PolicyDetailPage() {
         </Part>
       </SimpleGrid>
       <Part title={`Members (${p.memberList.length})`} testId="policy-members">
+        {p.memberList.length > 0 && <Group>{status.control}</Group>}
         {p.spec.autoAssign !== 'off' && rulesSelect(p.spec.rules) && (
           <Text size="sm" c="dimmed">
-            Its rules assign the instances they match when the policy is saved and at each inventory sync of their cloud (Clouds → Sync inventory now).
+            Its rules assign the instances they match when the policy is saved and at each inventory sync of their cloud (Clouds → Sync inventory
+            now).
           </Text>
         )}
         <DataTable<Member>
@@ -130,7 +135,11 @@ export function PolicyDetailPage() {
           height="auto"
           maxHeight={420}
           initialSort={[{ id: 'name', desc: false }]}
-          emptyText="No member yet: give the policy rules with auto-assign on, or add instances from Inventory (an instance → Add to policy…)."
+          emptyText={
+            status.filter && p.memberList.length > 0
+              ? 'No member with this status.'
+              : 'No member yet: give the policy rules with auto-assign on, or add instances from Inventory (an instance → Add to policy…).'
+          }
         />
       </Part>
       <Part title="Recent runs" testId="policy-runs">

@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { pauseResume, removePolicy, useRunNow } from './policy-actions';
 import { policyColumns } from './policy-columns';
 import { SchedulerStatus } from './SchedulerStatus';
+import { usePolicyStatusFilter } from './member-status';
 
 /** The protection policies: which instances are backed up, when, where and for how long. */
 export function ProtectionPage() {
@@ -20,7 +21,9 @@ export function ProtectionPage() {
   const run = useRunNow();
   const runAction = run.action;
   const columns = useMemo(() => policyColumns([runAction, ...pauseResume, removePolicy()]), [runAction]);
+  const status = usePolicyStatusFilter();
   const items = data?.items;
+  const shown = useMemo(() => items?.filter(status.keep), [items, status.keep]);
   const create = (
     <Button component={Link} to="/protection/new" leftSection={<IconPlus size={16} />}>
       New policy
@@ -38,6 +41,7 @@ export function ProtectionPage() {
       </PageHeader>
       <Group>
         <SchedulerStatus />
+        {status.pill}
       </Group>
       {error && <ErrorAlert error={error} title="The policies could not be listed" onRetry={reload} />}
       {items?.length === 0 && (
@@ -50,14 +54,14 @@ export function ProtectionPage() {
         <div style={{ flex: 1, minHeight: 0 }}>
           <DataTable<PolicyView>
             testId="policies-table"
-            rows={items}
+            rows={shown ?? []}
             columns={columns}
             getRowId={(p) => p.id}
             filter={filter}
             rowHeight={56}
-            onRowClick={(p) => void navigate(`/protection/${p.id}`)}
+            onRowClick={(p) => void navigate(status.hrefOf(p.id))}
             initialSort={[{ id: 'name', desc: false }]}
-            emptyText="No policy matches this search."
+            emptyText={status.filter ? 'No policy has members with this status.' : 'No policy matches this search.'}
           />
         </div>
       )}

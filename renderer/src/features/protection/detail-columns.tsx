@@ -1,13 +1,15 @@
 import { Badge, Text } from '@mantine/core';
 import { IconUserMinus } from '@tabler/icons-react';
+import type { MemberState } from '../../../../shared/domain/dashboard';
 import type { PolicyMember, PolicyRun } from '../../../../shared/domain/policies';
 import { ageInWords } from '../../../../shared/domain/policy-words';
 import type { Action } from '../../api/actions';
 import { call } from '../../api/client';
 import { ActionMenu } from '../../components/ActionButtons';
 import type { Column } from '../../components/DataTable';
+import { MemberStatusBadge } from './member-status';
 
-export type Member = PolicyMember & { policyId: string; autoAssign: boolean };
+export type Member = PolicyMember & { policyId: string; autoAssign: boolean; state?: MemberState };
 
 const removeMember: Action<Member> = {
   id: 'unassign',
@@ -48,6 +50,13 @@ export const memberColumns = (now: number): Column<Member>[] => [
       </Badge>
     ),
     width: '110px',
+  },
+  {
+    id: 'status',
+    header: 'Status',
+    getValue: (m) => m.state?.status ?? null,
+    render: (m) => <MemberStatusBadge state={m.state} />,
+    width: '130px',
   },
   {
     id: 'last',
