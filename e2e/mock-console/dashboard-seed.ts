@@ -48,6 +48,8 @@ async function main(): Promise<void> {
         seed.backup('s-web', 3 + 24 * day, { destination: destination.id, storedBytes: (day === 11 ? 900 : 40 + 7 * day) * MiB });
       for (const hours of [80, 104, 128]) seed.backup('s-bfv', hours, { destination: destination.id, storedBytes: (hours === 128 ? 600 : 25) * MiB });
       seed.job('s-app', 'failed', 2);
+      // weeks of nightly backups before: more jobs than the Jobs page lists at first
+      for (let i = 0; i < 600; i++) seed.job('s-web', 'succeeded', 72 + i);
     });
   } finally {
     await core.close();

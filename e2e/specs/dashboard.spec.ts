@@ -57,6 +57,12 @@ test('the dashboard shows protection per policy, RPO, next runs, storage and job
   await jobs.filterChip('interrupted').click();
   await expect(page).toHaveURL(/#\/jobs\?since=24h$/);
   await expect(jobs.rows()).toHaveCount(3);
+  // The 600 older backups: the newest 500 jobs are listed, older ones on request
+  const older = page.getByTestId('older-jobs');
+  await expect(older).toContainText('Jobs since');
+  await page.screenshot({ path: shot('jobs-older') });
+  await older.getByRole('button', { name: 'Load older jobs' }).click();
+  await expect(older).toBeHidden();
 
   // The instance in no policy, in Inventory
   await shell.nav('Dashboard').click();

@@ -81,6 +81,33 @@ describe('jobs store', () => {
     expect(Object.keys(store.getState().byId)).toEqual(['new']);
   });
 
+  it('lists older jobs page by page on request, and keeps them when the newest are listed again', async () => {
+    const { f, store, start, resync } = setup();
+    const at = (h: number) => `2026-12-01T${String(h).padStart(2, '0')}:00:00Z`;
+    f.script(
+      'jobs.list',
+      { items: [job('5', { createdAt: at(5) }), job('4', { createdAt: at(4) })], nextCursor: 'c4' },
+      { items: [job('3', { createdAt: at(3) }), job('2', { createdAt: at(2) })], nextCursor: 'c2' },
+      { items: [job('6', { createdAt: at(6) }), job('5', { createdAt: at(5), state: 'succeeded' })], nextCursor: 'c5' },
+      { items: [job('1', { createdAt: at(1) })], nextCursor: null },
+    );
+    start();
+    await flush();
+    expect(store.getState()).toMatchObject({ olderCursor: 'c4' });
+    await store.getState().loadOlder();
+    expect(f.callsOf('jobs.list').at(-1)!.input).toMatchObject({ cursor: 'c4' });
+    expect(Object.keys(store.getState().byId).sort()).toEqual(['2', '3', '4', '5']);
+    // A new listing (focus, reconnect) brings the newest; the older pages stay, and where to go on
+    resync.forEach((fn) => fn());
+    await flush();
+    expect(Object.keys(store.getState().byId).sort()).toEqual(['2', '3', '4', '5', '6']);
+    expect(store.getState().byId['5']!.state).toBe('succeeded');
+    expect(store.getState().olderCursor).toBe('c2');
+    await store.getState().loadOlder();
+    expect(store.getState()).toMatchObject({ olderCursor: null, loadingOlder: false });
+    expect(Object.keys(store.getState().byId)).toHaveLength(6);
+  });
+
   it('keeps logs only of jobs being looked at, without losing entries logged while the log loads', async () => {
     const { f, store, start } = setup();
     f.script('jobs.list', { items: [job('1')], nextCursor: null });

@@ -13,7 +13,12 @@ export interface JobsState {
   logErrors: Record<string, AppError>;
   loaded: boolean;
   error: AppError | null;
+  /** where the next older page starts; null when every job is listed */
+  olderCursor: string | null;
+  loadingOlder: boolean;
   load(): Promise<void>;
+  /** the next PAGE older jobs, added below those listed */
+  loadOlder(): Promise<void>;
   loadLog(id: string): Promise<void>;
   /** the events that keep the projection current */
   jobChanged(job: Job): void;
@@ -32,8 +37,12 @@ const mergeLog = (a: JobLogEntry[], b: JobLogEntry[]): JobLogEntry[] => {
  * A projection of the core's jobs: listed once, then kept current by jobs.changed /
  * jobs.progressed / jobs.logged events; listed again on focus and after a reconnect.
  */
+export const JOBS_PAGE = 500;
+
 export function createJobsStore(source: BackstackApi): StoreApi<JobsState> {
   let latestList = 0;
+  // Whether older pages were added to the first: a new listing keeps them.
+  let loadedOlder = false;
   // Jobs changed by an event while a listing was in flight: the event is newer than the listing.
   let changedDuringList = new Map<string, Job>();
   return createStore<JobsState>((set, get) => ({
@@ -42,17 +51,38 @@ export function createJobsStore(source: BackstackApi): StoreApi<JobsState> {
     logErrors: {},
     loaded: false,
     error: null,
+    olderCursor: null,
+    loadingOlder: false,
     async load() {
       const mine = ++latestList;
       changedDuringList = new Map();
       try {
-        const { items } = await invokeOrThrow(source, 'jobs.list', { limit: 500 });
+        const { items, nextCursor } = await invokeOrThrow(source, 'jobs.list', { limit: JOBS_PAGE });
         if (mine !== latestList) return;
         const byId = Object.fromEntries(items.map((j) => [j.id, j]));
+        // Older pages loaded before stay, with where the next one starts (events keep them current).
+        const oldest = items.at(-1)?.createdAt;
+        const older = loadedOlder && nextCursor && oldest ? Object.values(get().byId).filter((j) => j.createdAt < oldest) : [];
+        for (const j of older) byId[j.id] ??= j;
         for (const [id, job] of changedDuringList) byId[id] = job;
-        set({ byId, loaded: true, error: null });
+        if (older.length === 0) loadedOlder = false;
+        set({ byId, loaded: true, error: null, ...(loadedOlder ? {} : { olderCursor: nextCursor }) });
       } catch (e) {
         if (mine === latestList) set({ error: asAppError(e), loaded: true });
+      }
+    },
+    async loadOlder() {
+      const cursor = get().olderCursor;
+      if (!cursor || get().loadingOlder) return;
+      set({ loadingOlder: true });
+      try {
+        const { items, nextCursor } = await invokeOrThrow(source, 'jobs.list', { limit: JOBS_PAGE, cursor });
+        loadedOlder = true;
+        const byId = { ...get().byId };
+        for (const j of items) byId[j.id] ??= j;
+        set({ byId, olderCursor: nextCursor, loadingOlder: false, error: null });
+      } catch (e) {
+        set({ error: asAppError(e), loadingOlder: false });
       }
     },
     async loadLog(id) {

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { Chip, Divider, Group, Paper, Stack } from '@mantine/core';
+import { Button, Chip, Divider, Group, Paper, Stack, Text } from '@mantine/core';
 import { IconListCheck } from '@tabler/icons-react';
 import { JobState, type Job } from '../../../../shared/domain/jobs';
 import { DataTable } from '../../components/DataTable';
@@ -17,6 +17,9 @@ export function JobsPage() {
   const loaded = useJobsStore((s) => s.loaded);
   const error = useJobsStore((s) => s.error);
   const load = useJobsStore((s) => s.load);
+  const olderCursor = useJobsStore((s) => s.olderCursor);
+  const loadingOlder = useJobsStore((s) => s.loadingOlder);
+  const loadOlder = useJobsStore((s) => s.loadOlder);
   // Filters live in the address (?state=failed,interrupted&since=24h): the dashboard links to them.
   const [params, setParams] = useSearchParams();
   const states = (params.get('state') ?? '').split(',').filter((s) => JobState.safeParse(s).success);
@@ -43,6 +46,10 @@ export function JobsPage() {
     [byId, stateKey, since24h, now],
   );
   const selectedJob = selected ? byId[selected] : undefined;
+  const oldestListed = useMemo(
+    () => Object.values(byId).reduce<string | null>((m, j) => (m === null || j.createdAt < m ? j.createdAt : m), null),
+    [byId],
+  );
   const failed = error && <ErrorAlert error={error} title="The jobs could not be listed" onRetry={() => void load()} />;
 
   if (loaded && Object.keys(byId).length === 0) {
@@ -78,18 +85,30 @@ export function JobsPage() {
         </Chip>
       </Group>
       <Group align="stretch" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-        <div style={{ flex: 3, minWidth: 0 }}>
-          <DataTable<Job>
-            testId="jobs-table"
-            rows={jobs}
-            columns={jobColumns}
-            getRowId={(j) => j.id}
-            filter={filter}
-            selectedId={selected}
-            onRowClick={(j) => setSelected(j.id)}
-            initialSort={[{ id: 'created', desc: true }]}
-            emptyText="No job matches these filters."
-          />
+        <div style={{ flex: 3, minWidth: 0, display: 'flex', flexDirection: 'column' }}>
+          <div style={{ flex: 1, minHeight: 0 }}>
+            <DataTable<Job>
+              testId="jobs-table"
+              rows={jobs}
+              columns={jobColumns}
+              getRowId={(j) => j.id}
+              filter={filter}
+              selectedId={selected}
+              onRowClick={(j) => setSelected(j.id)}
+              initialSort={[{ id: 'created', desc: true }]}
+              emptyText="No job matches these filters."
+            />
+          </div>
+          {olderCursor && oldestListed && (
+            <Group gap="xs" mt="xs" data-testid="older-jobs">
+              <Text size="sm" c="dimmed">
+                Jobs since {new Date(oldestListed).toLocaleString()} are listed; the filters apply to them.
+              </Text>
+              <Button size="compact-sm" variant="light" loading={loadingOlder} onClick={() => void loadOlder()}>
+                Load older jobs
+              </Button>
+            </Group>
+          )}
         </div>
         {selectedJob && (
           <Paper withBorder p="md" style={{ flex: 2, minWidth: 320 }}>
