@@ -42,6 +42,29 @@ test('create an encrypted backup destination, keep its recovery key, verify it',
   await jobs.rows().filter({ hasText: 'Verify destination' }).first().click();
   await expect(jobs.detail().getByTestId('job-state')).toHaveText('succeeded');
   await expect(jobs.detail()).toContainText('0 restore points');
+
+  // Garbage collection runs weekly by itself until changed: daily at 02:30 in Tokyo, then only by hand.
+  await shell.nav('Destinations').click();
+  const gc = card.getByTestId('gc-schedule');
+  await expect(gc).toContainText(/Garbage collection: Sun at 03:00 .* — next /);
+  await gc.getByRole('button', { name: 'Change…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Garbage collection of local' });
+  await dialog.getByRole('combobox', { name: 'Runs' }).click();
+  await page.getByRole('option', { name: 'Daily' }).click();
+  await dialog.getByLabel('At').fill('02:30');
+  await dialog.getByRole('combobox', { name: 'Time zone' }).fill('Asia/Tokyo');
+  await page.getByRole('option', { name: 'Asia/Tokyo', exact: true }).click();
+  await expect(dialog).toContainText('daily at 02:30 (Asia/Tokyo)');
+  await expect(dialog.getByText('Backup type')).toHaveCount(0);
+  await page.screenshot({ path: path.join(screenshotDir, 'destination-gc-schedule.png') });
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  // 02:30 in Tokyo is 17:30 UTC, the console's time here
+  await expect(gc).toContainText(/Garbage collection: daily at 02:30 \(Asia\/Tokyo\) — next .*5:30:00 PM/);
+  await gc.getByRole('button', { name: 'Change…' }).click();
+  await dialog.getByLabel('Collect garbage by schedule').uncheck();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(gc).toHaveText(/Garbage collection: only when you press Collect garbage/);
 });
 
 test('a folder that already holds data is refused with a clear message', async ({ page, backstack }) => {

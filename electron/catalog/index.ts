@@ -6,7 +6,7 @@ export { SecretsTable } from './tables/secrets.table';
 export type { NotifyChanged } from './tables/notify';
 export { InventoryTable, type ResourceFilter, type ResourceInput, type StoredResource, type TreeNode } from './tables/inventory.table';
 export { HypervisorsTable, type HypervisorSshSettings, type HypervisorTransfer, type StoredHypervisor } from './tables/hypervisors.table';
-export { DestinationsTable, type StoredDestination } from './tables/destinations.table';
+export { DestinationsTable, type StoredDestination, type StoredGcSchedule } from './tables/destinations.table';
 export { BackupsTable, type BackupRecord } from './tables/backups.table';
 export { PoliciesTable, type StoredPolicy, type RuleCandidate, type MemberRow } from './tables/policies.table';
 export { SchedulerLeaseTable, type LeaseHolder } from './tables/scheduler-lease.table';

@@ -59,6 +59,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'destinations.previewPrune': { id: 'local', keep: { last: 1 } },
   'destinations.startPrune': { id: 'local', keep: { last: 1 } },
   'destinations.startGc': { id: 'local' },
+  'destinations.setGcSchedule': { id: 'local', schedule: null },
   'destinations.startReindex': { id: 'local' },
   'catalog.startBackup': { file: path.join(dir, 'catalog-copy.sqlite') },
   'policies.list': {},

@@ -152,6 +152,7 @@ export function createCore(opts: CoreOptions): Core {
     policies,
     table: policiesTable,
     lease: new SchedulerLeaseTable(catalog.db),
+    maintenance: { runDue: (log) => destinations.runDueGc(log) },
     me: { owner: manager.owner, pid: process.pid, runtime: opts.processLabel ?? { electron: 'the desktop app', console: 'backstack console', cli: 'backstack' }[opts.runtime] },
     log: (level, m) => logger[level](m),
   });

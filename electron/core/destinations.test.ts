@@ -127,3 +127,37 @@ describe('backup destinations', () => {
     expect(r.ok === false && r.error.message).toMatch(/not reachable: mount or reconnect it/);
   });
 });
+
+describe('garbage collection on its own schedule', () => {
+  it('is weekly until changed; a due collection is queued once and runs; none while one is queued; off means only by hand', async () => {
+    const { destination } = ok(await core.api.invoke('destinations.create', { name: 'local', path: path.join(dir, 'repo') }));
+    expect(destination.gcSchedule).toMatchObject({ form: 'weekly', days: [0], at: '03:00' });
+    expect(Date.parse(destination.nextGcAt!)).toBeGreaterThan(Date.now());
+    await twoBackups(destination.id);
+    ok(await core.api.invoke('destinations.startPrune', { id: 'local', keep: { last: 1 } }));
+    await core.jobs.whenIdle();
+    // Every minute, and the last one handled an hour ago: one is due now.
+    const every = ok(
+      await core.api.invoke('destinations.setGcSchedule', { id: 'local', schedule: { id: 'gc', form: 'cron', expression: '* * * * *', timeZone: 'UTC' } }),
+    );
+    expect(Date.parse(every.nextGcAt!) - Date.now()).toBeLessThanOrEqual(60_000);
+    core.catalog.db.prepare('UPDATE destinations SET gc_last_due = ?').run(new Date(Date.now() - 3_600_000).toISOString());
+    const said: string[] = [];
+    const log = (_: string, m: string) => said.push(m);
+    core.services.destinations.runDueGc(log);
+    core.services.destinations.runDueGc(log); // the same due time: nothing more
+    expect(said).toEqual([expect.stringMatching(/^Garbage collection of local queued by its schedule \(\d+ were due while no scheduler ran/)]);
+    await core.jobs.whenIdle();
+    const gcs = ok(await core.api.invoke('jobs.list', {})).items.filter((j) => j.kind === 'destination.gc');
+    expect(gcs).toHaveLength(1);
+    const [gc] = gcs;
+    expect(gc).toMatchObject({ state: 'succeeded', summary: expect.stringMatching(/^\d+ unused chunks removed/) });
+
+    // Turned off: nothing is queued however long it waits, and the card says so.
+    const off = ok(await core.api.invoke('destinations.setGcSchedule', { id: 'local', schedule: null }));
+    expect(off).toMatchObject({ gcSchedule: null, nextGcAt: null });
+    core.catalog.db.prepare('UPDATE destinations SET gc_last_due = ?').run('2020-01-01T00:00:00Z');
+    expect(core.services.destinations.runDueGc(log)).toBeNull();
+    expect(said).toHaveLength(1);
+  });
+});

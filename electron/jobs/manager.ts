@@ -202,6 +202,11 @@ export class JobManager {
     return this.opts.table.listUnfinished().some((j) => j.state === 'running' && matches(j.id) && j.owner !== null && j.owner !== this.owner && isProcessAlive(j.owner));
   }
 
+  /** Whether a job of this kind whose parameters match is queued or running (in any process on this catalog). */
+  hasUnfinished<K extends JobKindName>(kindName: K, match: (params: JobParamsInput<K>) => boolean): boolean {
+    return this.opts.table.listUnfinished().some((j) => j.kind === kindName && match(j.params as JobParamsInput<K>));
+  }
+
   get runningCount(): number {
     return this.running.size;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Schedule, type ScheduleInput } from './schedules';
 
 /** A backup destination known to this installation (a folder holding a repository: engine/FORMAT.md). */
 export const DestinationView = z.object({
@@ -8,6 +9,10 @@ export const DestinationView = z.object({
   encrypted: z.boolean(),
   isDefault: z.boolean(),
   createdAt: z.string(),
+  /** when unused chunks are removed by themselves (null: only by hand) */
+  gcSchedule: Schedule.nullable(),
+  /** the next scheduled garbage collection (null: none scheduled) */
+  nextGcAt: z.string().nullable(),
 });
 export type DestinationView = z.infer<typeof DestinationView>;
 
@@ -62,3 +67,6 @@ export const PrunePreview = z.object({
   kept: z.array(z.string()),
 });
 export type PrunePreview = z.infer<typeof PrunePreview>;
+
+/** Until an admin chooses: unused chunks removed every Sunday at 03:00, the workstation's time. */
+export const defaultGcSchedule = (timeZone: string): ScheduleInput => ({ id: 'gc', form: 'weekly', days: [0], at: '03:00', timeZone });

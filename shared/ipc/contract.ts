@@ -141,6 +141,8 @@ export const requests = {
   'destinations.previewPrune': req(z.object({ id: Id, keep: KeepRules }).strict(), PrunePreview),
   'destinations.startPrune': req(z.object({ id: Id, keep: KeepRules }).strict(), z.object({ jobId: z.string() })),
   'destinations.startGc': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
+  /** When unused chunks are removed by themselves (null: only by hand); the scheduler queues them. */
+  'destinations.setGcSchedule': req(z.object({ id: Id, schedule: Schedule.nullable() }).strict(), DestinationView),
   /** Rebuilds the catalog's index of a destination's restore points from what it holds. */
   'destinations.startReindex': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
   'policies.list': req(Empty, z.object({ items: z.array(PolicyView) })),

@@ -20,6 +20,6 @@ describe('migration 0007 (policies)', () => {
     db.prepare(`DELETE FROM policies WHERE id = 'a'`).run();
     expect(db.prepare('SELECT count(*) AS n FROM policy_members').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM policy_runs').get()).toEqual({ n: 0 });
-    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
   });
 });

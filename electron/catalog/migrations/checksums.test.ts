@@ -17,6 +17,7 @@ const RELEASED: Record<number, string> = {
   5: '7de1ca4a24336a5a626026d8544e16da2d0227bc949ca044819decf349750fcb',
   6: '17210247f0075cb992b2ddd56bb175b0794cfb546de5dd7b4485d9c600e65547',
   7: '71dc5a97ff98205592b77f34ffacdaf3ea45f8f3f75ffc26dc44544b4e88115c',
+  8: '1d7cb31bf8910d438ac6c4ad2653a2c3d5ede401b6d8692cdcedb4078e09d4ca',
 };
 
 const fileOf = (version: number) => {

@@ -41,7 +41,7 @@ describe('InventoryTable', () => {
     ];
     repo.upsertMany('p', 'instance', instances, '2026-01-01T00:00:00Z');
     const destinations = new DestinationsTable(catalog.db, () => undefined);
-    for (const id of ['d1', 'd2']) destinations.insert({ id, name: id, path: `/${id}`, encrypted: false, secretId: null, isDefault: false, createdAt: 'now' });
+    for (const id of ['d1', 'd2']) destinations.insert({ id, name: id, path: `/${id}`, encrypted: false, secretId: null, isDefault: false, createdAt: 'now', gcSchedule: 'default', gcLastDue: null });
     const backups = new BackupsTable(catalog.db, () => undefined);
     const point = { providerId: 'p', resourceKind: 'instance' as const, resourceName: 'web-1', kind: 'full' as const, parentId: null };
     const sizes = { sizeBytes: 1, newBytes: 1, storedBytes: 1, disks: [], jobId: null, protected: false };

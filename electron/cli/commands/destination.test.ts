@@ -76,6 +76,23 @@ describe('destination commands', () => {
     expect(jobs.every((j) => j.state === 'succeeded' && j.target.includes('destination d1'))).toBe(true);
   });
 
+  it('gc-schedule sets when unused chunks are removed by themselves, or only by hand', async () => {
+    await destinationWithBackups(1);
+    await ok(['destination', 'list']);
+    expect(cli.io.out).toMatch(/d1 .* Sun at 03:00/); // the default: weekly
+    await ok(['destination', 'gc-schedule', 'd1', 'sat,sun 04:15', '--tz', 'Asia/Tokyo']);
+    expect(cli.io.out).toMatch(/^Garbage collection of "d1": Sat, Sun at 04:15 \(Asia\/Tokyo\); next 20\d\d-\d\d-\d\dT\d\d:15:00\.000Z\.\n$/);
+    await ok(['destination', 'list', '--json']);
+    expect(json<{ gcSchedule: unknown }[]>()[0]!.gcSchedule).toMatchObject({ form: 'weekly', days: [6, 0], at: '04:15', timeZone: 'Asia/Tokyo' });
+    await ok(['destination', 'gc-schedule', 'd1', 'off']);
+    expect(cli.io.out).toContain('runs only by hand now: backstack destination gc d1');
+    await ok(['destination', 'list']);
+    expect(cli.io.out).toMatch(/d1 .* by hand/);
+    // A schedule that can never run is refused, naming the field
+    expect(await cli.run(['destination', 'gc-schedule', 'd1', '61 2 * * *'])).toBe(3);
+    expect(cli.io.err).toMatch(/Not a valid cron expression "61 2 \* \* \*".*\n.*at schedule.expression/);
+  });
+
   it('a protected restore point stays through prune until it is unprotected', async () => {
     const [newest, , oldest] = (await destinationWithBackups(3)).map((b) => b.id);
     await ok(['backup', 'protect', '--backup', oldest!]); // the catalog knows its one destination

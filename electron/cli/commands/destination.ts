@@ -7,6 +7,9 @@ import { withCore, type CliContext } from '../context';
 import { formatBytes, printJson, table, unwrap, UsageError, wholeNumber } from '../output';
 import { readStdin } from '../read-input';
 import { followJob } from '../wait-job';
+import { describeSchedule } from '../../../shared/domain/schedule-forms';
+import type { ScheduleInput } from '../../../shared/domain/schedules';
+import { parseWhen } from './policy-options';
 
 /** A destination's id from its name (or id), for requests that take ids only. */
 export async function destinationId(core: Core, nameOrId: string): Promise<string> {
@@ -135,7 +138,35 @@ export function register(program: Command, ctx: CliContext): Command {
         const { items } = unwrap(await core.api.invoke('destinations.list', {}));
         if (o.json) return printJson(items, ctx.out);
         if (!items.length) return ctx.out('No destination yet. Create one: backstack destination create NAME DIR\n');
-        table([['NAME', 'PATH', 'ENCRYPTED', 'DEFAULT'], ...items.map((r) => [r.name, r.path, r.encrypted ? 'yes' : 'no', r.isDefault ? 'yes' : ''])], ctx.out);
+        table(
+          [
+            ['NAME', 'PATH', 'ENCRYPTED', 'DEFAULT', 'GARBAGE COLLECTION'],
+            ...items.map((r) => [r.name, r.path, r.encrypted ? 'yes' : 'no', r.isDefault ? 'yes' : '', r.gcSchedule ? describeSchedule(r.gcSchedule) : 'by hand']),
+          ],
+          ctx.out,
+        );
+      });
+    });
+
+  dest
+    .command('gc-schedule')
+    .description('when unused chunks are removed by themselves (queued by the scheduler: the desktop app, its tray, or backstack serve)')
+    .argument('<name>')
+    .argument('<when>', '"sun 03:00", "daily 02:30", "monthly 1 03:00", a 5-field cron expression, or "off" (only by hand)')
+    .option('--tz <zone>', 'IANA time zone of <when> (default: this machine’s)')
+    .action(async (name: string, when: string, o: { tz?: string }) => {
+      if (when.trim().toLowerCase() === 'off' && o.tz) throw new UsageError('--tz describes a schedule; "off" has none.');
+      const schedule: ScheduleInput | null =
+        when.trim().toLowerCase() === 'off'
+          ? null
+          : ({ id: 'gc', ...parseWhen(when), timeZone: o.tz ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC') } as ScheduleInput);
+      await withCore(ctx, { runJobs: false }, async (core) => {
+        const d = unwrap(await core.api.invoke('destinations.setGcSchedule', { id: name, schedule }));
+        ctx.out(
+          d.gcSchedule
+            ? `Garbage collection of "${d.name}": ${describeSchedule(d.gcSchedule)}; next ${d.nextGcAt}.\n`
+            : `Garbage collection of "${d.name}" runs only by hand now: backstack destination gc ${d.name}\n`,
+        );
       });
     });
 

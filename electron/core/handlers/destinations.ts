@@ -14,5 +14,6 @@ export const destinationHandlers = ({ destinations }: Services): NamespaceHandle
   'destinations.previewPrune': ({ id, keep }) => destinations.previewPrune(id, keep),
   'destinations.startPrune': ({ id, keep }) => destinations.startPrune(id, keep),
   'destinations.startGc': ({ id }) => destinations.startGc(id),
+  'destinations.setGcSchedule': ({ id, schedule }) => destinations.setGcSchedule(id, schedule),
   'destinations.startReindex': ({ id }) => destinations.startReindex(id),
 });

@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors/codes';
 import type { DestinationStats, DestinationView, KeepRules, PrunePreview } from '../../../shared/domain/destinations';
+import { Schedule, type ScheduleInput } from '../../../shared/domain/schedules';
 import type { BackupsTable, DestinationsTable, SecretsTable, StoredDestination } from '../../catalog';
 import type { JobManager } from '../../jobs/manager';
 import { findBackup, initRepository, isProtected, listBackups, openRepository, pruneBackups, repositoryStats, type Manifest, type Repository } from '../../engine';
 import { identityOfSource, providerIdOf } from '../providers/cloud-identity';
+import { dueGcOf, gcScheduleOf, machineTimeZone, nextGcOf } from './gc-schedule';
 import { subjectOf, type SubjectNames } from './subjects';
 
-const view = ({ secretId: _s, ...r }: StoredDestination): DestinationView => r;
 // Secrets sealed by earlier versions keep their "repository:" ids; the row names the secret it uses.
 const secretId = (id: string) => `destination:${id}`;
 
@@ -26,21 +27,61 @@ export class DestinationsService {
     private readonly jobs: JobManager,
     /** clouds and inventory, to name what restore points are of */
     private readonly names: SubjectNames,
+    private readonly clock: { now(): number; timeZone(): string } = { now: () => Date.now(), timeZone: machineTimeZone },
   ) {}
 
+  private readonly view = ({ secretId: _s, gcLastDue: _g, ...r }: StoredDestination): DestinationView => {
+    const tz = this.clock.timeZone();
+    return { ...r, gcSchedule: gcScheduleOf(r, tz), nextGcAt: nextGcOf(r, tz, new Date(this.clock.now()))?.toISOString() ?? null };
+  };
+
   list(): DestinationView[] {
-    return this.table.list().map(view);
+    return this.table.list().map(this.view);
+  }
+
+  /** When unused chunks are removed by themselves: a schedule, or null for only by hand. */
+  setGcSchedule(idOrName: string, schedule: ScheduleInput | null): DestinationView {
+    const r = this.stored(idOrName);
+    this.table.setGcSchedule(r.id, schedule === null ? 'off' : Schedule.parse({ ...schedule, id: 'gc' }));
+    return this.get(r.id);
+  }
+
+  /**
+   * Queues the garbage collections whose schedule came due (one per destination, however many
+   * were missed; none while one is queued or running); returns when the next one is due, for the
+   * scheduler to wake then.
+   */
+  runDueGc(log: (level: 'info' | 'warn', message: string) => void): number | null {
+    const now = new Date(this.clock.now());
+    const tz = this.clock.timeZone();
+    let next: number | null = null;
+    for (const d of this.table.list()) {
+      const due = dueGcOf(d, tz, now);
+      if (due) {
+        this.table.setGcLastDue(d.id, due.latest.toISOString());
+        const missed = due.missed > 0 ? ` (${due.missed + 1} were due while no scheduler ran; one collection frees what all would have)` : '';
+        if (this.jobs.hasUnfinished('destination.gc', (p) => p.destinationId === d.id)) {
+          log('info', `Garbage collection of ${d.name} was due; one is already queued or running, so no other was queued.`);
+        } else {
+          this.jobs.enqueue('destination.gc', { destinationId: d.id });
+          log('info', `Garbage collection of ${d.name} queued by its schedule${missed}.`);
+        }
+      }
+      const at = nextGcOf(d, tz, now)?.getTime();
+      if (at !== undefined && (next === null || at < next)) next = at;
+    }
+    return next;
   }
 
   get(idOrName: string): DestinationView {
-    return view(this.stored(idOrName));
+    return this.view(this.stored(idOrName));
   }
 
   /** The destination backups go to when none is named. */
   defaultDestination(): DestinationView {
     const d = this.table.list().find((r) => r.isDefault) ?? this.table.list()[0];
     if (!d) throw new AppError('resource.notFound', 'No backup destination yet. Create one under Destinations, or: backstack destination create NAME DIR');
-    return view(d);
+    return this.view(d);
   }
 
   /** Creates a destination in an empty or missing folder. The recovery key is shown once. */
@@ -167,6 +208,8 @@ export class DestinationsService {
       secretId: passphrase ? secretId(id) : null,
       isDefault: false,
       createdAt: new Date().toISOString(),
+      gcSchedule: 'default',
+      gcLastDue: null,
     });
     return this.get(id);
   }

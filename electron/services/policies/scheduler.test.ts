@@ -67,6 +67,30 @@ describe('Scheduler', () => {
     s.stop();
   });
 
+  it("wakes for other scheduled work (a destination's garbage collection) when it says it is next due", () => {
+    const clock = new FakeClock(T('2026-12-05T23:00:00Z'));
+    const dueTimes = [T('2026-12-06T02:00:00Z'), T('2026-12-13T02:00:00Z')];
+    const calls: string[] = [];
+    const s = new Scheduler({
+      policies: { run: () => ({ jobIds: [], skipped: [] }) },
+      table,
+      lease: new SchedulerLeaseTable(catalog.db),
+      me: { owner: '1:x', pid: 1, runtime: 'test', hostname: 'ws-1' },
+      clock,
+      beatMs: 24 * 3_600_000, // no beat in between: only the time it gave wakes it
+      maintenance: {
+        runDue: () => {
+          calls.push(new Date(clock.now()).toISOString());
+          return dueTimes.find((t) => t > clock.now()) ?? null;
+        },
+      },
+    });
+    s.start();
+    clock.advanceTo(T('2026-12-06T03:00:00Z'));
+    expect(calls).toEqual(['2026-12-05T23:00:00.000Z', '2026-12-06T02:00:00.050Z']);
+    s.stop();
+  });
+
   it('skips missed runs when the policy says so, recording why', () => {
     addPolicy({ schedules: [{ id: 'daily', form: 'daily', at: '01:00' }], missedRuns: 'skip' }, '2026-12-01T00:00:00Z');
     const clock = new FakeClock(T('2026-12-03T09:00:00Z'));

@@ -26,6 +26,8 @@ export interface SchedulerOptions {
   /** how often it wakes at least, to beat its lease and see edited policies (default 30 s); a lease 3 beats old is stale */
   beatMs?: number;
   log?: (level: 'info' | 'warn', message: string) => void;
+  /** other scheduled work (destinations' garbage collection): queues what is due, says when the next is */
+  maintenance?: { runDue(log: (level: 'info' | 'warn', message: string) => void): number | null };
 }
 
 type Schedule = StoredPolicy['spec']['schedules'][number];
@@ -94,6 +96,12 @@ export class Scheduler {
         const at = nextRunsOf(s, new Date(now), 1)[0];
         if (at) next = Math.min(next, at.getTime());
       }
+    }
+    try {
+      const at = this.opts.maintenance?.runDue((level, m) => this.opts.log?.(level, m));
+      if (at) next = Math.min(next, at);
+    } catch (e) {
+      this.opts.log?.('warn', `Scheduled maintenance not queued: ${(e as Error).message}`);
     }
     this.timer = this.clock.setTimeout(() => this.tick(), Math.max(1000, next - now + 50));
   }

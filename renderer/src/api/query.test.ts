@@ -10,6 +10,8 @@ const dest = (id: string): DestinationView => ({
   encrypted: false,
   isDefault: false,
   createdAt: '2026-12-01T00:00:00Z',
+  gcSchedule: null,
+  nextGcAt: null,
 });
 
 /** Subscribes like a mounted component and records what it would have rendered. */

@@ -8,6 +8,7 @@ import { call } from '../../api/client';
 import { useQuery } from '../../api/useQuery';
 import { ActionButtons } from '../../components/ActionButtons';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { GcScheduleLine } from './GcSchedule';
 import { PrunePanel } from './PrunePanel';
 
 const makeDefault: Action<DestinationView> = {
@@ -90,6 +91,7 @@ export function DestinationCard({ destination: d }: { destination: DestinationVi
           </Group>
         </Group>
         <Code>{d.path}</Code>
+        <GcScheduleLine destination={d} />
         {error && <ErrorAlert error={error} title="Its usage could not be read" onRetry={reload} />}
         {stats && (
           <SimpleGrid cols={{ base: 2, md: 5 }}>

@@ -55,13 +55,17 @@ function NextRuns({ schedule }: { schedule: ScheduleDraft }) {
   );
 }
 
-/** One schedule: when (a simple form or cron), in which time zone, which kind of backup, and its start window. */
+/**
+ * One schedule: when (a simple form or cron), in which time zone, and for a policy's backups
+ * (onRemove given) which kind of backup and its start window.
+ */
 export function ScheduleCard(props: {
   schedule: ScheduleDraft;
   index: number;
   errors: FieldErrors;
   onChange: (patch: Partial<ScheduleDraft>) => void;
-  onRemove: () => void;
+  /** a backup schedule: its type, start window and a remove button are shown */
+  onRemove?: () => void;
 }) {
   const { schedule: s, onChange } = props;
   const err = (field: string) => props.errors[`schedules.${props.index}.${field}`];
@@ -73,13 +77,16 @@ export function ScheduleCard(props: {
       <Stack gap="xs">
         <Group justify="space-between" wrap="nowrap">
           <Text fw={600} size="sm">
-            {s.id}: {invalid ? 'not valid yet' : describeSchedule(scheduleOf(s) as ScheduleForm)}
+            {props.onRemove ? `${s.id}: ` : ''}
+            {invalid ? 'not valid yet' : describeSchedule(scheduleOf(s) as ScheduleForm)}
           </Text>
-          <Tooltip label="Remove this schedule">
-            <ActionIcon variant="subtle" color="red" onClick={props.onRemove} aria-label={`Remove schedule ${s.id}`}>
-              <IconTrash size={16} />
-            </ActionIcon>
-          </Tooltip>
+          {props.onRemove && (
+            <Tooltip label="Remove this schedule">
+              <ActionIcon variant="subtle" color="red" onClick={props.onRemove} aria-label={`Remove schedule ${s.id}`}>
+                <IconTrash size={16} />
+              </ActionIcon>
+            </Tooltip>
+          )}
         </Group>
         <Group align="start">
           <Select
@@ -158,24 +165,26 @@ export function ScheduleCard(props: {
             </Group>
           </Checkbox.Group>
         )}
-        <Group align="start">
-          <Stack gap={4}>
-            <Input.Label>Backup type</Input.Label>
-            <Choice value={s.backupType} onChange={(backupType) => onChange({ backupType })} options={TYPES} />
-            <Text size="xs" c="dimmed" maw={340}>
-              {TYPE_WORDS[s.backupType]}
-            </Text>
-          </Stack>
-          <NumberInput
-            label="Start window (minutes)"
-            description="A run not started by then is skipped, with why in the log. Empty: until the next run is due."
-            w={300}
-            min={5}
-            value={s.windowMinutes ?? ''}
-            onChange={(v) => onChange({ windowMinutes: typeof v === 'number' ? v : null })}
-            error={err('windowMinutes')}
-          />
-        </Group>
+        {props.onRemove && (
+          <Group align="start">
+            <Stack gap={4}>
+              <Input.Label>Backup type</Input.Label>
+              <Choice value={s.backupType} onChange={(backupType) => onChange({ backupType })} options={TYPES} />
+              <Text size="xs" c="dimmed" maw={340}>
+                {TYPE_WORDS[s.backupType]}
+              </Text>
+            </Stack>
+            <NumberInput
+              label="Start window (minutes)"
+              description="A run not started by then is skipped, with why in the log. Empty: until the next run is due."
+              w={300}
+              min={5}
+              value={s.windowMinutes ?? ''}
+              onChange={(v) => onChange({ windowMinutes: typeof v === 'number' ? v : null })}
+              error={err('windowMinutes')}
+            />
+          </Group>
+        )}
         {whole && (
           <Alert color="red" variant="light" p="xs">
             {whole}

@@ -73,7 +73,7 @@ export function newSchedule(taken: readonly string[], timeZone: string): Schedul
   };
 }
 
-function scheduleDraftOf(s: Schedule): ScheduleDraft {
+export function scheduleDraftOf(s: Schedule): ScheduleDraft {
   return { ...newSchedule([], s.timeZone), ...s };
 }
 
