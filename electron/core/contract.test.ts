@@ -78,6 +78,9 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'notifications.sendTest': { to: ['ops@example.org'] },
   'dashboard.get': {},
   'dashboard.memberStatus': { policyId: 'missing' },
+  'snapshots.list': { providerId: 'missing', instanceId: 'missing' },
+  'snapshots.create': { providerId: 'missing', instanceId: 'missing', name: 'snap' },
+  'snapshots.delete': { providerId: 'missing', instanceId: 'missing', kind: 'instance', id: 'missing' },
 });
 
 beforeAll(async () => {

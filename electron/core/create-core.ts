@@ -46,6 +46,7 @@ import { catalogEpisodes } from '../services/notifications/state';
 import { openStackToAppError } from '../services/openstack-errors';
 import { PoliciesService } from '../services/policies/policies.service';
 import { Scheduler } from '../services/policies/scheduler';
+import { SnapshotsService } from '../services/snapshots/snapshots.service';
 import { ProvidersService } from '../services/providers/providers.service';
 import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
 import { restoreInstanceJob } from '../services/restore/restore.job';
@@ -124,6 +125,7 @@ export function createCore(opts: CoreOptions): Core {
   const hypervisorsTable = new HypervisorsTable(catalog.db, notify);
   const hypervisors = new HypervisorsService(hypervisorsTable, secrets, providers);
   const jobs = new JobsService(jobsTable, manager);
+  const inventoryService = new InventoryService(inventoryTable, providersTable, providers, manager);
   const loop = new EventLoopMonitor();
   const installation = {
     id: catalog.installationId(),
@@ -147,6 +149,7 @@ export function createCore(opts: CoreOptions): Core {
     unusualChange: (record: BackupRecord, policyId: string | undefined) => unusualChangeNote({ policies: policiesTable, backups: backupsTable }, record, policyId),
   };
   const backups = new BackupsService(backupsTable, providers, destinations, manager, strategy, (rows) => withUnusualChanges(rows, policiesTable));
+  const snapshots = new SnapshotsService({ providers, inventory: inventoryService, installationId: installation.id, jobs: manager });
   const policies = new PoliciesService(policiesTable, inventoryTable, destinations, providers, backups, (instanceId) => installation.backupRunning(instanceId));
   const scheduler = new Scheduler({
     policies,
@@ -199,7 +202,7 @@ export function createCore(opts: CoreOptions): Core {
       loop,
     ),
     providers,
-    inventory: new InventoryService(inventoryTable, providersTable, providers, manager),
+    inventory: inventoryService,
     hypervisors,
     backups,
     policies,
@@ -208,6 +211,7 @@ export function createCore(opts: CoreOptions): Core {
     destinations,
     jobs,
     smtp,
+    snapshots,
     dashboard: new DashboardService({ queries: new DashboardQueries(catalog.db), policies: () => policiesTable.list(), scheduler: () => scheduler.status() }),
   };
 
@@ -217,6 +221,7 @@ export function createCore(opts: CoreOptions): Core {
     inventorySyncJob({ providers, providersTable, inventory: inventoryTable, hypervisors: hypervisorsTable, afterSync: () => policies.applyRules() }),
     backupInstanceJob(strategy),
     restoreInstanceJob(strategy),
+    snapshots.jobKind(),
   ]) {
     manager.register(kind);
   }

@@ -33,6 +33,7 @@ export * from './compute/server-metadata';
 export * from './compute/availability-zones';
 export * from './compute/hypervisors';
 export * from './compute/volume-attachments';
+export * from './compute/server-images';
 export * from './compute/limits';
 export * from './blockstorage/volumes';
 export * from './blockstorage/snapshots';

@@ -3,6 +3,7 @@ import { AppErrorPayload } from '../errors/codes';
 import { formatBytes } from '../format';
 import { BackupInstanceParams, RestoreInstanceParams } from './backups';
 import { KeepRules } from './destinations';
+import { CreateSnapshotInput } from './snapshots';
 
 const Id = z.string().min(1).max(200);
 
@@ -18,6 +19,7 @@ export const JOB_PARAMS = {
   'destination.prune': z.object({ destinationId: Id, keep: KeepRules }).strict(),
   'destination.gc': z.object({ destinationId: Id }).strict(),
   'destination.reindex': z.object({ destinationId: Id }).strict(),
+  'snapshot.create': CreateSnapshotInput,
   /** a consistent online copy of the local catalog into `file` */
   'catalog.backup': z.object({ file: z.string().min(1).max(4096) }).strict(),
 } as const;
@@ -33,6 +35,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'destination.gc': 'Collect garbage',
   'destination.reindex': 'Re-index destination',
   'catalog.backup': 'Catalog copy',
+  'snapshot.create': 'Snapshot',
 };
 /** Parameters as a caller gives them (defaults not yet applied). */
 export type JobParamsInput<K extends JobKindName> = z.input<(typeof JOB_PARAMS)[K]>;

@@ -6,6 +6,7 @@ import { HypervisorItem, HypervisorSsh, HypervisorTest, Instance, InstanceSummar
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
 import { Dashboard, MemberState } from '../domain/dashboard';
+import { CreateSnapshotInput, DeleteSnapshotInput, SnapshotItem, SnapshotTarget } from '../domain/snapshots';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
 import { PreflightReport } from '../domain/restore-preflight';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
@@ -179,6 +180,11 @@ export const requests = {
   /** Sends a test message with the saved settings; a refusal says what to do (check host/port, user/password, trust the certificate). */
   'notifications.sendTest': req(z.object({ to: z.array(EmailAddress).min(1).max(20) }).strict(), z.object({ to: z.array(z.string()), response: z.string() })),
   /** Protection per policy, RPO compliance, next runs, storage per destination, the last 24 h of jobs: counted over the catalog. */
+  /** Instance snapshots (Glance images of it) and snapshots of its volumes, newest first, each marked when Backstack made it. */
+  'snapshots.list': req(SnapshotTarget, z.object({ items: z.array(SnapshotItem) })),
+  /** Takes a snapshot of the instance, or of one of its volumes, as a job that waits until it is usable. */
+  'snapshots.create': req(CreateSnapshotInput, z.object({ jobId: z.string() })),
+  'snapshots.delete': req(DeleteSnapshotInput, z.object({ deleted: z.string() })),
   'dashboard.get': req(Empty, Dashboard),
   'dashboard.memberStatus': req(z.object({ policyId: Id.optional() }).strict(), z.object({ items: z.array(MemberState) })),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */

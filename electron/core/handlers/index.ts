@@ -7,6 +7,7 @@ import { jobHandlers } from './jobs';
 import { notificationHandlers } from './notifications';
 import { policyHandlers } from './policies';
 import { providerHandlers } from './providers';
+import { snapshotHandlers } from './snapshots';
 import type { Handlers, Services } from './types';
 
 export type { Handlers, Services } from './types';
@@ -23,5 +24,6 @@ export function createHandlers(s: Services): Handlers {
     ...policyHandlers(s),
     ...notificationHandlers(s),
     ...dashboardHandlers(s),
+    ...snapshotHandlers(s),
   };
 }

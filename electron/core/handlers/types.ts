@@ -11,6 +11,7 @@ import type { PoliciesService } from '../../services/policies/policies.service';
 import type { Scheduler } from '../../services/policies/scheduler';
 import type { ProvidersService } from '../../services/providers/providers.service';
 import type { RestoreService } from '../../services/restore/restore.service';
+import type { SnapshotsService } from '../../services/snapshots/snapshots.service';
 
 /** One handler per contract request; a missing or mistyped one is a compile error. */
 export type Handlers = {
@@ -35,4 +36,5 @@ export interface Services {
   /** the mail server notifications go through */
   smtp: SmtpService;
   dashboard: DashboardService;
+  snapshots: SnapshotsService;
 }

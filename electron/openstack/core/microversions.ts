@@ -27,6 +27,7 @@ export const FEATURES = {
   'compute.serverTags': { service: 'compute', since: '2.26', what: 'server tags' },
   'compute.keypairsPaging': { service: 'compute', since: '2.35', what: 'key pair pagination' },
   'compute.autoNetworks': { service: 'compute', since: '2.37', what: 'networks "auto" and "none" at server creation' },
+  'compute.createImageReturnsId': { service: 'compute', since: '2.45', what: 'createImage answering with the image id' },
   'compute.embeddedFlavor': { service: 'compute', since: '2.47', what: 'flavor details embedded in servers' },
   'compute.hypervisorUuids': { service: 'compute', since: '2.53', what: 'hypervisor UUIDs and pagination' },
   'compute.flavorDescription': { service: 'compute', since: '2.55', what: 'flavor descriptions' },

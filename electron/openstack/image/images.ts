@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Pager } from '../core/pager';
 import type { ServiceClient } from '../core/service-client';
+import { orNullIfNotFound, waitFor, type WaitOptions } from '../core/wait-for';
 
 export const RawImage = z.looseObject({
   id: z.string(),
@@ -102,6 +103,8 @@ export interface ListImagesOptions {
   owner?: string;
   status?: string;
   name?: string;
+  /** snapshots of one server (Nova sets this property on the images it makes) */
+  instanceUuid?: string;
   /** Page size (Glance defaults to 25, caps at its api_limit_max, usually 1000). */
   limit?: number;
   signal?: AbortSignal;
@@ -110,7 +113,7 @@ export interface ListImagesOptions {
 export function listImages(image: ServiceClient, opts: ListImagesOptions = {}): Pager<Image, RawImage> {
   return new Pager(image, {
     path: 'images',
-    query: { visibility: opts.visibility, owner: opts.owner, status: opts.status, name: opts.name },
+    query: { visibility: opts.visibility, owner: opts.owner, status: opts.status, name: opts.name, instance_uuid: opts.instanceUuid },
     key: 'images',
     item: RawImage,
     map: toImage,
@@ -123,4 +126,28 @@ export function listImages(image: ServiceClient, opts: ListImagesOptions = {}): 
 export async function getImage(image: ServiceClient, id: string, opts: { signal?: AbortSignal } = {}): Promise<Image> {
   const res = await image.get(`images/${encodeURIComponent(id)}`, { schema: RawImage, signal: opts.signal });
   return toImage(res.body);
+}
+
+/** Deletes an image (204); a protected one is refused by Glance with 403. */
+export async function deleteImage(image: ServiceClient, id: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  await image.delete(`images/${encodeURIComponent(id)}`, { ok: [204], signal: opts.signal });
+}
+
+export function waitForImageStatus(image: ServiceClient, id: string, status: string, opts: Omit<WaitOptions<Image>, 'until'>): Promise<Image> {
+  return waitFor((signal) => getImage(image, id, signal ? { signal } : {}), {
+    until: (i) => i.status === status,
+    failOn: (i) => (['killed', 'deleted', 'deactivated'].includes(i.status) ? `image ${id} went to ${i.status}` : undefined),
+    stateOf: (i) => i.status,
+    describe: `image ${id} to become ${status}`,
+    ...opts,
+  });
+}
+
+export function waitForImageDeleted(image: ServiceClient, id: string, opts: Omit<WaitOptions<Image | null>, 'until'>): Promise<Image | null> {
+  return waitFor((signal) => orNullIfNotFound(getImage(image, id, signal ? { signal } : {})), {
+    until: (i) => i === null || i.status === 'deleted',
+    stateOf: (i) => i?.status,
+    describe: `image ${id} to be deleted`,
+    ...opts,
+  });
 }

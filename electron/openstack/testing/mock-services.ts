@@ -177,7 +177,8 @@ function cinderRoutes(cloud: MockCloud): void {
   });
   cloud.route(o, 'GET', new RegExp(`^/v3/${ID}/snapshots/detail$`), (req, m) => {
     const items = scoped(req, m[1]!, cloud.snapshots, 'os-extended-snapshot-attributes:project_id');
-    return Array.isArray(items) ? linked(req, 'snapshots', paginate(items, req, { max })) : items;
+    const volume = req.query.get('volume_id');
+    return Array.isArray(items) ? linked(req, 'snapshots', paginate(volume ? items.filter((s) => s.volume_id === volume) : items, req, { max })) : items;
   });
   cloud.route(o, 'GET', new RegExp(`^/v3/${ID}/types$`), (req) => {
     const admin = isAdmin(cloud.validToken(req)!);
@@ -201,8 +202,12 @@ function glanceRoutes(cloud: MockCloud): void {
   cloud.route(o, 'GET', /^\/v2\/images$/, (req) => {
     const t = cloud.validToken(req)!;
     const visibility = req.query.get('visibility');
+    const instance = req.query.get('instance_uuid');
     const items = cloud.images.filter(
-      (i) => (isAdmin(t) || i.visibility === 'public' || i.owner === projectOf(t)) && (!visibility || visibility === 'all' || i.visibility === visibility),
+      (i) =>
+        (isAdmin(t) || i.visibility === 'public' || i.owner === projectOf(t)) &&
+        (!visibility || visibility === 'all' || i.visibility === visibility) &&
+        (!instance || i.instance_uuid === instance),
     );
     const p = paginate(items, req, { max: 1000, defaultLimit: cloud.options.glanceDefaultLimit });
     if (p.error) return p.error;
@@ -211,7 +216,7 @@ function glanceRoutes(cloud: MockCloud): void {
     return { status: 200, body };
   });
   cloud.route(o, 'GET', new RegExp(`^/v2/images/${ID}$`), (_req, m) => {
-    const i = cloud.images.find((x) => x.id === m[1]);
+    const i = readAndAdvance(cloud.images, m[1]);
     if (i) return { status: 200, body: strip(i) };
     return {
       status: 404,

@@ -1,5 +1,6 @@
 // Write calls of the mock cloud: state changes that complete on the next read, like a fast cloud.
 import { ORIGINS, type MockCloud } from './mock-cloud';
+import { makeImage } from './fixtures';
 import { ID, notFound, projectOf, strip, type Wire } from './mock-util';
 
 /** Write calls: state changes that complete on the next read, like a fast cloud. */
@@ -21,6 +22,14 @@ export function writeRoutes(cloud: MockCloud): void {
     const s = cloud.servers.find((x) => x.id === m[1]);
     if (!s) return notFound(`Instance ${m[1]} could not be found.`);
     const action = Object.keys((req.body ?? {}) as Wire)[0];
+    if (action === 'createImage') {
+      // A snapshot image, made in the caller's project; Nova names the server in instance_uuid.
+      const body = ((req.body as Wire).createImage ?? {}) as Wire;
+      const imageId = `img-snap-${++seq}`;
+      const props = { image_type: 'snapshot', instance_uuid: s.id, ...((body.metadata as Wire | undefined) ?? {}) };
+      cloud.images.push({ ...makeImage(imageId, String(body.name), projectOf(cloud.validToken(req)!) ?? s.tenant_id as string, 'private', props), status: 'queued', _becomes: 'active' });
+      return { status: 202, body: { image_id: imageId } };
+    }
     const becomes = action === 'os-stop' ? 'SHUTOFF' : action === 'os-start' ? 'ACTIVE' : null;
     if (!becomes) return { status: 400, body: { badRequest: { code: 400, message: `Unsupported action ${action ?? ''}` } } };
     s._becomes = becomes;
@@ -70,9 +79,23 @@ export function writeRoutes(cloud: MockCloud): void {
     v._becomes = null;
     return { status: 202 };
   });
+  cloud.route(cinder, 'DELETE', new RegExp(`^/v3/${ID}/snapshots/${ID}$`), (_req, m) => {
+    const snap = cloud.snapshots.find((x) => x.id === m[2]);
+    if (!snap) return notFound(`Snapshot ${m[2]} could not be found.`);
+    snap.status = 'deleting';
+    snap._becomes = null;
+    return { status: 202 };
+  });
+  cloud.route(ORIGINS.glance, 'DELETE', new RegExp(`^/v2/images/${ID}$`), (_req, m) => {
+    const i = cloud.images.findIndex((x) => x.id === m[1]);
+    if (i < 0) return notFound(`No image found with ID ${m[1]}`);
+    if (cloud.images[i]!.protected === true) return { status: 403, body: { message: 'Image is protected', code: '403 Forbidden' } };
+    cloud.images.splice(i, 1);
+    return { status: 204 };
+  });
   cloud.route(cinder, 'POST', new RegExp(`^/v3/${ID}/snapshots$`), (req, m) => {
     const body = (req.body as { snapshot?: Wire } | undefined)?.snapshot ?? {};
-    const snap: Wire = { id: `snap-new-${++seq}`, name: body.name ?? null, status: 'creating', _becomes: 'available', size: 1, volume_id: body.volume_id, metadata: {}, 'os-extended-snapshot-attributes:project_id': m[1] };
+    const snap: Wire = { id: `snap-new-${++seq}`, name: body.name ?? null, status: 'creating', _becomes: 'available', size: 1, volume_id: body.volume_id, metadata: body.metadata ?? {}, created_at: new Date().toISOString(), 'os-extended-snapshot-attributes:project_id': m[1] };
     cloud.snapshots.push(snap);
     return { status: 202, body: { snapshot: strip(snap) } };
   });
