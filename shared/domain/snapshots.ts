@@ -35,7 +35,8 @@ export type SnapshotItem = z.infer<typeof SnapshotItem>;
 export const SnapshotTarget = z.object({ providerId: Id, instanceId: Id }).strict();
 
 export const CreateSnapshotInput = SnapshotTarget.extend({
-  name: z.string().trim().min(1).max(255),
+  /** default: <instance>-snapshot-<UTC time> */
+  name: z.string().trim().min(1).max(255).optional(),
   /** a volume of the instance; absent: the instance itself (Nova createImage) */
   volumeId: Id.optional(),
 }).strict();

@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/errors/codes';
 import { formatBytes } from '../../../shared/format';
 import type { JobParams } from '../../../shared/domain/jobs';
-import { SNAPSHOT_MARK, SnapshotPurpose, type DeleteSnapshotInput, type SnapshotItem } from '../../../shared/domain/snapshots';
+import { defaultSnapshotName, SNAPSHOT_MARK, SnapshotPurpose, type DeleteSnapshotInput, type SnapshotItem } from '../../../shared/domain/snapshots';
 import type { Instance } from '../../../shared/domain/inventory';
 import * as os from '../../openstack';
 import type { JobManager } from '../../jobs/manager';
@@ -21,7 +21,7 @@ type Inst = Instance & { providerName: string };
 export class SnapshotsService {
   constructor(
     private readonly deps: {
-      providers: Pick<ProvidersService, 'clients'>;
+      providers: Pick<ProvidersService, 'clients' | 'get'>;
       inventory: Pick<InventoryService, 'instance'>;
       installationId: string;
       jobs: JobManager;
@@ -60,8 +60,9 @@ export class SnapshotsService {
     }
   }
 
-  private instance(providerId: string, instanceId: string): Inst {
-    return this.deps.inventory.instance(providerId, instanceId);
+  /** The instance from the inventory; the cloud named by id or name. */
+  private instance(provider: string, instanceId: string): Inst & { providerId: string } {
+    return this.deps.inventory.instance(this.deps.providers.get(provider).id, instanceId);
   }
 
   private mark(props: Record<string, string>): Pick<SnapshotItem, 'madeBy' | 'purpose'> {
@@ -73,9 +74,9 @@ export class SnapshotsService {
     };
   }
 
-  async list(providerId: string, instanceId: string, signal?: AbortSignal): Promise<SnapshotItem[]> {
-    const inst = this.instance(providerId, instanceId);
-    return this.withClient(providerId, inst.projectId, signal, async (c) => {
+  async list(provider: string, instanceId: string, signal?: AbortSignal): Promise<SnapshotItem[]> {
+    const inst = this.instance(provider, instanceId);
+    return this.withClient(inst.providerId, inst.projectId, signal, async (c) => {
       const image = await c.image(signal);
       const images = await os.listImages(image, { instanceUuid: inst.id, visibility: 'all', signal }).all();
       const items: SnapshotItem[] = images.map((i) => ({
@@ -125,7 +126,8 @@ export class SnapshotsService {
         'validation.invalidInput',
         `Volume ${params.volumeId} is not attached to ${inst.name}. Sync the inventory if it was attached since.`,
       );
-    return { jobId: this.deps.jobs.enqueue('snapshot.create', params).id };
+    const name = params.name ?? defaultSnapshotName(inst.name, new Date());
+    return { jobId: this.deps.jobs.enqueue('snapshot.create', { ...params, name, providerId: inst.providerId }).id };
   }
 
   private async create(ctx: JobContext<JobParams<'snapshot.create'>>): Promise<string> {
@@ -143,18 +145,20 @@ export class SnapshotsService {
         const bs = await c.blockStorage(ctx.signal);
         ctx.progress({ phase: 'Asking Cinder for the snapshot' });
         // force: the volume is attached (in-use); Cinder snapshots it crash-consistent.
-        const s = await os.createSnapshot(bs, { volumeId: p.volumeId, name: p.name, force: true, metadata: marks }, { signal: ctx.signal });
+        const name = p.name ?? defaultSnapshotName(inst.name, new Date());
+        const s = await os.createSnapshot(bs, { volumeId: p.volumeId, name, force: true, metadata: marks }, { signal: ctx.signal });
         ctx.log('info', `Cinder snapshot ${s.id} of volume ${p.volumeId} requested.`);
         const done = await os.waitForSnapshotStatus(bs, s.id, 'available', wait);
-        return `Snapshot ${p.name} (${done.id}) of volume ${p.volumeId} of ${inst.name} is available, ${done.sizeGiB} GiB.`;
+        return `Snapshot ${name} (${done.id}) of volume ${p.volumeId} of ${inst.name} is available, ${done.sizeGiB} GiB.`;
       }
       const compute = await c.compute(ctx.signal);
       ctx.progress({ phase: 'Asking Nova for the snapshot' });
-      const { imageId } = await os.createServerImage(compute, inst.id, { name: p.name, metadata: marks }, { signal: ctx.signal });
+      const name = p.name ?? defaultSnapshotName(inst.name, new Date());
+      const { imageId } = await os.createServerImage(compute, inst.id, { name, metadata: marks }, { signal: ctx.signal });
       ctx.log('info', `Nova makes image ${imageId} of ${inst.name}.`);
       const image = await c.image(ctx.signal);
       const done = await os.waitForImageStatus(image, imageId, 'active', wait);
-      return `Snapshot ${p.name} (${imageId}) of ${inst.name} is active${done.sizeBytes ? `, ${formatBytes(done.sizeBytes)}` : ''}.`;
+      return `Snapshot ${name} (${imageId}) of ${inst.name} is active${done.sizeBytes ? `, ${formatBytes(done.sizeBytes)}` : ''}.`;
     });
   }
 
@@ -173,7 +177,7 @@ export class SnapshotsService {
         'validation.invalidInput',
         `${item.name} is kept for the next incremental backup of ${inst.name}: deleting it makes the next backup full. Confirm to delete it.`,
       );
-    await this.withClient(input.providerId, inst.projectId, signal, async (c) => {
+    await this.withClient(inst.providerId, inst.projectId, signal, async (c) => {
       const wait = { signal, clock: c.clock, timeoutMs: 10 * 60_000 };
       if (item.kind === 'volume') {
         const bs = await c.blockStorage(signal);
