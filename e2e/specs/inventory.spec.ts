@@ -57,7 +57,9 @@ test('keyboard only: the tree scopes the table, a row opens its detail, and Esca
 
   // A modal opened from a menu in the drawer: Escape closes it alone and gives the focus back.
   await tabTo(page, detail.getByRole('tab', { name: 'Overview' }));
-  await page.keyboard.press('End'); // the last tab, Backups
+  await page.keyboard.press('End'); // the last tab, Snapshots
+  await expect(detail.getByRole('tab', { name: 'Snapshots' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowLeft');
   await expect(detail.getByRole('tab', { name: 'Backups' })).toHaveAttribute('aria-selected', 'true');
   const kind = detail.getByRole('button', { name: 'Backup kind' });
   await tabTo(page, kind);

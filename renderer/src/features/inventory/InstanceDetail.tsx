@@ -10,6 +10,7 @@ import type { InstanceRow } from '../../stores/inventory.store';
 import { AddToPolicy } from '../protection/AddToPolicy';
 import { diskColumns, disksOf } from './disk-columns';
 import { InstanceBackups } from './InstanceBackups';
+import { InstanceSnapshots } from './InstanceSnapshots';
 import { StatusBadge } from './instance-columns';
 
 type Detail = OutputOf<'inventory.getInstance'>;
@@ -69,13 +70,14 @@ export function InstanceDetail({ instance: row, onClose }: { instance: InstanceR
             </Text>
             <AddToPolicy providerId={i.providerId} instanceId={i.id} name={i.name} />
           </Group>
-          <Tabs defaultValue="overview">
+          <Tabs defaultValue="overview" keepMounted={false}>
             <Tabs.List>
               <Tabs.Tab value="overview">Overview</Tabs.Tab>
               <Tabs.Tab value="disks">Disks ({disksOf(i).length})</Tabs.Tab>
               <Tabs.Tab value="networks">Networks</Tabs.Tab>
               <Tabs.Tab value="metadata">Tags & metadata</Tabs.Tab>
               <Tabs.Tab value="backups">Backups</Tabs.Tab>
+              <Tabs.Tab value="snapshots">Snapshots</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="overview" pt="sm">
               <KeyValueTable rows={overview(i)} />
@@ -104,6 +106,9 @@ export function InstanceDetail({ instance: row, onClose }: { instance: InstanceR
             </Tabs.Panel>
             <Tabs.Panel value="backups" pt="sm">
               <InstanceBackups providerId={i.providerId} instanceId={i.id} name={i.name} />
+            </Tabs.Panel>
+            <Tabs.Panel value="snapshots" pt="sm">
+              <InstanceSnapshots instance={i} />
             </Tabs.Panel>
           </Tabs>
         </Stack>
