@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 import type { AppError } from '../../../shared/errors/app-error';
 import type { CatalogTable } from '../../../shared/domain/app';
 import type { InputOf, OutputOf, RequestName } from '../../../shared/ipc/contract';
@@ -35,5 +35,7 @@ export function useQuery(
         ? queries.request(what, input as InputOf<RequestName>, opts.tables)
         : queries.custom(what, input, opts.tables);
   const state = useSyncExternalStore(query.subscribe, query.getSnapshot);
-  return { ...state, reload: () => void query.reload() };
+  // Stable while the query is: columns and effects built on it are not rebuilt on every render.
+  const reload = useCallback(() => void query.reload(), [query]);
+  return { ...state, reload };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconCamera, IconRefresh } from '@tabler/icons-react';
 import type { OutputOf } from '../../../../shared/ipc/contract';
@@ -76,15 +76,10 @@ export function InstanceSnapshots({ instance: i }: { instance: Instance }) {
   const { data, error, loading, reload } = useQuery('snapshots.list', { providerId: i.providerId, instanceId: i.id }, { tables: [] });
   const snapshotJobsEnded = useJobsStore((s) => Object.values(s.byId).filter((j) => j.kind === 'snapshot.create' && isTerminal(j.state)).length);
   const [taking, setTaking] = useState(false);
-  // The columns stay the same objects (an open menu survives a render); they call the latest reload.
-  const reloadRef = useRef(reload);
+  const columns = useMemo(() => snapshotColumns(reload), [reload]);
   useEffect(() => {
-    reloadRef.current = reload;
-  });
-  useEffect(() => {
-    if (snapshotJobsEnded > 0) reloadRef.current();
-  }, [snapshotJobsEnded]);
-  const columns = useMemo(() => snapshotColumns(() => reloadRef.current()), []);
+    if (snapshotJobsEnded > 0) reload();
+  }, [snapshotJobsEnded, reload]);
   const rows = useMemo<SnapshotRow[]>(
     () => (data?.items ?? []).map((s) => ({ ...s, providerId: i.providerId, instanceId: i.id, instanceName: i.name })),
     [data, i.providerId, i.id, i.name],
