@@ -48,8 +48,8 @@ import { PoliciesService } from '../services/policies/policies.service';
 import { Scheduler } from '../services/policies/scheduler';
 import { ProvidersService } from '../services/providers/providers.service';
 import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
-import { restoreInstanceJob } from '../services/restore/restore.job';
-import { runRestorePreflight } from '../services/restore/preflight-run';
+import { restoreInstanceJob, restoreVolumeJob } from '../services/restore/restore.job';
+import { runRestorePreflight, runVolumePreflight } from '../services/restore/preflight-run';
 import { RestoreService } from '../services/restore/restore.service';
 import { createDispatch, type Dispatch } from './dispatch';
 import { createHandlers, type Services } from './handlers';
@@ -203,7 +203,10 @@ export function createCore(opts: CoreOptions): Core {
     backups,
     policies,
     scheduler,
-    restore: new RestoreService(backupsTable, destinations, manager, providers, (p, destinationId, signal) => runRestorePreflight(strategy, p, destinationId, signal)),
+    restore: new RestoreService(backupsTable, destinations, manager, providers, {
+      instance: (p, destinationId, signal) => runRestorePreflight(strategy, p, destinationId, signal),
+      volume: (p, destinationId, signal) => runVolumePreflight(strategy, p, destinationId, signal),
+    }),
     destinations,
     jobs,
     smtp,
@@ -216,6 +219,7 @@ export function createCore(opts: CoreOptions): Core {
     inventorySyncJob({ providers, providersTable, inventory: inventoryTable, hypervisors: hypervisorsTable, afterSync: () => policies.applyRules() }),
     backupInstanceJob(strategy),
     restoreInstanceJob(strategy),
+    restoreVolumeJob(strategy),
   ]) {
     manager.register(kind);
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppErrorPayload } from '../errors/codes';
 import { formatBytes } from '../format';
-import { BackupInstanceParams, RestoreInstanceParams } from './backups';
+import { BackupInstanceParams, RestoreInstanceParams, RestoreVolumeParams } from './backups';
 import { KeepRules } from './destinations';
 
 const Id = z.string().min(1).max(200);
@@ -14,6 +14,7 @@ export const JOB_PARAMS = {
   'inventory.sync': z.object({ providerId: Id }).strict(),
   'backup.instance': BackupInstanceParams,
   'restore.instance': RestoreInstanceParams,
+  'restore.volume': RestoreVolumeParams,
   'destination.verify': z.object({ destinationId: Id, backupId: z.string().min(1).max(400).optional() }).strict(),
   'destination.prune': z.object({ destinationId: Id, keep: KeepRules }).strict(),
   'destination.gc': z.object({ destinationId: Id }).strict(),
@@ -28,6 +29,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'inventory.sync': 'Inventory sync',
   'backup.instance': 'Backup',
   'restore.instance': 'Restore',
+  'restore.volume': 'Restore volume',
   'destination.verify': 'Verify destination',
   'destination.prune': 'Prune destination',
   'destination.gc': 'Collect garbage',

@@ -6,7 +6,7 @@ import { HypervisorItem, HypervisorSsh, HypervisorTest, Instance, InstanceSummar
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
 import { Dashboard } from '../domain/dashboard';
-import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
+import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams, RestoreVolumeParams } from '../domain/backups';
 import { PreflightReport } from '../domain/restore-preflight';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
 
@@ -111,6 +111,10 @@ export const requests = {
   'restore.start': req(RestoreInstanceParams, z.object({ jobId: z.string() })),
   /** What a restore with these options would run into (quota, names, flavor, networks …), checked before anything is created; restore.start refuses the blockers. */
   'restore.preflight': req(RestoreInstanceParams, PreflightReport),
+  /** Restores one disk of an instance's restore point as a new volume (optionally attached to an instance); refused with every pre-flight blocker. */
+  'restore.volume': req(RestoreVolumeParams, z.object({ jobId: z.string() })),
+  /** What a volume restore would run into (disk, volume type, quota, the instance to attach to); creates nothing. */
+  'restore.volumePreflight': req(RestoreVolumeParams, PreflightReport),
   'destinations.list': req(Empty, z.object({ items: z.array(DestinationView) })),
   /** Usage of a destination: stored vs logical bytes, reduction ratio, growth per backup. */
   'destinations.getStats': req(z.object({ id: Id }).strict(), DestinationStats),

@@ -15,6 +15,9 @@ interface RunOptions {
   /** a name, or false for --no-keypair */
   keypair?: string | false;
   securityGroup: string[];
+  volumeType: string[];
+  disk: string[];
+  az?: string;
   power?: string;
   project?: string;
   provider?: string;
@@ -36,6 +39,9 @@ function checkTarget(o: RunOptions): void {
     network: o.network.length > 0,
     keypair: o.keypair !== undefined,
     'security-group': o.securityGroup.length > 0,
+    'volume-type': o.volumeType.length > 0,
+    disk: o.disk.length > 0,
+    az: o.az !== undefined,
     project: o.project !== undefined,
     power: o.power !== undefined,
   };
@@ -61,6 +67,20 @@ function networkOptions(values: string[]): Pick<RestoreInstanceParams, 'network'
     return { from: /^\d+$/.test(from) ? Number(from) : from, to };
   });
   return { ...(plain[0] ? { network: plain[0] } : {}), ...(networks.length ? { networks } : {}) };
+}
+
+/** --volume-type DISK=TYPE, repeatable: the new volume of one restored disk. */
+function volumeTypeOptions(values: string[]): Pick<RestoreInstanceParams, 'volumeTypes'> {
+  const volumeTypes = values.map((v) => {
+    const at = v.indexOf('=');
+    const disk = at > 0 ? v.slice(0, at).trim() : '';
+    const type = at > 0 ? v.slice(at + 1).trim() : '';
+    if (!disk || !type) throw new UsageError(`--volume-type ${v}: give DISK=TYPE (the disk of the restore point, such as vdb, and the volume type of its new volume).`);
+    return { disk, type };
+  });
+  const twice = volumeTypes.find((m, i) => volumeTypes.findIndex((x) => x.disk === m.disk) !== i);
+  if (twice) throw new UsageError(`--volume-type names disk ${twice.disk} twice: give one type per disk.`);
+  return volumeTypes.length ? { volumeTypes } : {};
 }
 
 /** The pre-flight as a table: severity, item, what happens or what to do. */
@@ -89,6 +109,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--keypair <name>', 'through Nova: key pair (default: the original)')
     .option('--no-keypair', 'through Nova: restore without a key pair')
     .option('--security-group <name>', "through Nova: a security group by name (default: the project's default group); repeatable", collect, [])
+    .option('--volume-type <disk=type>', "through Nova: the volume type of a restored disk's new volume (default: the original's); repeatable", collect, [])
+    .option('--disk <disk>', 'through Nova: restore this disk (vda …), leaving out the others; the boot disk is always restored; repeatable', collect, [])
+    .option('--az <zone>', "through Nova: the new server's availability zone (default: the original's, when the target has it)")
     .option('--power <on|off>', 'through Nova: on after the restore (default), or off: left SHUTOFF')
     .option('--project <id>', 'through Nova: project to restore into (default: the original)')
     .option('--provider <name>', 'the cloud to restore into (default: the one the restore point was taken from, found by its Keystone URL and region)')
@@ -109,6 +132,9 @@ export function register(program: Command, ctx: CliContext): void {
           ...networkOptions(o.network),
           ...(o.keypair === false ? { keypair: null } : o.keypair ? { keypair: o.keypair } : {}),
           ...(o.securityGroup.length ? { securityGroups: o.securityGroup } : {}),
+          ...volumeTypeOptions(o.volumeType),
+          ...(o.disk.length ? { disks: [...new Set(o.disk)] } : {}),
+          ...(o.az ? { availabilityZone: o.az } : {}),
           ...(o.power ? { power: o.power as 'on' | 'off' } : {}),
           ...(o.project ? { projectId: o.project } : {}),
           ...(o.provider ? { providerId: o.provider } : {}),
