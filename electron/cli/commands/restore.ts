@@ -90,8 +90,29 @@ function printPreflight(r: PreflightReport, out: (s: string) => void): void {
   out(n ? `\n${n} blocker${n > 1 ? 's' : ''}: the restore would be refused.\n` : `\nNothing blocks the restore of ${r.name}.\n`);
 }
 
+/** A dry run's output: the pre-flight, and exit 3 when something blocks (scripts test the dry run's status). */
+function dryRun(report: PreflightReport, o: { json?: boolean }, ctx: CliContext): void {
+  if (o.json) printJson(report, ctx.out);
+  else printPreflight(report, ctx.out);
+  if (report.blocked) throw new AppError('validation.invalidInput', 'The pre-flight found blockers: the restore would be refused (nothing was created).');
+}
+
+interface VolumeOptions {
+  backup: string;
+  disk: string;
+  project?: string;
+  name?: string;
+  volumeType?: string;
+  attachTo?: string;
+  provider?: string;
+  destination?: string;
+  verify?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
 export function register(program: Command, ctx: CliContext): void {
-  const restore = program.command('restore').description('bring instances back from restore points');
+  const restore = program.command('restore').description('bring instances and volumes back from restore points');
   restore
     .command('run')
     .description(
@@ -142,16 +163,43 @@ export function register(program: Command, ctx: CliContext): void {
           ...(o.destination ? { destinationId: await destinationId(core, o.destination) } : {}),
           verify: Boolean(o.verify),
         };
-        if (o.dryRun) {
-          const report = unwrap(await core.api.invoke('restore.preflight', params));
-          if (o.json) printJson(report, ctx.out);
-          else printPreflight(report, ctx.out);
-          // exit 3: something blocks (scripts test the dry run's status)
-          if (report.blocked)
-            throw new AppError('validation.invalidInput', 'The pre-flight found blockers: the restore would be refused (nothing was created).');
-          return;
-        }
+        if (o.dryRun) return dryRun(unwrap(await core.api.invoke('restore.preflight', params)), o, ctx);
         const { jobId } = unwrap(await core.api.invoke('restore.start', params));
+        const job = await followJob(core, jobId, ctx);
+        if (o.json) printJson(job, ctx.out);
+        else ctx.out(`${job.summary ?? 'Restore done.'}\n`);
+      });
+    });
+
+  restore
+    .command('volume')
+    .description('restore one disk of an instance restore point as a new volume in a project, optionally attached to an instance; checked first')
+    .requiredOption('--backup <id>', 'restore point id (from backstack backup list)')
+    .requiredOption('--disk <disk>', 'the disk of the restore point (vdb …)')
+    .option('--project <id>', 'project to create the volume in (default: the original instance\'s)')
+    .option('--name <name>', 'name of the new volume (default: the instance name + the disk + "-restored-" + the backup day)')
+    .option('--volume-type <type>', "volume type name or id (default: the original volume's, else the cloud's default)")
+    .option('--attach-to <instance>', 'attach the new volume to this instance of the project (id or name)')
+    .option('--provider <name>', 'the cloud to restore into (default: the one the restore point was taken from)')
+    .option('--destination <name>', 'the destination holding the restore point (default: where the catalog indexes it)')
+    .option('--verify', 'check the written volume on the hypervisor against the backup')
+    .option('--dry-run', 'only check: print every conflict and what will happen, create nothing (exit 3 when something blocks)')
+    .option('--json', 'print JSON (the pre-flight with --dry-run, else the finished job)')
+    .action(async (o: VolumeOptions) => {
+      await withCore(ctx, {}, async (core) => {
+        const params = {
+          backupId: o.backup,
+          disk: o.disk,
+          ...(o.project ? { projectId: o.project } : {}),
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.volumeType ? { volumeType: o.volumeType } : {}),
+          ...(o.attachTo ? { attachTo: o.attachTo } : {}),
+          ...(o.provider ? { providerId: o.provider } : {}),
+          ...(o.destination ? { destinationId: await destinationId(core, o.destination) } : {}),
+          verify: Boolean(o.verify),
+        };
+        if (o.dryRun) return dryRun(unwrap(await core.api.invoke('restore.volumePreflight', params)), o, ctx);
+        const { jobId } = unwrap(await core.api.invoke('restore.volume', params));
         const job = await followJob(core, jobId, ctx);
         if (o.json) printJson(job, ctx.out);
         else ctx.out(`${job.summary ?? 'Restore done.'}\n`);
