@@ -49,6 +49,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'backups.setProtected': { destinationId: 'local', backupId: 'g/2026-01-01T00-00-00.000Z', protected: true },
   'restore.start': { backupId: 'g/2026-01-01T00-00-00.000Z' },
   'restore.preflight': { backupId: 'g/2026-01-01T00-00-00.000Z' },
+  'restore.describe': { backupId: 'g/2026-01-01T00-00-00.000Z' },
   'restore.volume': { backupId: 'g/2026-01-01T00-00-00.000Z', disk: 'vdb' },
   'restore.volumePreflight': { backupId: 'g/2026-01-01T00-00-00.000Z', disk: 'vdb' },
   'destinations.list': {},

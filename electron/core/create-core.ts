@@ -49,7 +49,7 @@ import { Scheduler } from '../services/policies/scheduler';
 import { ProvidersService } from '../services/providers/providers.service';
 import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
 import { restoreInstanceJob, restoreVolumeJob } from '../services/restore/restore.job';
-import { runRestorePreflight, runVolumePreflight } from '../services/restore/preflight-run';
+import { describeRestorePoint, runRestorePreflight, runVolumePreflight } from '../services/restore/preflight-run';
 import { RestoreService } from '../services/restore/restore.service';
 import { createDispatch, type Dispatch } from './dispatch';
 import { createHandlers, type Services } from './handlers';
@@ -206,6 +206,7 @@ export function createCore(opts: CoreOptions): Core {
     restore: new RestoreService(backupsTable, destinations, manager, providers, {
       instance: (p, destinationId, signal) => runRestorePreflight(strategy, p, destinationId, signal),
       volume: (p, destinationId, signal) => runVolumePreflight(strategy, p, destinationId, signal),
+      describe: (backupId, destinationId) => describeRestorePoint(strategy, backupId, destinationId),
     }),
     destinations,
     jobs,

@@ -58,6 +58,17 @@ async function run(input: Record<string, unknown>) {
   return { job: core.jobs.get(jobId), log: ok(await core.api.invoke('jobs.getLog', { id: jobId })).items.map((e) => e.message) };
 }
 
+describe('restore.describe', () => {
+  it("lists the restore point's disks: the local boot disk, and the volume with its original type", async () => {
+    expect(ok(await core.api.invoke('restore.describe', { backupId }))).toEqual({
+      disks: [
+        { name: 'vda', size: MiB, kind: 'local', boot: true, volumeType: null },
+        { name: 'vdb', size: MiB, kind: 'volume', boot: false, volumeType: 'ceph-rbd' },
+      ],
+    });
+  });
+});
+
 describe('restore volume', () => {
   it('creates a volume in the project, writes the disk into it and attaches it to the instance named', async () => {
     const { job, log } = await run({ disk: 'vdb', projectId: 'p-admin', attachTo: 'admin-db', verify: true });

@@ -77,6 +77,23 @@ export const RestoreInstanceParams = z
   .strict();
 export type RestoreInstanceParams = z.infer<typeof RestoreInstanceParams>;
 
+/** The disks of an instance's restore point as a restore chooses among them (`restore.describe`). */
+export const RestorePointDisks = z.object({
+  disks: z.array(
+    z.object({
+      name: z.string(),
+      size: z.number(),
+      /** volume: a Cinder volume (restored as a new one); local: the server's own disk, from its flavor */
+      kind: z.enum(['volume', 'local']),
+      /** the instance starts from it: always restored */
+      boot: z.boolean(),
+      /** the original volume's type (volumes only) */
+      volumeType: z.string().nullable(),
+    }),
+  ),
+});
+export type RestorePointDisks = z.infer<typeof RestorePointDisks>;
+
 /** One disk of an instance's restore point restored as a new Cinder volume, optionally attached to an instance. */
 export const RestoreVolumeParams = z
   .object({

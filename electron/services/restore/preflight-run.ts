@@ -1,11 +1,12 @@
 import { firstSignedIn, resolveTargetCloud } from './target-cloud';
-import type { RestoreInstanceParams, RestoreVolumeParams } from '../../../shared/domain/backups';
+import type { RestoreInstanceParams, RestorePointDisks, RestoreVolumeParams } from '../../../shared/domain/backups';
+import { AppError } from '../../../shared/errors/codes';
 import { defaultRestoreName, defaultVolumeRestoreName } from '../../../shared/domain/backups';
 import { preflightReport, type PreflightItem, type PreflightReport } from '../../../shared/domain/restore-preflight';
 import { findBackup, parseRef } from '../../engine';
 import type * as os from '../../openstack';
 import type { StrategyDeps } from '../strategy';
-import { readInstanceBackup, type InstanceBackupMetadata } from './backup-metadata';
+import { bootDisk, readInstanceBackup, type InstanceBackupMetadata } from './backup-metadata';
 import { preflightLibvirt, preflightNova } from './preflight';
 import { preflightVolume } from './preflight-volume';
 
@@ -84,6 +85,22 @@ export async function runRestorePreflight(d: Deps, p: RestoreInstanceParams, des
     name,
     await inProject(d, providerId, projectId, signal, (client) => preflightNova({ client, backup, params: p, projectId, ...(signal ? { signal } : {}) })),
   );
+}
+
+/** The restore point's disks: which are volumes (and their type), which is the boot disk. */
+export async function describeRestorePoint(d: Deps, backupId: string, destinationId: string): Promise<RestorePointDisks> {
+  const b = await readRestorePoint(d, backupId, destinationId);
+  if (!b) throw new AppError('unsupported', notAnInstance.message);
+  const boot = b.disks.length ? bootDisk(b).target : null;
+  return {
+    disks: b.disks.map((x) => ({
+      name: x.target,
+      size: x.size,
+      kind: x.kind === 'rbd' ? ('volume' as const) : ('local' as const),
+      boot: x.target === boot,
+      volumeType: x.kind === 'rbd' ? (b.volumes.find((v) => v.id === x.serial)?.volumeType ?? null) : null,
+    })),
+  };
 }
 
 /** The pre-flight of restoring one disk as a volume, as the app runs it. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RestoreInstanceParams, RestoreVolumeParams } from '../../../shared/domain/backups';
+import { RestoreInstanceParams, RestoreVolumeParams, type RestorePointDisks } from '../../../shared/domain/backups';
 import { blockersMessage, type PreflightReport } from '../../../shared/domain/restore-preflight';
 import { AppError } from '../../../shared/errors/codes';
 import type { BackupsTable } from '../../catalog';
@@ -20,6 +20,7 @@ export class RestoreService {
     private readonly runPreflight: {
       instance: (p: RestoreInstanceParams, destinationId: string, signal?: AbortSignal) => Promise<PreflightReport>;
       volume: (p: RestoreVolumeParams, destinationId: string, signal?: AbortSignal) => Promise<PreflightReport>;
+      describe: (backupId: string, destinationId: string) => Promise<RestorePointDisks>;
     },
   ) {}
 
@@ -34,6 +35,11 @@ export class RestoreService {
     const report = await this.runPreflight.instance(RestoreInstanceParams.parse(params), destinationId);
     if (report.blocked) throw new AppError('resource.conflict', blockersMessage(report), { details: { preflight: report } });
     return { jobId: this.jobs.enqueue('restore.instance', { ...params, destinationId }).id };
+  }
+
+  /** The restore point's disks, as a restore chooses among them. */
+  async describe(params: { backupId: string; destinationId?: string | undefined }): Promise<RestorePointDisks> {
+    return this.runPreflight.describe(params.backupId, await this.checkedDestination(params));
   }
 
   /** What restoring one disk as a volume would run into; creates nothing. */
