@@ -61,6 +61,7 @@ async function run(input: Record<string, unknown>) {
 describe('restore.describe', () => {
   it("lists the restore point's disks: the local boot disk, and the volume with its original type", async () => {
     expect(ok(await core.api.invoke('restore.describe', { backupId }))).toEqual({
+      projectId: 'p-demo',
       disks: [
         { name: 'vda', size: MiB, kind: 'local', boot: true, volumeType: null },
         { name: 'vdb', size: MiB, kind: 'volume', boot: false, volumeType: 'ceph-rbd' },

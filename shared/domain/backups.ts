@@ -79,6 +79,8 @@ export type RestoreInstanceParams = z.infer<typeof RestoreInstanceParams>;
 
 /** The disks of an instance's restore point as a restore chooses among them (`restore.describe`). */
 export const RestorePointDisks = z.object({
+  /** the project the instance was in (the default target) */
+  projectId: z.string().nullable(),
   disks: z.array(
     z.object({
       name: z.string(),

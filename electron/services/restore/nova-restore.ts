@@ -97,7 +97,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
           description: `Restored by Backstack from backup ${c.backupRef.group}/${c.backupRef.time}`,
         }, opt);
         await os.waitForVolumeStatus(bs, v.id, 'available', wait(10 * 60_000));
-        c.log('info', `Volume ${v.id} created for ${d.target}; writing the backup into rbd ${d.pool}/volume-${v.id}.`);
+        c.log('info', `Volume ${v.id} (${volumeType ? `type ${volumeType}` : "the cloud's default type"}) created for ${d.target}; writing the backup into rbd ${d.pool}/volume-${v.id}.`);
         await write(host, d, { source: { kind: 'rbd', pool: d.pool ?? 'volumes', image: `volume-${v.id}`, snapshot: null, user: d.rbdUser ?? null }, format: 'raw' });
         newVolumes.set(d.target, v.id);
       }

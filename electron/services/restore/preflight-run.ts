@@ -93,6 +93,7 @@ export async function describeRestorePoint(d: Deps, backupId: string, destinatio
   if (!b) throw new AppError('unsupported', notAnInstance.message);
   const boot = b.disks.length ? bootDisk(b).target : null;
   return {
+    projectId: b.server.projectId ?? null,
     disks: b.disks.map((x) => ({
       name: x.target,
       size: x.size,

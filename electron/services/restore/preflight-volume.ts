@@ -28,7 +28,7 @@ export async function preflightVolume(i: {
     settle(os.listVolumes(bs, opt).all()),
     settle(p.attachTo ? findAttachTarget(compute, p.attachTo, signal) : Promise.resolve(null)),
   ]);
-  const items: PreflightItem[] = [info('disks', `Disk ${d.target}`, `Restored as a new volume of ${plan.sizeGiB} GiB.`)];
+  const items: PreflightItem[] = [info('disks', `Size ${plan.sizeGiB} GiB`, `The new volume holds disk ${d.target} (${plan.sizeGiB} GiB: the original volume's size, or the disk's in whole GiB).`)];
 
   if ('error' in volumes) items.push(unreadItem('name', 'Name', volumes.error));
   else if (volumes.value.some((v) => v.name === plan.name))
