@@ -125,6 +125,17 @@ describe('a volume restored alone', () => {
     const onCeph = await remoteDiskSha256(ssh, { kind: 'rbd', pool: 'volumes', image: `volume-${volumeId}`, snapshot: null, user: 'cinder' }, 'raw');
     expect(onCeph).toBe(await restoredSha(A, m, 'vdb'));
   });
+
+  it('also from a local disk: the root disk as a volume, left available, byte for byte', async () => {
+    const { job, log } = await runJob(A, 'restore.volume', { backupId: m.id, disk: 'vda', name: `bsk-r2-root-${suffix}`, verify: true });
+    const volumeId = /\(([0-9a-f-]{36})\)/.exec(job.summary ?? '')?.[1];
+    if (volumeId) volumesToDelete.unshift(volumeId);
+    expect(job.state, log.join('\n')).toBe('succeeded');
+    expect(await getVolume(volumeId!)).toMatchObject({ status: 'available', size: 1, attachments: [] });
+    const onCeph = await remoteDiskSha256(ssh, { kind: 'rbd', pool: 'volumes', image: `volume-${volumeId}`, snapshot: null, user: 'cinder' }, 'raw');
+    expect(onCeph).toBe(await restoredSha(A, m, 'vda'));
+    expect(log).toContain(`Disk vda: verified on the hypervisor, sha256 ${onCeph}.`);
+  });
 });
 
 describe('the pre-flight', () => {

@@ -28,6 +28,8 @@ export interface RestoreCommon {
 
 export interface RestoreContext extends RestoreCommon {
   client: os.ProviderClient;
+  /** the project the server is created in (the client is scoped to it) */
+  projectId: string;
   /** the hypervisors disks are written on (sshRestoreHosts in the app) */
   hosts: RestoreHosts;
 }
@@ -45,8 +47,9 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
   if (diskPlan.problems.length) throw new AppError('validation.invalidInput', diskPlan.problems.join(' '));
   if (diskPlan.leftOut.length) c.log('info', `Left out as asked: ${diskPlan.leftOut.map((d) => d.target).join(', ')}.`);
   const flavorId = await resolveFlavor(compute, p.flavor, b, signal);
-  const networks = await resolveNetworks(net, p, b, signal);
-  const addresses = await planAddresses(net, b, networks, signal).catch((e: unknown) => {
+  const { networkIds: networks, visible } = await resolveNetworks(net, p, b, signal);
+  const scope = { projectId: c.projectId, isAdmin: c.client.tokenInfo?.isAdmin === true, networks: visible };
+  const addresses = await planAddresses(net, b, networks, scope, signal).catch((e: unknown) => {
     c.log('warn', `The networks' addresses could not be read (${e instanceof Error ? e.message : String(e)}): every NIC gets a new address.`);
     return [];
   });
@@ -198,8 +201,14 @@ async function resolveZone(
   return undefined;
 }
 
-async function resolveNetworks(net: os.ServiceClient, p: RestoreInstanceParams, b: InstanceBackupMetadata, signal: AbortSignal): Promise<string[]> {
-  const plan = planNetworks(b, p, await os.listNetworks(net, { signal }).all());
+async function resolveNetworks(
+  net: os.ServiceClient,
+  p: RestoreInstanceParams,
+  b: InstanceBackupMetadata,
+  signal: AbortSignal,
+): Promise<{ networkIds: string[]; visible: os.Network[] }> {
+  const visible = await os.listNetworks(net, { signal }).all();
+  const plan = planNetworks(b, p, visible);
   if (plan.problems.length) throw new AppError('resource.notFound', plan.problems.join(' '));
-  return plan.networkIds;
+  return { networkIds: plan.networkIds, visible };
 }

@@ -19,10 +19,24 @@ export async function readAddressing(
   return { subnets: subnets.flat(), ports: ports.flat() };
 }
 
-/** The addresses the new NICs ask Nova for: each NIC's original one where it is free in its target network. */
-export async function planAddresses(net: os.ServiceClient, b: InstanceBackupMetadata, networkIds: string[], signal?: AbortSignal): Promise<NicAddress[]> {
+/** Who restores where: the target project, whether the account is an admin, the networks it sees. */
+export interface AddressingScope {
+  projectId: string;
+  isAdmin: boolean;
+  networks: Pick<os.Network, 'id' | 'projectId'>[];
+}
+
+/** The addresses the new NICs ask Nova for: each NIC's original one where it is free in its target network and may be chosen there. */
+export async function planAddresses(
+  net: os.ServiceClient,
+  b: InstanceBackupMetadata,
+  networkIds: string[],
+  scope: AddressingScope,
+  signal?: AbortSignal,
+): Promise<NicAddress[]> {
   const { subnets, ports } = await readAddressing(net, networkIds, signal);
-  return planFixedIps(b, networkIds, subnets, ports);
+  const mayChoose = (id: string) => scope.isAdmin || scope.networks.find((n) => n.id === id)?.projectId === scope.projectId;
+  return planFixedIps(b, networkIds, subnets, ports, mayChoose);
 }
 
 /** Networks, one per NIC, and whether each NIC keeps its fixed IP. */
@@ -31,6 +45,7 @@ export async function networkItems(
   b: InstanceBackupMetadata,
   p: RestoreInstanceParams,
   networks: { value: os.Network[] } | { error: unknown },
+  who: Omit<AddressingScope, 'networks'>,
   signal?: AbortSignal,
 ): Promise<PreflightItem[]> {
   if ('error' in networks) return [unreadItem('network', 'Networks', networks.error)];
@@ -38,7 +53,7 @@ export async function networkItems(
   if (plan.problems.length) return plan.problems.map((m) => blocker('network', 'Network', m));
   const nameOf = (id: string) => networks.value.find((n) => n.id === id)?.name ?? id;
   const items = [info('network', 'Networks', `${plan.networkIds.map((id, k) => `NIC ${k} on ${nameOf(id)}`).join(', ')}.`)];
-  const addresses = await settle(planAddresses(net, b, plan.networkIds, signal));
+  const addresses = await settle(planAddresses(net, b, plan.networkIds, { ...who, networks: networks.value }, signal));
   if ('error' in addresses) return [...items, unreadItem('network', 'Fixed IPs', addresses.error)];
   for (const a of addresses.value) {
     if (!a.original) continue;

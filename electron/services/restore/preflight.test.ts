@@ -172,9 +172,14 @@ describe('the pre-flight of a restore through Nova', () => {
       item: 'NIC 0 (demo-net) address',
       message: 'Its fixed IP 10.0.1.5 is not kept (port port-web (of s-web) uses it): the NIC gets a new address from demo-net.',
     });
-    // mapped to a network whose subnets do not hold it
+    // mapped to another project's shared network: Neutron lets only an admin or its owner choose an address there
     cloud.networks.find((n) => n.id === 'n-public')!.shared = true;
     expect(of(await check({ network: 'public' }), 'network')[1]?.message).toBe(
+      "Its fixed IP 10.0.1.5 is not kept (only an admin or the network's own project may choose an address in it): the NIC gets a new address from public.",
+    );
+    // an admin may, but its subnets do not hold the address
+    const admin = await check({ network: 'public' }, { client: adminClient(cloud), projectId: 'p-admin' });
+    expect(of(admin, 'network')[1]?.message).toBe(
       'Its fixed IP 10.0.1.5 is not kept (it is in no subnet of the target network): the NIC gets a new address from public.',
     );
     // the original is gone (its port with it): the address is free again

@@ -86,7 +86,7 @@ export async function preflightNova(i: NovaPreflightInput): Promise<PreflightIte
   }
 
   // Networks, one per NIC, each keeping its fixed IP where it is free.
-  items.push(...(await networkItems(net, b, p, networks, signal)));
+  items.push(...(await networkItems(net, b, p, networks, { projectId: i.projectId, isAdmin: i.client.tokenInfo?.isAdmin === true }, signal)));
 
   // Availability zone: the one asked for must exist; the original's may not in another cloud.
   if ('error' in zones) unread('availabilityZone', 'Availability zone', zones.error);

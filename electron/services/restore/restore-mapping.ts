@@ -148,11 +148,14 @@ export function planFixedIps(
   networkIds: string[],
   subnets: Pick<os.Subnet, 'networkId' | 'cidr' | 'gatewayIp'>[],
   ports: Pick<os.Port, 'id' | 'networkId' | 'deviceId' | 'fixedIps'>[],
+  /** Neutron lets an admin, or the network's own project, choose an address in it */
+  mayChoose: (networkId: string) => boolean,
 ): NicAddress[] {
   return nicsOf(b).map((nic) => {
     const original = b.ports[nic.index]?.fixedIps[0]?.ipAddress;
     const networkId = networkIds[nic.index];
     if (!original || !networkId) return { nic, original, keep: undefined };
+    if (!mayChoose(networkId)) return { nic, original, keep: undefined, why: "only an admin or the network's own project may choose an address in it" };
     if (!subnets.some((s) => s.networkId === networkId && inCidr(original, s.cidr)))
       return { nic, original, keep: undefined, why: 'it is in no subnet of the target network' };
     if (subnets.some((s) => s.networkId === networkId && s.gatewayIp === original))

@@ -56,7 +56,7 @@ async function inProject<T>(
   projectId: string | null | undefined,
   signal: AbortSignal,
   progress: Progress,
-  fn: (client: os.ProviderClient) => Promise<T>,
+  fn: (client: os.ProviderClient, projectId: string) => Promise<T>,
 ): Promise<T> {
   if (!projectId) throw new AppError('validation.invalidInput', 'The backup does not say which project the instance was in: choose one.');
   // Created in the chosen project: the clients are scoped to it.
@@ -68,7 +68,7 @@ async function inProject<T>(
       signal,
     );
     if (!client) throw new AppError('auth.failed', `No account of this cloud can work in project ${projectId}.`);
-    return await fn(client);
+    return await fn(client, projectId);
   } finally {
     await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
   }
@@ -90,9 +90,9 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
           progress('Restored');
           return { summary: `Domain ${r.domainName} defined on ${r.host}${r.started ? ' and started' : ''}.` };
         }
-        return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client) => {
+        return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client, projectId) => {
           const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
-          const r = await restoreThroughNova({ ...common, client, hosts });
+          const r = await restoreThroughNova({ ...common, client, projectId, hosts });
           progress('Restored');
           return { summary: `Server ${r.name} (${r.serverId}) restored and ${r.status}.` };
         });
