@@ -138,6 +138,24 @@ describe('a volume restored alone', () => {
   });
 });
 
+describe('a restore beside nothing', () => {
+  it('keeps the fixed IP once the original is gone, in the zone asked for, leaving out the disks not named', async () => {
+    const address = server.addresses['backstack-net']?.[0]?.addr;
+    expect(address).toMatch(/^10\.99\.0\.\d+$/);
+    await deleteServer(os, server.id);
+    const name = `bsk-r2-same-${suffix}`;
+    const { job, log } = await runJob(A, 'restore.start', { backupId: m.id, name, disks: ['vda'], availabilityZone: 'nova' });
+    const serverId = /\(([0-9a-f-]{36})\)/.exec(job.summary ?? '')?.[1];
+    if (serverId) serversToDelete.unshift(serverId);
+    expect(job.state, log.join('\n')).toBe('succeeded');
+    expect(log).toContain(`NIC 0 keeps its fixed IP ${address}.`);
+    expect(log).toContain('Left out as asked: vdb.');
+    const restored = await getServer(serverId!);
+    expect(restored).toMatchObject({ name, status: 'ACTIVE', tenant_id: os.projectId, 'OS-EXT-AZ:availability_zone': 'nova', 'os-extended-volumes:volumes_attached': [] });
+    expect(restored.addresses['backstack-net']?.map((a) => a.addr)).toEqual([address]);
+  });
+});
+
 describe('the pre-flight', () => {
   it('catches a lowered quota and a too-small flavor before anything is created', async () => {
     // a project of our own, so that lowering its quota disturbs no one else on the lab
