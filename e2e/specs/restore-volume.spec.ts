@@ -46,7 +46,7 @@ test('a disk of a restore point comes back as a new volume, checked first, attac
   await expect(jobs.detail()).toContainText(/Volume data-back \(v-new-\d+\) restored from disk vdb and attached to admin-db \(s-admin\)\./);
 });
 
-test('the restore dialog gives each volume its type and leaves out the disks unticked, the boot disk always restored', async ({ page, mockCloud }) => {
+test('the restore dialog sets the zone, gives each volume its type and leaves out the disks unticked, the boot disk always restored', async ({ page, mockCloud }) => {
   await mockCloud.command('seed-instance-restore-point');
   const shell = new ShellPage(page);
   const backups = new BackupsPage(page);
@@ -56,6 +56,12 @@ test('the restore dialog gives each volume its type and leaves out the disks unt
   const dialog = await backups.openRestore('demo-web-1');
   await backups.restoreChoice('demo-web-1', 'Target project', 'admin');
   await backups.restoreChoice('demo-web-1', 'Access key (key pair)', 'admin-key');
+
+  // the server's zone: one of Nova's, each offered once
+  await dialog.getByRole('combobox', { name: 'Availability zone' }).click();
+  await expect(page.getByRole('option')).toHaveText(['nova', 'raw']);
+  await page.getByRole('option', { name: 'raw', exact: true }).click();
+  await expect(dialog.getByTestId('preflight-info')).toContainText('Availability zone raw: The instance is created in this zone.');
 
   // the boot disk cannot be left out; the volume can, and takes another type
   await expect(dialog.getByRole('checkbox', { name: /^vda · .* local disk \(boot, always restored\)$/ })).toBeDisabled();
