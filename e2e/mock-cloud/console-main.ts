@@ -10,7 +10,7 @@ import { createCore } from '../../electron/core/create-core';
 import { backupDisk, fileSource } from '../../electron/engine';
 import { createLogger } from '../../electron/lib/logger';
 import { keyFileProtector } from '../../electron/lib/secret-box';
-import { adminClient, standardCloud } from '../../electron/openstack/testing/fixtures';
+import { adminClient, makeServer, standardCloud } from '../../electron/openstack/testing/fixtures';
 import { ORIGINS } from '../../electron/openstack/testing/mock-cloud';
 import { cloudIdentity } from '../../electron/services/providers/cloud-identity';
 import { fakeRestoreHosts, writeInstanceRestorePoint } from '../../electron/services/restore/testing';
@@ -99,6 +99,13 @@ async function main(): Promise<void> {
         await client.close();
       }
       await core.services.destinations.reindex(destination.id);
+    },
+    /** an instance admin-db in the admin's project (to attach restored volumes to), synced */
+    'admin-instance': async () => {
+      cloud.servers.push(makeServer({ id: 's-admin', name: 'admin-db', projectId: 'p-admin', userId: 'u-admin', seq: 9, network: 'demo-net' }));
+      const [provider] = core.services.providers.list();
+      if (provider) must(await core.api.invoke('inventory.startSync', { providerId: provider.id }));
+      await core.jobs.whenIdle();
     },
     /** the restore's held disk writes go on to the end */
     'finish-disk-writes': async () => finishWrites(),

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 /** The Backups screen: restore points, their detail and actions. */
 export class BackupsPage {
@@ -37,9 +37,21 @@ export class BackupsPage {
   }
 
   /** In the restore dialog: picks `option` in the select labelled `label`. */
-  async restoreChoice(name: string, label: 'Target project' | 'Flavor' | 'Network' | 'Access key (key pair)', option: string) {
-    await this.restoreDialog(name).getByRole('combobox', { name: label }).click();
+  async restoreChoice(name: string, label: 'Target project' | 'Flavor' | 'Network' | 'Access key (key pair)' | 'Availability zone' | `Volume type of ${string}`, option: string) {
+    await this.choose(this.restoreDialog(name), label, option);
+  }
+
+  /** In a dialog: picks `option` in the select labelled `label`. */
+  async choose(dialog: Locator, label: string, option: string) {
+    await dialog.getByRole('combobox', { name: label }).click();
     await this.page.getByRole('option', { name: option, exact: true }).click();
+  }
+
+  /** From the Backups page: opens "Restore as volume…" of one disk of the restore point of `name`, and returns its dialog. */
+  async openRestoreVolume(name: string, disk: string) {
+    await this.rows().filter({ hasText: name }).click();
+    await this.detail().getByTestId(`backup-disk-${disk}`).getByRole('button', { name: 'Restore as volume…' }).click();
+    return this.page.getByRole('dialog', { name: `Restore disk ${disk} of ${name} as a volume` });
   }
 
   /** A toast (Mantine notification) with this title. */

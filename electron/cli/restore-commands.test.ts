@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initRepository, openRepository } from '../engine';
-import { adminClient, standardCloud } from '../openstack/testing/fixtures';
+import { adminClient, makeServer, standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import { fakeRestoreHosts, writeInstanceRestorePoint } from '../core/testing';
 import { addMockCloudByOpenrc, testCli } from './test-cli';
@@ -86,6 +86,25 @@ describe('restore run', () => {
     expect(post.server.key_name).toBeUndefined();
   });
 
+  it("maps each disk's volume type, the availability zone, and keeps the NIC's fixed IP once it is free", async () => {
+    // the original is gone, its port with it: its address is free again
+    cloud.ports.splice(0, cloud.ports.length);
+    const args = ['restore', 'run', '--backup', backupId, '--project', 'p-admin', '--keypair', 'admin-key', '--name', 'web-mapped'];
+    expect(await cli.run([...args, '--volume-type', 'vdb=__DEFAULT__', '--az', 'raw', '--disk', 'vda', '--disk', 'vdb'])).toBe(0);
+    const post = (path: string) => cloud.requests.filter((q) => q.method === 'POST' && q.path.endsWith(path)).map((q) => q.body as Record<string, Record<string, unknown>>);
+    expect(post('/volumes').map((b) => b.volume)).toEqual([expect.objectContaining({ name: 'web-mapped-vdb', volume_type: '__DEFAULT__' })]);
+    expect(post('/servers')[0]?.server).toMatchObject({ availability_zone: 'raw', networks: [{ uuid: 'n-demo', fixed_ip: '10.0.1.5' }] });
+  });
+
+  it('--disk leaves the other disks out: no volume for them', async () => {
+    expect(await cli.run(['restore', 'run', '--backup', backupId, '--project', 'p-admin', '--keypair', 'admin-key', '--disk', 'vda', '--dry-run'])).toBe(0);
+    expect(cli.io.out).toMatch(/^info\s+Disks\s+Left out \(not restored\): vdb\.$/m);
+    cli.clear();
+    expect(await cli.run(['restore', 'run', '--backup', backupId, '--project', 'p-admin', '--keypair', 'admin-key', '--disk', 'vda', '--name', 'web-root-only'])).toBe(0);
+    expect(cloud.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/volumes'))).toEqual([]);
+    expect(cloud.servers.find((s) => s.name === 'web-root-only')?.status).toBe('ACTIVE');
+  });
+
   it('refuses contradicting options before anything runs', async () => {
     expect(await cli.run(['restore', 'run', '--backup', backupId, '--network', 'a', '--network', 'b'])).toBe(2);
     expect(cli.io.err).toContain('Give one --network NET for every NIC, or map each with --network FROM=NET.');
@@ -95,5 +114,24 @@ describe('restore run', () => {
     cli.clear();
     expect(await cli.run(['restore', 'run', '--backup', backupId, '--libvirt', '--power', 'off'])).toBe(2);
     expect(cli.io.err).toContain('--power goes with a restore through Nova');
+    cli.clear();
+    expect(await cli.run(['restore', 'run', '--backup', backupId, '--volume-type', 'gold'])).toBe(2);
+    expect(cli.io.err).toContain('--volume-type gold: give DISK=TYPE');
+    cli.clear();
+    expect(await cli.run(['restore', 'run', '--backup', backupId, '--libvirt', '--disk', 'vda', '--az', 'nova'])).toBe(2);
+    expect(cli.io.err).toContain('--disk, --az go with a restore through Nova');
+  });
+});
+
+describe('restore volume', () => {
+  it('--dry-run prints its pre-flight; then restores the disk as a new volume attached to the instance named', async () => {
+    expect(await cli.run(['restore', 'volume', '--backup', backupId, '--disk', 'vdb', '--project', 'p-admin', '--volume-type', 'gold', '--dry-run'])).toBe(3);
+    expect(cli.io.out).toMatch(/^blocker\s+Volume type gold\s+No volume type "gold" in the target cloud for disk vdb: choose one of ceph-rbd, __DEFAULT__\.$/m);
+    cli.clear();
+    cloud.servers.push(makeServer({ id: 's-admin', name: 'admin-db', projectId: 'p-admin', seq: 9, network: 'demo-net' }));
+    expect(await cli.run(['restore', 'volume', '--backup', backupId, '--disk', 'vdb', '--project', 'p-admin', '--name', 'data-back', '--attach-to', 'admin-db'])).toBe(0);
+    const volume = cloud.volumes.find((v) => v.name === 'data-back');
+    expect(cli.io.out).toBe(`Volume data-back (${String(volume?.id)}) restored from disk vdb and attached to admin-db (s-admin).\n`);
+    expect(volume?.status).toBe('in-use');
   });
 });

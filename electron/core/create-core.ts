@@ -49,8 +49,8 @@ import { Scheduler } from '../services/policies/scheduler';
 import { SnapshotsService } from '../services/snapshots/snapshots.service';
 import { ProvidersService } from '../services/providers/providers.service';
 import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
-import { restoreInstanceJob } from '../services/restore/restore.job';
-import { runRestorePreflight } from '../services/restore/preflight-run';
+import { restoreInstanceJob, restoreVolumeJob } from '../services/restore/restore.job';
+import { describeRestorePoint, runRestorePreflight, runVolumePreflight } from '../services/restore/preflight-run';
 import { RestoreService } from '../services/restore/restore.service';
 import { createDispatch, type Dispatch } from './dispatch';
 import { createHandlers, type Services } from './handlers';
@@ -207,7 +207,11 @@ export function createCore(opts: CoreOptions): Core {
     backups,
     policies,
     scheduler,
-    restore: new RestoreService(backupsTable, destinations, manager, providers, (p, destinationId, signal) => runRestorePreflight(strategy, p, destinationId, signal)),
+    restore: new RestoreService(backupsTable, destinations, manager, providers, {
+      instance: (p, destinationId, signal) => runRestorePreflight(strategy, p, destinationId, signal),
+      volume: (p, destinationId, signal) => runVolumePreflight(strategy, p, destinationId, signal),
+      describe: (backupId, destinationId) => describeRestorePoint(strategy, backupId, destinationId),
+    }),
     destinations,
     jobs,
     smtp,
@@ -221,6 +225,7 @@ export function createCore(opts: CoreOptions): Core {
     inventorySyncJob({ providers, providersTable, inventory: inventoryTable, hypervisors: hypervisorsTable, afterSync: () => policies.applyRules() }),
     backupInstanceJob(strategy),
     restoreInstanceJob(strategy),
+    restoreVolumeJob(strategy),
     snapshots.jobKind(),
   ]) {
     manager.register(kind);

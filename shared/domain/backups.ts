@@ -57,6 +57,12 @@ export const RestoreInstanceParams = z
     keypair: Name.nullable().optional(),
     /** security groups by name (default: the project's default group, as Nova gives) */
     securityGroups: z.array(Name).max(32).optional(),
+    /** per restored volume: its disk (vdb) and the volume type of its new volume (default: the original's type) */
+    volumeTypes: z.array(z.object({ disk: DiskTarget, type: Name }).strict()).max(64).optional(),
+    /** the disks to restore (default: every disk the restore point holds); the boot disk is always among them */
+    disks: z.array(DiskTarget).min(1).max(64).optional(),
+    /** through Nova: the availability zone of the new server (default: the original's, when the target has it) */
+    availabilityZone: Name.optional(),
     /** through Nova: on (ACTIVE) after the restore, or off (left SHUTOFF) */
     power: z.enum(['on', 'off']).default('on'),
     /** project id (default: the original project) */
@@ -70,6 +76,48 @@ export const RestoreInstanceParams = z
   })
   .strict();
 export type RestoreInstanceParams = z.infer<typeof RestoreInstanceParams>;
+
+/** The disks of an instance's restore point as a restore chooses among them (`restore.describe`). */
+export const RestorePointDisks = z.object({
+  /** the project the instance was in (the default target) */
+  projectId: z.string().nullable(),
+  disks: z.array(
+    z.object({
+      name: z.string(),
+      size: z.number(),
+      /** volume: a Cinder volume (restored as a new one); local: the server's own disk, from its flavor */
+      kind: z.enum(['volume', 'local']),
+      /** the instance starts from it: always restored */
+      boot: z.boolean(),
+      /** the original volume's type (volumes only) */
+      volumeType: z.string().nullable(),
+    }),
+  ),
+});
+export type RestorePointDisks = z.infer<typeof RestorePointDisks>;
+
+/** One disk of an instance's restore point restored as a new Cinder volume, optionally attached to an instance. */
+export const RestoreVolumeParams = z
+  .object({
+    backupId: z.string().min(1).max(400),
+    destinationId: Id.optional(),
+    /** the disk of the restore point (vdb) */
+    disk: DiskTarget,
+    /** project id (default: the original instance's project) */
+    projectId: Id.optional(),
+    /** the cloud (id or name; default: the one the restore point was taken from) */
+    providerId: Name.optional(),
+    /** the new volume's name (default: the original name + "-" + the disk + "-restored-" + the backup day) */
+    name: Name.optional(),
+    /** volume type name or id (default: the original volume's type, else the cloud's default) */
+    volumeType: Name.optional(),
+    /** an instance (id or name) of the project to attach the new volume to */
+    attachTo: Name.optional(),
+    /** hash the written disk on the hypervisor and compare with the backup */
+    verify: z.boolean().default(false),
+  })
+  .strict();
+export type RestoreVolumeParams = z.infer<typeof RestoreVolumeParams>;
 
 /** One restore point as the catalog indexes it (the manifest in the repository is the truth). */
 export const BackupView = z.object({
@@ -117,6 +165,11 @@ export type ReleasedSnapshot = z.infer<typeof ReleasedSnapshot>;
  * The name a restored server gets unless the admin gives one: distinct from the original (which
  * may still run beside it) and telling which restore point it came from.
  */
+/** "web-1-vdb-restored-2026-12-01": a volume restored from one disk. */
+export function defaultVolumeRestoreName(originalName: string, disk: string, restorePointCreatedAt: string): string {
+  return defaultRestoreName(`${originalName}-${disk}`, restorePointCreatedAt);
+}
+
 export function defaultRestoreName(originalName: string, restorePointCreatedAt: string): string {
   const day = restorePointCreatedAt.slice(0, 10);
   return `${originalName}-restored-${day}`.slice(0, 255);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppErrorPayload } from '../errors/codes';
 import { formatBytes } from '../format';
-import { BackupInstanceParams, RestoreInstanceParams } from './backups';
+import { BackupInstanceParams, RestoreInstanceParams, RestoreVolumeParams } from './backups';
 import { KeepRules } from './destinations';
 import { CreateSnapshotInput } from './snapshots';
 
@@ -15,6 +15,7 @@ export const JOB_PARAMS = {
   'inventory.sync': z.object({ providerId: Id }).strict(),
   'backup.instance': BackupInstanceParams,
   'restore.instance': RestoreInstanceParams,
+  'restore.volume': RestoreVolumeParams,
   'destination.verify': z.object({ destinationId: Id, backupId: z.string().min(1).max(400).optional() }).strict(),
   'destination.prune': z.object({ destinationId: Id, keep: KeepRules }).strict(),
   'destination.gc': z.object({ destinationId: Id }).strict(),
@@ -30,6 +31,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'inventory.sync': 'Inventory sync',
   'backup.instance': 'Backup',
   'restore.instance': 'Restore',
+  'restore.volume': 'Restore volume',
   'destination.verify': 'Verify destination',
   'destination.prune': 'Prune destination',
   'destination.gc': 'Collect garbage',

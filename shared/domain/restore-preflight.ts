@@ -22,6 +22,9 @@ export const PreflightField = z.enum([
   'image',
   'quota',
   'host',
+  'disks',
+  'availabilityZone',
+  'attachTo',
 ]);
 export type PreflightField = z.infer<typeof PreflightField>;
 

@@ -7,7 +7,7 @@ import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
 import { Dashboard, MemberState } from '../domain/dashboard';
 import { CreateSnapshotInput, DeleteSnapshotInput, SnapshotItem, SnapshotTarget } from '../domain/snapshots';
-import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
+import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams, RestorePointDisks, RestoreVolumeParams } from '../domain/backups';
 import { PreflightReport } from '../domain/restore-preflight';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
 
@@ -112,6 +112,12 @@ export const requests = {
   'restore.start': req(RestoreInstanceParams, z.object({ jobId: z.string() })),
   /** What a restore with these options would run into (quota, names, flavor, networks …), checked before anything is created; restore.start refuses the blockers. */
   'restore.preflight': req(RestoreInstanceParams, PreflightReport),
+  /** The disks of an instance's restore point (local or volume, the boot disk, each volume's type), for choosing what to restore. */
+  'restore.describe': req(z.object({ backupId: z.string().min(1).max(400), destinationId: Id.optional() }).strict(), RestorePointDisks),
+  /** Restores one disk of an instance's restore point as a new volume (optionally attached to an instance); refused with every pre-flight blocker. */
+  'restore.volume': req(RestoreVolumeParams, z.object({ jobId: z.string() })),
+  /** What a volume restore would run into (disk, volume type, quota, the instance to attach to); creates nothing. */
+  'restore.volumePreflight': req(RestoreVolumeParams, PreflightReport),
   'destinations.list': req(Empty, z.object({ items: z.array(DestinationView) })),
   /** Usage of a destination: stored vs logical bytes, reduction ratio, growth per backup. */
   'destinations.getStats': req(z.object({ id: Id }).strict(), DestinationStats),

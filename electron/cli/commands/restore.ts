@@ -15,6 +15,9 @@ interface RunOptions {
   /** a name, or false for --no-keypair */
   keypair?: string | false;
   securityGroup: string[];
+  volumeType: string[];
+  disk: string[];
+  az?: string;
   power?: string;
   project?: string;
   provider?: string;
@@ -36,6 +39,9 @@ function checkTarget(o: RunOptions): void {
     network: o.network.length > 0,
     keypair: o.keypair !== undefined,
     'security-group': o.securityGroup.length > 0,
+    'volume-type': o.volumeType.length > 0,
+    disk: o.disk.length > 0,
+    az: o.az !== undefined,
     project: o.project !== undefined,
     power: o.power !== undefined,
   };
@@ -63,6 +69,20 @@ function networkOptions(values: string[]): Pick<RestoreInstanceParams, 'network'
   return { ...(plain[0] ? { network: plain[0] } : {}), ...(networks.length ? { networks } : {}) };
 }
 
+/** --volume-type DISK=TYPE, repeatable: the new volume of one restored disk. */
+function volumeTypeOptions(values: string[]): Pick<RestoreInstanceParams, 'volumeTypes'> {
+  const volumeTypes = values.map((v) => {
+    const at = v.indexOf('=');
+    const disk = at > 0 ? v.slice(0, at).trim() : '';
+    const type = at > 0 ? v.slice(at + 1).trim() : '';
+    if (!disk || !type) throw new UsageError(`--volume-type ${v}: give DISK=TYPE (the disk of the restore point, such as vdb, and the volume type of its new volume).`);
+    return { disk, type };
+  });
+  const twice = volumeTypes.find((m, i) => volumeTypes.findIndex((x) => x.disk === m.disk) !== i);
+  if (twice) throw new UsageError(`--volume-type names disk ${twice.disk} twice: give one type per disk.`);
+  return volumeTypes.length ? { volumeTypes } : {};
+}
+
 /** The pre-flight as a table: severity, item, what happens or what to do. */
 function printPreflight(r: PreflightReport, out: (s: string) => void): void {
   table([['SEVERITY', 'ITEM', 'WHAT HAPPENS / WHAT TO DO'], ...r.items.map((i) => [i.severity, i.item, i.message])], out);
@@ -70,8 +90,29 @@ function printPreflight(r: PreflightReport, out: (s: string) => void): void {
   out(n ? `\n${n} blocker${n > 1 ? 's' : ''}: the restore would be refused.\n` : `\nNothing blocks the restore of ${r.name}.\n`);
 }
 
+/** A dry run's output: the pre-flight, and exit 3 when something blocks (scripts test the dry run's status). */
+function dryRun(report: PreflightReport, o: { json?: boolean }, ctx: CliContext): void {
+  if (o.json) printJson(report, ctx.out);
+  else printPreflight(report, ctx.out);
+  if (report.blocked) throw new AppError('validation.invalidInput', 'The pre-flight found blockers: the restore would be refused (nothing was created).');
+}
+
+interface VolumeOptions {
+  backup: string;
+  disk: string;
+  project?: string;
+  name?: string;
+  volumeType?: string;
+  attachTo?: string;
+  provider?: string;
+  destination?: string;
+  verify?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
 export function register(program: Command, ctx: CliContext): void {
-  const restore = program.command('restore').description('bring instances back from restore points');
+  const restore = program.command('restore').description('bring instances and volumes back from restore points');
   restore
     .command('run')
     .description(
@@ -89,6 +130,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--keypair <name>', 'through Nova: key pair (default: the original)')
     .option('--no-keypair', 'through Nova: restore without a key pair')
     .option('--security-group <name>', "through Nova: a security group by name (default: the project's default group); repeatable", collect, [])
+    .option('--volume-type <disk=type>', "through Nova: the volume type of a restored disk's new volume (default: the original's); repeatable", collect, [])
+    .option('--disk <disk>', 'through Nova: restore this disk (vda …), leaving out the others; the boot disk is always restored; repeatable', collect, [])
+    .option('--az <zone>', "through Nova: the new server's availability zone (default: the original's, when the target has it)")
     .option('--power <on|off>', 'through Nova: on after the restore (default), or off: left SHUTOFF')
     .option('--project <id>', 'through Nova: project to restore into (default: the original)')
     .option('--provider <name>', 'the cloud to restore into (default: the one the restore point was taken from, found by its Keystone URL and region)')
@@ -109,6 +153,9 @@ export function register(program: Command, ctx: CliContext): void {
           ...networkOptions(o.network),
           ...(o.keypair === false ? { keypair: null } : o.keypair ? { keypair: o.keypair } : {}),
           ...(o.securityGroup.length ? { securityGroups: o.securityGroup } : {}),
+          ...volumeTypeOptions(o.volumeType),
+          ...(o.disk.length ? { disks: [...new Set(o.disk)] } : {}),
+          ...(o.az ? { availabilityZone: o.az } : {}),
           ...(o.power ? { power: o.power as 'on' | 'off' } : {}),
           ...(o.project ? { projectId: o.project } : {}),
           ...(o.provider ? { providerId: o.provider } : {}),
@@ -116,16 +163,43 @@ export function register(program: Command, ctx: CliContext): void {
           ...(o.destination ? { destinationId: await destinationId(core, o.destination) } : {}),
           verify: Boolean(o.verify),
         };
-        if (o.dryRun) {
-          const report = unwrap(await core.api.invoke('restore.preflight', params));
-          if (o.json) printJson(report, ctx.out);
-          else printPreflight(report, ctx.out);
-          // exit 3: something blocks (scripts test the dry run's status)
-          if (report.blocked)
-            throw new AppError('validation.invalidInput', 'The pre-flight found blockers: the restore would be refused (nothing was created).');
-          return;
-        }
+        if (o.dryRun) return dryRun(unwrap(await core.api.invoke('restore.preflight', params)), o, ctx);
         const { jobId } = unwrap(await core.api.invoke('restore.start', params));
+        const job = await followJob(core, jobId, ctx);
+        if (o.json) printJson(job, ctx.out);
+        else ctx.out(`${job.summary ?? 'Restore done.'}\n`);
+      });
+    });
+
+  restore
+    .command('volume')
+    .description('restore one disk of an instance restore point as a new volume in a project, optionally attached to an instance; checked first')
+    .requiredOption('--backup <id>', 'restore point id (from backstack backup list)')
+    .requiredOption('--disk <disk>', 'the disk of the restore point (vdb …)')
+    .option('--project <id>', 'project to create the volume in (default: the original instance\'s)')
+    .option('--name <name>', 'name of the new volume (default: the instance name + the disk + "-restored-" + the backup day)')
+    .option('--volume-type <type>', "volume type name or id (default: the original volume's, else the cloud's default)")
+    .option('--attach-to <instance>', 'attach the new volume to this instance of the project (id or name)')
+    .option('--provider <name>', 'the cloud to restore into (default: the one the restore point was taken from)')
+    .option('--destination <name>', 'the destination holding the restore point (default: where the catalog indexes it)')
+    .option('--verify', 'check the written volume on the hypervisor against the backup')
+    .option('--dry-run', 'only check: print every conflict and what will happen, create nothing (exit 3 when something blocks)')
+    .option('--json', 'print JSON (the pre-flight with --dry-run, else the finished job)')
+    .action(async (o: VolumeOptions) => {
+      await withCore(ctx, {}, async (core) => {
+        const params = {
+          backupId: o.backup,
+          disk: o.disk,
+          ...(o.project ? { projectId: o.project } : {}),
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.volumeType ? { volumeType: o.volumeType } : {}),
+          ...(o.attachTo ? { attachTo: o.attachTo } : {}),
+          ...(o.provider ? { providerId: o.provider } : {}),
+          ...(o.destination ? { destinationId: await destinationId(core, o.destination) } : {}),
+          verify: Boolean(o.verify),
+        };
+        if (o.dryRun) return dryRun(unwrap(await core.api.invoke('restore.volumePreflight', params)), o, ctx);
+        const { jobId } = unwrap(await core.api.invoke('restore.volume', params));
         const job = await followJob(core, jobId, ctx);
         if (o.json) printJson(job, ctx.out);
         else ctx.out(`${job.summary ?? 'Restore done.'}\n`);

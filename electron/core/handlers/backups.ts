@@ -7,4 +7,7 @@ export const backupHandlers = ({ backups, restore }: Services): NamespaceHandler
   'backups.setProtected': (i) => backups.setProtected(i.destinationId, i.backupId, i.protected),
   'restore.start': (i) => restore.start(i),
   'restore.preflight': (i) => restore.preflight(i),
+  'restore.describe': (i) => restore.describe(i),
+  'restore.volume': (i) => restore.startVolume(i),
+  'restore.volumePreflight': (i) => restore.preflightVolume(i),
 });

@@ -4,7 +4,8 @@ import * as os from '../../openstack';
 import type { RestoreTarget } from '../../transfer/libvirt-ssh';
 import { bootDisk, deleteOnTermination, type BackedUpDisk, type InstanceBackupMetadata } from './backup-metadata';
 import type { RestoreHost, RestoreHosts } from './restore-hosts';
-import { pickFlavor, planNetworks, volumeSizeGiB, wantedKeypair } from './restore-mapping';
+import { planAddresses } from './preflight-network';
+import { pickFlavor, planDisks, planNetworks, volumeSizeGiB, volumeTypeOf, wantedKeypair } from './restore-mapping';
 
 /**
  * Restore through Nova: new Cinder volumes for the RBD disks (written over SSH + qemu-nbd), a new
@@ -27,6 +28,8 @@ export interface RestoreCommon {
 
 export interface RestoreContext extends RestoreCommon {
   client: os.ProviderClient;
+  /** the project the server is created in (the client is scoped to it) */
+  projectId: string;
   /** the hypervisors disks are written on (sshRestoreHosts in the app) */
   hosts: RestoreHosts;
 }
@@ -40,8 +43,19 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
   const compute = await c.client.compute(signal);
   const bs = await c.client.blockStorage(signal);
   const net = await c.client.network(signal);
+  const diskPlan = planDisks(b, p);
+  if (diskPlan.problems.length) throw new AppError('validation.invalidInput', diskPlan.problems.join(' '));
+  if (diskPlan.leftOut.length) c.log('info', `Left out as asked: ${diskPlan.leftOut.map((d) => d.target).join(', ')}.`);
   const flavorId = await resolveFlavor(compute, p.flavor, b, signal);
-  const networks = await resolveNetworks(net, p, b, signal);
+  const { networkIds: networks, visible } = await resolveNetworks(net, p, b, signal);
+  const scope = { projectId: c.projectId, isAdmin: c.client.tokenInfo?.isAdmin === true, networks: visible };
+  const addresses = await planAddresses(net, b, networks, scope, signal).catch((e: unknown) => {
+    c.log('warn', `The networks' addresses could not be read (${e instanceof Error ? e.message : String(e)}): every NIC gets a new address.`);
+    return [];
+  });
+  for (const a of addresses)
+    if (a.original) c.log('info', a.keep ? `NIC ${a.nic.index} keeps its fixed IP ${a.keep}.` : `NIC ${a.nic.index}: its fixed IP ${a.original} is not kept (${a.why ?? 'not free'}); it gets a new address.`);
+  const zone = await resolveZone(compute, p.availabilityZone, b.server.availabilityZone, c.log, signal);
   const name = p.name ?? defaultRestoreName(b.serverName, b.createdAt);
   const boot = bootDisk(b);
   const verified: Record<string, string> = {};
@@ -73,20 +87,20 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
   try {
     // 1. Cinder volumes for RBD disks, filled before any server uses them.
     const newVolumes = new Map<string, string>();
-    const rbdDisks = b.disks.filter((d) => d.kind === 'rbd');
+    const rbdDisks = diskPlan.disks.filter((d) => d.kind === 'rbd');
     if (rbdDisks.length) {
       const host = await open(b.host);
       for (const d of rbdDisks) {
         c.progress(`Creating a volume for disk ${d.target}`);
-        const orig = b.volumes.find((v) => v.id === d.serial);
+        const volumeType = volumeTypeOf(b, d, p);
         const v = await os.createVolume(bs, {
           sizeGiB: volumeSizeGiB(b, d),
           name: `${name}-${d.target}`,
-          ...(orig?.volumeType ? { volumeType: orig.volumeType } : {}),
+          ...(volumeType ? { volumeType } : {}),
           description: `Restored by Backstack from backup ${c.backupRef.group}/${c.backupRef.time}`,
         }, opt);
         await os.waitForVolumeStatus(bs, v.id, 'available', wait(10 * 60_000));
-        c.log('info', `Volume ${v.id} created for ${d.target}; writing the backup into rbd ${d.pool}/volume-${v.id}.`);
+        c.log('info', `Volume ${v.id} (${volumeType ? `type ${volumeType}` : "the cloud's default type"}) created for ${d.target}; writing the backup into rbd ${d.pool}/volume-${v.id}.`);
         await write(host, d, { source: { kind: 'rbd', pool: d.pool ?? 'volumes', image: `volume-${v.id}`, snapshot: null, user: d.rbdUser ?? null }, format: 'raw' });
         newVolumes.set(d.target, v.id);
       }
@@ -117,17 +131,17 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       flavorId,
       // the restored volumes live and die with the server as the original's did
       ...(bootVolume ? { blockDeviceMappings: [{ uuid: bootVolume, source_type: 'volume', destination_type: 'volume', boot_index: 0, delete_on_termination: deleteOnTermination(b, boot) }] } : { imageId: b.server.imageId as string }),
-      networks: networks.map((n) => ({ networkId: n })),
+      networks: networks.map((n, i) => ({ networkId: n, ...(addresses[i]?.keep ? { fixedIp: addresses[i].keep } : {}) })),
       ...(keyName ? { keyName } : {}),
       ...(p.securityGroups?.length ? { securityGroups: p.securityGroups } : {}),
-      ...(b.server.availabilityZone ? { availabilityZone: b.server.availabilityZone } : {}),
+      ...(zone ? { availabilityZone: zone } : {}),
       metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}` },
     }, opt);
     c.log('info', `Server ${name} (${id}) created; waiting for it to become ACTIVE.`);
     let server = await os.waitForServerStatus(compute, id, 'ACTIVE', wait(15 * 60_000));
 
     // 3. Its local disks replaced by the backup's, while it is stopped.
-    const fileDisks = b.disks.filter((d) => d.kind === 'file');
+    const fileDisks = diskPlan.disks.filter((d) => d.kind === 'file');
     if (fileDisks.length) {
       server = await serverAction(id, 'os-stop', 'SHUTOFF', 'Stopping the server to write its disks');
       if (!server.host || !server.instanceName) throw new AppError('auth.forbidden', 'Nova does not tell where the new server runs (admin attributes needed).');
@@ -172,8 +186,29 @@ async function resolveFlavor(compute: os.ServiceClient, wanted: string | undefin
   return flavor.id;
 }
 
-async function resolveNetworks(net: os.ServiceClient, p: RestoreInstanceParams, b: InstanceBackupMetadata, signal: AbortSignal): Promise<string[]> {
-  const plan = planNetworks(b, p, await os.listNetworks(net, { signal }).all());
+/** The zone asked for; else the original's when the target has it (another cloud may not: the scheduler picks). */
+async function resolveZone(
+  compute: os.ServiceClient,
+  wanted: string | undefined,
+  original: string | undefined,
+  log: RestoreCommon['log'],
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  if (wanted || !original) return wanted;
+  const zones = await os.listComputeAvailabilityZones(compute, { detail: false, signal }).catch(() => null);
+  if (!zones || zones.some((z) => z.name === original)) return original;
+  log('warn', `The original's availability zone ${original} is not in the target cloud: the scheduler picks one.`);
+  return undefined;
+}
+
+async function resolveNetworks(
+  net: os.ServiceClient,
+  p: RestoreInstanceParams,
+  b: InstanceBackupMetadata,
+  signal: AbortSignal,
+): Promise<{ networkIds: string[]; visible: os.Network[] }> {
+  const visible = await os.listNetworks(net, { signal }).all();
+  const plan = planNetworks(b, p, visible);
   if (plan.problems.length) throw new AppError('resource.notFound', plan.problems.join(' '));
-  return plan.networkIds;
+  return { networkIds: plan.networkIds, visible };
 }

@@ -84,7 +84,7 @@ describe('the pre-flight of a restore through Nova', () => {
     expect(blockers(items)).toEqual([]);
     expect(of(items, 'name')[0]).toMatchObject({ severity: 'info', message: 'The instance is restored as "demo-web-1-restored-2026-12-01".' });
     expect(of(items, 'flavor')[0]).toMatchObject({ severity: 'info', item: 'Flavor m1.tiny' });
-    expect(of(items, 'network')[0]?.message).toMatch(/^NIC 0 on demo-net; /);
+    expect(of(items, 'network')[0]?.message).toBe('NIC 0 on demo-net.');
     expect(of(items, 'keypair')[0]).toMatchObject({ severity: 'info', item: 'Key pair demo-key' });
   });
 
@@ -162,6 +162,81 @@ describe('the pre-flight of a restore through Nova', () => {
     ).toEqual([
       'The original instance has no NIC 3: its NICs are NIC 0 (demo-net).',
       'No network "nowhere" in the target project for NIC 0 (demo-net): choose one it has.',
+    ]);
+  });
+
+  it("keeps a NIC's fixed IP when it is free in the target network, and says when it is not: a new address", async () => {
+    // the original still runs: its port holds the address
+    expect(of(await check({}), 'network')[1]).toMatchObject({
+      severity: 'warning',
+      item: 'NIC 0 (demo-net) address',
+      message: 'Its fixed IP 10.0.1.5 is not kept (port port-web (of s-web) uses it): the NIC gets a new address from demo-net.',
+    });
+    // mapped to another project's shared network: Neutron lets only an admin or its owner choose an address there
+    cloud.networks.find((n) => n.id === 'n-public')!.shared = true;
+    expect(of(await check({ network: 'public' }), 'network')[1]?.message).toBe(
+      "Its fixed IP 10.0.1.5 is not kept (only an admin or the network's own project may choose an address in it): the NIC gets a new address from public.",
+    );
+    // an admin may, but its subnets do not hold the address
+    const admin = await check({ network: 'public' }, { client: adminClient(cloud), projectId: 'p-admin' });
+    expect(of(admin, 'network')[1]?.message).toBe(
+      'Its fixed IP 10.0.1.5 is not kept (it is in no subnet of the target network): the NIC gets a new address from public.',
+    );
+    // the original is gone (its port with it): the address is free again
+    const b = await demoWeb();
+    cloud.ports.splice(0, cloud.ports.length);
+    expect(of(await check({}, { backup: b }), 'network')[1]).toMatchObject({ severity: 'info', message: 'Keeps its fixed IP 10.0.1.5 in demo-net.' });
+  });
+
+  it('restores only the disks asked for, the boot disk always among them', async () => {
+    expect(blockers(await check({ disks: ['vdb'] }))).toEqual([
+      expect.objectContaining({
+        field: 'disks',
+        message: 'The boot disk vda is always restored (the instance starts from it): add it to the disks (--disk vda).',
+      }),
+    ]);
+    expect(blockers(await check({ disks: ['vda', 'vdz'] })).map((i) => i.message)).toEqual(['The restore point has no disk vdz: its disks are vda, vdb.']);
+    // vdb left out: no volume is created, so a full volume quota does not block
+    cloud.quotas.set('p-demo', { volumes: 2 });
+    expect(blockers(await check({}))).toEqual([expect.objectContaining({ item: 'Quota: volumes' })]);
+    const items = await check({ disks: ['vda'] });
+    expect(blockers(items)).toEqual([]);
+    expect(of(items, 'disks')).toEqual([expect.objectContaining({ severity: 'info', message: 'Left out (not restored): vdb.' })]);
+    expect(of(items, 'volumeType')).toEqual([]);
+  });
+
+  it("maps each restored volume's type, blocking one the target cloud lacks or a disk that gets no volume", async () => {
+    expect(of(await check({}), 'volumeType')).toEqual([expect.objectContaining({ severity: 'info', item: 'Disk vdb', message: 'A new volume of type ceph-rbd.' })]);
+    expect(of(await check({ volumeTypes: [{ disk: 'vdb', type: '__DEFAULT__' }] }), 'volumeType')).toEqual([
+      expect.objectContaining({ severity: 'info', message: 'A new volume of type __DEFAULT__.' }),
+    ]);
+    expect(blockers(await check({ volumeTypes: [{ disk: 'vdb', type: 'gold' }] }))).toEqual([
+      expect.objectContaining({ field: 'volumeType', message: 'No volume type "gold" in the target cloud for disk vdb: choose one of ceph-rbd, __DEFAULT__.' }),
+    ]);
+    // the original's type is missing in the target: mapping it to one that exists resolves it
+    const b = await demoWeb();
+    b.volumes = b.volumes.map((v) => ({ ...v, volumeType: 'gold' }));
+    expect(blockers(await check({ volumeTypes: [{ disk: 'vdb', type: 'vt-ceph' }] }, { backup: b }))).toEqual([]);
+    expect(blockers(await check({ volumeTypes: [{ disk: 'vda', type: 'ceph-rbd' }] })).map((i) => i.message)).toEqual([
+      'Disk vda is a local disk of the server (its flavor gives it), not a volume: it takes no volume type. Drop its volume type.',
+    ]);
+    expect(blockers(await check({ disks: ['vda'], volumeTypes: [{ disk: 'vdb', type: 'ceph-rbd' }] })).map((i) => i.message)).toEqual([
+      'Disk vdb is left out of the restore: it gets no volume, so no volume type. Restore it too, or drop its volume type.',
+    ]);
+  });
+
+  it('checks the availability zone asked for; the original one missing in the target is left to the scheduler', async () => {
+    expect(of(await check({}), 'availabilityZone')).toEqual([expect.objectContaining({ severity: 'info', item: 'Availability zone nova' })]);
+    expect(of(await check({ availabilityZone: 'raw' }), 'availabilityZone')).toEqual([
+      expect.objectContaining({ severity: 'info', message: 'The instance is created in this zone.' }),
+    ]);
+    expect(blockers(await check({ availabilityZone: 'moon' }))).toEqual([
+      expect.objectContaining({ field: 'availabilityZone', message: 'No availability zone "moon" in the target cloud: choose one of nova, raw.' }),
+    ]);
+    const b = await demoWeb();
+    b.server = { ...b.server, availabilityZone: 'az-elsewhere' };
+    expect(of(await check({}, { backup: b }), 'availabilityZone')).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/^The original's zone "az-elsewhere" is not in the target cloud: the scheduler picks one/) }),
     ]);
   });
 

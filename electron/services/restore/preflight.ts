@@ -2,7 +2,9 @@ import { defaultRestoreName, type RestoreInstanceParams } from '../../../shared/
 import type { PreflightItem } from '../../../shared/domain/restore-preflight';
 import * as os from '../../openstack';
 import { bootDisk, type InstanceBackupMetadata } from './backup-metadata';
-import { pickFlavor, planNetworks, volumeSizeGiB, wantedKeypair } from './restore-mapping';
+import { blocker, info, reason, settle, unreadItem, warning } from './preflight-items';
+import { networkItems } from './preflight-network';
+import { pickFlavor, planDisks, volumeSizeGiB, volumeTypeOf, wantedKeypair } from './restore-mapping';
 
 /**
  * The pre-flight of a restore: everything the target would refuse, or do differently from the
@@ -12,10 +14,6 @@ import { pickFlavor, planNetworks, volumeSizeGiB, wantedKeypair } from './restor
 
 const GiB = 1024 ** 3;
 const gib = (bytes: number) => Math.ceil(bytes / GiB);
-const blocker = (field: PreflightItem['field'], item: string, message: string): PreflightItem => ({ severity: 'blocker', field, item, message });
-const warning = (field: PreflightItem['field'], item: string, message: string): PreflightItem => ({ severity: 'warning', field, item, message });
-const info = (field: PreflightItem['field'], item: string, message: string): PreflightItem => ({ severity: 'info', field, item, message });
-const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export interface NovaPreflightInput {
   /** signed in to the target project */
@@ -32,15 +30,12 @@ export async function preflightNova(i: NovaPreflightInput): Promise<PreflightIte
   const [compute, bs, net] = await Promise.all([i.client.compute(signal), i.client.blockStorage(signal), i.client.network(signal)]);
   const name = p.name ?? defaultRestoreName(b.serverName, b.createdAt);
   const boot = bootDisk(b);
-  const rbd = b.disks.filter((d) => d.kind === 'rbd');
+  const diskPlan = planDisks(b, p);
+  // only the restored disks get volumes
+  const rbd = diskPlan.disks.filter((d) => d.kind === 'rbd');
   const fromVolume = boot.kind === 'rbd';
   // Everything read at once; a read that fails becomes its check's warning.
-  const settle = <T>(pr: Promise<T>) =>
-    pr.then(
-      (value) => ({ value }),
-      (error: unknown) => ({ error }),
-    );
-  const [flavors, servers, keypairs, networks, groups, types, image, novaLimits, cinderLimits] = await Promise.all([
+  const [flavors, servers, keypairs, networks, groups, types, image, novaLimits, cinderLimits, zones] = await Promise.all([
     // private flavors too: an admin picks them, a member sees the ones its project may use
     settle(os.listFlavors(compute, { includePrivate: true, signal }).all()),
     settle(os.listServers(compute, opt).all()),
@@ -51,10 +46,15 @@ export async function preflightNova(i: NovaPreflightInput): Promise<PreflightIte
     settle(fromVolume || !b.server.imageId ? Promise.resolve(null) : i.client.image(signal).then((g) => os.getImage(g, b.server.imageId!, opt))),
     settle(os.getComputeLimits(compute, opt)),
     settle(rbd.length ? os.getVolumeLimits(bs, opt) : Promise.resolve(null)),
+    settle(os.listComputeAvailabilityZones(compute, { detail: false, ...opt })),
   ]);
   const items: PreflightItem[] = [];
-  const unread = (field: PreflightItem['field'], item: string, e: unknown) =>
-    items.push(warning(field, item, `Could not be checked (${reason(e)}); the restore will find out.`));
+  const unread = (field: PreflightItem['field'], item: string, e: unknown) => items.push(unreadItem(field, item, e));
+
+  // Disks: the ones asked for, the boot disk among them.
+  for (const m of diskPlan.problems) items.push(blocker('disks', 'Disks', m));
+  if (diskPlan.leftOut.length)
+    items.push(info('disks', 'Disks', `Left out (not restored): ${diskPlan.leftOut.map((d) => d.target).join(', ')}.`));
 
   // Name: Nova accepts two servers of one name, people and scripts confuse them.
   if ('error' in servers) unread('name', 'Name', servers.error);
@@ -85,22 +85,12 @@ export async function preflightNova(i: NovaPreflightInput): Promise<PreflightIte
     else items.push(...flavorFit(flavor, b, fromVolume));
   }
 
-  // Networks, one per NIC.
-  if ('error' in networks) unread('network', 'Networks', networks.error);
-  else {
-    const plan = planNetworks(b, p, networks.value);
-    for (const m of plan.problems) items.push(blocker('network', 'Network', m));
-    if (!plan.problems.length) {
-      const nameOf = (id: string) => networks.value.find((n) => n.id === id)?.name ?? id;
-      items.push(
-        info(
-          'network',
-          'Networks',
-          `${plan.networkIds.map((id, k) => `NIC ${k} on ${nameOf(id)}`).join(', ')}; addresses come from the network (the original fixed IPs are not kept).`,
-        ),
-      );
-    }
-  }
+  // Networks, one per NIC, each keeping its fixed IP where it is free.
+  items.push(...(await networkItems(net, b, p, networks, { projectId: i.projectId, isAdmin: i.client.tokenInfo?.isAdmin === true }, signal)));
+
+  // Availability zone: the one asked for must exist; the original's may not in another cloud.
+  if ('error' in zones) unread('availabilityZone', 'Availability zone', zones.error);
+  else items.push(...zoneItems(zones.value, p.availabilityZone, b.server.availabilityZone));
 
   // Key pair: the one asked for must exist; the original's may not be this user's.
   const key = wantedKeypair(p, b);
@@ -142,22 +132,9 @@ export async function preflightNova(i: NovaPreflightInput): Promise<PreflightIte
     );
   }
 
-  // Volume types of the RBD disks' new volumes.
+  // Volume types of the restored RBD disks' new volumes: the one mapped, else the original's.
   if ('error' in types) unread('volumeType', 'Volume types', types.error);
-  else {
-    for (const d of rbd) {
-      const t = b.volumes.find((v) => v.id === d.serial)?.volumeType;
-      if (t && !types.value.some((x) => x.name === t || x.id === t)) {
-        items.push(
-          blocker(
-            'volumeType',
-            `Volume type ${t}`,
-            `Disk ${d.target}'s volume type "${t}" does not exist in the target cloud: create it there (or restore to the hypervisor).`,
-          ),
-        );
-      }
-    }
-  }
+  else for (const d of rbd) items.push(volumeTypeItem(types.value, d.target, volumeTypeOf(b, d, p), p.volumeTypes?.some((m) => m.disk === d.target) === true));
 
   // The image a server booting from a local disk starts from.
   if (!fromVolume) {
@@ -207,6 +184,42 @@ export async function preflightNova(i: NovaPreflightInput): Promise<PreflightIte
   return items;
 }
 
+/** The volume type of one new volume: it must exist in the target cloud. */
+export function volumeTypeItem(types: os.VolumeType[], disk: string, type: string | undefined, mapped: boolean): PreflightItem {
+  if (!type) return info('volumeType', `Disk ${disk}`, "A new volume of the cloud's default volume type.");
+  if (types.some((x) => x.name === type || x.id === type)) return info('volumeType', `Disk ${disk}`, `A new volume of type ${type}.`);
+  const choose = `choose one of ${types.map((x) => x.name).join(', ') || '(none visible)'}`;
+  return mapped
+    ? blocker('volumeType', `Volume type ${type}`, `No volume type "${type}" in the target cloud for disk ${disk}: ${choose}.`)
+    : blocker(
+        'volumeType',
+        `Volume type ${type}`,
+        `Disk ${disk}'s volume type "${type}" does not exist in the target cloud: map it to one that does (${choose}), create it there, or restore to the hypervisor.`,
+      );
+}
+
+/** The zone asked for must exist and be available; the original's, when missing in the target, is left to the scheduler. */
+function zoneItems(zones: os.AvailabilityZone[], wanted: string | undefined, original: string | undefined): PreflightItem[] {
+  const has = (z: string) => zones.find((x) => x.name === z);
+  const names = zones.map((z) => z.name).join(', ') || '(none visible)';
+  if (wanted) {
+    const z = has(wanted);
+    if (!z) return [blocker('availabilityZone', `Availability zone ${wanted}`, `No availability zone "${wanted}" in the target cloud: choose one of ${names}.`)];
+    if (!z.available) return [blocker('availabilityZone', `Availability zone ${wanted}`, `The zone "${wanted}" is not available now: choose another of ${names}.`)];
+    return [info('availabilityZone', `Availability zone ${wanted}`, 'The instance is created in this zone.')];
+  }
+  if (!original) return [];
+  if (!has(original))
+    return [
+      warning(
+        'availabilityZone',
+        `Availability zone ${original}`,
+        `The original's zone "${original}" is not in the target cloud: the scheduler picks one. Choose one of ${names} to decide.`,
+      ),
+    ];
+  return [info('availabilityZone', `Availability zone ${original}`, "The original's zone.")];
+}
+
 function flavorFit(f: os.Flavor, b: InstanceBackupMetadata, fromVolume: boolean): PreflightItem[] {
   const out: PreflightItem[] = [];
   const what = `Flavor ${f.name}`;
@@ -245,7 +258,7 @@ function flavorFit(f: os.Flavor, b: InstanceBackupMetadata, fromVolume: boolean)
   return out;
 }
 
-function overQuota(what: string, q: os.QuotaFigure, need: number): PreflightItem[] {
+export function overQuota(what: string, q: os.QuotaFigure, need: number): PreflightItem[] {
   if (q.limit === null || need === 0 || q.used + need <= q.limit) return [];
   return [
     blocker(

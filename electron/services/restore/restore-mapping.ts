@@ -1,10 +1,11 @@
+import { BlockList, isIP } from 'node:net';
 import type { RestoreInstanceParams } from '../../../shared/domain/backups';
 import type * as os from '../../openstack';
-import type { BackedUpDisk, InstanceBackupMetadata } from './backup-metadata';
+import { bootDisk, type BackedUpDisk, type InstanceBackupMetadata } from './backup-metadata';
 
 /**
- * How a restore's options map the original onto the target cloud (flavor, one network per NIC):
- * pure, so the pre-flight and the restore itself decide alike.
+ * How a restore's options map the original onto the target cloud (flavor, one network per NIC and
+ * its address, the disks and their volume types): pure, so the pre-flight and the restore itself decide alike.
  */
 
 /** A NIC of the original instance, in the order the backup recorded its ports. */
@@ -91,4 +92,85 @@ const GiB = 1024 ** 3;
 export function volumeSizeGiB(b: InstanceBackupMetadata, d: BackedUpDisk): number {
   const orig = b.volumes.find((v) => v.id === d.serial);
   return Math.max(orig?.sizeGiB ?? 0, Math.ceil(d.size / GiB));
+}
+
+export interface DiskPlan {
+  /** the disks restored, in the backup's order (the boot disk always among them) */
+  disks: BackedUpDisk[];
+  /** the disks the restore point holds that are left out */
+  leftOut: BackedUpDisk[];
+  /** what cannot be done, each saying what to do (empty when the plan is usable) */
+  problems: string[];
+}
+
+/** The disks to restore (`disks`, default all) and whether each volume type asked for goes with a restored volume. */
+export function planDisks(b: InstanceBackupMetadata, p: Pick<RestoreInstanceParams, 'disks' | 'volumeTypes'>): DiskPlan {
+  const names = b.disks.map((d) => d.target);
+  const problems: string[] = [];
+  for (const n of p.disks ?? []) if (!names.includes(n)) problems.push(`The restore point has no disk ${n}: its disks are ${names.join(', ')}.`);
+  const boot = bootDisk(b);
+  if (p.disks && !p.disks.includes(boot.target))
+    problems.push(`The boot disk ${boot.target} is always restored (the instance starts from it): add it to the disks (--disk ${boot.target}).`);
+  const restored = (d: BackedUpDisk) => !p.disks || p.disks.includes(d.target) || d === boot;
+  const disks = b.disks.filter(restored);
+  for (const m of p.volumeTypes ?? []) {
+    const d = b.disks.find((x) => x.target === m.disk);
+    if (!d) problems.push(`The restore point has no disk ${m.disk} to give the volume type "${m.type}": its disks are ${names.join(', ')}.`);
+    else if (!restored(d)) problems.push(`Disk ${m.disk} is left out of the restore: it gets no volume, so no volume type. Restore it too, or drop its volume type.`);
+    else if (d.kind !== 'rbd')
+      problems.push(`Disk ${m.disk} is a local disk of the server (its flavor gives it), not a volume: it takes no volume type. Drop its volume type.`);
+  }
+  return { disks, leftOut: b.disks.filter((d) => !restored(d)), problems };
+}
+
+/** The volume type of a restored disk's new volume: the one asked for, else the original volume's (undefined: the cloud's default). */
+export function volumeTypeOf(b: InstanceBackupMetadata, d: BackedUpDisk, p: Pick<RestoreInstanceParams, 'volumeTypes'>): string | undefined {
+  return p.volumeTypes?.find((m) => m.disk === d.target)?.type ?? b.volumes.find((v) => v.id === d.serial)?.volumeType ?? undefined;
+}
+
+/** Whether a NIC keeps its original fixed IP in its target network. */
+export interface NicAddress {
+  nic: BackedUpNic;
+  /** the original address (undefined: the backup records none) */
+  original: string | undefined;
+  /** the address asked of Nova: the original when it is free there, else undefined (the network gives one) */
+  keep: string | undefined;
+  /** why the original is not kept */
+  why?: string;
+}
+
+/**
+ * Each NIC keeps its original address when its target network has a subnet holding it and no port
+ * of that network uses it (the original server's own port counts: restoring beside it gets a new address).
+ */
+export function planFixedIps(
+  b: InstanceBackupMetadata,
+  networkIds: string[],
+  subnets: Pick<os.Subnet, 'networkId' | 'cidr' | 'gatewayIp'>[],
+  ports: Pick<os.Port, 'id' | 'networkId' | 'deviceId' | 'fixedIps'>[],
+  /** Neutron lets an admin, or the network's own project, choose an address in it */
+  mayChoose: (networkId: string) => boolean,
+): NicAddress[] {
+  return nicsOf(b).map((nic) => {
+    const original = b.ports[nic.index]?.fixedIps[0]?.ipAddress;
+    const networkId = networkIds[nic.index];
+    if (!original || !networkId) return { nic, original, keep: undefined };
+    if (!mayChoose(networkId)) return { nic, original, keep: undefined, why: "only an admin or the network's own project may choose an address in it" };
+    if (!subnets.some((s) => s.networkId === networkId && inCidr(original, s.cidr)))
+      return { nic, original, keep: undefined, why: 'it is in no subnet of the target network' };
+    if (subnets.some((s) => s.networkId === networkId && s.gatewayIp === original))
+      return { nic, original, keep: undefined, why: "it is the target subnet's gateway" };
+    const user = ports.find((x) => x.networkId === networkId && x.fixedIps.some((f) => f.ipAddress === original));
+    if (user) return { nic, original, keep: undefined, why: `port ${user.id}${user.deviceId ? ` (of ${user.deviceId})` : ''} uses it` };
+    return { nic, original, keep: original };
+  });
+}
+
+function inCidr(ip: string, cidr: string): boolean {
+  const [net = '', bits = ''] = cidr.split('/');
+  const v = isIP(ip);
+  if (!v || isIP(net) !== v || !/^\d+$/.test(bits)) return false;
+  const list = new BlockList();
+  list.addSubnet(net, Number(bits), v === 4 ? 'ipv4' : 'ipv6');
+  return list.check(ip, v === 4 ? 'ipv4' : 'ipv6');
 }

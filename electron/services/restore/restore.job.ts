@@ -1,12 +1,13 @@
 import { AppError } from '../../../shared/errors/codes';
-import { findBackup, parseRef } from '../../engine';
-import type { JobKind } from '../../jobs/types';
+import { findBackup, parseRef, type Repository } from '../../engine';
+import type { JobContext, JobKind } from '../../jobs/types';
 import type * as os from '../../openstack';
 import { describeInstance, type StrategyDeps } from '../strategy';
-import { readInstanceBackup } from './backup-metadata';
+import { readInstanceBackup, type InstanceBackupMetadata } from './backup-metadata';
 import { restoreThroughLibvirt } from './libvirt-restore';
 import { restoreThroughNova } from './nova-restore';
-import { resolveTargetCloud } from './target-cloud';
+import { firstSignedIn, resolveTargetCloud } from './target-cloud';
+import { restoreVolume } from './volume-restore';
 
 /** "instance web-1 (lab) as of 2026-12-01 10:00 UTC" when the catalog indexes the restore point, else its id. */
 function describeRestorePoint(d: StrategyDeps, backupId: string, destinationId: string | undefined): string {
@@ -18,63 +19,103 @@ function describeRestorePoint(d: StrategyDeps, backupId: string, destinationId: 
   return `${what} as of ${at}`;
 }
 
+type Progress = (phase: string, bytes?: { done: number; total: number | null }) => void;
+
+/** What both restore jobs start from: the restore point read from its destination (open while `fn` runs) and the cloud to restore into. */
+async function withRestorePoint<T>(
+  d: StrategyDeps,
+  ctx: Pick<JobContext<unknown>, 'log' | 'progress'>,
+  p: { backupId: string; destinationId?: string | undefined; providerId?: string | undefined },
+  fn: (o: { repo: Repository; backup: InstanceBackupMetadata; ref: { group: string; time: string }; cloudId: string; progress: Progress }) => Promise<T>,
+): Promise<T> {
+  const record = d.backups.get(p.backupId);
+  const destinationId = p.destinationId ?? record?.destinationId;
+  if (!destinationId)
+    throw new AppError('resource.notFound', `No restore point ${p.backupId} in the catalog: name its destination with --destination, or re-index the destination.`);
+  const ref = parseRef(p.backupId);
+  // Each step is the job's phase, so the job list says what a long restore is doing.
+  const progress: Progress = (phase, bytes) => ctx.progress({ phase, unit: 'bytes', bytesDone: bytes?.done ?? 0, bytesTotal: bytes?.total ?? null });
+  progress('Reading the restore point');
+  const repo = await d.destinations.open(destinationId);
+  try {
+    const manifest = await findBackup(repo, ref.group, ref.time);
+    const backup = readInstanceBackup(manifest);
+    ctx.log('info', `Restoring ${backup.serverName} from ${manifest.id} (${manifest.disks.map((x) => x.name).join(', ')}).`);
+    const cloud = resolveTargetCloud(d.providers, { given: p.providerId, providerId: backup.providerId, cloud: backup.cloud, what: backup.serverName });
+    if (cloud.id !== backup.providerId) ctx.log('info', `Restoring into the cloud ${cloud.name} (${cloud.authUrl}, region ${cloud.region}).`);
+    return await fn({ repo, backup, ref, cloudId: cloud.id, progress });
+  } finally {
+    await repo.close();
+  }
+}
+
+/** A client of the cloud signed in to the project the restore creates things in (closed after `fn`). */
+async function inProject<T>(
+  d: StrategyDeps,
+  cloudId: string,
+  projectId: string | null | undefined,
+  signal: AbortSignal,
+  progress: Progress,
+  fn: (client: os.ProviderClient, projectId: string) => Promise<T>,
+): Promise<T> {
+  if (!projectId) throw new AppError('validation.invalidInput', 'The backup does not say which project the instance was in: choose one.');
+  // Created in the chosen project: the clients are scoped to it.
+  const entries = d.providers.clients(cloudId, () => ({ kind: 'project', id: projectId }));
+  try {
+    progress('Signing in to the cloud');
+    const client = await firstSignedIn(
+      entries.map((e) => e.client),
+      signal,
+    );
+    if (!client) throw new AppError('auth.failed', `No account of this cloud can work in project ${projectId}.`);
+    return await fn(client, projectId);
+  } finally {
+    await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
+  }
+}
+
 /** `restore.instance`: an instance back from a libvirt-strategy backup, through Nova or `virsh define`. */
 export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'> {
   return {
     kind: 'restore.instance',
     describeTarget: (p) => describeRestorePoint(d, p.backupId, p.destinationId),
     maxAttempts: 1,
-    async run(ctx) {
-      const p = ctx.params;
-      const record = d.backups.get(p.backupId);
-      const destinationId = p.destinationId ?? record?.destinationId;
-      if (!destinationId)
-        throw new AppError('resource.notFound', `No restore point ${p.backupId} in the catalog: name its destination with --destination, or re-index the destination.`);
-      const ref = parseRef(p.backupId);
-      // Each step is the job's phase, so the job list says what a long restore is doing.
-      const progress = (phase: string, bytes?: { done: number; total: number | null }) =>
-        ctx.progress({ phase, unit: 'bytes', bytesDone: bytes?.done ?? 0, bytesTotal: bytes?.total ?? null });
-      progress('Reading the restore point');
-      const repo = await d.destinations.open(destinationId);
-      const entries: { client: os.ProviderClient }[] = [];
-      try {
-        const manifest = await findBackup(repo, ref.group, ref.time);
-        const backup = readInstanceBackup(manifest);
-        ctx.log('info', `Restoring ${backup.serverName} from ${manifest.id} (${manifest.disks.map((x) => x.name).join(', ')}).`);
+    run: (ctx) =>
+      withRestorePoint(d, ctx, ctx.params, async ({ repo, backup, ref, cloudId, progress }) => {
+        const p = ctx.params;
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
-        const cloud = resolveTargetCloud(d.providers, { given: p.providerId, providerId: backup.providerId, cloud: backup.cloud, what: backup.serverName });
-        if (cloud.id !== backup.providerId) ctx.log('info', `Restoring into the cloud ${cloud.name} (${cloud.authUrl}, region ${cloud.region}).`);
-        const common = { params: p, backup, backupRef: ref, providerId: cloud.id, signal: ctx.signal, log, progress };
+        const common = { params: p, backup, backupRef: ref, providerId: cloudId, signal: ctx.signal, log, progress };
         if (p.target === 'libvirt') {
           const r = await restoreThroughLibvirt({ ...common, repo, hypervisors: d.hypervisors, verify: p.verify });
           progress('Restored');
           return { summary: `Domain ${r.domainName} defined on ${r.host}${r.started ? ' and started' : ''}.` };
         }
-        const projectId = p.projectId ?? backup.server.projectId;
-        if (!projectId) throw new AppError('validation.invalidInput', 'The backup does not say which project the instance was in: choose one.');
-        // Created in the chosen project: the clients are scoped to it.
-        entries.push(...d.providers.clients(cloud.id, () => ({ kind: 'project', id: projectId })));
-        progress('Signing in to the cloud');
-        let client: os.ProviderClient | undefined;
-        for (const e of entries) {
-          const ok = await e.client.authenticate(ctx.signal).then(
-            () => true,
-            (err: unknown) => (ctx.signal.aborted ? Promise.reject(err) : false),
-          );
-          if (ok) {
-            client = e.client;
-            break;
-          }
-        }
-        if (!client) throw new AppError('auth.failed', `No account of this cloud can work in project ${projectId}.`);
-        const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: cloud.id, repo, ref, verify: p.verify, signal: ctx.signal, log });
-        const r = await restoreThroughNova({ ...common, client, hosts });
-        progress('Restored');
-        return { summary: `Server ${r.name} (${r.serverId}) restored and ${r.status}.` };
-      } finally {
-        await repo.close();
-        await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
-      }
-    },
+        return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client, projectId) => {
+          const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
+          const r = await restoreThroughNova({ ...common, client, projectId, hosts });
+          progress('Restored');
+          return { summary: `Server ${r.name} (${r.serverId}) restored and ${r.status}.` };
+        });
+      }),
+  };
+}
+
+/** `restore.volume`: one disk of an instance's restore point as a new volume, optionally attached to an instance. */
+export function restoreVolumeJob(d: StrategyDeps): JobKind<'restore.volume'> {
+  return {
+    kind: 'restore.volume',
+    describeTarget: (p) => `disk ${p.disk} of ${describeRestorePoint(d, p.backupId, p.destinationId)}`,
+    maxAttempts: 1,
+    run: (ctx) =>
+      withRestorePoint(d, ctx, ctx.params, ({ repo, backup, ref, cloudId, progress }) => {
+        const p = ctx.params;
+        const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
+        return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client) => {
+          const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
+          const r = await restoreVolume({ params: p, backup, backupRef: ref, client, hosts, signal: ctx.signal, log, progress });
+          progress('Restored');
+          return { summary: `Volume ${r.name} (${r.volumeId}) restored from disk ${p.disk}${r.attachedTo ? ` and attached to ${r.attachedTo.name} (${r.attachedTo.id})` : ''}.` };
+        });
+      }),
   };
 }

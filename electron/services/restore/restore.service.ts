@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RestoreInstanceParams } from '../../../shared/domain/backups';
+import { RestoreInstanceParams, RestoreVolumeParams, type RestorePointDisks } from '../../../shared/domain/backups';
 import { blockersMessage, type PreflightReport } from '../../../shared/domain/restore-preflight';
 import { AppError } from '../../../shared/errors/codes';
 import type { BackupsTable } from '../../catalog';
@@ -16,25 +16,47 @@ export class RestoreService {
     private readonly destinations: DestinationsService,
     private readonly jobs: JobManager,
     private readonly providers: CloudLookup,
-    /** the pre-flight (preflight-run.ts): what the target would refuse, found before anything is created */
-    private readonly runPreflight: (p: RestoreInstanceParams, destinationId: string, signal?: AbortSignal) => Promise<PreflightReport>,
+    /** the pre-flights (preflight-run.ts): what the target would refuse, found before anything is created */
+    private readonly runPreflight: {
+      instance: (p: RestoreInstanceParams, destinationId: string, signal?: AbortSignal) => Promise<PreflightReport>;
+      volume: (p: RestoreVolumeParams, destinationId: string, signal?: AbortSignal) => Promise<PreflightReport>;
+      describe: (backupId: string, destinationId: string) => Promise<RestorePointDisks>;
+    },
   ) {}
 
   /** Every conflict the restore would meet and what will happen; creates nothing. */
   async preflight(params: z.input<typeof RestoreInstanceParams>, signal?: AbortSignal): Promise<PreflightReport> {
-    return this.runPreflight(RestoreInstanceParams.parse(params), await this.checkedDestination(params), signal);
+    return this.runPreflight.instance(RestoreInstanceParams.parse(params), await this.checkedDestination(params), signal);
   }
 
   /** Queues the restore once its pre-flight finds nothing blocking; refused with every blocker otherwise. */
   async start(params: z.input<typeof RestoreInstanceParams>): Promise<{ jobId: string }> {
     const destinationId = await this.checkedDestination(params);
-    const report = await this.runPreflight(RestoreInstanceParams.parse(params), destinationId);
+    const report = await this.runPreflight.instance(RestoreInstanceParams.parse(params), destinationId);
     if (report.blocked) throw new AppError('resource.conflict', blockersMessage(report), { details: { preflight: report } });
     return { jobId: this.jobs.enqueue('restore.instance', { ...params, destinationId }).id };
   }
 
+  /** The restore point's disks, as a restore chooses among them. */
+  async describe(params: { backupId: string; destinationId?: string | undefined }): Promise<RestorePointDisks> {
+    return this.runPreflight.describe(params.backupId, await this.checkedDestination(params));
+  }
+
+  /** What restoring one disk as a volume would run into; creates nothing. */
+  async preflightVolume(params: z.input<typeof RestoreVolumeParams>, signal?: AbortSignal): Promise<PreflightReport> {
+    return this.runPreflight.volume(RestoreVolumeParams.parse(params), await this.checkedDestination(params), signal);
+  }
+
+  /** Queues a volume restore once its pre-flight finds nothing blocking. */
+  async startVolume(params: z.input<typeof RestoreVolumeParams>): Promise<{ jobId: string }> {
+    const destinationId = await this.checkedDestination(params);
+    const report = await this.runPreflight.volume(RestoreVolumeParams.parse(params), destinationId);
+    if (report.blocked) throw new AppError('resource.conflict', blockersMessage(report), { details: { preflight: report } });
+    return { jobId: this.jobs.enqueue('restore.volume', { ...params, destinationId }).id };
+  }
+
   /** The destination holding the restore point; a cloud that is not in Backstack is said here, before anything else. */
-  private async checkedDestination(params: z.input<typeof RestoreInstanceParams>): Promise<string> {
+  private async checkedDestination(params: { backupId: string; destinationId?: string | undefined; providerId?: string | undefined }): Promise<string> {
     const destinationId = params.destinationId ? this.destinations.get(params.destinationId).id : this.backups.get(params.backupId)?.destinationId;
     if (!destinationId) {
       throw new AppError('resource.notFound', `No restore point ${params.backupId} in the catalog: name its destination, or re-index the destination that holds it.`);

@@ -36,3 +36,15 @@ export function resolveTargetCloud(
     `The cloud that ${o.what} was backed up from is not in Backstack, and this restore point (made by an older Backstack) does not record its Keystone URL: add the cloud again and name it for the restore (backstack restore run --provider NAME). ${keep}`,
   );
 }
+
+/** The first client that signs in (an account without a role in the target project fails); a cancelled sign-in is not a failure to skip. */
+export async function firstSignedIn<C extends { authenticate(signal?: AbortSignal): Promise<unknown> }>(clients: C[], signal?: AbortSignal): Promise<C | undefined> {
+  for (const c of clients) {
+    const ok = await c.authenticate(signal).then(
+      () => true,
+      (err: unknown) => (signal?.aborted ? Promise.reject(err) : false),
+    );
+    if (ok) return c;
+  }
+  return undefined;
+}

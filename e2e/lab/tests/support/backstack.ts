@@ -63,7 +63,7 @@ export async function closeInstallation(i: Installation | undefined): Promise<vo
 }
 
 /** Runs a backup or restore through the contract and waits for its end; its log comes back. */
-export async function runJob(i: Installation, name: 'backups.start' | 'restore.start', input: Record<string, unknown>): Promise<{ job: Job; log: string[] }> {
+export async function runJob(i: Installation, name: 'backups.start' | 'restore.start' | 'restore.volume', input: Record<string, unknown>): Promise<{ job: Job; log: string[] }> {
   const started = performance.now();
   const { jobId } = unwrap(await i.core.api.invoke(name, input as never));
   await until(`job ${jobId}`, async () => ['succeeded', 'warning', 'failed', 'cancelled'].includes(i.core.jobs.get(jobId).state), { timeoutMs: 900_000, intervalMs: 250 });

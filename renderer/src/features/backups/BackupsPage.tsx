@@ -11,12 +11,15 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { RestoreModal } from '../restore/RestoreModal';
+import { RestoreVolumeModal } from '../restore/RestoreVolumeModal';
 import { backupActions } from './backup-actions';
 import { backupColumns, ProtectedBadge } from './backup-columns';
 
 const keyOf = (b: BackupView) => `${b.destinationId}/${b.id}`;
 
-function BackupDetail({ backup, onRestore }: { backup: BackupView; onRestore: () => void }) {
+function BackupDetail({ backup, onRestore, onRestoreDisk }: { backup: BackupView; onRestore: () => void; onRestoreDisk: (disk: string) => void }) {
+  // a disk of an instance's restore point can come back alone, as a new volume
+  const volumes = backup.resourceKind === 'instance' && backup.providerId !== null;
   return (
     <Paper withBorder p="md" style={{ flex: 1, minWidth: 280, maxWidth: 360 }} data-testid="backup-detail">
       <Stack gap="xs">
@@ -31,9 +34,16 @@ function BackupDetail({ backup, onRestore }: { backup: BackupView; onRestore: ()
           {formatBytes(backup.sizeBytes)} restorable, {formatBytes(backup.newBytes)} new, {formatBytes(backup.storedBytes)} stored
         </Text>
         {backup.disks.map((d) => (
-          <Text key={d.name} size="sm">
-            {d.name}: {formatBytes(d.size)}
-          </Text>
+          <Group key={d.name} justify="space-between" gap="xs" wrap="nowrap" data-testid={`backup-disk-${d.name}`}>
+            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+              {d.name}: {formatBytes(d.size)}
+            </Text>
+            {volumes && (
+              <Button size="compact-xs" variant="subtle" style={{ flexShrink: 0 }} onClick={() => onRestoreDisk(d.name)}>
+                Restore as volume…
+              </Button>
+            )}
+          </Group>
         ))}
         <Text size="xs" c="dimmed">
           {backup.protected
@@ -74,6 +84,7 @@ export function BackupsPage() {
   const [filter, setFilter] = useState('');
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [restoring, setRestoring] = useState<BackupView | null>(null);
+  const [restoringDisk, setRestoringDisk] = useState<{ backup: BackupView; disk: string } | null>(null);
   const items = data?.items;
   // Looked up in the current list: a restore point protected a moment ago shows its new state.
   const selected = items?.find((b) => keyOf(b) === selectedKey) ?? null;
@@ -110,10 +121,17 @@ export function BackupsPage() {
               emptyText={loading && !items ? 'Loading…' : 'No restore point matches.'}
             />
           </div>
-          {selected && <BackupDetail backup={selected} onRestore={() => setRestoring(selected)} />}
+          {selected && (
+            <BackupDetail
+              backup={selected}
+              onRestore={() => setRestoring(selected)}
+              onRestoreDisk={(disk) => setRestoringDisk({ backup: selected, disk })}
+            />
+          )}
         </Group>
       )}
       <RestoreModal backup={restoring} onClose={() => setRestoring(null)} />
+      <RestoreVolumeModal target={restoringDisk} onClose={() => setRestoringDisk(null)} />
     </Stack>
   );
 }

@@ -1,18 +1,19 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Button, Group, Input, Modal, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { defaultRestoreName, type BackupView } from '../../../../shared/domain/backups';
 import type { ResourceKind } from '../../../../shared/domain/inventory';
 import { followJob } from '../../api/actions';
 import { call } from '../../api/client';
-import { useQuery } from '../../api/useQuery';
 import { useSubmit } from '../../api/useSubmit';
 import { Choice } from '../../components/Choice';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import type { InputOf } from '../../../../shared/ipc/contract';
 import type { PreflightItem } from '../../../../shared/domain/restore-preflight';
+import { DiskChoices, diskParams, NO_DISK_CHOICE, type DiskChoice } from './DiskChoices';
 import { FieldNotes, PreflightPanel } from './PreflightPanel';
+import { useResourceOptions } from './resource-options';
+import { blocks, usePreflight } from './usePreflight';
 
 /** The restore's optional choices, each a picker over one kind of the cloud's resources. */
 const PICKERS = [
@@ -21,6 +22,7 @@ const PICKERS = [
   { field: 'flavor', kind: 'flavor', label: 'Flavor', placeholder: 'the original flavor', value: 'id' },
   // Nova names key pairs by name, not id.
   { field: 'keypair', kind: 'keypair', label: 'Access key (key pair)', placeholder: 'the original one', value: 'name' },
+  { field: 'availabilityZone', kind: 'availabilityZone', label: 'Availability zone', placeholder: "the original's", value: 'name' },
 ] as const satisfies readonly { field: string; kind: ResourceKind; label: string; placeholder: string; value: 'id' | 'name' }[];
 
 const TARGETS = [
@@ -44,17 +46,14 @@ function ResourcePicker(props: {
   notes: PreflightItem[] | undefined;
 }) {
   const { spec } = props;
-  const q = useQuery('inventory.listResources', props.providerId ? { providerId: props.providerId, kind: spec.kind } : null, {
-    tables: ['inventory'],
-  });
-  const data = (q.data?.items ?? []).map((r) => ({ value: spec.value === 'name' ? r.name : r.id, label: r.name }));
+  const q = useResourceOptions(props.providerId, spec.kind, spec.value);
   const field = spec.field === 'projectId' ? 'project' : spec.field;
   return (
     <Stack gap={2}>
       <Select
         label={spec.label}
         placeholder={spec.placeholder}
-        data={data}
+        data={q.data}
         value={props.value}
         onChange={props.onChange}
         searchable
@@ -65,12 +64,6 @@ function ResourcePicker(props: {
       <FieldNotes items={props.notes} field={field} />
     </Stack>
   );
-}
-
-/** A field's blockers as its error (red, under it). */
-function blocks(items: PreflightItem[] | undefined, field: PreflightItem['field']): string | undefined {
-  const mine = (items ?? []).filter((i) => i.field === field && i.severity === 'blocker');
-  return mine.length ? mine.map((i) => i.message).join(' ') : undefined;
 }
 
 /** Restore an instance: where, as what, with which flavor, network, key pair, powered on or off; checked (pre-flight) as it is filled in. */
@@ -90,21 +83,26 @@ function RestoreForm({ backup, onClose }: { backup: BackupView; onClose: () => v
   const [verify, setVerify] = useState(true);
   const [power, setPower] = useState<'on' | 'off'>('on');
   const [noKeypair, setNoKeypair] = useState(false);
+  const [disks, setDisks] = useState<DiskChoice>(NO_DISK_CHOICE);
   const params: InputOf<'restore.start'> = {
     backupId: backup.id,
     destinationId: backup.destinationId,
     target,
     verify,
     ...(name.trim() ? { name: name.trim() } : {}),
-    ...(target === 'nova' ? { ...choices, power, ...(noKeypair ? { keypair: null } : {}) } : {}),
+    ...(target === 'nova'
+      ? {
+          ...choices,
+          power,
+          ...(noKeypair ? { keypair: null } : {}),
+          ...diskParams(
+            disks,
+            backup.disks.map((d) => d.name),
+          ),
+        }
+      : {}),
   };
-  // Checked as the admin fills the form in, once the typing pauses.
-  const key = JSON.stringify(params);
-  const [debouncedKey] = useDebouncedValue(key, 400);
-  const checkInput = useMemo(() => JSON.parse(debouncedKey) as InputOf<'restore.preflight'>, [debouncedKey]);
-  const check = useQuery('restore.preflight', checkInput, { tables: ['inventory'] });
-  const checking = check.loading || debouncedKey !== key;
-  const notes = checking ? undefined : check.data?.items;
+  const { check, checking, notes } = usePreflight('restore.preflight', params);
   const submit = useSubmit(async () => {
     const { jobId } = await call('restore.start', params);
     notifications.show({ title: `Restore of ${backup.resourceName} started`, message: followJob({ jobId }) });
@@ -139,6 +137,16 @@ function RestoreForm({ backup, onClose }: { backup: BackupView; onClose: () => v
             />
           ))}
         </SimpleGrid>
+      )}
+      {target === 'nova' && (
+        <DiskChoices
+          backupId={backup.id}
+          destinationId={backup.destinationId}
+          providerId={backup.providerId}
+          value={disks}
+          onChange={setDisks}
+          notes={notes}
+        />
       )}
       {target === 'nova' && (
         <Group justify="space-between">
