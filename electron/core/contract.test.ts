@@ -76,6 +76,9 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'notifications.setSmtp': { host: '127.0.0.1', port: 9, security: 'starttls', user: 'alerts', password: 'p', from: 'backstack@example.org' },
   'notifications.sendTest': { to: ['ops@example.org'] },
   'dashboard.get': {},
+  'exports.start': { backupId: 'g/2026-01-01T00-00-00.000Z', disk: 'vda', listen: '127.0.0.1:0' },
+  'exports.list': {},
+  'exports.stop': { id: 'no-such-export' },
 });
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView,
 import { Dashboard } from '../domain/dashboard';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
 import { PreflightReport } from '../domain/restore-preflight';
+import { ExportStartInput, ExportView } from '../domain/exports';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
 
 /**
@@ -111,6 +112,15 @@ export const requests = {
   'restore.start': req(RestoreInstanceParams, z.object({ jobId: z.string() })),
   /** What a restore with these options would run into (quota, names, flavor, networks …), checked before anything is created; restore.start refuses the blockers. */
   'restore.preflight': req(RestoreInstanceParams, PreflightReport),
+  /**
+   * Serves a disk of a restore point over NBD until exports.stop (or Backstack stops): read-only,
+   * or writable through a temporary copy-on-write overlay; the restore point never changes.
+   */
+  'exports.start': req(ExportStartInput, ExportView),
+  /** The exports this process serves, with their clients connected now. */
+  'exports.list': req(Empty, z.object({ items: z.array(ExportView) })),
+  /** Disconnects the export's clients and throws its overlay away. */
+  'exports.stop': req(z.object({ id: Id }).strict(), z.object({ stopped: z.literal(true) })),
   'destinations.list': req(Empty, z.object({ items: z.array(DestinationView) })),
   /** Usage of a destination: stored vs logical bytes, reduction ratio, growth per backup. */
   'destinations.getStats': req(z.object({ id: Id }).strict(), DestinationStats),

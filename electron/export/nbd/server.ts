@@ -1,5 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { AppError } from '../../../shared/errors/app-error';
+import { DEFAULT_PORT } from './address';
 import type { BlockDevice } from './device';
 import { Session, type ServedExport } from './session';
 
@@ -56,6 +58,24 @@ export class NbdServer {
     server.on('connection', (socket) => nbd.accept(socket));
     server.on('error', (e) => nbd.log('warn', `NBD server ${a.address}:${a.port}: ${e.message}`));
     return nbd;
+  }
+
+  /**
+   * Listens on `port`, or without one on NBD's port 10809 — or a free port when that one is taken
+   * (another export, another program). Refusals say what to change.
+   */
+  static async open(opts: Omit<NbdServerOptions, 'port'> & { port: number | undefined }): Promise<NbdServer> {
+    const host = opts.host ?? '127.0.0.1';
+    try {
+      return await NbdServer.listen({ ...opts, port: opts.port ?? DEFAULT_PORT });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' && opts.port === undefined) return NbdServer.listen({ ...opts, port: 0 });
+      if (code === 'EADDRINUSE') throw new AppError('resource.conflict', `Port ${opts.port} on ${host} is in use by another program: choose another port, or leave it out to get a free one.`);
+      if (code === 'EADDRNOTAVAIL') throw new AppError('validation.invalidInput', `${host} is not an address of this machine: listen on 127.0.0.1, 0.0.0.0 or one of its own addresses.`);
+      if (code === 'EACCES') throw new AppError('auth.forbidden', `Listening on port ${opts.port} needs privileges: choose a port above 1023.`);
+      throw e;
+    }
   }
 
   get tls(): boolean {
