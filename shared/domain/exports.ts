@@ -15,8 +15,8 @@ export const ExportStartInput = z
     backupId: z.string().min(1).max(400),
     /** where the restore point is; default: the destination the catalog indexes it in */
     destinationId: z.string().min(1).max(200).optional(),
-    /** the disk of the restore point (vda …) */
-    disk: z.string().min(1).max(128),
+    /** the disk of the restore point (vda …); may be left out when it has one */
+    disk: z.string().min(1).max(128).optional(),
     /** default 127.0.0.1:10809 (another free port when that one is taken) */
     listen: ListenAddress.optional(),
     /** writes go to a temporary copy-on-write overlay, thrown away at stop; the restore point never changes */

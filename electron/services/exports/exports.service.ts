@@ -66,7 +66,7 @@ export class ExportsService {
     let reader: DiskReader | undefined;
     let overlay: CowOverlay | undefined;
     try {
-      reader = await openDiskReader(repo, { group: ref.group, backup: ref.time, disk: input.disk, cacheChunks: 8 });
+      reader = await openDiskReader(repo, { group: ref.group, backup: ref.time, ...(input.disk ? { disk: input.disk } : {}), cacheChunks: 8 });
       overlay = input.writable ? await CowOverlay.create(reader) : undefined;
       const device: BlockDevice = overlay ?? readOnlyDevice(reader);
       const server = await this.serverFor(serverKey, listen.host, listen.port);
