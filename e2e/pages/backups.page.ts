@@ -42,6 +42,16 @@ export class BackupsPage {
     await this.page.getByRole('option', { name: option, exact: true }).click();
   }
 
+  /** A disk of the selected restore point in its detail, with its export button and state. */
+  disk(name: string) {
+    return this.detail().getByTestId(`disk-${name}`);
+  }
+
+  /** The dialog that exports disk `disk` of a restore point of `name` as a block device. */
+  exportDialog(disk: string, name: string) {
+    return this.page.getByRole('dialog', { name: `Export ${disk} of ${name} as a block device` });
+  }
+
   /** A toast (Mantine notification) with this title. */
   toast(title: string | RegExp) {
     return this.page.locator('.mantine-Notification-root').filter({ hasText: title });

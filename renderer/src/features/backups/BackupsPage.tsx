@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { RestoreModal } from '../restore/RestoreModal';
 import { backupActions } from './backup-actions';
+import { DiskExports } from './ExportDisk';
 import { backupColumns, ProtectedBadge } from './backup-columns';
 
 const keyOf = (b: BackupView) => `${b.destinationId}/${b.id}`;
@@ -30,11 +31,7 @@ function BackupDetail({ backup, onRestore }: { backup: BackupView; onRestore: ()
         <Text size="sm" c="dimmed">
           {formatBytes(backup.sizeBytes)} restorable, {formatBytes(backup.newBytes)} new, {formatBytes(backup.storedBytes)} stored
         </Text>
-        {backup.disks.map((d) => (
-          <Text key={d.name} size="sm">
-            {d.name}: {formatBytes(d.size)}
-          </Text>
-        ))}
+        <DiskExports backup={backup} />
         <Text size="xs" c="dimmed">
           {backup.protected
             ? 'Protected from pruning: prune keeps it whatever the keep rules say.'
