@@ -63,8 +63,8 @@ export function violation(fromZone, toZone) {
 }
 
 const ELECTRON_ALLOWED = new Set(['electron/main', 'electron/preload']);
-/** Tests may also build fixtures with the engine and the OpenStack SDK's test doubles. */
-const TEST_EXTRA = ['electron/engine', 'electron/openstack'];
+/** Tests may also build fixtures with the engine, the OpenStack SDK's test doubles and the export's (test certificates). */
+const TEST_EXTRA = ['electron/engine', 'electron/openstack', 'electron/export'];
 
 export const layersPlugin = {
   rules: {

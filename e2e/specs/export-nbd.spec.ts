@@ -2,8 +2,11 @@
 // are shown and copied, a real NBD client (qemu-img, run here on the machine the console runs on)
 // reads the disk through them, and Stop ends the export.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { testCertificates } from '../../electron/export/nbd/testing/certificates';
 import { screenshotDir } from '../fixtures/console';
 import type { Page } from '@playwright/test';
 import { expect, test, type MockCloudConsole } from '../fixtures/mock-cloud-console';
@@ -78,3 +81,33 @@ test('a writable export on a chosen address, and an address that is not one refu
   await dialog.getByRole('button', { name: 'Stop export' }).click();
   await expect(dialog).toBeHidden();
 });
+
+test('an export that requires TLS, read by qemu-img with the CA that signed its certificate', async ({ page, mockCloud }) => {
+  const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-e2e-certs-'));
+  try {
+    await tlsJourney(page, mockCloud, testCertificates(certDir));
+  } finally {
+    fs.rmSync(certDir, { recursive: true, force: true });
+  }
+});
+
+async function tlsJourney(page: Page, mockCloud: MockCloudConsole, certs: ReturnType<typeof testCertificates>): Promise<void> {
+  const backups = await restorePointDetail(page, mockCloud);
+  await backups.disk('vda').getByRole('button', { name: 'Export as block device' }).click();
+  const dialog = backups.exportDialog('vda', 'demo-web-1');
+  await dialog.getByLabel('Require TLS').check();
+  await expect(dialog.getByRole('button', { name: 'Start export' })).toBeDisabled();
+  await dialog.getByLabel('Certificate (PEM file)').fill(certs.cert);
+  await dialog.getByLabel('Private key (PEM file)').fill(certs.key);
+  await dialog.getByRole('button', { name: 'Start export' }).click();
+  await expect(dialog).toContainText('TLS is required: CA_DIR below is a folder holding ca-cert.pem');
+  const url = (await dialog.getByTestId('copy-value').first().textContent())!;
+  expect(url).toMatch(/^nbds:\/\/127\.0\.0\.1:\d+\//);
+  const shown = (await dialog.getByTestId('copy-value').nth(1).textContent())!;
+  const [, ...args] = shown.replace('CA_DIR', certs.caDir).split(' ');
+  const info = JSON.parse((await run('qemu-img', [args[0]!, '--output=json', ...args.slice(1)])).stdout) as { 'virtual-size': number };
+  expect(info['virtual-size']).toBe(1024 * 1024);
+  await page.screenshot({ path: path.join(screenshotDir, 'export-nbd-tls.png'), animations: 'disabled' });
+  await dialog.getByRole('button', { name: 'Stop export' }).click();
+  await expect(backups.disk('vda')).not.toContainText('exported');
+}

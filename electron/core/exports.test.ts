@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupDisk, fileSource } from '../engine';
+import { testCertificates } from '../export/nbd/testing/certificates';
 import type { Core } from './create-core';
 import { ok, openTestCore, type TestCore } from './testing';
 
@@ -20,14 +21,21 @@ afterEach(() => t?.close());
 
 /** An encrypted destination with one restore point of demo-web-1's vda, indexed in the catalog. */
 async function restorePoint(): Promise<{ backupId: string; image: string }> {
-  const { destination } = ok(await core.api.invoke('destinations.create', { name: 'local', path: path.join(dir, 'repo'), passphrase: 'correct horse battery' }));
+  const { destination } = ok(
+    await core.api.invoke('destinations.create', { name: 'local', path: path.join(dir, 'repo'), passphrase: 'correct horse battery' }),
+  );
   const image = path.join(dir, 'disk.img');
   const bytes = Buffer.alloc(SIZE, 'backstack ');
   bytes.fill(0, 1024 * 1024, 2 * 1024 * 1024); // a hole
   fs.writeFileSync(image, bytes);
   const repo = await core.services.destinations.open(destination.id);
   try {
-    const m = await backupDisk(repo, { group: 's-web', name: 'vda', source: fileSource(image), sourceInfo: { kind: 'instance', resourceId: 's-web', resourceName: 'demo-web-1' } });
+    const m = await backupDisk(repo, {
+      group: 's-web',
+      name: 'vda',
+      source: fileSource(image),
+      sourceInfo: { kind: 'instance', resourceId: 's-web', resourceName: 'demo-web-1' },
+    });
     await core.services.destinations.reindex(destination.id);
     return { backupId: m.id, image };
   } finally {
@@ -70,7 +78,9 @@ describe('exports', () => {
     expect(rw.name).toBe(`${ro.name}-2`);
     await run('qemu-io', ['-f', 'raw', '-c', 'write -P 0x5a 0 65536', rw.url]);
     // the writable export shows the write; the read-only one, the restore point, does not
-    await expect(run('qemu-img', ['compare', '-f', 'raw', '-F', 'raw', image, rw.url])).rejects.toMatchObject({ stdout: expect.stringContaining('Content mismatch at offset 0') });
+    await expect(run('qemu-img', ['compare', '-f', 'raw', '-F', 'raw', image, rw.url])).rejects.toMatchObject({
+      stdout: expect.stringContaining('Content mismatch at offset 0'),
+    });
     expect((await run('qemu-img', ['compare', '-f', 'raw', '-F', 'raw', image, ro.url])).stdout).toContain('Images are identical');
 
     await t!.close();
@@ -89,10 +99,39 @@ describe('exports', () => {
     const port = (holder.address() as net.AddressInfo).port;
     try {
       const taken = await core.api.invoke('exports.start', { backupId, disk: 'vda', listen: `127.0.0.1:${port}` });
-      expect(!taken.ok && taken.error).toMatchObject({ code: 'resource.conflict', message: expect.stringContaining(`Port ${port} on 127.0.0.1 is in use`) });
+      expect(!taken.ok && taken.error).toMatchObject({
+        code: 'resource.conflict',
+        message: expect.stringContaining(`Port ${port} on 127.0.0.1 is in use`),
+      });
     } finally {
       holder.close();
     }
     expect(ok(await core.api.invoke('exports.list', {})).items).toEqual([]);
+  });
+
+  it('serves over TLS with the certificate given, and refuses files that are not a usable certificate and key', async () => {
+    const { backupId, image } = await restorePoint();
+    const certs = testCertificates(path.join(dir, 'certs'));
+    const e = ok(await core.api.invoke('exports.start', { backupId, listen: '127.0.0.1:0', tls: { certFile: certs.cert, keyFile: certs.key } }));
+    expect(e).toMatchObject({ tls: true, url: `nbds://127.0.0.1:${e.port}/${e.name}` });
+    const [, ...args] = e.commands.qemuImg.replace('CA_DIR', certs.caDir).split(' ');
+    const copy = path.join(dir, 'copy.raw');
+    await run('qemu-img', ['convert', ...args.slice(1, 3), '-O', 'raw', ...args.slice(3), copy]);
+    expect(fs.readFileSync(copy).equals(fs.readFileSync(image))).toBe(true);
+    // a plain export cannot share the TLS server's port
+    const plain = await core.api.invoke('exports.start', { backupId, listen: `127.0.0.1:${e.port}` });
+    expect(!plain.ok && plain.error).toMatchObject({
+      code: 'resource.conflict',
+      message: expect.stringContaining('serves exports with TLS already'),
+    });
+
+    const missing = await core.api.invoke('exports.start', { backupId, tls: { certFile: path.join(dir, 'none.pem'), keyFile: certs.key } });
+    expect(!missing.ok && missing.error).toMatchObject({
+      code: 'validation.invalidInput',
+      message: expect.stringContaining('cannot be read (ENOENT)'),
+    });
+    const swapped = await core.api.invoke('exports.start', { backupId, listen: '127.0.0.1:0', tls: { certFile: certs.key, keyFile: certs.cert } });
+    expect(!swapped.ok && swapped.error).toMatchObject({ code: 'validation.invalidInput', message: expect.stringContaining('are not usable') });
+    expect(ok(await core.api.invoke('exports.list', {})).items).toHaveLength(1);
   });
 });

@@ -21,6 +21,11 @@ export const ExportStartInput = z
     listen: ListenAddress.optional(),
     /** writes go to a temporary copy-on-write overlay, thrown away at stop; the restore point never changes */
     writable: z.boolean().default(false),
+    /** TLS required (NBD_OPT_STARTTLS): PEM files on the machine Backstack runs on; clients verify the certificate */
+    tls: z
+      .object({ certFile: z.string().min(1).max(4096), keyFile: z.string().min(1).max(4096) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ExportStartInput = z.infer<typeof ExportStartInput>;
@@ -37,8 +42,9 @@ export const ExportView = z.object({
   writable: z.boolean(),
   host: z.string(),
   port: z.number(),
-  /** nbd://HOST:PORT/NAME */
+  /** nbd://HOST:PORT/NAME (nbds:// with TLS) */
   url: z.string(),
+  tls: z.boolean(),
   /** command lines of the usual clients, ready to paste */
   commands: z.object({ qemuNbd: z.string(), nbdClient: z.string(), qemuImg: z.string() }),
   /** clients connected now */

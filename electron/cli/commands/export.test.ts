@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256File, writeImage } from '../../engine/testing/fixtures';
+import { testCertificates } from '../../export/nbd/testing/certificates';
 import { testCli } from '../test-cli';
 
 // `backstack export nbd`, in process: the command waits for the test (instead of Ctrl-C) while
@@ -20,7 +21,9 @@ async function folderWithRestorePoint(env: NodeJS.ProcessEnv = {}) {
   const dir = path.join(cli.home, 'dest');
   const img = path.join(cli.home, 'disk.img');
   writeImage(img, CHUNK, ['text', 'zero', 'random', 'text', { dupOf: 0 }], 5);
-  expect(await cli.run(['destination', 'folder', 'init', dir, '--chunk-size', String(CHUNK), ...(env.BACKSTACK_PASSPHRASE ? ['--encrypt'] : [])], { env })).toBe(0);
+  expect(
+    await cli.run(['destination', 'folder', 'init', dir, '--chunk-size', String(CHUNK), ...(env.BACKSTACK_PASSPHRASE ? ['--encrypt'] : [])], { env }),
+  ).toBe(0);
   expect(await cli.run(['destination', 'folder', 'disk-backup', dir, '--image', img, '--id', 'vol-1', '--disk', 'vda'], { env })).toBe(0);
   cli.clear();
   return { dir, img };
@@ -41,7 +44,9 @@ describe('backstack export nbd', () => {
     expect(cli.io.err).toBe('');
     expect(code).toBe(0);
     expect(compared).toContain('Images are identical');
-    expect(cli.io.out).toMatch(/^Serving vol-1 vda \(320\.0 KiB, restore point vol-1\/\S+\) over NBD, read-only:\n {2}nbd:\/\/127\.0\.0\.1:\d+\/vol-1-\S+-vda\n/);
+    expect(cli.io.out).toMatch(
+      /^Serving vol-1 vda \(320\.0 KiB, restore point vol-1\/\S+\) over NBD, read-only:\n {2}nbd:\/\/127\.0\.0\.1:\d+\/vol-1-\S+-vda\n/,
+    );
     expect(cli.io.out).toMatch(/ {2}sudo qemu-nbd --connect=\/dev\/nbd0 --format=raw --read-only nbd:\/\//);
     expect(cli.io.out).toMatch(/ {2}sudo nbd-client 127\.0\.0\.1 \d+ \/dev\/nbd0 -N vol-1-/);
     expect(cli.io.out).toContain('Press Ctrl-C to stop.\n');
@@ -73,7 +78,31 @@ describe('backstack export nbd', () => {
     expect(sha256File(out)).toBe(sha256File(img));
   });
 
+  it('requires TLS with --tls-cert and --tls-key: qemu-img reads the disk through the command line printed', async () => {
+    const { dir, img } = await folderWithRestorePoint();
+    const certs = testCertificates(path.join(cli.home, 'certs'));
+    let copied = '';
+    const code = await cli.run(
+      ['export', 'nbd', '--repo', dir, '--id', 'vol-1', '--listen', '127.0.0.1:0', '--tls-cert', certs.cert, '--tls-key', certs.key],
+      {
+        waitForStop: async () => {
+          const line = /^ {2}(qemu-img info .*)$/m.exec(cli.io.out)![1]!;
+          const [, ...args] = line.replace('CA_DIR', certs.caDir).split(' ');
+          copied = path.join(cli.home, 'copy.raw');
+          await run('qemu-img', ['convert', ...args.slice(1, 3), '-O', 'raw', ...args.slice(3), copied]);
+        },
+      },
+    );
+    expect(cli.io.err).toBe('');
+    expect(code).toBe(0);
+    expect(cli.io.out).toMatch(/ {2}nbds:\/\/127\.0\.0\.1:\d+\/vol-1-/);
+    expect(cli.io.out).toContain('TLS is required: CA_DIR is a folder holding ca-cert.pem');
+    expect(sha256File(copied)).toBe(sha256File(img));
+  });
+
   it('says which options go together', async () => {
+    expect(await cli.run(['export', 'nbd', '--repo', '/nowhere', '--id', 'g', '--tls-cert', 'c.pem'])).toBe(2);
+    expect(cli.io.err).toContain('--tls-cert and --tls-key go together');
     expect(await cli.run(['export', 'nbd', '--repo', '/nowhere'])).toBe(2);
     expect(cli.io.err).toContain('--repo needs --id GROUP');
     expect(await cli.run(['export', 'nbd'])).toBe(2);

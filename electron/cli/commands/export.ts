@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { ExportView } from '../../../shared/domain/exports';
 import type { CliContext } from '../context';
@@ -13,10 +15,12 @@ interface Options extends SecretOptions {
   disk?: string;
   listen?: string;
   writable?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
   json?: boolean;
 }
 
-type Shown = Pick<ExportView, 'url' | 'commands' | 'resourceName' | 'disk' | 'size' | 'writable' | 'backupId'>;
+type Shown = Pick<ExportView, 'url' | 'commands' | 'resourceName' | 'disk' | 'size' | 'writable' | 'backupId' | 'tls'>;
 
 /** What an admin needs to use the export, and how to end it. */
 function printReady(e: Shown, o: Options, ctx: CliContext): void {
@@ -27,6 +31,7 @@ function printReady(e: Shown, o: Options, ctx: CliContext): void {
       `  ${e.commands.qemuImg}\n` +
       `  ${e.commands.qemuNbd}\n` +
       `  ${e.commands.nbdClient}\n\n` +
+      (e.tls ? 'TLS is required: CA_DIR is a folder holding ca-cert.pem, the CA that signed the certificate.\n' : '') +
       (e.writable ? 'Writes go to a temporary overlay that is deleted when the export stops; the restore point does not change.\n' : '') +
       'Press Ctrl-C to stop.\n',
   );
@@ -46,17 +51,24 @@ export function register(program: Command, ctx: CliContext): void {
       .option('--disk <name>', 'the disk to serve (needed when the restore point has several)')
       .option('--listen <addr:port>', 'where to listen (default 127.0.0.1:10809, or a free port when it is taken)')
       .option('--writable', 'accept writes, into a temporary overlay deleted at stop; the restore point never changes')
+      .option('--tls-cert <file>', 'require TLS with this PEM certificate (with --tls-key)')
+      .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
       .option('--json', 'print the export as one JSON line when it is ready (for scripts)'),
   )
-    .addHelpText('after', '\nWithout --listen only this machine can connect. Listening on another address serves the disk to anyone who reaches it: NBD has no login.')
+    .addHelpText(
+      'after',
+      '\nWithout --listen only this machine can connect. Listening on another address serves the disk to anyone who reaches it: NBD has no login.',
+    )
     .action(async (o: Options) => {
+      if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together.');
       if (o.repo) {
         if (!o.id) throw new UsageError('--repo needs --id GROUP (the group the restore point belongs to).');
         if (o.destination) throw new UsageError('--destination names a destination in the catalog; with --repo DIR the folder is the destination.');
         return serveFolder(o.repo, o.id, o, ctx);
       }
       if (o.id) throw new UsageError('--id goes with --repo DIR; a restore point in the catalog is named by --backup ID alone.');
-      if (o.passphraseStdin || o.recoveryKeyFile) throw new UsageError('--passphrase-stdin and --recovery-key-file go with --repo DIR; the catalog holds the passphrases of its destinations.');
+      if (o.passphraseStdin || o.recoveryKeyFile)
+        throw new UsageError('--passphrase-stdin and --recovery-key-file go with --repo DIR; the catalog holds the passphrases of its destinations.');
       if (!o.backup) throw new UsageError('Name the restore point with --backup ID (backstack backup list), or a folder with --repo DIR --id GROUP.');
       const core = await ctx.openCore({ runJobs: false });
       try {
@@ -69,6 +81,7 @@ export function register(program: Command, ctx: CliContext): void {
             ...(o.disk ? { disk: o.disk } : {}),
             ...(o.listen ? { listen: o.listen } : {}),
             writable: Boolean(o.writable),
+            ...(o.tlsCert && o.tlsKey ? { tls: { certFile: path.resolve(o.tlsCert), keyFile: path.resolve(o.tlsKey) } } : {}),
           }),
         );
         printReady(e, o, ctx);
@@ -84,7 +97,11 @@ export function register(program: Command, ctx: CliContext): void {
 
 /** The same from a bare destination folder: the engine and the NBD server, no catalog. */
 async function serveFolder(dir: string, group: string, o: Options, ctx: CliContext): Promise<void> {
-  const [engine, nbd, { AppError }] = await Promise.all([import('../../engine'), import('../../export/nbd'), import('../../../shared/errors/app-error')]);
+  const [engine, nbd, { AppError }] = await Promise.all([
+    import('../../engine'),
+    import('../../export/nbd'),
+    import('../../../shared/errors/app-error'),
+  ]);
   let listen: ReturnType<typeof nbd.parseListen>;
   try {
     listen = nbd.parseListen(o.listen);
@@ -98,14 +115,29 @@ async function serveFolder(dir: string, group: string, o: Options, ctx: CliConte
     closers.unshift(() => reader.close());
     const overlay = o.writable ? await nbd.CowOverlay.create(reader) : undefined;
     if (overlay) closers.unshift(() => overlay.close());
-    const server = await nbd.NbdServer.open({ host: listen.host, port: listen.port, log: (level, m) => (level === 'warn' ? ctx.err(`${m}\n`) : undefined) });
+    const tls = o.tlsCert && o.tlsKey ? { cert: readPem(o.tlsCert, 'certificate'), key: readPem(o.tlsKey, 'key') } : undefined;
+    const server = await nbd.NbdServer.open({
+      host: listen.host,
+      port: listen.port,
+      ...(tls ? { tls } : {}),
+      log: (level, m) => (level === 'warn' ? ctx.err(`${m}\n`) : undefined),
+    });
     closers.unshift(() => server.close());
     const time = reader.backup.slice(reader.backup.indexOf('/') + 1);
     const name = nbd.exportNameFor(group, time, reader.disk, () => false);
     server.add(name, overlay ?? nbd.readOnlyDevice(reader), `${group} ${reader.disk}, restore point of ${time}`);
-    const strings = nbd.connectionStrings(server.host, server.port, name, { readOnly: !o.writable, tls: false });
+    const strings = nbd.connectionStrings(server.host, server.port, name, { readOnly: !o.writable, tls: server.tls });
     printReady(
-      { url: strings.url, commands: strings, resourceName: group, disk: reader.disk, size: reader.size, writable: Boolean(o.writable), backupId: reader.backup },
+      {
+        url: strings.url,
+        commands: strings,
+        resourceName: group,
+        disk: reader.disk,
+        size: reader.size,
+        writable: Boolean(o.writable),
+        backupId: reader.backup,
+        tls: server.tls,
+      },
       o,
       ctx,
     );
@@ -114,5 +146,13 @@ async function serveFolder(dir: string, group: string, o: Options, ctx: CliConte
     if (!o.json) ctx.out(`Stopped${n ? `: ${n} client${n > 1 ? 's' : ''} disconnected` : ''}.\n`);
   } finally {
     for (const close of closers) await close();
+  }
+}
+
+function readPem(file: string, what: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`The TLS ${what} ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}).`);
   }
 }

@@ -24,8 +24,10 @@ export function parseListen(s: string | undefined): { host: string; port: number
     [host, port] = i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
   }
   if (!host) host = DEFAULT_HOST;
-  if (host !== 'localhost' && !net.isIP(host)) throw new BadListenAddress(`"${text}": give an IP address and port to listen on, such as 127.0.0.1:10809 or 0.0.0.0:10809.`);
-  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) throw new BadListenAddress(`"${text}": the port is a number from 0 to 65535.`);
+  if (host !== 'localhost' && !net.isIP(host))
+    throw new BadListenAddress(`"${text}": give an IP address and port to listen on, such as 127.0.0.1:10809 or 0.0.0.0:10809.`);
+  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535))
+    throw new BadListenAddress(`"${text}": the port is a number from 0 to 65535.`);
   return { host: host === 'localhost' ? DEFAULT_HOST : host, port: port === undefined ? undefined : Number(port) };
 }
 

@@ -49,7 +49,7 @@ export class CowOverlay implements BlockDevice {
     const out = await this.base.read(offset, length);
     const end = offset + out.length;
     // Runs of written blocks are read from the overlay in one go each.
-    for (let b = Math.floor(offset / BLOCK); b * BLOCK < end; ) {
+    for (let b = Math.floor(offset / BLOCK); b * BLOCK < end;) {
       if (!this.isWritten(b)) {
         b++;
         continue;

@@ -82,7 +82,8 @@ export function optionReply(option: number, type: number, data: Buffer = Buffer.
 }
 
 /** An error reply with a message for people (NBD allows a string in every error reply). */
-export const optionError = (option: number, type: number, message: string): Buffer => optionReply(option, type, Buffer.from(message.slice(0, 1000), 'utf8'));
+export const optionError = (option: number, type: number, message: string): Buffer =>
+  optionReply(option, type, Buffer.from(message.slice(0, 1000), 'utf8'));
 
 /** NBD_REP_SERVER data: a name and a description. */
 export function serverEntry(name: string, description: string): Buffer {

@@ -43,7 +43,15 @@ export class NbdServer {
 
   /** Listens; refuses with the system's error (EADDRINUSE, EADDRNOTAVAIL …) when it cannot. */
   static async listen(opts: NbdServerOptions = {}): Promise<NbdServer> {
-    const secureContext = opts.tls ? tls.createSecureContext({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }) : undefined;
+    let secureContext: tls.SecureContext | undefined;
+    try {
+      secureContext = opts.tls ? tls.createSecureContext({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }) : undefined;
+    } catch (e) {
+      throw new AppError(
+        'validation.invalidInput',
+        `The TLS certificate and key are not usable (${(e as Error).message}): give a PEM certificate and its own private key.`,
+      );
+    }
     const server = net.createServer();
     server.maxConnections = opts.maxConnections ?? 64;
     await new Promise<void>((resolve, reject) => {
@@ -71,8 +79,16 @@ export class NbdServer {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' && opts.port === undefined) return NbdServer.listen({ ...opts, port: 0 });
-      if (code === 'EADDRINUSE') throw new AppError('resource.conflict', `Port ${opts.port} on ${host} is in use by another program: choose another port, or leave it out to get a free one.`);
-      if (code === 'EADDRNOTAVAIL') throw new AppError('validation.invalidInput', `${host} is not an address of this machine: listen on 127.0.0.1, 0.0.0.0 or one of its own addresses.`);
+      if (code === 'EADDRINUSE')
+        throw new AppError(
+          'resource.conflict',
+          `Port ${opts.port} on ${host} is in use by another program: choose another port, or leave it out to get a free one.`,
+        );
+      if (code === 'EADDRNOTAVAIL')
+        throw new AppError(
+          'validation.invalidInput',
+          `${host} is not an address of this machine: listen on 127.0.0.1, 0.0.0.0 or one of its own addresses.`,
+        );
       if (code === 'EACCES') throw new AppError('auth.forbidden', `Listening on port ${opts.port} needs privileges: choose a port above 1023.`);
       throw e;
     }

@@ -141,7 +141,8 @@ export class Session {
           break;
         case P.OPT.STARTTLS:
           if (!this.host.secureContext) await this.send(P.optionError(opt, P.REP.ERR_UNSUP, 'This server does not offer TLS.'));
-          else if (this.tlsActive || len !== 0) await this.send(P.optionError(opt, P.REP.ERR_INVALID, 'TLS is already on, or STARTTLS carried data.'));
+          else if (this.tlsActive || len !== 0)
+            await this.send(P.optionError(opt, P.REP.ERR_INVALID, 'TLS is already on, or STARTTLS carried data.'));
           else await this.startTls(this.host.secureContext);
           break;
         case P.OPT.INFO:
@@ -239,7 +240,10 @@ export class Session {
       else if (r.type === P.CMD.TRIM && r.length > 0) await device.trim?.(offset, r.length);
       if (r.type === P.CMD.FLUSH || (r.flags & P.CMD_FLAG_FUA && !device.readOnly)) await device.flush?.();
     } catch (e) {
-      this.host.log('warn', `NBD ${this.served?.name ?? ''}: request ${r.type} at ${offset}+${r.length} failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.host.log(
+        'warn',
+        `NBD ${this.served?.name ?? ''}: request ${r.type} at ${offset}+${r.length} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
       await this.send(P.simpleReply(r.handle, (e as NodeJS.ErrnoException).code === 'ENOSPC' ? P.ERR.ENOSPC : P.ERR.EIO));
       return;
     }

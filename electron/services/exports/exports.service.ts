@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { ExportStartInput, ExportView } from '../../../shared/domain/exports';
 import { AppError } from '../../../shared/errors/codes';
 import type { BackupsTable } from '../../catalog';
 import { openDiskReader, parseRef, type DiskReader, type Repository } from '../../engine';
-import { BadListenAddress, connectionStrings, CowOverlay, exportNameFor, NbdServer, parseListen, readOnlyDevice, type BlockDevice } from '../../export/nbd';
+import {
+  BadListenAddress,
+  connectionStrings,
+  CowOverlay,
+  exportNameFor,
+  NbdServer,
+  parseListen,
+  readOnlyDevice,
+  type BlockDevice,
+} from '../../export/nbd';
 import type { DestinationsService } from '../destinations/destinations.service';
 
 interface Running {
@@ -38,7 +48,10 @@ export class ExportsService {
   async start(input: ExportStartInput): Promise<ExportView> {
     const destinationId = input.destinationId ? this.destinations.get(input.destinationId).id : this.backups.get(input.backupId)?.destinationId;
     if (!destinationId)
-      throw new AppError('resource.notFound', `No restore point ${input.backupId} in the catalog: name its destination, or re-index the destination that holds it.`);
+      throw new AppError(
+        'resource.notFound',
+        `No restore point ${input.backupId} in the catalog: name its destination, or re-index the destination that holds it.`,
+      );
     let listen: ReturnType<typeof parseListen>;
     try {
       listen = parseListen(input.listen);
@@ -46,11 +59,12 @@ export class ExportsService {
       if (e instanceof BadListenAddress) throw new AppError('validation.invalidInput', e.message);
       throw e;
     }
-    const serverKey = `${listen.host}|${listen.port ?? 'default'}`;
+    const tls = input.tls ? readTls(input.tls) : undefined;
+    const serverKey = `${listen.host}|${listen.port ?? 'default'}|${input.tls ? `tls:${input.tls.certFile}` : 'plain'}`;
     this.starting.set(serverKey, (this.starting.get(serverKey) ?? 0) + 1);
     let started = false;
     try {
-      const view = await this.startOn(serverKey, listen, input, destinationId);
+      const view = await this.startOn(serverKey, { ...listen, tls }, input, destinationId);
       started = true;
       return view;
     } finally {
@@ -59,7 +73,7 @@ export class ExportsService {
     }
   }
 
-  private async startOn(serverKey: string, listen: ReturnType<typeof parseListen>, input: ExportStartInput, destinationId: string): Promise<ExportView> {
+  private async startOn(serverKey: string, listen: Listen, input: ExportStartInput, destinationId: string): Promise<ExportView> {
     const ref = parseRef(input.backupId);
     const record = this.backups.get(input.backupId, destinationId);
     const repo = await this.destinations.open(destinationId);
@@ -69,7 +83,7 @@ export class ExportsService {
       reader = await openDiskReader(repo, { group: ref.group, backup: ref.time, ...(input.disk ? { disk: input.disk } : {}), cacheChunks: 8 });
       overlay = input.writable ? await CowOverlay.create(reader) : undefined;
       const device: BlockDevice = overlay ?? readOnlyDevice(reader);
-      const server = await this.serverFor(serverKey, listen.host, listen.port);
+      const server = await this.serverFor(serverKey, listen);
       const resourceName = record?.resourceName ?? ref.group;
       const name = exportNameFor(resourceName, ref.time, reader.disk, (n) => server.names().includes(n));
       server.add(name, device, `${resourceName} ${reader.disk}, restore point of ${ref.time}${input.writable ? ' (writable overlay)' : ''}`);
@@ -87,11 +101,15 @@ export class ExportsService {
         host: server.host,
         port: server.port,
         url: strings.url,
+        tls: server.tls,
         commands: { qemuNbd: strings.qemuNbd, nbdClient: strings.nbdClient, qemuImg: strings.qemuImg },
         startedAt: new Date().toISOString(),
       };
       this.running.set(id, { id, name, server, serverKey, repo, reader, overlay, view });
-      this.log('info', `Exporting ${resourceName} ${reader.disk} (${input.backupId}) at ${strings.url}${input.writable ? ', writable through a temporary overlay' : ''}.`);
+      this.log(
+        'info',
+        `Exporting ${resourceName} ${reader.disk} (${input.backupId}) at ${strings.url}${input.writable ? ', writable through a temporary overlay' : ''}.`,
+      );
       return { ...view, connections: 0 };
     } catch (e) {
       await overlay?.close();
@@ -108,7 +126,8 @@ export class ExportsService {
   /** Disconnects the export's clients, throws its overlay away and closes the restore point. */
   async stop(id: string): Promise<{ stopped: true }> {
     const r = this.running.get(id);
-    if (!r) throw new AppError('resource.notFound', `No export ${id} runs here (it stopped, or Backstack was restarted): list them with exports.list.`);
+    if (!r)
+      throw new AppError('resource.notFound', `No export ${id} runs here (it stopped, or Backstack was restarted): list them with exports.list.`);
     this.running.delete(id);
     r.server.remove(r.name);
     await r.overlay?.close();
@@ -125,13 +144,18 @@ export class ExportsService {
   }
 
   /** One server per address: a second export on it is another name on the same port. */
-  private serverFor(key: string, host: string, port: number | undefined): Promise<NbdServer> {
-    // the address of a server opened on "any free port" (or the default's fallback), named by its port
-    const same = [...this.running.values()].find((r) => port && r.server.port === port && r.server.host === host);
-    if (same) return Promise.resolve(same.server);
+  private serverFor(key: string, listen: Listen): Promise<NbdServer> {
+    // a server opened on "any free port" (or the default's fallback) is then named by its port
+    const same = [...this.running.values()].find((r) => listen.port && r.server.port === listen.port && r.server.host === listen.host)?.server;
+    if (same && same.tls !== Boolean(listen.tls))
+      throw new AppError(
+        'resource.conflict',
+        `${listen.host}:${listen.port} serves exports ${same.tls ? 'with' : 'without'} TLS already: choose another port for this one.`,
+      );
+    if (same) return Promise.resolve(same);
     let s = this.servers.get(key);
     if (!s) {
-      s = NbdServer.open({ host, port, log: this.log });
+      s = NbdServer.open({ host: listen.host, port: listen.port, log: this.log, ...(listen.tls ? { tls: listen.tls } : {}) });
       this.servers.set(key, s);
       s.catch(() => this.servers.delete(key));
     }
@@ -147,4 +171,21 @@ export class ExportsService {
       }
     }
   }
+}
+
+type Listen = ReturnType<typeof parseListen> & { tls: { cert: Buffer; key: Buffer } | undefined };
+
+/** The certificate and key files, read now: a missing one is said before anything starts. */
+function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (file: string, what: string) => {
+    try {
+      return fs.readFileSync(file);
+    } catch (e) {
+      throw new AppError(
+        'validation.invalidInput',
+        `The TLS ${what} ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}): give the path of a PEM file on the machine Backstack runs on.`,
+      );
+    }
+  };
+  return { cert: read(files.certFile, 'certificate'), key: read(files.keyFile, 'key') };
 }

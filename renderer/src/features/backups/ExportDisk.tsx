@@ -44,6 +44,7 @@ function Connection({ exp, onStop, onClose, stopping }: { exp: ExportView; onSto
           ? 'Served writable: writes go to a temporary overlay that is deleted when the export stops; the restore point does not change.'
           : 'Served read-only.'}{' '}
         It runs on the machine Backstack runs on, until you stop it or Backstack stops.
+        {exp.tls && ' TLS is required: CA_DIR below is a folder holding ca-cert.pem, the CA that signed the certificate.'}
       </Text>
       <CopyLine label="NBD URL" value={exp.url} />
       <CopyLine label="Look at it (qemu-utils)" value={exp.commands.qemuImg} />
@@ -68,8 +69,16 @@ function ExportModal(props: { backup: BackupView; disk: string; running: ExportV
   const { backup, disk } = props;
   const [listen, setListen] = useState('');
   const [writable, setWritable] = useState(false);
+  const [tls, setTls] = useState({ on: false, certFile: '', keyFile: '' });
   const start = useSubmit(() =>
-    call('exports.start', { backupId: backup.id, destinationId: backup.destinationId, disk, writable, ...(listen.trim() ? { listen: listen.trim() } : {}) }),
+    call('exports.start', {
+      backupId: backup.id,
+      destinationId: backup.destinationId,
+      disk,
+      writable,
+      ...(listen.trim() ? { listen: listen.trim() } : {}),
+      ...(tls.on ? { tls: { certFile: tls.certFile.trim(), keyFile: tls.keyFile.trim() } } : {}),
+    }),
   );
   const stop = useSubmit((id: string) => call('exports.stop', { id }));
   const [started, setStarted] = useState<ExportView | null>(null);
@@ -94,8 +103,8 @@ function ExportModal(props: { backup: BackupView; disk: string; running: ExportV
       ) : (
         <Stack gap="sm">
           <Text size="sm">
-            Serves the disk over NBD, read from the destination as clients ask for it (nothing is restored first), for qemu-img, qemu-nbd, nbd-client or a
-            hypervisor to use.
+            Serves the disk over NBD, read from the destination as clients ask for it (nothing is restored first), for qemu-img, qemu-nbd, nbd-client
+            or a hypervisor to use.
           </Text>
           <TextInput
             label="Listen on"
@@ -110,6 +119,28 @@ function ExportModal(props: { backup: BackupView; disk: string; running: ExportV
             checked={writable}
             onChange={(e) => setWritable(e.currentTarget.checked)}
           />
+          <Checkbox
+            label="Require TLS"
+            description="Clients must start TLS and trust the certificate; files on the machine Backstack runs on."
+            checked={tls.on}
+            onChange={(e) => setTls({ ...tls, on: e.currentTarget.checked })}
+          />
+          {tls.on && (
+            <Group grow align="flex-start">
+              <TextInput
+                label="Certificate (PEM file)"
+                placeholder="/etc/pki/backstack/server-cert.pem"
+                value={tls.certFile}
+                onChange={(e) => setTls({ ...tls, certFile: e.currentTarget.value })}
+              />
+              <TextInput
+                label="Private key (PEM file)"
+                placeholder="/etc/pki/backstack/server-key.pem"
+                value={tls.keyFile}
+                onChange={(e) => setTls({ ...tls, keyFile: e.currentTarget.value })}
+              />
+            </Group>
+          )}
           <ModalFooter>
             {start.error && <ErrorAlert error={start.error} title="The export could not start" compact />}
             <Group justify="flex-end" mt="sm">
@@ -118,6 +149,7 @@ function ExportModal(props: { backup: BackupView; disk: string; running: ExportV
               </Button>
               <Button
                 loading={start.busy}
+                disabled={tls.on && !(tls.certFile.trim() && tls.keyFile.trim())}
                 onClick={async () => {
                   const r = await start.run();
                   if (r.ok) {
@@ -140,7 +172,8 @@ function ExportModal(props: { backup: BackupView; disk: string; running: ExportV
 export function DiskExports({ backup }: { backup: BackupView }) {
   const { data, reload } = useQuery('exports.list', {}, { tables: [] });
   const [open, setOpen] = useState<string | null>(null);
-  const runningOf = (disk: string) => data?.items.find((e) => e.backupId === backup.id && e.destinationId === backup.destinationId && e.disk === disk);
+  const runningOf = (disk: string) =>
+    data?.items.find((e) => e.backupId === backup.id && e.destinationId === backup.destinationId && e.disk === disk);
   return (
     <Stack gap={6}>
       {backup.disks.map((d) => {
@@ -154,7 +187,7 @@ export function DiskExports({ backup }: { backup: BackupView }) {
                 </Text>
                 {exp && (
                   <Badge size="sm" variant="light" color="teal" style={{ flexShrink: 0 }}>
-                    {exp.writable ? 'exported, writable' : 'exported'}
+                    {['exported', exp.writable && 'writable', exp.tls && 'TLS'].filter(Boolean).join(', ')}
                   </Badge>
                 )}
               </Group>
@@ -163,7 +196,14 @@ export function DiskExports({ backup }: { backup: BackupView }) {
                   {exp.url}
                 </Text>
               )}
-              <Button size="compact-xs" variant="light" fullWidth justify="flex-start" leftSection={<IconServer2 size={12} />} onClick={() => setOpen(d.name)}>
+              <Button
+                size="compact-xs"
+                variant="light"
+                fullWidth
+                justify="flex-start"
+                leftSection={<IconServer2 size={12} />}
+                onClick={() => setOpen(d.name)}
+              >
                 {exp ? 'Connection…' : 'Export as block device'}
               </Button>
             </Stack>
