@@ -26,6 +26,7 @@ class ProtocolViolation extends Error {}
 
 const NEGOTIATION_TIMEOUT_MS = 30_000;
 const MAX_OPTIONS = 128;
+const FINISH_TIMEOUT_MS = 5000;
 /** invalid requests answered with an error before the client is cut off */
 const MAX_INVALID_REQUESTS = 64;
 
@@ -67,15 +68,26 @@ export class Session {
       if (e instanceof ProtocolViolation) this.host.log('warn', `NBD client ${this.peer()} disconnected: ${e.message}`);
       else if (!(e instanceof ConnectionClosed)) this.host.log('warn', `NBD client ${this.peer()}: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
-      this.close();
+      this.finish();
     }
   }
 
+  /** Disconnects the client at once (the export stops, the server closes, negotiation timed out). */
   close(reason?: string): void {
     if (reason) this.host.log('warn', `NBD client ${this.peer()} disconnected: ${reason}`);
     this.reader.detach();
     this.stream.destroy();
     this.socket.destroy();
+  }
+
+  /** Ends the session once the replies already written are sent (a client that reads nothing gets 5 s). */
+  private finish(): void {
+    this.reader.detach();
+    const s = this.stream as Socket;
+    if (s.destroyed || typeof s.destroySoon !== 'function') return this.close();
+    s.once('close', () => this.socket.destroy());
+    s.destroySoon();
+    setTimeout(() => this.close(), FINISH_TIMEOUT_MS).unref();
   }
 
   private peer(): string {
