@@ -180,4 +180,20 @@ describe('NBD server and a hostile client', () => {
     server = undefined;
     await expect(RawClient.connect(port)).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('survives 200 clients sending random bytes, in negotiation and in transmission, and serves the next one', async () => {
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const garbage = () => Buffer.from(Array.from({ length: 1 + Math.floor(random() * 200) }, () => Math.floor(random() * 256)));
+    for (let i = 0; i < 200; i++) {
+      const c = i % 2 ? await transmitting() : await client();
+      if (i % 4 === 2) c.sendFlags();
+      c.send(garbage());
+      // a third hang up at once; the others stop sending, and the server closes its side too
+      if (i % 3 === 0) c.close();
+      else c.socket.end();
+      await c.closed;
+    }
+    await stillServing();
+  });
 });
