@@ -97,17 +97,8 @@ export function register(program: Command, ctx: CliContext): void {
 
 /** The same from a bare destination folder: the engine and the NBD server, no catalog. */
 async function serveFolder(dir: string, group: string, o: Options, ctx: CliContext): Promise<void> {
-  const [engine, nbd, { AppError }] = await Promise.all([
-    import('../../engine'),
-    import('../../export/nbd'),
-    import('../../../shared/errors/app-error'),
-  ]);
-  let listen: ReturnType<typeof nbd.parseListen>;
-  try {
-    listen = nbd.parseListen(o.listen);
-  } catch (e) {
-    throw e instanceof nbd.BadListenAddress ? new AppError('validation.invalidInput', e.message) : e;
-  }
+  const [engine, nbd] = await Promise.all([import('../../engine'), import('../../export/nbd')]);
+  const listen = nbd.parseListen(o.listen);
   const repo = await openFolder(dir, o, ctx);
   const closers: Array<() => Promise<void>> = [() => repo.close()];
   try {

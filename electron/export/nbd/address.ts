@@ -1,11 +1,9 @@
 import net from 'node:net';
+import { AppError } from '../../../shared/errors/app-error';
 
 export const DEFAULT_HOST = '127.0.0.1';
 /** NBD's IANA port */
 export const DEFAULT_PORT = 10809;
-
-/** A listen address that does not parse: the message says what is expected. */
-export class BadListenAddress extends Error {}
 
 /**
  * ADDR:PORT, [IPv6]:PORT, ADDR alone or :PORT. Only IP literals and localhost: a name would be
@@ -25,9 +23,9 @@ export function parseListen(s: string | undefined): { host: string; port: number
   }
   if (!host) host = DEFAULT_HOST;
   if (host !== 'localhost' && !net.isIP(host))
-    throw new BadListenAddress(`"${text}": give an IP address and port to listen on, such as 127.0.0.1:10809 or 0.0.0.0:10809.`);
+    throw new AppError('validation.invalidInput', `"${text}": give an IP address and port to listen on, such as 127.0.0.1:10809 or 0.0.0.0:10809.`);
   if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535))
-    throw new BadListenAddress(`"${text}": the port is a number from 0 to 65535.`);
+    throw new AppError('validation.invalidInput', `"${text}": the port is a number from 0 to 65535.`);
   return { host: host === 'localhost' ? DEFAULT_HOST : host, port: port === undefined ? undefined : Number(port) };
 }
 

@@ -6,4 +6,4 @@ export { readOnlyDevice } from './device';
 export type { BlockDevice, BlockSource } from './device';
 export { connectionStrings } from './connection-strings';
 export type { ConnectionStrings } from './connection-strings';
-export { parseListen, exportNameFor, BadListenAddress, DEFAULT_HOST, DEFAULT_PORT } from './address';
+export { parseListen, exportNameFor, DEFAULT_HOST, DEFAULT_PORT } from './address';

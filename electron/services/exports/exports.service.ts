@@ -5,7 +5,6 @@ import { AppError } from '../../../shared/errors/codes';
 import type { BackupsTable } from '../../catalog';
 import { openDiskReader, parseRef, type DiskReader, type Repository } from '../../engine';
 import {
-  BadListenAddress,
   connectionStrings,
   CowOverlay,
   exportNameFor,
@@ -52,13 +51,7 @@ export class ExportsService {
         'resource.notFound',
         `No restore point ${input.backupId} in the catalog: name its destination, or re-index the destination that holds it.`,
       );
-    let listen: ReturnType<typeof parseListen>;
-    try {
-      listen = parseListen(input.listen);
-    } catch (e) {
-      if (e instanceof BadListenAddress) throw new AppError('validation.invalidInput', e.message);
-      throw e;
-    }
+    const listen = parseListen(input.listen);
     const tls = input.tls ? readTls(input.tls) : undefined;
     const serverKey = `${listen.host}|${listen.port ?? 'default'}|${input.tls ? `tls:${input.tls.certFile}` : 'plain'}`;
     this.starting.set(serverKey, (this.starting.get(serverKey) ?? 0) + 1);
