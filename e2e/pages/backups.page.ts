@@ -50,8 +50,18 @@ export class BackupsPage {
   /** From the Backups page: opens "Restore as volume…" of one disk of the restore point of `name`, and returns its dialog. */
   async openRestoreVolume(name: string, disk: string) {
     await this.rows().filter({ hasText: name }).click();
-    await this.detail().getByTestId(`backup-disk-${disk}`).getByRole('button', { name: 'Restore as volume…' }).click();
+    await this.detail().getByTestId(`disk-${disk}`).getByRole('button', { name: 'Restore as volume…' }).click();
     return this.page.getByRole('dialog', { name: `Restore disk ${disk} of ${name} as a volume` });
+  }
+
+  /** A disk of the selected restore point in its detail, with its export button and state. */
+  disk(name: string) {
+    return this.detail().getByTestId(`disk-${name}`);
+  }
+
+  /** The dialog that exports disk `disk` of a restore point of `name` as a block device. */
+  exportDialog(disk: string, name: string) {
+    return this.page.getByRole('dialog', { name: `Export ${disk} of ${name} as a block device` });
   }
 
   /** A toast (Mantine notification) with this title. */

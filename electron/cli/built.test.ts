@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,6 +71,34 @@ describe('the built CLI', () => {
       expect(r.status).toBe(0);
     }
     expect(sha256File(path.join(home, 'restored.img'))).toBe(sha256File(img));
+  });
+
+  it('serves a disk over NBD in the foreground and stops cleanly on Ctrl-C (SIGINT)', async () => {
+    const dir = path.join(home, 'nbd-dest');
+    const img = path.join(home, 'nbd-disk.img');
+    writeImage(img, 64 * 1024, ['text', 'zero', 'random'], 9);
+    for (const args of [
+      ['destination', 'folder', 'init', dir, '--chunk-size', String(64 * 1024)],
+      ['destination', 'folder', 'disk-backup', dir, '--image', img, '--id', 'vol-1'],
+    ])
+      expect(backstack(args).status).toBe(0);
+    const child = spawn(process.execPath, [bin, 'export', 'nbd', '--repo', dir, '--id', 'vol-1', '--listen', '127.0.0.1:0', '--json'], {
+      env: { ...process.env, BACKSTACK_HOME: home },
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    const ready = new Promise<string>((resolve) =>
+      child.stdout.on('data', (s: string) => {
+        stdout += s;
+        if (stdout.includes('\n')) resolve(stdout);
+      }),
+    );
+    const { url } = JSON.parse(await ready) as { url: string };
+    const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', url], { encoding: 'utf8' })) as { 'virtual-size': number };
+    expect(info['virtual-size']).toBe(fs.statSync(img).size);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
   });
 
   it('says in one line how to build it when the build is missing', () => {

@@ -14,6 +14,8 @@ export interface CliContext {
    * Opens the core in this process; the caller closes it (or use withCore). Loaded on first use:
    * the core is most of the CLI's code, and --help, --version and the bare-folder commands never need it.
    */
+  /** Resolves when a foreground command should stop; default: Ctrl-C or SIGTERM (tests stop it themselves). */
+  waitForStop?: () => Promise<void>;
   openCore(opts?: { runJobs?: boolean; runtime?: 'cli' | 'console'; scheduler?: boolean; processLabel?: string }): Promise<Core>;
 }
 

@@ -41,9 +41,11 @@ export function testCli(prefix = 'backstack-cli-', core: Partial<CoreOptions> = 
     clear(): void {
       io.out = io.err = '';
     },
-    run(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+    /** `waitForStop`: for foreground commands (export nbd), what they wait for instead of Ctrl-C */
+    run(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv; waitForStop?: () => Promise<void> } = {}): Promise<number> {
       return main(['node', 'backstack', ...args], {
         ...base,
+        ...(opts.waitForStop ? { waitForStop: opts.waitForStop } : {}),
         env: opts.env ?? {},
         stdin: Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]),
         out: (s) => void (io.out += s),

@@ -84,6 +84,9 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'snapshots.list': { providerId: 'missing', instanceId: 'missing' },
   'snapshots.create': { providerId: 'missing', instanceId: 'missing', name: 'snap' },
   'snapshots.delete': { providerId: 'missing', instanceId: 'missing', kind: 'instance', id: 'missing' },
+  'exports.start': { backupId: 'g/2026-01-01T00-00-00.000Z', disk: 'vda', listen: '127.0.0.1:0' },
+  'exports.list': {},
+  'exports.stop': { id: 'no-such-export' },
 });
 
 beforeAll(async () => {

@@ -34,6 +34,7 @@ import { BackupsService } from '../services/backup/backups.service';
 import { DashboardService } from '../services/dashboard/dashboard.service';
 import { DestinationsService } from '../services/destinations/destinations.service';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
+import { ExportsService } from '../services/exports/exports.service';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
 import { InventoryService } from '../services/inventory/inventory.service';
 import { inventorySyncJob } from '../services/inventory/sync.job';
@@ -217,6 +218,7 @@ export function createCore(opts: CoreOptions): Core {
     smtp,
     snapshots,
     dashboard: new DashboardService({ queries: new DashboardQueries(catalog.db), policies: () => policiesTable.list(), scheduler: () => scheduler.status() }),
+    exports: new ExportsService(backupsTable, destinations, (level, m) => logger[level](m)),
   };
 
   for (const kind of [
@@ -256,6 +258,8 @@ export function createCore(opts: CoreOptions): Core {
     notifier,
     logger,
     async close() {
+      // Exports read restore points through the destinations: they stop before anything else.
+      await services.exports.stopAll();
       rpo.stop();
       scheduler.stop();
       await manager.shutdown();

@@ -9,6 +9,7 @@ import { Dashboard, MemberState } from '../domain/dashboard';
 import { CreateSnapshotInput, DeleteSnapshotInput, SnapshotItem, SnapshotTarget } from '../domain/snapshots';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams, RestorePointDisks, RestoreVolumeParams } from '../domain/backups';
 import { PreflightReport } from '../domain/restore-preflight';
+import { ExportStartInput, ExportView } from '../domain/exports';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
 
 /**
@@ -118,6 +119,15 @@ export const requests = {
   'restore.volume': req(RestoreVolumeParams, z.object({ jobId: z.string() })),
   /** What a volume restore would run into (disk, volume type, quota, the instance to attach to); creates nothing. */
   'restore.volumePreflight': req(RestoreVolumeParams, PreflightReport),
+  /**
+   * Serves a disk of a restore point over NBD until exports.stop (or Backstack stops): read-only,
+   * or writable through a temporary copy-on-write overlay; the restore point never changes.
+   */
+  'exports.start': req(ExportStartInput, ExportView),
+  /** The exports this process serves, with their clients connected now. */
+  'exports.list': req(Empty, z.object({ items: z.array(ExportView) })),
+  /** Disconnects the export's clients and throws its overlay away. */
+  'exports.stop': req(z.object({ id: Id }).strict(), z.object({ stopped: z.literal(true) })),
   'destinations.list': req(Empty, z.object({ items: z.array(DestinationView) })),
   /** Usage of a destination: stored vs logical bytes, reduction ratio, growth per backup. */
   'destinations.getStats': req(z.object({ id: Id }).strict(), DestinationStats),

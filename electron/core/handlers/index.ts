@@ -2,6 +2,7 @@ import { appHandlers } from './app';
 import { backupHandlers } from './backups';
 import { dashboardHandlers } from './dashboard';
 import { destinationHandlers } from './destinations';
+import { exportHandlers } from './exports';
 import { inventoryHandlers } from './inventory';
 import { jobHandlers } from './jobs';
 import { notificationHandlers } from './notifications';
@@ -25,5 +26,6 @@ export function createHandlers(s: Services): Handlers {
     ...notificationHandlers(s),
     ...dashboardHandlers(s),
     ...snapshotHandlers(s),
+    ...exportHandlers(s),
   };
 }

@@ -3,6 +3,7 @@ import type { AppService } from '../../services/app/app.service';
 import type { BackupsService } from '../../services/backup/backups.service';
 import type { DashboardService } from '../../services/dashboard/dashboard.service';
 import type { DestinationsService } from '../../services/destinations/destinations.service';
+import type { ExportsService } from '../../services/exports/exports.service';
 import type { HypervisorsService } from '../../services/hypervisors/hypervisors.service';
 import type { InventoryService } from '../../services/inventory/inventory.service';
 import type { JobsService } from '../../services/jobs/jobs.service';
@@ -37,4 +38,6 @@ export interface Services {
   smtp: SmtpService;
   dashboard: DashboardService;
   snapshots: SnapshotsService;
+  /** disks of restore points served over NBD while this process runs */
+  exports: ExportsService;
 }

@@ -13,6 +13,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { RestoreModal } from '../restore/RestoreModal';
 import { RestoreVolumeModal } from '../restore/RestoreVolumeModal';
 import { backupActions } from './backup-actions';
+import { DiskExports } from './ExportDisk';
 import { backupColumns, ProtectedBadge } from './backup-columns';
 
 const keyOf = (b: BackupView) => `${b.destinationId}/${b.id}`;
@@ -33,18 +34,7 @@ function BackupDetail({ backup, onRestore, onRestoreDisk }: { backup: BackupView
         <Text size="sm" c="dimmed">
           {formatBytes(backup.sizeBytes)} restorable, {formatBytes(backup.newBytes)} new, {formatBytes(backup.storedBytes)} stored
         </Text>
-        {backup.disks.map((d) => (
-          <Group key={d.name} justify="space-between" gap="xs" wrap="nowrap" data-testid={`backup-disk-${d.name}`}>
-            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-              {d.name}: {formatBytes(d.size)}
-            </Text>
-            {volumes && (
-              <Button size="compact-xs" variant="subtle" style={{ flexShrink: 0 }} onClick={() => onRestoreDisk(d.name)}>
-                Restore as volume…
-              </Button>
-            )}
-          </Group>
-        ))}
+        <DiskExports backup={backup} {...(volumes ? { onRestoreDisk } : {})} />
         <Text size="xs" c="dimmed">
           {backup.protected
             ? 'Protected from pruning: prune keeps it whatever the keep rules say.'
