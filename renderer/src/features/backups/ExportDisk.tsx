@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ActionIcon, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, Paper, Stack, Text, TextInput, Tooltip } from '@mantine/core';
-import { IconCheck, IconCopy, IconPlayerStop, IconServer2 } from '@tabler/icons-react';
+import { IconCheck, IconCopy, IconPlayerStop, IconServer2, IconRestore } from '@tabler/icons-react';
 import type { BackupView } from '../../../../shared/domain/backups';
 import type { ExportView } from '../../../../shared/domain/exports';
 import { formatBytes } from '../../../../shared/format';
@@ -210,7 +210,14 @@ export function DiskExports({ backup, onRestoreDisk }: { backup: BackupView; onR
                 {exp ? 'Connection…' : 'Export as block device'}
               </Button>
               {onRestoreDisk && (
-                <Button size="compact-xs" variant="subtle" fullWidth justify="flex-start" onClick={() => onRestoreDisk(d.name)}>
+                <Button
+                  size="compact-xs"
+                  variant="subtle"
+                  fullWidth
+                  justify="flex-start"
+                  leftSection={<IconRestore size={12} />}
+                  onClick={() => onRestoreDisk(d.name)}
+                >
                   Restore as volume…
                 </Button>
               )}
