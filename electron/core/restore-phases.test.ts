@@ -16,14 +16,19 @@ let dir: string;
 let core: Core;
 let cloud: MockCloud;
 const written: FakeWrite[] = [];
+/** the write (1, 2 …) that fails, when a test says so */
+let failAt: number | null = null;
 
 beforeEach(() => {
   written.length = 0;
+  failAt = null;
   cloud = standardCloud();
   ({ core, dir } = t = openTestCore('backstack-restore-phases-', {
     openstackDispatcher: cloud.agent,
     openstackClock: cloud.clock,
-    restoreHosts: fakeRestoreHosts(written),
+    restoreHosts: fakeRestoreHosts(written, async () => {
+      if (written.length === failAt) throw new Error('qemu-nbd: Failed to open /var/lib/nova/instances/x/disk: Permission denied');
+    }),
   }));
 });
 afterEach(async () => {
@@ -142,5 +147,20 @@ describe('a restore through Nova', () => {
     ]);
     expect(created?.status).toBe('ACTIVE');
     expect(volume?.status).toBe('in-use');
+  });
+
+  it('removes the server and volume it created when a later step fails, and says so', async () => {
+    const backupId = await cloudAndRestorePoint();
+    const [servers, volumes] = [cloud.servers.length, cloud.volumes.length];
+    failAt = 2; // vdb written into its new volume, the server built; writing its local disk vda fails
+    const { jobId } = ok(await core.api.invoke('restore.start', { backupId, name: 'web-broken', projectId: 'p-admin', keypair: 'admin-key' }));
+    await core.jobs.whenIdle();
+    const job = core.jobs.get(jobId);
+    expect(job.state).toBe('failed');
+    expect(job.error?.message).toContain('Permission denied');
+    const log = ok(await core.api.invoke('jobs.getLog', { id: jobId })).items.map((e) => e.message);
+    expect(log).toContainEqual(expect.stringMatching(/^The restore did not finish: removed what it had created \(server s-new-\d+, volume v-new-\d+\)\.$/));
+    expect(cloud.servers.some((s) => s.name === 'web-broken')).toBe(false);
+    expect([cloud.servers.length, cloud.volumes.length]).toEqual([servers, volumes]);
   });
 });

@@ -84,6 +84,8 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     return os.waitForServerStatus(compute, id, status, wait(10 * 60_000));
   };
 
+  // What this restore made, removed again if it does not finish (a failure, a cancel).
+  const created: Created = { server: null, volumes: [] };
   try {
     // 1. Cinder volumes for RBD disks, filled before any server uses them.
     const newVolumes = new Map<string, string>();
@@ -99,6 +101,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
           ...(volumeType ? { volumeType } : {}),
           description: `Restored by Backstack from backup ${c.backupRef.group}/${c.backupRef.time}`,
         }, opt);
+        created.volumes.push(v.id);
         await os.waitForVolumeStatus(bs, v.id, 'available', wait(10 * 60_000));
         c.log('info', `Volume ${v.id} (${volumeType ? `type ${volumeType}` : "the cloud's default type"}) created for ${d.target}; writing the backup into rbd ${d.pool}/volume-${v.id}.`);
         await write(host, d, { source: { kind: 'rbd', pool: d.pool ?? 'volumes', image: `volume-${v.id}`, snapshot: null, user: d.rbdUser ?? null }, format: 'raw' });
@@ -137,6 +140,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       ...(zone ? { availabilityZone: zone } : {}),
       metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}` },
     }, opt);
+    created.server = id;
     c.log('info', `Server ${name} (${id}) created; waiting for it to become ACTIVE.`);
     let server = await os.waitForServerStatus(compute, id, 'ACTIVE', wait(15 * 60_000));
 
@@ -175,6 +179,9 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     }
     if (p.power === 'off' && server.status !== 'SHUTOFF') server = await serverAction(id, 'os-stop', 'SHUTOFF', 'Stopping the server (power off)');
     return { serverId: id, name, status: server.status, verified };
+  } catch (e) {
+    await removeCreated(created, { compute, bs, clock: c.client.clock, log: c.log, progress: c.progress });
+    throw e;
   } finally {
     for (const h of hosts) h.close();
   }
@@ -211,4 +218,53 @@ async function resolveNetworks(
   const plan = planNetworks(b, p, visible);
   if (plan.problems.length) throw new AppError('resource.notFound', plan.problems.join(' '));
   return { networkIds: plan.networkIds, visible };
+}
+
+interface Created {
+  server: string | null;
+  volumes: string[];
+}
+
+/**
+ * Removes what a restore that did not finish created: the server (its volumes with it when they
+ * were marked so), then every volume still there. Runs without the job's signal: a cancelled
+ * restore cleans up too. What cannot be removed is named in the log, never left unsaid.
+ */
+async function removeCreated(
+  created: Created,
+  c: { compute: os.ServiceClient; bs: os.ServiceClient; clock: os.Clock; log: RestoreCommon['log']; progress: RestoreCommon['progress'] },
+): Promise<void> {
+  if (!created.server && created.volumes.length === 0) return;
+  c.progress('Removing what the restore created');
+  const wait = { timeoutMs: 10 * 60_000, clock: c.clock };
+  const removed: string[] = [];
+  const left: string[] = [];
+  if (created.server) {
+    try {
+      await os.deleteServer(c.compute, created.server).catch((e: unknown) => (e instanceof os.OpenStackError && e.code === 'NOT_FOUND' ? undefined : Promise.reject(e)));
+      await os.waitForServerDeleted(c.compute, created.server, wait);
+      removed.push(`server ${created.server}`);
+    } catch (e) {
+      left.push(`server ${created.server} (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  for (const id of created.volumes) {
+    try {
+      // detached by the server's deletion (or deleted with it): wait until it is free, then delete it
+      const v = await os.orNullIfNotFound(os.getVolume(c.bs, id));
+      if (v === null) {
+        removed.push(`volume ${id}`);
+        continue;
+      }
+      if (v.status !== 'available' && v.status !== 'error') await os.waitForVolumeStatus(c.bs, id, 'available', wait);
+      await os.deleteVolume(c.bs, id);
+      await os.waitForVolumeDeleted(c.bs, id, wait);
+      removed.push(`volume ${id}`);
+    } catch (e) {
+      if (e instanceof os.OpenStackError && e.code === 'NOT_FOUND') removed.push(`volume ${id}`);
+      else left.push(`volume ${id} (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  if (removed.length) c.log('warn', `The restore did not finish: removed what it had created (${removed.join(', ')}).`);
+  if (left.length) c.log('warn', `Could not remove ${left.join(', ')}: delete them in the cloud.`);
 }
