@@ -50,6 +50,7 @@ import { Scheduler } from '../services/policies/scheduler';
 import { SnapshotsService } from '../services/snapshots/snapshots.service';
 import { ProvidersService } from '../services/providers/providers.service';
 import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
+import { restoreCleanupJob } from '../services/restore/restore-cleanup';
 import { restoreInstanceJob, restoreVolumeJob } from '../services/restore/restore.job';
 import { describeRestorePoint, runRestorePreflight, runVolumePreflight } from '../services/restore/preflight-run';
 import { RestoreService } from '../services/restore/restore.service';
@@ -228,14 +229,17 @@ export function createCore(opts: CoreOptions): Core {
     backupInstanceJob(strategy),
     restoreInstanceJob(strategy),
     restoreVolumeJob(strategy),
+    restoreCleanupJob(strategy),
     snapshots.jobKind(),
   ]) {
     manager.register(kind);
   }
 
   if (opts.runJobs !== false) {
-    const n = manager.recoverInterrupted();
-    if (n > 0) logger.warn(`${n} job(s) were interrupted when Backstack last stopped; they are marked "interrupted".`);
+    const interrupted = manager.recoverInterrupted();
+    if (interrupted.length > 0) logger.warn(`${interrupted.length} job(s) were interrupted when Backstack last stopped; they are marked "interrupted".`);
+    // A restore killed mid-way may have left a server or volumes in the cloud: removed by a job of their own.
+    for (const j of interrupted) if (j.kind === 'restore.instance' || j.kind === 'restore.volume') manager.enqueue('restore.cleanup', { jobId: j.id });
   }
 
   // After the recovery above: what a crash interrupted is not reported by every process that opens the catalog.

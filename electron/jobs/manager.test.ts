@@ -180,7 +180,7 @@ describe('JobManager', () => {
     table.insert({ ...base, id: 'crashed', state: 'running', owner: '999999999:1' });
     table.insert({ ...base, id: 'alive', state: 'running', owner: `${process.ppid}:na` });
     const m = manager({ owner: 'me:1' });
-    expect(m.recoverInterrupted()).toBe(1);
+    expect(m.recoverInterrupted()).toHaveLength(1);
     expect(m.get('crashed')).toMatchObject({ state: 'interrupted', error: { retryable: true } });
     expect(m.get('alive').state).toBe('running');
   });

@@ -92,9 +92,9 @@ export class JobManager {
     this.kinds.set(kind.kind, bind<JobKindName>(kind));
   }
 
-  /** At start: jobs whose owning process is gone were interrupted by a crash or a kill. */
-  recoverInterrupted(): number {
-    let n = 0;
+  /** At start: jobs whose owning process is gone were interrupted by a crash or a kill; returns them. */
+  recoverInterrupted(): Job[] {
+    const interrupted: Job[] = [];
     for (const j of this.opts.table.listUnfinished()) {
       if (j.owner !== null && j.owner !== this.owner && isProcessAlive(j.owner)) continue;
       this.finish(j.id, 'interrupted', {
@@ -102,9 +102,9 @@ export class JobManager {
           retryable: true,
         }).toPayload(),
       });
-      n++;
+      interrupted.push(toPublic(j));
     }
-    return n;
+    return interrupted;
   }
 
   /** Queues a job; its parameters are checked against the kind's schema (shared/domain/jobs.ts). */

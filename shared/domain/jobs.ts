@@ -21,6 +21,8 @@ export const JOB_PARAMS = {
   'destination.gc': z.object({ destinationId: Id }).strict(),
   'destination.reindex': z.object({ destinationId: Id }).strict(),
   'snapshot.create': CreateSnapshotInput,
+  /** removes what an interrupted restore job (killed mid-way) created in the clouds, found by its marks */
+  'restore.cleanup': z.object({ jobId: Id }).strict(),
   /** a consistent online copy of the local catalog into `file` */
   'catalog.backup': z.object({ file: z.string().min(1).max(4096) }).strict(),
 } as const;
@@ -38,6 +40,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'destination.reindex': 'Re-index destination',
   'catalog.backup': 'Catalog copy',
   'snapshot.create': 'Snapshot',
+  'restore.cleanup': 'Restore clean-up',
 };
 /** Parameters as a caller gives them (defaults not yet applied). */
 export type JobParamsInput<K extends JobKindName> = z.input<(typeof JOB_PARAMS)[K]>;

@@ -20,6 +20,8 @@ export interface RestoreCommon {
   backup: InstanceBackupMetadata;
   backupRef: { group: string; time: string };
   providerId: string;
+  /** what the restore creates carries these (installation and job): a clean-up after a kill finds it by them */
+  marks: Record<string, string>;
   signal: AbortSignal;
   log: (level: 'info' | 'warn', m: string) => void;
   /** what the restore does now, in words ("Writing disk vda"), with the bytes while a disk is written */
@@ -100,6 +102,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
           name: `${name}-${d.target}`,
           ...(volumeType ? { volumeType } : {}),
           description: `Restored by Backstack from backup ${c.backupRef.group}/${c.backupRef.time}`,
+          metadata: c.marks,
         }, opt);
         created.volumes.push(v.id);
         await os.waitForVolumeStatus(bs, v.id, 'available', wait(10 * 60_000));
@@ -138,7 +141,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       ...(keyName ? { keyName } : {}),
       ...(p.securityGroups?.length ? { securityGroups: p.securityGroups } : {}),
       ...(zone ? { availabilityZone: zone } : {}),
-      metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}` },
+      metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}`, ...c.marks },
     }, opt);
     created.server = id;
     c.log('info', `Server ${name} (${id}) created; waiting for it to become ACTIVE.`);

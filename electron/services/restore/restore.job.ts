@@ -7,6 +7,7 @@ import { readInstanceBackup, type InstanceBackupMetadata } from './backup-metada
 import { restoreThroughLibvirt } from './libvirt-restore';
 import { restoreThroughNova } from './nova-restore';
 import { firstSignedIn, resolveTargetCloud } from './target-cloud';
+import { restoreMarks } from './restore-cleanup';
 import { restoreVolume } from './volume-restore';
 
 /** "instance web-1 (lab) as of 2026-12-01 10:00 UTC" when the catalog indexes the restore point, else its id. */
@@ -84,7 +85,7 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
       withRestorePoint(d, ctx, ctx.params, async ({ repo, backup, ref, cloudId, progress }) => {
         const p = ctx.params;
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
-        const common = { params: p, backup, backupRef: ref, providerId: cloudId, signal: ctx.signal, log, progress };
+        const common = { params: p, backup, backupRef: ref, providerId: cloudId, marks: restoreMarks(d.installation.id, ctx.jobId), signal: ctx.signal, log, progress };
         if (p.target === 'libvirt') {
           const r = await restoreThroughLibvirt({ ...common, repo, hypervisors: d.hypervisors, verify: p.verify });
           progress('Restored');
@@ -112,7 +113,8 @@ export function restoreVolumeJob(d: StrategyDeps): JobKind<'restore.volume'> {
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
         return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client) => {
           const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
-          const r = await restoreVolume({ params: p, backup, backupRef: ref, client, hosts, signal: ctx.signal, log, progress });
+          const marks = restoreMarks(d.installation.id, ctx.jobId);
+          const r = await restoreVolume({ params: p, backup, backupRef: ref, client, hosts, marks, signal: ctx.signal, log, progress });
           progress('Restored');
           return { summary: `Volume ${r.name} (${r.volumeId}) restored from disk ${p.disk}${r.attachedTo ? ` and attached to ${r.attachedTo.name} (${r.attachedTo.id})` : ''}.` };
         });

@@ -18,6 +18,8 @@ export interface VolumeRestoreContext {
   /** signed in to the target project */
   client: os.ProviderClient;
   hosts: RestoreHosts;
+  /** installation and job, on the volume it creates (restore-cleanup.ts finds it by them after a kill) */
+  marks: Record<string, string>;
   signal: AbortSignal;
   log: (level: 'info' | 'warn', m: string) => void;
   progress: (phase: string, bytes?: { done: number; total: number | null }) => void;
@@ -76,6 +78,7 @@ export async function restoreVolume(c: VolumeRestoreContext): Promise<{ volumeId
       name: plan.name,
       ...(plan.type ? { volumeType: plan.type } : {}),
       description: `Disk ${d.target} of ${b.serverName}, restored by Backstack from backup ${c.backupRef.group}/${c.backupRef.time}`,
+      metadata: c.marks,
     },
     { signal },
   );
