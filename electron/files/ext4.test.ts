@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TestRepo } from '../engine/testing/repos';
+import type { DiskReader } from '../engine/ops/disk-reader';
+import { tempDir } from '../engine/testing/fixtures';
+import { backedUp } from './testing/backed-up';
+import { mkfsExt4, sha256, writeHostileNames, writeTree, type Expected } from './testing/images';
+import { Tree } from './tree';
+import { describeDisk, openVolume } from './volumes';
+import type { FsNode } from './filesystems/types';
+
+let cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+async function backedUpExt4(extra: string[] = [], encrypted = false): Promise<{ reader: DiskReader; exp: Expected; work: string; t: TestRepo }> {
+  const { dir: work, cleanup } = tempDir('backstack-files-');
+  cleanups.push(cleanup);
+  const tree = path.join(work, 'tree');
+  const exp = writeTree(tree);
+  const image = path.join(work, 'disk.img');
+  mkfsExt4(image, tree, 96, extra);
+  const b = await backedUp(image, { encrypted });
+  cleanups.push(() => b.t.cleanup(), () => b.reader.close());
+  return { reader: b.reader, exp, work, t: b.t };
+}
+
+/** Every file, symlink and folder of a tree, read back through the parsers. */
+async function walk(tree: Tree): Promise<{ files: Map<string, { node: FsNode; sha256: string }>; links: Map<string, string>; dirs: string[] }> {
+  const files = new Map<string, { node: FsNode; sha256: string }>();
+  const links = new Map<string, string>();
+  const dirs: string[] = [];
+  const visit = async (node: FsNode, p: string) => {
+    for (const c of await tree.children(node, p)) {
+      const cp = `${p === '/' ? '' : p}/${c.name.toString('utf8')}`;
+      if (c.type === 'dir') {
+        dirs.push(cp);
+        await visit(c, cp);
+      } else if (c.type === 'symlink') links.set(cp, (await tree.readlink(c, cp)).toString('utf8'));
+      else if (c.type === 'file') files.set(cp, { node: c, sha256: sha256(await tree.read(c, cp, 0, c.size)) });
+    }
+  };
+  await visit(await tree.fs.root(), '/');
+  return { files, links, dirs };
+}
+
+describe.each([
+  ['ext4', []],
+  ['ext4 with inline data', ['-O', 'inline_data']],
+  ['ext2 (block pointers, no extents)', ['-t', 'ext2']],
+  ['ext4 with 1 KiB blocks', ['-b', '1024']],
+] as const)('%s backed up', (_name, extra) => {
+  it('reads back every file byte for byte, with its size, mode and time, and every symlink and folder', async () => {
+    const { reader, exp } = await backedUpExt4([...extra]);
+    const layout = await describeDisk(reader, 'vda');
+    expect(layout.scheme).toBe('none');
+    expect(layout.volumes).toHaveLength(1);
+    const { fs: fsys } = await openVolume(reader, 'vda', undefined);
+    expect(fsys.label).toBe('rootfs');
+    const got = await walk(new Tree(fsys));
+    expect([...got.files.keys()].sort()).toEqual(Object.keys(exp.files).sort());
+    for (const [p, e] of Object.entries(exp.files)) {
+      const g = got.files.get(p)!;
+      expect({ p, sha256: g.sha256, size: g.node.size, mode: g.node.mode & 0o7777 }).toEqual({ p, sha256: e.sha256, size: e.size, mode: e.mode });
+      expect(Math.round(g.node.mtimeMs)).toBe(e.mtimeMs);
+      expect(g.node.uid).toBe(process.getuid!());
+    }
+    expect(Object.fromEntries(got.links)).toEqual(exp.symlinks);
+    expect(got.dirs.sort()).toEqual([...exp.dirs, '/lost+found'].sort());
+  });
+});
+
+describe('a backed-up ext4 disk', () => {
+  it('reads a sparse file as its holes and data, and any range of it', async () => {
+    const { reader } = await backedUpExt4([], true);
+    const tree = new Tree((await openVolume(reader, 'vda', undefined)).fs);
+    const { node } = await tree.lookup('/var/lib/sparse.img');
+    expect(node.size).toBe(32 * 1024 * 1024);
+    const around = await tree.read(node, '/var/lib/sparse.img', 12 * 1024 * 1024 - 10, 20);
+    expect(around.subarray(0, 10).every((b) => b === 0)).toBe(true);
+    expect(around.subarray(10).some((b) => b !== 0)).toBe(true);
+    expect((await tree.read(node, '/var/lib/sparse.img', 32 * 1024 * 1024 - 5, 100)).length).toBe(5);
+    expect((await tree.read(node, '/var/lib/sparse.img', 20 * 1024 * 1024, 4096)).every((b) => b === 0)).toBe(true);
+  });
+
+  it('lists a folder with names, types, sizes, modes, owners, times and link targets, following no link', async () => {
+    const { reader } = await backedUpExt4();
+    const tree = new Tree((await openVolume(reader, 'vda', undefined)).fs);
+    const { entries } = await tree.list('/etc/nginx');
+    const byName = Object.fromEntries(entries.map((e) => [e.name, e]));
+    expect(byName['nginx.conf']).toMatchObject({ path: '/etc/nginx/nginx.conf', type: 'file', size: 3000, mode: 0o644, mtime: '2026-11-24T09:30:15.000Z', target: null });
+    expect(byName.current).toMatchObject({ type: 'symlink', target: 'nginx.conf' });
+    const loop = (await tree.list('/var')).entries.find((e) => e.name === 'loop-a');
+    expect(loop).toMatchObject({ type: 'symlink', target: 'loop-b' });
+    await expect(tree.lookup('/var/loop-a/x')).rejects.toThrow(/\/var\/loop-a is a symbolic link to loop-b; links are not followed/);
+    await expect(tree.lookup('/etc/passwd-link/x')).rejects.toThrow(/symbolic link to \/etc\/passwd/);
+    await expect(tree.lookup('/etc/missing')).rejects.toThrow('/etc/missing does not exist in this restore point.');
+    await expect(tree.lookup('/etc/../..')).rejects.toThrow(/without "\." or "\.\."/);
+  });
+
+  it('shows hostile names escaped, and finds them again by their shown form', async () => {
+    const { dir: work, cleanup } = tempDir('backstack-files-');
+    cleanups.push(cleanup);
+    const src = path.join(work, 'tree');
+    fs.mkdirSync(src);
+    const { shown } = writeHostileNames(src);
+    const image = path.join(work, 'disk.img');
+    mkfsExt4(image, src, 8);
+    const b = await backedUp(image);
+    cleanups.push(() => b.t.cleanup(), () => b.reader.close());
+    const tree = new Tree((await openVolume(b.reader, 'vda', undefined)).fs);
+    const { entries } = await tree.list('/hostile');
+    expect(entries.map((e) => e.name).sort()).toEqual([...shown].sort());
+    for (const e of entries) {
+      expect(e.name).not.toMatch(/[\x00-\x1f\x7f]/);
+      const { node } = await tree.lookup(e.path);
+      expect((await tree.read(node, e.path, 0, 10)).toString()).toBe('x');
+    }
+  });
+});

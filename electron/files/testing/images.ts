@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBlock, textBlock } from '../../engine/testing/fixtures';
+
+/**
+ * Real disk images for the tests, built with Debian's tools without root: a folder of known
+ * files (`writeTree`), a file system populated from it (`mkfs.ext4 -d`), partition tables
+ * (`sfdisk`, `sgdisk`) on a sparse file with file systems copied in at their offsets.
+ */
+
+const MiB = 1024 * 1024;
+export const SBIN = (tool: string): string => ['/usr/sbin', '/sbin', '/usr/bin'].map((d) => path.join(d, tool)).find((p) => fs.existsSync(p)) ?? tool;
+
+/** What the test tree holds, to compare against what is read back. */
+export interface Expected {
+  files: Record<string, { sha256: string; size: number; mode: number; mtimeMs: number }>;
+  symlinks: Record<string, string>;
+  dirs: string[];
+}
+
+// whole seconds: mkfs.ext4 -d copies times without their nanoseconds
+const T0 = Date.UTC(2026, 10, 24, 9, 30, 15);
+
+/** A folder with text, binary, sparse and empty files, nested folders, symlinks (relative, absolute, looping), odd modes and times. */
+export function writeTree(root: string): Expected {
+  const exp: Expected = { files: {}, symlinks: {}, dirs: [] };
+  const file = (rel: string, data: Buffer, mode = 0o644, mtimeMs = T0) => {
+    const p = path.join(root, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, data);
+    fs.chmodSync(p, mode);
+    fs.utimesSync(p, mtimeMs / 1000, mtimeMs / 1000);
+    exp.files[`/${rel}`] = { sha256: sha256(data), size: data.length, mode, mtimeMs };
+  };
+  file('etc/nginx/nginx.conf', textBlock(3000, 1));
+  file('etc/hostname', Buffer.from('web-1\n'), 0o600, T0 - 86_400_000);
+  file('usr/bin/tool', randomBlock(700_000, 2), 0o755);
+  file('var/empty-file', Buffer.alloc(0));
+  file('home/user/notes.txt', textBlock(40, 3), 0o640, Date.UTC(2030, 0, 1)); // (mkfs.ext4 -d cuts times past 2038, so none here)
+  for (let i = 0; i < 300; i++) file(`var/many/file-${String(i).padStart(4, '0')}.log`, textBlock(10 + i, 100 + i));
+  // a sparse file: 32 MiB long, 1 MiB of data in its middle and 4 KiB at its end (mkfs.ext4 -d
+  // with inline_data drops a trailing hole)
+  const sparse = path.join(root, 'var/lib/sparse.img');
+  fs.mkdirSync(path.dirname(sparse), { recursive: true });
+  const fd = fs.openSync(sparse, 'w');
+  const mid = randomBlock(MiB, 4);
+  fs.writeSync(fd, mid, 0, mid.length, 12 * MiB);
+  const end = textBlock(4096, 5);
+  fs.writeSync(fd, end, 0, end.length, 32 * MiB - 4096);
+  fs.closeSync(fd);
+  fs.utimesSync(sparse, T0 / 1000, T0 / 1000);
+  const whole = Buffer.alloc(32 * MiB);
+  mid.copy(whole, 12 * MiB);
+  end.copy(whole, 32 * MiB - 4096);
+  exp.files['/var/lib/sparse.img'] = { sha256: sha256(whole), size: whole.length, mode: 0o644, mtimeMs: T0 };
+  const link = (rel: string, target: string) => {
+    fs.symlinkSync(target, path.join(root, rel));
+    exp.symlinks[`/${rel}`] = target;
+  };
+  link('etc/nginx/current', 'nginx.conf');
+  link('etc/passwd-link', '/etc/passwd');
+  link('var/loop-a', 'loop-b');
+  link('var/loop-b', 'loop-a');
+  link('var/long-link', `../${'deep/'.repeat(20)}target`); // longer than 60 bytes: kept in a block, not the inode
+  fs.mkdirSync(path.join(root, 'srv/empty'), { recursive: true });
+  exp.dirs.push('/etc', '/etc/nginx', '/usr', '/usr/bin', '/var', '/var/many', '/var/lib', '/home', '/home/user', '/srv', '/srv/empty');
+  return exp;
+}
+
+/** Names a guest could craft: control characters, invalid UTF-8, "..", a backslash. */
+export function writeHostileNames(root: string): { shown: string[] } {
+  const dir = path.join(root, 'hostile');
+  fs.mkdirSync(dir, { recursive: true });
+  const names = [Buffer.from('bell\x07\x1b[31mred'), Buffer.from([0x66, 0xff, 0xfe, 0x2e, 0x74, 0x78, 0x74]), Buffer.from('..dots'), Buffer.from('back\\slash')];
+  for (const n of names) fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), n]), 'x');
+  return { shown: ['bell\\x07\\x1b[31mred', 'f\\xff\\xfe.txt', '..dots', 'back\\\\slash'] };
+}
+
+export function mkfsExt4(image: string, from: string, sizeMiB: number, extra: string[] = []): void {
+  fs.rmSync(image, { force: true });
+  execFileSync(SBIN('mkfs.ext4'), ['-q', '-F', '-L', 'rootfs', '-d', from, ...extra, image, `${sizeMiB}M`], { stdio: 'pipe' });
+}
+
+/** A sparse disk of `sizeMiB` with a partition table written by sfdisk (MBR) or sgdisk (GPT). */
+export function partitionedDisk(disk: string, sizeMiB: number, scheme: 'mbr' | 'gpt', layout: string | string[]): void {
+  fs.rmSync(disk, { force: true });
+  fs.writeFileSync(disk, '');
+  fs.truncateSync(disk, sizeMiB * MiB);
+  if (scheme === 'mbr') execFileSync(SBIN('sfdisk'), ['-q', disk], { input: layout as string, stdio: ['pipe', 'pipe', 'pipe'] });
+  else execFileSync(SBIN('sgdisk'), [...(layout as string[]), disk], { stdio: 'pipe' });
+}
+
+/** Copies a file system image into a disk at a byte offset, leaving its holes as holes. */
+export function placeAt(disk: string, image: string, offset: number): void {
+  const src = fs.openSync(image, 'r');
+  const dst = fs.openSync(disk, 'r+');
+  const buf = Buffer.alloc(MiB);
+  for (let at = 0; ; at += MiB) {
+    const n = fs.readSync(src, buf, 0, MiB, at);
+    if (n <= 0) break;
+    if (buf.subarray(0, n).some((b) => b !== 0)) fs.writeSync(dst, buf, 0, n, offset + at);
+  }
+  fs.closeSync(src);
+  fs.closeSync(dst);
+}
+
+export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
