@@ -1,4 +1,4 @@
-import { DamagedError, notFound } from './errors';
+import { DamagedError, notFound, refused } from './errors';
 import { openFileSystem, isBootSector, type VolumeContent } from './filesystems/probe';
 import type { FileSystem } from './filesystems/types';
 import { readPartitionTable } from './partitions';
@@ -64,7 +64,7 @@ export async function openVolume(disk: ByteSource, diskName: string, partition: 
     const browsable = layout.volumes.filter((v) => v.fileSystem);
     if (layout.scheme === 'none' || browsable.length === 1) volume = layout.volumes.find((v) => v.fileSystem) ?? layout.volumes[0];
     else
-      throw notFound(
+      throw refused(
         `Disk ${diskName} has ${layout.volumes.length} partitions (${layout.volumes.map((v) => `${v.partition}: ${v.fileSystem ?? 'not browsable'}`).join(', ')}): choose one with --partition N.`,
       );
   } else volume = layout.volumes.find((v) => v.partition === partition);
