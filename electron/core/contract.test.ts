@@ -76,6 +76,9 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'notifications.setSmtp': { host: '127.0.0.1', port: 9, security: 'starttls', user: 'alerts', password: 'p', from: 'backstack@example.org' },
   'notifications.sendTest': { to: ['ops@example.org'] },
   'dashboard.get': {},
+  'files.volumes': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z' },
+  'files.list': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', path: '/etc' },
+  'files.read': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', path: '/etc/hostname' },
 });
 
 beforeAll(async () => {

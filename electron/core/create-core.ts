@@ -33,6 +33,7 @@ import { backupInstanceJob } from '../services/backup/backup.job';
 import { BackupsService } from '../services/backup/backups.service';
 import { DashboardService } from '../services/dashboard/dashboard.service';
 import { DestinationsService } from '../services/destinations/destinations.service';
+import { FilesService } from '../services/files/files.service';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
 import { InventoryService } from '../services/inventory/inventory.service';
@@ -208,6 +209,7 @@ export function createCore(opts: CoreOptions): Core {
     jobs,
     smtp,
     dashboard: new DashboardService({ queries: new DashboardQueries(catalog.db), policies: () => policiesTable.list(), scheduler: () => scheduler.status() }),
+    files: new FilesService(destinations, backupsTable),
   };
 
   for (const kind of [
@@ -248,6 +250,7 @@ export function createCore(opts: CoreOptions): Core {
       rpo.stop();
       scheduler.stop();
       await manager.shutdown();
+      await services.files.close();
       await notifier.close();
       loop.stop();
       catalog.close();

@@ -9,6 +9,7 @@ import { Dashboard } from '../domain/dashboard';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams } from '../domain/backups';
 import { PreflightReport } from '../domain/restore-preflight';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
+import { FileDisk, FileEntry, FilePath, FilesTarget, FileVolume, MAX_PREVIEW_BYTES } from '../domain/files';
 
 /**
  * The one contract between the renderer (or CLI, or tests) and the core. Types are derived
@@ -178,6 +179,18 @@ export const requests = {
   'notifications.sendTest': req(z.object({ to: z.array(EmailAddress).min(1).max(20) }).strict(), z.object({ to: z.array(z.string()), response: z.string() })),
   /** Protection per policy, RPO compliance, next runs, storage per destination, the last 24 h of jobs: counted over the catalog. */
   'dashboard.get': req(Empty, Dashboard),
+  /** The disks of a restore point: partition tables and what each partition holds (file-level restore). */
+  'files.volumes': req(
+    FilesTarget.omit({ disk: true, partition: true }),
+    z.object({ backupId: z.string(), disks: z.array(FileDisk) }),
+  ),
+  /** A folder of a restore point's file system (or the one entry a file path names); symlinks are shown, never followed. */
+  'files.list': req(FilesTarget.extend({ path: FilePath }).strict(), z.object({ volume: FileVolume, path: z.string(), entries: z.array(FileEntry) })),
+  /** The first bytes of a file, for a preview (base64). */
+  'files.read': req(
+    FilesTarget.extend({ path: z.string().min(1).max(8192), maxBytes: z.number().int().min(1).max(MAX_PREVIEW_BYTES).default(64 * 1024) }).strict(),
+    z.object({ path: z.string(), size: z.number(), data: z.base64(), truncated: z.boolean() }),
+  ),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
   'catalog.startBackup': req(z.object({ file: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;

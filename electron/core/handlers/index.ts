@@ -2,6 +2,7 @@ import { appHandlers } from './app';
 import { backupHandlers } from './backups';
 import { dashboardHandlers } from './dashboard';
 import { destinationHandlers } from './destinations';
+import { fileHandlers } from './files';
 import { inventoryHandlers } from './inventory';
 import { jobHandlers } from './jobs';
 import { notificationHandlers } from './notifications';
@@ -23,5 +24,6 @@ export function createHandlers(s: Services): Handlers {
     ...policyHandlers(s),
     ...notificationHandlers(s),
     ...dashboardHandlers(s),
+    ...fileHandlers(s),
   };
 }

@@ -3,6 +3,7 @@ import type { AppService } from '../../services/app/app.service';
 import type { BackupsService } from '../../services/backup/backups.service';
 import type { DashboardService } from '../../services/dashboard/dashboard.service';
 import type { DestinationsService } from '../../services/destinations/destinations.service';
+import type { FilesService } from '../../services/files/files.service';
 import type { HypervisorsService } from '../../services/hypervisors/hypervisors.service';
 import type { InventoryService } from '../../services/inventory/inventory.service';
 import type { JobsService } from '../../services/jobs/jobs.service';
@@ -35,4 +36,6 @@ export interface Services {
   /** the mail server notifications go through */
   smtp: SmtpService;
   dashboard: DashboardService;
+  /** file-level restore: browsing restore points' file systems */
+  files: FilesService;
 }

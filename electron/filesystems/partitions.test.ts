@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../engine/testing/fixtures';
-import { backedUp } from './testing/backed-up';
+import { imageSource, scratch } from './testing/fixtures';
 import { mkfsExt4, partitionedDisk, placeAt, sha256, writeTree } from './testing/images';
 import { Tree } from './tree';
 import { describeDisk, openVolume } from './volumes';
 import { readPartitionTable } from './partitions';
-import { isBootSector } from './filesystems/probe';
+import { isBootSector } from './probe';
 import { bufferSource } from './source';
 
 const MiB = 1024 * 1024;
@@ -18,7 +17,7 @@ afterEach(async () => {
 });
 
 function work(): string {
-  const { dir, cleanup } = tempDir('backstack-files-');
+  const { dir, cleanup } = scratch();
   cleanups.push(cleanup);
   return dir;
 }
@@ -38,7 +37,7 @@ function fileSystems(dir: string): { big: string; small: string; marker: string 
   return { big, small, marker };
 }
 
-describe('partition tables of a backed-up disk', () => {
+describe('partition tables', () => {
   it('MBR: primary and logical partitions, each file system opened at its offset', async () => {
     const dir = work();
     const { big, small, marker } = fileSystems(dir);
@@ -46,8 +45,8 @@ describe('partition tables of a backed-up disk', () => {
     partitionedDisk(disk, 200, 'mbr', 'label: dos\nstart=2048, size=62M, type=83\nstart=129024, size=120M, type=5\n\n\nstart=131072, size=22M, type=83\nstart=178176, size=60M, type=82\n');
     placeAt(disk, big, 2048 * 512);
     placeAt(disk, small, 131072 * 512);
-    const b = await backedUp(disk);
-    cleanups.push(() => b.t.cleanup(), () => b.reader.close());
+    const b = { reader: imageSource(disk) };
+    cleanups.push(() => b.reader.close());
     const layout = await describeDisk(b.reader, 'vda');
     expect(layout.scheme).toBe('mbr');
     expect(layout.volumes.map((v) => [v.name, v.partition, v.offset, v.fileSystem, v.label])).toEqual([
@@ -73,8 +72,8 @@ describe('partition tables of a backed-up disk', () => {
     const fd = fs.openSync(disk, 'r+');
     fs.writeSync(fd, Buffer.from([0x42]), 0, 1, 512 + 40);
     fs.closeSync(fd);
-    const b = await backedUp(disk);
-    cleanups.push(() => b.t.cleanup(), () => b.reader.close());
+    const b = { reader: imageSource(disk) };
+    cleanups.push(() => b.reader.close());
     const layout = await describeDisk(b.reader, 'vda');
     expect(layout.scheme).toBe('gpt');
     expect(layout.problems).toEqual(['the GPT header at sector 1 fails its checksum; read the backup GPT at the end of the disk']);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBlock, textBlock } from '../../engine/testing/fixtures';
+import { lines, noise } from './fixtures';
 
 /**
  * Real disk images for the tests, built with Debian's tools without root: a folder of known
@@ -34,20 +34,20 @@ export function writeTree(root: string): Expected {
     fs.utimesSync(p, mtimeMs / 1000, mtimeMs / 1000);
     exp.files[`/${rel}`] = { sha256: sha256(data), size: data.length, mode, mtimeMs };
   };
-  file('etc/nginx/nginx.conf', textBlock(3000, 1));
+  file('etc/nginx/nginx.conf', lines(3000, 1));
   file('etc/hostname', Buffer.from('web-1\n'), 0o600, T0 - 86_400_000);
-  file('usr/bin/tool', randomBlock(700_000, 2), 0o755);
+  file('usr/bin/tool', noise(700_000, 2), 0o755);
   file('var/empty-file', Buffer.alloc(0));
-  file('home/user/notes.txt', textBlock(40, 3), 0o640, Date.UTC(2030, 0, 1)); // (mkfs.ext4 -d cuts times past 2038, so none here)
-  for (let i = 0; i < 300; i++) file(`var/many/file-${String(i).padStart(4, '0')}.log`, textBlock(10 + i, 100 + i));
+  file('home/user/notes.txt', lines(40, 3), 0o640, Date.UTC(2030, 0, 1)); // (mkfs.ext4 -d cuts times past 2038, so none here)
+  for (let i = 0; i < 300; i++) file(`var/many/file-${String(i).padStart(4, '0')}.log`, lines(10 + i, 100 + i));
   // a sparse file: 32 MiB long, 1 MiB of data in its middle and 4 KiB at its end (mkfs.ext4 -d
   // with inline_data drops a trailing hole)
   const sparse = path.join(root, 'var/lib/sparse.img');
   fs.mkdirSync(path.dirname(sparse), { recursive: true });
   const fd = fs.openSync(sparse, 'w');
-  const mid = randomBlock(MiB, 4);
+  const mid = noise(MiB, 4);
   fs.writeSync(fd, mid, 0, mid.length, 12 * MiB);
-  const end = textBlock(4096, 5);
+  const end = lines(4096, 5);
   fs.writeSync(fd, end, 0, end.length, 32 * MiB - 4096);
   fs.closeSync(fd);
   fs.utimesSync(sparse, T0 / 1000, T0 / 1000);

@@ -1,4 +1,4 @@
-import { check } from '../../errors';
+import { check } from '../errors';
 
 /** ext2/3/4 superblock fields this reader uses (offsets as in the kernel's struct ext4_super_block). */
 export interface Superblock {

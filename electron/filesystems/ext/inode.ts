@@ -1,4 +1,4 @@
-import { check } from '../../errors';
+import { check } from '../errors';
 
 export const FLAGS = { extents: 0x80000, inlineData: 0x10000000 } as const;
 

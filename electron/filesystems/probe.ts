@@ -1,5 +1,5 @@
-import type { ByteSource } from '../source';
-import { openExt, probeExt } from './ext4';
+import type { ByteSource } from './source';
+import { openExt, probeExt } from './ext';
 import type { FileSystem } from './types';
 
 /** What a volume holds, from its signatures: a file system this reader opens, or one it names only. */

@@ -1,6 +1,6 @@
 import { DamagedError, notFound, refused } from './errors';
-import { openFileSystem, isBootSector, type VolumeContent } from './filesystems/probe';
-import type { FileSystem } from './filesystems/types';
+import { openFileSystem, isBootSector, type VolumeContent } from './probe';
+import type { FileSystem } from './types';
 import { readPartitionTable } from './partitions';
 import type { PartitionTable } from './partitions/types';
 import { slice, type ByteSource } from './source';

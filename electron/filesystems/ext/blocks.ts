@@ -1,5 +1,5 @@
-import { check } from '../../errors';
-import { readExact, type ByteSource } from '../../source';
+import { check } from '../errors';
+import { readExact, type ByteSource } from '../source';
 import { FLAGS, type Inode } from './inode';
 import type { Superblock } from './superblock';
 

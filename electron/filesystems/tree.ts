@@ -1,5 +1,5 @@
 import { DamagedError, notFound, refused } from './errors';
-import type { FileSystem, FsNode, NodeType } from './filesystems/types';
+import type { FileSystem, FsNode, NodeType } from './types';
 import { joinPath, showName, splitPath } from './names';
 
 /** An entry as the contract and the CLI show it: names in shown form (names.ts). */

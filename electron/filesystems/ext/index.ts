@@ -1,5 +1,5 @@
-import { check, DamagedError } from '../../errors';
-import { readExact, type ByteSource } from '../../source';
+import { check, DamagedError } from '../errors';
+import { readExact, type ByteSource } from '../source';
 import { typeOfMode, type FileSystem, type FsNode } from '../types';
 import { blockRuns, readRuns, type Run } from './blocks';
 import { parseDirBlock, type DirEntry } from './directory';
