@@ -24,8 +24,8 @@ export interface ExtractReport {
   bytes: number;
   /** written under another name (conflict "rename") */
   renamed: { path: string; as: string }[];
-  /** not written, and why: names that cannot be written safely, devices, existing names kept */
-  skipped: { path: string; reason: string }[];
+  /** not written, and why: names that cannot be written safely, devices ("refused"), existing names kept ("exists") */
+  skipped: { path: string; reason: string; kind: 'refused' | 'exists' }[];
 }
 
 const PIECE = 1024 * 1024;
@@ -115,7 +115,7 @@ class Extractor {
   private async place(shown: string, target: string, isFolder: boolean): Promise<string | null> {
     const existing = await lstat(target);
     if (!existing) return target;
-    if (this.opts.conflict === 'skip') return this.skip(shown, `${target} exists already`);
+    if (this.opts.conflict === 'skip') return this.skip(shown, `${target} exists already`, 'exists');
     if (this.opts.conflict === 'rename') {
       for (let n = 1; n < 1000; n++) {
         const candidate = `${target}.restored${n === 1 ? '' : `-${n}`}`;
@@ -181,8 +181,8 @@ class Extractor {
     this.report.symlinks += 1;
   }
 
-  private skip(path: string, reason: string): null {
-    this.report.skipped.push({ path, reason });
+  private skip(path: string, reason: string, kind: 'refused' | 'exists' = 'refused'): null {
+    this.report.skipped.push({ path, reason, kind });
     return null;
   }
 }

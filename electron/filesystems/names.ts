@@ -75,12 +75,13 @@ export function localName(raw: Uint8Array, platform: NodeJS.Platform = process.p
   if (raw.length === 0) return { refused: 'an empty name' };
   if (raw.length > 255) return { refused: 'a name longer than 255 bytes' };
   if (shown === '.' || shown === '..') return { refused: `a name "${shown}" that would leave its folder` };
-  if (shown !== new TextDecoder().decode(raw) || shown.includes('\\'))
-    return { refused: 'a name with bytes that are not printable UTF-8 (control characters, invalid UTF-8, "/" or "\\")' };
+  // printable UTF-8: the shown form is the text itself (a backslash aside, which is shown doubled)
+  const text = new TextDecoder().decode(raw);
+  if (shown !== text.replaceAll('\\', '\\\\')) return { refused: 'a name with bytes that are not printable UTF-8 (control characters, invalid UTF-8 or "/")' };
   if (platform === 'win32') {
-    if (/[<>:"|?*]/.test(shown) || /[. ]$/.test(shown) || WINDOWS_RESERVED.test(shown)) return { refused: 'a name Windows cannot hold' };
+    if (/[<>:"|?*\\]/.test(text) || /[. ]$/.test(text) || WINDOWS_RESERVED.test(text)) return { refused: 'a name Windows cannot hold' };
   }
-  return { name: shown };
+  return { name: text };
 }
 
 const hex = (b: number) => `\\x${b.toString(16).padStart(2, '0')}`;

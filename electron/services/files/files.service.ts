@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/errors/codes';
 import type { FileDisk, FileEntry, FilesTarget, FileVolume } from '../../../shared/domain/files';
 import type { BackupsTable } from '../../catalog';
 import { findBackup, openDiskReader, parseRef, type Repository } from '../../engine';
-import { RestorePointFiles } from '../../filesystems';
+import { extract, RestorePointFiles, type ExtractOptions, type ExtractReport } from '../../filesystems';
 import type { DestinationsService } from '../destinations/destinations.service';
 
 interface Open {
@@ -52,6 +52,14 @@ export class FilesService {
       if (node.type !== 'file') throw new AppError('validation.invalidInput', `${path} is not a file (${node.type}): only files have contents to preview.`);
       const data = await tree.read(node, path, 0, t.maxBytes);
       return { path, size: node.size, data: data.toString('base64'), truncated: node.size > data.length };
+    });
+  }
+
+  /** Copies files and folders of a restore point into a local folder (filesystems/extract.ts says how). */
+  async extract(t: FilesTarget & { paths: string[] }, opts: ExtractOptions): Promise<ExtractReport> {
+    return this.using(t, async (files) => {
+      const { tree } = await files.tree(t.disk, t.partition);
+      return extract(tree, t.paths, opts);
     });
   }
 
