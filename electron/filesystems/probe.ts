@@ -1,5 +1,6 @@
 import type { ByteSource } from './source';
 import { openExt, probeExt } from './ext';
+import { FatFileSystem } from './fat';
 import type { FileSystem } from './types';
 
 /** What a volume holds, from its signatures: a file system this reader opens, or one it names only. */
@@ -36,6 +37,7 @@ const NAMES: Record<VolumeContent, string> = {
 export async function openFileSystem(vol: ByteSource): Promise<{ fs: FileSystem } | { content: VolumeContent; why: string }> {
   const content = await probe(vol);
   if (content === 'ext') return { fs: await openExt(vol) };
+  if (content === 'vfat') return { fs: await FatFileSystem.open(vol) };
   const why =
     content === 'swap' || content === 'unknown'
       ? `This volume holds ${NAMES[content]}: there are no files to browse.`

@@ -1,14 +1,8 @@
 import { check } from '../errors';
 import { readExact, type ByteSource } from '../source';
+import type { Run } from '../runs';
 import { FLAGS, type Inode } from './inode';
 import type { Superblock } from './superblock';
-
-/** A run of a file's logical blocks: where they are on the volume, or null for a hole (or unwritten extent). */
-export interface Run {
-  logical: number;
-  physical: number | null;
-  length: number;
-}
 
 const EXTENT_MAGIC = 0xf30a;
 /** The kernel's limit; a deeper tree is crafted. */
@@ -101,29 +95,4 @@ async function pointerRuns(vol: ByteSource, sb: Superblock, block: Buffer, block
   for (let i = 0; i < 12 && logical < blocks; i++) add(block.readUInt32LE(4 * i));
   for (let level = 1; level <= 3 && logical < blocks; level++) await indirect(block.readUInt32LE(44 + 4 * level), level);
   return runs;
-}
-
-/** Bytes [offset, offset+length) of a file from its runs; holes and unwritten extents read as zeros. */
-export async function readRuns(vol: ByteSource, blockSize: number, runs: Run[], offset: number, length: number): Promise<Buffer> {
-  const out = Buffer.alloc(length);
-  const end = offset + length;
-  // the first run that ends after offset
-  let lo = 0;
-  let hi = runs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((runs[mid]!.logical + runs[mid]!.length) * blockSize <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < runs.length; i++) {
-    const r = runs[i]!;
-    const from = Math.max(offset, r.logical * blockSize);
-    const to = Math.min(end, (r.logical + r.length) * blockSize);
-    if (from >= end) break;
-    if (to <= from || r.physical === null) continue;
-    const at = r.physical * blockSize + (from - r.logical * blockSize);
-    const data = await readExact(vol, at, to - from, 'file data');
-    data.copy(out, from - offset);
-  }
-  return out;
 }

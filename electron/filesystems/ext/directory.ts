@@ -11,7 +11,7 @@ export interface DirEntry {
  * or the checksum tail) and "." / ".." are left out.
  */
 export function parseDirBlock(b: Buffer, hasFileType: boolean, out: DirEntry[]): void {
-  for (let at = 0; at + 8 <= b.length; ) {
+  for (let at = 0; at + 8 <= b.length;) {
     const ino = b.readUInt32LE(at);
     let recLen = b.readUInt16LE(at + 4);
     if (b.length === 65536 && (recLen === 0 || recLen === 65535)) recLen = 65536;

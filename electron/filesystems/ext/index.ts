@@ -1,7 +1,8 @@
 import { check, DamagedError } from '../errors';
 import { readExact, type ByteSource } from '../source';
 import { typeOfMode, type FileSystem, type FsNode } from '../types';
-import { blockRuns, readRuns, type Run } from './blocks';
+import { readRuns, type Run } from '../runs';
+import { blockRuns } from './blocks';
 import { parseDirBlock, type DirEntry } from './directory';
 import { FLAGS, inlineDataTail, parseInode, type Inode } from './inode';
 import { descriptorOffset, EXT_MAGIC, has, INCOMPAT, kindOf, parseSuperblock, SUPERBLOCK_OFFSET, type Superblock } from './superblock';
@@ -24,7 +25,10 @@ export async function probeExt(vol: ByteSource): Promise<boolean> {
 
 export async function openExt(vol: ByteSource): Promise<ExtFileSystem> {
   const sb = parseSuperblock(await readExact(vol, SUPERBLOCK_OFFSET, 1024, 'the superblock'));
-  check(sb.blocksCount * sb.blockSize <= vol.size || vol.size === 0, () => `the file system (${sb.blocksCount * sb.blockSize} bytes) is larger than its volume (${vol.size} bytes)`);
+  check(
+    sb.blocksCount * sb.blockSize <= vol.size || vol.size === 0,
+    () => `the file system (${sb.blocksCount * sb.blockSize} bytes) is larger than its volume (${vol.size} bytes)`,
+  );
   return new ExtFileSystem(vol, sb);
 }
 

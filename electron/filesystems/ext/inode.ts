@@ -49,7 +49,7 @@ export function parseInode(ino: number, b: Buffer): Inode {
 export function inlineDataTail(xattrs: Buffer): Buffer {
   if (xattrs.length < 4 || xattrs.readUInt32LE(0) !== 0xea020000) return Buffer.alloc(0);
   const base = 4;
-  for (let at = base; at + 16 <= xattrs.length; ) {
+  for (let at = base; at + 16 <= xattrs.length;) {
     if (xattrs.readUInt32LE(at) === 0) break;
     const nameLen = xattrs[at]!;
     const index = xattrs[at + 1]!;

@@ -44,10 +44,16 @@ export function parseSuperblock(b: Buffer): Superblock {
   const blocksPerGroup = b.readUInt32LE(32);
   const inodesPerGroup = b.readUInt32LE(40);
   const inodesCount = b.readUInt32LE(0);
-  check((incompat & ~KNOWN_INCOMPAT) === 0, () => `the file system uses features this reader does not know (incompat 0x${(incompat & ~KNOWN_INCOMPAT).toString(16)})`);
+  check(
+    (incompat & ~KNOWN_INCOMPAT) === 0,
+    () => `the file system uses features this reader does not know (incompat 0x${(incompat & ~KNOWN_INCOMPAT).toString(16)})`,
+  );
   check(inodeSize >= 128 && inodeSize <= blockSize && (inodeSize & (inodeSize - 1)) === 0, 'the superblock gives an impossible inode size');
   check(descSize >= 32 && descSize <= 1024 && (descSize & (descSize - 1)) === 0, 'the superblock gives an impossible group descriptor size');
-  check(blocksPerGroup > 0 && blocksPerGroup <= 8 * blockSize && inodesPerGroup > 0 && inodesPerGroup <= 8 * blockSize, 'the superblock gives impossible group sizes');
+  check(
+    blocksPerGroup > 0 && blocksPerGroup <= 8 * blockSize && inodesPerGroup > 0 && inodesPerGroup <= 8 * blockSize,
+    'the superblock gives impossible group sizes',
+  );
   check(Number.isSafeInteger(blocksCount * blockSize) && blocksCount > firstDataBlock, 'the superblock gives an impossible block count');
   const groups = Math.ceil((blocksCount - firstDataBlock) / blocksPerGroup);
   check(inodesCount <= groups * inodesPerGroup, 'the superblock counts more inodes than its groups hold');

@@ -107,3 +107,34 @@ export function placeAt(disk: string, image: string, offset: number): void {
 }
 
 export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+const MTOOLS_ENV = { ...process.env, MTOOLS_SKIP_CHECK: '1', TZ: 'UTC' };
+
+/** An empty FAT file system (mkfs.vfat), labelled FAT12VOL, FAT16VOL or FAT32VOL. */
+export function mkfsVfat(image: string, bits: 12 | 16 | 32, sizeMiB: number): void {
+  fs.rmSync(image, { force: true });
+  execFileSync(SBIN('mkfs.vfat'), ['-C', '-F', String(bits), '-n', `FAT${bits}VOL`, image, String(sizeMiB * 1024)], { stdio: 'pipe' });
+}
+
+/** Copies files (relative path → bytes and time) into a FAT image with mtools; mcopy -m keeps the times. */
+export function mcopyInto(image: string, work: string, files: Record<string, { data: Buffer; mtimeMs: number }>): void {
+  const made = new Set<string>();
+  for (const [rel, f] of Object.entries(files)) {
+    const local = path.join(work, 'fat-src', rel);
+    fs.mkdirSync(path.dirname(local), { recursive: true });
+    fs.writeFileSync(local, f.data);
+    fs.utimesSync(local, f.mtimeMs / 1000, f.mtimeMs / 1000);
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (!made.has(folder)) execFileSync(SBIN('mmd'), ['-i', image, `::/${folder}`], { stdio: 'pipe', env: MTOOLS_ENV });
+      made.add(folder);
+    }
+    execFileSync(SBIN('mcopy'), ['-m', '-i', image, local, `::/${rel}`], { stdio: 'pipe', env: MTOOLS_ENV });
+  }
+}
+
+/** Deletes a file inside a FAT image (mdel), leaving a gap the next file fills: chains become fragmented. */
+export function mdel(image: string, rel: string): void {
+  execFileSync(SBIN('mdel'), ['-i', image, `::/${rel}`], { stdio: 'pipe', env: MTOOLS_ENV });
+}
