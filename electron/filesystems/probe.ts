@@ -1,6 +1,7 @@
 import type { ByteSource } from './source';
 import { openExt, probeExt } from './ext';
 import { FatFileSystem } from './fat';
+import { XfsFileSystem } from './xfs';
 import type { FileSystem } from './types';
 
 /** What a volume holds, from its signatures: a file system this reader opens, or one it names only. */
@@ -38,6 +39,7 @@ export async function openFileSystem(vol: ByteSource): Promise<{ fs: FileSystem 
   const content = await probe(vol);
   if (content === 'ext') return { fs: await openExt(vol) };
   if (content === 'vfat') return { fs: await FatFileSystem.open(vol) };
+  if (content === 'xfs') return { fs: await XfsFileSystem.open(vol) };
   const why =
     content === 'swap' || content === 'unknown'
       ? `This volume holds ${NAMES[content]}: there are no files to browse.`

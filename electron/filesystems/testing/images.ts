@@ -138,3 +138,34 @@ export function mcopyInto(image: string, work: string, files: Record<string, { d
 export function mdel(image: string, rel: string): void {
   execFileSync(SBIN('mdel'), ['-i', image, `::/${rel}`], { stdio: 'pipe', env: MTOOLS_ENV });
 }
+
+/**
+ * An XFS file system populated from a folder through a mkfs.xfs prototype file (no root needed).
+ * Owners come from `owner` (the prototype sets them); times are mkfs's run time (it sets no others).
+ */
+export function mkfsXfs(image: string, from: string, sizeMiB: number, owner: (rel: string) => [number, number] = () => [0, 0]): void {
+  const lines: string[] = ['backstack', '0 0', 'd--755 0 0'];
+  const walk = (dir: string, rel: string) => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const p = path.join(dir, name);
+      const r = `${rel}/${name}`;
+      const st = fs.lstatSync(p);
+      const [uid, gid] = owner(r);
+      const perm = (st.mode & 0o777).toString(8).padStart(3, '0');
+      if (st.isSymbolicLink()) lines.push(`${name} l--${perm} ${uid} ${gid} ${fs.readlinkSync(p)}`);
+      else if (st.isDirectory()) {
+        lines.push(`${name} d--${perm} ${uid} ${gid}`);
+        walk(p, r);
+        lines.push('$');
+      } else lines.push(`${name} ---${perm} ${uid} ${gid} ${p}`);
+    }
+  };
+  walk(from, '');
+  lines.push('$', '$');
+  const proto = `${image}.proto`;
+  fs.writeFileSync(proto, `${lines.join('\n')}\n`);
+  fs.rmSync(image, { force: true });
+  fs.writeFileSync(image, '');
+  fs.truncateSync(image, sizeMiB * MiB);
+  execFileSync(SBIN('mkfs.xfs'), ['-q', '-L', 'xfsroot', '-p', proto, image], { stdio: 'pipe' });
+}
