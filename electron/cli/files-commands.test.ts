@@ -72,7 +72,7 @@ describe('backstack files', () => {
     expect(names.sort()).toEqual(['..dots', 'back\\\\slash', 'bell\\x07\\x1b[31mred', 'f\\xff\\xfe.txt'].sort());
     expect(hostile.out).not.toContain('\x1b');
     const noPartition = await run(['files', 'ls', '--backup', backupId, '/']);
-    expect(noPartition).toMatchObject({ code: 3, err: expect.stringContaining('Disk vda has 3 partitions (1: not browsable, 2: ext4, 3: ext2): choose one with --partition N.') });
+    expect(noPartition).toMatchObject({ code: 3, err: expect.stringContaining('Disk vda has 3 volumes (1: not browsable, 2: ext4, 3: ext2): choose one with --partition N.') });
     const missing = await run(['files', 'ls', '--backup', backupId, '--partition', '2', '/etc/nope']);
     expect(missing).toMatchObject({ code: 4, err: 'backstack: /etc/nope does not exist in this restore point.\n' });
   });

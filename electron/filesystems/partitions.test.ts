@@ -58,7 +58,7 @@ describe('partition tables', () => {
     const tree = new Tree((await openVolume(b.reader, 'vda', 5)).fs);
     const { node } = await tree.lookup('/marker.txt');
     expect((await tree.read(node, '/marker.txt', 0, 100)).toString()).toBe(marker);
-    await expect(openVolume(b.reader, 'vda', undefined)).rejects.toThrow(/has 3 partitions \(1: ext4, 5: ext2, 6: not browsable\): choose one/);
+    await expect(openVolume(b.reader, 'vda', undefined)).rejects.toThrow(/has 3 volumes \(1: ext4, 5: ext2, 6: not browsable\): choose one with --partition N\./);
   });
 
   it('GPT: partitions by number and name; a damaged primary table is read from its backup, and said', async () => {
@@ -88,7 +88,7 @@ describe('partition tables', () => {
     const root = new Tree((await openVolume(b.reader, 'vda', 2)).fs);
     const conf = await root.lookup('/etc/nginx/nginx.conf');
     expect(sha256(await root.read(conf.node, conf.path, 0, conf.node.size))).toHaveLength(64);
-    await expect(openVolume(b.reader, 'vda', undefined)).rejects.toThrow(/has 3 partitions .*choose one with --partition N/);
+    await expect(openVolume(b.reader, 'vda', undefined)).rejects.toThrow(/has 3 volumes .*choose one with --partition N/);
     await expect(openVolume(b.reader, 'vda', 1)).rejects.toThrow(/vda1: This volume holds no file system/);
     await expect(openVolume(b.reader, 'vda', 9)).rejects.toThrow('Disk vda has no partition 9 (1, 2, 3).');
   });

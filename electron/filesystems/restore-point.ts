@@ -39,11 +39,11 @@ export class RestorePointFiles {
     return once(this.layouts, name, async () => describeDisk(await this.reader(name), name));
   }
 
-  /** The file system of a partition (or of the whole disk when it has no table, or its one browsable partition). */
-  tree(disk: string | undefined, partition: number | undefined): Promise<{ volume: Volume; tree: Tree }> {
+  /** The file system of a partition or logical volume (or of the whole disk when it has no table, or its one browsable volume). */
+  tree(disk: string | undefined, partition: number | undefined, lv?: string): Promise<{ volume: Volume; tree: Tree }> {
     const name = this.diskName(disk);
-    return once(this.trees, `${name}:${partition ?? ''}`, async () => {
-      const { volume, fs } = await openVolume(await this.reader(name), name, partition);
+    return once(this.trees, `${name}:${partition ?? ''}:${lv ?? ''}`, async () => {
+      const { volume, fs } = await openVolume(await this.reader(name), name, partition, lv);
       return { volume, tree: new Tree(fs) };
     });
   }

@@ -16,6 +16,8 @@ export const FilesTarget = z
     disk: z.string().min(1).max(128).optional(),
     /** default: the whole disk when it has no partition table, or its only browsable partition */
     partition: z.number().int().min(1).max(4096).optional(),
+    /** an LVM2 logical volume, as LV or VG/LV */
+    lv: z.string().min(1).max(256).optional(),
   })
   .strict();
 export type FilesTarget = z.infer<typeof FilesTarget>;
@@ -25,6 +27,8 @@ export const FilePath = z.string().max(8192).default('/');
 export const FileVolume = z.object({
   name: z.string(),
   partition: z.number().nullable(),
+  /** "vg/lv" for an LVM2 logical volume (in the partition it names) */
+  lv: z.string().nullable(),
   offset: z.number(),
   size: z.number(),
   type: z.string().nullable(),

@@ -181,7 +181,7 @@ export const requests = {
   'dashboard.get': req(Empty, Dashboard),
   /** The disks of a restore point: partition tables and what each partition holds (file-level restore). */
   'files.volumes': req(
-    FilesTarget.omit({ disk: true, partition: true }),
+    FilesTarget.omit({ disk: true, partition: true, lv: true }),
     z.object({ backupId: z.string(), disks: z.array(FileDisk) }),
   ),
   /** A folder of a restore point's file system (or the one entry a file path names); symlinks are shown, never followed. */

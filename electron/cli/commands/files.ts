@@ -16,6 +16,7 @@ interface WhereOptions extends SecretOptions {
   id?: string;
   disk?: string;
   partition?: number;
+  lv?: string;
   json?: boolean;
 }
 
@@ -41,7 +42,8 @@ const where = (c: Command): Command =>
       .option('--repo <dir>', 'a destination folder, read without the catalog (disaster recovery); needs --id')
       .option('--id <group>', 'with --repo: what was backed up (instance or volume id)')
       .option('--disk <name>', "the disk (vda …); default: the restore point's only disk")
-      .option('--partition <n>', 'the partition number (as Linux numbers them: 1–4, logical from 5); default: the only browsable one', wholeNumber('--partition')),
+      .option('--partition <n>', 'the partition number (as Linux numbers them: 1–4, logical from 5); default: the only browsable one', wholeNumber('--partition'))
+      .option('--lv <name>', 'an LVM2 logical volume (LV or VG/LV)'),
   );
 
 /** Runs `fn` on the restore point: from the catalog (through the core) or from a bare destination folder. */
@@ -56,14 +58,14 @@ async function withRestorePoint<T>(o: WhereOptions, ctx: CliContext, fn: (a: Acc
       const m = await engine.findBackup(repo, o.id, o.backup ?? 'latest');
       const opened = new filesystems.RestorePointFiles(m.id, m.disks, (disk) => engine.openDiskReader(repo, { group: m.group, backup: m.id, disk, cacheChunks: 8 }));
       files = opened;
-      const tree = async () => (await opened.tree(o.disk, o.partition)).tree;
+      const tree = async () => (await opened.tree(o.disk, o.partition, o.lv)).tree;
       return await fn({
         volumes: async () => {
           const out: FileDisk[] = [];
           for (const d of opened.disks) out.push({ name: d.name, size: d.size, ...(await opened.layout(d.name)) });
           return out;
         },
-        list: async (path) => ({ volume: (await opened.tree(o.disk, o.partition)).volume, ...(await (await tree()).list(path)) }),
+        list: async (path) => ({ volume: (await opened.tree(o.disk, o.partition, o.lv)).volume, ...(await (await tree()).list(path)) }),
         get: async (paths, x) => filesystems.extract(await tree(), paths, x),
       });
     } finally {
@@ -80,6 +82,7 @@ async function withRestorePoint<T>(o: WhereOptions, ctx: CliContext, fn: (a: Acc
       destinationId: o.destination ? await destinationId(core, o.destination) : await holderOf(core, backupId, undefined),
       ...(o.disk ? { disk: o.disk } : {}),
       ...(o.partition !== undefined ? { partition: o.partition } : {}),
+      ...(o.lv ? { lv: o.lv } : {}),
     };
     return fn({
       volumes: async () => unwrap(await core.api.invoke('files.volumes', { backupId, destinationId: t.destinationId })).disks,

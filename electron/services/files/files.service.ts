@@ -40,14 +40,14 @@ export class FilesService {
 
   async list(t: FilesTarget & { path: string }): Promise<{ volume: FileVolume; path: string; entries: FileEntry[] }> {
     return this.using(t, async (files) => {
-      const { volume, tree } = await files.tree(t.disk, t.partition);
+      const { volume, tree } = await files.tree(t.disk, t.partition, t.lv);
       return { volume, ...(await tree.list(t.path)) };
     });
   }
 
   async read(t: FilesTarget & { path: string; maxBytes: number }): Promise<{ path: string; size: number; data: string; truncated: boolean }> {
     return this.using(t, async (files) => {
-      const { tree } = await files.tree(t.disk, t.partition);
+      const { tree } = await files.tree(t.disk, t.partition, t.lv);
       const { node, path } = await tree.lookup(t.path);
       if (node.type !== 'file') throw new AppError('validation.invalidInput', `${path} is not a file (${node.type}): only files have contents to preview.`);
       const data = await tree.read(node, path, 0, t.maxBytes);
@@ -58,7 +58,7 @@ export class FilesService {
   /** Copies files and folders of a restore point into a local folder (filesystems/extract.ts says how). */
   async extract(t: FilesTarget & { paths: string[] }, opts: ExtractOptions): Promise<ExtractReport> {
     return this.using(t, async (files) => {
-      const { tree } = await files.tree(t.disk, t.partition);
+      const { tree } = await files.tree(t.disk, t.partition, t.lv);
       return extract(tree, t.paths, opts);
     });
   }
