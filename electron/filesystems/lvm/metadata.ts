@@ -79,7 +79,7 @@ function tokenize(s: string): Token[] {
       i++;
       out.push({ kind: 'string', value: v });
     } else {
-      const m = /^[A-Za-z0-9_.+\-]+/.exec(s.slice(i, i + 256));
+      const m = /^[A-Za-z0-9_.+-]+/.exec(s.slice(i, i + 256));
       check(m !== null, () => `the LVM metadata has an unexpected character (${JSON.stringify(c)})`);
       const w = m[0];
       out.push(/^-?\d+$/.test(w) ? { kind: 'number', value: Number(w) } : { kind: 'name', value: w });
