@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageSource, scratch } from './testing/fixtures';
-import { mkfsExt4, sha256, writeHostileNames, writeTree, type Expected } from './testing/images';
+import { mkfsExt4, SBIN, sha256, writeHostileNames, writeTree, type Expected } from './testing/images';
 import { Tree } from './tree';
 import { describeDisk, openVolume } from './volumes';
 import type { FsNode } from './types';
@@ -96,6 +97,38 @@ describe('an ext4 disk', () => {
     await expect(tree.lookup('/etc/passwd-link/x')).rejects.toThrow(/symbolic link to \/etc\/passwd/);
     await expect(tree.lookup('/etc/missing')).rejects.toThrow('/etc/missing does not exist in this restore point.');
     await expect(tree.lookup('/etc/../..')).rejects.toThrow(/without "\." or "\.\."/);
+  });
+
+  it('reads times past 2038 and their nanoseconds (set with debugfs: mkfs.ext4 -d copies neither)', async () => {
+    const { dir: work, cleanup } = scratch();
+    cleanups.push(cleanup);
+    const src = path.join(work, 'tree');
+    fs.mkdirSync(src);
+    fs.writeFileSync(path.join(src, 'later.txt'), 'x');
+    const image = path.join(work, 'disk.img');
+    mkfsExt4(image, src, 8);
+    // the epoch bits (01: add 2^32 s) and 123456789 ns, in i_mtime_extra
+    execFileSync(SBIN('debugfs'), ['-w', '-R', 'sif /later.txt mtime 20400102030405', image], { stdio: 'pipe' });
+    execFileSync(SBIN('debugfs'), ['-w', '-R', `sif /later.txt mtime_extra ${(123_456_789 << 2) | 1}`, image], { stdio: 'pipe' });
+    const reader = imageSource(image);
+    cleanups.push(() => reader.close());
+    const tree = new Tree((await openVolume(reader, 'vda', undefined)).fs);
+    const { node } = await tree.lookup('/later.txt');
+    expect(node.mtimeMs).toBeCloseTo(Date.UTC(2040, 0, 2, 3, 4, 5) + 123.456789, 3);
+    expect((await tree.list('/later.txt')).entries[0]!.mtime).toBe('2040-01-02T03:04:05.123Z');
+  });
+
+  it('says when the journal holds changes not yet written (a disk copied while its instance ran)', async () => {
+    const { dir: work, cleanup } = scratch();
+    cleanups.push(cleanup);
+    fs.mkdirSync(path.join(work, 'tree'));
+    const image = path.join(work, 'disk.img');
+    mkfsExt4(image, path.join(work, 'tree'), 8);
+    execFileSync(SBIN('debugfs'), ['-w', '-R', 'feature needs_recovery', image], { stdio: 'pipe' });
+    const reader = imageSource(image);
+    cleanups.push(() => reader.close());
+    const [volume] = (await describeDisk(reader, 'vda')).volumes;
+    expect(volume).toMatchObject({ fileSystem: 'ext4', note: expect.stringMatching(/^The journal holds changes not yet written/) });
   });
 
   it('shows hostile names escaped, and finds them again by their shown form', async () => {
