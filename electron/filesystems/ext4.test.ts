@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageSource, scratch } from './testing/fixtures';
 import { mkfsExt4, SBIN, sha256, writeHostileNames, writeTree, type Expected } from './testing/images';
+import { extract } from './extract';
 import { Tree } from './tree';
 import { describeDisk, openVolume } from './volumes';
 import type { FsNode } from './types';
@@ -116,6 +117,37 @@ describe('an ext4 disk', () => {
     const { node } = await tree.lookup('/later.txt');
     expect(node.mtimeMs).toBeCloseTo(Date.UTC(2040, 0, 2, 3, 4, 5) + 123.456789, 3);
     expect((await tree.list('/later.txt')).entries[0]!.mtime).toBe('2040-01-02T03:04:05.123Z');
+  });
+
+  it('copies out a huge sparse file in the time of its data, and it stays sparse', async () => {
+    const { dir: work, cleanup } = scratch();
+    cleanups.push(cleanup);
+    const src = path.join(work, 'tree');
+    fs.mkdirSync(src);
+    const huge = path.join(src, 'huge.img');
+    const tail = Buffer.from('the end\n');
+    fs.writeFileSync(huge, '');
+    fs.truncateSync(huge, 64 * 1024 ** 3 - tail.length);
+    fs.appendFileSync(huge, tail);
+    const image = path.join(work, 'disk.img');
+    mkfsExt4(image, src, 16, ['-b', '4096']);
+    fs.rmSync(src, { recursive: true });
+    const reader = imageSource(image);
+    cleanups.push(() => reader.close());
+    const tree = new Tree((await openVolume(reader, 'vda', undefined)).fs);
+    const started = performance.now();
+    const out = path.join(work, 'out');
+    const r = await extract(tree, ['/huge.img'], { out, conflict: 'skip' });
+    expect(r).toMatchObject({ files: 1, bytes: 64 * 1024 ** 3 });
+    expect(performance.now() - started).toBeLessThan(5000);
+    const st = fs.statSync(path.join(out, 'huge.img'));
+    expect(st.size).toBe(64 * 1024 ** 3);
+    expect(st.blocks * 512).toBeLessThan(1024 * 1024);
+    const fd = fs.openSync(path.join(out, 'huge.img'), 'r');
+    const end = Buffer.alloc(tail.length);
+    fs.readSync(fd, end, 0, end.length, st.size - tail.length);
+    fs.closeSync(fd);
+    expect(end.equals(tail)).toBe(true);
   });
 
   it('says when the journal holds changes not yet written (a disk copied while its instance ran)', async () => {

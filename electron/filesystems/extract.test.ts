@@ -34,6 +34,7 @@ function memoryFs(items: Record<number, Item>, onRead?: (calls: number) => void)
       return items[f.ref]!.data!.subarray(offset, offset + length);
     },
     readlink: async (l) => Buffer.from(items[l.ref]!.target!),
+    dataRanges: async (f) => (items[f.ref]!.data?.length ? [{ offset: 0, length: items[f.ref]!.data!.length }] : []),
   };
 }
 

@@ -136,11 +136,13 @@ class Extractor {
     const tmp = temporary(final);
     const fh = await fsp.open(tmp, 'wx', 0o600);
     try {
-      for (let at = 0; at < node.size; at += PIECE) {
-        this.opts.signal?.throwIfAborted();
-        const piece = await this.tree.read(node, shown, at, Math.min(PIECE, node.size - at));
-        // zeros are left as a hole: a sparse file stays sparse
-        if (!(piece.length === PIECE ? piece.equals(ZERO) : piece.every((b) => b === 0))) await fh.write(piece, 0, piece.length, at);
+      // only the ranges that hold data are read; holes (and zeros inside data) stay holes: a sparse file stays sparse
+      for (const range of await this.tree.dataRanges(node, shown)) {
+        for (let at = range.offset; at < range.offset + range.length; at += PIECE) {
+          this.opts.signal?.throwIfAborted();
+          const piece = await this.tree.read(node, shown, at, Math.min(PIECE, range.offset + range.length - at));
+          if (!(piece.length === PIECE ? piece.equals(ZERO) : piece.every((b) => b === 0))) await fh.write(piece, 0, piece.length, at);
+        }
       }
       await fh.truncate(node.size);
       await fh.chmod(node.mode & 0o777);

@@ -7,6 +7,21 @@ export interface Run {
   length: number;
 }
 
+/** The byte ranges of a file of `size` bytes that its runs hold data for (holes and unwritten extents left out). */
+export function dataRangesOf(runs: Run[], blockSize: number, size: number): { offset: number; length: number }[] {
+  const out: { offset: number; length: number }[] = [];
+  for (const r of runs) {
+    if (r.physical === null) continue;
+    const offset = r.logical * blockSize;
+    const end = Math.min(size, (r.logical + r.length) * blockSize);
+    if (end <= offset) continue;
+    const last = out.at(-1);
+    if (last && last.offset + last.length === offset) last.length += end - offset;
+    else out.push({ offset, length: end - offset });
+  }
+  return out;
+}
+
 /** Bytes [offset, offset+length) of a file from its runs; holes and unwritten extents read as zeros. */
 export async function readRuns(vol: ByteSource, blockSize: number, runs: Run[], offset: number, length: number): Promise<Buffer> {
   const out = Buffer.alloc(length);

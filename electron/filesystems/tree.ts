@@ -64,6 +64,10 @@ export class Tree {
     return this.at(path, () => this.fs.read(node, offset, length));
   }
 
+  async dataRanges(node: FsNode, path: string): Promise<{ offset: number; length: number }[]> {
+    return this.at(path, () => this.fs.dataRanges(node));
+  }
+
   async readlink(node: FsNode, path: string): Promise<Buffer> {
     return this.at(path, () => this.fs.readlink(node));
   }

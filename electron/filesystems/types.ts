@@ -30,6 +30,13 @@ export interface FileSystem {
   /** bytes [offset, offset+length) of a file, clipped to its size; holes read as zeros */
   read(file: FsNode, offset: number, length: number): Promise<Buffer>;
   readlink(link: FsNode): Promise<Buffer>;
+  /** the byte ranges of a file that hold data, in order (holes left out): a huge sparse file is copied in its data's time */
+  dataRanges(file: FsNode): Promise<ByteRange[]>;
+}
+
+export interface ByteRange {
+  offset: number;
+  length: number;
 }
 
 const S_IFMT = 0o170000;

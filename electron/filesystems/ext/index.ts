@@ -1,7 +1,7 @@
 import { check, DamagedError } from '../errors';
 import { readExact, type ByteSource } from '../source';
-import { typeOfMode, type FileSystem, type FsNode } from '../types';
-import { readRuns, type Run } from '../runs';
+import { typeOfMode, type ByteRange, type FileSystem, type FsNode } from '../types';
+import { dataRangesOf, readRuns, type Run } from '../runs';
 import { blockRuns } from './blocks';
 import { parseDirBlock, type DirEntry } from './directory';
 import { FLAGS, inlineDataTail, parseInode, type Inode } from './inode';
@@ -82,6 +82,12 @@ export class ExtFileSystem implements FileSystem {
     return this.readInode(await this.inode(file.ref), offset, length);
   }
 
+  async dataRanges(file: FsNode): Promise<ByteRange[]> {
+    const inode = await this.inode(file.ref);
+    if ((inode.flags & FLAGS.inlineData) !== 0 || inode.size === 0) return inode.size ? [{ offset: 0, length: inode.size }] : [];
+    return dataRangesOf(await this.runsOf(inode), this.sb.blockSize, inode.size);
+  }
+
   async readlink(link: FsNode): Promise<Buffer> {
     const inode = await this.inode(link.ref);
     check(typeOfMode(inode.mode) === 'symlink', 'not a symbolic link');
@@ -95,12 +101,16 @@ export class ExtFileSystem implements FileSystem {
     const len = Math.max(0, Math.min(length, inode.size - offset));
     if (len === 0) return Buffer.alloc(0);
     if ((inode.flags & FLAGS.inlineData) !== 0) return Buffer.concat([inode.block, inlineDataTail(inode.xattrs)]).subarray(offset, offset + len);
+    return readRuns(this.vol, this.sb.blockSize, await this.runsOf(inode), offset, len);
+  }
+
+  private async runsOf(inode: Inode): Promise<Run[]> {
     let runs = this.runs.get(inode.ino);
     if (!runs) {
       runs = await blockRuns(this.vol, this.sb, inode);
       remember(this.runs, inode.ino, runs, 64);
     }
-    return readRuns(this.vol, this.sb.blockSize, runs, offset, len);
+    return runs;
   }
 
   private async inode(ino: number): Promise<Inode> {

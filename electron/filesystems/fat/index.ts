@@ -1,7 +1,7 @@
 import { check } from '../errors';
 import { readRuns, type Run } from '../runs';
 import { readExact, slice, type ByteSource } from '../source';
-import type { FileSystem, FsNode } from '../types';
+import type { ByteRange, FileSystem, FsNode } from '../types';
 import { parseBoot, type FatGeometry } from './boot';
 import { ATTR, parseDir, type FatEntry } from './directory';
 
@@ -76,6 +76,11 @@ export class FatFileSystem implements FileSystem {
     }
     check(n === count, 'a file is shorter than its size says (its cluster chain ends early)');
     return runs;
+  }
+
+  /** FAT has no holes: a file's data is all of it. */
+  async dataRanges(file: FsNode): Promise<ByteRange[]> {
+    return file.size ? [{ offset: 0, length: file.size }] : [];
   }
 
   async readlink(): Promise<Buffer> {

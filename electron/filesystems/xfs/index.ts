@@ -1,7 +1,7 @@
 import { check, DamagedError } from '../errors';
-import { readRuns, type Run } from '../runs';
+import { dataRangesOf, readRuns, type Run } from '../runs';
 import { readExact, type ByteSource } from '../source';
-import { typeOfMode, type FileSystem, type FsNode } from '../types';
+import { typeOfMode, type ByteRange, type FileSystem, type FsNode } from '../types';
 import { forkRuns } from './bmap';
 import { parseDirBlock, parseShortForm, type XfsDirEntry } from './directory';
 import { FORMAT, parseInode, type XfsInode } from './inode';
@@ -73,6 +73,11 @@ export class XfsFileSystem implements FileSystem {
     const len = Math.max(0, Math.min(length, inode.size - offset));
     if (len === 0) return Buffer.alloc(0);
     return readRuns(this.vol, this.sb.blockSize, await this.runsOf(inode), offset, len);
+  }
+
+  async dataRanges(file: FsNode): Promise<ByteRange[]> {
+    const inode = await this.inode(BigInt(file.ref));
+    return inode.size ? dataRangesOf(await this.runsOf(inode), this.sb.blockSize, inode.size) : [];
   }
 
   async readlink(link: FsNode): Promise<Buffer> {
