@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ok, openTestCore, type TestCore } from './testing';
 import { backUpImage, mkfsExt4, writeTree } from '../services/files/testing';
 import { BackupsTable } from '../catalog';
@@ -72,5 +72,24 @@ describe('files.* over the catalog', () => {
       await svc.close();
     }
     expect(sessions(dest)).toBe(0);
+  });
+
+  it('closes a restore point nobody browsed for the idle time', async () => {
+    const { tc, ids } = await coreWithBackups(1);
+    const dest = path.join(tc.dir, 'dest');
+    const svc = new FilesService(tc.core.services.destinations, new BackupsTable(tc.core.catalog.db, () => undefined), { openRestorePoints: 4, idleMs: 60_000 });
+    // only the sweeper's interval and the clock are faked: the reads themselves run for real
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      await svc.list({ backupId: ids[0]!, path: '/' });
+      expect(sessions(dest)).toBe(1);
+      vi.advanceTimersByTime(30_000);
+      expect(sessions(dest)).toBe(1);
+      vi.advanceTimersByTime(61_000);
+      await expect.poll(() => sessions(dest)).toBe(0);
+    } finally {
+      vi.useRealTimers();
+      await svc.close();
+    }
   });
 });

@@ -84,7 +84,7 @@ export class FatFileSystem implements FileSystem {
   }
 
   async readlink(): Promise<Buffer> {
-    throw new Error('FAT has no symbolic links');
+    return check(false, 'FAT has no symbolic links') as never;
   }
 
   private node(e: FatEntry): FsNode {
