@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DamagedError } from './errors';
 import { extract } from './extract';
 import { scratch } from './testing/fixtures';
 import { Tree } from './tree';
@@ -97,6 +98,20 @@ describe('copying files out of a restore point', () => {
     expect(fs.readFileSync(path.join(out, 'f.txt'), 'utf8')).toBe('backed up');
     expect(fs.statSync(path.join(out, 'f.txt')).mode & 0o777).toBe(0o640);
     expect(fs.statSync(path.join(out, 'f.txt')).mtimeMs).toBe(Date.UTC(2026, 0, 2, 3, 4, 5));
+  });
+
+  it('reports a damaged file and restores the rest', async () => {
+    const { out } = outDir();
+    const fsys = memoryFs({
+      1: { name: Buffer.alloc(0), type: 'dir', children: [2, 3] },
+      2: { name: Buffer.from('bad.bin'), type: 'file', data: Buffer.from('x') },
+      3: { name: Buffer.from('good.txt'), type: 'file', data: Buffer.from('fine') },
+    });
+    const read = fsys.read.bind(fsys);
+    fsys.read = async (f, o, l) => (f.ref === 2 ? Promise.reject(new DamagedError('an extent points past the end of the file system')) : read(f, o, l));
+    const r = await extract(new Tree(fsys), ['/'], { out, conflict: 'skip' });
+    expect(r.skipped).toEqual([{ path: '/bad.bin', reason: '/bad.bin: an extent points past the end of the file system', kind: 'refused' }]);
+    expect(listAll(out)).toEqual(['good.txt']);
   });
 
   it('a cancel in the middle of a file leaves neither it nor its temporary behind', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { DamagedError } from './errors';
 import type { FsNode } from './types';
 import { joinPath, localName, showName } from './names';
 import type { Tree } from './tree';
@@ -73,15 +74,21 @@ class Extractor {
       this.skip(shown, 'its name would leave the target folder');
       return;
     }
-    if (node.type === 'dir') return this.folder(node, shown, target, ancestors);
-    if (node.type !== 'file' && node.type !== 'symlink') {
+    if (node.type !== 'dir' && node.type !== 'file' && node.type !== 'symlink') {
       this.skip(shown, `a ${node.type === 'unknown' ? 'file of unknown type' : node.type} is not restored`);
       return;
     }
-    const final = await this.place(shown, target, false);
-    if (final === null) return;
-    if (node.type === 'file') await this.file(node, shown, final);
-    else await this.symlink(node, shown, final);
+    try {
+      if (node.type === 'dir') return await this.folder(node, shown, target, ancestors);
+      const final = await this.place(shown, target, false);
+      if (final === null) return;
+      if (node.type === 'file') await this.file(node, shown, final);
+      else await this.symlink(node, shown, final);
+    } catch (e) {
+      // a damaged file or folder is reported and the rest restored; anything else (the destination unreadable, a full disk) stops
+      if (!(e instanceof DamagedError)) throw e;
+      this.skip(shown, e.message);
+    }
   }
 
   async folderContents(node: FsNode, shown: string, dir: string, ancestors: Set<number>): Promise<void> {
