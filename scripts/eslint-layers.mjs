@@ -25,8 +25,8 @@ export const ZONES = {
   ],
   'electron/core': ['electron/core', 'electron/services', 'electron/jobs', 'electron/catalog', 'electron/lib', 'shared'],
   'electron/console': ['electron/console', 'electron/core', 'electron/lib', 'shared'],
-  // The CLI's bare-folder commands (disaster recovery) work on the engine without a catalog.
-  'electron/cli': ['electron/cli', 'electron/console', 'electron/core', 'electron/engine', 'electron/export', 'electron/lib', 'shared'],
+  // The CLI's bare-folder commands (disaster recovery) work on the engine, and its disks' file systems, without a catalog.
+  'electron/cli': ['electron/cli', 'electron/console', 'electron/core', 'electron/engine', 'electron/export', 'electron/filesystems', 'electron/lib', 'shared'],
   'electron/preload': ['electron/preload', 'shared'],
   'electron/main': [
     'electron/main', 'electron/core', 'electron/console', 'electron/services', 'electron/jobs', 'electron/catalog', 'electron/transfer',

@@ -8,6 +8,7 @@ import { register as registerConsole } from './commands/console';
 import { register as registerDestination } from './commands/destination';
 import { register as registerFolder } from './commands/destination-folder';
 import { register as registerExport } from './commands/export';
+import { register as registerFiles } from './commands/files';
 import { register as registerHypervisor } from './commands/hypervisor';
 import { register as registerInventory } from './commands/inventory';
 import { register as registerJobs } from './commands/jobs';
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerRestore(program, ctx);
   registerSnapshot(program, ctx);
   registerExport(program, ctx);
+  registerFiles(program, ctx);
   registerPolicy(program, ctx);
   registerServe(program, ctx);
   registerNotify(program, ctx);

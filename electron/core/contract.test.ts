@@ -87,6 +87,9 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'exports.start': { backupId: 'g/2026-01-01T00-00-00.000Z', disk: 'vda', listen: '127.0.0.1:0' },
   'exports.list': {},
   'exports.stop': { id: 'no-such-export' },
+  'files.volumes': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z' },
+  'files.list': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', path: '/etc' },
+  'files.read': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', path: '/etc/hostname' },
 });
 
 beforeAll(async () => {

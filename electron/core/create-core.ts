@@ -33,6 +33,7 @@ import { backupInstanceJob } from '../services/backup/backup.job';
 import { BackupsService } from '../services/backup/backups.service';
 import { DashboardService } from '../services/dashboard/dashboard.service';
 import { DestinationsService } from '../services/destinations/destinations.service';
+import { FilesService } from '../services/files/files.service';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
 import { ExportsService } from '../services/exports/exports.service';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
@@ -220,6 +221,7 @@ export function createCore(opts: CoreOptions): Core {
     snapshots,
     dashboard: new DashboardService({ queries: new DashboardQueries(catalog.db), policies: () => policiesTable.list(), scheduler: () => scheduler.status() }),
     exports: new ExportsService(backupsTable, destinations, (level, m) => logger[level](m)),
+    files: new FilesService(destinations, backupsTable),
   };
 
   for (const kind of [
@@ -267,6 +269,7 @@ export function createCore(opts: CoreOptions): Core {
       rpo.stop();
       scheduler.stop();
       await manager.shutdown();
+      await services.files.close();
       await notifier.close();
       loop.stop();
       catalog.close();

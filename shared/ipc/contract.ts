@@ -11,6 +11,7 @@ import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot,
 import { PreflightReport } from '../domain/restore-preflight';
 import { ExportStartInput, ExportView } from '../domain/exports';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
+import { FileDisk, FileEntry, FilePath, FilesTarget, FileVolume, MAX_PREVIEW_BYTES } from '../domain/files';
 
 /**
  * The one contract between the renderer (or CLI, or tests) and the core. Types are derived
@@ -203,6 +204,18 @@ export const requests = {
   'snapshots.delete': req(DeleteSnapshotInput, z.object({ deleted: z.string() })),
   'dashboard.get': req(Empty, Dashboard),
   'dashboard.memberStatus': req(z.object({ policyId: Id.optional() }).strict(), z.object({ items: z.array(MemberState) })),
+  /** The disks of a restore point: partition tables and what each partition holds (file-level restore). */
+  'files.volumes': req(
+    FilesTarget.omit({ disk: true, partition: true, lv: true }),
+    z.object({ backupId: z.string(), disks: z.array(FileDisk) }),
+  ),
+  /** A folder of a restore point's file system (or the one entry a file path names); symlinks are shown, never followed. */
+  'files.list': req(FilesTarget.extend({ path: FilePath }).strict(), z.object({ volume: FileVolume, path: z.string(), entries: z.array(FileEntry) })),
+  /** The first bytes of a file, for a preview (base64). */
+  'files.read': req(
+    FilesTarget.extend({ path: z.string().min(1).max(8192), maxBytes: z.number().int().min(1).max(MAX_PREVIEW_BYTES).default(64 * 1024) }).strict(),
+    z.object({ path: z.string(), size: z.number(), data: z.base64(), truncated: z.boolean() }),
+  ),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
   'catalog.startBackup': req(z.object({ file: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;

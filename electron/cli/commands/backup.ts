@@ -19,7 +19,7 @@ interface RunOptions {
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 /** The destination holding a restore point: the one named, else the only one the catalog indexes it in. */
-async function holderOf(core: Core, backupId: string, named: string | undefined): Promise<string> {
+export async function holderOf(core: Core, backupId: string, named: string | undefined): Promise<string> {
   if (named) return named;
   const holders = unwrap(await core.api.invoke('backups.list', {})).items.filter((b) => b.id === backupId);
   if (holders.length === 1) return holders[0]!.destinationId;

@@ -3,6 +3,7 @@ import { backupHandlers } from './backups';
 import { dashboardHandlers } from './dashboard';
 import { destinationHandlers } from './destinations';
 import { exportHandlers } from './exports';
+import { fileHandlers } from './files';
 import { inventoryHandlers } from './inventory';
 import { jobHandlers } from './jobs';
 import { notificationHandlers } from './notifications';
@@ -27,5 +28,6 @@ export function createHandlers(s: Services): Handlers {
     ...dashboardHandlers(s),
     ...snapshotHandlers(s),
     ...exportHandlers(s),
+    ...fileHandlers(s),
   };
 }

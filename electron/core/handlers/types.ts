@@ -4,6 +4,7 @@ import type { BackupsService } from '../../services/backup/backups.service';
 import type { DashboardService } from '../../services/dashboard/dashboard.service';
 import type { DestinationsService } from '../../services/destinations/destinations.service';
 import type { ExportsService } from '../../services/exports/exports.service';
+import type { FilesService } from '../../services/files/files.service';
 import type { HypervisorsService } from '../../services/hypervisors/hypervisors.service';
 import type { InventoryService } from '../../services/inventory/inventory.service';
 import type { JobsService } from '../../services/jobs/jobs.service';
@@ -40,4 +41,6 @@ export interface Services {
   snapshots: SnapshotsService;
   /** disks of restore points served over NBD while this process runs */
   exports: ExportsService;
+  /** file-level restore: browsing restore points' file systems */
+  files: FilesService;
 }

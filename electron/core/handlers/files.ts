@@ -1,0 +1,7 @@
+import type { NamespaceHandlers, Services } from './types';
+
+export const fileHandlers = ({ files }: Services): NamespaceHandlers<'files'> => ({
+  'files.volumes': (i) => files.volumes(i),
+  'files.list': (i) => files.list(i),
+  'files.read': (i) => files.read(i),
+});

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * File-level restore: the disks of a restore point, their partitions and file systems, and the
+ * entries of a folder. Names and paths are in shown form (electron/files/names.ts): UTF-8, with a
+ * backslash as `\\` and every byte that is not printable UTF-8 as `\xNN`; paths given back in
+ * that form find the same entries.
+ */
+export const FilesTarget = z
+  .object({
+    /** a restore point id (group/time) */
+    backupId: z.string().min(1).max(400),
+    /** where it is; default: the destination the catalog indexes it in */
+    destinationId: z.string().min(1).max(200).optional(),
+    /** default: the restore point's only disk */
+    disk: z.string().min(1).max(128).optional(),
+    /** default: the whole disk when it has no partition table, or its only browsable partition */
+    partition: z.number().int().min(1).max(4096).optional(),
+    /** an LVM2 logical volume, as LV or VG/LV */
+    lv: z.string().min(1).max(256).optional(),
+  })
+  .strict();
+export type FilesTarget = z.infer<typeof FilesTarget>;
+
+export const FilePath = z.string().max(8192).default('/');
+
+export const FileVolume = z.object({
+  name: z.string(),
+  partition: z.number().nullable(),
+  /** "vg/lv" for an LVM2 logical volume (in the partition it names) */
+  lv: z.string().nullable(),
+  offset: z.number(),
+  size: z.number(),
+  type: z.string().nullable(),
+  label: z.string().nullable(),
+  /** "ext4", "ext3", "ext2" … when it can be browsed; null otherwise */
+  fileSystem: z.string().nullable(),
+  /** why it cannot be browsed, or what to know before browsing it */
+  note: z.string().nullable(),
+});
+export type FileVolume = z.infer<typeof FileVolume>;
+
+export const FileDisk = z.object({
+  name: z.string(),
+  size: z.number(),
+  scheme: z.enum(['mbr', 'gpt', 'none']),
+  volumes: z.array(FileVolume),
+  /** what was wrong with the partition table but read around */
+  problems: z.array(z.string()),
+});
+export type FileDisk = z.infer<typeof FileDisk>;
+
+export const FileEntry = z.object({
+  name: z.string(),
+  path: z.string(),
+  type: z.enum(['file', 'dir', 'symlink', 'chardev', 'blockdev', 'fifo', 'socket', 'unknown']),
+  size: z.number(),
+  mtime: z.string(),
+  /** permission bits (st_mode & 07777) */
+  mode: z.number(),
+  uid: z.number(),
+  gid: z.number(),
+  /** a symlink's target, as written in the guest; never followed */
+  target: z.string().nullable(),
+});
+export type FileEntry = z.infer<typeof FileEntry>;
+
+/** Preview reads stop here: enough for a configuration file, not a way to copy disks through the boundary. */
+export const MAX_PREVIEW_BYTES = 1024 * 1024;
