@@ -117,28 +117,44 @@ export function evaluatePolicies(
     if (subset) for (const i of subset) visit(i);
     else for (let i = 0; i < candidates.length; i++) visit(i);
   });
-  const holder = new Map(members.map((m) => [`${m.providerId}/${m.instanceId}`, m.policyId]));
-  const out = new Map<string, Evaluation>(ordered.map((p) => [p.id, { matches: [], leaving: [], conflicts: [] }]));
-  const matched = new Set<string>();
-  candidates.forEach((c, i) => {
+  // Keyed by cloud, then instance: no string built per candidate (10,000 of them, 50 policies).
+  const byCloud = <T>(rows: readonly T[], cloud: (r: T) => string, id: (r: T) => string) => {
+    const m = new Map<string, Map<string, T>>();
+    for (const r of rows) {
+      let inner = m.get(cloud(r));
+      if (!inner) m.set(cloud(r), (inner = new Map()));
+      inner.set(id(r), r);
+    }
+    return m;
+  };
+  const holders = byCloud(members, (m) => m.providerId, (m) => m.instanceId);
+  const evals = ordered.map((): Evaluation => ({ matches: [], leaving: [], conflicts: [] }));
+  const indexOf = new Map(ordered.map((p, k) => [p.id, k]));
+  for (let i = 0; i < candidates.length; i++) {
     const hit = hits[i];
-    if (!hit) return;
-    const key = `${c.providerId}/${c.id}`;
+    if (!hit) continue;
+    const c = candidates[i] as RuleCandidate;
     const ref: InstanceRef = { providerId: c.providerId, instanceId: c.id, name: c.name, projectName: c.projectName };
-    const owner = holder.get(key) ?? (ordered[hit[0] as number] as RulePolicy).id;
+    const owner = holders.get(c.providerId)?.get(c.id)?.policyId ?? (ordered[hit[0] as number] as RulePolicy).id;
     for (const k of hit) {
-      const p = ordered[k] as RulePolicy;
-      matched.add(`${p.id}|${key}`);
-      const e = out.get(p.id) as Evaluation;
-      if (owner === p.id) e.matches.push(ref);
+      const e = evals[k] as Evaluation;
+      if (owner === (ordered[k] as RulePolicy).id) e.matches.push(ref);
       else e.conflicts.push({ ...ref, policyName: names.policies.get(owner) ?? 'another policy' });
     }
-  });
-  const present = new Map(candidates.map((c) => [`${c.providerId}/${c.id}`, c]));
-  for (const m of members) {
-    const c = present.get(`${m.providerId}/${m.instanceId}`);
-    if (m.source !== 'rule' || !c || matched.has(`${m.policyId}|${m.providerId}/${m.instanceId}`)) continue;
-    out.get(m.policyId)?.leaving.push({ providerId: c.providerId, instanceId: c.id, name: c.name, projectName: c.projectName });
   }
-  return out;
+  if (members.length) {
+    const at = byCloud(
+      candidates.map((c, i) => ({ c, i })),
+      (x) => x.c.providerId,
+      (x) => x.c.id,
+    );
+    for (const m of members) {
+      const found = at.get(m.providerId)?.get(m.instanceId);
+      const k = indexOf.get(m.policyId);
+      if (m.source !== 'rule' || !found || k === undefined || hits[found.i]?.includes(k)) continue;
+      const c = found.c;
+      (evals[k] as Evaluation).leaving.push({ providerId: c.providerId, instanceId: c.id, name: c.name, projectName: c.projectName });
+    }
+  }
+  return new Map(ordered.map((p, k) => [p.id, evals[k] as Evaluation]));
 }
