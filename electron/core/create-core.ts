@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Runtime, Settings } from '../../shared/domain/app';
@@ -51,6 +52,7 @@ import { SnapshotsService } from '../services/snapshots/snapshots.service';
 import { ProvidersService } from '../services/providers/providers.service';
 import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
 import { restoreInstanceJob, restoreVolumeJob } from '../services/restore/restore.job';
+import { restoreVerifyJob } from '../services/restore/restore-verify.job';
 import { describeRestorePoint, runRestorePreflight, runVolumePreflight } from '../services/restore/preflight-run';
 import { RestoreService } from '../services/restore/restore.service';
 import { createDispatch, type Dispatch } from './dispatch';
@@ -212,6 +214,9 @@ export function createCore(opts: CoreOptions): Core {
       instance: (p, destinationId, signal) => runRestorePreflight(strategy, p, destinationId, signal),
       volume: (p, destinationId, signal) => runVolumePreflight(strategy, p, destinationId, signal),
       describe: (backupId, destinationId) => describeRestorePoint(strategy, backupId, destinationId),
+    }, {
+      get: (providerId) => settings.readValue(`verifySandboxProject:${providerId}`, z.string().min(1)),
+      set: (providerId, projectId) => settings.writeValue(`verifySandboxProject:${providerId}`, projectId),
     }),
     destinations,
     jobs,
@@ -228,6 +233,7 @@ export function createCore(opts: CoreOptions): Core {
     backupInstanceJob(strategy),
     restoreInstanceJob(strategy),
     restoreVolumeJob(strategy),
+    restoreVerifyJob(strategy),
     snapshots.jobKind(),
   ]) {
     manager.register(kind);
