@@ -58,7 +58,7 @@ function BackupDetail({
             Restore…
           </Button>
           {volumes && (
-            <Button size="xs" variant="default" fullWidth justify="flex-start" leftSection={<IconPower size={14} />} onClick={onVerifyBoot}>
+            <Button size="xs" variant="light" fullWidth justify="flex-start" leftSection={<IconPower size={14} />} onClick={onVerifyBoot}>
               Verify by booting…
             </Button>
           )}
