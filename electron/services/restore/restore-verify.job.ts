@@ -99,8 +99,11 @@ export function restoreVerifyJob(d: StrategyDeps): JobKind<'restore.verify'> {
             removed = await cleanUp(client, created, log);
             if (outcome) {
               const evidence: BackupVerification = { ...outcome, at: new Date(clock.now()).toISOString(), removed: removed.map((c) => `${c.kind} ${c.name} (${c.id})`), seconds: { ...outcome.seconds, total: (clock.now() - started) / 1000 } };
-              await writeVerification(repo, ref, evidence);
               d.backups.setVerification(p.destinationId, p.backupId, evidence);
+              // a destination that refuses the note does not hide how the check went
+              await writeVerification(repo, ref, evidence).catch((e: unknown) =>
+                log('warn', `The evidence could not be written into the destination (${e instanceof Error ? e.message : String(e)}): the catalog keeps it, a re-index would not find it.`),
+              );
             }
           }
           const v = outcome!;
