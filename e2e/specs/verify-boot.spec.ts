@@ -44,6 +44,7 @@ test('a restore point verified by booting it in the sandbox project shows "verif
   await backups.rows().filter({ hasText: 'demo-web-1' }).click();
   const badge = backups.detail().getByTestId('verification-badge');
   await expect(badge).toHaveText(/^verified bootable on \d{4}-\d\d-\d\d$/);
+  await page.screenshot({ path: path.join(screenshotDir, 'verify-boot-detail.png') });
 
   // the second time the sandbox is remembered
   await backups.action('Verify by booting…').click();

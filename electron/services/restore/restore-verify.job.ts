@@ -52,7 +52,8 @@ export function restoreVerifyJob(d: StrategyDeps): JobKind<'restore.verify'> {
           const clock = client.clock;
           const started = clock.now();
           const compute = await client.compute(ctx.signal);
-          const name = verifyServerName(backup.serverName, new Date(clock.now()));
+          // names and dates on the wall clock; durations on the client's (virtual in tests)
+          const name = verifyServerName(backup.serverName, new Date());
           progress('Pre-flight in the sandbox project');
           const network = sandboxNetwork(await os.listNetworks(await client.network(ctx.signal), { signal: ctx.signal }).all(), projectId);
           const params = RestoreInstanceParams.parse({ backupId: p.backupId, destinationId: p.destinationId, projectId, name, network: network.id, keypair: null });
@@ -98,7 +99,7 @@ export function restoreVerifyJob(d: StrategyDeps): JobKind<'restore.verify'> {
             progress('Removing what the check created');
             removed = await cleanUp(client, created, log);
             if (outcome) {
-              const evidence: BackupVerification = { ...outcome, at: new Date(clock.now()).toISOString(), removed: removed.map((c) => `${c.kind} ${c.name} (${c.id})`), seconds: { ...outcome.seconds, total: (clock.now() - started) / 1000 } };
+              const evidence: BackupVerification = { ...outcome, at: new Date().toISOString(), removed: removed.map((c) => `${c.kind} ${c.name} (${c.id})`), seconds: { ...outcome.seconds, total: (clock.now() - started) / 1000 } };
               d.backups.setVerification(p.destinationId, p.backupId, evidence);
               // a destination that refuses the note does not hide how the check went
               await writeVerification(repo, ref, evidence).catch((e: unknown) =>
