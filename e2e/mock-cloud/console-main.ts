@@ -107,6 +107,10 @@ async function main(): Promise<void> {
       if (provider) must(await core.api.invoke('inventory.startSync', { providerId: provider.id }));
       await core.jobs.whenIdle();
     },
+    /** a network of the admin's project, where boot checks of restore points can run (the sandbox) */
+    'sandbox-network': async () => {
+      cloud.networks.push({ id: 'n-sandbox', name: 'sandbox-net', status: 'ACTIVE', admin_state_up: true, shared: false, 'router:external': false, subnets: [], project_id: 'p-admin', tenant_id: 'p-admin', tags: [] });
+    },
     /** the restore's held disk writes go on to the end */
     'finish-disk-writes': async () => finishWrites(),
   };

@@ -20,7 +20,7 @@ export class BackupsPage {
     return this.detail().getByTestId('protected-badge');
   }
 
-  action(name: 'Protect from pruning' | 'Remove protection' | 'Verify' | 'Restore…') {
+  action(name: 'Protect from pruning' | 'Remove protection' | 'Verify' | 'Restore…' | 'Verify by booting…') {
     return this.detail().getByRole('button', { name });
   }
 

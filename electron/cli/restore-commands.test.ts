@@ -135,3 +135,25 @@ describe('restore volume', () => {
     expect(volume?.status).toBe('in-use');
   });
 });
+
+describe('restore verify', () => {
+  it('asks for the sandbox project the first time, then boots the restore point there and prints the evidence', async () => {
+    cloud.networks.push({ id: 'n-sandbox', name: 'sandbox-net', status: 'ACTIVE', admin_state_up: true, shared: false, 'router:external': false, subnets: [], project_id: 'p-admin', tenant_id: 'p-admin', tags: [] });
+    expect(await cli.run(['restore', 'verify', '--backup', backupId])).toBe(3);
+    expect(cli.io.err).toMatch(/Choose the sandbox project of .* \(--sandbox-project\)/);
+    cli.clear();
+    expect(await cli.run(['restore', 'verify', '--backup', backupId, '--sandbox-project', 'p-admin'])).toBe(0);
+    const out = cli.io.out;
+    expect(out).toMatch(/^Result {7}passed: verified bootable \(/);
+    expect(out).toMatch(/^Evidence {5}a login prompt on the console \("bsk-verify-demo-web-1-\d{8}-\d{4} login:"\)$/m);
+    expect(out).toMatch(/^Timings {6}restore \d+ s · boot \d+ s · total \d+ s$/m);
+    expect(out).toMatch(/^Removed {6}server bsk-verify-demo-web-1-.*, volume bsk-verify-demo-web-1-.*-vdb \(v-new-\d+\)$/m);
+    expect(out).toMatch(/^ {2}\| bsk-verify-demo-web-1-\d{8}-\d{4} login:$/m);
+    expect(cloud.servers.filter((s) => String(s.name).startsWith('bsk-verify-'))).toEqual([]);
+    // the sandbox is remembered; --json gives the job and the evidence
+    cli.clear();
+    expect(await cli.run(['restore', 'verify', '--backup', backupId, '--json'])).toBe(0);
+    const json = JSON.parse(cli.io.out) as { job: { state: string }; verification: { result: string; projectId: string } };
+    expect(json).toMatchObject({ job: { state: 'succeeded' }, verification: { result: 'passed', projectId: 'p-admin' } });
+  });
+});

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Runtime, Settings } from '../../shared/domain/app';
@@ -53,6 +54,7 @@ import { ProvidersService } from '../services/providers/providers.service';
 import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
 import { restoreCleanupJob } from '../services/restore/restore-cleanup';
 import { restoreInstanceJob, restoreVolumeJob } from '../services/restore/restore.job';
+import { restoreVerifyJob } from '../services/restore/restore-verify.job';
 import { describeRestorePoint, runRestorePreflight, runVolumePreflight } from '../services/restore/preflight-run';
 import { RestoreService } from '../services/restore/restore.service';
 import { createDispatch, type Dispatch } from './dispatch';
@@ -214,6 +216,9 @@ export function createCore(opts: CoreOptions): Core {
       instance: (p, destinationId, signal) => runRestorePreflight(strategy, p, destinationId, signal),
       volume: (p, destinationId, signal) => runVolumePreflight(strategy, p, destinationId, signal),
       describe: (backupId, destinationId) => describeRestorePoint(strategy, backupId, destinationId),
+    }, {
+      get: (providerId) => settings.readValue(`verifySandboxProject:${providerId}`, z.string().min(1)),
+      set: (providerId, projectId) => settings.writeValue(`verifySandboxProject:${providerId}`, projectId),
     }),
     destinations,
     jobs,
@@ -232,6 +237,7 @@ export function createCore(opts: CoreOptions): Core {
     restoreInstanceJob(strategy),
     restoreVolumeJob(strategy),
     restoreCleanupJob(strategy),
+    restoreVerifyJob(strategy),
     snapshots.jobKind(),
   ]) {
     manager.register(kind);
@@ -241,7 +247,7 @@ export function createCore(opts: CoreOptions): Core {
     const interrupted = manager.recoverInterrupted();
     if (interrupted.length > 0) logger.warn(`${interrupted.length} job(s) were interrupted when Backstack last stopped; they are marked "interrupted".`);
     // A restore killed mid-way may have left a server or volumes in the cloud: removed by a job of their own.
-    for (const j of interrupted) if (j.kind === 'restore.instance' || j.kind === 'restore.volume') manager.enqueue('restore.cleanup', { jobId: j.id });
+    for (const j of interrupted) if (['restore.instance', 'restore.volume', 'restore.verify'].includes(j.kind)) manager.enqueue('restore.cleanup', { jobId: j.id });
   }
 
   // After the recovery above: what a crash interrupted is not reported by every process that opens the catalog.

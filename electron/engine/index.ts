@@ -16,6 +16,7 @@ export { verifyRepository } from './ops/verify';
 export type { VerifyScope, VerifyReport, VerifyProblem } from './ops/verify';
 export { pruneBackups, removeBackup } from './ops/prune';
 export { isProtected, setProtected } from './ops/protection';
+export { readNote, writeNote } from './ops/notes';
 export type { PruneOptions, PruneReport } from './ops/prune';
 export { selectKeep, hasRules } from './ops/prune-rules';
 export type { KeepRules, PruneDecision } from './ops/prune-rules';

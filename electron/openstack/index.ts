@@ -34,6 +34,7 @@ export * from './compute/availability-zones';
 export * from './compute/hypervisors';
 export * from './compute/volume-attachments';
 export * from './compute/server-images';
+export * from './compute/console-output';
 export * from './compute/limits';
 export * from './blockstorage/volumes';
 export * from './blockstorage/snapshots';

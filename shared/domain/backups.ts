@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BackupVerification } from './restore-verify';
 
 /** Backups of instances (libvirt strategy over SSH) and their restores: job parameters and views. */
 
@@ -142,6 +143,8 @@ export const BackupView = z.object({
    * possibly ransomware encrypting the disk. Derived from the catalog's rows when listed.
    */
   unusualChange: z.object({ factor: z.number(), medianNewBytes: z.number() }).nullable().optional(),
+  /** the last boot check of this restore point (restore.verify), kept in its destination too */
+  verification: BackupVerification.nullable().optional(),
 });
 export type BackupView = z.infer<typeof BackupView>;
 

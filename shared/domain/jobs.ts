@@ -3,6 +3,7 @@ import { AppErrorPayload } from '../errors/codes';
 import { formatBytes } from '../format';
 import { BackupInstanceParams, RestoreInstanceParams, RestoreVolumeParams } from './backups';
 import { KeepRules } from './destinations';
+import { RestoreVerifyParams } from './restore-verify';
 import { CreateSnapshotInput } from './snapshots';
 
 const Id = z.string().min(1).max(200);
@@ -16,6 +17,8 @@ export const JOB_PARAMS = {
   'backup.instance': BackupInstanceParams,
   'restore.instance': RestoreInstanceParams,
   'restore.volume': RestoreVolumeParams,
+  /** a restore point booted in a sandbox project, its console read, everything created removed */
+  'restore.verify': RestoreVerifyParams.extend({ destinationId: Id, sandboxProjectId: Id }).strict(),
   'destination.verify': z.object({ destinationId: Id, backupId: z.string().min(1).max(400).optional() }).strict(),
   'destination.prune': z.object({ destinationId: Id, keep: KeepRules }).strict(),
   'destination.gc': z.object({ destinationId: Id }).strict(),
@@ -34,6 +37,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'backup.instance': 'Backup',
   'restore.instance': 'Restore',
   'restore.volume': 'Restore volume',
+  'restore.verify': 'Verify by booting',
   'destination.verify': 'Verify destination',
   'destination.prune': 'Prune destination',
   'destination.gc': 'Collect garbage',

@@ -9,6 +9,7 @@ import { Dashboard, MemberState } from '../domain/dashboard';
 import { CreateSnapshotInput, DeleteSnapshotInput, SnapshotItem, SnapshotTarget } from '../domain/snapshots';
 import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams, RestorePointDisks, RestoreVolumeParams } from '../domain/backups';
 import { PreflightReport } from '../domain/restore-preflight';
+import { RestoreVerifyParams } from '../domain/restore-verify';
 import { ExportStartInput, ExportView } from '../domain/exports';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
 import { FileDisk, FileEntry, FilePath, FilesTarget, FileVolume, MAX_PREVIEW_BYTES } from '../domain/files';
@@ -120,6 +121,10 @@ export const requests = {
   'restore.volume': req(RestoreVolumeParams, z.object({ jobId: z.string() })),
   /** What a volume restore would run into (disk, volume type, quota, the instance to attach to); creates nothing. */
   'restore.volumePreflight': req(RestoreVolumeParams, PreflightReport),
+  /** Boots the restore point in the cloud's sandbox project (a project given is saved as that sandbox), reads its console, removes everything created; the evidence is kept with the restore point. */
+  'restore.verify': req(RestoreVerifyParams, z.object({ jobId: z.string(), sandboxProjectId: z.string() })),
+  /** The sandbox project a cloud's boot checks run in (null: none chosen yet). */
+  'restore.verifySandbox': req(z.object({ providerId: Id }).strict(), z.object({ providerId: z.string(), projectId: z.string().nullable() })),
   /**
    * Serves a disk of a restore point over NBD until exports.stop (or Backstack stops): read-only,
    * or writable through a temporary copy-on-write overlay; the restore point never changes.

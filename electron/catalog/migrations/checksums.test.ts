@@ -18,6 +18,7 @@ const RELEASED: Record<number, string> = {
   6: '17210247f0075cb992b2ddd56bb175b0794cfb546de5dd7b4485d9c600e65547',
   7: '71dc5a97ff98205592b77f34ffacdaf3ea45f8f3f75ffc26dc44544b4e88115c',
   8: '1d7cb31bf8910d438ac6c4ad2653a2c3d5ede401b6d8692cdcedb4078e09d4ca',
+  9: 'aad1395a61f9aac335b596c733369b552c356eb3e736caa284e4f60f2bbb1173',
 };
 
 const fileOf = (version: number) => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { BackupView } from '../../../shared/domain/backups';
+import { BackupVerification } from '../../../shared/domain/restore-verify';
 import type { NotifyChanged } from './notify';
 
 /** A restore point as the catalog indexes it; the manifest in the destination is the truth. */
@@ -21,6 +22,7 @@ interface Row {
   disks: string;
   job_id: string | null;
   protected: number;
+  verification: string | null;
 }
 
 const toRecord = (r: Row): BackupRecord => ({
@@ -39,7 +41,15 @@ const toRecord = (r: Row): BackupRecord => ({
   disks: JSON.parse(r.disks) as BackupRecord['disks'],
   jobId: r.job_id,
   protected: r.protected === 1,
+  verification: verificationOf(r.verification),
 });
+
+/** The stored evidence, or null (none, or written by a version whose shape this one does not read). */
+function verificationOf(json: string | null): BackupVerification | null {
+  if (!json) return null;
+  const parsed = BackupVerification.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : null;
+}
 
 export class BackupsTable {
   constructor(
@@ -50,12 +60,12 @@ export class BackupsTable {
   record(b: BackupRecord): void {
     this.db
       .prepare(
-        `INSERT INTO backups(id, destination_id, provider_id, resource_kind, resource_id, resource_name, kind, parent_id, created_at, size_bytes, new_bytes, stored_bytes, disks, job_id, protected)
-         VALUES (@id, @destinationId, @providerId, @resourceKind, @resourceId, @resourceName, @kind, @parentId, @createdAt, @sizeBytes, @newBytes, @storedBytes, @disks, @jobId, @protected)
+        `INSERT INTO backups(id, destination_id, provider_id, resource_kind, resource_id, resource_name, kind, parent_id, created_at, size_bytes, new_bytes, stored_bytes, disks, job_id, protected, verification)
+         VALUES (@id, @destinationId, @providerId, @resourceKind, @resourceId, @resourceName, @kind, @parentId, @createdAt, @sizeBytes, @newBytes, @storedBytes, @disks, @jobId, @protected, @verification)
          ON CONFLICT(destination_id, id) DO UPDATE SET size_bytes = excluded.size_bytes, new_bytes = excluded.new_bytes, stored_bytes = excluded.stored_bytes, disks = excluded.disks,
-           protected = excluded.protected, provider_id = excluded.provider_id`,
+           protected = excluded.protected, provider_id = excluded.provider_id, verification = COALESCE(excluded.verification, verification)`,
       )
-      .run({ ...b, disks: JSON.stringify(b.disks), protected: b.protected ? 1 : 0 });
+      .run({ ...b, disks: JSON.stringify(b.disks), protected: b.protected ? 1 : 0, verification: b.verification ? JSON.stringify(b.verification) : null });
     this.notify(['backups']);
   }
 
@@ -104,6 +114,12 @@ export class BackupsTable {
     })();
     if (n) this.notify(['backups']);
     return n;
+  }
+
+  /** The evidence of the restore point's last boot check (restore.verify). */
+  setVerification(destinationId: string, id: string, v: BackupVerification): void {
+    this.db.prepare('UPDATE backups SET verification = ? WHERE destination_id = ? AND id = ?').run(JSON.stringify(v), destinationId, id);
+    this.notify(['backups']);
   }
 
   setProtected(destinationId: string, id: string, value: boolean): void {

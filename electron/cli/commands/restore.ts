@@ -6,6 +6,7 @@ import { withCore, type CliContext } from '../context';
 import { printJson, table, unwrap, UsageError } from '../output';
 import { followJob } from '../wait-job';
 import { destinationId } from './destination';
+import { registerVerify } from './restore-verify';
 
 interface RunOptions {
   backup: string;
@@ -205,4 +206,6 @@ export function register(program: Command, ctx: CliContext): void {
         else ctx.out(`${job.summary ?? 'Restore done.'}\n`);
       });
     });
+
+  registerVerify(restore, ctx);
 }

@@ -10,4 +10,6 @@ export const backupHandlers = ({ backups, restore }: Services): NamespaceHandler
   'restore.describe': (i) => restore.describe(i),
   'restore.volume': (i) => restore.startVolume(i),
   'restore.volumePreflight': (i) => restore.preflightVolume(i),
+  'restore.verify': (i) => restore.verify(i),
+  'restore.verifySandbox': (i) => restore.sandboxProject(i.providerId),
 });

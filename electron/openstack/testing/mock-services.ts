@@ -84,6 +84,14 @@ function novaRoutes(cloud: MockCloud): void {
   cloud.route(o, 'DELETE', new RegExp(`^/v2\\.1/servers/${ID}$`), (_req, m) => {
     const i = cloud.servers.findIndex((x) => x.id === m[1]);
     if (i < 0) return notFound(`Instance ${m[1]} could not be found.`);
+    // as Nova does: its attached volumes are deleted with it when marked so, else let go of
+    for (const a of cloud.servers[i]!['os-extended-volumes:volumes_attached'] as Wire[]) {
+      const v = cloud.volumes.find((x) => x.id === a.id);
+      if (!v) continue;
+      v.attachments = [];
+      if (a.delete_on_termination === true) cloud.volumes.splice(cloud.volumes.indexOf(v), 1);
+      else v.status = 'available';
+    }
     cloud.servers.splice(i, 1);
     return { status: 204 };
   });

@@ -17,7 +17,7 @@ export function writeRoutes(cloud: MockCloud): void {
     cloud.servers.push({ id, name: body.name, status: 'BUILD', tenant_id: projectOf(t), user_id: t.userId, _flavorId: body.flavorRef, flavor: { original_name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 }, image: body.imageRef ? { id: body.imageRef } : '', metadata: body.metadata ?? {}, tags: [], addresses: {}, 'os-extended-volumes:volumes_attached': [], ...placed, _becomes: 'ACTIVE' });
     return { status: 202, body: { server: { id, links: [], adminPass: 'generated', security_groups: [{ name: 'default' }] } } };
   });
-  // os-stop / os-start: the new power state shows on the read after the next one
+  // os-stop / os-start: the new power state shows on the read after the next one; os-getConsoleOutput: cloud.consoleOf
   cloud.route(nova, 'POST', new RegExp(`^/v2\\.1/servers/${ID}/action$`), (req, m) => {
     const s = cloud.servers.find((x) => x.id === m[1]);
     if (!s) return notFound(`Instance ${m[1]} could not be found.`);
@@ -29,6 +29,12 @@ export function writeRoutes(cloud: MockCloud): void {
       const props = { image_type: 'snapshot', instance_uuid: s.id, ...((body.metadata as Wire | undefined) ?? {}) };
       cloud.images.push({ ...makeImage(imageId, String(body.name), projectOf(cloud.validToken(req)!) ?? s.tenant_id as string, 'private', props), status: 'queued', _becomes: 'active' });
       return { status: 202, body: { image_id: imageId } };
+    }
+    if (action === 'os-getConsoleOutput') {
+      // Nova gives the last `length` lines when asked for them
+      const length = Number(((req.body as Wire)['os-getConsoleOutput'] as Wire | null)?.length ?? 0);
+      const lines = cloud.consoleOf(s).split('\n');
+      return { status: 200, body: { output: (length > 0 ? lines.slice(-length) : lines).join('\n') } };
     }
     const becomes = action === 'os-stop' ? 'SHUTOFF' : action === 'os-start' ? 'ACTIVE' : null;
     if (!becomes) return { status: 400, body: { badRequest: { code: 400, message: `Unsupported action ${action ?? ''}` } } };

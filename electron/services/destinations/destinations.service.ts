@@ -10,6 +10,7 @@ import { findBackup, initRepository, isProtected, listBackups, openRepository, p
 import { identityOfSource, providerIdOf } from '../providers/cloud-identity';
 import { dueGcOf, gcScheduleOf, machineTimeZone, nextGcOf } from './gc-schedule';
 import { subjectOf, type SubjectNames } from './subjects';
+import { readVerification } from '../restore/verification-note';
 
 // Secrets sealed by earlier versions keep their "repository:" ids; the row names the secret it uses.
 const secretId = (id: string) => `destination:${id}`;
@@ -191,7 +192,7 @@ export class DestinationsService {
     const r = this.stored(idOrName);
     return this.withOpen(r.id, async (repo) => {
       const manifests = await listBackups(repo);
-      for (const m of manifests) this.backups.record({ ...recordOf(r.id, m, null, this.names.providers), protected: await isProtected(repo, m) });
+      for (const m of manifests) this.backups.record({ ...recordOf(r.id, m, null, this.names.providers), protected: await isProtected(repo, m), verification: await readVerification(repo, m) });
       const dropped = this.backups.removeMissing(r.id, new Set(manifests.map((m) => m.id)));
       return { indexed: manifests.length, dropped };
     });

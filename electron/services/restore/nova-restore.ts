@@ -34,6 +34,8 @@ export interface RestoreContext extends RestoreCommon {
   projectId: string;
   /** the hypervisors disks are written on (sshRestoreHosts in the app) */
   hosts: RestoreHosts;
+  /** told of each server and volume as it is created (a boot check removes them afterwards) */
+  created?: (r: { kind: 'server' | 'volume'; id: string; name: string }) => void;
 }
 
 export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId: string; name: string; status: string; verified: Record<string, string> }> {
@@ -105,6 +107,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
           metadata: c.marks,
         }, opt);
         created.volumes.push(v.id);
+        c.created?.({ kind: 'volume', id: v.id, name: `${name}-${d.target}` });
         await os.waitForVolumeStatus(bs, v.id, 'available', wait(10 * 60_000));
         c.log('info', `Volume ${v.id} (${volumeType ? `type ${volumeType}` : "the cloud's default type"}) created for ${d.target}; writing the backup into rbd ${d.pool}/volume-${v.id}.`);
         await write(host, d, { source: { kind: 'rbd', pool: d.pool ?? 'volumes', image: `volume-${v.id}`, snapshot: null, user: d.rbdUser ?? null }, format: 'raw' });
@@ -144,6 +147,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}`, ...c.marks },
     }, opt);
     created.server = id;
+    c.created?.({ kind: 'server', id, name });
     c.log('info', `Server ${name} (${id}) created; waiting for it to become ACTIVE.`);
     let server = await os.waitForServerStatus(compute, id, 'ACTIVE', wait(15 * 60_000));
 

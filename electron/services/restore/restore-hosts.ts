@@ -16,6 +16,8 @@ export interface RestoreHost {
   write(disk: string, target: RestoreTarget, on: DiskWriteEvents): Promise<{ sha256: string | null }>;
   /** the disks of a libvirt domain on this host (a new server's local disks) */
   domainDisks(instanceName: string): Promise<DomainDisk[]>;
+  /** asks the domain's QEMU guest agent for a ping (libvirt on the host): answered, or why not */
+  guestAgentPing(instanceName: string): Promise<{ answered: boolean; detail: string }>;
   close(): void;
 }
 
@@ -64,6 +66,15 @@ export function sshRestoreHosts(o: RestoreHostsOptions): RestoreHosts {
             onVerifying: () => on.verifying(),
           }),
         domainDisks: async (name) => (await dumpDomain(ssh, name, o.signal)).disks,
+        guestAgentPing: async (name) => {
+          try {
+            const out = await ssh.run(['virsh', 'qemu-agent-command', '--timeout', '10', name, '{"execute":"guest-ping"}'], { signal: o.signal });
+            return { answered: true, detail: `guest-ping answered ${out.trim().slice(0, 80)}` };
+          } catch (e) {
+            if (o.signal.aborted) throw e;
+            return { answered: false, detail: (e instanceof Error ? e.message : String(e)).trim().slice(0, 300) };
+          }
+        },
         close: () => ssh.close(),
       };
     },

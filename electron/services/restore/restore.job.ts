@@ -11,7 +11,7 @@ import { restoreMarks } from './restore-cleanup';
 import { restoreVolume } from './volume-restore';
 
 /** "instance web-1 (lab) as of 2026-12-01 10:00 UTC" when the catalog indexes the restore point, else its id. */
-function describeRestorePoint(d: StrategyDeps, backupId: string, destinationId: string | undefined): string {
+export function describeRestorePoint(d: StrategyDeps, backupId: string, destinationId: string | undefined): string {
   const b = d.backups.get(backupId, destinationId);
   if (!b) return `restore point ${backupId}`;
   const at = `${b.createdAt.slice(0, 16).replace('T', ' ')} UTC`;
@@ -20,10 +20,10 @@ function describeRestorePoint(d: StrategyDeps, backupId: string, destinationId: 
   return `${what} as of ${at}`;
 }
 
-type Progress = (phase: string, bytes?: { done: number; total: number | null }) => void;
+export type Progress = (phase: string, bytes?: { done: number; total: number | null }) => void;
 
 /** What both restore jobs start from: the restore point read from its destination (open while `fn` runs) and the cloud to restore into. */
-async function withRestorePoint<T>(
+export async function withRestorePoint<T>(
   d: StrategyDeps,
   ctx: Pick<JobContext<unknown>, 'log' | 'progress'>,
   p: { backupId: string; destinationId?: string | undefined; providerId?: string | undefined },
@@ -51,7 +51,7 @@ async function withRestorePoint<T>(
 }
 
 /** A client of the cloud signed in to the project the restore creates things in (closed after `fn`). */
-async function inProject<T>(
+export async function inProject<T>(
   d: StrategyDeps,
   cloudId: string,
   projectId: string | null | undefined,

@@ -7,7 +7,14 @@ import { findBackup, parseRef } from '../../engine';
 import type { JobManager } from '../../jobs/manager';
 import type { DestinationsService } from '../destinations/destinations.service';
 import { identityOfSource } from '../providers/cloud-identity';
+import { RestoreVerifyParams } from '../../../shared/domain/restore-verify';
 import { resolveTargetCloud, type CloudLookup } from './target-cloud';
+
+/** The sandbox project each cloud's boot checks run in (kept in the catalog's settings, by cloud id). */
+export interface SandboxProjects {
+  get(providerId: string): string | null;
+  set(providerId: string, projectId: string): void;
+}
 
 /** Starting restores: the restore point is looked up before a job is queued, so a wrong id fails at once. */
 export class RestoreService {
@@ -22,7 +29,38 @@ export class RestoreService {
       volume: (p: RestoreVolumeParams, destinationId: string, signal?: AbortSignal) => Promise<PreflightReport>;
       describe: (backupId: string, destinationId: string) => Promise<RestorePointDisks>;
     },
+    private readonly sandboxes: SandboxProjects,
   ) {}
+
+  /** The sandbox project saved for a cloud's boot checks (null: none chosen yet). */
+  sandboxProject(providerId: string): { providerId: string; projectId: string | null } {
+    const cloud = resolveTargetCloud(this.providers, { given: providerId, providerId: null, cloud: null, what: providerId });
+    return { providerId: cloud.id, projectId: this.sandboxes.get(cloud.id) };
+  }
+
+  /**
+   * Queues a boot check of the restore point in the cloud's sandbox project; a project given is
+   * saved as that cloud's sandbox for the next checks. Its pre-flight runs first in the job.
+   */
+  async verify(input: z.input<typeof RestoreVerifyParams>): Promise<{ jobId: string; sandboxProjectId: string }> {
+    const params = RestoreVerifyParams.parse(input);
+    const destinationId = await this.checkedDestination(params);
+    const ref = parseRef(params.backupId);
+    const m = await this.destinations.withOpen(destinationId, (repo) => findBackup(repo, ref.group, ref.time));
+    const src = m.source as { providerId?: string; resourceName?: string };
+    const cloud = resolveTargetCloud(this.providers, {
+      given: params.providerId,
+      providerId: this.backups.get(params.backupId, destinationId)?.providerId ?? src.providerId ?? null,
+      cloud: identityOfSource(m.source),
+      what: src.resourceName ?? params.backupId,
+    });
+    const sandboxProjectId = params.sandboxProjectId ?? this.sandboxes.get(cloud.id);
+    if (!sandboxProjectId)
+      throw new AppError('validation.invalidInput', `Choose the sandbox project of ${cloud.name} that boot checks run in (--sandbox-project): a project of its own, with a network, where a throw-away server may be created.`);
+    if (params.sandboxProjectId) this.sandboxes.set(cloud.id, params.sandboxProjectId);
+    const job = this.jobs.enqueue('restore.verify', { backupId: params.backupId, destinationId, providerId: cloud.id, sandboxProjectId });
+    return { jobId: job.id, sandboxProjectId };
+  }
 
   /** Every conflict the restore would meet and what will happen; creates nothing. */
   async preflight(params: z.input<typeof RestoreInstanceParams>, signal?: AbortSignal): Promise<PreflightReport> {

@@ -58,7 +58,7 @@ export interface FakeWrite {
  * Hypervisors that write nothing: each write is recorded, reports half and then all of 1 MiB
  * (waiting for `gate` in between, when given) and is verified; a new server's local disk is vda.
  */
-export function fakeRestoreHosts(written: FakeWrite[], gate?: () => Promise<void>): RestoreHostsFactory {
+export function fakeRestoreHosts(written: FakeWrite[], gate?: () => Promise<void>, agent: { answered: boolean; detail: string } = { answered: true, detail: 'guest-ping answered {"return":{}}' }): RestoreHostsFactory {
   return () => ({
     open: async (host, hypervisorHostname) => {
       const hostname = hypervisorHostname ?? host ?? '?';
@@ -86,6 +86,7 @@ export function fakeRestoreHosts(written: FakeWrite[], gate?: () => Promise<void
             alias: null,
           },
         ],
+        guestAgentPing: async () => agent,
         close: () => undefined,
       };
     },

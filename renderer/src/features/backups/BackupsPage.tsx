@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button, CloseButton, Group, Paper, Pill, Stack, Text, Title } from '@mantine/core';
-import { IconArchive, IconRestore } from '@tabler/icons-react';
+import { IconArchive, IconPower, IconRestore } from '@tabler/icons-react';
 import type { BackupView } from '../../../../shared/domain/backups';
 import { formatBytes } from '../../../../shared/format';
 import { useQuery } from '../../api/useQuery';
@@ -12,13 +12,25 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { RestoreModal } from '../restore/RestoreModal';
 import { RestoreVolumeModal } from '../restore/RestoreVolumeModal';
+import { VerifyBootModal } from '../restore/VerifyBootModal';
 import { backupActions } from './backup-actions';
 import { DiskExports } from './ExportDisk';
 import { backupColumns, ProtectedBadge } from './backup-columns';
+import { VerificationBadge } from './VerificationBadge';
 
 const keyOf = (b: BackupView) => `${b.destinationId}/${b.id}`;
 
-function BackupDetail({ backup, onRestore, onRestoreDisk }: { backup: BackupView; onRestore: () => void; onRestoreDisk: (disk: string) => void }) {
+function BackupDetail({
+  backup,
+  onRestore,
+  onRestoreDisk,
+  onVerifyBoot,
+}: {
+  backup: BackupView;
+  onRestore: () => void;
+  onRestoreDisk: (disk: string) => void;
+  onVerifyBoot: () => void;
+}) {
   // a disk of an instance's restore point can come back alone, as a new volume
   const volumes = backup.resourceKind === 'instance' && backup.providerId !== null;
   return (
@@ -27,6 +39,7 @@ function BackupDetail({ backup, onRestore, onRestoreDisk }: { backup: BackupView
         <Group gap="xs">
           <Title order={4}>{backup.resourceName}</Title>
           <ProtectedBadge backup={backup} />
+          <VerificationBadge backup={backup} />
         </Group>
         <Text size="sm">
           {backup.kind} backup of {new Date(backup.createdAt).toLocaleString()}
@@ -44,6 +57,11 @@ function BackupDetail({ backup, onRestore, onRestoreDisk }: { backup: BackupView
           <Button size="xs" fullWidth justify="flex-start" leftSection={<IconRestore size={14} />} onClick={onRestore}>
             Restore…
           </Button>
+          {volumes && (
+            <Button size="xs" variant="light" fullWidth justify="flex-start" leftSection={<IconPower size={14} />} onClick={onVerifyBoot}>
+              Verify by booting…
+            </Button>
+          )}
           <ActionButtons actions={backupActions} items={[backup]} column />
         </Stack>
       </Stack>
@@ -75,6 +93,7 @@ export function BackupsPage() {
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [restoring, setRestoring] = useState<BackupView | null>(null);
   const [restoringDisk, setRestoringDisk] = useState<{ backup: BackupView; disk: string } | null>(null);
+  const [booting, setBooting] = useState<BackupView | null>(null);
   const items = data?.items;
   // Looked up in the current list: a restore point protected a moment ago shows its new state.
   const selected = items?.find((b) => keyOf(b) === selectedKey) ?? null;
@@ -116,12 +135,14 @@ export function BackupsPage() {
               backup={selected}
               onRestore={() => setRestoring(selected)}
               onRestoreDisk={(disk) => setRestoringDisk({ backup: selected, disk })}
+              onVerifyBoot={() => setBooting(selected)}
             />
           )}
         </Group>
       )}
       <RestoreModal backup={restoring} onClose={() => setRestoring(null)} />
       <RestoreVolumeModal target={restoringDisk} onClose={() => setRestoringDisk(null)} />
+      <VerifyBootModal backup={booting} onClose={() => setBooting(null)} />
     </Stack>
   );
 }

@@ -9,6 +9,7 @@ import { useActions } from '../../api/useActions';
 import { useQuery } from '../../api/useQuery';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ProtectedBadge } from '../backups/backup-columns';
+import { VerificationBadge } from '../backups/VerificationBadge';
 import { RestoreModal } from '../restore/RestoreModal';
 
 interface Target {
@@ -100,6 +101,7 @@ export function InstanceBackups(target: Target) {
                     {b.kind}
                   </Badge>
                   <ProtectedBadge backup={b} />
+                  <VerificationBadge backup={b} />
                 </Group>
               }
             >
