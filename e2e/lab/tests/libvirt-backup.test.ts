@@ -364,7 +364,7 @@ describe('full, then incremental backups', () => {
     const { job, log } = await runJob('restore.start', { backupId: m.id, name, verify: true });
     const serverId = /\(([0-9a-f-]{36})\)/.exec(job.summary ?? '')?.[1];
     if (serverId) serversToDelete.push(serverId);
-    const vol = log.map((l) => /^Volume (\S+) created/.exec(l)?.[1]).find(Boolean);
+    const vol = log.map((l) => /^Volume (\S+) (?:\(.*\) )?created/.exec(l)?.[1]).find(Boolean);
     if (vol) volumesToDelete.push(vol);
     expect(job.state, log.join('\n')).toBe('succeeded');
     const expected = await Promise.all(['vda', 'vdb'].map((d) => restoredSha(m, d)));
