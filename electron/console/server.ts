@@ -103,6 +103,11 @@ export async function startConsoleServer(opts: ConsoleOptions): Promise<ConsoleS
   const server = opts.tls
     ? https.createServer({ cert: fs.readFileSync(opts.tls.certFile), key: fs.readFileSync(opts.tls.keyFile) }, handler)
     : http.createServer(handler);
+  // Idle keep-alive connections are closed by the client first (Node's default 5 s is shorter than
+  // browsers' and HTTP clients' own): otherwise a request sent on a socket the server is closing
+  // at that instant fails with ECONNRESET (seen from a script polling jobs.list).
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     const sameOrigin = req.headers.origin === undefined || req.headers.origin === origin;
