@@ -67,3 +67,19 @@ export type FileEntry = z.infer<typeof FileEntry>;
 
 /** Preview reads stop here: enough for a configuration file, not a way to copy disks through the boundary. */
 export const MAX_PREVIEW_BYTES = 1024 * 1024;
+
+/** Files and folders of one folder of a restore point, to download (console mode streams them over HTTP). */
+export const FilesDownloadInput = FilesTarget.extend({ paths: z.array(z.string().min(1).max(8192)).min(1).max(10_000) }).strict();
+export type FilesDownloadInput = z.infer<typeof FilesDownloadInput>;
+
+export const FileDownload = z.object({
+  /** single use, valid for a minute: GET /api/files/download/TICKET in console mode */
+  ticket: z.string(),
+  /** the name the download is saved under */
+  name: z.string(),
+  /** one file as itself, or a tar archive of folders and several items */
+  kind: z.enum(['file', 'archive']),
+  /** a file's size; an archive's is known once written */
+  size: z.number().nullable(),
+});
+export type FileDownload = z.infer<typeof FileDownload>;
