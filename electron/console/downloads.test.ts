@@ -1,27 +1,70 @@
 import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, openTestCore, type TestCore } from '../core/testing';
-import { backUpImage, mkfsExt4, sha256, writeHostileNames, writeTree, type Expected } from '../services/files/testing';
+import { backupDisk, fileSource } from '../engine';
 import { contentDisposition } from './downloads';
 import { startConsoleServer, type ConsoleServer } from './server';
 
 let tc: TestCore;
 let server: ConsoleServer;
-let expected: Expected;
 let backupId: string;
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const T = Date.UTC(2026, 10, 24, 9, 30, 15);
+const MiB = 1024 * 1024;
+/** what the disk holds: path → bytes, mode */
+const files: Record<string, { data: Buffer; mode: number }> = {
+  '/etc/nginx/nginx.conf': { data: Buffer.from('worker_processes 4;\n'.repeat(500)), mode: 0o644 },
+  '/etc/hostname': { data: Buffer.from('web-1\n'), mode: 0o600 },
+  '/usr/bin/tool': { data: randomBytes(700_000), mode: 0o755 },
+  '/var/empty-file': { data: Buffer.alloc(0), mode: 0o644 },
+};
+const sparse = Buffer.alloc(8 * MiB);
+randomBytes(MiB).copy(sparse, 3 * MiB);
+
+/** A folder of known files, symlinks (relative, absolute, looping), a sparse file and names a guest could craft. */
+function writeTree(root: string): void {
+  for (const [rel, f] of Object.entries(files)) {
+    const p = path.join(root, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, f.data, { mode: f.mode });
+    fs.chmodSync(p, f.mode);
+    fs.utimesSync(p, T / 1000, T / 1000);
+  }
+  const fd = fs.openSync(path.join(root, 'var/sparse.img'), 'w');
+  fs.writeSync(fd, sparse.subarray(3 * MiB, 4 * MiB), 0, MiB, 3 * MiB);
+  fs.ftruncateSync(fd, sparse.length);
+  fs.closeSync(fd);
+  fs.symlinkSync('nginx.conf', path.join(root, 'etc/nginx/current'));
+  fs.symlinkSync('/etc/passwd', path.join(root, 'etc/passwd-link'));
+  fs.symlinkSync('loop-b', path.join(root, 'var/loop-a'));
+  fs.symlinkSync('loop-a', path.join(root, 'var/loop-b'));
+  fs.mkdirSync(path.join(root, 'hostile'));
+  for (const n of [
+    Buffer.from('bell\x07\x1b[31mred'),
+    Buffer.from([0x66, 0xff, 0xfe, 0x2e, 0x74, 0x78, 0x74]),
+    Buffer.from('..dots'),
+    Buffer.from('back\\slash'),
+  ])
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${root}/hostile/`), n]), 'x');
+}
 
 // A console over a destination holding one restore point of a real ext4 disk (mkfs.ext4 -d).
 beforeAll(async () => {
   tc = openTestCore('backstack-downloads-');
   const tree = path.join(tc.dir, 'tree');
-  expected = writeTree(tree);
-  writeHostileNames(tree);
+  writeTree(tree);
   const image = path.join(tc.dir, 'disk.img');
-  mkfsExt4(image, tree, 64);
+  execFileSync(['/usr/sbin/mkfs.ext4', '/sbin/mkfs.ext4'].find((p) => fs.existsSync(p)) ?? 'mkfs.ext4', ['-q', '-F', '-d', tree, image, '32M'], {
+    stdio: 'pipe',
+  });
   const dest = ok(await tc.core.api.invoke('destinations.create', { name: 'local', path: path.join(tc.dir, 'dest') }));
-  backupId = (await tc.core.services.destinations.withOpen(dest.destination.id, (repo) => backUpImage(repo, image))).id;
+  const m = await tc.core.services.destinations.withOpen(dest.destination.id, (repo) =>
+    backupDisk(repo, { group: 'vm-1', name: 'vda', source: fileSource(image) }),
+  );
+  backupId = m.id;
   await tc.core.services.destinations.reindex(dest.destination.id);
   fs.mkdirSync(path.join(tc.dir, 'ui'));
   server = await startConsoleServer({ core: tc.core, staticDir: path.join(tc.dir, 'ui') });
@@ -35,7 +78,9 @@ const auth = () => ({ authorization: `Bearer ${server.token}` });
 const prepare = async (paths: string[]) =>
   (await (
     await fetch(`${server.url}/api/invoke/files.prepareDownload`, { method: 'POST', headers: auth(), body: JSON.stringify({ backupId, paths }) })
-  ).json()) as { ok: true; value: { ticket: string; name: string; kind: string; size: number | null } } | { ok: false; error: { code: string; message: string } };
+  ).json()) as
+    | { ok: true; value: { ticket: string; name: string; kind: string; size: number | null } }
+    | { ok: false; error: { code: string; message: string } };
 const get = (ticket: string, headers: Record<string, string> = auth()) => fetch(`${server.url}/api/files/download/${ticket}`, { headers });
 
 /** Extracts a tar answer with GNU tar into a new folder. */
@@ -57,7 +102,7 @@ describe('file downloads in console mode', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="tool"; filename*=UTF-8''tool`);
     expect(res.headers.get('content-length')).toBe('700000');
-    expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(expected.files['/usr/bin/tool']!.sha256);
+    expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(files['/usr/bin/tool']!.data));
   });
 
   it('downloads a folder as a tar archive holding every file, folder and symlink (never followed)', async () => {
@@ -68,9 +113,9 @@ describe('file downloads in console mode', () => {
     expect(res.headers.get('content-type')).toBe('application/x-tar');
     const out = await untar(res, 'etc');
     for (const f of ['/etc/nginx/nginx.conf', '/etc/hostname']) {
-      expect(sha256(fs.readFileSync(path.join(out, f)))).toBe(expected.files[f]!.sha256);
-      expect(fs.statSync(path.join(out, f)).mode & 0o777).toBe(expected.files[f]!.mode);
-      expect(fs.statSync(path.join(out, f)).mtimeMs).toBe(expected.files[f]!.mtimeMs);
+      expect(fs.readFileSync(path.join(out, f))).toEqual(files[f]!.data);
+      expect(fs.statSync(path.join(out, f)).mode & 0o777).toBe(files[f]!.mode);
+      expect(fs.statSync(path.join(out, f)).mtimeMs).toBe(T);
     }
     expect(fs.readlinkSync(path.join(out, 'etc/passwd-link'))).toBe('/etc/passwd');
     expect(fs.readlinkSync(path.join(out, 'etc/nginx/current'))).toBe('nginx.conf');
@@ -78,12 +123,13 @@ describe('file downloads in console mode', () => {
   });
 
   it('downloads several entries of a folder as one archive; a sparse file comes whole', async () => {
-    const p = await prepare(['/var/lib', '/var/empty-file', '/var/loop-a']);
+    const p = await prepare(['/var/sparse.img', '/var/empty-file', '/var/loop-a']);
     if (!p.ok) throw new Error(p.error.message);
     expect(p.value.name).toBe('var-selection.tar');
     const out = await untar(await get(p.value.ticket), 'var-selection');
-    expect(fs.readdirSync(out).sort()).toEqual(['empty-file', 'lib', 'loop-a']);
-    expect(sha256(fs.readFileSync(path.join(out, 'lib/sparse.img')))).toBe(expected.files['/var/lib/sparse.img']!.sha256);
+    expect(fs.readdirSync(out).sort()).toEqual(['empty-file', 'loop-a', 'sparse.img']);
+    expect(sha256(fs.readFileSync(path.join(out, 'sparse.img')))).toBe(sha256(sparse));
+    expect(fs.statSync(path.join(out, 'empty-file')).size).toBe(0);
     expect(fs.readlinkSync(path.join(out, 'loop-a'))).toBe('loop-b');
   });
 

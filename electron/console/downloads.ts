@@ -13,7 +13,13 @@ export const DOWNLOAD_PATH = '/api/files/download/';
  * the first byte an error is a plain-text answer that says what to do; after it, the connection
  * is cut so the browser marks the download failed rather than keeping a short file.
  */
-export async function serveDownload(core: Core, ticket: string, req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>): Promise<void> {
+export async function serveDownload(
+  core: Core,
+  ticket: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  headers: Record<string, string>,
+): Promise<void> {
   if (req.method !== 'GET') {
     res.writeHead(405, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('Use GET.\n');
     return;

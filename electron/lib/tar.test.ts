@@ -28,7 +28,9 @@ function writeArchive(entries: (TarEntry & { data?: Buffer })[]): string {
 }
 
 /** What Python's tarfile (a second, independent reader) sees in an archive. */
-function pythonList(file: string): { name: string; type: string; size: number; mode: number; uid: number; gid: number; mtime: number; target: string }[] {
+function pythonList(
+  file: string,
+): { name: string; type: string; size: number; mode: number; uid: number; gid: number; mtime: number; target: string }[] {
   const script = `
 import json, sys, tarfile
 with tarfile.open(sys.argv[1], encoding='utf-8', errors='surrogateescape') as t:

@@ -40,7 +40,11 @@ export function entryHeader(e: TarEntry): Buffer {
   if (target.length > 100 || !isAscii(target)) pax.push(['linkpath', target]);
   if (size > MAX_OCTAL_11) pax.push(['size', Buffer.from(String(size))]);
   if (seconds < 0 || seconds > MAX_OCTAL_11) pax.push(['mtime', Buffer.from(String(seconds))]);
-  for (const [key, id] of [['uid', e.uid], ['gid', e.gid]] as const) if (id > 0o7777777) pax.push([key, Buffer.from(String(id))]);
+  for (const [key, id] of [
+    ['uid', e.uid],
+    ['gid', e.gid],
+  ] as const)
+    if (id > 0o7777777) pax.push([key, Buffer.from(String(id))]);
 
   const ustar = header({
     name: split && isAscii(name) ? split.name : asciiStandIn(name, 100),

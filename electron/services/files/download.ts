@@ -32,7 +32,8 @@ export async function planDownload(tree: Tree, paths: string[]): Promise<Omit<Fi
   const one = found.length === 1 ? found[0]! : null;
   if (one && one.node.type === 'file') return { name: downloadName(one.node.name), kind: 'file', size: one.node.size };
   if (one) {
-    if (one.node.type !== 'dir') throw new AppError('validation.invalidInput', `${one.path} is a ${one.node.type}: only files and folders can be downloaded.`);
+    if (one.node.type !== 'dir')
+      throw new AppError('validation.invalidInput', `${one.path} is a ${one.node.type}: only files and folders can be downloaded.`);
     return { name: `${one.node.name.length === 0 ? 'root' : downloadName(one.node.name)}.tar`, kind: 'archive', size: null };
   }
   const parent = found[0]!.path.slice(0, found[0]!.path.lastIndexOf('/'));
@@ -83,7 +84,15 @@ export async function* archive(tree: Tree, paths: string[], signal: AbortSignal)
   yield END;
 }
 
-async function* entry(tree: Tree, node: FsNode, path: string, name: string, ancestors: Set<number>, notes: string[], signal: AbortSignal): AsyncGenerator<Buffer> {
+async function* entry(
+  tree: Tree,
+  node: FsNode,
+  path: string,
+  name: string,
+  ancestors: Set<number>,
+  notes: string[],
+  signal: AbortSignal,
+): AsyncGenerator<Buffer> {
   signal.throwIfAborted();
   const meta = { name, mode: node.mode & 0o7777, uid: node.uid, gid: node.gid, mtimeMs: node.mtimeMs };
   if (node.type === 'dir') {

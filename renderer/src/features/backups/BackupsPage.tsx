@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { Button, CloseButton, Group, Paper, Pill, Stack, Text, Title } from '@mantine/core';
-import { IconArchive, IconRestore } from '@tabler/icons-react';
+import { IconArchive, IconFolderSearch, IconRestore } from '@tabler/icons-react';
 import type { BackupView } from '../../../../shared/domain/backups';
 import { formatBytes } from '../../../../shared/format';
 import { useQuery } from '../../api/useQuery';
@@ -10,6 +10,7 @@ import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { filesLink } from '../files/FilesPage';
 import { RestoreModal } from '../restore/RestoreModal';
 import { RestoreVolumeModal } from '../restore/RestoreVolumeModal';
 import { backupActions } from './backup-actions';
@@ -19,6 +20,7 @@ import { backupColumns, ProtectedBadge } from './backup-columns';
 const keyOf = (b: BackupView) => `${b.destinationId}/${b.id}`;
 
 function BackupDetail({ backup, onRestore, onRestoreDisk }: { backup: BackupView; onRestore: () => void; onRestoreDisk: (disk: string) => void }) {
+  const navigate = useNavigate();
   // a disk of an instance's restore point can come back alone, as a new volume
   const volumes = backup.resourceKind === 'instance' && backup.providerId !== null;
   return (
@@ -43,6 +45,9 @@ function BackupDetail({ backup, onRestore, onRestoreDisk }: { backup: BackupView
         <Stack mt="sm" gap="xs">
           <Button size="xs" fullWidth justify="flex-start" leftSection={<IconRestore size={14} />} onClick={onRestore}>
             Restore…
+          </Button>
+          <Button size="xs" fullWidth justify="flex-start" variant="light" leftSection={<IconFolderSearch size={14} />} onClick={() => navigate(filesLink(backup))}>
+            Browse files…
           </Button>
           <ActionButtons actions={backupActions} items={[backup]} column />
         </Stack>
