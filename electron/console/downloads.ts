@@ -36,7 +36,8 @@ export async function serveDownload(
         'cache-control': 'no-store',
         ...(d.size !== null ? { 'content-length': String(d.size) } : {}),
       });
-      await pipeline(Readable.from(d.body), res, { signal: aborted.signal });
+      // the response closing early (a cancelled download) ends the body: its generator stops reading
+      await pipeline(Readable.from(d.body), res);
     });
   } catch (e) {
     if (res.headersSent) {

@@ -27,7 +27,7 @@ export function FilePreview(props: { target: FilesTarget; entry: FileEntry; onCl
   });
   const text = data ? previewText(data.data) : null;
   return (
-    <Paper withBorder p="sm" style={{ flex: 2, minWidth: 300, display: 'flex', flexDirection: 'column', minHeight: 0 }} data-testid="file-preview">
+    <Paper withBorder p="sm" style={{ flex: '0 0 42%', display: 'flex', flexDirection: 'column', minHeight: 0 }} data-testid="file-preview">
       <Group justify="space-between" wrap="nowrap" mb="xs">
         <Stack gap={0} style={{ minWidth: 0 }}>
           <Title order={4} size="h5" style={{ overflowWrap: 'anywhere' }}>

@@ -52,7 +52,9 @@ export function FilesPage() {
   const title = backup ? `Files of ${backup.resourceName}` : 'Files of a restore point';
 
   const here = listing.data;
-  const entries = here && here.path === path ? here.entries : [];
+  // the folder in the address, listed (not a previous one still shown while it loads, nor one that failed)
+  const listed = here !== undefined && here.path === path && !listing.error;
+  const entries = listed ? here.entries : [];
 
   const go = (next: { volume?: string; path?: string }) => {
     const p = new URLSearchParams(params);
@@ -170,20 +172,22 @@ export function FilesPage() {
                   >
                     {chosen.length > 1 ? `Download ${chosen.length} items` : 'Download'}
                   </Button>
-                  <Button
-                    size="xs"
-                    variant="light"
-                    leftSection={<IconDownload size={14} />}
-                    onClick={() => void download([path])}
-                    loading={downloading}
-                  >
-                    Download this folder
-                  </Button>
+                  {listed && (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      leftSection={<IconDownload size={14} />}
+                      onClick={() => void download([path])}
+                      loading={downloading}
+                    >
+                      Download this folder
+                    </Button>
+                  )}
                 </>
               )}
               <Text size="xs" c="dimmed">
-                {here ? `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${chosen.length ? `, ${chosen.length} selected` : ''}` : ''}
-                {canDownload ? ' · a folder or several items download as a .tar archive' : ''}
+                {listed && `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${chosen.length ? `, ${chosen.length} selected` : ''}`}
+                {listed && canDownload && ' · a folder or several items download as a .tar archive'}
               </Text>
             </Group>
             {listing.error && <ErrorAlert error={listing.error} title={`${path} could not be listed`} onRetry={listing.reload} />}
@@ -201,9 +205,9 @@ export function FilesPage() {
                 emptyText={listing.loading ? 'Reading the folder…' : listing.error ? 'Not listed.' : 'This folder is empty.'}
               />
             </div>
+            {previewed && <FilePreview key={previewed.path} target={target} entry={previewed} onClose={() => setPreviewed(null)} />}
           </Stack>
         )}
-        {target && previewed && <FilePreview key={previewed.path} target={target} entry={previewed} onClose={() => setPreviewed(null)} />}
       </Group>
     </Stack>
   );

@@ -40,7 +40,7 @@ export const fileColumns: Column<FileEntry>[] = [
     render: (e) => (e.type === 'file' ? formatBytes(e.size) : ''),
     width: '100px',
   },
-  { id: 'mtime', header: 'Modified', getValue: (e) => e.mtime, render: (e) => new Date(e.mtime).toLocaleString(), width: '180px' },
+  { id: 'mtime', header: 'Modified', getValue: (e) => e.mtime, render: (e) => new Date(e.mtime).toLocaleString(), width: '200px' },
   {
     id: 'mode',
     header: 'Mode',
