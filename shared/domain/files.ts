@@ -72,6 +72,13 @@ export const MAX_PREVIEW_BYTES = 1024 * 1024;
 export const FilesDownloadInput = FilesTarget.extend({ paths: z.array(z.string().min(1).max(8192)).min(1).max(10_000) }).strict();
 export type FilesDownloadInput = z.infer<typeof FilesDownloadInput>;
 
+/** Files and folders of one restore point copied into a local folder (a job); what exists there already is kept, renamed around or replaced. */
+export const FilesRestoreParams = FilesDownloadInput.extend({
+  /** an absolute folder on the machine Backstack runs on; created if missing, nothing written outside it */
+  out: z.string().min(1).max(4096),
+  conflict: z.enum(['skip', 'rename', 'overwrite']).default('skip'),
+}).strict();
+
 export const FileDownload = z.object({
   /** single use, valid for a minute: GET /api/files/download/TICKET in console mode */
   ticket: z.string(),

@@ -5,4 +5,5 @@ export const fileHandlers = ({ files }: Services): NamespaceHandlers<'files'> =>
   'files.list': (i) => files.list(i),
   'files.read': (i) => files.read(i),
   'files.prepareDownload': (i) => files.prepareDownload(i),
+  'files.startRestore': (i) => files.startRestore(i),
 });

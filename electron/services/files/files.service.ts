@@ -1,5 +1,7 @@
 import { AppError } from '../../../shared/errors/codes';
 import type { FileDisk, FileDownload, FileEntry, FilesDownloadInput, FilesTarget, FileVolume } from '../../../shared/domain/files';
+import type { JobParamsInput } from '../../../shared/domain/jobs';
+import type { JobManager } from '../../jobs/manager';
 import type { BackupsTable } from '../../catalog';
 import { findBackup, openDiskReader, parseRef, type Repository } from '../../engine';
 import { extract, RestorePointFiles, type ExtractOptions, type ExtractReport } from '../../filesystems';
@@ -27,7 +29,14 @@ export class FilesService {
     private readonly destinations: DestinationsService,
     private readonly backups: BackupsTable,
     private readonly limits = { openRestorePoints: 4, idleMs: 5 * 60_000 },
+    private readonly jobs?: Pick<JobManager, 'enqueue'>,
   ) {}
+
+  /** Copies files and folders into a local folder as a job (files-restore.job.ts). */
+  startRestore(p: JobParamsInput<'files.restore'>): { jobId: string } {
+    if (!this.jobs) throw new AppError('internal', 'File restores need the job manager.');
+    return { jobId: this.jobs.enqueue('files.restore', p).id };
+  }
 
   async volumes(t: Pick<FilesTarget, 'backupId' | 'destinationId'>): Promise<{ backupId: string; disks: FileDisk[] }> {
     return this.using(t, async (files) => {
