@@ -13,7 +13,9 @@ export class FilesPage {
   }
 
   treeFolder(name: string) {
-    return this.tree().getByTestId('tree-folder').filter({ hasText: new RegExp(`^${name}$`) });
+    return this.tree()
+      .getByTestId('tree-folder')
+      .filter({ hasText: new RegExp(`^${name}$`) });
   }
 
   breadcrumbs() {
@@ -41,8 +43,23 @@ export class FilesPage {
     return this.table().getByRole('checkbox', { name: `Select ${name}`, exact: true });
   }
 
-  button(name: 'Download' | `Download ${number} items` | 'Download this folder' | 'Select all' | 'Clear selection' | 'Up to the parent folder') {
+  button(
+    name:
+      | 'Download'
+      | `Download ${number} items`
+      | 'Download this folder'
+      | 'Select all'
+      | 'Clear selection'
+      | 'Up to the parent folder'
+      | 'Restore to folder…'
+      | 'Restore this folder to…',
+  ) {
     return this.page.getByRole('button', { name, exact: true });
+  }
+
+  /** The dialog that restores `what` (a path, or "N entries") into a local folder. */
+  restoreDialog(what: string) {
+    return this.page.getByRole('dialog', { name: `Restore ${what} to a folder` });
   }
 
   preview() {

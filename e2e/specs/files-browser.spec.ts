@@ -105,7 +105,10 @@ test('browse a restore point, preview a text file, download a file, a folder and
   await expect(files.row('user')).toBeVisible();
 });
 
-test("the file browser opens from an instance's backup timeline, and a missing path says so", async ({ page, mockCloud }) => {
+test("the file browser opens from an instance's backup timeline; a missing path says so; files restore into a folder as a job", async ({
+  page,
+  mockCloud,
+}) => {
   await mockCloud.command('seed-files-restore-point', work);
   await page.goto(mockCloud.loginUrl);
   await new ShellPage(page).nav('Inventory').click();
@@ -120,4 +123,23 @@ test("the file browser opens from an instance's backup timeline, and a missing p
   await files.goTo('/etc/nginx/current/x');
   await expect(page.getByRole('alert')).toContainText('/etc/nginx/current is a symbolic link to nginx.conf; links are not followed');
   await page.screenshot({ path: path.join(screenshotDir, 'files-missing.png'), animations: 'disabled' });
+
+  // the selection restored into a folder of this machine, as a job; an existing file is kept
+  await files.goTo('/etc');
+  await files.select('nginx').check();
+  await files.select('hostname').check();
+  await files.button('Restore to folder…').click();
+  const dialog = files.restoreDialog('2 entries');
+  const out = path.join(work, 'restored');
+  fs.mkdirSync(out);
+  fs.writeFileSync(path.join(out, 'hostname'), 'mine\n');
+  await dialog.getByLabel('Folder').fill(out);
+  await page.screenshot({ path: path.join(screenshotDir, 'files-restore-to-folder.png'), animations: 'disabled' });
+  await dialog.getByRole('button', { name: 'Restore' }).click();
+  await expect(dialog).toBeHidden();
+  await new ShellPage(page).nav('Jobs').click();
+  await expect(page.getByTestId('jobs-table').getByTestId('row').filter({ hasText: 'File restore' })).toContainText('warning');
+  expect(sha256(fs.readFileSync(path.join(out, 'nginx/nginx.conf')))).toBe(original('etc/nginx/nginx.conf'));
+  expect(fs.readlinkSync(path.join(out, 'nginx/current'))).toBe('nginx.conf');
+  expect(fs.readFileSync(path.join(out, 'hostname'), 'utf8')).toBe('mine\n');
 });

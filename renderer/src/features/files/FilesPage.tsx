@@ -2,7 +2,7 @@ import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Button, Checkbox, Divider, Group, Paper, ScrollArea, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconDownload } from '@tabler/icons-react';
+import { IconArrowLeft, IconDownload, IconFolderShare } from '@tabler/icons-react';
 import type { FileEntry, FilesTarget } from '../../../../shared/domain/files';
 import { call } from '../../api/client';
 import { asAppError, describeError } from '../../api/errors';
@@ -15,6 +15,7 @@ import { downloadFiles } from './download';
 import { fileColumns } from './file-columns';
 import { FilePreview } from './FilePreview';
 import { FolderTree } from './FolderTree';
+import { RestoreToFolder } from './RestoreToFolder';
 import { parentOf, PathBar } from './PathBar';
 import { firstBrowsable, VolumePicker } from './VolumePicker';
 
@@ -48,6 +49,7 @@ export function FilesPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [previewed, setPreviewed] = useState<FileEntry | null>(null);
   const [downloading, setDownloading] = useState(false);
+  const [restoring, setRestoring] = useState<string[] | null>(null);
   const canDownload = useAppStore((s) => s.status?.runtime) === 'console';
   const title = backup ? `Files of ${backup.resourceName}` : 'Files of a restore point';
 
@@ -185,6 +187,15 @@ export function FilesPage() {
                   )}
                 </>
               )}
+              <Button
+                size="xs"
+                variant="default"
+                leftSection={<IconFolderShare size={14} />}
+                disabled={!listed}
+                onClick={() => setRestoring(chosen.length ? chosen.map((e) => e.path) : [path])}
+              >
+                {chosen.length ? 'Restore to folder…' : 'Restore this folder to…'}
+              </Button>
               <Text size="xs" c="dimmed">
                 {listed && `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${chosen.length ? `, ${chosen.length} selected` : ''}`}
                 {listed && canDownload && ' · a folder or several items download as a .tar archive'}
@@ -209,6 +220,7 @@ export function FilesPage() {
           </Stack>
         )}
       </Group>
+      {target && <RestoreToFolder target={target} paths={restoring} onClose={() => setRestoring(null)} />}
     </Stack>
   );
 }
