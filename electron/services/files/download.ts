@@ -102,7 +102,7 @@ async function* entry(
       children = await tree.children(node, path);
     } catch (e) {
       if (!(e instanceof DamagedError)) throw e;
-      return void notes.push(`${path}: ${e.message}`);
+      return void notes.push(e.message); // it names the path
     }
     yield entryHeader({ ...meta, type: 'dir', size: 0 });
     const inside = new Set([...ancestors, node.ref]);
@@ -118,7 +118,7 @@ async function* entry(
       target = await tree.readlink(node, path);
     } catch (e) {
       if (!(e instanceof DamagedError)) throw e;
-      return void notes.push(`${path}: ${e.message}`);
+      return void notes.push(e.message); // it names the path
     }
     yield entryHeader({ ...meta, type: 'symlink', size: 0, target });
   } else if (node.type === 'file') {
@@ -131,7 +131,7 @@ async function* entry(
       }
     } catch (e) {
       if (!(e instanceof DamagedError)) throw e;
-      notes.push(`${path}: ${e.message} (the bytes from ${at} on are zeros in this archive)`);
+      notes.push(`${e.message} (the bytes from ${at} on are zeros in this archive)`);
       for (; at < node.size; at += PIECE) yield Buffer.alloc(Math.min(PIECE, node.size - at));
     }
     yield padding(node.size);
