@@ -86,6 +86,18 @@ test('browse a restore point, preview a text file, download a file, a folder and
   await expect(files.rows().first()).toBeVisible();
   await expect(page.getByText('300 entries')).toBeVisible();
   await expect(files.treeFolder('many')).toBeVisible();
+  // sorted by name, then the other way round from its header
+  await expect(files.rows().first()).toContainText('file-0000.log');
+  await files.table().getByRole('button', { name: 'Name' }).click();
+  await expect(files.rows().first()).toContainText('file-0299.log');
+  // Space selects the focused row
+  await files.rows().first().focus();
+  await page.keyboard.press('Space');
+  await expect(files.select('file-0299.log')).toBeChecked();
+  await expect(page.getByText('300 entries, 1 selected')).toBeVisible();
+  await files.button('Select all').click();
+  await expect(page.getByText('300 entries, 300 selected')).toBeVisible();
+  await files.button('Clear selection').click();
   const folder = await files.download(files.button('Download this folder'));
   expect(folder.name).toBe('many.tar');
   const many = untar(folder.file, 'many');

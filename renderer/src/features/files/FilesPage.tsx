@@ -51,6 +51,13 @@ export function FilesPage() {
   const [downloading, setDownloading] = useState(false);
   const [restoring, setRestoring] = useState<string[] | null>(null);
   const canDownload = useAppStore((s) => s.status?.runtime) === 'console';
+  // Back and Forward change the folder without go(): the selection and a preview from elsewhere go with it
+  const [shownPath, setShownPath] = useState(path);
+  if (shownPath !== path) {
+    setShownPath(path);
+    setSelected(new Set());
+    if (previewed && parentOf(previewed.path) !== path) setPreviewed(null);
+  }
   const title = backup ? `Files of ${backup.resourceName}` : 'Files of a restore point';
 
   const here = listing.data;
@@ -146,7 +153,7 @@ export function FilesPage() {
             {target && (
               <>
                 <Divider my="xs" label="Folders" labelPosition="left" />
-                <FolderTree key={volume} target={target} path={path} onOpen={(p) => go({ path: p })} />
+                <FolderTree key={`${backupId}\n${destinationId}\n${volume}`} target={target} path={path} onOpen={(p) => go({ path: p })} />
               </>
             )}
           </ScrollArea>
