@@ -8,6 +8,7 @@ import readline from 'node:readline';
 import { startConsoleServer } from '../../electron/console/server';
 import { createCore } from '../../electron/core/create-core';
 import { backupDisk, fileSource } from '../../electron/engine';
+import { mkfsExt4, writeTree } from '../../electron/filesystems/testing/images';
 import { createLogger } from '../../electron/lib/logger';
 import { keyFileProtector } from '../../electron/lib/secret-box';
 import { adminClient, makeServer, standardCloud } from '../../electron/openstack/testing/fixtures';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
     return { provider, destination, img };
   };
 
-  const commands: Record<string, () => Promise<void>> = {
+  const commands: Record<string, (arg?: string) => Promise<void>> = {
     /** this workstation has no route to Nova's public endpoint (connection refused) */
     'refuse-nova-public': async () => {
       cloud.inject(
@@ -100,6 +101,26 @@ async function main(): Promise<void> {
       }
       await core.services.destinations.reindex(destination.id);
     },
+    /**
+     * as seed-instance-restore-point, both disks an ext4 file system (mkfs.ext4 -d) of the test tree
+     * (electron/filesystems/testing), written to ARG/tree for the journey to compare against
+     */
+    'seed-files-restore-point': async (dir) => {
+      if (!dir) throw new Error('give a folder');
+      writeTree(path.join(dir, 'tree'));
+      const image = path.join(dir, 'disk.img');
+      mkfsExt4(image, path.join(dir, 'tree'), 48);
+      const { provider, destination } = await labAndDestination();
+      const repo = await core.services.destinations.open(destination.id);
+      const client = adminClient(cloud);
+      try {
+        await writeInstanceRestorePoint(repo, client, { providerId: provider.id, image, cloud: cloudIdentity(provider) });
+      } finally {
+        await repo.close();
+        await client.close();
+      }
+      await core.services.destinations.reindex(destination.id);
+    },
     /** an instance admin-db in the admin's project (to attach restored volumes to), synced */
     'admin-instance': async () => {
       cloud.servers.push(makeServer({ id: 's-admin', name: 'admin-db', projectId: 'p-admin', userId: 'u-admin', seq: 9, network: 'demo-net' }));
@@ -118,11 +139,11 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ loginUrl: server.loginUrl })}\n`);
   const lines = readline.createInterface({ input: process.stdin });
   for await (const line of lines) {
-    const name = line.trim();
+    const [name = '', arg] = line.trim().split(/ (.*)/s);
     try {
       const run = commands[name];
       if (!run) throw new Error('unknown command');
-      await run();
+      await run(arg);
       process.stdout.write(`ok ${name}\n`);
     } catch (e) {
       process.stdout.write(`error ${name}: ${(e as Error).message}\n`);

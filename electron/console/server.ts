@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors/codes';
 import { err } from '../../shared/ipc/result';
 import type { Core } from '../core/create-core';
 import { COOKIE, hostAllowed, isAuthorized, newToken } from './auth';
+import { DOWNLOAD_PATH, serveDownload } from './downloads';
 import { serveStatic } from './static';
 
 export interface ConsoleOptions {
@@ -91,6 +92,10 @@ export async function startConsoleServer(opts: ConsoleOptions): Promise<ConsoleS
     }
     if (url.pathname.startsWith('/api/invoke/')) {
       void invoke(opts.core, decodeURIComponent(url.pathname.slice('/api/invoke/'.length)), req, res, headers);
+      return;
+    }
+    if (url.pathname.startsWith(DOWNLOAD_PATH)) {
+      void serveDownload(opts.core, url.pathname.slice(DOWNLOAD_PATH.length), req, res, headers);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -35,6 +35,7 @@ import { BackupsService } from '../services/backup/backups.service';
 import { DashboardService } from '../services/dashboard/dashboard.service';
 import { DestinationsService } from '../services/destinations/destinations.service';
 import { FilesService } from '../services/files/files.service';
+import { filesRestoreJob } from '../services/files/files-restore.job';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
 import { ExportsService } from '../services/exports/exports.service';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
@@ -226,7 +227,7 @@ export function createCore(opts: CoreOptions): Core {
     snapshots,
     dashboard: new DashboardService({ queries: new DashboardQueries(catalog.db), policies: () => policiesTable.list(), scheduler: () => scheduler.status() }),
     exports: new ExportsService(backupsTable, destinations, (level, m) => logger[level](m)),
-    files: new FilesService(destinations, backupsTable),
+    files: new FilesService(destinations, backupsTable, undefined, manager),
   };
 
   for (const kind of [
@@ -239,6 +240,7 @@ export function createCore(opts: CoreOptions): Core {
     restoreCleanupJob(strategy),
     restoreVerifyJob(strategy),
     snapshots.jobKind(),
+    filesRestoreJob(services.files),
   ]) {
     manager.register(kind);
   }

@@ -93,3 +93,31 @@ describe('files.* over the catalog', () => {
     }
   });
 });
+
+describe('files.startRestore', () => {
+  it('copies files and folders into a local folder as a job; what exists is kept and the job warns why', async () => {
+    const { tc, ids } = await coreWithBackups(1);
+    const out = path.join(tc.dir, 'restored');
+    const api = tc.core.api;
+    const first = ok(await api.invoke('files.startRestore', { backupId: ids[0]!, paths: ['/etc/nginx', '/etc/hostname'], out }));
+    await tc.core.jobs.whenIdle();
+    const job = ok(await api.invoke('jobs.get', { id: first.jobId }));
+    expect(job).toMatchObject({ kind: 'files.restore', state: 'succeeded' });
+    expect(job.summary).toMatch(/^2 files \(.+\), 1 folder and 1 link restored into /);
+    expect(fs.readFileSync(path.join(out, 'hostname'), 'utf8')).toBe('web-0\n');
+    expect(fs.readFileSync(path.join(out, 'nginx/nginx.conf'))).toEqual(fs.readFileSync(path.join(tc.dir, 'tree/etc/nginx/nginx.conf')));
+    expect(fs.readlinkSync(path.join(out, 'nginx/current'))).toBe('nginx.conf');
+
+    fs.writeFileSync(path.join(out, 'hostname'), 'mine\n');
+    const again = ok(await api.invoke('files.startRestore', { backupId: ids[0]!, paths: ['/etc/hostname'], out }));
+    await tc.core.jobs.whenIdle();
+    expect(ok(await api.invoke('jobs.get', { id: again.jobId })).state).toBe('warning');
+    expect(fs.readFileSync(path.join(out, 'hostname'), 'utf8')).toBe('mine\n');
+    const log = ok(await api.invoke('jobs.getLog', { id: again.jobId }));
+    expect(log.items.map((e) => e.message)).toContain(`/etc/hostname not restored: ${path.join(out, 'hostname')} exists already.`);
+
+    const relative = await api.invoke('files.startRestore', { backupId: ids[0]!, paths: ['/etc/hostname'], out: 'restored' });
+    await tc.core.jobs.whenIdle();
+    expect(ok(await api.invoke('jobs.get', { id: ok(relative).jobId })).error?.message).toBe('"restored" is not an absolute path: give the whole path of the folder to restore into.');
+  });
+});

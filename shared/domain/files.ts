@@ -67,3 +67,46 @@ export type FileEntry = z.infer<typeof FileEntry>;
 
 /** Preview reads stop here: enough for a configuration file, not a way to copy disks through the boundary. */
 export const MAX_PREVIEW_BYTES = 1024 * 1024;
+
+/** Files and folders of one folder of a restore point, to download (console mode streams them over HTTP). */
+export const FilesDownloadInput = FilesTarget.extend({ paths: z.array(z.string().min(1).max(8192)).min(1).max(10_000) }).strict();
+export type FilesDownloadInput = z.infer<typeof FilesDownloadInput>;
+
+/** Files and folders of one restore point copied into a local folder (a job); what exists there already is kept, renamed around or replaced. */
+export const FilesRestoreParams = FilesDownloadInput.extend({
+  /** an absolute folder on the machine Backstack runs on; created if missing, nothing written outside it */
+  out: z.string().min(1).max(4096),
+  conflict: z.enum(['skip', 'rename', 'overwrite']).default('skip'),
+}).strict();
+
+export const FileDownload = z.object({
+  /** single use, valid for a minute: GET /api/files/download/TICKET in console mode */
+  ticket: z.string(),
+  /** the name the download is saved under */
+  name: z.string(),
+  /** one file as itself, or a tar archive of folders and several items */
+  kind: z.enum(['file', 'archive']),
+  /** a file's size; an archive's is known once written */
+  size: z.number().nullable(),
+});
+export type FileDownload = z.infer<typeof FileDownload>;
+
+/** ls -l's mode column: type letter and rwx bits (setuid, setgid, sticky as s/S, t/T). */
+export function modeString(e: Pick<FileEntry, 'type' | 'mode'>): string {
+  const t = { dir: 'd', symlink: 'l', chardev: 'c', blockdev: 'b', fifo: 'p', socket: 's', file: '-', unknown: '?' }[e.type];
+  const bit = (mask: number, c: string) => (e.mode & mask ? c : '-');
+  const special = (exec: boolean, on: boolean, lower: string) => (on ? (exec ? lower : lower.toUpperCase()) : exec ? 'x' : '-');
+  const m = e.mode;
+  return (
+    t +
+    bit(0o400, 'r') +
+    bit(0o200, 'w') +
+    special((m & 0o100) !== 0, (m & 0o4000) !== 0, 's') +
+    bit(0o040, 'r') +
+    bit(0o020, 'w') +
+    special((m & 0o010) !== 0, (m & 0o2000) !== 0, 's') +
+    bit(0o004, 'r') +
+    bit(0o002, 'w') +
+    special((m & 0o001) !== 0, (m & 0o1000) !== 0, 't')
+  );
+}

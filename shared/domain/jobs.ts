@@ -4,6 +4,7 @@ import { formatBytes } from '../format';
 import { BackupInstanceParams, RestoreInstanceParams, RestoreVolumeParams } from './backups';
 import { KeepRules } from './destinations';
 import { RestoreVerifyParams } from './restore-verify';
+import { FilesRestoreParams } from './files';
 import { CreateSnapshotInput } from './snapshots';
 
 const Id = z.string().min(1).max(200);
@@ -28,6 +29,8 @@ export const JOB_PARAMS = {
   'restore.cleanup': z.object({ jobId: Id }).strict(),
   /** a consistent online copy of the local catalog into `file` */
   'catalog.backup': z.object({ file: z.string().min(1).max(4096) }).strict(),
+  /** files and folders of a restore point copied into a folder of the machine Backstack runs on */
+  'files.restore': FilesRestoreParams,
 } as const;
 export type JobKindName = keyof typeof JOB_PARAMS;
 export const JobKindName = z.enum(Object.keys(JOB_PARAMS) as [JobKindName, ...JobKindName[]]);
@@ -45,6 +48,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'catalog.backup': 'Catalog copy',
   'snapshot.create': 'Snapshot',
   'restore.cleanup': 'Restore clean-up',
+  'files.restore': 'File restore',
 };
 /** Parameters as a caller gives them (defaults not yet applied). */
 export type JobParamsInput<K extends JobKindName> = z.input<(typeof JOB_PARAMS)[K]>;

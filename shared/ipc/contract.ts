@@ -12,7 +12,7 @@ import { PreflightReport } from '../domain/restore-preflight';
 import { RestoreVerifyParams } from '../domain/restore-verify';
 import { ExportStartInput, ExportView } from '../domain/exports';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
-import { FileDisk, FileEntry, FilePath, FilesTarget, FileVolume, MAX_PREVIEW_BYTES } from '../domain/files';
+import { FileDisk, FileDownload, FileEntry, FilePath, FilesDownloadInput, FilesRestoreParams, FilesTarget, FileVolume, MAX_PREVIEW_BYTES } from '../domain/files';
 
 /**
  * The one contract between the renderer (or CLI, or tests) and the core. Types are derived
@@ -221,6 +221,10 @@ export const requests = {
     FilesTarget.extend({ path: z.string().min(1).max(8192), maxBytes: z.number().int().min(1).max(MAX_PREVIEW_BYTES).default(64 * 1024) }).strict(),
     z.object({ path: z.string(), size: z.number(), data: z.base64(), truncated: z.boolean() }),
   ),
+  /** Checks files and folders of one folder can be read and names the download; console mode then streams it from /api/files/download/TICKET. */
+  'files.prepareDownload': req(FilesDownloadInput, FileDownload),
+  /** Copies files and folders of a restore point into a folder of the machine Backstack runs on, as a job. */
+  'files.startRestore': req(FilesRestoreParams, z.object({ jobId: z.string() })),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
   'catalog.startBackup': req(z.object({ file: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;

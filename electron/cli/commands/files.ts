@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors/app-error';
-import type { FileDisk, FileEntry, FilesTarget, FileVolume } from '../../../shared/domain/files';
+import { modeString, type FileDisk, type FileEntry, type FilesTarget, type FileVolume } from '../../../shared/domain/files';
 import type { Core } from '../../core/create-core';
 import type { Conflict, ExtractReport, RestorePointFiles } from '../../filesystems';
 import { withCore, type CliContext } from '../context';
@@ -165,18 +165,4 @@ export function register(program: Command, ctx: CliContext): void {
         process.off('SIGINT', onSigint);
       }
     });
-}
-
-/** ls -l's mode column: type letter and rwx bits (setuid, setgid, sticky as s/S, t/T). */
-export function modeString(e: Pick<FileEntry, 'type' | 'mode'>): string {
-  const t = { dir: 'd', symlink: 'l', chardev: 'c', blockdev: 'b', fifo: 'p', socket: 's', file: '-', unknown: '?' }[e.type];
-  const bit = (mask: number, c: string) => (e.mode & mask ? c : '-');
-  const special = (exec: boolean, on: boolean, lower: string) => (on ? (exec ? lower : lower.toUpperCase()) : exec ? 'x' : '-');
-  const m = e.mode;
-  return (
-    t +
-    bit(0o400, 'r') + bit(0o200, 'w') + special((m & 0o100) !== 0, (m & 0o4000) !== 0, 's') +
-    bit(0o040, 'r') + bit(0o020, 'w') + special((m & 0o010) !== 0, (m & 0o2000) !== 0, 's') +
-    bit(0o004, 'r') + bit(0o002, 'w') + special((m & 0o001) !== 0, (m & 0o1000) !== 0, 't')
-  );
 }

@@ -4,4 +4,6 @@ export const fileHandlers = ({ files }: Services): NamespaceHandlers<'files'> =>
   'files.volumes': (i) => files.volumes(i),
   'files.list': (i) => files.list(i),
   'files.read': (i) => files.read(i),
+  'files.prepareDownload': (i) => files.prepareDownload(i),
+  'files.startRestore': (i) => files.startRestore(i),
 });

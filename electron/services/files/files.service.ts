@@ -1,9 +1,12 @@
 import { AppError } from '../../../shared/errors/codes';
-import type { FileDisk, FileEntry, FilesTarget, FileVolume } from '../../../shared/domain/files';
+import type { FileDisk, FileDownload, FileEntry, FilesDownloadInput, FilesTarget, FileVolume } from '../../../shared/domain/files';
+import type { JobParamsInput } from '../../../shared/domain/jobs';
+import type { JobManager } from '../../jobs/manager';
 import type { BackupsTable } from '../../catalog';
 import { findBackup, openDiskReader, parseRef, type Repository } from '../../engine';
 import { extract, RestorePointFiles, type ExtractOptions, type ExtractReport } from '../../filesystems';
 import type { DestinationsService } from '../destinations/destinations.service';
+import { downloadBody, DownloadTickets, planDownload, type DownloadBody } from './download';
 
 interface Open {
   ready: Promise<{ repo: Repository; files: RestorePointFiles }>;
@@ -20,12 +23,20 @@ interface Open {
 export class FilesService {
   private readonly open = new Map<string, Open>();
   private sweeper: NodeJS.Timeout | undefined;
+  private readonly tickets = new DownloadTickets();
 
   constructor(
     private readonly destinations: DestinationsService,
     private readonly backups: BackupsTable,
     private readonly limits = { openRestorePoints: 4, idleMs: 5 * 60_000 },
+    private readonly jobs?: Pick<JobManager, 'enqueue'>,
   ) {}
+
+  /** Copies files and folders into a local folder as a job (files-restore.job.ts). */
+  startRestore(p: JobParamsInput<'files.restore'>): { jobId: string } {
+    if (!this.jobs) throw new AppError('internal', 'File restores need the job manager.');
+    return { jobId: this.jobs.enqueue('files.restore', p).id };
+  }
 
   async volumes(t: Pick<FilesTarget, 'backupId' | 'destinationId'>): Promise<{ backupId: string; disks: FileDisk[] }> {
     return this.using(t, async (files) => {
@@ -61,6 +72,22 @@ export class FilesService {
       const { tree } = await files.tree(t.disk, t.partition, t.lv);
       return extract(tree, t.paths, opts);
     });
+  }
+
+  /** Checks a selection can be downloaded and names it; the ticket is for download() (console mode's HTTP route). */
+  async prepareDownload(i: FilesDownloadInput): Promise<FileDownload> {
+    const plan = await this.using(i, async (files) => planDownload((await files.tree(i.disk, i.partition, i.lv)).tree, i.paths));
+    return this.tickets.add(i, plan);
+  }
+
+  /**
+   * Hands a prepared download's bytes to `send`, which writes them out; the restore point stays
+   * open until it returns. An unknown or used ticket is refused with what to do.
+   */
+  async download(ticket: string, signal: AbortSignal, send: (d: DownloadBody) => Promise<void>): Promise<void> {
+    const prepared = this.tickets.take(ticket);
+    const t = prepared.input;
+    await this.using(t, async (files) => send(await downloadBody((await files.tree(t.disk, t.partition, t.lv)).tree, prepared, signal)));
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { Notifications } from '@mantine/notifications';
 import { BackupsPage } from '../features/backups/BackupsPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { DestinationsPage } from '../features/destinations/DestinationsPage';
+import { FilesPage } from '../features/files/FilesPage';
 import { InventoryPage } from '../features/inventory/InventoryPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { PolicyDetailPage } from '../features/protection/PolicyDetail';
@@ -45,6 +46,7 @@ const router = createHashRouter([
       { path: 'protection/:id/edit', element: <PolicyEditor /> },
       { path: 'jobs', element: <JobsPage /> },
       { path: 'backups', element: <BackupsPage /> },
+      { path: 'files', element: <FilesPage /> },
       { path: 'clouds', element: <CloudsPage /> },
       { path: 'destinations', element: <DestinationsPage /> },
       // Where clouds and destinations were before they had their own pages.

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { Button, CloseButton, Group, Paper, Pill, Stack, Text, Title } from '@mantine/core';
-import { IconArchive, IconPower, IconRestore } from '@tabler/icons-react';
+import { IconArchive, IconFolderSearch, IconPower, IconRestore } from '@tabler/icons-react';
 import type { BackupView } from '../../../../shared/domain/backups';
 import { formatBytes } from '../../../../shared/format';
 import { useQuery } from '../../api/useQuery';
@@ -10,6 +10,7 @@ import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { filesLink } from '../files/FilesPage';
 import { RestoreModal } from '../restore/RestoreModal';
 import { RestoreVolumeModal } from '../restore/RestoreVolumeModal';
 import { VerifyBootModal } from '../restore/VerifyBootModal';
@@ -31,6 +32,7 @@ function BackupDetail({
   onRestoreDisk: (disk: string) => void;
   onVerifyBoot: () => void;
 }) {
+  const navigate = useNavigate();
   // a disk of an instance's restore point can come back alone, as a new volume
   const volumes = backup.resourceKind === 'instance' && backup.providerId !== null;
   return (
@@ -56,6 +58,9 @@ function BackupDetail({
         <Stack mt="sm" gap="xs">
           <Button size="xs" fullWidth justify="flex-start" leftSection={<IconRestore size={14} />} onClick={onRestore}>
             Restore…
+          </Button>
+          <Button size="xs" fullWidth justify="flex-start" variant="light" leftSection={<IconFolderSearch size={14} />} onClick={() => navigate(filesLink(backup))}>
+            Browse files…
           </Button>
           {volumes && (
             <Button size="xs" variant="light" fullWidth justify="flex-start" leftSection={<IconPower size={14} />} onClick={onVerifyBoot}>

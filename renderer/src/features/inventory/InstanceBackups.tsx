@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import { Badge, Button, Group, Menu, Stack, Text, Timeline } from '@mantine/core';
 import { IconChevronDown, IconDeviceFloppy } from '@tabler/icons-react';
 import type { BackupView } from '../../../../shared/domain/backups';
@@ -10,6 +11,7 @@ import { useQuery } from '../../api/useQuery';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ProtectedBadge } from '../backups/backup-columns';
 import { VerificationBadge } from '../backups/VerificationBadge';
+import { filesLink } from '../files/FilesPage';
 import { RestoreModal } from '../restore/RestoreModal';
 
 interface Target {
@@ -53,6 +55,7 @@ export function InstanceBackups(target: Target) {
   const { data, error, reload } = useQuery('backups.list', { resourceId: target.instanceId }, { tables: ['backups'] });
   const [restoring, setRestoring] = useState<BackupView | null>(null);
   const runner = useActions();
+  const navigate = useNavigate();
   const items = data?.items ?? [];
   const busy = Object.values(BACK_UP).some((a) => runner.isBusy(a.id));
   return (
@@ -108,9 +111,14 @@ export function InstanceBackups(target: Target) {
               <Text size="sm" c="dimmed">
                 {b.disks.map((d) => d.name).join(', ')} — {formatBytes(b.sizeBytes)} restorable, {formatBytes(b.newBytes)} new
               </Text>
-              <Button size="compact-xs" variant="subtle" onClick={() => setRestoring(b)}>
-                Restore…
-              </Button>
+              <Group gap={4}>
+                <Button size="compact-xs" variant="subtle" onClick={() => setRestoring(b)}>
+                  Restore…
+                </Button>
+                <Button size="compact-xs" variant="subtle" onClick={() => navigate(filesLink(b))}>
+                  Browse files…
+                </Button>
+              </Group>
             </Timeline.Item>
           ))}
         </Timeline>
