@@ -1,5 +1,7 @@
-import { Alert, Group, List, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, List, Loader, Stack, Switch, Text } from '@mantine/core';
 import type { PreflightField, PreflightItem, PreflightReport, PreflightSeverity } from '../../../../shared/domain/restore-preflight';
+import type { AppError } from '../../../../shared/errors/app-error';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 /** The pre-flight's warnings on one field, shown under it (its blockers are the field's error). */
 export function FieldNotes({ items, field }: { items: PreflightItem[] | undefined; field: PreflightField }) {
@@ -58,5 +60,34 @@ export function PreflightPanel({ report, checking }: { report: PreflightReport |
           );
         })}
     </Stack>
+  );
+}
+
+/**
+ * The last part of a restore dialog: the pre-flight's findings, the verify switch and the buttons;
+ * the restore button stays disabled while the check runs or something blocks.
+ */
+export function PreflightFooter(props: {
+  preflight: { check: { data: PreflightReport | undefined; error: AppError | null; reload: () => void }; checking: boolean };
+  verify: { checked: boolean; onChange: (v: boolean) => void; label: string };
+  submit: { run: () => void; busy: boolean; error: AppError | null; label: string };
+  onClose: () => void;
+}) {
+  const { check, checking } = props.preflight;
+  return (
+    <>
+      <PreflightPanel report={check.data} checking={checking} />
+      {check.error && <ErrorAlert error={check.error} title="The pre-flight could not run" onRetry={check.reload} compact />}
+      <Switch label={props.verify.label} checked={props.verify.checked} onChange={(e) => props.verify.onChange(e.currentTarget.checked)} />
+      {props.submit.error && <ErrorAlert error={props.submit.error} title="The restore did not start" />}
+      <Group justify="flex-end">
+        <Button variant="default" onClick={props.onClose}>
+          Cancel
+        </Button>
+        <Button onClick={props.submit.run} loading={props.submit.busy} disabled={checking || check.data?.blocked === true}>
+          {props.submit.label}
+        </Button>
+      </Group>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Group, Input, Modal, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Group, Input, Modal, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { defaultRestoreName, type BackupView } from '../../../../shared/domain/backups';
 import type { ResourceKind } from '../../../../shared/domain/inventory';
@@ -7,11 +7,10 @@ import { followJob } from '../../api/actions';
 import { call } from '../../api/client';
 import { useSubmit } from '../../api/useSubmit';
 import { Choice } from '../../components/Choice';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import type { InputOf } from '../../../../shared/ipc/contract';
 import type { PreflightItem } from '../../../../shared/domain/restore-preflight';
 import { DiskChoices, diskParams, NO_DISK_CHOICE, type DiskChoice } from './DiskChoices';
-import { FieldNotes, PreflightPanel } from './PreflightPanel';
+import { FieldNotes, PreflightFooter } from './PreflightPanel';
 import { useResourceOptions } from './resource-options';
 import { blocks, usePreflight } from './usePreflight';
 
@@ -164,22 +163,12 @@ function RestoreForm({ backup, onClose }: { backup: BackupView; onClose: () => v
           </Input.Wrapper>
         </Group>
       )}
-      <PreflightPanel report={check.data} checking={checking} />
-      {check.error && <ErrorAlert error={check.error} title="The pre-flight could not run" onRetry={check.reload} compact />}
-      <Switch
-        label="Verify each disk after writing it (hash compared before the instance starts)"
-        checked={verify}
-        onChange={(e) => setVerify(e.currentTarget.checked)}
+      <PreflightFooter
+        preflight={{ check, checking }}
+        verify={{ checked: verify, onChange: setVerify, label: 'Verify each disk after writing it (hash compared before the instance starts)' }}
+        submit={{ run: () => void submit.run(), busy: submit.busy, error: submit.error, label: 'Restore' }}
+        onClose={onClose}
       />
-      {submit.error && <ErrorAlert error={submit.error} title="The restore did not start" />}
-      <Group justify="flex-end">
-        <Button variant="default" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button onClick={() => void submit.run()} loading={submit.busy} disabled={checking || check.data?.blocked === true}>
-          Restore
-        </Button>
-      </Group>
     </Stack>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Group, Modal, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Modal, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { defaultVolumeRestoreName, type BackupView } from '../../../../shared/domain/backups';
 import type { InputOf } from '../../../../shared/ipc/contract';
@@ -7,8 +7,7 @@ import { followJob } from '../../api/actions';
 import { call } from '../../api/client';
 import { useQuery } from '../../api/useQuery';
 import { useSubmit } from '../../api/useSubmit';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { FieldNotes, PreflightPanel } from './PreflightPanel';
+import { FieldNotes, PreflightFooter } from './PreflightPanel';
 import { useResourceOptions } from './resource-options';
 import { blocks, usePreflight } from './usePreflight';
 
@@ -112,22 +111,12 @@ function RestoreVolumeForm({ backup, disk, onClose }: { backup: BackupView; disk
         />
       </SimpleGrid>
       <FieldNotes items={notes} field="name" />
-      <PreflightPanel report={check.data} checking={checking} />
-      {check.error && <ErrorAlert error={check.error} title="The pre-flight could not run" onRetry={check.reload} compact />}
-      <Switch
-        label="Verify the volume after writing it (hash compared on the hypervisor)"
-        checked={verify}
-        onChange={(e) => setVerify(e.currentTarget.checked)}
+      <PreflightFooter
+        preflight={{ check, checking }}
+        verify={{ checked: verify, onChange: setVerify, label: 'Verify the volume after writing it (hash compared on the hypervisor)' }}
+        submit={{ run: () => void submit.run(), busy: submit.busy, error: submit.error, label: 'Restore volume' }}
+        onClose={onClose}
       />
-      {submit.error && <ErrorAlert error={submit.error} title="The restore did not start" />}
-      <Group justify="flex-end">
-        <Button variant="default" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button onClick={() => void submit.run()} loading={submit.busy} disabled={checking || check.data?.blocked === true}>
-          Restore volume
-        </Button>
-      </Group>
     </Stack>
   );
 }
