@@ -6,6 +6,7 @@ import { bootDisk, deleteOnTermination, type BackedUpDisk, type InstanceBackupMe
 import type { RestoreHost, RestoreHosts } from './restore-hosts';
 import { planAddresses } from './preflight-network';
 import { pickFlavor, planDisks, planNetworks, volumeSizeGiB, volumeTypeOf, wantedKeypair } from './restore-mapping';
+import { cleanUp, type Created } from './verify-cleanup';
 
 /**
  * Restore through Nova: new Cinder volumes for the RBD disks (written over SSH + qemu-nbd), a new
@@ -35,10 +36,12 @@ export interface RestoreContext extends RestoreCommon {
   /** the hypervisors disks are written on (sshRestoreHosts in the app) */
   hosts: RestoreHosts;
   /** told of each server and volume as it is created (a boot check removes them afterwards) */
-  created?: (r: { kind: 'server' | 'volume'; id: string; name: string }) => void;
+  created?: (r: Created) => void;
 }
 
-export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId: string; name: string; status: string; verified: Record<string, string> }> {
+export async function restoreThroughNova(
+  c: RestoreContext,
+): Promise<{ serverId: string; name: string; status: string; verified: Record<string, string> }> {
   const { backup: b, params: p, signal } = c;
   // Nova and Cinder are polled on the client's clock (virtual in tests).
   const opt = { signal };
@@ -58,7 +61,13 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     return [];
   });
   for (const a of addresses)
-    if (a.original) c.log('info', a.keep ? `NIC ${a.nic.index} keeps its fixed IP ${a.keep}.` : `NIC ${a.nic.index}: its fixed IP ${a.original} is not kept (${a.why ?? 'not free'}); it gets a new address.`);
+    if (a.original)
+      c.log(
+        'info',
+        a.keep
+          ? `NIC ${a.nic.index} keeps its fixed IP ${a.keep}.`
+          : `NIC ${a.nic.index}: its fixed IP ${a.original} is not kept (${a.why ?? 'not free'}); it gets a new address.`,
+      );
   const zone = await resolveZone(compute, p.availabilityZone, b.server.availabilityZone, c.log, signal);
   const name = p.name ?? defaultRestoreName(b.serverName, b.createdAt);
   const boot = bootDisk(b);
@@ -89,7 +98,11 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
   };
 
   // What this restore made, removed again if it does not finish (a failure, a cancel).
-  const created: Created = { server: null, volumes: [] };
+  const created: Created[] = [];
+  const made = (x: Created) => {
+    created.push(x);
+    c.created?.(x);
+  };
   try {
     // 1. Cinder volumes for RBD disks, filled before any server uses them.
     const newVolumes = new Map<string, string>();
@@ -99,18 +112,27 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       for (const d of rbdDisks) {
         c.progress(`Creating a volume for disk ${d.target}`);
         const volumeType = volumeTypeOf(b, d, p);
-        const v = await os.createVolume(bs, {
-          sizeGiB: volumeSizeGiB(b, d),
-          name: `${name}-${d.target}`,
-          ...(volumeType ? { volumeType } : {}),
-          description: `Restored by Backstack from backup ${c.backupRef.group}/${c.backupRef.time}`,
-          metadata: c.marks,
-        }, opt);
-        created.volumes.push(v.id);
-        c.created?.({ kind: 'volume', id: v.id, name: `${name}-${d.target}` });
+        const v = await os.createVolume(
+          bs,
+          {
+            sizeGiB: volumeSizeGiB(b, d),
+            name: `${name}-${d.target}`,
+            ...(volumeType ? { volumeType } : {}),
+            description: `Restored by Backstack from backup ${c.backupRef.group}/${c.backupRef.time}`,
+            metadata: c.marks,
+          },
+          opt,
+        );
+        made({ kind: 'volume', id: v.id, name: `${name}-${d.target}` });
         await os.waitForVolumeStatus(bs, v.id, 'available', wait(10 * 60_000));
-        c.log('info', `Volume ${v.id} (${volumeType ? `type ${volumeType}` : "the cloud's default type"}) created for ${d.target}; writing the backup into rbd ${d.pool}/volume-${v.id}.`);
-        await write(host, d, { source: { kind: 'rbd', pool: d.pool ?? 'volumes', image: `volume-${v.id}`, snapshot: null, user: d.rbdUser ?? null }, format: 'raw' });
+        c.log(
+          'info',
+          `Volume ${v.id} (${volumeType ? `type ${volumeType}` : "the cloud's default type"}) created for ${d.target}; writing the backup into rbd ${d.pool}/volume-${v.id}.`,
+        );
+        await write(host, d, {
+          source: { kind: 'rbd', pool: d.pool ?? 'volumes', image: `volume-${v.id}`, snapshot: null, user: d.rbdUser ?? null },
+          format: 'raw',
+        });
         newVolumes.set(d.target, v.id);
       }
     }
@@ -120,7 +142,10 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     if (!bootVolume) {
       if (!b.server.imageId) throw new AppError('unsupported', 'The backup has no boot image and no boot volume to start from.');
       await os.getImage(await c.client.image(signal), b.server.imageId, opt).catch(() => {
-        throw new AppError('resource.notFound', `The image ${b.server.imageId} the instance was built from is gone: restore to the hypervisor (target libvirt) instead.`);
+        throw new AppError(
+          'resource.notFound',
+          `The image ${b.server.imageId} the instance was built from is gone: restore to the hypervisor (target libvirt) instead.`,
+        );
       });
     }
     // Key pairs belong to users: the original one may be invisible to the user restoring. Nova would
@@ -130,24 +155,42 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     if (keyName && !key.explicit) {
       const mine = await os.listKeypairs(compute, opt).all();
       if (!mine.some((k) => k.name === keyName)) {
-        c.log('warn', `The key pair ${keyName} of the original instance is not available to ${c.client.tokenInfo?.userName ?? 'this user'}: the instance is restored without a key pair. Recreate it under the same name, or choose one in the restore options.`);
+        c.log(
+          'warn',
+          `The key pair ${keyName} of the original instance is not available to ${c.client.tokenInfo?.userName ?? 'this user'}: the instance is restored without a key pair. Recreate it under the same name, or choose one in the restore options.`,
+        );
         keyName = undefined;
       }
     }
     c.progress('Waiting for Nova to build the server');
-    const { id } = await os.createServer(compute, {
-      name,
-      flavorId,
-      // the restored volumes live and die with the server as the original's did
-      ...(bootVolume ? { blockDeviceMappings: [{ uuid: bootVolume, source_type: 'volume', destination_type: 'volume', boot_index: 0, delete_on_termination: deleteOnTermination(b, boot) }] } : { imageId: b.server.imageId as string }),
-      networks: networks.map((n, i) => ({ networkId: n, ...(addresses[i]?.keep ? { fixedIp: addresses[i].keep } : {}) })),
-      ...(keyName ? { keyName } : {}),
-      ...(p.securityGroups?.length ? { securityGroups: p.securityGroups } : {}),
-      ...(zone ? { availabilityZone: zone } : {}),
-      metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}`, ...c.marks },
-    }, opt);
-    created.server = id;
-    c.created?.({ kind: 'server', id, name });
+    const { id } = await os.createServer(
+      compute,
+      {
+        name,
+        flavorId,
+        // the restored volumes live and die with the server as the original's did
+        ...(bootVolume
+          ? {
+              blockDeviceMappings: [
+                {
+                  uuid: bootVolume,
+                  source_type: 'volume',
+                  destination_type: 'volume',
+                  boot_index: 0,
+                  delete_on_termination: deleteOnTermination(b, boot),
+                },
+              ],
+            }
+          : { imageId: b.server.imageId as string }),
+        networks: networks.map((n, i) => ({ networkId: n, ...(addresses[i]?.keep ? { fixedIp: addresses[i].keep } : {}) })),
+        ...(keyName ? { keyName } : {}),
+        ...(p.securityGroups?.length ? { securityGroups: p.securityGroups } : {}),
+        ...(zone ? { availabilityZone: zone } : {}),
+        metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}`, ...c.marks },
+      },
+      opt,
+    );
+    made({ kind: 'server', id, name });
     c.log('info', `Server ${name} (${id}) created; waiting for it to become ACTIVE.`);
     let server = await os.waitForServerStatus(compute, id, 'ACTIVE', wait(15 * 60_000));
 
@@ -155,7 +198,8 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     const fileDisks = diskPlan.disks.filter((d) => d.kind === 'file');
     if (fileDisks.length) {
       server = await serverAction(id, 'os-stop', 'SHUTOFF', 'Stopping the server to write its disks');
-      if (!server.host || !server.instanceName) throw new AppError('auth.forbidden', 'Nova does not tell where the new server runs (admin attributes needed).');
+      if (!server.host || !server.instanceName)
+        throw new AppError('auth.forbidden', 'Nova does not tell where the new server runs (admin attributes needed).');
       const host = await open(server.host, server.hypervisorHostname);
       const disks = await host.domainDisks(server.instanceName);
       for (const d of fileDisks) {
@@ -178,7 +222,10 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
       c.progress(`Attaching the volume of disk ${target}`);
       await os.attachVolume(compute, id, volumeId, { device: `/dev/${target}`, deleteOnTermination: flag, signal }).catch(async (e: unknown) => {
         if (!(e instanceof os.FeatureUnsupportedError)) throw e;
-        c.log('warn', `This Nova cannot mark an attached volume to be deleted with its server (needs microversion 2.79): volume ${volumeId} stays when the server is deleted, unlike the original's.`);
+        c.log(
+          'warn',
+          `This Nova cannot mark an attached volume to be deleted with its server (needs microversion 2.79): volume ${volumeId} stays when the server is deleted, unlike the original's.`,
+        );
         return os.attachVolume(compute, id, volumeId, { device: `/dev/${target}`, signal });
       });
       await os.waitForVolumeStatus(bs, volumeId, 'in-use', wait(10 * 60_000));
@@ -187,7 +234,7 @@ export async function restoreThroughNova(c: RestoreContext): Promise<{ serverId:
     if (p.power === 'off' && server.status !== 'SHUTOFF') server = await serverAction(id, 'os-stop', 'SHUTOFF', 'Stopping the server (power off)');
     return { serverId: id, name, status: server.status, verified };
   } catch (e) {
-    await removeCreated(created, { compute, bs, clock: c.client.clock, log: c.log, progress: c.progress });
+    await removeCreated(c.client, created, c);
     throw e;
   } finally {
     for (const h of hosts) h.close();
@@ -227,51 +274,14 @@ async function resolveNetworks(
   return { networkIds: plan.networkIds, visible };
 }
 
-interface Created {
-  server: string | null;
-  volumes: string[];
-}
-
 /**
- * Removes what a restore that did not finish created: the server (its volumes with it when they
- * were marked so), then every volume still there. Runs without the job's signal: a cancelled
- * restore cleans up too. What cannot be removed is named in the log, never left unsaid.
+ * Removes what a restore that did not finish created (the server, then every volume still there),
+ * without the job's signal: a cancelled restore cleans up too. Each removal, or why one failed, is logged.
  */
-async function removeCreated(
-  created: Created,
-  c: { compute: os.ServiceClient; bs: os.ServiceClient; clock: os.Clock; log: RestoreCommon['log']; progress: RestoreCommon['progress'] },
-): Promise<void> {
-  if (!created.server && created.volumes.length === 0) return;
+async function removeCreated(client: os.ProviderClient, created: Created[], c: Pick<RestoreCommon, 'log' | 'progress'>): Promise<void> {
+  if (!created.length) return;
   c.progress('Removing what the restore created');
-  const wait = { timeoutMs: 10 * 60_000, clock: c.clock };
-  const removed: string[] = [];
-  const left: string[] = [];
-  if (created.server) {
-    try {
-      await os.deleteServer(c.compute, created.server).catch((e: unknown) => (e instanceof os.OpenStackError && e.code === 'NOT_FOUND' ? undefined : Promise.reject(e)));
-      await os.waitForServerDeleted(c.compute, created.server, wait);
-      removed.push(`server ${created.server}`);
-    } catch (e) {
-      left.push(`server ${created.server} (${e instanceof Error ? e.message : String(e)})`);
-    }
-  }
-  for (const id of created.volumes) {
-    try {
-      // detached by the server's deletion (or deleted with it): wait until it is free, then delete it
-      const v = await os.orNullIfNotFound(os.getVolume(c.bs, id));
-      if (v === null) {
-        removed.push(`volume ${id}`);
-        continue;
-      }
-      if (v.status !== 'available' && v.status !== 'error') await os.waitForVolumeStatus(c.bs, id, 'available', wait);
-      await os.deleteVolume(c.bs, id);
-      await os.waitForVolumeDeleted(c.bs, id, wait);
-      removed.push(`volume ${id}`);
-    } catch (e) {
-      if (e instanceof os.OpenStackError && e.code === 'NOT_FOUND') removed.push(`volume ${id}`);
-      else left.push(`volume ${id} (${e instanceof Error ? e.message : String(e)})`);
-    }
-  }
-  if (removed.length) c.log('warn', `The restore did not finish: removed what it had created (${removed.join(', ')}).`);
-  if (left.length) c.log('warn', `Could not remove ${left.join(', ')}: delete them in the cloud.`);
+  const removed = await cleanUp(client, created, c.log);
+  if (removed.length)
+    c.log('warn', `The restore did not finish: removed what it had created (${removed.map((x) => `${x.kind} ${x.id}`).join(', ')}).`);
 }

@@ -1,6 +1,6 @@
 import * as os from '../../openstack';
 
-/** A server or volume a boot check created. */
+/** A server or volume a restore (or a boot check) created. */
 export interface Created {
   kind: 'server' | 'volume';
   id: string;
@@ -10,7 +10,7 @@ export interface Created {
 const WAIT_MS = 10 * 60_000;
 
 /**
- * Removes what a boot check created: the server first (its volumes are let go), then every volume
+ * Removes what a restore or boot check created: the server first (its volumes are let go), then every volume
  * still there. Runs after a cancel too, so it takes no job signal. Each removal is said; one that
  * fails is said with its id (and left out of what it returns), for the admin to remove by hand, and does not stop the others.
  */
@@ -19,7 +19,7 @@ export async function cleanUp(client: os.ProviderClient, created: Created[], log
   if (!created.length) return removed;
   const wait = { timeoutMs: WAIT_MS, clock: client.clock };
   const failed = (c: Created, e: unknown) =>
-    log('warn', `The ${c.kind} ${c.name} (${c.id}) the check created could not be removed (${e instanceof Error ? e.message : String(e)}): remove it by hand.`);
+    log('warn', `The ${c.kind} ${c.name} (${c.id}) created here could not be removed (${e instanceof Error ? e.message : String(e)}): remove it by hand.`);
   const compute = await client.compute();
   for (const c of created.filter((x) => x.kind === 'server')) {
     try {

@@ -8,6 +8,7 @@ import type { JobManager } from '../../jobs/manager';
 import type { JobContext, JobKind } from '../../jobs/types';
 import type { InventoryService } from '../inventory/inventory.service';
 import type { ProvidersService } from '../providers/providers.service';
+import { firstSignedIn } from '../restore/target-cloud';
 
 const GiB = 1024 ** 3;
 type Inst = Instance & { providerName: string };
@@ -43,18 +44,12 @@ export class SnapshotsService {
       ...this.deps.providers.clients(providerId),
     ];
     try {
-      let firstError: unknown;
-      for (const e of entries) {
-        try {
-          await e.client.authenticate(signal);
-        } catch (err) {
-          if (signal?.aborted) throw err;
-          firstError ??= err;
-          continue;
-        }
-        return await fn(e.client);
-      }
-      throw firstError ?? new AppError('auth.failed', 'No account of this cloud can sign in: check its credentials under Clouds.');
+      const client = await firstSignedIn(
+        entries.map((e) => e.client),
+        signal,
+      );
+      if (!client) throw new AppError('auth.failed', 'No account of this cloud can sign in: check its credentials under Clouds.');
+      return await fn(client);
     } finally {
       await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
     }
