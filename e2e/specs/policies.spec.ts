@@ -65,10 +65,14 @@ test('create a policy: preview its name rule, a bad pattern at its field, a dail
   await protection.schedule(1).getByRole('button', { name: 'Remove schedule schedule-2' }).click();
   await expect(protection.simulated('kept')).toHaveText('7');
   await protection.section('general').screenshot({ path: shot('policy-editor-general') });
+  // Verify by booting: off until switched on, then every 7 days unless changed.
+  await protection.section('options').getByRole('switch', { name: 'Verify by booting' }).check();
+  await protection.field('At least every').fill('3');
   await protection.section('options').screenshot({ path: shot('policy-editor-options') });
 
   await protection.save().click();
   await expect(shell.heading('web-nightly')).toBeVisible();
+  await expect(page.getByText("every 3 days, in the cloud's sandbox project")).toBeVisible();
   await expect(protection.toast('Policy web-nightly saved')).toContainText('Its rules assigned the instances they match now, and do again at each inventory sync.');
   await expect(page.getByTestId('policy-summary')).toContainText('names matching ^demo-web-');
   await expect(page.getByTestId('policy-next-runs')).toContainText('schedule-1: daily at 02:30 (Asia/Tokyo), auto — next');

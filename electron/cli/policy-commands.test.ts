@@ -62,6 +62,22 @@ describe('policy commands', () => {
     expect(JSON.parse(cli.io.out).spec).toMatchObject({ rules: { includeNames: ['^db-'] }, schedules: [{ id: 'nightly', at: '02:00' }], retention: { daily: 14 } });
   });
 
+  it('turn verify by booting on every N days and off again, refusing a count out of range', async () => {
+    expect(await run('policy', 'add', '--name', 'v', '--destination', 'local', '--verify-every', '7')).toBe(0);
+    cli.clear();
+    await run('policy', 'show', 'v');
+    expect(cli.io.out).toContain("verify by booting: every 7 day(s), in the cloud's sandbox project");
+    expect(await run('policy', 'edit', 'v', '--verify-every', '0')).toBe(2);
+    expect(cli.io.err).toContain('--verify-every is a number of days from 1 to 365, or off; got "0"');
+    cli.clear();
+    const offCode = await run('policy', 'edit', 'v', '--verify-every', 'off');
+    expect(cli.io.err).toBe('');
+    expect(offCode).toBe(0);
+    cli.clear();
+    await run('policy', 'show', 'v', '--json');
+    expect(JSON.parse(cli.io.out).spec.verifyEveryDays).toBeNull();
+  });
+
   it('say how to begin when there is no policy, and that restore points stay when one is removed', async () => {
     expect(await run('policy', 'list')).toBe(0);
     expect(cli.io.out).toContain('No policy yet. Create one with: backstack policy add');

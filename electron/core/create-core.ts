@@ -42,6 +42,7 @@ import { HypervisorsService } from '../services/hypervisors/hypervisors.service'
 import { InventoryService } from '../services/inventory/inventory.service';
 import { inventorySyncJob } from '../services/inventory/sync.job';
 import { JobsService } from '../services/jobs/jobs.service';
+import { queueBootCheckIfDue } from '../services/policies/boot-checks';
 import { eventsOfBackupJob, spaceOf, unusualChangeNote, withUnusualChanges } from '../services/notifications/job-events';
 import { Notifier } from '../services/notifications/notifier';
 import { RpoWatch } from '../services/notifications/rpo-watch';
@@ -153,6 +154,19 @@ export function createCore(opts: CoreOptions): Core {
     installation,
     retentionFor: (policyId: string): KeepRules | null => policies.retentionFor(policyId),
     unusualChange: (record: BackupRecord, policyId: string | undefined) => unusualChangeNote({ policies: policiesTable, backups: backupsTable }, record, policyId),
+    bootCheck: (record: BackupRecord, policyId: string | undefined) =>
+      queueBootCheckIfDue(
+        {
+          verifyEveryDays: (id) => policiesTable.get(id)?.spec.verifyEveryDays ?? null,
+          history: (resourceId) => backupsTable.list({ resourceId }),
+          unfinished: () => jobsTable.listUnfinished(),
+          // `services` is built below; a backup only runs once the core is up
+          queue: (backupId, destinationId) => services.restore.verify({ backupId, destinationId }),
+          now: () => new Date(),
+        },
+        record,
+        policyId,
+      ),
   };
   const backups = new BackupsService(backupsTable, providers, destinations, manager, strategy, (rows) => withUnusualChanges(rows, policiesTable));
   const snapshots = new SnapshotsService({ providers, inventory: inventoryService, installationId: installation.id, jobs: manager });

@@ -22,6 +22,8 @@ export interface StrategyDeps {
   retentionFor(policyId: string): KeepRules | null;
   /** the warning for a restore point just recorded whose incremental changed unusually much (its policy's factor), or null */
   unusualChange(record: BackupRecord, policyId: string | undefined): string | null;
+  /** queues the boot check of a restore point just recorded when its policy's is due; the job log's line about it, or null */
+  bootCheck(record: BackupRecord, policyId: string | undefined): Promise<{ level: 'info' | 'warn'; message: string } | null>;
 }
 
 export interface InstallationInfo {

@@ -69,6 +69,11 @@ export const PolicySpec = z
     /** when start finds runs missed while Backstack was not running: one catch-up run, or none */
     missedRuns: z.enum(['run-once', 'skip']).default('run-once'),
     excludeDisks: z.array(DiskTarget).max(64).default([]),
+    /**
+     * Verify by booting: after a backup, when no boot check of the instance ran for this many
+     * days, its new restore point is booted in the cloud's sandbox project (null: never).
+     */
+    verifyEveryDays: z.number().int().min(1).max(365).nullable().default(null),
     preSnapshot: SnapshotHook.optional(),
     postSnapshot: SnapshotHook.optional(),
     /** what is reported, and where (the desktop, e-mail) */

@@ -1,7 +1,9 @@
 // Verified restores (issue 16), on the lab: a small lab server is backed up once, then its restore
 // point is booted in a sandbox project of our own (with a network of its own, no floating IP): the
 // check ends with the evidence (the guest's console, its guest agent) kept in the catalog and in
-// the destination, and nothing of it is left in the sandbox.
+// the destination, and nothing of it is left in the sandbox. The server is in a policy that
+// verifies by booting every day: its first backup finds the check due but no sandbox chosen yet
+// (a warning saying what to do); after the check, the next backup finds none due.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../shared/domain/jobs';
 import { readNote, parseRef } from '../../../electron/engine';
@@ -18,6 +20,7 @@ let A: Installation;
 let server: Server;
 let sandbox = '';
 let backupId = '';
+let policyId = '';
 const cleanups: (() => Promise<unknown>)[] = [];
 
 /** What the sandbox project holds: servers and volumes. */
@@ -56,8 +59,15 @@ beforeAll(async () => {
 
   server = await createServer(os, { name: `bsk-verify-src-${suffix}`, image: 'labvm-busybox', flavor: 'm1.tiny', network: 'backstack-net' });
   cleanups.push(() => deleteServer(os, server.id));
-  const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'full', keepSnapshot: false });
-  expect(job.state, log.join('\n')).toBe('succeeded');
+  const policy = unwrap(
+    await A.core.api.invoke('policies.create', { spec: { name: `bsk-verify-${suffix}`, destination: A.core.services.destinations.defaultDestination().id, verifyEveryDays: 1 } }),
+  );
+  policyId = policy.id;
+  unwrap(await A.core.api.invoke('policies.assign', { id: policyId, instances: [{ providerId: A.providerId, instanceId: server.id }] }));
+  const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'full', keepSnapshot: true, policyId });
+  // due (never checked), but this cloud has no sandbox project yet: the backup stands, with a warning saying what to do
+  expect(job.state, log.join('\n')).toBe('warning');
+  expect(log).toContainEqual(expect.stringMatching(/^A boot check is due \(the policy verifies by booting every day\) but could not be queued: Choose the sandbox project of .+ \(--sandbox-project\)/));
   backupId = /backup (\S+\/\S+):/.exec(job.summary ?? '')![1]!;
 }, 900_000);
 
@@ -104,5 +114,11 @@ describe('a verified restore', () => {
       await repo.close();
     }
     expect(await inSandbox()).toEqual({ servers: [], volumes: [] });
+  });
+
+  it("queues no second check the same day: the policy's next backup finds the last check fresh", async () => {
+    const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'incremental', keepSnapshot: false, policyId });
+    expect(job.state, log.join('\n')).toBe('succeeded');
+    expect(log.filter((l) => /boot check/i.test(l))).toEqual([]);
   });
 });

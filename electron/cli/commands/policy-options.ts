@@ -25,6 +25,7 @@ export interface PolicyOptions extends KeepOptions {
   window?: number;
   missed?: 'run-once' | 'skip';
   excludeDisk: string[];
+  verifyEvery?: number | 'off';
   file?: string;
 }
 
@@ -57,8 +58,17 @@ export function withPolicyOptions(c: Command): Command {
       .option('--window <minutes>', 'a run whose backups have not started this long after it was due is skipped (default 240)', wholeNumber('--window'))
       .option('--missed <run-once|skip>', 'what start does with runs missed while no scheduler ran', oneOf('--missed', ['run-once', 'skip'] as const))
       .option('--exclude-disk <dev>', 'leave this disk out of every backup (vdb …); repeatable', collect, [])
+      .option('--verify-every <days|off>', "verify by booting: after a backup, a member not boot-checked for this many days is booted in its cloud's sandbox project (see restore verify); off stops", verifyEvery)
       .option('--file <policy.yaml>', 'the whole policy from a YAML or JSON file (the fields of `policy show --json` .spec)'),
   );
+}
+
+// 'off' stays a word here: commander turns a parser's null into ''.
+function verifyEvery(v: string): number | 'off' {
+  if (v === 'off') return 'off';
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 365) throw new UsageError(`--verify-every is a number of days from 1 to 365, or off; got "${v}".`);
+  return n;
 }
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -129,5 +139,6 @@ export function specFromOptions(o: PolicyOptions, base: Partial<PolicySpecInput>
     ...(hasKeep(o) ? { retention: keepRules(o) } : {}),
     ...(o.missed ? { missedRuns: o.missed } : {}),
     ...(o.excludeDisk.length ? { excludeDisks: o.excludeDisk } : {}),
+    ...(o.verifyEvery !== undefined ? { verifyEveryDays: o.verifyEvery === 'off' ? null : o.verifyEvery } : {}),
   };
 }

@@ -116,6 +116,8 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
         if (unusual) ctx.log('warn', unusual);
         const keep = p.policyId ? d.retentionFor(p.policyId) : null;
         if (keep) await retain(repo, destination.id, server.id, keep, ctx.log, d);
+        const check = await d.bootCheck(record, p.policyId);
+        if (check) ctx.log(check.level, check.message);
         return { summary };
       } finally {
         for (const s of sessions) s.close();

@@ -1,4 +1,4 @@
-import { Code, Input, Stack, TagsInput, Text } from '@mantine/core';
+import { Code, Group, Input, NumberInput, Stack, Switch, TagsInput, Text } from '@mantine/core';
 import type { SnapshotHook } from '../../../../shared/domain/backups';
 import { Choice } from '../../components/Choice';
 import { EditorSection } from './EditorSection';
@@ -11,11 +11,11 @@ const MISSED = [
 
 const hookText = (h: SnapshotHook) => `${h.argv.join(' ')} (on the ${h.where}, ${h.timeoutSeconds} s${h.continueOnError ? ', failure ignored' : ''})`;
 
-/** What happens to runs missed while no scheduler ran, and what each backup leaves out. */
+/** What happens to runs missed while no scheduler ran, what each backup leaves out, and how often a member is booted to prove it restores. */
 export function OptionsSection({ draft, set, errors }: SectionProps) {
   const { preSnapshot, postSnapshot } = draft.kept;
   return (
-    <EditorSection id="options" title="Runs and disks" description="Missed runs, and the disks every backup of this policy leaves out.">
+    <EditorSection id="options" title="Runs, disks and boot checks" description="Missed runs, the disks every backup of this policy leaves out, and how often its restore points are proven to boot.">
       <Stack gap={4}>
         <Input.Label>Missed runs</Input.Label>
         <Choice value={draft.missedRuns} onChange={(missedRuns) => set({ missedRuns })} options={MISSED} />
@@ -33,6 +33,7 @@ export function OptionsSection({ draft, set, errors }: SectionProps) {
         onChange={(excludeDisks) => set({ excludeDisks })}
         error={errors.excludeDisks}
       />
+      <VerifyEvery draft={draft} set={set} errors={errors} />
       {(preSnapshot || postSnapshot) && (
         <Text size="sm" c="dimmed" data-testid="snapshot-commands">
           Snapshot commands (kept as saved):{' '}
@@ -49,5 +50,33 @@ export function OptionsSection({ draft, set, errors }: SectionProps) {
         </Text>
       )}
     </EditorSection>
+  );
+}
+
+function VerifyEvery({ draft, set, errors }: SectionProps) {
+  const on = draft.verifyEveryDays !== null;
+  return (
+    <Stack gap={4}>
+      <Group gap="md" align="flex-end">
+        <Switch label="Verify by booting" checked={on} onChange={(e) => set({ verifyEveryDays: e.currentTarget.checked ? 7 : null })} />
+        {on && (
+          <NumberInput
+            label="At least every"
+            suffix=" days"
+            min={1}
+            max={365}
+            w={140}
+            value={draft.verifyEveryDays ?? 7}
+            onChange={(v) => set({ verifyEveryDays: typeof v === 'number' ? v : 7 })}
+            error={errors.verifyEveryDays}
+          />
+        )}
+      </Group>
+      <Text size="xs" c="dimmed">
+        {on
+          ? "After a backup, a member not boot-checked for this long has its new restore point restored into its cloud's sandbox project (chosen at the first Verify by booting of a restore point of that cloud), booted, its console read, and everything removed; the result shows on its timeline."
+          : 'Restore points are only boot-checked when someone asks (Verify by booting on a restore point).'}
+      </Text>
+    </Stack>
   );
 }

@@ -47,6 +47,7 @@ export interface PolicyDraft {
   retention: KeepRules;
   missedRuns: 'run-once' | 'skip';
   excludeDisks: string[];
+  verifyEveryDays: number | null;
   notifications: NotificationRules;
   /** what the editor does not show (snapshot commands), kept as saved */
   kept: Pick<PolicySpec, 'preSnapshot' | 'postSnapshot'>;
@@ -99,6 +100,7 @@ export function draftOf(spec: PolicySpec | null, defaults: { destination: string
     retention: s.retention,
     missedRuns: s.missedRuns,
     excludeDisks: s.excludeDisks,
+    verifyEveryDays: s.verifyEveryDays,
     notifications: s.notifications,
     kept: { ...(s.preSnapshot ? { preSnapshot: s.preSnapshot } : {}), ...(s.postSnapshot ? { postSnapshot: s.postSnapshot } : {}) },
   };
@@ -157,6 +159,7 @@ export function specOf(d: PolicyDraft): PolicySpecInput {
     retention: keepOf(d.retention),
     missedRuns: d.missedRuns,
     excludeDisks: d.excludeDisks,
+    verifyEveryDays: d.verifyEveryDays,
     notifications: d.notifications,
     ...d.kept,
   };
