@@ -93,6 +93,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'files.list': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', path: '/etc' },
   'files.read': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', path: '/etc/hostname' },
   'files.prepareDownload': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'] },
+  'files.prepareDrag': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'] },
   'files.startRestore': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'], out: path.join(dir, 'restored') },
 });
 

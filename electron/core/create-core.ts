@@ -34,6 +34,7 @@ import { backupInstanceJob } from '../services/backup/backup.job';
 import { BackupsService } from '../services/backup/backups.service';
 import { DashboardService } from '../services/dashboard/dashboard.service';
 import { DestinationsService } from '../services/destinations/destinations.service';
+import { DragOut } from '../services/files/drag-out';
 import { FilesService } from '../services/files/files.service';
 import { filesRestoreJob } from '../services/files/files-restore.job';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
@@ -206,6 +207,7 @@ export function createCore(opts: CoreOptions): Core {
     post: (events) => notifier.post(events),
     isLeader: () => scheduler.running,
   });
+  const files = new FilesService(destinations, backupsTable, undefined, manager);
   const services: Services = {
     app: new AppService(
       {
@@ -241,7 +243,8 @@ export function createCore(opts: CoreOptions): Core {
     snapshots,
     dashboard: new DashboardService({ queries: new DashboardQueries(catalog.db), policies: () => policiesTable.list(), scheduler: () => scheduler.status() }),
     exports: new ExportsService(backupsTable, destinations, (level, m) => logger[level](m)),
-    files: new FilesService(destinations, backupsTable, undefined, manager),
+    files,
+    dragOut: new DragOut(files, path.join(opts.dataDir, 'drag-out')),
   };
 
   for (const kind of [
@@ -292,6 +295,7 @@ export function createCore(opts: CoreOptions): Core {
       scheduler.stop();
       await manager.shutdown();
       await services.files.close();
+      services.dragOut.close();
       await notifier.close();
       loop.stop();
       catalog.close();

@@ -6,6 +6,7 @@ import { toAppError } from '../lib/errors';
 import { outsideAsar, sqliteNativeBinding } from '../lib/native-modules';
 import { setNbdReaderScript } from '../transfer/libvirt-ssh';
 import { createCore, type Core } from '../core/create-core';
+import { registerDrag } from './drag';
 import { registerIpc } from './ipc';
 import { showPostedNotifications } from './notifications';
 import { electronKeyProtector } from './safe-storage';
@@ -69,6 +70,7 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     registerIpc(core, () => win, rendererUrl);
+    registerDrag(core.services.dragOut, () => win, resourcesDir);
     showPostedNotifications(core, resourcesDir, openWindow);
     openWindow();
     const c = core;

@@ -21,6 +21,7 @@ const api: BackstackApi = {
     ipcRenderer.on('backstack:event', wrapped);
     return () => ipcRenderer.off('backstack:event', wrapped);
   },
+  startDrag: (token) => ipcRenderer.send('backstack:drag', String(token)),
 };
 
 contextBridge.exposeInMainWorld('api', api);

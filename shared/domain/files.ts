@@ -79,6 +79,17 @@ export const FilesRestoreParams = FilesDownloadInput.extend({
   conflict: z.enum(['skip', 'rename', 'overwrite']).default('skip'),
 }).strict();
 
+/** A selection copied out for a drag in the desktop app (files.prepareDrag); the drag itself starts in main. */
+export const FileDragPrepared = z.object({
+  token: z.string(),
+  /** the top-level files and folders the drag carries */
+  items: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+  /** "path: why" of what was left out (device nodes, unreadable structures) */
+  skipped: z.array(z.string()),
+});
+export type FileDragPrepared = z.infer<typeof FileDragPrepared>;
+
 export const FileDownload = z.object({
   /** single use, valid for a minute: GET /api/files/download/TICKET in console mode */
   ticket: z.string(),

@@ -6,4 +6,6 @@ export interface BackstackApi {
   invoke<N extends RequestName>(name: N, input: InputOf<N>): Promise<Result<OutputOf<N>>>;
   /** Returns an unsubscribe function. */
   on<E extends EventName>(name: E, listener: (payload: PayloadOf<E>) => void): () => void;
+  /** the desktop app only: drags the files a files.prepareDrag token names out of the window */
+  startDrag?(token: string): void;
 }

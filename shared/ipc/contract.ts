@@ -12,7 +12,7 @@ import { PreflightReport } from '../domain/restore-preflight';
 import { RestoreVerifyParams } from '../domain/restore-verify';
 import { ExportStartInput, ExportView } from '../domain/exports';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
-import { FileDisk, FileDownload, FileEntry, FilePath, FilesDownloadInput, FilesRestoreParams, FilesTarget, FileVolume, MAX_PREVIEW_BYTES } from '../domain/files';
+import { FileDisk, FileDownload, FileDragPrepared, FileEntry, FilePath, FilesDownloadInput, FilesRestoreParams, FilesTarget, FileVolume, MAX_PREVIEW_BYTES } from '../domain/files';
 
 /**
  * The one contract between the renderer (or CLI, or tests) and the core. Types are derived
@@ -223,6 +223,8 @@ export const requests = {
   ),
   /** Checks files and folders of one folder can be read and names the download; console mode then streams it from /api/files/download/TICKET. */
   'files.prepareDownload': req(FilesDownloadInput, FileDownload),
+  /** the desktop app's drag to restore: the selection copied out first, then dragged by main (electron/main/drag.ts) */
+  'files.prepareDrag': req(FilesDownloadInput, FileDragPrepared),
   /** Copies files and folders of a restore point into a folder of the machine Backstack runs on, as a job. */
   'files.startRestore': req(FilesRestoreParams, z.object({ jobId: z.string() })),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */

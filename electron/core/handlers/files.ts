@@ -1,9 +1,10 @@
 import type { NamespaceHandlers, Services } from './types';
 
-export const fileHandlers = ({ files }: Services): NamespaceHandlers<'files'> => ({
+export const fileHandlers = ({ files, dragOut }: Services): NamespaceHandlers<'files'> => ({
   'files.volumes': (i) => files.volumes(i),
   'files.list': (i) => files.list(i),
   'files.read': (i) => files.read(i),
   'files.prepareDownload': (i) => files.prepareDownload(i),
+  'files.prepareDrag': (i) => dragOut.prepare(i),
   'files.startRestore': (i) => files.startRestore(i),
 });

@@ -4,6 +4,7 @@ import type { BackupsService } from '../../services/backup/backups.service';
 import type { DashboardService } from '../../services/dashboard/dashboard.service';
 import type { DestinationsService } from '../../services/destinations/destinations.service';
 import type { ExportsService } from '../../services/exports/exports.service';
+import type { DragOut } from '../../services/files/drag-out';
 import type { FilesService } from '../../services/files/files.service';
 import type { HypervisorsService } from '../../services/hypervisors/hypervisors.service';
 import type { InventoryService } from '../../services/inventory/inventory.service';
@@ -43,4 +44,6 @@ export interface Services {
   exports: ExportsService;
   /** file-level restore: browsing restore points' file systems */
   files: FilesService;
+  /** the desktop app's drag to restore: selections copied out for the drag */
+  dragOut: DragOut;
 }

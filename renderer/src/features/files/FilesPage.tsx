@@ -6,6 +6,7 @@ import { IconArrowLeft, IconDownload, IconFolderShare } from '@tabler/icons-reac
 import type { FileEntry, FilesTarget } from '../../../../shared/domain/files';
 import { call } from '../../api/client';
 import { asAppError, describeError } from '../../api/errors';
+import { canDragOut, DragOut } from './DragOut';
 import { useQuery } from '../../api/useQuery';
 import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -194,6 +195,7 @@ export function FilesPage() {
                   )}
                 </>
               )}
+              {canDragOut() && <DragOut target={target} paths={chosen.length ? chosen.map((e) => e.path) : listed ? [path] : []} />}
               <Button
                 size="xs"
                 variant="default"
