@@ -6,6 +6,9 @@
  *
  *   npm run bench:engine
  *   BENCH_SIZE_MIB=512 npm run bench:engine          smaller image (default 2048)
+ *   BENCH_IMAGE=distro                                an ext4 image of this machine's Debian files (libraries,
+ *                                                     programs, docs: compressible as real disks are; the
+ *                                                     default, synthetic, is half unique text, a quarter holes)
  *   BENCH_CHANGE_EXTENT_KIB=1024                      size of each changed extent (default 1024)
  *   BENCH_ENCRYPT=0                                   plain repositories everywhere (default: all encrypted)
  *   BENCH_DIR=/var/tmp/x                              where images and repositories go (default: a temp folder)
@@ -30,7 +33,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { changeExtents, generateImage, scatterChange } from './engine-bench-image';
+import { changeExtents, distroImage, generateImage, scatterChange } from './engine-bench-image';
 import { findFile, timed, treeBytes } from './engine-bench-run';
 import { benchRounds, figure, type Figure, formatReport, ratioOfMedians, round, rounded } from './stats';
 
@@ -186,8 +189,9 @@ async function runRound(image: string, size: number, backstackFirst: boolean): P
 async function main(): Promise<void> {
   const image = p('disk.img');
   log(plan.note);
-  log(`generating a ${sizeMiB} MiB image in ${base}`);
-  const info = generateImage(image, sizeMiB * MiB, 4 * MiB);
+  const kind = process.env.BENCH_IMAGE === 'distro' ? 'distro' : 'synthetic';
+  log(`generating a ${sizeMiB} MiB ${kind} image in ${base}`);
+  const info = kind === 'distro' ? distroImage(image, sizeMiB * MiB) : generateImage(image, sizeMiB * MiB, 4 * MiB);
   sha256(image); // pulls the image into the page cache for every tool alike
   const rounds: Round[] = [];
   for (let r = 0; r < plan.rounds; r++) {
@@ -229,7 +233,7 @@ async function main(): Promise<void> {
   const figures = {
     run: plan,
     machine: { cpus: os.availableParallelism(), node: process.version, borg: '1.2 (Debian)', restic: '0.14 (Debian, repository v2, compression auto)', loadavg1: rounds.map((r) => r.load.map((v) => round(v))) },
-    image: { sizeBytes: info.size, blockBytes: info.blockSize, blocks: info.blocks, change: { extents: Math.ceil((info.size * 0.01) / (extentKiB * 1024)), extentBytes: extentKiB * 1024 }, encrypted: encrypt },
+    image: { kind, ...(info.sources ? { sources: info.sources, contentBytes: info.contentBytes } : {}), sizeBytes: info.size, blockBytes: info.blockSize, blocks: info.blocks, change: { extents: Math.ceil((info.size * 0.01) / (extentKiB * 1024)), extentBytes: extentKiB * 1024 }, encrypted: encrypt },
     backstack: {
       full: { seconds: rounded(bs.full), processSeconds: rounded(bs.fullProcess), cpuSeconds: rounded(bs.fullCpu), MiBps: rounded(mibps((r) => r.bs.full.opMs)), storedBytes: bytes(stored.bs.full), totals: first.bs.full.result },
       incrementalWithList: { seconds: rounded(bs.incList), processSeconds: rounded(bs.incListProcess), cpuSeconds: rounded(bs.incListCpu), totals: first.bs.incList.result },

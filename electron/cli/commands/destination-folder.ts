@@ -29,7 +29,7 @@ export function register(dest: Command, ctx: CliContext): void {
     .description('create a destination in an empty or new folder (use `destination create` to have the catalog know it)')
     .option('--encrypt', 'encrypt chunks and metadata (passphrase from --passphrase-stdin or BACKSTACK_PASSPHRASE)')
     .option('--passphrase-stdin', 'with --encrypt: read the passphrase from the first line of standard input')
-    .option('--compression-level <n>', 'zstd level, 1 (fastest, default) to 19', wholeNumber('--compression-level'))
+    .option('--compression-level <n>', 'zstd level, 1 (fastest) to 19 (smallest); default 3', wholeNumber('--compression-level'))
     .option('--chunk-size <bytes>', 'chunk size in bytes (default 4 MiB)', wholeNumber('--chunk-size'))
     .option('--recovery-key-out <file>', 'with --encrypt: write the recovery key to this new file instead of printing it')
     .option('--json', 'print JSON')

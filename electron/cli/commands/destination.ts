@@ -93,7 +93,7 @@ export function register(program: Command, ctx: CliContext): Command {
     .argument('<name>', 'a name for it')
     .argument('<dir>', 'an empty or new folder')
     .option('--passphrase-stdin', 'encrypt it; read the passphrase (at least 8 characters) from standard input')
-    .option('--compression-level <n>', 'zstd level, 1 (fastest, default) to 19', wholeNumber('--compression-level'))
+    .option('--compression-level <n>', 'zstd level, 1 (fastest) to 19 (smallest); default 3', wholeNumber('--compression-level'))
     .option('--json', 'print JSON (the recovery key included)')
     .action(async (name: string, dir: string, o: { passphraseStdin?: boolean; compressionLevel?: number; json?: boolean }) => {
       const passphrase = o.passphraseStdin ? await readStdin(ctx.stdin) : undefined;

@@ -45,10 +45,12 @@ export const chunkPath = (root: string, digest: string): string => path.join(roo
 /**
  * Plain bytes per zstd frame. A chunk's payload is a run of independent frames, so an
  * incremental that changes a few KiB of a 4 MiB chunk recompresses only the frames it touches
- * and copies the rest from the parent's chunk. 256 KiB costs nothing in ratio at level 1 (its
- * window is smaller) and about 15% in compression speed.
+ * and copies the rest from the parent's chunk. 1 MiB: on an ext4 image of Debian's files
+ * (e2e/bench, BENCH_IMAGE=distro) zstd level 3 stores 3.4% less in 1 MiB frames than in
+ * 256 KiB ones, for the same CPU; chunks written with 256 KiB frames read the same (a reader
+ * decodes concatenated frames) and are decoded whole when an incremental builds on them.
  */
-export const FRAME_BYTES = 256 * 1024;
+export const FRAME_BYTES = 1024 * 1024;
 
 /** How chunks are named: FORMAT.md, "Chunks". Version 1 repositories use SHA-256, later ones BLAKE3. */
 export type DigestAlgorithm = 'sha256' | 'blake3';
@@ -76,10 +78,6 @@ export function createCodec(keys: RepoKeys | null, level: number, digest: Digest
   // parent chunk is checked when it is decoded, and the layout can be read back (payloadFrames).
   cctx.setParameter(zstd.CParameter.contentSizeFlag, 1);
   cctx.setParameter(zstd.CParameter.checksumFlag, 1);
-  // At level 1 zstd picks its small-input parameters for 256 KiB frames, 20% slower than the
-  // ones it uses for a whole 4 MiB chunk; a minimum match of 7 restores the speed for about 1%
-  // of ratio (measured on the engine benchmark's image).
-  if (level === 1) cctx.setParameter(zstd.CParameter.minMatch, 7);
   return { keys, digest, level, cctx, dctx: new zstd.DCtx(), scratch: Buffer.allocUnsafe(FRAME_BYTES), probe: Buffer.allocUnsafe(zstd.compressBound(FRAME_BYTES)) };
 }
 
