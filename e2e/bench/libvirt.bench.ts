@@ -2,7 +2,9 @@
  * Libvirt strategy benchmark (issue 6), against a KVM host of the lab (e2e/lab up):
  * - full backup throughput of a 2 GiB disk vs `ssh host cat DISK > /dev/null` (OpenSSH, its
  *   default cipher) on the same disk in the same run; target ≥ 0.9x;
- * - incremental transfer volume vs the bytes the guest changed; target ≤ 1.2x.
+ * - incremental transfer volume vs the bytes the guest changed; target ≤ 1.2x;
+ * - restore of the full backup into a new raw file on the host over the same path vs
+ *   `ssh host 'cat > FILE' < DISK` (OpenSSH) of the same bytes from this machine; target ≥ 0.9x.
  * Prints one JSON document; asserts nothing. Each figure is the median of the rounds with its
  * spread (min–max, stats.ts); ratios, and so the targets, are ratios of medians.
  *
@@ -29,6 +31,8 @@ import path from 'node:path';
 import { backupDisk, fileSource, initRepository, openRepository } from '../../electron/engine';
 import { backupInstance } from '../../electron/transfer/libvirt-ssh/backup-instance';
 import { releaseSnapshots } from '../../electron/transfer/libvirt-ssh/release';
+import { createImage, restoreDiskOverSsh } from '../../electron/transfer/libvirt-ssh/restore-disk';
+import { restoreDisk, fileSink } from '../../electron/engine';
 import { SshSession } from '../../electron/transfer/libvirt-ssh/ssh';
 import type { NbdTransfer } from '../../electron/transfer/libvirt-ssh/direct-transfer';
 import { guestWrite, sshTargetOf } from '../lab/tests/support/guests';
@@ -65,12 +69,27 @@ async function sshCat(): Promise<number> {
   return (performance.now() - t) / 1000;
 }
 
+/** `ssh host 'cat > FILE' < local`: the same bytes written onto the host by OpenSSH. */
+async function sshCatIn(local: string, remote: string): Promise<number> {
+  const t = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn('ssh', ['-F', path.join(labDir, 'ssh_config'), hv!.host, `cat > '${remote}'`], { stdio: [fs.openSync(local, 'r'), 'ignore', 'inherit'] });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ssh cat > exited ${code}`))));
+  });
+  return (performance.now() - t) / 1000;
+}
+
 async function main(): Promise<void> {
   log(plan.note);
   const ssh = await SshSession.connect(sshTargetOf(hv!));
   const encrypted = process.env.BENCH_ENCRYPT === '1';
   const secret = encrypted ? { passphrase: 'bench passphrase' } : {};
-  const results = { full: [] as { sshCatSeconds: number; backupSeconds: number; streamSeconds: number; bytes: number }[], incremental: [] as { changedBytes: number; transferredBytes: number; seconds: number }[] };
+  const results = {
+    full: [] as { sshCatSeconds: number; backupSeconds: number; streamSeconds: number; bytes: number }[],
+    incremental: [] as { changedBytes: number; transferredBytes: number; seconds: number }[],
+    restore: [] as { sshCatInSeconds: number; restoreSeconds: number }[],
+  };
+  const bytes = sizeMiB * MiB;
   try {
     log(`writing ${sizeMiB} MiB of random data to ${hv!.host}:${disk}`);
     await ssh.run(['mkdir', '-p', dir]);
@@ -101,6 +120,23 @@ async function main(): Promise<void> {
         results.full.push({ sshCatSeconds: cat, backupSeconds, streamSeconds: (streamEnd - streamStart) / 1000, bytes: full.transferredBytes });
         log(`round ${r + 1}: ssh cat ${cat.toFixed(2)} s, full backup ${backupSeconds.toFixed(2)} s (${full.transferredBytes} bytes)`);
 
+        // The full backup restored onto the host, and the same bytes sent by OpenSSH (untimed: restored here first).
+        const ref = { group: `bench-${token}`, backup: full.manifest.id.split('/')[1]!, disk: 'vda' };
+        const here = path.join(local, 'restored.raw');
+        await restoreDisk(repo, { ...ref, sink: fileSink(here, { fsync: false }) });
+        const peerFile = path.posix.join(dir, 'peer.raw');
+        const catIn = await sshCatIn(here, peerFile);
+        await ssh.run(['rm', '-f', '--', peerFile]);
+        fs.rmSync(here);
+        const target = { source: { kind: 'file' as const, path: path.posix.join(dir, 'restored.raw') }, format: 'raw' };
+        const tr = performance.now();
+        await createImage(ssh, target, bytes);
+        await restoreDiskOverSsh(ssh, repo, { ...ref, target, transfer });
+        const restoreSeconds = (performance.now() - tr) / 1000;
+        await ssh.run(['rm', '-f', '--', target.source.path]);
+        results.restore.push({ sshCatInSeconds: catIn, restoreSeconds });
+        log(`round ${r + 1}: ssh 'cat >' ${catIn.toFixed(2)} s, restore ${restoreSeconds.toFixed(2)} s`);
+
         // 32 scattered 64 KiB writes by the guest, then an incremental.
         const changed = 32 * 64 * 1024;
         for (let i = 0; i < 32; i++) await guestWrite(ssh, name, 'vda', 0x10 + i, `${Math.floor(((i * 61) % 32) * (sizeMiB / 32))}M`, '64k');
@@ -121,7 +157,6 @@ async function main(): Promise<void> {
     ssh.close();
     fs.rmSync(local, { recursive: true, force: true });
   }
-  const bytes = sizeMiB * MiB;
   const mibps = (seconds: number[]) => figure(seconds.map((s) => bytes / MiB / s));
   const catS = results.full.map((f) => f.sshCatSeconds);
   const fullS = results.full.map((f) => f.backupSeconds);
@@ -131,6 +166,10 @@ async function main(): Promise<void> {
   const full = figure(fullS);
   const stream = figure(streamS);
   const engineAlone = figure(engineS);
+  const restoreS = results.restore.map((x) => x.restoreSeconds);
+  const catInS = results.restore.map((x) => x.sshCatInSeconds);
+  const restore = figure(restoreS);
+  const catIn = figure(catInS);
   const changedBytes = results.incremental[0]?.changedBytes ?? 0;
   const transferred = figure(results.incremental.map((i) => i.transferredBytes));
   const out = {
@@ -142,10 +181,12 @@ async function main(): Promise<void> {
     engineAloneLocalFile: { seconds: rounded(engineAlone), mibPerSecond: rounded(mibps(engineS)) },
     fullBackup: { endToEndSeconds: rounded(full), endToEndMibPerSecond: rounded(mibps(fullS)), streamSeconds: rounded(stream), streamMibPerSecond: rounded(mibps(streamS)) },
     incremental: { changedBytes, transferredBytes: rounded(transferred, 0), seconds: rounded(figure(results.incremental.map((i) => i.seconds))) },
+    restore: { seconds: rounded(restore), mibPerSecond: rounded(mibps(restoreS)), sshCatIn: { seconds: rounded(catIn), mibPerSecond: rounded(mibps(catInS)) } },
     // Ratios of medians; times are compared, so "throughput vs ssh cat" is cat's time over ours.
     ratios: {
       fullThroughputVsSshCat: { value: ratioOfMedians(cat, full), target: '>= 0.9' },
       fullStreamVsSshCat: { value: ratioOfMedians(cat, stream), target: '(stream only, excluding snapshot and merge)' },
+      restoreThroughputVsSshCatIn: { value: ratioOfMedians(catIn, restore), target: '>= 0.9' },
       incrementalTransferVsChanged: { value: round(transferred.median / changedBytes), target: '<= 1.2' },
       engineAloneVsSshCat: { value: ratioOfMedians(cat, engineAlone), target: '(the most the full backup could reach here)' },
     },
