@@ -177,6 +177,8 @@ describe('full, then incremental backups', () => {
   it('takes a full backup of the qcow2 + RBD server, byte-identical to the disks at snapshot time', async () => {
     const { job, log } = await runJob('backups.start', { providerId, instanceId: qcow.id, mode: 'auto' });
     expect(job.state, log.join('\n')).toBe('succeeded');
+    // key authentication: the disks stream through OpenSSH (openssh-forward.ts), pinned to the same host key
+    expect(log.filter((l) => /^Disk vd[ab] .*, read through OpenSSH\.$/.test(l))).toHaveLength(2);
     const m = await manifestOf(job.summary);
     expect(m.source).toMatchObject({ kind: 'instance', providerId, resourceId: qcow.id, backupKind: 'full', strategy: 'libvirt-ssh', host: 'lab-kvm-1', instanceName: domainOf(qcow) });
     expect(m.disks.map((d) => d.name).sort()).toEqual(['vda', 'vdb']);

@@ -48,7 +48,8 @@ export async function backupOneDisk(
     throw layout.status === 'rejected' ? layout.reason : served.status === 'rejected' ? served.reason : reader;
   }
   const { size, data, changed, chain } = layout.value;
-  o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${formatBytes(totalLength(changed ?? []))} changed` : `full, ${formatBytes(totalLength(data))} allocated`} of ${formatBytes(size)}.`);
+  const via = served.value.direct ? 'directly over TLS' : served.value.local ? 'through OpenSSH' : 'through the SSH connection';
+  o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${formatBytes(totalLength(changed ?? []))} changed` : `full, ${formatBytes(totalLength(data))} allocated`} of ${formatBytes(size)}, read ${via}.`);
   let bytes = 0;
   try {
     if (reader.size < size) throw new TransferError(`qemu-nbd serves ${reader.size} bytes of ${target}; the disk has ${size}.`);
@@ -86,9 +87,9 @@ export async function backupOneDisk(
   };
 }
 
-/** Points the reader thread at a served disk: qemu-nbd's socket over its SSH connection, or the TLS port. */
+/** Points the reader thread at a served disk: qemu-nbd's socket over its SSH connection, forwarded by OpenSSH, or the TLS port. */
 function openReader(started: StartedReader, served: ServedNbd, signal?: AbortSignal): Promise<NbdReader> {
-  return started.open(served.direct ? { kind: 'direct', ...served.direct } : { kind: 'ssh', socket: served.socket }, signal);
+  return started.open(served.direct ? { kind: 'direct', ...served.direct } : served.local ? { kind: 'local', path: served.local } : { kind: 'ssh', socket: served.socket }, signal);
 }
 
 /** A frozen disk's size, allocated ranges, changes since the kept snapshot and backing chain. */

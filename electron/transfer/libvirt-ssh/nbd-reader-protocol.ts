@@ -10,8 +10,8 @@ export interface ReaderInit {
   ssh: SshTarget | null;
 }
 
-/** Where to read: qemu-nbd's socket through that SSH connection, or the TLS port. */
-export type NbdReaderSpec = { kind: 'ssh'; socket: string } | { kind: 'direct'; address: string; port: number; key: string };
+/** Where to read: qemu-nbd's socket through that SSH connection, forwarded here by OpenSSH, or the TLS port. */
+export type NbdReaderSpec = { kind: 'ssh'; socket: string } | { kind: 'local'; path: string } | { kind: 'direct'; address: string; port: number; key: string };
 
 export type ReaderRequest = { kind: 'open'; spec: NbdReaderSpec } | { kind: 'read'; id: number; offset: number; bufs: Uint8Array[] } | { kind: 'close' };
 

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectDirect } from './direct-transfer';
 import { NbdClient } from './nbd';
@@ -21,6 +22,11 @@ let client: NbdClient | null = null;
 
 async function open(spec: NbdReaderSpec): Promise<NbdClient> {
   if (spec.kind === 'direct') return connectDirect(spec.address, spec.port, spec.key);
+  if (spec.kind === 'local') {
+    const c = new NbdClient(net.connect(spec.path));
+    await c.handshake();
+    return c;
+  }
   if (!connecting) throw new Error('no SSH connection for the disk reader');
   ssh = await connecting;
   const c = new NbdClient(await ssh.openUnixSocket(spec.socket));

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { forwardUnixSocket, opensshUsable } from './openssh-forward';
 import type { Extent, ExtentSink, ExtentSource, Range } from '../../engine';
 import type { DiskSource } from './domain-xml';
 import { intersectRanges, readPieces } from './allocation';
@@ -76,6 +78,8 @@ export async function killRemoteNbd(ssh: SshSession, socket: string): Promise<vo
 export interface ServedNbd {
   /** the server's socket on the host (its pid file is `<socket>.pid`) */
   socket: string;
+  /** that socket forwarded here by OpenSSH (openssh-forward.ts), when the stream goes that way */
+  local: string | null;
   /** direct transfer: where to connect, and the one-time TLS key */
   direct: { address: string; port: number; key: string } | null;
   stop(): Promise<void>;
@@ -116,7 +120,12 @@ export async function serveRemoteNbd(ssh: SshSession, img: NbdImage, signal?: Ab
         reject(free ? new TransferError(`No free port in ${direct.ports[0]}–${direct.ports[1]} on ${ssh.host} for the direct transfer (${e.message}).`) : e);
       });
     });
-    return { socket: sock, direct: direct ? { address: direct.address, port, key } : null, stop };
+    const forward = !direct && ssh.hostKeyBlob && opensshUsable(ssh.sibling, ssh.hostKeyBlob) ? await forwardUnixSocket(ssh.sibling, ssh.hostKeyBlob, sock, signal) : null;
+    const stopAll = async (): Promise<void> => {
+      await forward?.close();
+      await stop();
+    };
+    return { socket: sock, local: forward?.socket ?? null, direct: direct ? { address: direct.address, port, key } : null, stop: stopAll };
   } catch (e) {
     await stop();
     throw e;
@@ -139,7 +148,10 @@ export async function openRemoteNbd(
   try {
     let client: NbdClient;
     if (served.direct) client = await connectDirect(served.direct.address, served.direct.port, served.direct.key, signal);
-    else {
+    else if (served.local) {
+      client = new NbdClient(net.connect(served.local));
+      await client.handshake();
+    } else {
       client = new NbdClient(await ssh.openUnixSocket(served.socket));
       await client.handshake();
     }

@@ -63,6 +63,8 @@ export class SshSession {
     /** the host key the server presented */
     readonly hostKey: string,
     private readonly target: SshTarget,
+    /** that key itself (verified against the pin): what a second client must be shown (openssh-forward.ts) */
+    readonly hostKeyBlob: Buffer | null = null,
   ) {
     const fail = (): void => {
       if (this.lost) return;
@@ -78,6 +80,7 @@ export class SshSession {
       signal?.throwIfAborted();
       const client = new Client();
       let presented = '';
+      let blob: Buffer | null = null;
       let refused: Error | null = null;
       const onAbort = (): void => {
         client.end();
@@ -93,6 +96,7 @@ export class SshSession {
         keepaliveCountMax: 3,
         hostVerifier: (key: Buffer) => {
           presented = hostKeyFingerprint(key);
+          blob = Buffer.from(key);
           if (t.pinnedHostKey === null) {
             t.onFirstHostKey?.(presented);
             return true;
@@ -110,7 +114,7 @@ export class SshSession {
         // NBD requests are tiny writes answered by bulk data: Nagle would hold each request back
         // until the previous one is acknowledged, adding a delay per read.
         client.setNoDelay(true);
-        resolve(new SshSession(client, t.host, presented, t));
+        resolve(new SshSession(client, t.host, presented, t, blob));
       });
       client.once('error', (e) => {
         signal?.removeEventListener('abort', onAbort);
