@@ -9,6 +9,7 @@ import { restoreThroughNova } from './nova-restore';
 import { firstSignedIn, resolveTargetCloud } from './target-cloud';
 import { restoreMarks } from './restore-cleanup';
 import { restoreVolume } from './volume-restore';
+import { restoreInPlace } from './in-place';
 
 /** "instance web-1 (lab) as of 2026-12-01 10:00 UTC" when the catalog indexes the restore point, else its id. */
 export function describeRestorePoint(d: StrategyDeps, backupId: string, destinationId: string | undefined): string {
@@ -117,6 +118,25 @@ export function restoreVolumeJob(d: StrategyDeps): JobKind<'restore.volume'> {
           const r = await restoreVolume({ params: p, backup, backupRef: ref, client, hosts, marks, signal: ctx.signal, log, progress });
           progress('Restored');
           return { summary: `Volume ${r.name} (${r.volumeId}) restored from disk ${p.disk}${r.attachedTo ? ` and attached to ${r.attachedTo.name} (${r.attachedTo.id})` : ''}.` };
+        });
+      }),
+  };
+}
+
+/** `restore.inPlace`: a restore point written over an instance's existing disks, only the blocks that differ. */
+export function restoreInPlaceJob(d: StrategyDeps): JobKind<'restore.inPlace'> {
+  return {
+    kind: 'restore.inPlace',
+    describeTarget: (p) => `${describeInstance(d, d.backups.get(p.backupId, p.destinationId)?.providerId ?? '', p.instanceId, '')} from ${describeRestorePoint(d, p.backupId, p.destinationId)}`,
+    maxAttempts: 1,
+    run: (ctx) =>
+      withRestorePoint(d, ctx, ctx.params, ({ repo, backup, ref, cloudId, progress }) => {
+        const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
+        // the instance's own project when the restore point is of it; an admin token reads any server
+        return inProject(d, cloudId, backup.server.projectId, ctx.signal, progress, async (client) => {
+          const r = await restoreInPlace({ params: ctx.params, backup, backupRef: ref, providerId: cloudId, repo, client, hypervisors: d.hypervisors, signal: ctx.signal, log, progress });
+          progress('Restored');
+          return { summary: r.summary };
         });
       }),
   };
