@@ -139,7 +139,7 @@ const describe = (d: LiveDisk): string => (d.source.kind === 'file' ? `${d.sourc
 
 function diskLine(r: InPlaceResult): string {
   if (r.bytesWritten === 0) return `Disk ${r.disk}: already identical to the restore point (${formatBytes(r.hashedRemote)} hashed on the hypervisor); nothing written.`;
-  return `Disk ${r.disk}: ${formatBytes(r.differingBytes)} of ${formatBytes(r.size)} differed (blocks of ${formatBytes(r.blockSize)}); ${formatBytes(r.bytesWritten)} written, hashed again on the hypervisor and identical to the restore point.`;
+  return `Disk ${r.disk}: ${formatBytes(r.differingBytes)} of ${formatBytes(r.size)} differed (blocks of ${formatBytes(r.blockSize)}); ${formatBytes(r.bytesWritten)} (${r.bytesWritten} bytes) written, hashed again on the hypervisor and identical to the restore point.`;
 }
 
 /** What a failed disk leaves: the instance stays stopped when anything was written, and the message says which disk and the way out. */

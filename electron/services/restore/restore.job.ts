@@ -130,14 +130,26 @@ export function restoreInPlaceJob(d: StrategyDeps): JobKind<'restore.inPlace'> {
     describeTarget: (p) => `${describeInstance(d, d.backups.get(p.backupId, p.destinationId)?.providerId ?? '', p.instanceId, '')} from ${describeRestorePoint(d, p.backupId, p.destinationId)}`,
     maxAttempts: 1,
     run: (ctx) =>
-      withRestorePoint(d, ctx, ctx.params, ({ repo, backup, ref, cloudId, progress }) => {
+      withRestorePoint(d, ctx, ctx.params, async ({ repo, backup, ref, cloudId, progress }) => {
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
-        // the instance's own project when the restore point is of it; an admin token reads any server
-        return inProject(d, cloudId, backup.server.projectId, ctx.signal, progress, async (client) => {
+        // Signed in to the restore point's project first, else an account's default scope (an admin elsewhere reads any server).
+        const entries = [
+          ...(backup.server.projectId ? d.providers.clients(cloudId, () => ({ kind: 'project', id: backup.server.projectId as string })) : []),
+          ...d.providers.clients(cloudId),
+        ];
+        try {
+          progress('Signing in to the cloud');
+          const client = await firstSignedIn(
+            entries.map((e) => e.client),
+            ctx.signal,
+          );
+          if (!client) throw new AppError('auth.failed', 'No account of this cloud can sign in: check its credentials under Clouds.');
           const r = await restoreInPlace({ params: ctx.params, backup, backupRef: ref, providerId: cloudId, repo, client, hypervisors: d.hypervisors, signal: ctx.signal, log, progress });
           progress('Restored');
           return { summary: r.summary };
-        });
+        } finally {
+          await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
+        }
       }),
   };
 }
