@@ -17,7 +17,7 @@ test('restore over the original disks: confirmed by disk, and refused before the
   await page.goto(mockCloud.loginUrl);
   await shell.nav('Backups').click();
   await backups.rows().filter({ hasText: 'demo-web-1' }).click();
-  await backups.action('Restore over the original disks…').click();
+  await backups.action('Restore over original disks…').click();
   const dialog = page.getByRole('dialog', { name: 'Restore demo-web-1 over its original disks' });
   await expect(dialog).toContainText('written over the disks of instance demo-web-1 (s-web)');
   await expect(dialog.getByRole('checkbox', { name: /^vda / })).toBeChecked();

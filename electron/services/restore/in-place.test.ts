@@ -11,29 +11,34 @@ const backup = {
   ],
 } as unknown as InstanceBackupMetadata;
 
-const disk = (target: string, source: DomainDisk['source'], format: string | null, device = 'disk'): DomainDisk => ({
+const disk = (target: string, source: DomainDisk['source'], format: string | null, device = 'disk', backingChain: DomainDisk['backingChain'] = []): DomainDisk => ({
   target,
   device,
   bus: 'virtio',
   format,
   source,
-  backingChain: [],
+  backingChain,
   readonly: false,
   serial: null,
   alias: null,
 });
 
 describe('the disks a restore in place writes', () => {
-  it("pairs each disk of the restore point with the instance's disk of the same name, files and RBD images as the domain opens them", () => {
+  it("pairs each disk of the restore point with the instance's disk of the same name: Nova's own file below any snapshot overlay (what Nova boots), RBD images as they are", () => {
+    const token = 'a1b2c3d4e5f6-job00001-20261203101500abcd';
     const domain = [
-      disk('vda', { kind: 'file', path: '/var/lib/nova/instances/s/disk.bsk-x' }, 'qcow2'),
+      disk('vda', { kind: 'file', path: `/var/lib/nova/instances/s/disk.bsk-${token}` }, 'qcow2', 'disk', [
+        { source: { kind: 'file', path: '/var/lib/nova/instances/s/disk' }, format: 'qcow2' },
+        { source: { kind: 'file', path: '/var/lib/nova/instances/_base/abc' }, format: 'raw' },
+      ]),
       disk('vdb', { kind: 'rbd', pool: 'volumes', image: 'volume-vol-1', snapshot: null, user: 'cinder' }, null),
       disk('hdd', { kind: 'file', path: '/var/lib/nova/instances/s/disk.config' }, 'raw', 'cdrom'),
     ];
     const { planned, problems } = matchDisks(backup, undefined, domain, 'web-1');
     expect(problems).toEqual([]);
+    expect(planned.map((p) => p.overlays)).toEqual([[`/var/lib/nova/instances/s/disk.bsk-${token}`], []]);
     expect(planned.map((p) => [p.disk.target, p.live])).toEqual([
-      ['vda', { source: { kind: 'file', path: '/var/lib/nova/instances/s/disk.bsk-x' }, format: 'qcow2' }],
+      ['vda', { source: { kind: 'file', path: '/var/lib/nova/instances/s/disk' }, format: 'qcow2', overlayAbove: token }],
       ['vdb', { source: { kind: 'rbd', pool: 'volumes', image: 'volume-vol-1', snapshot: null, user: 'cinder' }, format: 'raw' }],
     ]);
   });

@@ -3,7 +3,7 @@ import type { RestoreInPlaceParams } from '../../../shared/domain/backups';
 import { AppError } from '../../../shared/errors/codes';
 import type { Repository } from '../../engine';
 import * as os from '../../openstack';
-import { dumpDomain, liveDiskLayout, PartialWriteError, restoreDiskInPlace, type DomainDisk, type InPlaceResult, type LiveDisk } from '../../transfer/libvirt-ssh';
+import { dumpDomain, fileDiskState, liveDiskLayout, PartialWriteError, restoreDiskInPlace, type DomainDisk, type InPlaceResult, type LiveDisk } from '../../transfer/libvirt-ssh';
 import { logTransfer, type HypervisorsService } from '../hypervisors/hypervisors.service';
 import type { BackedUpDisk, InstanceBackupMetadata } from './backup-metadata';
 import type { Progress } from './restore.job';
@@ -32,6 +32,8 @@ export interface InPlaceContext {
 interface PlannedDisk {
   disk: BackedUpDisk;
   live: LiveDisk;
+  /** snapshot overlays (any installation's) above Nova's file, which Nova's start leaves out */
+  overlays: string[];
 }
 
 /** The restore point's disks matched with the instance's, or every reason why not (nothing is touched yet). */
@@ -54,7 +56,18 @@ export function matchDisks(b: InstanceBackupMetadata, wanted: readonly string[] 
       problems.push(`Disk ${target} of ${instance} is ${s.kind === 'block' ? `a block device (${s.path})` : `of type ${s.type}`}: it cannot be restored in place (files and Ceph RBD images can). Run a full restore instead.`);
       continue;
     }
-    planned.push({ disk, live: { source: s, format: live.format ?? (s.kind === 'rbd' ? 'raw' : 'qcow2') } });
+    if (s.kind === 'rbd') {
+      planned.push({ disk, live: { source: s, format: live.format ?? 'raw' }, overlays: [] });
+      continue;
+    }
+    // Nova starts an instance by redefining its domain from its own files (power-on is a hard
+    // reboot): snapshot overlays above Nova's file are left out, so the file is what is restored.
+    const state = fileDiskState(live);
+    planned.push({
+      disk,
+      live: { source: { kind: 'file', path: state.original.path }, format: state.original.format, overlayAbove: state.overlays.at(-1)?.token ?? null },
+      overlays: state.overlays.map((o) => o.path),
+    });
   }
   return { planned, problems };
 }
@@ -120,6 +133,13 @@ export async function restoreInPlace(c: InPlaceContext): Promise<{ summary: stri
         throw failure(e, d.disk.target, name, results, c.backupRef);
       }
     }
+    const overlays = planned.flatMap((d) => d.overlays);
+    if (overlays.length) {
+      c.log(
+        'info',
+        `Nova starts ${server.name} from its own disk files, which were restored; the snapshot overlays above them (${overlays.join(', ')}) are left out from then on, so the next backup of ${planned.filter((d) => d.overlays.length).map((d) => d.disk.target).join(', ')} is full.${wasRunning ? '' : ' Start the instance through Nova, not with virsh start (which would still read those overlays).'}`,
+      );
+    }
     if (wasRunning) {
       c.progress(`Starting ${server.name}`);
       await compute.post(`servers/${encodeURIComponent(server.id)}/action`, { 'os-start': null }, { ok: [202], signal });
@@ -138,8 +158,13 @@ export async function restoreInPlace(c: InPlaceContext): Promise<{ summary: stri
 const describe = (d: LiveDisk): string => (d.source.kind === 'file' ? `${d.source.path} (${d.format})` : d.source.kind === 'rbd' ? `rbd ${d.source.pool}/${d.source.image}` : d.source.kind);
 
 function diskLine(r: InPlaceResult): string {
-  if (r.bytesWritten === 0) return `Disk ${r.disk}: already identical to the restore point (${formatBytes(r.hashedRemote)} hashed on the hypervisor); nothing written.`;
-  return `Disk ${r.disk}: ${formatBytes(r.differingBytes)} of ${formatBytes(r.size)} differed (blocks of ${formatBytes(r.blockSize)}); ${formatBytes(r.bytesWritten)} (${r.bytesWritten} bytes) written, hashed again on the hypervisor and identical to the restore point.`;
+  const compared = r.keptSnapshot
+    ? r.hashedRemote === 0
+      ? "the disk's own image is the one this restore point froze, unchanged since (the guest's writes went to the snapshot kept above it)"
+      : `only the ${formatBytes(r.hashedRemote)} written since the restore point compared (its snapshot is still kept on the hypervisor)`
+    : `${formatBytes(r.hashedRemote)} hashed on the hypervisor`;
+  if (r.bytesWritten === 0) return `Disk ${r.disk}: already identical to the restore point (${compared}); nothing written.`;
+  return `Disk ${r.disk}: ${formatBytes(r.differingBytes)} of ${formatBytes(r.size)} differed (blocks of ${formatBytes(r.blockSize)}; ${compared}); ${formatBytes(r.bytesWritten)} (${r.bytesWritten} bytes) written, hashed again on the hypervisor and identical to the restore point.`;
 }
 
 /** What a failed disk leaves: the instance stays stopped when anything was written, and the message says which disk and the way out. */

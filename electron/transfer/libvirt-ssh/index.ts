@@ -22,3 +22,4 @@ export { setNbdReaderScript } from './nbd-reader';
 export { TransferError, HostKeyChangedError } from './errors';
 export { restoreDiskInPlace, liveDiskLayout, PartialWriteError } from './restore-in-place';
 export type { InPlaceResult, InPlaceStep, LiveDisk } from './restore-in-place';
+export { fileDiskState } from './disk-state';

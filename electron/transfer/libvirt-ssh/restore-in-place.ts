@@ -1,5 +1,6 @@
-import { findBackup, openDiskReader, restoreDisk, type ExtentSink, type Range, type Repository } from '../../engine';
-import { dataRanges, parseQemuImgInfo, parseQemuImgMap, parseRbdDiff, rbdData, totalLength } from './allocation';
+import { findBackup, openDiskReader, restoreDisk, type DiskReader, type ExtentSink, type Range, type Repository } from '../../engine';
+import { dataRanges, parseQemuImgInfo, parseQemuImgMap, parseRbdDiff, rbdChanges, rbdData, totalLength } from './allocation';
+import type { KeptState } from './backup-instance';
 import { blockAligned, BlockDigests, differingRuns, mismatchedBlocks, pickBlockSize, runRanges, type WriteRun } from './block-diff';
 import type { NbdTransfer } from './direct-transfer';
 import type { DiskSource } from './domain-xml';
@@ -21,10 +22,12 @@ export interface LiveDisk {
   source: DiskSource;
   /** qcow2 | raw */
   format: string;
+  /** a file: the token of the Backstack overlay directly above it in the domain's chain, if any */
+  overlayAbove?: string | null;
 }
 
 /** A live disk's size and the ranges that hold data (the rest reads as zeros), without opening it for writing. */
-export async function liveDiskLayout(ssh: SshSession, disk: LiveDisk, signal?: AbortSignal): Promise<{ size: number; data: Range[] }> {
+export async function liveDiskLayout(ssh: SshSession, disk: LiveDisk, signal?: AbortSignal, keptToken?: string | null): Promise<{ size: number; data: Range[]; changedSinceKept: Range[] | null }> {
   const s = disk.source;
   const opt = signal ? { signal } : {};
   if (s.kind === 'file') {
@@ -32,7 +35,10 @@ export async function liveDiskLayout(ssh: SshSession, disk: LiveDisk, signal?: A
       ssh.run(['qemu-img', 'info', '-U', '--output=json', '-f', disk.format, s.path], opt).then(parseQemuImgInfo),
       ssh.run(['qemu-img', 'map', '-U', '--output=json', '-f', disk.format, s.path], opt).then(parseQemuImgMap),
     ]);
-    return { size: info[0]!.virtualSize, data: dataRanges(map) };
+    // The restore point's own overlay directly above this file: the file is the image that
+    // backup froze (its earlier overlays were merged into it), so nothing in it changed since.
+    const frozen = keptToken !== null && keptToken !== undefined && disk.overlayAbove === keptToken;
+    return { size: info[0]!.virtualSize, data: dataRanges(map), changedSinceKept: frozen ? [] : null };
   }
   if (s.kind === 'rbd') {
     const image = `${s.pool}/${s.image}`;
@@ -40,7 +46,10 @@ export async function liveDiskLayout(ssh: SshSession, disk: LiveDisk, signal?: A
       ssh.run(['rbd', ...rbdArgs(s.user), 'info', '--format', 'json', image], opt).then((j) => JSON.parse(j) as { size: number }),
       ssh.run(['rbd', ...rbdArgs(s.user), 'diff', '--whole-object', '--format', 'json', image], opt).then(parseRbdDiff),
     ]);
-    return { size: info.size, data: rbdData(diff) };
+    const snap = keptToken ? `backstack-${keptToken}` : null;
+    const snaps = snap ? (JSON.parse(await ssh.run(['rbd', ...rbdArgs(s.user), 'snap', 'ls', '--format', 'json', image], opt)) as { name: string }[]) : [];
+    const changed = snap && snaps.some((x) => x.name === snap) ? parseRbdDiff(await ssh.run(['rbd', ...rbdArgs(s.user), 'diff', '--whole-object', '--format', 'json', '--from-snap', snap, image], opt)) : null;
+    return { size: info.size, data: rbdData(diff), changedSinceKept: changed ? rbdChanges(changed) : null };
   }
   const what = s.kind === 'block' ? `a block device (${s.path})` : `of type ${s.type}`;
   throw new TransferError(`This disk is ${what}: it cannot be restored in place (files and Ceph RBD images can). Run a full restore instead.`);
@@ -68,6 +77,8 @@ export interface InPlaceResult {
   bytesWritten: number;
   /** bytes of the live disk hashed on the host before writing (its allocated data) */
   hashedRemote: number;
+  /** only what was written since the restore point's kept snapshot was compared */
+  keptSnapshot: boolean;
   /** the written blocks, hashed again on the host, match the restore point */
   verified: boolean;
   seconds: { compare: number; write: number; verify: number };
@@ -94,35 +105,42 @@ export async function restoreDiskInPlace(
   let written = 0;
   const state = { started: false };
   try {
-    const layout = await liveDiskLayout(ssh, o.target, o.signal);
+    const manifest = await findBackup(repo, o.group, o.backup);
+    const kept = manifest.source.kept as KeptState | null | undefined;
+    const layout = await liveDiskLayout(ssh, o.target, o.signal, kept?.disks.includes(o.disk) ? kept.token : null);
     if (layout.size !== reader.size) {
       throw new TransferError(
         `Disk ${o.disk} holds ${layout.size} bytes on the hypervisor and ${reader.size} in the restore point: it was resized since. Nothing was written; restore it as a new instance or volume instead.`,
       );
     }
-    const record = (await findBackup(repo, o.group, o.backup)).disks.find((d) => d.name === o.disk);
+    const record = manifest.disks.find((d) => d.name === o.disk);
     const bs = pickBlockSize(reader.size, record?.chunkSize ?? 4 * 1024 * 1024);
     const wanted = new BlockDigests(reader.size, bs);
     const live = new BlockDigests(reader.size, bs);
     o.onStep?.('compare', { done: 0, total: reader.size });
+    // The restore point's snapshot still kept under the disk: only what the guest wrote since can
+    // differ (the frozen image below is the restore point), so only that is compared.
+    const since = layout.changedSinceKept ? blockAligned(layout.changedSinceKept, bs, reader.size) : null;
     // Both sides hash at once: the host its allocated ranges, this machine the restore point.
     const [hashedRemote] = await Promise.all([
-      remoteBlockDigests(ssh, { ...img, readOnly: true }, blockAligned(layout.data, bs, reader.size), live, o.signal),
-      restoreDisk(repo, {
-        group: o.group,
-        backup: o.backup,
-        disk: o.disk,
-        sink: digestSink(wanted),
-        ...(o.signal ? { signal: o.signal } : {}),
-        onProgress: (p) => o.onStep?.('compare', { done: p.bytesDone, total: reader.size }),
-        progressIntervalMs: 250,
-      }),
+      since?.length === 0 ? 0 : remoteBlockDigests(ssh, { ...img, readOnly: true }, since ?? blockAligned(layout.data, bs, reader.size), live, o.signal),
+      since
+        ? hashRanges(reader, since, wanted)
+        : restoreDisk(repo, {
+            group: o.group,
+            backup: o.backup,
+            disk: o.disk,
+            sink: digestSink(wanted),
+            ...(o.signal ? { signal: o.signal } : {}),
+            onProgress: (p) => o.onStep?.('compare', { done: p.bytesDone, total: reader.size }),
+            progressIntervalMs: 250,
+          }),
     ]);
     const runs = differingRuns(wanted, live);
     const differingBytes = totalLength(runs);
     const t1 = performance.now();
     if (runs.length === 0) {
-      return { disk: o.disk, size: reader.size, blockSize: bs, differingBytes: 0, bytesWritten: 0, hashedRemote, verified: true, seconds: { compare: (t1 - t0) / 1000, write: 0, verify: 0 } };
+      return { disk: o.disk, size: reader.size, blockSize: bs, differingBytes: 0, bytesWritten: 0, hashedRemote, keptSnapshot: since !== null, verified: true, seconds: { compare: (t1 - t0) / 1000, write: 0, verify: 0 } };
     }
     o.onStep?.('write', { done: 0, total: differingBytes });
     written = await writeRuns(ssh, reader, img, runs, o, state, (n) => o.onStep?.('write', { done: n, total: differingBytes }));
@@ -141,6 +159,7 @@ export async function restoreDiskInPlace(
       differingBytes,
       bytesWritten: written,
       hashedRemote,
+      keptSnapshot: since !== null,
       verified: true,
       seconds: { compare: (t1 - t0) / 1000, write: (t2 - t1) / 1000, verify: (performance.now() - t2) / 1000 },
     };
@@ -149,6 +168,14 @@ export async function restoreDiskInPlace(
     throw new PartialWriteError(o.disk, written, e);
   } finally {
     await reader.close();
+  }
+}
+
+/** The restore point's digests of the blocks in `ranges` (block-aligned), read at random. */
+async function hashRanges(reader: DiskReader, ranges: readonly Range[], into: BlockDigests): Promise<void> {
+  const step = 4 * 1024 * 1024;
+  for (const r of ranges) {
+    for (let at = r.offset; at < r.offset + r.length; at += step) into.hashAt(at, await reader.read(at, Math.min(step, r.offset + r.length - at)));
   }
 }
 
@@ -168,7 +195,7 @@ function digestSink(into: BlockDigests): ExtentSink {
 /** Writes the runs through a writable qemu-nbd: data read from the restore point, zeros as WRITE_ZEROES. Returns the bytes written. */
 async function writeRuns(
   ssh: SshSession,
-  reader: Awaited<ReturnType<typeof openDiskReader>>,
+  reader: DiskReader,
   img: NbdImage,
   runs: readonly WriteRun[],
   o: { disk: string; transfer?: NbdTransfer; signal?: AbortSignal },

@@ -67,7 +67,7 @@ function BackupDetail({
           </Button>
           {volumes && (
             <Button size="xs" variant="light" fullWidth justify="flex-start" leftSection={<IconReplace size={14} />} onClick={onRestoreInPlace}>
-              Restore over the original disks…
+              Restore over original disks…
             </Button>
           )}
           {volumes && (

@@ -10,7 +10,7 @@ import { useSubmit } from '../../api/useSubmit';
 import { ErrorAlert } from '../../components/ErrorAlert';
 
 /**
- * "Restore over the original disks…": the restore point written over the instance's existing
+ * "Restore over original disks…": the restore point written over the instance's existing
  * disks, only the blocks that differ. The confirmation names the instance and each disk, and says
  * that the instance is stopped and what was written since is lost.
  */
