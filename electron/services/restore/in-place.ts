@@ -173,7 +173,7 @@ function failure(e: unknown, disk: string, name: string, done: readonly InPlaceR
   const before = done.length ? ` ${done.map((r) => r.disk).join(', ')} ${done.length > 1 ? 'were' : 'was'} restored before it.` : '';
   const way = `Run the in-place restore again, or restore the instance in full (backstack restore run --backup ${ref.group}/${ref.time}).`;
   if (e instanceof PartialWriteError) {
-    return new AppError('internal', `Disk ${disk} of ${name} was partially written (${formatBytes(e.bytesWritten)}) when the restore failed: ${why} It holds neither its old content nor the restore point, and the instance was left stopped.${before} ${way}`, {
+    return new AppError('internal', `Disk ${disk} of ${name} ${e.bytesWritten > 0 ? `was partially written (${formatBytes(e.bytesWritten)})` : 'may have been partially written'} when the restore failed: ${why} It holds neither its old content nor the restore point, and the instance was left stopped.${before} ${way}`, {
       cause: e,
       details: { partiallyWritten: disk },
     });

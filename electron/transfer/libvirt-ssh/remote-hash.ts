@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Range } from '../../engine';
 import { DIGEST, type BlockDigests } from './block-diff';
 import { QEMU_NBD_ENV, STOP_QEMU_NBD } from './direct-transfer';
-import { TransferError } from './errors';
+import { RemoteCommandError, TransferError } from './errors';
 import { qemuNbdArgs, type NbdImage } from './remote-nbd';
 import type { SshSession } from './ssh';
 
@@ -106,7 +106,12 @@ export async function remoteBlockDigests(ssh: SshSession, img: NbdImage, ranges:
     pending = pending.subarray(at);
   });
   proc.stdin.end(ranges.map((r) => `${r.offset} ${r.length}\n`).join(''));
-  await proc.done;
+  await proc.done.catch((e: unknown) => {
+    if (e instanceof RemoteCommandError && e.code === 127 && /python3/.test(e.stderr)) {
+      throw new TransferError(`${ssh.host} has no python3, which the differential restore runs there to hash its disks (Nova compute hosts have it). Install python3 on the host, or run a full restore instead.`);
+    }
+    throw e;
+  });
   if (failure) throw failure;
   if (!blocks.next().done || pending.length) throw new TransferError('The hypervisor sent fewer block digests than asked for.');
   return hashed;
