@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors/app-error';
 import { withCore, type CliContext } from '../context';
 import { printJson, unwrap } from '../output';
-import { stdinLine } from '../read-input';
+import { readLine } from '../read-input';
 import { followJob } from '../wait-job';
 import { destinationId } from './destination';
 
@@ -26,7 +26,7 @@ async function confirm(o: InPlaceOptions, ctx: CliContext): Promise<void> {
       'every block that differs from the restore point is overwritten, and it is started again afterwards. What was written on those disks since is lost.\n' +
       'Type yes to go on: ',
   );
-  const answer = await stdinLine(ctx.stdin, 0, 'the answer "yes" (or pass --yes)').catch(() => '');
+  const answer = await readLine(ctx.stdin);
   if (answer.trim().toLowerCase() !== 'yes') throw new AppError('validation.invalidInput', 'Not confirmed: nothing was changed. Answer "yes", or pass --yes.');
 }
 

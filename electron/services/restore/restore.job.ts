@@ -127,7 +127,11 @@ export function restoreVolumeJob(d: StrategyDeps): JobKind<'restore.volume'> {
 export function restoreInPlaceJob(d: StrategyDeps): JobKind<'restore.inPlace'> {
   return {
     kind: 'restore.inPlace',
-    describeTarget: (p) => `${describeInstance(d, d.backups.get(p.backupId, p.destinationId)?.providerId ?? '', p.instanceId, '')} from ${describeRestorePoint(d, p.backupId, p.destinationId)}`,
+    describeTarget: (p) => {
+      const point = describeRestorePoint(d, p.backupId, p.destinationId);
+      const record = d.backups.get(p.backupId, p.destinationId);
+      return record?.resourceId === p.instanceId ? `${point}, in place` : `${describeInstance(d, record?.providerId ?? null, p.instanceId)}, in place from ${point}`;
+    },
     maxAttempts: 1,
     run: (ctx) =>
       withRestorePoint(d, ctx, ctx.params, async ({ repo, backup, ref, cloudId, progress }) => {
