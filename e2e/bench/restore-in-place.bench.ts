@@ -11,6 +11,9 @@
  *   BENCH_HOST=lab-kvm-2              another host of hypervisors.json (default lab-kvm-1)
  *   BENCH_ROUNDS=5                    rounds (default 3)
  *   BENCH_FILL=half                   half the disk random, half zeros (default: all random)
+ *   BENCH_TARGET=rbd-kept             a Ceph RBD image whose restore point's snapshot is still kept
+ *                                     (backstack-<token>, as a backup leaves it): only what changed
+ *                                     since it is compared (default: a raw file, compared in full)
  *
  * The restore point is a local file of random data backed up by the engine; the host's copy is a
  * raw file written by a first (untimed) full restore. Each round changes 1% of the host's copy
@@ -22,7 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { backupDisk, fileSource, initRepository, openRepository } from '../../electron/engine';
-import { restoreDiskOverSsh } from '../../electron/transfer/libvirt-ssh/restore-disk';
+import { createImage, restoreDiskOverSsh } from '../../electron/transfer/libvirt-ssh/restore-disk';
 import { restoreDiskInPlace, type InPlaceResult } from '../../electron/transfer/libvirt-ssh/restore-in-place';
 import { SshSession } from '../../electron/transfer/libvirt-ssh/ssh';
 import { sshTargetOf } from '../lab/tests/support/guests';
@@ -39,7 +42,18 @@ const log = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
 const token = Date.now().toString(36);
 const dir = path.posix.join(hv.instancesPath, `inplace-bench-${token}`);
 const disk = path.posix.join(dir, 'disk.raw');
-const target = { source: { kind: 'file' as const, path: disk }, format: 'raw' };
+const rbd = process.env.BENCH_TARGET === 'rbd-kept';
+const keptToken = `bench${token}`;
+const rbdImage = { kind: 'rbd' as const, pool: 'volumes', image: `inplace-bench-${token}`, snapshot: null, user: 'cinder' };
+const target = rbd ? { source: rbdImage, format: 'raw' } : { source: { kind: 'file' as const, path: disk }, format: 'raw' };
+/** what qemu-io opens: the file, or the RBD image */
+const ioSpec = rbd ? ['json:' + JSON.stringify({ driver: 'raw', file: { driver: 'rbd', pool: rbdImage.pool, image: rbdImage.image, user: rbdImage.user } })] : ['-f', 'raw', disk];
+const rbdName = `${rbdImage.pool}/${rbdImage.image}`;
+/** the kept snapshot, made again: the image as the restore point left it */
+async function keepSnapshot(ssh: SshSession): Promise<void> {
+  await ssh.run(['rbd', '--id', 'cinder', 'snap', 'rm', `${rbdName}@backstack-${keptToken}`]).catch(() => undefined);
+  await ssh.run(['rbd', '--id', 'cinder', 'snap', 'create', `${rbdName}@backstack-${keptToken}`]);
+}
 const local = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-inplace-bench-'));
 
 /** 1% of the disk in 20 runs of pattern bytes, each starting off any block boundary. */
@@ -64,16 +78,18 @@ async function main(): Promise<void> {
   const ssh = await SshSession.connect(sshTargetOf(hv!));
   const results: { changedBytes: number; inPlace: InPlaceResult; inPlaceSeconds: number; fullSeconds: number }[] = [];
   try {
-    const m = await backupDisk(repo, { group: 'bench', name: 'vda', source: fileSource(file) });
+    // as a libvirt backup records the snapshot it kept
+    const m = await backupDisk(repo, { group: 'bench', name: 'vda', source: fileSource(file), sourceInfo: { kind: 'bench', kept: rbd ? { token: keptToken, disks: ['vda'] } : null } });
     const ref = { group: 'bench', backup: m.time, disk: 'vda' };
     await ssh.run(['mkdir', '-p', '--', dir]);
-    await ssh.run(['qemu-img', 'create', '-q', '-f', 'raw', disk, String(size)]);
-    log(`writing the ${sizeMiB} MiB restore point to ${hv!.host}:${disk}`);
+    await createImage(ssh, target, size);
+    log(`writing the ${sizeMiB} MiB restore point to ${hv!.host}:${rbd ? rbdName : disk}`);
     await restoreDiskOverSsh(ssh, repo, { ...ref, target });
+    if (rbd) await keepSnapshot(ssh);
     for (let r = 0; r < plan.rounds; r++) {
       const c = changes(r);
       const args = c.flatMap((x) => ['-c', `write -P 0x${(0x41 + r).toString(16)} ${x.offset} ${x.length}`]);
-      await ssh.run(['qemu-io', '-f', 'raw', ...args, disk]);
+      await ssh.run(['qemu-io', ...args, ...ioSpec]);
       const changedBytes = c.reduce((n, x) => n + x.length, 0);
       let t = performance.now();
       const inPlace = await restoreDiskInPlace(ssh, repo, { ...ref, target });
@@ -81,11 +97,16 @@ async function main(): Promise<void> {
       t = performance.now();
       await restoreDiskOverSsh(ssh, repo, { ...ref, target });
       const fullSeconds = (performance.now() - t) / 1000;
+      if (rbd) await keepSnapshot(ssh); // untimed: the next round starts from the restore point's snapshot again
       results.push({ changedBytes, inPlace, inPlaceSeconds, fullSeconds });
       log(`round ${r + 1}: in place ${inPlaceSeconds.toFixed(2)} s (${inPlace.bytesWritten} bytes written for ${changedBytes} changed; compare ${inPlace.seconds.compare.toFixed(2)} s), full ${fullSeconds.toFixed(2)} s`);
     }
   } finally {
     await ssh.run(['rm', '-rf', '--', dir]).catch(() => undefined);
+    if (rbd) {
+      await ssh.run(['rbd', '--id', 'cinder', 'snap', 'purge', rbdName]).catch(() => undefined);
+      await ssh.run(['rbd', '--id', 'cinder', 'rm', rbdName]).catch(() => undefined);
+    }
     ssh.close();
     await repo.close();
     fs.rmSync(local, { recursive: true, force: true });
@@ -97,12 +118,14 @@ async function main(): Promise<void> {
     host: hv!.host,
     diskBytes: size,
     fill: process.env.BENCH_FILL === 'half' ? 'half random, half zeros' : 'random',
+    target: rbd ? 'RBD image, the restore point\'s snapshot kept' : 'raw file, compared in full',
     blockSize: results[0]?.inPlace.blockSize,
     inPlace: {
       seconds: rounded(inPlace),
       compareSeconds: rounded(figure(results.map((x) => x.inPlace.seconds.compare))),
       writeSeconds: rounded(figure(results.map((x) => x.inPlace.seconds.write))),
       verifySeconds: rounded(figure(results.map((x) => x.inPlace.seconds.verify))),
+      comparedBytes: results[0]?.inPlace.hashedRemote,
     },
     fullRestore: { seconds: rounded(full) },
     ratios: {

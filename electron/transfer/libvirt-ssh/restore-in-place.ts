@@ -42,14 +42,16 @@ export async function liveDiskLayout(ssh: SshSession, disk: LiveDisk, signal?: A
   }
   if (s.kind === 'rbd') {
     const image = `${s.pool}/${s.image}`;
-    const [info, diff] = await Promise.all([
-      ssh.run(['rbd', ...rbdArgs(s.user), 'info', '--format', 'json', image], opt).then((j) => JSON.parse(j) as { size: number }),
-      ssh.run(['rbd', ...rbdArgs(s.user), 'diff', '--whole-object', '--format', 'json', image], opt).then(parseRbdDiff),
-    ]);
+    const rbd = (...args: string[]) => ssh.run(['rbd', ...rbdArgs(s.user), ...args, '--format', 'json', image], opt).then((j) => JSON.parse(j.trim() || '[]') as unknown);
     const snap = keptToken ? `backstack-${keptToken}` : null;
-    const snaps = snap ? (JSON.parse(await ssh.run(['rbd', ...rbdArgs(s.user), 'snap', 'ls', '--format', 'json', image], opt)) as { name: string }[]) : [];
-    const changed = snap && snaps.some((x) => x.name === snap) ? parseRbdDiff(await ssh.run(['rbd', ...rbdArgs(s.user), 'diff', '--whole-object', '--format', 'json', '--from-snap', snap, image], opt)) : null;
-    return { size: info.size, data: rbdData(diff), changedSinceKept: changed ? rbdChanges(changed) : null };
+    const [info, snaps] = await Promise.all([rbd('info') as Promise<{ size: number }>, snap ? (rbd('snap', 'ls') as Promise<{ name: string }[]>) : []]);
+    // The restore point's snapshot still there: what changed since it, exactly (each call to the cluster costs).
+    if (snap && snaps.some((x) => x.name === snap)) {
+      const changed = rbdChanges(parseRbdDiff(await ssh.run(['rbd', ...rbdArgs(s.user), 'diff', '--format', 'json', '--from-snap', snap, image], opt)));
+      return { size: info.size, data: changed, changedSinceKept: changed };
+    }
+    const diff = parseRbdDiff(await ssh.run(['rbd', ...rbdArgs(s.user), 'diff', '--whole-object', '--format', 'json', image], opt));
+    return { size: info.size, data: rbdData(diff), changedSinceKept: null };
   }
   const what = s.kind === 'block' ? `a block device (${s.path})` : `of type ${s.type}`;
   throw new TransferError(`This disk is ${what}: it cannot be restored in place (files and Ceph RBD images can). Run a full restore instead.`);
