@@ -117,7 +117,9 @@ afterAll(async () => {
   const warn = (e: unknown) => console.warn(`cleanup: ${(e as Error).message}`);
   // our RBD snapshot first: Cinder cannot delete a volume that still has one
   if (qcow) await releaseSnapshots(ssh1, qcow['OS-EXT-SRV-ATTR:instance_name'], { installation: A.id, isJobRunning: () => false }).catch(warn);
-  await Promise.all(servers.map((id) => deleteServer(os, id).catch(warn)));
+  // ours by name too: one created while the other failed to be is not in the list yet
+  const { servers: named } = await os.request<{ servers: { id: string }[] }>('compute', `/servers?all_tenants=1&name=${encodeURIComponent(`^inplace-.*-${suffix}$`)}`).catch(() => ({ servers: [] }));
+  await Promise.all([...new Set([...servers, ...named.map((x) => x.id)])].map((id) => deleteServer(os, id).catch(warn)));
   if (volumeId) await deleteVolume(os, volumeId).catch(warn);
   ssh1?.close();
   ssh2?.close();

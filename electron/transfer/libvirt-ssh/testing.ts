@@ -16,6 +16,8 @@ export const localShell = {
   },
   async script(script: string, args: readonly string[]): Promise<RemoteProcess> {
     const p = spawn('sh', ['-c', script, 'backstack', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // a command that ended before reading its input: as over SSH, what is left unread is dropped
+    p.stdin.on('error', () => undefined);
     let stderr = '';
     p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const done = new Promise<void>((resolve, reject) => p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}: ${stderr}`)))));
