@@ -20,7 +20,7 @@ export class BackupsPage {
     return this.detail().getByTestId('protected-badge');
   }
 
-  action(name: 'Protect from pruning' | 'Remove protection' | 'Verify' | 'Restore…' | 'Verify by booting…') {
+  action(name: 'Protect from pruning' | 'Remove protection' | 'Verify' | 'Restore…' | 'Verify by booting…' | 'Restore over original disks…') {
     return this.detail().getByRole('button', { name });
   }
 

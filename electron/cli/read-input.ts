@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { AppError } from '../../shared/errors/app-error';
 
 const texts = new WeakMap<NodeJS.ReadableStream, Promise<string>>();
@@ -52,4 +53,15 @@ export function findCloudsYaml(explicit: string | undefined, env: NodeJS.Process
   const found = candidates.find((f) => fs.existsSync(f));
   if (!found) throw new AppError('resource.notFound', `No clouds.yaml found (looked in ${candidates.join(', ')}). Give one with --clouds-yaml FILE.`);
   return found;
+}
+
+/** The first line typed (or piped) on standard input, as soon as it ends: a terminal need not close the stream. */
+export async function readLine(stdin: NodeJS.ReadableStream): Promise<string> {
+  const rl = readline.createInterface({ input: stdin, terminal: false });
+  try {
+    for await (const line of rl) return line;
+    return '';
+  } finally {
+    rl.close();
+  }
 }

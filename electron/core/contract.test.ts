@@ -52,6 +52,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'restore.describe': { backupId: 'g/2026-01-01T00-00-00.000Z' },
   'restore.volume': { backupId: 'g/2026-01-01T00-00-00.000Z', disk: 'vdb' },
   'restore.volumePreflight': { backupId: 'g/2026-01-01T00-00-00.000Z', disk: 'vdb' },
+  'restore.inPlace': { backupId: 'g/2026-01-01T00-00-00.000Z', instanceId: 'srv-1', disks: ['vda'] },
   'restore.verify': { backupId: 'g/2026-01-01T00-00-00.000Z', sandboxProjectId: 'p-sandbox' },
   'restore.verifySandbox': { providerId: 'mock' },
   'destinations.list': {},

@@ -56,7 +56,7 @@ import { SnapshotsService } from '../services/snapshots/snapshots.service';
 import { ProvidersService } from '../services/providers/providers.service';
 import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
 import { restoreCleanupJob } from '../services/restore/restore-cleanup';
-import { restoreInstanceJob, restoreVolumeJob } from '../services/restore/restore.job';
+import { restoreInPlaceJob, restoreInstanceJob, restoreVolumeJob } from '../services/restore/restore.job';
 import { restoreVerifyJob } from '../services/restore/restore-verify.job';
 import { describeRestorePoint, runRestorePreflight, runVolumePreflight } from '../services/restore/preflight-run';
 import { RestoreService } from '../services/restore/restore.service';
@@ -254,6 +254,7 @@ export function createCore(opts: CoreOptions): Core {
     backupInstanceJob(strategy),
     restoreInstanceJob(strategy),
     restoreVolumeJob(strategy),
+    restoreInPlaceJob(strategy),
     restoreCleanupJob(strategy),
     restoreVerifyJob(strategy),
     snapshots.jobKind(),

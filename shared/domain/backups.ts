@@ -120,6 +120,21 @@ export const RestoreVolumeParams = z
   .strict();
 export type RestoreVolumeParams = z.infer<typeof RestoreVolumeParams>;
 
+/** A differential restore over an instance's existing disks (stopped through Nova first, started again after when it was running). */
+export const RestoreInPlaceParams = z
+  .object({
+    backupId: z.string().min(1).max(400),
+    destinationId: Id.optional(),
+    /** the Nova server whose disks are overwritten */
+    instanceId: Id,
+    /** the disks to restore (default: every disk of the restore point) */
+    disks: z.array(DiskTarget).min(1).max(26).optional(),
+    /** the cloud (id or name; default: the one the restore point was taken from) */
+    providerId: Name.optional(),
+  })
+  .strict();
+export type RestoreInPlaceParams = z.infer<typeof RestoreInPlaceParams>;
+
 /** One restore point as the catalog indexes it (the manifest in the repository is the truth). */
 export const BackupView = z.object({
   id: z.string(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppErrorPayload } from '../errors/codes';
 import { formatBytes } from '../format';
-import { BackupInstanceParams, RestoreInstanceParams, RestoreVolumeParams } from './backups';
+import { BackupInstanceParams, RestoreInPlaceParams, RestoreInstanceParams, RestoreVolumeParams } from './backups';
 import { KeepRules } from './destinations';
 import { RestoreVerifyParams } from './restore-verify';
 import { FilesRestoreParams } from './files';
@@ -18,6 +18,8 @@ export const JOB_PARAMS = {
   'backup.instance': BackupInstanceParams,
   'restore.instance': RestoreInstanceParams,
   'restore.volume': RestoreVolumeParams,
+  /** a restore point written over an instance's existing disks: only the blocks that differ */
+  'restore.inPlace': RestoreInPlaceParams.extend({ destinationId: Id }).strict(),
   /** a restore point booted in a sandbox project, its console read, everything created removed */
   'restore.verify': RestoreVerifyParams.extend({ destinationId: Id, sandboxProjectId: Id }).strict(),
   'destination.verify': z.object({ destinationId: Id, backupId: z.string().min(1).max(400).optional() }).strict(),
@@ -40,6 +42,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'backup.instance': 'Backup',
   'restore.instance': 'Restore',
   'restore.volume': 'Restore volume',
+  'restore.inPlace': 'Restore in place',
   'restore.verify': 'Verify by booting',
   'destination.verify': 'Verify destination',
   'destination.prune': 'Prune destination',

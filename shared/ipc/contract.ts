@@ -7,7 +7,7 @@ import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
 import { Dashboard, MemberState } from '../domain/dashboard';
 import { CreateSnapshotInput, DeleteSnapshotInput, SnapshotItem, SnapshotTarget } from '../domain/snapshots';
-import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInstanceParams, RestorePointDisks, RestoreVolumeParams } from '../domain/backups';
+import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInPlaceParams, RestoreInstanceParams, RestorePointDisks, RestoreVolumeParams } from '../domain/backups';
 import { PreflightReport } from '../domain/restore-preflight';
 import { RestoreVerifyParams } from '../domain/restore-verify';
 import { ExportStartInput, ExportView } from '../domain/exports';
@@ -121,6 +121,8 @@ export const requests = {
   'restore.volume': req(RestoreVolumeParams, z.object({ jobId: z.string() })),
   /** What a volume restore would run into (disk, volume type, quota, the instance to attach to); creates nothing. */
   'restore.volumePreflight': req(RestoreVolumeParams, PreflightReport),
+  /** Restores over an instance's existing disks (libvirt strategy): it is stopped through Nova, only the blocks that differ from the restore point are written and checked, and it is started again when it was running. */
+  'restore.inPlace': req(RestoreInPlaceParams, z.object({ jobId: z.string() })),
   /** Boots the restore point in the cloud's sandbox project (a project given is saved as that sandbox), reads its console, removes everything created; the evidence is kept with the restore point. */
   'restore.verify': req(RestoreVerifyParams, z.object({ jobId: z.string(), sandboxProjectId: z.string() })),
   /** The sandbox project a cloud's boot checks run in (null: none chosen yet). */

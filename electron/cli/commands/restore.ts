@@ -7,6 +7,7 @@ import { printJson, table, unwrap, UsageError } from '../output';
 import { followJob } from '../wait-job';
 import { destinationId } from './destination';
 import { registerVerify } from './restore-verify';
+import { registerInPlace } from './restore-in-place';
 
 interface RunOptions {
   backup: string;
@@ -207,5 +208,6 @@ export function register(program: Command, ctx: CliContext): void {
       });
     });
 
+  registerInPlace(restore, ctx);
   registerVerify(restore, ctx);
 }

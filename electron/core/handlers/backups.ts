@@ -10,6 +10,7 @@ export const backupHandlers = ({ backups, restore }: Services): NamespaceHandler
   'restore.describe': (i) => restore.describe(i),
   'restore.volume': (i) => restore.startVolume(i),
   'restore.volumePreflight': (i) => restore.preflightVolume(i),
+  'restore.inPlace': (i) => restore.startInPlace(i),
   'restore.verify': (i) => restore.verify(i),
   'restore.verifySandbox': (i) => restore.sandboxProject(i.providerId),
 });

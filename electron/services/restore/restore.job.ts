@@ -9,6 +9,7 @@ import { restoreThroughNova } from './nova-restore';
 import { firstSignedIn, resolveTargetCloud } from './target-cloud';
 import { restoreMarks } from './restore-cleanup';
 import { restoreVolume } from './volume-restore';
+import { restoreInPlace } from './in-place';
 
 /** "instance web-1 (lab) as of 2026-12-01 10:00 UTC" when the catalog indexes the restore point, else its id. */
 export function describeRestorePoint(d: StrategyDeps, backupId: string, destinationId: string | undefined): string {
@@ -118,6 +119,41 @@ export function restoreVolumeJob(d: StrategyDeps): JobKind<'restore.volume'> {
           progress('Restored');
           return { summary: `Volume ${r.name} (${r.volumeId}) restored from disk ${p.disk}${r.attachedTo ? ` and attached to ${r.attachedTo.name} (${r.attachedTo.id})` : ''}.` };
         });
+      }),
+  };
+}
+
+/** `restore.inPlace`: a restore point written over an instance's existing disks, only the blocks that differ. */
+export function restoreInPlaceJob(d: StrategyDeps): JobKind<'restore.inPlace'> {
+  return {
+    kind: 'restore.inPlace',
+    describeTarget: (p) => {
+      const point = describeRestorePoint(d, p.backupId, p.destinationId);
+      const record = d.backups.get(p.backupId, p.destinationId);
+      return record?.resourceId === p.instanceId ? `${point}, in place` : `${describeInstance(d, record?.providerId ?? null, p.instanceId)}, in place from ${point}`;
+    },
+    maxAttempts: 1,
+    run: (ctx) =>
+      withRestorePoint(d, ctx, ctx.params, async ({ repo, backup, ref, cloudId, progress }) => {
+        const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
+        // Signed in to the restore point's project first, else an account's default scope (an admin elsewhere reads any server).
+        const entries = [
+          ...(backup.server.projectId ? d.providers.clients(cloudId, () => ({ kind: 'project', id: backup.server.projectId as string })) : []),
+          ...d.providers.clients(cloudId),
+        ];
+        try {
+          progress('Signing in to the cloud');
+          const client = await firstSignedIn(
+            entries.map((e) => e.client),
+            ctx.signal,
+          );
+          if (!client) throw new AppError('auth.failed', 'No account of this cloud can sign in: check its credentials under Clouds.');
+          const r = await restoreInPlace({ params: ctx.params, backup, backupRef: ref, providerId: cloudId, repo, client, hypervisors: d.hypervisors, signal: ctx.signal, log, progress });
+          progress('Restored');
+          return { summary: r.summary };
+        } finally {
+          await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
+        }
       }),
   };
 }

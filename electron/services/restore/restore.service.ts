@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RestoreInstanceParams, RestoreVolumeParams, type RestorePointDisks } from '../../../shared/domain/backups';
+import { RestoreInPlaceParams, RestoreInstanceParams, RestoreVolumeParams, type RestorePointDisks } from '../../../shared/domain/backups';
 import { blockersMessage, type PreflightReport } from '../../../shared/domain/restore-preflight';
 import { AppError } from '../../../shared/errors/codes';
 import type { BackupsTable } from '../../catalog';
@@ -91,6 +91,13 @@ export class RestoreService {
     const report = await this.runPreflight.volume(RestoreVolumeParams.parse(params), destinationId);
     if (report.blocked) throw new AppError('resource.conflict', blockersMessage(report), { details: { preflight: report } });
     return { jobId: this.jobs.enqueue('restore.volume', { ...params, destinationId }).id };
+  }
+
+  /** Queues a differential restore over an instance's existing disks; what could refuse (disks, kinds, sizes) is checked in the job before the instance is stopped. */
+  async startInPlace(params: z.input<typeof RestoreInPlaceParams>): Promise<{ jobId: string }> {
+    const parsed = RestoreInPlaceParams.parse(params);
+    const destinationId = await this.checkedDestination(parsed);
+    return { jobId: this.jobs.enqueue('restore.inPlace', { ...parsed, destinationId }).id };
   }
 
   /** The destination holding the restore point; a cloud that is not in Backstack is said here, before anything else. */

@@ -20,3 +20,6 @@ export type { NbdTransfer } from './direct-transfer';
 export { DEFAULT_DIRECT_PORTS } from './direct-transfer';
 export { setNbdReaderScript } from './nbd-reader';
 export { TransferError, HostKeyChangedError } from './errors';
+export { restoreDiskInPlace, liveDiskLayout, PartialWriteError } from './restore-in-place';
+export type { InPlaceResult, InPlaceStep, LiveDisk } from './restore-in-place';
+export { fileDiskState } from './disk-state';

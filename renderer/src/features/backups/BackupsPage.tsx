@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Button, CloseButton, Group, Paper, Pill, Stack, Text, Title } from '@mantine/core';
-import { IconArchive, IconFolderSearch, IconPower, IconRestore } from '@tabler/icons-react';
+import { IconArchive, IconFolderSearch, IconPower, IconReplace, IconRestore } from '@tabler/icons-react';
 import type { BackupView } from '../../../../shared/domain/backups';
 import { formatBytes } from '../../../../shared/format';
 import { useQuery } from '../../api/useQuery';
@@ -13,6 +13,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { filesLink } from '../files/FilesPage';
 import { RestoreModal } from '../restore/RestoreModal';
 import { RestoreVolumeModal } from '../restore/RestoreVolumeModal';
+import { RestoreInPlaceModal } from '../restore/RestoreInPlaceModal';
 import { VerifyBootModal } from '../restore/VerifyBootModal';
 import { backupActions } from './backup-actions';
 import { DiskExports } from './ExportDisk';
@@ -26,11 +27,13 @@ function BackupDetail({
   onRestore,
   onRestoreDisk,
   onVerifyBoot,
+  onRestoreInPlace,
 }: {
   backup: BackupView;
   onRestore: () => void;
   onRestoreDisk: (disk: string) => void;
   onVerifyBoot: () => void;
+  onRestoreInPlace: () => void;
 }) {
   const navigate = useNavigate();
   // a disk of an instance's restore point can come back alone, as a new volume
@@ -62,6 +65,11 @@ function BackupDetail({
           <Button size="xs" fullWidth justify="flex-start" variant="light" leftSection={<IconFolderSearch size={14} />} onClick={() => navigate(filesLink(backup))}>
             Browse files…
           </Button>
+          {volumes && (
+            <Button size="xs" variant="light" fullWidth justify="flex-start" leftSection={<IconReplace size={14} />} onClick={onRestoreInPlace}>
+              Restore over original disks…
+            </Button>
+          )}
           {volumes && (
             <Button size="xs" variant="light" fullWidth justify="flex-start" leftSection={<IconPower size={14} />} onClick={onVerifyBoot}>
               Verify by booting…
@@ -99,6 +107,7 @@ export function BackupsPage() {
   const [restoring, setRestoring] = useState<BackupView | null>(null);
   const [restoringDisk, setRestoringDisk] = useState<{ backup: BackupView; disk: string } | null>(null);
   const [booting, setBooting] = useState<BackupView | null>(null);
+  const [overwriting, setOverwriting] = useState<BackupView | null>(null);
   const items = data?.items;
   // Looked up in the current list: a restore point protected a moment ago shows its new state.
   const selected = items?.find((b) => keyOf(b) === selectedKey) ?? null;
@@ -141,6 +150,7 @@ export function BackupsPage() {
               onRestore={() => setRestoring(selected)}
               onRestoreDisk={(disk) => setRestoringDisk({ backup: selected, disk })}
               onVerifyBoot={() => setBooting(selected)}
+              onRestoreInPlace={() => setOverwriting(selected)}
             />
           )}
         </Group>
@@ -148,6 +158,7 @@ export function BackupsPage() {
       <RestoreModal backup={restoring} onClose={() => setRestoring(null)} />
       <RestoreVolumeModal target={restoringDisk} onClose={() => setRestoringDisk(null)} />
       <VerifyBootModal backup={booting} onClose={() => setBooting(null)} />
+      <RestoreInPlaceModal backup={overwriting} onClose={() => setOverwriting(null)} />
     </Stack>
   );
 }
