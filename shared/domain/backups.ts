@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackupVerification } from './restore-verify';
+import { OfferedStrategy } from './providers';
 
 /** Backups of instances (libvirt strategy over SSH) and their restores: job parameters and views. */
 
@@ -33,6 +34,8 @@ export const BackupInstanceParams = z
     postSnapshot: SnapshotHook.optional(),
     /** the policy that started it: its retention is applied after the backup succeeds */
     policyId: Id.optional(),
+    /** how the disks are read, for this backup (default: the cloud's strategy) */
+    strategy: OfferedStrategy.optional(),
     /** a scheduled backup not started by this time (its start window's end, ISO) is skipped */
     notAfter: z.iso.datetime().optional(),
   })

@@ -257,7 +257,9 @@ function lowerCaseHeaders(headers: unknown): Record<string, string> {
   return out;
 }
 
-function toUndiciReply(r: MockReply): { statusCode: number; data: string; responseOptions: { headers: Record<string, string> } } {
+function toUndiciReply(r: MockReply): { statusCode: number; data: string | Buffer; responseOptions: { headers: Record<string, string> } } {
+  // image data (Glance's …/file) goes as bytes
+  if (Buffer.isBuffer(r.body)) return { statusCode: r.status, data: r.body, responseOptions: { headers: { 'content-type': 'application/octet-stream', 'content-length': String(r.body.length), ...r.headers } } };
   const isText = typeof r.body === 'string';
   const data = r.body === undefined ? '' : isText ? (r.body as string) : JSON.stringify(r.body);
   return {

@@ -56,7 +56,7 @@ type Piece = { kind: 'l2'; host: number; length: number; guest: number } | { kin
  */
 export async function qcow2StreamSource(stream: AsyncIterable<Uint8Array>): Promise<ExtentSource> {
   const it = stream[Symbol.asyncIterator]();
-  let buf = Buffer.alloc(0); // stream bytes from `pos` on, not yet consumed
+  let buf: Buffer = Buffer.alloc(0); // stream bytes from `pos` on, not yet consumed
   let pos = 0;
   let ended = false;
   const more = async (): Promise<boolean> => {
