@@ -77,6 +77,8 @@ export const RestoreInstanceParams = z
     host: Name.optional(),
     /** hash each disk as written and compare with the image on the hypervisor before the instance starts */
     verify: z.boolean().default(false),
+    /** image-transfer restore points: keep the image uploaded to Glance (default: deleted once the server is ACTIVE) */
+    keepImage: z.boolean().default(false),
   })
   .strict();
 export type RestoreInstanceParams = z.infer<typeof RestoreInstanceParams>;

@@ -1,10 +1,11 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { AppError } from '../../../shared/errors/app-error';
 import type { Core } from '../../core/create-core';
 import { withCore, type CliContext } from '../context';
 import { formatBytes, printJson, table, unwrap, UsageError } from '../output';
 import { followJob } from '../wait-job';
 import { destinationId } from './destination';
+import { STRATEGY_CHOICES, strategyHelp, strategyOf } from './provider-input';
 
 interface RunOptions {
   provider: string;
@@ -14,6 +15,7 @@ interface RunOptions {
   excludeDisk: string[];
   destination?: string;
   keepSnapshot: boolean;
+  strategy?: (typeof STRATEGY_CHOICES)[number];
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -32,7 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
   const backup = program.command('backup').description('restore points: back up an instance, list restore points, protect them from pruning');
   backup
     .command('run')
-    .description('back up instances now, straight from their hypervisors over SSH; incremental when the last backup kept its snapshot, unless --full')
+    .description("back up instances now with the cloud's strategy (or --strategy): straight from their hypervisors over SSH, incremental when the last backup kept its snapshot unless --full; or through a Nova snapshot downloaded from Glance")
     .requiredOption('--provider <name>', 'cloud name or id')
     .requiredOption('--instance <id>', 'server id; repeatable (one login, the backups run with the concurrency limits of Settings)', collect, [])
     .option('--full', 'a full backup')
@@ -40,6 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--exclude-disk <dev>', 'leave this disk out (vdb …); repeatable', collect, [])
     .option('--destination <name>', 'where the backup goes (default: the default destination)')
     .option('--no-keep-snapshot', 'merge the snapshot back after the backup (the next one will be full)')
+    .addOption(new Option('--strategy <name>', `${strategyHelp} (default: the cloud's)`).choices(STRATEGY_CHOICES))
     .action(async (o: RunOptions) => {
       if (o.full && o.incremental) throw new UsageError('Choose --full or --incremental, not both.');
       await withCore(ctx, {}, async (core) => {
@@ -53,6 +56,7 @@ export function register(program: Command, ctx: CliContext): void {
               mode: o.full ? 'full' : o.incremental ? 'incremental' : 'auto',
               excludeDisks: o.excludeDisk,
               keepSnapshot: o.keepSnapshot,
+              ...(o.strategy ? { strategy: strategyOf(o.strategy) } : {}),
               ...(destination ? { destinationId: destination } : {}),
             }),
           );
