@@ -111,6 +111,8 @@ export const requests = {
    * next backup of the instance is full. Refused while a backup of the instance runs here.
    */
   'backups.releaseSnapshot': req(z.object({ providerId: Id, instanceId: Id }).strict(), ReleasedSnapshot),
+  /** Finds the temporary Glance images this installation's image-transfer jobs left (killed mid-way) in a cloud, and deletes them unless dryRun; a job. */
+  'backups.cleanup': req(z.object({ providerId: Id, dryRun: z.boolean().default(false) }).strict(), z.object({ jobId: z.string() })),
   /** Brings an instance back from a backup: a new server through Nova, or the domain defined on a hypervisor. */
   'restore.start': req(RestoreInstanceParams, z.object({ jobId: z.string() })),
   /** What a restore with these options would run into (quota, names, flavor, networks …), checked before anything is created; restore.start refuses the blockers. */

@@ -74,6 +74,19 @@ export function register(program: Command, ctx: CliContext): void {
       });
     });
 
+  program
+    .command('cleanup')
+    .description("delete the temporary Glance images this installation's image-transfer backups and restores left in a cloud when killed (their job no longer runs); images kept on purpose and other installations' are left alone")
+    .requiredOption('--provider <name>', 'cloud name or id')
+    .option('--dry-run', 'only list what would be deleted')
+    .action(async (o: { provider: string; dryRun?: boolean }) => {
+      await withCore(ctx, {}, async (core) => {
+        const { jobId } = unwrap(await core.api.invoke('backups.cleanup', { providerId: o.provider, dryRun: Boolean(o.dryRun) }));
+        const job = await followJob(core, jobId, ctx);
+        ctx.out(`${job.summary ?? 'Clean-up done.'}\n`);
+      });
+    });
+
   backup
     .command('list')
     .description('restore points the catalog indexes, newest first')

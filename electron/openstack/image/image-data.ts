@@ -58,3 +58,13 @@ export async function downloadImageData(image: ServiceClient, id: string, opts: 
   const length = headerValue(res.headers, 'content-length');
   return { size: length === undefined ? undefined : Number(length), md5: headerValue(res.headers, 'content-md5'), body: res.body };
 }
+
+/** Sets custom properties of an image (JSON patch: add replaces an existing one). */
+export async function setImageProperties(image: ServiceClient, id: string, properties: Record<string, string>, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  await image.request('PATCH', `images/${encodeURIComponent(id)}`, {
+    body: JSON.stringify(Object.entries(properties).map(([k, v]) => ({ op: 'add', path: `/${k}`, value: v }))),
+    headers: { 'content-type': 'application/openstack-images-v2.1-json-patch' },
+    ok: [200],
+    signal: opts.signal,
+  });
+}

@@ -44,6 +44,12 @@ export class BackupsService {
     return this.mark(this.table.list(filter));
   }
 
+  /** Queues the clean-up of this installation's temporary Glance images left in a cloud by killed jobs (listed only, with dryRun). */
+  cleanup(providerId: string, dryRun: boolean): { jobId: string } {
+    const provider = this.providers.get(providerId);
+    return { jobId: this.jobs.enqueue('backup.cleanup', { providerId: provider.id, dryRun }).id };
+  }
+
   /** Merges/removes this installation's kept snapshot of an instance on its hypervisor; the next backup is full. */
   releaseSnapshot(providerId: string, instanceId: string): Promise<ReleasedSnapshot> {
     return releaseInstanceSnapshot(this.strategy, providerId, instanceId);

@@ -117,7 +117,17 @@ export async function restoreThroughGlance(
     if (imageId && !(done && p.keepImage)) {
       c.progress(done ? 'Deleting the uploaded image' : 'Removing what the restore created');
       await removeImage(image, imageId, c.log);
-    } else if (imageId) c.log('info', `Image ${imageId} kept in Glance, as asked (it carries ${IMAGE_MARK.purpose}=restore; \`backstack cleanup\` leaves images of finished restores alone).`);
+    } else if (imageId) await keep(image, imageId, c.log);
+  }
+}
+
+/** A kept image is marked so: the clean-up leaves it alone (it removes only temporary images of jobs that ended). */
+async function keep(image: os.ServiceClient, id: string, log: GlanceRestoreContext['log']): Promise<void> {
+  try {
+    await os.setImageProperties(image, id, { [IMAGE_MARK.purpose]: 'kept' });
+    log('info', `Image ${id} kept in Glance, as asked.`);
+  } catch (e) {
+    log('warn', `Image ${id} is kept, but could not be marked as kept (${(e as Error).message}): \`backstack cleanup\` would remove it.`);
   }
 }
 
