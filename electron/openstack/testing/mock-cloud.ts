@@ -125,6 +125,8 @@ export class MockCloud {
   readonly securityGroups: Wire[] = [];
   /** quotas per project, where a test sets them (else Nova's and Cinder's defaults; -1: unlimited) */
   readonly quotas = new Map<string, Partial<MockQuota>>();
+  /** what a server's snapshot image (createImage) holds besides the defaults: `_data` (its bytes), size, disk_format, `_becomes` … */
+  snapshotImage: (server: Wire) => Wire = () => ({});
   /** what a server printed on its serial console (os-getConsoleOutput): a small Linux booting to a login prompt, unless a test says otherwise */
   consoleOf: (server: Wire) => string = (s) =>
     ['[    0.000000] Linux version 6.1.0-cloud-amd64', '[    1.204512] Run /init as init process', `Welcome to ${String(s.name)}`, '', `${String(s.name)} login: `].join('\n');
