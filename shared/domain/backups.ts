@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BackupVerification } from './restore-verify';
 import { OfferedStrategy } from './providers';
 
-/** Backups of instances (libvirt strategy over SSH) and their restores: job parameters and views. */
+/** Backups of instances (libvirt strategy over SSH, or image transfer through Glance) and their restores: job parameters and views. */
 
 const Name = z.string().trim().min(1).max(255);
 const Id = z.string().min(1).max(200);

@@ -93,7 +93,7 @@ export const requests = {
   'hypervisors.test': req(z.object({ providerId: Id, hostname: z.string().trim().min(1).max(255) }).strict(), HypervisorTest),
   /** Per-host SSH settings for the libvirt strategy; the key or password is sealed, never returned. */
   'hypervisors.setSsh': req(HypervisorSshInput, z.object({ hostname: z.string(), ssh: HypervisorSsh })),
-  /** Backs up an instance from its hypervisor over SSH (libvirt strategy): full, incremental or auto. */
+  /** Backs up an instance with its cloud's strategy, or the one asked for: from its hypervisor over SSH (libvirt: full, incremental or auto), or through a Nova snapshot downloaded from Glance (image transfer, full). */
   'backups.start': req(BackupInstanceParams, z.object({ jobId: z.string() })),
   /** Restore points, newest first; of one instance or volume when resourceId is given. */
   'backups.list': req(
