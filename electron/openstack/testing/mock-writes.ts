@@ -92,6 +92,22 @@ export function writeRoutes(cloud: MockCloud): void {
     snap._becomes = null;
     return { status: 202 };
   });
+  // A new image record (queued); its data's upload (PUT …/file) makes it active. The mock does not
+  // read a streamed body: Glance's hash of it stays unknown (os_hash_value null).
+  cloud.route(ORIGINS.glance, 'POST', /^\/v2\/images$/, (req) => {
+    const body = (req.body ?? {}) as Wire;
+    const { name, disk_format, container_format, visibility, min_disk, min_ram, ...properties } = body;
+    const image = { ...makeImage(`img-new-${++seq}`, String(name), projectOf(cloud.validToken(req)!) ?? '', String(visibility ?? 'shared'), properties), status: 'queued', disk_format, container_format, min_disk: min_disk ?? 0, min_ram: min_ram ?? 0, size: null, checksum: null, os_hash_algo: null, os_hash_value: null };
+    cloud.images.push(image);
+    return { status: 201, body: strip(image) };
+  });
+  cloud.route(ORIGINS.glance, 'PUT', new RegExp(`^/v2/images/${ID}/file$`), (_req, m) => {
+    const i = cloud.images.find((x) => x.id === m[1]);
+    if (!i) return notFound(`No image found with ID ${m[1]}`);
+    i.status = 'saving';
+    i._becomes = 'active';
+    return { status: 204 };
+  });
   cloud.route(ORIGINS.glance, 'DELETE', new RegExp(`^/v2/images/${ID}$`), (_req, m) => {
     const i = cloud.images.findIndex((x) => x.id === m[1]);
     if (i < 0) return notFound(`No image found with ID ${m[1]}`);
