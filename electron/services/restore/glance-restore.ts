@@ -156,6 +156,8 @@ async function upload(c: GlanceRestoreContext, image: os.ServiceClient, imageId:
     progressIntervalMs: 250,
   });
   // whichever side fails first ends the other: a failed upload must not leave the reader waiting
+  // (the error itself reaches the caller through the promises)
+  body.on('error', () => undefined);
   sent.catch((e: unknown) => body.destroy(e instanceof Error ? e : new Error(String(e))));
   read.catch((e: unknown) => body.destroy(e instanceof Error ? e : new Error(String(e))));
   await Promise.all([read, sent]);
