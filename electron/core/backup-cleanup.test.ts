@@ -1,4 +1,9 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createLogger } from '../lib/logger';
+import { keyFileProtector } from '../lib/secret-box';
+import { createCore } from './create-core';
 import { makeImage, standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import { addMockCloud, ok, openTestCore, type TestCore } from './testing';
@@ -53,4 +58,28 @@ it('lists, then deletes, only the leftovers of this installation whose job is go
 it('names the cloud it cannot find', async () => {
   const r = await t.core.api.invoke('backups.cleanup', { providerId: 'no-such-cloud', dryRun: true });
   expect(r.ok).toBe(false);
+});
+
+it('at the next start, removes the image an image-transfer backup killed mid-way left', async () => {
+  // The first process queued the backup and was killed while Nova made its image: the job row
+  // says "running" for a process that is gone, the image carries the job's marks.
+  const home = path.join(t.dir, 'home');
+  await t.core.close();
+  const first = createCore({ dataDir: home, runtime: 'cli', version: 't', logger: createLogger(() => undefined), keyProtector: keyFileProtector(home), openstackDispatcher: cloud.agent, openstackClock: cloud.clock, runJobs: false });
+  const providerId = await addMockCloud(first, cloud.authUrl, { sync: false });
+  const me = ok(await first.api.invoke('app.getStatus', {})).installationId;
+  ok(await first.api.invoke('destinations.create', { name: 'local', path: path.join(t.dir, 'repo') }));
+  const { jobId } = ok(await first.api.invoke('backups.start', { providerId, instanceId: 's-app', strategy: 'image-transfer' }));
+  cloud.images.push(makeImage('img-killed', `backstack-${jobId.slice(0, 8)}-acme-app-1`, 'p-admin', 'private', { ...marks(me, jobId, 'backup'), status: 'saving' }));
+  await first.close();
+  const db = new Database(path.join(home, 'catalog.sqlite'));
+  db.prepare("UPDATE jobs SET state = 'running', owner = ? WHERE id = ?").run('999999:gone', jobId);
+  db.close();
+
+  t = { ...t, core: createCore({ dataDir: home, runtime: 'cli', version: 't', logger: createLogger(() => undefined), keyProtector: keyFileProtector(home), openstackDispatcher: cloud.agent, openstackClock: cloud.clock }) };
+  expect(t.core.jobs.get(jobId).state).toBe('interrupted');
+  await t.core.jobs.whenIdle();
+  const cleanup = ok(await t.core.api.invoke('jobs.list', {})).items.find((j) => j.kind === 'backup.cleanup')!;
+  expect(cleanup).toMatchObject({ state: 'succeeded', summary: `Deleted 1 image(s): backstack-${jobId.slice(0, 8)}-acme-app-1 (img-killed).` });
+  expect(cloud.images.some((i) => i.id === 'img-killed')).toBe(false);
 });
