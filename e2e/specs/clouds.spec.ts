@@ -118,3 +118,33 @@ test('a hypervisor SSH key is write-only: saved, then shown only as its fingerpr
   await expect(modal.getByRole('button', { name: 'Save' })).toBeDisabled();
   await page.screenshot({ path: path.join(screenshotDir, 'hypervisor-ssh-replace-key.png') });
 });
+
+test('a cloud backed up by image transfer: chosen in the wizard, shown in the list, kept when edited', async ({ page, backstack }) => {
+  const shell = new ShellPage(page);
+  const clouds = new CloudsPage(page);
+  const add = new WizardPage(page);
+  await page.goto(backstack.loginUrl);
+  await shell.nav('Clouds').click();
+  await shell.emptyState().getByRole('button', { name: 'Add a cloud' }).click();
+  await add.field('Name').fill('glance-only');
+  await add.field('Keystone URL').fill(backstack.authUrl);
+  const imageTransfer = add.dialog().getByRole('radio', { name: 'Image transfer (Glance)' });
+  await expect(add.dialog().getByRole('radio', { name: 'libvirt over SSH' })).toBeChecked();
+  await imageTransfer.check();
+  await expect(add.dialog()).toContainText('Needs no hypervisor access');
+  await expect(add.dialog()).toContainText('Disk attachment (through a proxy VM) is not available in this version.');
+  await page.screenshot({ path: path.join(screenshotDir, 'wizard-strategy.png') });
+  await add.next().click();
+  await add.field('User').fill('admin');
+  await add.field('Password').fill('admin-pass');
+  await add.field('Default project').fill('admin');
+  await add.next().click();
+  await expect(add.connectionTest()).toContainText('Connection works');
+  await add.save().click();
+  await expect(add.dialog()).toBeHidden();
+  await expect(clouds.row('glance-only')).toContainText('Image transfer');
+
+  await clouds.action('glance-only', 'Edit…');
+  const edit = new WizardPage(page, 'Edit cloud "glance-only"');
+  await expect(edit.dialog().getByRole('radio', { name: 'Image transfer (Glance)' })).toBeChecked();
+});

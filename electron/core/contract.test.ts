@@ -46,6 +46,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'backups.start': { providerId: 'no-such-cloud', instanceId: 'i' },
   'backups.list': {},
   'backups.releaseSnapshot': { providerId: 'no-such-cloud', instanceId: 'i' },
+  'backups.cleanup': { providerId: 'no-such-cloud', dryRun: true },
   'backups.setProtected': { destinationId: 'local', backupId: 'g/2026-01-01T00-00-00.000Z', protected: true },
   'restore.start': { backupId: 'g/2026-01-01T00-00-00.000Z' },
   'restore.preflight': { backupId: 'g/2026-01-01T00-00-00.000Z' },

@@ -42,6 +42,7 @@ export * from './blockstorage/volume-types';
 export * from './blockstorage/availability-zones';
 export * from './blockstorage/limits';
 export * from './image/images';
+export * from './image/image-data';
 export * from './network/networks';
 export * from './network/subnets';
 export * from './network/ports';

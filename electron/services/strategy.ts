@@ -1,5 +1,5 @@
 import type { KeepRules } from '../../shared/domain/destinations';
-import type { ProviderView } from '../../shared/domain/providers';
+import type { OfferedStrategy, ProviderView } from '../../shared/domain/providers';
 import type { BackupRecord, BackupsTable, InventoryTable } from '../catalog';
 import type { DestinationsService } from './destinations/destinations.service';
 import type { HypervisorsService } from './hypervisors/hypervisors.service';
@@ -35,13 +35,26 @@ export interface InstallationInfo {
 }
 
 /**
- * Clouds saved by earlier versions may name the disk-attachment or image-transfer strategy,
- * which are not built yet: such a cloud is backed up with libvirt, and the job log says so.
+ * The strategy a backup runs with, and why: the one asked for (a policy or "Back up now"), else
+ * the cloud's. Disk attachment is not built yet: a cloud saved with it (an earlier version) is
+ * backed up with libvirt, and the job log says so.
  */
-export function noteStrategy(provider: ProviderView, log: (level: 'warn', m: string) => void): void {
-  if (provider.strategy !== 'libvirt-ssh') {
-    log('warn', `${provider.name} is set to the ${provider.strategy} strategy, which this version does not have yet: the libvirt strategy (SSH to the hypervisor) is used.`);
+export function chooseStrategy(
+  provider: ProviderView,
+  asked: OfferedStrategy | undefined,
+  log: (level: 'info' | 'warn', m: string) => void,
+): OfferedStrategy {
+  const names: Record<string, string> = { 'libvirt-ssh': 'libvirt (SSH to the hypervisor)', 'image-transfer': 'image transfer (Nova snapshot through Glance)', 'disk-attachment': 'disk attachment' };
+  if (asked) {
+    log('info', `Strategy: ${names[asked]}, as asked for this backup${asked !== provider.strategy ? ` (${provider.name} is set to ${names[provider.strategy]})` : ''}.`);
+    return asked;
   }
+  if (provider.strategy === 'disk-attachment') {
+    log('warn', `${provider.name} is set to the disk-attachment strategy, which this version does not have yet: the libvirt strategy (SSH to the hypervisor) is used.`);
+    return 'libvirt-ssh';
+  }
+  log('info', `Strategy: ${names[provider.strategy]}, the setting of ${provider.name}.`);
+  return provider.strategy;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { BackupVerification } from './restore-verify';
+import { OfferedStrategy } from './providers';
 
-/** Backups of instances (libvirt strategy over SSH) and their restores: job parameters and views. */
+/** Backups of instances (libvirt strategy over SSH, or image transfer through Glance) and their restores: job parameters and views. */
 
 const Name = z.string().trim().min(1).max(255);
 const Id = z.string().min(1).max(200);
@@ -33,6 +34,8 @@ export const BackupInstanceParams = z
     postSnapshot: SnapshotHook.optional(),
     /** the policy that started it: its retention is applied after the backup succeeds */
     policyId: Id.optional(),
+    /** how the disks are read, for this backup (default: the cloud's strategy) */
+    strategy: OfferedStrategy.optional(),
     /** a scheduled backup not started by this time (its start window's end, ISO) is skipped */
     notAfter: z.iso.datetime().optional(),
   })
@@ -74,6 +77,8 @@ export const RestoreInstanceParams = z
     host: Name.optional(),
     /** hash each disk as written and compare with the image on the hypervisor before the instance starts */
     verify: z.boolean().default(false),
+    /** image-transfer restore points: keep the image uploaded to Glance (default: deleted once the server is ACTIVE) */
+    keepImage: z.boolean().default(false),
   })
   .strict();
 export type RestoreInstanceParams = z.infer<typeof RestoreInstanceParams>;

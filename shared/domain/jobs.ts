@@ -29,6 +29,8 @@ export const JOB_PARAMS = {
   'snapshot.create': CreateSnapshotInput,
   /** removes what an interrupted restore job (killed mid-way) created in the clouds, found by its marks */
   'restore.cleanup': z.object({ jobId: Id }).strict(),
+  /** removes the temporary Glance images of image-transfer jobs that ended without removing them (killed), found by their marks */
+  'backup.cleanup': z.object({ providerId: Id.optional(), jobId: Id.optional(), dryRun: z.boolean().default(false) }).strict(),
   /** a consistent online copy of the local catalog into `file` */
   'catalog.backup': z.object({ file: z.string().min(1).max(4096) }).strict(),
   /** files and folders of a restore point copied into a folder of the machine Backstack runs on */
@@ -51,6 +53,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'catalog.backup': 'Catalog copy',
   'snapshot.create': 'Snapshot',
   'restore.cleanup': 'Restore clean-up',
+  'backup.cleanup': 'Clean-up of temporary images',
   'files.restore': 'File restore',
 };
 /** Parameters as a caller gives them (defaults not yet applied). */

@@ -93,7 +93,7 @@ export const requests = {
   'hypervisors.test': req(z.object({ providerId: Id, hostname: z.string().trim().min(1).max(255) }).strict(), HypervisorTest),
   /** Per-host SSH settings for the libvirt strategy; the key or password is sealed, never returned. */
   'hypervisors.setSsh': req(HypervisorSshInput, z.object({ hostname: z.string(), ssh: HypervisorSsh })),
-  /** Backs up an instance from its hypervisor over SSH (libvirt strategy): full, incremental or auto. */
+  /** Backs up an instance with its cloud's strategy, or the one asked for: from its hypervisor over SSH (libvirt: full, incremental or auto), or through a Nova snapshot downloaded from Glance (image transfer, full). */
   'backups.start': req(BackupInstanceParams, z.object({ jobId: z.string() })),
   /** Restore points, newest first; of one instance or volume when resourceId is given. */
   'backups.list': req(
@@ -111,6 +111,8 @@ export const requests = {
    * next backup of the instance is full. Refused while a backup of the instance runs here.
    */
   'backups.releaseSnapshot': req(z.object({ providerId: Id, instanceId: Id }).strict(), ReleasedSnapshot),
+  /** Finds the temporary Glance images this installation's image-transfer jobs left (killed mid-way) in a cloud, and deletes them unless dryRun; a job. */
+  'backups.cleanup': req(z.object({ providerId: Id, dryRun: z.boolean().default(false) }).strict(), z.object({ jobId: z.string() })),
   /** Brings an instance back from a backup: a new server through Nova, or the domain defined on a hypervisor. */
   'restore.start': req(RestoreInstanceParams, z.object({ jobId: z.string() })),
   /** What a restore with these options would run into (quota, names, flavor, networks …), checked before anything is created; restore.start refuses the blockers. */

@@ -1,10 +1,11 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { AppError } from '../../../shared/errors/app-error';
 import type { Core } from '../../core/create-core';
 import { withCore, type CliContext } from '../context';
 import { formatBytes, printJson, table, unwrap, UsageError } from '../output';
 import { followJob } from '../wait-job';
 import { destinationId } from './destination';
+import { STRATEGY_CHOICES, strategyHelp, strategyOf } from './provider-input';
 
 interface RunOptions {
   provider: string;
@@ -14,6 +15,7 @@ interface RunOptions {
   excludeDisk: string[];
   destination?: string;
   keepSnapshot: boolean;
+  strategy?: (typeof STRATEGY_CHOICES)[number];
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -32,7 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
   const backup = program.command('backup').description('restore points: back up an instance, list restore points, protect them from pruning');
   backup
     .command('run')
-    .description('back up instances now, straight from their hypervisors over SSH; incremental when the last backup kept its snapshot, unless --full')
+    .description("back up instances now with the cloud's strategy (or --strategy): straight from their hypervisors over SSH, incremental when the last backup kept its snapshot unless --full; or through a Nova snapshot downloaded from Glance")
     .requiredOption('--provider <name>', 'cloud name or id')
     .requiredOption('--instance <id>', 'server id; repeatable (one login, the backups run with the concurrency limits of Settings)', collect, [])
     .option('--full', 'a full backup')
@@ -40,6 +42,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--exclude-disk <dev>', 'leave this disk out (vdb …); repeatable', collect, [])
     .option('--destination <name>', 'where the backup goes (default: the default destination)')
     .option('--no-keep-snapshot', 'merge the snapshot back after the backup (the next one will be full)')
+    .addOption(new Option('--strategy <name>', `${strategyHelp} (default: the cloud's)`).choices(STRATEGY_CHOICES))
     .action(async (o: RunOptions) => {
       if (o.full && o.incremental) throw new UsageError('Choose --full or --incremental, not both.');
       await withCore(ctx, {}, async (core) => {
@@ -53,6 +56,7 @@ export function register(program: Command, ctx: CliContext): void {
               mode: o.full ? 'full' : o.incremental ? 'incremental' : 'auto',
               excludeDisks: o.excludeDisk,
               keepSnapshot: o.keepSnapshot,
+              ...(o.strategy ? { strategy: strategyOf(o.strategy) } : {}),
               ...(destination ? { destinationId: destination } : {}),
             }),
           );
@@ -67,6 +71,19 @@ export function register(program: Command, ctx: CliContext): void {
         results.forEach((r, i) => ctx.out(`${core.jobs.get(jobIds[i]!).target}: ${r.status === 'fulfilled' ? (r.value.summary ?? 'done') : `failed: ${(r.reason as Error).message}`}\n`));
         const failed = results.filter((r) => r.status === 'rejected').length;
         if (failed) throw new AppError('internal', `${failed} of ${jobIds.length} backups failed (see above).`);
+      });
+    });
+
+  program
+    .command('cleanup')
+    .description("delete the temporary Glance images this installation's image-transfer backups and restores left in a cloud when killed (their job no longer runs); images kept on purpose and other installations' are left alone")
+    .requiredOption('--provider <name>', 'cloud name or id')
+    .option('--dry-run', 'only list what would be deleted')
+    .action(async (o: { provider: string; dryRun?: boolean }) => {
+      await withCore(ctx, {}, async (core) => {
+        const { jobId } = unwrap(await core.api.invoke('backups.cleanup', { providerId: o.provider, dryRun: Boolean(o.dryRun) }));
+        const job = await followJob(core, jobId, ctx);
+        ctx.out(`${job.summary ?? 'Clean-up done.'}\n`);
       });
     });
 

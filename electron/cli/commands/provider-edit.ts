@@ -5,7 +5,7 @@ import type { ProviderDraft } from '../../../shared/providers/import';
 import { withCore, type CliContext } from '../context';
 import { printJson, unwrap, UsageError } from '../output';
 import { readStdin } from '../read-input';
-import { firstUseFingerprint, readCloudFile, type CloudFileOpts } from './provider-input';
+import { firstUseFingerprint, readCloudFile, STRATEGY_CHOICES, strategyHelp, strategyOf, type CloudFileOpts } from './provider-input';
 
 interface EditOpts extends CloudFileOpts {
   name?: string;
@@ -17,6 +17,7 @@ interface EditOpts extends CloudFileOpts {
   acceptCertificate?: string;
   scoped?: boolean;
   domain?: string;
+  strategy?: (typeof STRATEGY_CHOICES)[number];
   passwordStdin?: boolean;
   json?: boolean;
 }
@@ -54,6 +55,7 @@ export function applyEdit(
   if (o.interface !== undefined) out.endpointInterface = o.interface;
   if (o.caFile !== undefined) out.caFile = o.caFile;
   if (o.scoped !== undefined) out.scoped = o.scoped;
+  if (o.strategy !== undefined) out.strategy = strategyOf(o.strategy);
   if (o.trustCertificate !== undefined) out.trustCertificates = o.trustCertificate;
   if (o.acceptCertificate !== undefined) out.trustCertificates = true;
   if (draft || password !== undefined || o.domain !== undefined) {
@@ -96,6 +98,7 @@ export function registerEdit(provider: Command, ctx: CliContext): void {
     .option('--accept-certificate <sha256>', 'trust this certificate (its SHA-256 fingerprint), e.g. after a renewal changed the pinned one')
     .option('--scoped', 'domain-scoped authorization: only the authentication domains are scanned')
     .option('--no-scoped', 'unscoped authorization: one authentication domain reaches every domain')
+    .addOption(new Option('--strategy <name>', strategyHelp).choices(STRATEGY_CHOICES))
     .option('--domain <name>', 'the authentication domain the file or --password-stdin changes (default: the only one)')
     .option('--password-stdin', 'read a new password from standard input')
     .option('--json', 'print JSON')

@@ -51,3 +51,11 @@ export async function firstUseFingerprint(
   err(`Trusting the certificate of ${provider.authUrl}:\n  subject ${probe.certificate.subject}\n  SHA-256 ${probe.certificate.fingerprint256}\n`);
   return probe.certificate.fingerprint256;
 }
+
+/** `--strategy`: how a cloud's (or one backup's) disks are read; "libvirt" is short for libvirt-ssh. */
+export const STRATEGY_CHOICES = ['libvirt', 'image-transfer'] as const;
+export const strategyHelp =
+  'how disks are read: libvirt (SSH to the hypervisors, incrementals) or image-transfer (a Nova snapshot downloaded from Glance; no hypervisor access, full every time)';
+export function strategyOf(v: (typeof STRATEGY_CHOICES)[number]): 'libvirt-ssh' | 'image-transfer' {
+  return v === 'libvirt' ? 'libvirt-ssh' : v;
+}

@@ -6,7 +6,7 @@ import type { CliContext } from '../context';
 import { printJson, table, unwrap, UsageError } from '../output';
 import { readStdin } from '../read-input';
 import { registerEdit } from './provider-edit';
-import { firstUseFingerprint, readCloudFile, type CloudFileOpts } from './provider-input';
+import { firstUseFingerprint, readCloudFile, STRATEGY_CHOICES, strategyHelp, strategyOf, type CloudFileOpts } from './provider-input';
 
 interface AddOpts extends CloudFileOpts {
   name: string;
@@ -14,6 +14,7 @@ interface AddOpts extends CloudFileOpts {
   region?: string;
   trustCertificate?: boolean;
   scoped?: boolean;
+  strategy?: (typeof STRATEGY_CHOICES)[number];
   passwordStdin?: boolean;
   json?: boolean;
 }
@@ -61,6 +62,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--region <region>', 'region (one provider per region)')
     .option('--trust-certificate', 'trust (pin) a self-signed certificate on first use; a later change is refused')
     .option('--scoped', 'domain-scoped authorization: only this domain is scanned')
+    .addOption(new Option('--strategy <name>', `${strategyHelp} (default: libvirt)`).choices(STRATEGY_CHOICES))
     .option('--password-stdin', 'read the password from standard input')
     .option('--json', 'print JSON')
     .action(async (o: AddOpts) => {
@@ -71,6 +73,7 @@ export function register(program: Command, ctx: CliContext): void {
         ...(o.region ? { region: o.region } : {}),
         trustCertificates: Boolean(o.trustCertificate),
         scoped: Boolean(o.scoped),
+        ...(o.strategy ? { strategy: strategyOf(o.strategy) } : {}),
       });
       const core = await ctx.openCore({ runJobs: false });
       try {

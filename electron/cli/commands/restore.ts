@@ -27,6 +27,7 @@ interface RunOptions {
   libvirt?: boolean;
   host?: string;
   verify?: boolean;
+  keepImage?: boolean;
   dryRun?: boolean;
   json?: boolean;
 }
@@ -46,6 +47,7 @@ function checkTarget(o: RunOptions): void {
     az: o.az !== undefined,
     project: o.project !== undefined,
     power: o.power !== undefined,
+    'keep-image': o.keepImage === true,
   };
   const novaOnly = Object.entries(used)
     .filter(([, v]) => v)
@@ -142,6 +144,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--libvirt', 'define the domain on the hypervisor instead of creating a server through Nova')
     .option('--host <host>', 'with --libvirt: the compute host (default: the original)')
     .option('--verify', 'check every restored disk on the hypervisor against the backup before the instance starts')
+    .option('--keep-image', 'image-transfer restore points: keep the image uploaded to Glance (default: deleted once the server is ACTIVE)')
     .option('--dry-run', 'only check: print every conflict and what will happen, create nothing (exit 3 when something blocks)')
     .option('--json', 'print JSON (the pre-flight with --dry-run, else the finished job)')
     .action(async (o: RunOptions) => {
@@ -164,6 +167,7 @@ export function register(program: Command, ctx: CliContext): void {
           ...(o.host ? { host: o.host } : {}),
           ...(o.destination ? { destinationId: await destinationId(core, o.destination) } : {}),
           verify: Boolean(o.verify),
+          keepImage: Boolean(o.keepImage),
         };
         if (o.dryRun) return dryRun(unwrap(await core.api.invoke('restore.preflight', params)), o, ctx);
         const { jobId } = unwrap(await core.api.invoke('restore.start', params));

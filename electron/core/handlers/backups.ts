@@ -4,6 +4,7 @@ export const backupHandlers = ({ backups, restore }: Services): NamespaceHandler
   'backups.start': (i) => backups.start(i),
   'backups.list': (filter) => ({ items: backups.list(filter) }),
   'backups.releaseSnapshot': (i) => backups.releaseSnapshot(i.providerId, i.instanceId),
+  'backups.cleanup': (i) => backups.cleanup(i.providerId, i.dryRun),
   'backups.setProtected': (i) => backups.setProtected(i.destinationId, i.backupId, i.protected),
   'restore.start': (i) => restore.start(i),
   'restore.preflight': (i) => restore.preflight(i),

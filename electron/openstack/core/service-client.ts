@@ -2,9 +2,11 @@
 // the token, a request id and the negotiated microversion, checks the expected status codes,
 // re-authenticates once on 401, and turns failures into the HttpError family.
 import type { z } from 'zod';
-import { EndpointUnreachableError, httpErrorFor, ResponseFormatError, UnreachableError, type CatalogOrigin, type HttpError } from './errors';
+import type { Readable } from 'node:stream';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { CancelledError, EndpointUnreachableError, httpErrorFor, ResponseFormatError, UnreachableError, type CatalogOrigin, type HttpError } from './errors';
 import { extractServerMessage } from './fault-body';
-import { headerValue, newRequestId, type HttpMethod, type HttpResponse, type HttpTransport } from './http';
+import { headerValue, newRequestId, responseRequestId, type HttpMethod, type HttpResponse, type HttpTransport } from './http';
 import type { AuthToken } from './keystone';
 import { isSupported, microversionHeaders, negotiate, RawVersionDocument, versionInfoFrom, type Feature, type VersionInfo } from './microversions';
 import { parseRetryAfter } from './retry';
@@ -37,6 +39,13 @@ export interface RequestOptions<T = unknown> {
   timeoutMs?: number;
   /** Validates (and types) the response body. */
   schema?: z.ZodType<T>;
+}
+
+/** An answer whose body is read as a stream (Dispatcher.ResponseData's body). */
+export interface StreamedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
 }
 
 export interface ServiceResponse<T> {
@@ -186,6 +195,39 @@ export class ServiceClient {
   }
   delete<T = unknown>(path: string, opts?: RequestOptions<T>): Promise<ServiceResponse<T>> {
     return this.request<T>('DELETE', path, opts);
+  }
+
+  /**
+   * A request whose body or answer is a byte stream (an image's data): never retried (a stream
+   * cannot be replayed), one re-authentication on 401 when there is no body to resend. The
+   * answer's body must be read or destroyed by the caller.
+   */
+  async stream(method: 'GET' | 'PUT', path: string, opts: { body?: Readable; headers?: Record<string, string>; ok?: readonly number[]; signal?: AbortSignal | undefined } = {}): Promise<StreamedResponse> {
+    const url = this.url(path);
+    const requestId = newRequestId();
+    const { dispatcher, userAgent } = this.source.transport.options;
+    let token = await this.source.token(opts.signal);
+    for (let reauthed = false; ; reauthed = true) {
+      const headers = { 'user-agent': userAgent, 'x-openstack-request-id': requestId, 'x-auth-token': token.secret(), ...opts.headers };
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await undiciRequest(url, { method, headers, body: opts.body ?? null, dispatcher, signal: opts.signal ?? null });
+      } catch (e) {
+        if (opts.signal?.aborted) throw new CancelledError(opts.signal.reason);
+        throw this.unreachable(new UnreachableError({ url, method, reason: e instanceof Error ? e.message : String(e), cause: e }));
+      }
+      const resHeaders = res.headers as Record<string, string | string[] | undefined>;
+      if (res.statusCode === 401 && !reauthed && !opts.body) {
+        await res.body.dump();
+        token = await this.source.reauthenticate(token, opts.signal);
+        continue;
+      }
+      if (!(opts.ok ?? DEFAULT_OK[method]).includes(res.statusCode)) {
+        const text = await res.body.text().catch(() => '');
+        throw this.errorFor({ status: res.statusCode, headers: resHeaders, text, method, url, requestId: responseRequestId(resHeaders), attempts: 1 }, requestId);
+      }
+      return { status: res.statusCode, headers: resHeaders, body: res.body };
+    }
   }
 
   /** Keystone gave us this endpoint, so an endpoint out of reach is named with its service and interface. */

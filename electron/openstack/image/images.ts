@@ -105,6 +105,8 @@ export interface ListImagesOptions {
   name?: string;
   /** snapshots of one server (Nova sets this property on the images it makes) */
   instanceUuid?: string;
+  /** images whose custom properties have these values (Glance filters by any property) */
+  properties?: Record<string, string>;
   /** Page size (Glance defaults to 25, caps at its api_limit_max, usually 1000). */
   limit?: number;
   signal?: AbortSignal;
@@ -113,7 +115,7 @@ export interface ListImagesOptions {
 export function listImages(image: ServiceClient, opts: ListImagesOptions = {}): Pager<Image, RawImage> {
   return new Pager(image, {
     path: 'images',
-    query: { visibility: opts.visibility, owner: opts.owner, status: opts.status, name: opts.name, instance_uuid: opts.instanceUuid },
+    query: { ...opts.properties, visibility: opts.visibility, owner: opts.owner, status: opts.status, name: opts.name, instance_uuid: opts.instanceUuid },
     key: 'images',
     item: RawImage,
     map: toImage,

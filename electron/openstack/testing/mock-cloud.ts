@@ -125,6 +125,8 @@ export class MockCloud {
   readonly securityGroups: Wire[] = [];
   /** quotas per project, where a test sets them (else Nova's and Cinder's defaults; -1: unlimited) */
   readonly quotas = new Map<string, Partial<MockQuota>>();
+  /** what a server's snapshot image (createImage) holds besides the defaults: `_data` (its bytes), size, disk_format, `_becomes` … */
+  snapshotImage: (server: Wire) => Wire = () => ({});
   /** what a server printed on its serial console (os-getConsoleOutput): a small Linux booting to a login prompt, unless a test says otherwise */
   consoleOf: (server: Wire) => string = (s) =>
     ['[    0.000000] Linux version 6.1.0-cloud-amd64', '[    1.204512] Run /init as init process', `Welcome to ${String(s.name)}`, '', `${String(s.name)} login: `].join('\n');
@@ -257,7 +259,9 @@ function lowerCaseHeaders(headers: unknown): Record<string, string> {
   return out;
 }
 
-function toUndiciReply(r: MockReply): { statusCode: number; data: string; responseOptions: { headers: Record<string, string> } } {
+function toUndiciReply(r: MockReply): { statusCode: number; data: string | Buffer; responseOptions: { headers: Record<string, string> } } {
+  // image data (Glance's …/file) goes as bytes
+  if (Buffer.isBuffer(r.body)) return { statusCode: r.status, data: r.body, responseOptions: { headers: { 'content-type': 'application/octet-stream', 'content-length': String(r.body.length), ...r.headers } } };
   const isText = typeof r.body === 'string';
   const data = r.body === undefined ? '' : isText ? (r.body as string) : JSON.stringify(r.body);
   return {

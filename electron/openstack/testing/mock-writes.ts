@@ -27,7 +27,7 @@ export function writeRoutes(cloud: MockCloud): void {
       const body = ((req.body as Wire).createImage ?? {}) as Wire;
       const imageId = `img-snap-${++seq}`;
       const props = { image_type: 'snapshot', instance_uuid: s.id, ...((body.metadata as Wire | undefined) ?? {}) };
-      cloud.images.push({ ...makeImage(imageId, String(body.name), projectOf(cloud.validToken(req)!) ?? s.tenant_id as string, 'private', props), status: 'queued', _becomes: 'active' });
+      cloud.images.push({ ...makeImage(imageId, String(body.name), projectOf(cloud.validToken(req)!) ?? s.tenant_id as string, 'private', props), status: 'queued', _becomes: 'active', ...cloud.snapshotImage(s) });
       return { status: 202, body: { image_id: imageId } };
     }
     if (action === 'os-getConsoleOutput') {
@@ -92,12 +92,34 @@ export function writeRoutes(cloud: MockCloud): void {
     snap._becomes = null;
     return { status: 202 };
   });
+  // A new image record (queued); its data's upload (PUT …/file) makes it active. The mock does not
+  // read a streamed body: Glance's hash of it stays unknown (os_hash_value null).
+  cloud.route(ORIGINS.glance, 'POST', /^\/v2\/images$/, (req) => {
+    const body = (req.body ?? {}) as Wire;
+    const { name, disk_format, container_format, visibility, min_disk, min_ram, ...properties } = body;
+    const image = { ...makeImage(`img-new-${++seq}`, String(name), projectOf(cloud.validToken(req)!) ?? '', String(visibility ?? 'shared'), properties), status: 'queued', disk_format, container_format, min_disk: min_disk ?? 0, min_ram: min_ram ?? 0, size: null, checksum: null, os_hash_algo: null, os_hash_value: null };
+    cloud.images.push(image);
+    return { status: 201, body: strip(image) };
+  });
+  cloud.route(ORIGINS.glance, 'PUT', new RegExp(`^/v2/images/${ID}/file$`), (_req, m) => {
+    const i = cloud.images.find((x) => x.id === m[1]);
+    if (!i) return notFound(`No image found with ID ${m[1]}`);
+    i.status = 'saving';
+    i._becomes = 'active';
+    return { status: 204 };
+  });
   cloud.route(ORIGINS.glance, 'DELETE', new RegExp(`^/v2/images/${ID}$`), (_req, m) => {
     const i = cloud.images.findIndex((x) => x.id === m[1]);
     if (i < 0) return notFound(`No image found with ID ${m[1]}`);
     if (cloud.images[i]!.protected === true) return { status: 403, body: { message: 'Image is protected', code: '403 Forbidden' } };
     cloud.images.splice(i, 1);
     return { status: 204 };
+  });
+  // An image's bytes (`_data`, a Buffer a test sets); Glance answers 204 for an image without data.
+  cloud.route(ORIGINS.glance, 'GET', new RegExp(`^/v2/images/${ID}/file$`), (_req, m) => {
+    const i = cloud.images.find((x) => x.id === m[1]);
+    if (!i) return notFound(`No image found with ID ${m[1]}`);
+    return Buffer.isBuffer(i._data) ? { status: 200, body: i._data } : { status: 204 };
   });
   cloud.route(cinder, 'POST', new RegExp(`^/v3/${ID}/snapshots$`), (req, m) => {
     const body = (req.body as { snapshot?: Wire } | undefined)?.snapshot ?? {};

@@ -23,8 +23,8 @@ export class BackupsService {
   ) {}
 
   /**
-   * Queues a backup once what it needs is there: a destination, and SSH settings for the
-   * hypervisor the inventory places the instance on. An instance the inventory does not know
+   * Queues a backup once what it needs is there: a destination, and (libvirt strategy) SSH settings
+   * for the hypervisor the inventory places the instance on. An instance the inventory does not know
    * (or whose host it cannot see) is left to the job, which asks Nova.
    */
   start(params: z.input<typeof BackupInstanceParams>): { jobId: string } {
@@ -32,7 +32,9 @@ export class BackupsService {
     // resolved now: the job's per-destination limit and its log name the one it writes to
     const destinationId = (params.destinationId ? this.destinations.get(params.destinationId) : this.destinations.defaultDestination()).id;
     const instance = this.strategy.inventory.get<Instance>(provider.id, 'instance', params.instanceId);
-    if (instance && !instance.vanishedAt && (instance.data.host || instance.data.hypervisorHostname)) {
+    // the image-transfer strategy needs no hypervisor access
+    const libvirt = (params.strategy ?? provider.strategy) !== 'image-transfer';
+    if (libvirt && instance && !instance.vanishedAt && (instance.data.host || instance.data.hypervisorHostname)) {
       this.strategy.hypervisors.forServer(provider.id, instance.data.host, instance.data.hypervisorHostname);
     }
     return { jobId: this.jobs.enqueue('backup.instance', { ...params, providerId: provider.id, destinationId }).id };
@@ -40,6 +42,12 @@ export class BackupsService {
 
   list(filter: { resourceId?: string | undefined; destinationId?: string | undefined; providerId?: string | undefined }): BackupView[] {
     return this.mark(this.table.list(filter));
+  }
+
+  /** Queues the clean-up of this installation's temporary Glance images left in a cloud by killed jobs (listed only, with dryRun). */
+  cleanup(providerId: string, dryRun: boolean): { jobId: string } {
+    const provider = this.providers.get(providerId);
+    return { jobId: this.jobs.enqueue('backup.cleanup', { providerId: provider.id, dryRun }).id };
   }
 
   /** Merges/removes this installation's kept snapshot of an instance on its hypervisor; the next backup is full. */

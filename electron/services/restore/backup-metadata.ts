@@ -8,6 +8,8 @@ import { identityOfSource, type CloudIdentity } from '../providers/cloud-identit
 export type BackedUpDisk = LibvirtDiskRecord;
 
 export interface InstanceBackupMetadata {
+  /** how the restore point was made: the libvirt strategy's hold every disk and the domain, image transfer's the root disk */
+  strategy: 'libvirt-ssh' | 'image-transfer';
   /** when the restore point was taken (its manifest's finish time) */
   createdAt: string;
   /** the cloud's id when backed up (random, local to the catalog that made it) */
@@ -28,8 +30,9 @@ export interface InstanceBackupMetadata {
 
 export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
   const src = m.source as { kind?: string; strategy?: string; providerId?: string; resourceId?: string; resourceName?: string; host?: string };
-  if (src.kind !== 'instance' || src.strategy !== 'libvirt-ssh' || !src.providerId) {
-    throw new Error(`Backup ${m.id} is not an instance backup of the libvirt strategy.`);
+  const strategy = src.strategy === 'libvirt-ssh' || src.strategy === 'image-transfer' ? src.strategy : null;
+  if (src.kind !== 'instance' || !strategy || !src.providerId) {
+    throw new Error(`Backup ${m.id} is not an instance backup of the libvirt or image-transfer strategy.`);
   }
   const md = m.metadata as {
     nova?: { server?: os.Server; flavor?: os.Flavor | null };
@@ -37,9 +40,12 @@ export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
     cinder?: { volumes?: InstanceBackupMetadata['volumes'] };
     neutron?: { ports?: os.Port[] };
     libvirt?: { disks?: BackedUpDisk[]; xml?: string };
+    imageTransfer?: { disks?: BackedUpDisk[] };
   };
-  if (!md.nova?.server || !md.libvirt?.disks) throw new Error(`Backup ${m.id} lacks the Nova or libvirt metadata a restore needs.`);
+  const disks = strategy === 'libvirt-ssh' ? md.libvirt?.disks : md.imageTransfer?.disks;
+  if (!md.nova?.server || !disks) throw new Error(`Backup ${m.id} lacks the Nova or disk metadata a restore needs.`);
   return {
+    strategy,
     createdAt: m.finishedAt,
     providerId: src.providerId,
     cloud: identityOfSource(src),
@@ -52,8 +58,8 @@ export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
     volumes: md.cinder?.volumes ?? [],
     ports: md.neutron?.ports ?? [],
     // only disks the backup really holds (an excluded disk has metadata nowhere)
-    disks: md.libvirt.disks.filter((d) => m.disks.some((x) => x.name === d.target)),
-    domainXml: md.libvirt.xml ?? null,
+    disks: disks.filter((d) => m.disks.some((x) => x.name === d.target)),
+    domainXml: md.libvirt?.xml ?? null,
   };
 }
 

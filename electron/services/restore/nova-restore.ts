@@ -148,20 +148,7 @@ export async function restoreThroughNova(
         );
       });
     }
-    // Key pairs belong to users: the original one may be invisible to the user restoring. Nova would
-    // refuse the server ("Invalid key_name"), so restore without it and say so (as the reference product does).
-    const key = wantedKeypair(p, b);
-    let keyName = key.name;
-    if (keyName && !key.explicit) {
-      const mine = await os.listKeypairs(compute, opt).all();
-      if (!mine.some((k) => k.name === keyName)) {
-        c.log(
-          'warn',
-          `The key pair ${keyName} of the original instance is not available to ${c.client.tokenInfo?.userName ?? 'this user'}: the instance is restored without a key pair. Recreate it under the same name, or choose one in the restore options.`,
-        );
-        keyName = undefined;
-      }
-    }
+    const keyName = await usableKeypair(compute, c);
     c.progress('Waiting for Nova to build the server');
     const { id } = await os.createServer(
       compute,
@@ -241,14 +228,31 @@ export async function restoreThroughNova(
   }
 }
 
-async function resolveFlavor(compute: os.ServiceClient, wanted: string | undefined, b: InstanceBackupMetadata, signal: AbortSignal): Promise<string> {
+/**
+ * The key pair the new server gets. Key pairs belong to users: the original one may be invisible to
+ * the user restoring. Nova would refuse the server ("Invalid key_name"), so restore without it and
+ * say so (as the reference product does).
+ */
+export async function usableKeypair(compute: os.ServiceClient, c: Pick<RestoreContext, 'params' | 'backup' | 'client' | 'log' | 'signal'>): Promise<string | undefined> {
+  const key = wantedKeypair(c.params, c.backup);
+  if (!key.name || key.explicit) return key.name;
+  const mine = await os.listKeypairs(compute, { signal: c.signal }).all();
+  if (mine.some((k) => k.name === key.name)) return key.name;
+  c.log(
+    'warn',
+    `The key pair ${key.name} of the original instance is not available to ${c.client.tokenInfo?.userName ?? 'this user'}: the instance is restored without a key pair. Recreate it under the same name, or choose one in the restore options.`,
+  );
+  return undefined;
+}
+
+export async function resolveFlavor(compute: os.ServiceClient, wanted: string | undefined, b: InstanceBackupMetadata, signal: AbortSignal): Promise<string> {
   const { flavor, key } = pickFlavor(await os.listFlavors(compute, { includePrivate: true, signal }).all(), wanted, b);
   if (!flavor) throw new AppError('resource.notFound', `No flavor "${key}" in the target cloud: choose one with --flavor.`);
   return flavor.id;
 }
 
 /** The zone asked for; else the original's when the target has it (another cloud may not: the scheduler picks). */
-async function resolveZone(
+export async function resolveZone(
   compute: os.ServiceClient,
   wanted: string | undefined,
   original: string | undefined,
@@ -262,7 +266,7 @@ async function resolveZone(
   return undefined;
 }
 
-async function resolveNetworks(
+export async function resolveNetworks(
   net: os.ServiceClient,
   p: RestoreInstanceParams,
   b: InstanceBackupMetadata,
@@ -278,7 +282,7 @@ async function resolveNetworks(
  * Removes what a restore that did not finish created (the server, then every volume still there),
  * without the job's signal: a cancelled restore cleans up too. Each removal, or why one failed, is logged.
  */
-async function removeCreated(client: os.ProviderClient, created: Created[], c: Pick<RestoreCommon, 'log' | 'progress'>): Promise<void> {
+export async function removeCreated(client: os.ProviderClient, created: Created[], c: Pick<RestoreCommon, 'log' | 'progress'>): Promise<void> {
   if (!created.length) return;
   c.progress('Removing what the restore created');
   const removed = await cleanUp(client, created, c.log);

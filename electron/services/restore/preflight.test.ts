@@ -31,6 +31,7 @@ async function demoWeb(vdaBytes = 512 * MiB): Promise<InstanceBackupMetadata> {
   const server = await os.getServer(await admin.compute(), 's-web');
   const meta = await collectInstanceMetadata(admin, server);
   return {
+    strategy: 'libvirt-ssh',
     createdAt: '2026-12-01T10:00:00.000Z',
     providerId: 'mock',
     cloud: null,

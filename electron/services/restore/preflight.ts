@@ -136,8 +136,9 @@ export async function preflightNova(i: NovaPreflightInput): Promise<PreflightIte
   if ('error' in types) unread('volumeType', 'Volume types', types.error);
   else for (const d of rbd) items.push(volumeTypeItem(types.value, d.target, volumeTypeOf(b, d, p), p.volumeTypes?.some((m) => m.disk === d.target) === true));
 
-  // The image a server booting from a local disk starts from.
-  if (!fromVolume) {
+  // The image a server booting from a local disk starts from (an image-transfer restore point uploads its own).
+  if (b.strategy === 'image-transfer') items.push(info('image', 'Image', `Disk ${boot.target} is uploaded to Glance as a new image the server boots from (deleted afterwards unless kept).`));
+  else if (!fromVolume) {
     if (!b.server.imageId)
       items.push(
         blocker(

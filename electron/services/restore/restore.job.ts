@@ -6,6 +6,7 @@ import { describeInstance, type StrategyDeps } from '../strategy';
 import { readInstanceBackup, type InstanceBackupMetadata } from './backup-metadata';
 import { restoreThroughLibvirt } from './libvirt-restore';
 import { restoreThroughNova } from './nova-restore';
+import { restoreThroughGlance } from './glance-restore';
 import { firstSignedIn, resolveTargetCloud } from './target-cloud';
 import { restoreMarks } from './restore-cleanup';
 import { restoreVolume } from './volume-restore';
@@ -76,7 +77,7 @@ export async function inProject<T>(
   }
 }
 
-/** `restore.instance`: an instance back from a libvirt-strategy backup, through Nova or `virsh define`. */
+/** `restore.instance`: an instance back from a libvirt-strategy backup, through Nova or `virsh define`; from an image-transfer one, through Glance. */
 export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'> {
   return {
     kind: 'restore.instance',
@@ -87,6 +88,14 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
         const p = ctx.params;
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
         const common = { params: p, backup, backupRef: ref, providerId: cloudId, marks: restoreMarks(d.installation.id, ctx.jobId), signal: ctx.signal, log, progress };
+        if (backup.strategy === 'image-transfer') {
+          if (p.target === 'libvirt') throw new AppError('unsupported', 'This restore point was made by image transfer (no domain definition, no hypervisor access): restore it through Nova.');
+          return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client, projectId) => {
+            const r = await restoreThroughGlance({ ...common, client, projectId, repo, owner: { installation: d.installation.id, jobId: ctx.jobId } });
+            progress('Restored');
+            return { summary: `Server ${r.name} (${r.serverId}) restored from Glance image ${r.imageId}${r.imageKept ? ' (kept)' : ' (deleted)'} and ${r.status}.` };
+          });
+        }
         if (p.target === 'libvirt') {
           const r = await restoreThroughLibvirt({ ...common, repo, hypervisors: d.hypervisors, verify: p.verify });
           progress('Restored');

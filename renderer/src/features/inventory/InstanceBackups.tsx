@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import { Badge, Button, Group, Menu, Stack, Text, Timeline } from '@mantine/core';
 import { IconChevronDown, IconDeviceFloppy } from '@tabler/icons-react';
 import type { BackupView } from '../../../../shared/domain/backups';
+import type { OfferedStrategy } from '../../../../shared/domain/providers';
 import { formatBytes } from '../../../../shared/format';
 import { followJob, type Action } from '../../api/actions';
 import { call } from '../../api/client';
@@ -20,16 +21,27 @@ interface Target {
   name: string;
 }
 
-const backUp = (mode: 'auto' | 'full' | 'incremental', label: string): Action<Target> => ({
-  id: `backup-${mode}`,
+const backUp = (mode: 'auto' | 'full' | 'incremental', label: string, strategy?: OfferedStrategy): Action<Target> => ({
+  id: `backup-${mode}${strategy ? `-${strategy}` : ''}`,
   label,
-  run: async ([t]) => followJob(await call('backups.start', { providerId: t!.providerId, instanceId: t!.instanceId, mode })),
+  run: async ([t]) => followJob(await call('backups.start', { providerId: t!.providerId, instanceId: t!.instanceId, mode, ...(strategy ? { strategy } : {}) })),
   done: ([t]) => `Backup of ${t!.name} started`,
 });
 const BACK_UP = {
   auto: backUp('auto', 'Back up now'),
   full: backUp('full', 'Full backup'),
   incremental: backUp('incremental', 'Incremental backup'),
+};
+/** One backup with the strategy the cloud is not set to. */
+const OTHER_STRATEGY: Record<OfferedStrategy, Action<Target>> = {
+  'libvirt-ssh': backUp('auto', 'Back up through Glance (image transfer)', 'image-transfer'),
+  'image-transfer': backUp('auto', 'Back up over SSH (libvirt)', 'libvirt-ssh'),
+};
+const STRATEGY_NOTE: Record<OfferedStrategy, string> = {
+  'libvirt-ssh':
+    'Every disk of the instance, attached volumes included. Incremental when the snapshot kept by the last backup is usable; otherwise full, and the job log says why.',
+  'image-transfer':
+    'Through a Nova snapshot downloaded from Glance (image transfer): the root disk, downloaded in full each time; the destination stores only what changed.',
 };
 
 /** Frees what this installation keeps on the hypervisor for the next incremental (others' stay). */
@@ -56,8 +68,12 @@ export function InstanceBackups(target: Target) {
   const [restoring, setRestoring] = useState<BackupView | null>(null);
   const runner = useActions();
   const navigate = useNavigate();
+  const clouds = useQuery('providers.list', {}, { tables: ['providers'] });
+  const saved = clouds.data?.items.find((p) => p.id === target.providerId)?.strategy;
+  const strategy: OfferedStrategy = saved === 'image-transfer' ? 'image-transfer' : 'libvirt-ssh';
+  const other = OTHER_STRATEGY[strategy];
   const items = data?.items ?? [];
-  const busy = Object.values(BACK_UP).some((a) => runner.isBusy(a.id));
+  const busy = [...Object.values(BACK_UP), other].some((a) => runner.isBusy(a.id));
   return (
     <Stack>
       <Group>
@@ -72,7 +88,7 @@ export function InstanceBackups(target: Target) {
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
-              {[BACK_UP.full, BACK_UP.incremental].map((a) => (
+              {[BACK_UP.full, ...(strategy === 'libvirt-ssh' ? [BACK_UP.incremental] : []), other].map((a) => (
                 <Menu.Item key={a.id} onClick={() => void runner.run(a, [target])}>
                   {a.label}
                 </Menu.Item>
@@ -85,8 +101,7 @@ export function InstanceBackups(target: Target) {
           </Menu>
         </Button.Group>
         <Text size="xs" c="dimmed">
-          Every disk of the instance, attached volumes included. Incremental when the snapshot kept by the last backup is usable; otherwise full, and
-          the job log says why.
+          {STRATEGY_NOTE[strategy]}
         </Text>
       </Group>
       {error && <ErrorAlert error={error} title="The restore points could not be listed" onRetry={reload} />}

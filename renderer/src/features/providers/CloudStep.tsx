@@ -1,7 +1,7 @@
-import { Alert, FileButton, Group, Button, Select, Stack, Switch, Text } from '@mantine/core';
+import { Alert, FileButton, Group, Button, Radio, Select, Stack, Switch, Text } from '@mantine/core';
 import { IconFileImport } from '@tabler/icons-react';
 import { useState } from 'react';
-import { EndpointInterface } from '../../../../shared/domain/providers';
+import { EndpointInterface, type OfferedStrategy } from '../../../../shared/domain/providers';
 import { listClouds, parseCloudsYaml, parseOpenrc, type ProviderDraft } from '../../../../shared/providers/import';
 import { FormFields, type FieldRow } from '../../components/FormFields';
 import { emptyDomain, type WizardDraft } from './wizard-state';
@@ -103,10 +103,7 @@ export function CloudStep({ draft, onChange }: { draft: WizardDraft; onChange: (
       )}
       {importError && <Alert color="red">{importError}</Alert>}
       <FormFields rows={WHERE} values={draft} onChange={set} />
-      <Text size="sm" c="dimmed">
-        Backups read each instance's disks, attached volumes included, straight from its KVM hypervisor over SSH (libvirt strategy); you give each
-        hypervisor's SSH settings after the first sync.
-      </Text>
+      <StrategyChoice value={draft.strategy} onChange={(strategy) => onChange({ ...draft, strategy })} />
       <FormFields rows={TRUST} values={draft} onChange={set} />
       <Switch
         label="Trust certificates"
@@ -115,5 +112,37 @@ export function CloudStep({ draft, onChange }: { draft: WizardDraft; onChange: (
         onChange={(e) => onChange({ ...draft, trustCertificates: e.currentTarget.checked })}
       />
     </Stack>
+  );
+}
+
+/** What each strategy needs from the cloud, and what it gives. */
+const STRATEGIES: { value: OfferedStrategy; label: string; needs: string }[] = [
+  {
+    value: 'libvirt-ssh',
+    label: 'libvirt over SSH',
+    needs:
+      "Reads each instance's disks, attached volumes included, straight from its KVM hypervisor: needs SSH to every compute host (given after the first sync). Incremental backups move only what changed.",
+  },
+  {
+    value: 'image-transfer',
+    label: 'Image transfer (Glance)',
+    needs:
+      "Needs no hypervisor access, only this account's right to snapshot servers and download images: Nova snapshots the instance, Backstack downloads the image and deletes it. The root disk of image-booted instances; the whole disk crosses the network every time, the destination stores only what changed.",
+  },
+];
+
+/** How backups of this cloud read disks (`backstack backup run --strategy` chooses for one backup). */
+function StrategyChoice({ value, onChange }: { value: OfferedStrategy; onChange: (v: OfferedStrategy) => void }) {
+  return (
+    <Radio.Group label="How backups read disks" value={value} onChange={(v) => onChange(v as OfferedStrategy)}>
+      <Stack gap="xs" mt={4}>
+        {STRATEGIES.map((s) => (
+          <Radio key={s.value} value={s.value} label={s.label} description={s.needs} />
+        ))}
+        <Text size="xs" c="dimmed">
+          Disk attachment (through a proxy VM) is not available in this version.
+        </Text>
+      </Stack>
+    </Radio.Group>
   );
 }

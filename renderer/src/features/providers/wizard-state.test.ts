@@ -9,7 +9,7 @@ const saved: ProviderView = {
   authUrl: 'https://keystone.example:5000/v3',
   region: 'RegionOne',
   endpointInterface: 'internal',
-  strategy: 'libvirt-ssh',
+  strategy: 'image-transfer',
   trustCertificates: true,
   caFile: null,
   scoped: true,
@@ -32,6 +32,8 @@ describe('editing a saved cloud in the wizard', () => {
       authUrl: 'https://keystone.example:5000/v3',
       region: 'RegionOne',
       endpointInterface: 'internal',
+      // the cloud's strategy is kept (an edit that reset it would switch its backups to SSH)
+      strategy: 'image-transfer',
       trustCertificates: true,
       scoped: true,
       authDomains: [
@@ -39,6 +41,10 @@ describe('editing a saved cloud in the wizard', () => {
         { id: 'ad-2', name: 'acme', userName: 'svc', domainId: 'd-acme' },
       ],
     });
+  });
+
+  it('reads a cloud an earlier version saved with disk attachment (not built) as libvirt', () => {
+    expect(toInput(draftFromSaved({ ...saved, strategy: 'disk-attachment' })).strategy).toBe('libvirt-ssh');
   });
 
   it('sends a typed secret, and asks for one when the credential kind changes or the domain is new', () => {

@@ -3,6 +3,7 @@ import {
   AuthDomainInput,
   checkAuthDomains,
   type EndpointInterface,
+  type OfferedStrategy,
   type ProviderInput,
   type ProviderView,
 } from '../../../../shared/domain/providers';
@@ -33,6 +34,8 @@ export interface WizardDraft {
   authUrl: string;
   region: string;
   endpointInterface: z.infer<typeof EndpointInterface>;
+  /** how backups read disks: over SSH from the hypervisors, or a Nova snapshot through Glance */
+  strategy: OfferedStrategy;
   trustCertificates: boolean;
   caFile: string;
   scoped: boolean;
@@ -58,6 +61,7 @@ export const emptyDraft = (): WizardDraft => ({
   authUrl: '',
   region: 'RegionOne',
   endpointInterface: 'public',
+  strategy: 'libvirt-ssh',
   trustCertificates: false,
   caFile: '',
   scoped: false,
@@ -71,6 +75,8 @@ export function draftFromSaved(p: ProviderView): WizardDraft {
     authUrl: p.authUrl,
     region: p.region,
     endpointInterface: p.endpointInterface,
+    // a cloud an earlier version saved with disk attachment (not built) is backed up with libvirt
+    strategy: p.strategy === 'image-transfer' ? 'image-transfer' : 'libvirt-ssh',
     trustCertificates: p.trustCertificates,
     caFile: p.caFile ?? '',
     scoped: p.scoped,
@@ -124,6 +130,7 @@ export function toInput(d: WizardDraft): ProviderInput {
     authUrl: d.authUrl.trim(),
     region: d.region.trim(),
     endpointInterface: d.endpointInterface,
+    strategy: d.strategy,
     trustCertificates: d.trustCertificates,
     scoped: d.scoped,
     ...(opt(d.caFile) ? { caFile: opt(d.caFile) } : {}),
