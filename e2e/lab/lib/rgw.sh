@@ -16,9 +16,6 @@ rgw_conf() {
 rgw_data = $LAB_DIR/ceph/rgw/\$cluster-\$id
 rgw_frontends = beast endpoint=127.0.0.1:$RGW_PORT
 rgw_thread_pool_size = 32
-# the pools rgw creates on its first start: few PGs (one OSD)
-osd_pool_default_pg_num = 8
-osd_pool_default_pgp_num = 8
 # Swift: Keystone tokens of users holding admin or member in their project; each project gets
 # its own account (tenant = project id), reached as /swift/v1/AUTH_<project_id>
 rgw_swift_url_prefix = swift
@@ -36,7 +33,23 @@ rgw_s3_auth_use_keystone = false
 CNF
 }
 
+# created before rgw's first start, which would give each the monitor's default of 32 PGs
+RGW_POOLS=(.rgw.root default.rgw.control default.rgw.meta default.rgw.log
+           default.rgw.buckets.index default.rgw.buckets.data default.rgw.buckets.non-ec)
+rgw_pool() {
+  ceph_ osd pool create "$1" 8 8 replicated >/dev/null 2>&1 && ceph_ osd pool application enable "$1" rgw >/dev/null 2>&1
+}
+rgw_pools() {
+  done_mark rgw-pools && return 0
+  log "rgw: creating its pools"
+  local p pids=() f=0
+  for p in "${RGW_POOLS[@]}"; do rgw_pool "$p" & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p" || f=1; done
+  [ $f = 0 ] || die "ceph: creating the rgw pools failed"
+  mark_done rgw-pools
+}
 start_rgw() {
+  rgw_pools
   if [ ! -s "$ETC/ceph/ceph.$RGW_NAME.keyring" ]; then
     ceph_ auth get-or-create "$RGW_NAME" mon 'allow rw' osd 'allow rwx' mgr 'allow rw' \
       -o "$ETC/ceph/ceph.$RGW_NAME.keyring"
@@ -56,6 +69,7 @@ rgw_user_keys() { # uid display-name
 # rgw answers, the S3 users exist, s3.json says how to reach them
 rgw_post() {
   wait_http "http://127.0.0.1:$RGW_PORT/" 240 rgw
+  started rgw && log "rgw: answers on 127.0.0.1:$RGW_PORT"
   local spec uid out access secret keys=()
   for spec in "${RGW_USERS[@]}"; do
     uid=${spec%%:*}
@@ -74,4 +88,5 @@ with open(path + '.tmp', 'w') as f:
 os.chmod(path + '.tmp', 0o600)
 os.replace(path + '.tmp', path)
 PY
+  log "rgw: S3 users ${RGW_USERS[*]%%:*} in $LAB_DIR/s3.json"
 }
