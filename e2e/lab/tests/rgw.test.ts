@@ -90,7 +90,7 @@ describe('RGW over S3', () => {
 });
 
 describe('RGW over Swift', () => {
-  it.runIf(cloud.isLab)("a project finds object-store in its catalog and keeps objects in its own account, closed to other projects", async () => {
+  it.runIf(cloud.isLab)('a project finds object-store in its catalog and keeps objects in its own account, closed to other projects', async () => {
     const os = await Session.login(cloud);
     const account = os.endpoint('object-store');
     expect(account).toMatch(new RegExp(`/swift/v1/AUTH_${os.projectId}$`));
@@ -114,7 +114,7 @@ describe('RGW over Swift', () => {
     // implicit tenants: another project (demo, a member there) has its own account and no way into this one
     const demo = await Session.login(loadCloud('lab-demo'));
     expect(demo.endpoint('object-store')).toMatch(new RegExp(`/swift/v1/AUTH_${demo.projectId}$`));
-    expect((await fetch(object, { headers: { 'x-auth-token': demo.token } })).status, 'demo reads admin\'s object').toBe(403);
+    expect((await fetch(object, { headers: { 'x-auth-token': demo.token } })).status, "demo reads admin's object").toBe(403);
     expect([401, 403], 'no token').toContain((await fetch(object)).status);
 
     expect((await cleanups.pop()!()) as Response).toHaveProperty('status', 204);

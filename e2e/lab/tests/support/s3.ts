@@ -30,7 +30,7 @@ export interface S3Request {
   key?: string;
   query?: Record<string, string>;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  body?: string | Buffer<ArrayBuffer>;
 }
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -69,7 +69,11 @@ export async function s3(lab: S3Lab, creds: S3Credentials, req: S3Request): Prom
   const signature = createHmac('sha256', key).update(toSign).digest('hex');
   const { host: _host, ...sent } = headers; // fetch sets Host itself (the same value)
   sent.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
-  return fetch(`${url.origin}${path}${query ? `?${query}` : ''}`, { method, headers: sent, body: method === 'GET' || method === 'HEAD' ? undefined : body });
+  return fetch(`${url.origin}${path}${query ? `?${query}` : ''}`, {
+    method,
+    headers: sent,
+    body: method === 'GET' || method === 'HEAD' ? undefined : body,
+  });
 }
 
 /** The <Code> of an S3 error document. */
