@@ -21,8 +21,11 @@ SERVICES = [
     ('cinderv3', 'volumev3', 'OpenStack Block Storage',
      'http://127.0.0.1:8776/v3/%(project_id)s'),
     ('neutron', 'network', 'OpenStack Networking', 'http://127.0.0.1:9696'),
+    # Ceph RGW's Swift API (rgw.sh): one account per project
+    ('swift', 'object-store', 'Ceph RADOS Gateway (Swift)',
+     'http://127.0.0.1:7480/swift/v1/AUTH_%(project_id)s'),
 ]
-USERS = ['glance', 'placement', 'nova', 'cinder', 'neutron']
+USERS = ['glance', 'placement', 'nova', 'cinder', 'neutron', 'swift']
 
 
 def one(items):

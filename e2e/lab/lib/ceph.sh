@@ -53,6 +53,7 @@ bluestore_fsck_on_mount = false
 osd_memory_target = 1073741824
 osd_op_num_shards = 2
 osd_op_num_threads_per_shard = 1
+$(rgw_conf)
 CNF
 }
 

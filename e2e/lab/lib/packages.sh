@@ -4,6 +4,7 @@
 LAB_PKGS=(
   # infrastructure
   mariadb-server rabbitmq-server ceph-mon ceph-osd ceph-mgr ceph-common python3-rbd python3-rados
+  radosgw
   # OpenStack Zed
   keystone glance-api placement-api nova-api nova-conductor nova-scheduler nova-compute nova-compute-kvm
   cinder-api cinder-scheduler cinder-volume neutron-server

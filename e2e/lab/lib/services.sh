@@ -92,11 +92,15 @@ wait_api_services() {
   wait_http http://127.0.0.1:8774/ 240 nova-api
 }
 
+# runs again whenever catalog.py changes (it only adds what is missing), so a running lab
+# gains new services at its next up
 register_catalog() {
-  done_mark catalog && return 0
+  local mark; mark=catalog-$(md5sum < "$LAB_HOME/lib/catalog.py" | cut -c1-12)
+  done_mark "$mark" && return 0
   KS=$KS REGION=$REGION SERVICE_PASSWORD=$SERVICE_PASSWORD ADMIN_PASSWORD=$ADMIN_PASSWORD \
     run_logged catalog "$PY" "$LAB_HOME/lib/catalog.py"
-  mark_done catalog
+  rm -f "$LAB_DIR"/.done-catalog*
+  mark_done "$mark"
 }
 
 # services restarted by this run must report to their database after UP_START_UTC
