@@ -36,6 +36,7 @@ import { DashboardService } from '../services/dashboard/dashboard.service';
 import { DestinationsService } from '../services/destinations/destinations.service';
 import { FilesService } from '../services/files/files.service';
 import { filesRestoreJob } from '../services/files/files-restore.job';
+import { guestRestoreJob, sshGuestAgents, type GuestAgents } from '../services/files/guest-restore.job';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
 import { ExportsService } from '../services/exports/exports.service';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
@@ -83,6 +84,8 @@ export interface CoreOptions {
   sqliteBinding?: string | undefined;
   /** the hypervisors restores write disks on; default over SSH (tests of a whole restore give a fake) */
   restoreHosts?: RestoreHostsFactory;
+  /** how file restores into an instance reach its guest agent (default: its hypervisor over SSH); tests give a fake guest */
+  guestAgents?: GuestAgents;
 }
 
 export interface Core {
@@ -241,6 +244,7 @@ export function createCore(opts: CoreOptions): Core {
     restoreVerifyJob(strategy),
     snapshots.jobKind(),
     filesRestoreJob(services.files),
+    guestRestoreJob(strategy, services.files, opts.guestAgents ?? sshGuestAgents(strategy)),
   ]) {
     manager.register(kind);
   }

@@ -6,4 +6,5 @@ export const fileHandlers = ({ files }: Services): NamespaceHandlers<'files'> =>
   'files.read': (i) => files.read(i),
   'files.prepareDownload': (i) => files.prepareDownload(i),
   'files.startRestore': (i) => files.startRestore(i),
+  'files.startRestoreToGuest': (i) => files.startRestoreToGuest(i),
 });

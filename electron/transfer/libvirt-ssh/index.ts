@@ -19,4 +19,6 @@ export type { DiskSource, DomainDisk, DomainInfo } from './domain-xml';
 export type { NbdTransfer } from './direct-transfer';
 export { DEFAULT_DIRECT_PORTS } from './direct-transfer';
 export { setNbdReaderScript } from './nbd-reader';
-export { TransferError, HostKeyChangedError } from './errors';
+export { TransferError, HostKeyChangedError, RemoteCommandError } from './errors';
+export { GuestAgent, GuestAgentError, MAX_WRITE_CHUNK } from './guest-agent';
+export type { ExecResult, GuestAgentProblem, HostRunner } from './guest-agent';
