@@ -71,8 +71,8 @@ export function guestRestoreJob(d: Pick<StrategyDeps, 'providers' | 'inventory' 
       const guest = await agents({ providerId, instanceId, signal: ctx.signal });
       try {
         ctx.log('info', guest.where);
-        const into = guestPath ?? 'the folders they were in';
-        ctx.log('info', `Writing ${paths.join(', ')} into ${guest.agent.label}: ${into} (what is in the way: ${overwrite ? 'replaced' : 'kept as NAME.orig'}).`);
+        const into = guestPath ? `${guestPath} of ${guest.agent.label}` : `${guest.agent.label}, each back into the folder it was in`;
+        ctx.log('info', `Writing ${paths.join(', ')} into ${into} (what is in the way: ${overwrite ? 'replaced' : 'kept as NAME.orig'}).`);
         const r = await files.withTree({ ...target }, async (tree) => {
           const total = await selectionBytes(tree, paths);
           ctx.progress({ phase: `Writing into ${guest.agent.label}`, bytesDone: 0, bytesTotal: total });

@@ -145,6 +145,7 @@ describe('restoring into a running guest through its agent', () => {
     await expect(restoreIntoGuest(tree, ['/etc'], agent, opts({ guestPath: 'restore' }))).rejects.toThrow('"restore" is not an absolute path in the guest');
     await expect(restoreIntoGuest(tree, ['/etc'], agent, opts({ guestPath: '/srv/../etc' }))).rejects.toThrow('without "." or ".."');
     await expect(restoreIntoGuest(tree, ['/'], agent, opts())).rejects.toThrow("writing it over the running guest's / is refused");
+    await expect(restoreIntoGuest(tree, ['/'], agent, opts({ guestPath: '//' }))).rejects.toThrow("writing it over the running guest's / is refused");
     expect(g.calls.filter((c) => c === 'guest-file-open')).toEqual([]);
     const r = await restoreIntoGuest(tree, ['/'], agent, opts({ guestPath: '/srv/old-root' }));
     expect(r.files).toBe(4);

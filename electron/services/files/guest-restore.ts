@@ -81,7 +81,7 @@ export async function restoreIntoGuest(tree: Tree, paths: string[], agent: Guest
     const { node, path: shown } = await tree.lookup(p);
     if (node.name.length === 0) {
       // the root of a file system: its contents go into the folder chosen, never over the guest's own /
-      if (base === null) throw new AppError('validation.invalidInput', 'Give a guest folder to restore a whole file system into: writing it over the running guest\'s / is refused.');
+      if (base === null || base === '/') throw new AppError('validation.invalidInput', "Give a guest folder other than / to restore a whole file system into: writing it over the running guest's / is refused.");
       await w.mkdirs(base);
       for (const c of await tree.children(node, shown)) await w.entry(c, path.join(shown, showName(c.name)), base, new Set([node.ref]));
       continue;
