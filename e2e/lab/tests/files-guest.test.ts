@@ -2,8 +2,9 @@
 // lab guest's /data (ext4 on vda2) through its guest agent is backed up (libvirt strategy), found
 // with `backstack files ls`, copied out with `files get` (same sha256), then written back into the
 // running guest with `files restore --to-instance` under another folder and read back from the
-// guest through guest-file-read (same sha256, mode and time kept); a second restore keeps the
-// first as .orig.
+// guest through guest-file-read (same sha256, mode and time kept); its folder goes in whole (a
+// link stays a link, a sub-folder keeps its mode, with the guest's own busybox tools); a second
+// restore keeps the first as .orig.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -84,11 +85,16 @@ afterAll(async () => {
 
 describe('files back into a running guest', () => {
   it('a file written in the guest is backed up, listed and copied out with the same sha256', async () => {
-    const h = await agent<number>('guest-file-open', { path: '/data/guestfile.bin', mode: 'w' });
+    // /data/gf: the file, a link to it and a sub-folder with a small file
+    expect((await guestExec(['mkdir', '-p', '/data/gf/sub'])).exitcode).toBe(0);
+    const h = await agent<number>('guest-file-open', { path: '/data/gf/guestfile.bin', mode: 'w' });
     for (let at = 0; at < DATA.length; at += 48 * 1024) await agent('guest-file-write', { handle: h, 'buf-b64': DATA.subarray(at, at + 48 * 1024).toString('base64') });
     await agent('guest-file-close', { handle: h });
-    expect((await guestExec(['chmod', '0640', '/data/guestfile.bin'])).exitcode).toBe(0);
-    expect((await guestExec(['touch', '-d', `@${MTIME}`, '/data/guestfile.bin'])).exitcode).toBe(0);
+    const s = await agent<number>('guest-file-open', { path: '/data/gf/sub/small.txt', mode: 'w' });
+    await agent('guest-file-write', { handle: s, 'buf-b64': Buffer.from('small\n').toString('base64') });
+    await agent('guest-file-close', { handle: s });
+    for (const argv of [['ln', '-s', 'guestfile.bin', '/data/gf/link'], ['chmod', '0640', '/data/gf/guestfile.bin'], ['chmod', '0750', '/data/gf/sub'], ['touch', '-d', `@${MTIME}`, '/data/gf/guestfile.bin']])
+      expect((await guestExec(argv)).exitcode, argv.join(' ')).toBe(0);
     // on the disk before the snapshot (no freeze hook here)
     expect((await guestExec(['sync'])).exitcode).toBe(0);
 
@@ -96,20 +102,20 @@ describe('files back into a running guest', () => {
     expect(job.state, log.join('\n')).toBe('succeeded');
     backupId = /backup (\S+\/\S+):/.exec(job.summary ?? '')![1]!;
 
-    const ls = await cli(['files', 'ls', '--backup', backupId, '--disk', 'vda', '--partition', '2', '/', '--json']);
+    const ls = await cli(['files', 'ls', '--backup', backupId, '--disk', 'vda', '--partition', '2', '/gf', '--json']);
     expect(ls.code, ls.err).toBe(0);
     const entry = (JSON.parse(ls.out) as { entries: { name: string; size: number; mode: number; mtime: string }[] }).entries.find((e) => e.name === 'guestfile.bin');
     expect(entry).toMatchObject({ size: DATA.length, mode: 0o640, mtime: new Date(MTIME * 1000).toISOString() });
 
     const out = join(A.home, 'got');
-    const get = await cli(['files', 'get', '--backup', backupId, '--disk', 'vda', '--partition', '2', '/guestfile.bin', '--out', out]);
+    const get = await cli(['files', 'get', '--backup', backupId, '--disk', 'vda', '--partition', '2', '/gf/guestfile.bin', '--out', out]);
     expect(get.code, get.err).toBe(0);
     expect(sha256(readFileSync(join(out, 'guestfile.bin')))).toBe(sha256(DATA));
   });
 
   it('files restore --to-instance writes it back into the running guest under another folder: same bytes, mode and time', async () => {
     const started = performance.now();
-    const r = await cli(['files', 'restore', '--backup', backupId, '--disk', 'vda', '--partition', '2', '/guestfile.bin', '--to-instance', server.id, '--guest-path', '/data/restored']);
+    const r = await cli(['files', 'restore', '--backup', backupId, '--disk', 'vda', '--partition', '2', '/gf/guestfile.bin', '--to-instance', server.id, '--guest-path', '/data/restored']);
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     A.figures.push({ job: 'files restore --to-instance (CLI process)', seconds, summary: r.out.trim() });
     expect(r.code, r.err).toBe(0);
@@ -120,11 +126,23 @@ describe('files back into a running guest', () => {
     expect((await guestExec(['ls', '-a', '/data/restored'])).out.split('\n').filter((n) => n && n !== '.' && n !== '..')).toEqual(['guestfile.bin']);
   });
 
+  it('a folder goes in whole: its files, the link as a link, the sub-folder with its mode', async () => {
+    const started = performance.now();
+    const r = await cli(['files', 'restore', '--backup', backupId, '--disk', 'vda', '--partition', '2', '/gf', '--to-instance', server.id, '--guest-path', '/data/restored']);
+    A.figures.push({ job: 'files restore of a folder (CLI process)', seconds: Math.round((performance.now() - started) / 100) / 10, summary: r.out.trim() });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe(`2 files (300.1 KiB), 2 folders and 1 link written into ${server.name}\n`);
+    expect(sha256(await guestRead('/data/restored/gf/guestfile.bin'))).toBe(sha256(DATA));
+    expect((await guestRead('/data/restored/gf/sub/small.txt')).toString()).toBe('small\n');
+    expect((await guestExec(['readlink', '/data/restored/gf/link'])).out).toBe('guestfile.bin\n');
+    expect((await guestExec(['stat', '-c', '%a', '/data/restored/gf/sub'])).out.trim()).toBe('750');
+  });
+
   it('a second restore keeps what is there as .orig', async () => {
     const h = await agent<number>('guest-file-open', { path: '/data/restored/guestfile.bin', mode: 'w' });
     await agent('guest-file-write', { handle: h, 'buf-b64': Buffer.from('edited in the guest\n').toString('base64') });
     await agent('guest-file-close', { handle: h });
-    const r = await cli(['files', 'restore', '--backup', backupId, '--disk', 'vda', '--partition', '2', '/guestfile.bin', '--to-instance', server.id, '--guest-path', '/data/restored']);
+    const r = await cli(['files', 'restore', '--backup', backupId, '--disk', 'vda', '--partition', '2', '/gf/guestfile.bin', '--to-instance', server.id, '--guest-path', '/data/restored']);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain('/data/restored/guestfile.bin was in the way: kept as /data/restored/guestfile.bin.orig.');
     expect(sha256(await guestRead('/data/restored/guestfile.bin'))).toBe(sha256(DATA));

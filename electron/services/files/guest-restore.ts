@@ -142,7 +142,7 @@ class GuestWriter {
     this.report.folders += 1;
     for (const c of await this.tree.children(node, shown)) await this.entry(c, path.join(shown, showName(c.name)), target, new Set([...ancestors, node.ref]));
     // an existing folder keeps its own owner, mode and time: only what was created gets the backed-up ones
-    if (created) await this.metadata(node, shown, target);
+    if (created) await this.finish(node, shown, target);
   }
 
   /**
@@ -166,10 +166,13 @@ class GuestWriter {
     return false;
   }
 
-  /** Moves a complete temporary into place, once what is there has been kept aside (or is to be replaced). */
-  private async place(shown: string, tmp: string, final: string, kind: GuestKind): Promise<boolean> {
+  /**
+   * Moves a complete temporary into place with its owner, mode and time, once what is there has
+   * been kept aside (or is to be replaced). False when it stays out (no free name to keep the other under).
+   */
+  private async place(node: FsNode, shown: string, tmp: string, final: string, kind: GuestKind): Promise<boolean> {
     if (kind !== 'none' && !(await this.makeRoom(shown, final, false))) return false;
-    await this.must(['mv', '-f', '--', tmp, final], `move ${tmp} to ${final}`);
+    await this.finish(node, shown, tmp, final);
     return true;
   }
 
@@ -194,8 +197,7 @@ class GuestWriter {
       const h = handle;
       handle = null;
       await this.agent.close(h);
-      await this.metadata(node, shown, tmp);
-      if (!(await this.place(shown, tmp, final, kind))) {
+      if (!(await this.place(node, shown, tmp, final, kind))) {
         await this.agent.exec(['rm', '-f', '--', tmp]);
         return;
       }
@@ -219,10 +221,11 @@ class GuestWriter {
       await this.must(['ln', '-s', '--', text, tmp], `create the link ${final}`);
       const owner = await this.agent.exec(['chown', '-h', `${node.uid}:${node.gid}`, '--', tmp]);
       if (owner.exitcode !== 0) this.noMetadata(shown, `owner not set (${firstLine(owner.stderr)})`);
-      if (!(await this.place(shown, tmp, final, kind))) {
+      if (kind !== 'none' && !(await this.makeRoom(shown, final, false))) {
         await this.agent.exec(['rm', '-f', '--', tmp]);
         return;
       }
+      await this.must(['mv', '-f', '--', tmp, final], `move ${tmp} to ${final}`);
     } catch (e) {
       await this.agent.exec(['rm', '-f', '--', tmp]).catch(() => undefined);
       throw e;
@@ -230,17 +233,21 @@ class GuestWriter {
     this.report.symlinks += 1;
   }
 
-  /** Owner first (chown clears setuid bits), then mode, then time; each refusal reported, none fatal. */
-  private async metadata(node: FsNode, shown: string, at: string): Promise<void> {
-    const said: string[] = [];
-    const owner = await this.agent.exec(['chown', `${node.uid}:${node.gid}`, '--', at]);
-    if (owner.exitcode !== 0) said.push(`owner ${node.uid}:${node.gid} not set (${firstLine(owner.stderr)})`);
-    const mode = await this.agent.exec(['chmod', (node.mode & 0o7777).toString(8).padStart(4, '0'), '--', at]);
-    if (mode.exitcode !== 0) said.push(`mode not set (${firstLine(mode.stderr)})`);
+  /**
+   * Owner first (chown clears setuid bits), then mode, then time, each refusal reported and none
+   * fatal; then, with `to`, the move into place. One guest-exec of a fixed script (FINISH) whose
+   * values are its arguments: a round trip per file rather than four.
+   */
+  private async finish(node: FsNode, shown: string, at: string, to = ''): Promise<void> {
     const seconds = Math.floor(node.mtimeMs / 1000);
-    const time = Number.isFinite(seconds) ? await this.agent.exec(['touch', '-c', '-d', `@${seconds}`, '--', at]) : { exitcode: 1, stderr: 'no valid time in the backup' };
-    if (time.exitcode !== 0) said.push(`time not set (${firstLine(time.stderr)})`);
-    if (said.length) this.noMetadata(shown, said.join('; '));
+    const r = await this.agent.exec(['sh', '-c', FINISH, 'backstack', `${node.uid}:${node.gid}`, (node.mode & 0o7777).toString(8).padStart(4, '0'), `@${Number.isFinite(seconds) ? seconds : 0}`, at, to]);
+    const lines = r.stderr.split('\n').filter(Boolean);
+    const notes = lines.filter((l) => NOTE.test(l));
+    if (notes.length) this.noMetadata(shown, notes.join('; '));
+    if (r.exitcode !== 0) {
+      const why = lines.filter((l) => !NOTE.test(l))[0] ?? `exit ${r.exitcode}`;
+      throw new AppError('validation.invalidInput', `Could not ${to ? `move ${at} to ${to}` : `finish ${at}`} in ${this.agent.label}: ${why}.`);
+    }
   }
 
   /** What is at a guest path, not following a link there (stat's %F). */
@@ -272,4 +279,17 @@ class GuestWriter {
 }
 
 const firstLine = (s: string) => s.trim().split('\n')[0] ?? '';
+
+/**
+ * Run in the guest as `sh -c FINISH backstack OWNER MODE @SECONDS PATH [FINAL]`: owner, mode and
+ * time of PATH (each refusal one "… not set (why)" line on stderr), then PATH moved to FINAL.
+ * Values reach it only as arguments ($1 …): nothing is put into the script's text.
+ */
+const FINISH = [
+  'e=$(chown -- "$1" "$4" 2>&1) || echo "owner $1 not set ($e)" >&2',
+  'e=$(chmod -- "$2" "$4" 2>&1) || echo "mode not set ($e)" >&2',
+  'e=$(touch -c -d "$3" -- "$4" 2>&1) || echo "time not set ($e)" >&2',
+  '[ -z "$5" ] || exec mv -f -- "$4" "$5"',
+].join('\n');
+const NOTE = /^(owner \S+|mode|time) not set \(/;
 const temporary = (final: string) => path.join(path.dirname(final), `.${path.basename(final).slice(0, 200)}.backstack-${randomBytes(4).toString('hex')}.part`);

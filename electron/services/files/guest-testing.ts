@@ -151,16 +151,16 @@ export class FakeGuest {
         this.files.set(args[1]!, { kind: 'symlink', data: Buffer.alloc(0), mode: 0o777, uid: 0, gid: 0, mtime: 1, target: args[0]! });
         return ok();
       case 'chown': {
-        const x = f(args[0]!);
-        if (!x) return fail(`${args[0]}: No such file or directory`);
-        const [uid, gid] = opts.find((o) => /^\d+:\d+$/.test(o))!.split(':').map(Number) as [number, number];
+        const x = f(args[args.length - 1]!);
+        if (!x) return fail(`${args[args.length - 1]}: No such file or directory`);
+        const [uid, gid] = [...opts, ...args].find((o) => /^\d+:\d+$/.test(o))!.split(':').map(Number) as [number, number];
         Object.assign(x, { uid, gid });
         return ok();
       }
       case 'chmod': {
-        const x = f(args[0]!);
-        if (!x) return fail(`${args[0]}: No such file or directory`);
-        x.mode = parseInt(opts[0]!, 8);
+        const x = f(args[args.length - 1]!);
+        if (!x) return fail(`${args[args.length - 1]}: No such file or directory`);
+        x.mode = parseInt(args[0]!, 8);
         return ok();
       }
       case 'touch': {
@@ -168,6 +168,22 @@ export class FakeGuest {
         const d = opts[opts.indexOf('-d') + 1]!;
         if (x) x.mtime = Number(d.slice(1));
         return ok();
+      }
+      case 'sh': {
+        // guest-restore.ts's FINISH script, step by step: `sh -c FINISH backstack OWNER MODE @TIME PATH [FINAL]`
+        const [owner, mode, time, at, to] = argv.slice(3) as [string, string, string, string, string];
+        let err = '';
+        for (const [step, args2, what] of [
+          ['chown', ['--', owner, at], `owner ${owner}`],
+          ['chmod', ['--', mode, at], 'mode'],
+          ['touch', ['-c', '-d', time, '--', at], 'time'],
+        ] as const) {
+          const r = this.exec(step, [...args2]);
+          if (r.exitcode !== 0) err += `${what} not set (${r.err.trim()})\n`;
+        }
+        if (!to) return { exitcode: 0, out: '', err };
+        const m = this.exec('mv', ['-f', '--', at, to]);
+        return { exitcode: m.exitcode, out: '', err: err + m.err };
       }
       default:
         return { exitcode: 127, out: '', err: `Failed to execute child process "${prog}" (No such file or directory)` };
