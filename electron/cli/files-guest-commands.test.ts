@@ -71,6 +71,9 @@ describe('files restore --to-instance', () => {
     let backupId = await setup({ guestAgents: fakeGuestAgents(guest, 'demo-web-1') });
     expect(await cli.run(['files', 'restore', '--backup', backupId, '--disk', 'vda', '/etc/hostname', '--to-instance', 's-web'])).not.toBe(0);
     expect(cli.io.err).toContain('demo-web-1 has no guest agent channel. Set the image property hw_qemu_guest_agent=yes');
+    cli.clear();
+    expect(await cli.run(['files', 'restore', '--backup', backupId, '/etc/hostname', '--to-instance', 's-web', '--guest-path', 'etc'])).not.toBe(0);
+    expect(cli.io.err).toContain('give the whole path of the folder in the guest, from /');
     cli.cleanup();
     await cloud.close();
 

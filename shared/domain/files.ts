@@ -90,7 +90,12 @@ export const FilesRestoreToGuestParams = FilesDownloadInput.extend({
   /** its cloud; default: the restore point's, else the one whose inventory has the instance */
   providerId: z.string().min(1).max(200).optional(),
   /** an absolute folder in the guest the selection goes into; default: each entry back into the folder it was in */
-  guestPath: z.string().min(1).max(4096).optional(),
+  guestPath: z
+    .string()
+    .max(4096)
+    .regex(/^\//, 'give the whole path of the folder in the guest, from /')
+    .refine((p) => !p.split('/').some((c) => c === '.' || c === '..'), 'give the folder in the guest without "." or ".."')
+    .optional(),
   overwrite: z.boolean().default(false),
 }).strict();
 

@@ -34,6 +34,13 @@ describe('the guest agent client', () => {
     expect(g.calls).toEqual(['guest-exec', 'guest-exec-status', 'guest-exec', 'guest-exec-status']);
   });
 
+  it('gives up on a program that does not end in the guest, naming it', async () => {
+    const g = new FakeGuest();
+    g.hanging.add('mv');
+    const a = new GuestAgent(g.run, g.domain, 'web-1', { pollMs: 1, execTimeoutMs: 0 });
+    await expect(a.exec(['mv', '-f', '--', '/a', '/b'])).rejects.toThrow(/^mv did not finish in web-1 within 0 s \(still running there as pid \d+\)\.$/);
+  });
+
   it.each([
     ['error: argument unsupported: QEMU guest agent is not configured', 'not-configured', 'unsupported', /hw_qemu_guest_agent=yes.*install qemu-guest-agent/],
     ['error: Guest agent is not responding: QEMU guest agent is not connected', 'not-connected', 'network.unreachable', /Install qemu-guest-agent in the guest and start it/],

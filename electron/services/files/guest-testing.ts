@@ -21,6 +21,8 @@ export class FakeGuest {
   readonly files = new Map<string, GuestFile>([['/', { kind: 'dir', data: Buffer.alloc(0), mode: 0o755, uid: 0, gid: 0, mtime: 0 }]]);
   /** agent commands blocked in the guest's qemu-ga configuration */
   readonly disabled = new Set<string>();
+  /** programs guest-exec starts that never end */
+  readonly hanging = new Set<string>();
   /** programs guest-exec runs that fail (name → stderr) */
   readonly failing = new Map<string, string>();
   /** libvirt's refusal for every call (no agent channel, domain off …), as virsh prints it */
@@ -95,11 +97,12 @@ export class FakeGuest {
         return {};
       case 'guest-exec': {
         const pid = this.next++;
-        this.done.set(pid, this.exec(String(a.path), (a.arg as string[] | undefined) ?? []));
+        if (!this.hanging.has(String(a.path))) this.done.set(pid, this.exec(String(a.path), (a.arg as string[] | undefined) ?? []));
         return { pid };
       }
       case 'guest-exec-status': {
-        const r = this.done.get(Number(a.pid))!;
+        const r = this.done.get(Number(a.pid));
+        if (!r) return { exited: false };
         return { exited: true, exitcode: r.exitcode, 'out-data': Buffer.from(r.out).toString('base64'), 'err-data': Buffer.from(r.err).toString('base64') };
       }
       default:

@@ -49,7 +49,7 @@ export class GuestAgent {
     readonly domain: string,
     /** the instance as people know it, for messages */
     readonly label: string,
-    private readonly o: { timeoutSeconds?: number; pollMs?: number } = {},
+    private readonly o: { timeoutSeconds?: number; pollMs?: number; execTimeoutMs?: number } = {},
   ) {}
 
   /** One agent command; its `return` value. Refusals become GuestAgentError saying what to do. */
@@ -110,6 +110,8 @@ export class GuestAgent {
   async exec(argv: readonly string[], signal?: AbortSignal): Promise<ExecResult> {
     const [path, ...arg] = argv;
     const { pid } = await this.call<{ pid: number }>('guest-exec', { path, arg, 'capture-output': true }, signal);
+    // a program hung in the guest (a dead network mount) must not hold the job for ever
+    const deadline = Date.now() + (this.o.execTimeoutMs ?? 300_000);
     for (;;) {
       const st = await this.call<{ exited: boolean; exitcode?: number; signal?: number; 'out-data'?: string; 'err-data'?: string }>('guest-exec-status', { pid });
       if (st.exited) {
@@ -117,6 +119,7 @@ export class GuestAgent {
         return { exitcode: st.exitcode ?? 128 + (st.signal ?? 0), stdout: text(st['out-data']), stderr: text(st['err-data']) };
       }
       signal?.throwIfAborted();
+      if (Date.now() > deadline) throw new TransferError(`${path} did not finish in ${this.label} within ${Math.round((this.o.execTimeoutMs ?? 300_000) / 1000)} s (still running there as pid ${pid}).`);
       await new Promise((r) => setTimeout(r, this.o.pollMs ?? 100));
     }
   }
