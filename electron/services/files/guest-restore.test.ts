@@ -18,7 +18,7 @@ const T = Date.UTC(2026, 3, 5, 6, 7, 8);
 const big = Buffer.alloc(150_000);
 for (let i = 0; i < big.length; i++) big[i] = (i * 13) % 256;
 const ITEMS: Record<number, Item> = {
-  1: { name: '', type: 'dir', children: [2, 9] },
+  1: { name: '', type: 'dir', children: [2, 9, 11] },
   2: { name: 'etc', type: 'dir', children: [3, 4, 5, 6, 8, 10] },
   3: { name: 'app.conf', type: 'file', data: Buffer.from('listen 8080\n'), mode: 0o4750 },
   4: { name: 'blob.bin', type: 'file', data: big },
@@ -28,6 +28,8 @@ const ITEMS: Record<number, Item> = {
   8: { name: 'tty0', type: 'chardev' },
   9: { name: 'empty', type: 'file', data: Buffer.alloc(0) },
   10: { name: Buffer.from('bad\x1bname'), type: 'file', data: Buffer.from('x') },
+  11: { name: Buffer.from('odd\x07dir'), type: 'dir', children: [12] },
+  12: { name: 'in.txt', type: 'file', data: Buffer.from('inside\n') },
 };
 function memoryFs(): FileSystem {
   const node = (ref: number): FsNode => {
@@ -145,8 +147,13 @@ describe('restoring into a running guest through its agent', () => {
     await expect(restoreIntoGuest(tree, ['/etc'], agent, opts({ guestPath: 'restore' }))).rejects.toThrow('"restore" is not an absolute path in the guest');
     await expect(restoreIntoGuest(tree, ['/etc'], agent, opts({ guestPath: '/srv/../etc' }))).rejects.toThrow('without "." or ".."');
     await expect(restoreIntoGuest(tree, ['/'], agent, opts())).rejects.toThrow("writing it over the running guest's / is refused");
+    await expect(restoreIntoGuest(tree, ['/etc/bad\\x1bname'], agent, opts())).resolves.toMatchObject({ skipped: [{ path: '/etc/bad\\x1bname' }] });
     await expect(restoreIntoGuest(tree, ['/'], agent, opts({ guestPath: '//' }))).rejects.toThrow("writing it over the running guest's / is refused");
     expect(g.calls.filter((c) => c === 'guest-file-open')).toEqual([]);
+    // a file in a folder whose name no guest path can hold goes only where the admin says
+    await expect(restoreIntoGuest(tree, ['/odd\\x07dir/in.txt'], agent, opts())).rejects.toThrow('/odd\\x07dir has a name that is not printable UTF-8: choose a guest folder');
+    await restoreIntoGuest(tree, ['/odd\\x07dir/in.txt'], agent, opts({ guestPath: '/srv' }));
+    expect(text(g, '/srv/in.txt')).toBe('inside\n');
     const r = await restoreIntoGuest(tree, ['/'], agent, opts({ guestPath: '/srv/old-root' }));
     expect(r.files).toBe(4);
     expect(text(g, '/srv/old-root/etc/app.conf')).toBe('listen 8080\n');

@@ -83,12 +83,15 @@ export async function restoreIntoGuest(tree: Tree, paths: string[], agent: Guest
       // the root of a file system: its contents go into the folder chosen, never over the guest's own /
       if (base === null || base === '/') throw new AppError('validation.invalidInput', "Give a guest folder other than / to restore a whole file system into: writing it over the running guest's / is refused.");
       await w.mkdirs(base);
-      for (const c of await tree.children(node, shown)) await w.entry(c, path.join(shown, showName(c.name)), base, new Set([node.ref]));
+      for (const c of await tree.children(node, shown)) await w.entry(c, path.join(shown, showName(c.name)), base, new Set([node.ref]), false);
       continue;
     }
     const dir = base ?? path.dirname(shown);
+    // shown form writes a byte that is not printable UTF-8 as \xNN (a backslash doubled): such a folder has no guest path to name
+    if (base === null && dir.includes('\\'))
+      throw new AppError('validation.invalidInput', `${path.dirname(shown)} has a name that is not printable UTF-8: choose a guest folder to restore ${shown} into.`);
     await w.mkdirs(dir);
-    await w.entry(node, shown, dir, new Set());
+    await w.entry(node, shown, dir, new Set(), false);
   }
   return w.report;
 }
@@ -98,6 +101,7 @@ type GuestKind = 'none' | 'dir' | 'file' | 'symlink' | 'other';
 class GuestWriter {
   readonly report: GuestRestoreReport = { files: 0, folders: 0, symlinks: 0, bytes: 0, kept: [], skipped: [], metadata: [] };
   private done = 0;
+  private readonly made = new Set<string>();
 
   constructor(
     private readonly tree: Tree,
@@ -105,7 +109,8 @@ class GuestWriter {
     private readonly opts: GuestRestoreOptions,
   ) {}
 
-  async entry(node: FsNode, shown: string, dir: string, ancestors: Set<number>): Promise<void> {
+  /** `fresh`: `dir` was created by this restore, so nothing is in the way in it (no need to look). */
+  async entry(node: FsNode, shown: string, dir: string, ancestors: Set<number>, fresh: boolean): Promise<void> {
     this.opts.signal.throwIfAborted();
     const local = localName(node.name, 'linux');
     if ('refused' in local) return this.skip(shown, `${local.refused} cannot be written safely`);
@@ -113,8 +118,8 @@ class GuestWriter {
     if (path.dirname(target) !== dir) return this.skip(shown, 'its name would leave the folder chosen');
     if (node.type !== 'dir' && node.type !== 'file' && node.type !== 'symlink') return this.skip(shown, `a ${node.type === 'unknown' ? 'file of unknown type' : node.type} is not restored`);
     try {
-      if (node.type === 'dir') return await this.folder(node, shown, target, ancestors);
-      const kind = await this.kindAt(target);
+      if (node.type === 'dir') return await this.folder(node, shown, target, ancestors, fresh);
+      const kind = fresh ? 'none' : await this.kindAt(target);
       if (kind === 'dir') return this.skip(shown, `a folder is in the way at ${target}; it is not replaced`);
       // written complete first: a cancel or failure leaves what is there untouched
       if (node.type === 'file') await this.file(node, shown, target, kind);
@@ -127,12 +132,14 @@ class GuestWriter {
   }
 
   async mkdirs(dir: string): Promise<void> {
+    if (this.made.has(dir)) return;
     await this.must(['mkdir', '-p', '--', dir], `create the folder ${dir}`);
+    this.made.add(dir);
   }
 
-  private async folder(node: FsNode, shown: string, target: string, ancestors: Set<number>): Promise<void> {
+  private async folder(node: FsNode, shown: string, target: string, ancestors: Set<number>, fresh: boolean): Promise<void> {
     if (ancestors.has(node.ref)) return this.skip(shown, 'the folder contains itself (a damaged file system)');
-    const kind = await this.kindAt(target);
+    const kind = fresh ? 'none' : await this.kindAt(target);
     // a link to a folder is the guest's own layout (/bin -> usr/bin): written through, never replaced
     const created = kind !== 'dir' && !(kind === 'symlink' && (await this.agent.exec(['test', '-d', target])).exitcode === 0);
     if (created) {
@@ -140,7 +147,7 @@ class GuestWriter {
       await this.must(['mkdir', '--', target], `create the folder ${target}`);
     }
     this.report.folders += 1;
-    for (const c of await this.tree.children(node, shown)) await this.entry(c, path.join(shown, showName(c.name)), target, new Set([...ancestors, node.ref]));
+    for (const c of await this.tree.children(node, shown)) await this.entry(c, path.join(shown, showName(c.name)), target, new Set([...ancestors, node.ref]), created);
     // an existing folder keeps its own owner, mode and time: only what was created gets the backed-up ones
     if (created) await this.finish(node, shown, target);
   }
