@@ -14,6 +14,7 @@ import { keyFileProtector } from '../../electron/lib/secret-box';
 import { adminClient, makeServer, standardCloud } from '../../electron/openstack/testing/fixtures';
 import { ORIGINS } from '../../electron/openstack/testing/mock-cloud';
 import { cloudIdentity } from '../../electron/services/providers/cloud-identity';
+import { FakeGuest, fakeGuestAgents } from '../../electron/services/files/guest-testing';
 import { fakeRestoreHosts, writeInstanceRestorePoint } from '../../electron/services/restore/testing';
 
 const root = path.resolve(__dirname, '../..');
@@ -22,6 +23,8 @@ if (!home) throw new Error('BACKSTACK_HOME is not set');
 
 async function main(): Promise<void> {
   const cloud = standardCloud();
+  const guest = new FakeGuest();
+  guest.put('/etc/hostname', 'edited in the guest\n');
   // Restores write on fake hypervisors, each disk held half-written until "finish-disk-writes".
   let finishWrites = (): void => undefined;
   const writesFinished = new Promise<void>((resolve) => (finishWrites = resolve));
@@ -34,6 +37,8 @@ async function main(): Promise<void> {
     openstackDispatcher: cloud.agent,
     openstackClock: cloud.clock,
     restoreHosts: fakeRestoreHosts([], () => writesFinished),
+    // every instance's guest agent is this fake guest, which has an /etc/hostname edited since the backups
+    guestAgents: fakeGuestAgents(guest, 'demo-web-1'),
   });
   const server = await startConsoleServer({ core, staticDir: path.join(root, 'out/renderer') });
   const must = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
@@ -131,6 +136,15 @@ async function main(): Promise<void> {
     /** a network of the admin's project, where boot checks of restore points can run (the sandbox) */
     'sandbox-network': async () => {
       cloud.networks.push({ id: 'n-sandbox', name: 'sandbox-net', status: 'ACTIVE', admin_state_up: true, shared: false, 'router:external': false, subnets: [], project_id: 'p-admin', tenant_id: 'p-admin', tags: [] });
+    },
+    /** what the fake guest holds, written as files under ARG (its paths below it) */
+    'save-guest-files': async (dir) => {
+      if (!dir) throw new Error('give a folder');
+      for (const [p, f] of guest.files) {
+        if (f.kind !== 'file') continue;
+        fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+        fs.writeFileSync(path.join(dir, p), f.data);
+      }
     },
     /** the restore's held disk writes go on to the end */
     'finish-disk-writes': async () => finishWrites(),

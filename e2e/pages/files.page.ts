@@ -52,7 +52,8 @@ export class FilesPage {
       | 'Clear selection'
       | 'Up to the parent folder'
       | 'Restore to folder…'
-      | 'Restore this folder to…',
+      | 'Restore this folder to…'
+      | 'Restore into instance…',
   ) {
     return this.page.getByRole('button', { name, exact: true });
   }
@@ -60,6 +61,11 @@ export class FilesPage {
   /** The dialog that restores `what` (a path, or "N entries") into a local folder. */
   restoreDialog(what: string) {
     return this.page.getByRole('dialog', { name: `Restore ${what} to a folder` });
+  }
+
+  /** The dialog that writes `what` (a path, or "N entries") into a running instance. */
+  intoInstanceDialog(what: string) {
+    return this.page.getByRole('dialog', { name: `Restore ${what} into an instance` });
   }
 
   preview() {

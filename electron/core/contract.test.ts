@@ -97,6 +97,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'files.prepareDownload': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'] },
   'files.prepareDrag': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'] },
   'files.startRestore': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'], out: path.join(dir, 'restored') },
+  'files.startRestoreToGuest': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'], instanceId: 'no-such-vm', guestPath: '/root/restored' },
 });
 
 beforeAll(async () => {

@@ -37,6 +37,7 @@ import { DestinationsService } from '../services/destinations/destinations.servi
 import { DragOut } from '../services/files/drag-out';
 import { FilesService } from '../services/files/files.service';
 import { filesRestoreJob } from '../services/files/files-restore.job';
+import { guestRestoreJob, sshGuestAgents, type GuestAgents } from '../services/files/guest-restore.job';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
 import { ExportsService } from '../services/exports/exports.service';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
@@ -86,6 +87,8 @@ export interface CoreOptions {
   sqliteBinding?: string | undefined;
   /** the hypervisors restores write disks on; default over SSH (tests of a whole restore give a fake) */
   restoreHosts?: RestoreHostsFactory;
+  /** how file restores into an instance reach its guest agent (default: its hypervisor over SSH); tests give a fake guest */
+  guestAgents?: GuestAgents;
 }
 
 export interface Core {
@@ -261,6 +264,7 @@ export function createCore(opts: CoreOptions): Core {
     restoreVerifyJob(strategy),
     snapshots.jobKind(),
     filesRestoreJob(services.files),
+    guestRestoreJob(strategy, services.files, opts.guestAgents ?? sshGuestAgents(strategy)),
   ]) {
     manager.register(kind);
   }

@@ -48,3 +48,4 @@ export async function addMockCloud(core: Core, authUrl: string, opts: { name?: s
 
 // For tests above the core (the CLI's) that restore: a restore point of the mock cloud, hypervisors that write nothing.
 export { fakeRestoreHosts, writeInstanceRestorePoint } from '../services/restore/testing';
+export { FakeGuest, fakeGuestAgents } from '../services/files/guest-testing';

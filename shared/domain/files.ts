@@ -90,6 +90,26 @@ export const FileDragPrepared = z.object({
 });
 export type FileDragPrepared = z.infer<typeof FileDragPrepared>;
 
+/**
+ * Files and folders of one restore point written into a running instance through its QEMU guest
+ * agent (a job): each file complete under a temporary name, then moved into place; what is in the
+ * way kept as NAME.orig unless `overwrite`.
+ */
+export const FilesRestoreToGuestParams = FilesDownloadInput.extend({
+  /** the instance to write into (running, with a guest agent) */
+  instanceId: z.string().min(1).max(200),
+  /** its cloud; default: the restore point's, else the one whose inventory has the instance */
+  providerId: z.string().min(1).max(200).optional(),
+  /** an absolute folder in the guest the selection goes into; default: each entry back into the folder it was in */
+  guestPath: z
+    .string()
+    .max(4096)
+    .regex(/^\//, 'give the whole path of the folder in the guest, from /')
+    .refine((p) => !p.split('/').some((c) => c === '.' || c === '..'), 'give the folder in the guest without "." or ".."')
+    .optional(),
+  overwrite: z.boolean().default(false),
+}).strict();
+
 export const FileDownload = z.object({
   /** single use, valid for a minute: GET /api/files/download/TICKET in console mode */
   ticket: z.string(),

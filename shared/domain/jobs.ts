@@ -4,7 +4,7 @@ import { formatBytes } from '../format';
 import { BackupInstanceParams, RestoreInPlaceParams, RestoreInstanceParams, RestoreVolumeParams } from './backups';
 import { KeepRules } from './destinations';
 import { RestoreVerifyParams } from './restore-verify';
-import { FilesRestoreParams } from './files';
+import { FilesRestoreParams, FilesRestoreToGuestParams } from './files';
 import { CreateSnapshotInput } from './snapshots';
 
 const Id = z.string().min(1).max(200);
@@ -35,6 +35,8 @@ export const JOB_PARAMS = {
   'catalog.backup': z.object({ file: z.string().min(1).max(4096) }).strict(),
   /** files and folders of a restore point copied into a folder of the machine Backstack runs on */
   'files.restore': FilesRestoreParams,
+  /** files and folders of a restore point written into a running instance through its guest agent */
+  'files.restoreToGuest': FilesRestoreToGuestParams,
 } as const;
 export type JobKindName = keyof typeof JOB_PARAMS;
 export const JobKindName = z.enum(Object.keys(JOB_PARAMS) as [JobKindName, ...JobKindName[]]);
@@ -55,6 +57,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'restore.cleanup': 'Restore clean-up',
   'backup.cleanup': 'Clean-up of temporary images',
   'files.restore': 'File restore',
+  'files.restoreToGuest': 'File restore into instance',
 };
 /** Parameters as a caller gives them (defaults not yet applied). */
 export type JobParamsInput<K extends JobKindName> = z.input<(typeof JOB_PARAMS)[K]>;

@@ -12,7 +12,7 @@ import { PreflightReport } from '../domain/restore-preflight';
 import { RestoreVerifyParams } from '../domain/restore-verify';
 import { ExportStartInput, ExportView } from '../domain/exports';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
-import { FileDisk, FileDownload, FileDragPrepared, FileEntry, FilePath, FilesDownloadInput, FilesRestoreParams, FilesTarget, FileVolume, MAX_PREVIEW_BYTES } from '../domain/files';
+import { FileDisk, FileDownload, FileDragPrepared, FileEntry, FilePath, FilesDownloadInput, FilesRestoreParams, FilesRestoreToGuestParams, FilesTarget, FileVolume, MAX_PREVIEW_BYTES } from '../domain/files';
 
 /**
  * The one contract between the renderer (or CLI, or tests) and the core. Types are derived
@@ -231,6 +231,8 @@ export const requests = {
   'files.prepareDrag': req(FilesDownloadInput, FileDragPrepared),
   /** Copies files and folders of a restore point into a folder of the machine Backstack runs on, as a job. */
   'files.startRestore': req(FilesRestoreParams, z.object({ jobId: z.string() })),
+  /** Writes files and folders of a restore point into a running instance through its QEMU guest agent, as a job. */
+  'files.startRestoreToGuest': req(FilesRestoreToGuestParams, z.object({ jobId: z.string() })),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
   'catalog.startBackup': req(z.object({ file: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;

@@ -8,6 +8,7 @@ import { formatBytes, printJson, table, unwrap, UsageError, wholeNumber } from '
 import { holderOf } from './backup';
 import { destinationId } from './destination';
 import { openFolder, type SecretOptions, withSecrets } from './folder-open';
+import { followJob } from '../wait-job';
 
 interface WhereOptions extends SecretOptions {
   backup?: string;
@@ -77,19 +78,24 @@ async function withRestorePoint<T>(o: WhereOptions, ctx: CliContext, fn: (a: Acc
   if (o.id) throw new UsageError('--id goes with --repo.');
   const backupId = o.backup;
   return withCore(ctx, { runJobs: false }, async (core: Core) => {
-    const t: FilesTarget = {
-      backupId,
-      destinationId: o.destination ? await destinationId(core, o.destination) : await holderOf(core, backupId, undefined),
-      ...(o.disk ? { disk: o.disk } : {}),
-      ...(o.partition !== undefined ? { partition: o.partition } : {}),
-      ...(o.lv ? { lv: o.lv } : {}),
-    };
+    const t = await catalogTarget(core, o, backupId);
     return fn({
       volumes: async () => unwrap(await core.api.invoke('files.volumes', { backupId, destinationId: t.destinationId })).disks,
       list: async (path) => unwrap(await core.api.invoke('files.list', { ...t, path })),
       get: (paths, x) => core.services.files.extract({ ...t, paths }, x),
     });
   });
+}
+
+/** The restore point of the catalog the options name, with its destination. */
+async function catalogTarget(core: Core, o: WhereOptions, backupId: string): Promise<FilesTarget> {
+  return {
+    backupId,
+    destinationId: o.destination ? await destinationId(core, o.destination) : await holderOf(core, backupId, undefined),
+    ...(o.disk ? { disk: o.disk } : {}),
+    ...(o.partition !== undefined ? { partition: o.partition } : {}),
+    ...(o.lv ? { lv: o.lv } : {}),
+  };
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -164,5 +170,41 @@ export function register(program: Command, ctx: CliContext): void {
       } finally {
         process.off('SIGINT', onSigint);
       }
+    });
+
+  where(files.command('restore <path...>').description('write files and folders of a restore point back into a running instance, through its QEMU guest agent'))
+    .requiredOption('--to-instance <id>', 'the instance to write into: running, with qemu-guest-agent (image property hw_qemu_guest_agent=yes)')
+    .option('--provider <name>', "the instance's cloud (default: the restore point's, else the one whose inventory has it)")
+    .option('--guest-path <dir>', 'the folder of the guest to write into (default: each entry back into the folder it was in)')
+    .option('--overwrite', 'replace what is in the way (default: keep it as NAME.orig)')
+    .option('--json', 'print the finished job as JSON')
+    .addHelpText(
+      'after',
+      '\nEach file is written under a temporary name and moved into place when complete: Ctrl-C or a failure\n' +
+        'leaves no partial file under its name. Needs guest-exec allowed in the guest (folders, moves, owner,\n' +
+        'mode and time), and SSH settings for the hypervisor it runs on (backstack hypervisor ssh).',
+    )
+    .action(async (paths: string[], o: WhereOptions & { toInstance: string; provider?: string; guestPath?: string; overwrite?: boolean }) => {
+      if (o.repo) throw new UsageError('--to-instance reads the restore point from the catalog: add the folder as a destination (backstack destination add NAME DIR), then name the restore point with --backup ID.');
+      if (!o.backup) throw new UsageError('Name the restore point with --backup ID (from backstack backup list).');
+      const backupId = o.backup;
+      await withCore(ctx, {}, async (core) => {
+        const t = await catalogTarget(core, o, backupId);
+        const providerId = o.provider ? unwrap(await core.api.invoke('providers.list', {})).items.find((p) => p.id === o.provider || p.name === o.provider)?.id : undefined;
+        if (o.provider && !providerId) throw new UsageError(`No cloud "${o.provider}": list them with backstack provider list.`);
+        const { jobId } = unwrap(
+          await core.api.invoke('files.startRestoreToGuest', {
+            ...t,
+            paths,
+            instanceId: o.toInstance,
+            ...(providerId ? { providerId } : {}),
+            ...(o.guestPath ? { guestPath: o.guestPath } : {}),
+            overwrite: Boolean(o.overwrite),
+          }),
+        );
+        const job = await followJob(core, jobId, ctx);
+        if (o.json) printJson(job, ctx.out);
+        else ctx.out(`${job.summary ?? 'Done.'}\n`);
+      });
     });
 }

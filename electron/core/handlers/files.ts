@@ -7,4 +7,5 @@ export const fileHandlers = ({ files, dragOut }: Services): NamespaceHandlers<'f
   'files.prepareDownload': (i) => files.prepareDownload(i),
   'files.prepareDrag': (i) => dragOut.prepare(i),
   'files.startRestore': (i) => files.startRestore(i),
+  'files.startRestoreToGuest': (i) => files.startRestoreToGuest(i),
 });

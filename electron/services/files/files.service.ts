@@ -4,7 +4,7 @@ import type { JobParamsInput } from '../../../shared/domain/jobs';
 import type { JobManager } from '../../jobs/manager';
 import type { BackupsTable } from '../../catalog';
 import { findBackup, openDiskReader, parseRef, type Repository } from '../../engine';
-import { extract, RestorePointFiles, type ExtractOptions, type ExtractReport } from '../../filesystems';
+import { extract, RestorePointFiles, type ExtractOptions, type ExtractReport, type Tree } from '../../filesystems';
 import type { DestinationsService } from '../destinations/destinations.service';
 import { downloadBody, DownloadTickets, planDownload, type DownloadBody } from './download';
 
@@ -36,6 +36,17 @@ export class FilesService {
   startRestore(p: JobParamsInput<'files.restore'>): { jobId: string } {
     if (!this.jobs) throw new AppError('internal', 'File restores need the job manager.');
     return { jobId: this.jobs.enqueue('files.restore', p).id };
+  }
+
+  /** Writes files and folders into a running instance through its guest agent, as a job (guest-restore.job.ts). */
+  startRestoreToGuest(p: JobParamsInput<'files.restoreToGuest'>): { jobId: string } {
+    if (!this.jobs) throw new AppError('internal', 'File restores need the job manager.');
+    return { jobId: this.jobs.enqueue('files.restoreToGuest', p).id };
+  }
+
+  /** Runs `fn` on the tree of a volume of a restore point, kept open meanwhile. */
+  async withTree<T>(t: FilesTarget, fn: (tree: Tree) => Promise<T>): Promise<T> {
+    return this.using(t, async (files) => fn((await files.tree(t.disk, t.partition, t.lv)).tree));
   }
 
   async volumes(t: Pick<FilesTarget, 'backupId' | 'destinationId'>): Promise<{ backupId: string; disks: FileDisk[] }> {

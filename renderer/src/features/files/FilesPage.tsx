@@ -2,7 +2,7 @@ import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Button, Checkbox, Divider, Group, Paper, ScrollArea, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconDownload, IconFolderShare } from '@tabler/icons-react';
+import { IconArrowLeft, IconDownload, IconFolderShare, IconServer } from '@tabler/icons-react';
 import type { FileEntry, FilesTarget } from '../../../../shared/domain/files';
 import { call } from '../../api/client';
 import { asAppError, describeError } from '../../api/errors';
@@ -16,6 +16,7 @@ import { downloadFiles } from './download';
 import { fileColumns } from './file-columns';
 import { FilePreview } from './FilePreview';
 import { FolderTree } from './FolderTree';
+import { RestoreIntoInstance } from './RestoreIntoInstance';
 import { RestoreToFolder } from './RestoreToFolder';
 import { parentOf, PathBar } from './PathBar';
 import { firstBrowsable, VolumePicker } from './VolumePicker';
@@ -51,6 +52,7 @@ export function FilesPage() {
   const [previewed, setPreviewed] = useState<FileEntry | null>(null);
   const [downloading, setDownloading] = useState(false);
   const [restoring, setRestoring] = useState<string[] | null>(null);
+  const [intoInstance, setIntoInstance] = useState<string[] | null>(null);
   const canDownload = useAppStore((s) => s.status?.runtime) === 'console';
   // Back and Forward change the folder without go(): the selection and a preview from elsewhere go with it
   const [shownPath, setShownPath] = useState(path);
@@ -205,6 +207,15 @@ export function FilesPage() {
               >
                 {chosen.length ? 'Restore to folder…' : 'Restore this folder to…'}
               </Button>
+              <Button
+                size="xs"
+                variant="default"
+                leftSection={<IconServer size={14} />}
+                disabled={!listed}
+                onClick={() => setIntoInstance(chosen.length ? chosen.map((e) => e.path) : [path])}
+              >
+                {chosen.length ? 'Restore into instance…' : 'Restore this folder into instance…'}
+              </Button>
               <Text size="xs" c="dimmed">
                 {listed && `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}${chosen.length ? `, ${chosen.length} selected` : ''}`}
                 {listed && canDownload && ' · a folder or several items download as a .tar archive'}
@@ -230,6 +241,15 @@ export function FilesPage() {
         )}
       </Group>
       {target && <RestoreToFolder target={target} paths={restoring} onClose={() => setRestoring(null)} />}
+      {target && (
+        <RestoreIntoInstance
+          target={target}
+          paths={intoInstance}
+          folder={path}
+          own={backup?.resourceKind === 'instance' ? { providerId: backup.providerId, id: backup.resourceId } : null}
+          onClose={() => setIntoInstance(null)}
+        />
+      )}
     </Stack>
   );
 }

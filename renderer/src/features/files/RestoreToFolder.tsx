@@ -1,12 +1,9 @@
 import { useState } from 'react';
-import { Button, Group, Modal, Radio, Stack, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Modal, Radio, Stack, Text, TextInput } from '@mantine/core';
 import type { FilesTarget } from '../../../../shared/domain/files';
-import { followJob } from '../../api/actions';
 import { call } from '../../api/client';
 import { useSubmit } from '../../api/useSubmit';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { ModalFooter } from '../../components/ModalFooter';
+import { StartJobFooter } from './StartJobFooter';
 
 const CONFLICTS = [
   { value: 'skip', label: 'Keep what is there', description: 'existing files stay; the job lists each one it left alone' },
@@ -40,26 +37,13 @@ export function RestoreToFolder(props: { target: FilesTarget; paths: string[] | 
             ))}
           </Stack>
         </Radio.Group>
-        <ModalFooter>
-          {start.error && <ErrorAlert error={start.error} title="The restore could not start" compact />}
-          <Group justify="flex-end" mt="sm">
-            <Button variant="default" onClick={props.onClose}>
-              Cancel
-            </Button>
-            <Button
-              disabled={!out.trim().startsWith('/') && !/^[A-Za-z]:[\\/]/.test(out.trim())}
-              loading={start.busy}
-              onClick={async () => {
-                const r = await start.run();
-                if (!r.ok) return;
-                notifications.show({ title: `Restore of ${what} started`, message: followJob(r.value) });
-                props.onClose();
-              }}
-            >
-              Restore
-            </Button>
-          </Group>
-        </ModalFooter>
+        <StartJobFooter
+          start={start}
+          label="Restore"
+          disabled={!out.trim().startsWith('/') && !/^[A-Za-z]:[\\/]/.test(out.trim())}
+          started={() => `Restore of ${what} started`}
+          onClose={props.onClose}
+        />
       </Stack>
     </Modal>
   );
