@@ -94,6 +94,8 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'files.read': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', path: '/etc/hostname' },
   'files.prepareDownload': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'] },
   'files.startRestore': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'], out: path.join(dir, 'restored') },
+  'files.search': { pattern: '*.conf', instanceId: 'no-such-vm' },
+  'files.startIndex': { restorePoints: [{ backupId: 'no-such-vm/2026-12-01T00-00-00.000Z' }] },
 });
 
 beforeAll(async () => {

@@ -36,6 +36,8 @@ import { DashboardService } from '../services/dashboard/dashboard.service';
 import { DestinationsService } from '../services/destinations/destinations.service';
 import { FilesService } from '../services/files/files.service';
 import { filesRestoreJob } from '../services/files/files-restore.job';
+import { FilesSearchService } from '../services/files/files-search.service';
+import { filesIndexJob } from '../services/files/files-index.job';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
 import { ExportsService } from '../services/exports/exports.service';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
@@ -153,6 +155,7 @@ export function createCore(opts: CoreOptions): Core {
     installation,
     retentionFor: (policyId: string): KeepRules | null => policies.retentionFor(policyId),
     unusualChange: (record: BackupRecord, policyId: string | undefined) => unusualChangeNote({ policies: policiesTable, backups: backupsTable }, record, policyId),
+    indexFiles: (record: BackupRecord) => void manager.enqueue('files.index', { backupId: record.id, destinationId: record.destinationId }),
   };
   const backups = new BackupsService(backupsTable, providers, destinations, manager, strategy, (rows) => withUnusualChanges(rows, policiesTable));
   const snapshots = new SnapshotsService({ providers, inventory: inventoryService, installationId: installation.id, jobs: manager });
@@ -228,6 +231,9 @@ export function createCore(opts: CoreOptions): Core {
     dashboard: new DashboardService({ queries: new DashboardQueries(catalog.db), policies: () => policiesTable.list(), scheduler: () => scheduler.status() }),
     exports: new ExportsService(backupsTable, destinations, (level, m) => logger[level](m)),
     files: new FilesService(destinations, backupsTable, undefined, manager),
+    fileSearch: new FilesSearchService(destinations, backupsTable, manager, (providerId, instanceId) =>
+      providerId ? (inventoryTable.get(providerId, 'instance', instanceId)?.projectId ?? null) : null,
+    ),
   };
 
   for (const kind of [
@@ -241,6 +247,7 @@ export function createCore(opts: CoreOptions): Core {
     restoreVerifyJob(strategy),
     snapshots.jobKind(),
     filesRestoreJob(services.files),
+    filesIndexJob(services.fileSearch),
   ]) {
     manager.register(kind);
   }

@@ -7,3 +7,4 @@ export { Tree, type EntryView } from './tree';
 export { describeDisk, openVolume, type DiskLayout, type Volume } from './volumes';
 export { RestorePointFiles, type OpenDisk } from './restore-point';
 export { extract, type Conflict, type ExtractOptions, type ExtractReport } from './extract';
+export { indexTree, encodeVolumeIndex, decodeVolumeIndex, NODE_TYPES, MAX_INDEX_ENTRIES, type VolumeIndex } from './file-index';

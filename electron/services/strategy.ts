@@ -22,6 +22,8 @@ export interface StrategyDeps {
   retentionFor(policyId: string): KeepRules | null;
   /** the warning for a restore point just recorded whose incremental changed unusually much (its policy's factor), or null */
   unusualChange(record: BackupRecord, policyId: string | undefined): string | null;
+  /** after a good backup: queues the file index of the new restore point (a job of its own, files.index) */
+  indexFiles?(record: BackupRecord): void;
 }
 
 export interface InstallationInfo {

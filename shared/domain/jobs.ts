@@ -5,6 +5,7 @@ import { BackupInstanceParams, RestoreInstanceParams, RestoreVolumeParams } from
 import { KeepRules } from './destinations';
 import { RestoreVerifyParams } from './restore-verify';
 import { FilesRestoreParams } from './files';
+import { FilesIndexParams } from './files-search';
 import { CreateSnapshotInput } from './snapshots';
 
 const Id = z.string().min(1).max(200);
@@ -31,6 +32,8 @@ export const JOB_PARAMS = {
   'catalog.backup': z.object({ file: z.string().min(1).max(4096) }).strict(),
   /** files and folders of a restore point copied into a folder of the machine Backstack runs on */
   'files.restore': FilesRestoreParams,
+  /** the file index of a restore point (path, size, time, type of every entry), kept with it in its destination */
+  'files.index': FilesIndexParams,
 } as const;
 export type JobKindName = keyof typeof JOB_PARAMS;
 export const JobKindName = z.enum(Object.keys(JOB_PARAMS) as [JobKindName, ...JobKindName[]]);
@@ -49,6 +52,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'snapshot.create': 'Snapshot',
   'restore.cleanup': 'Restore clean-up',
   'files.restore': 'File restore',
+  'files.index': 'File index',
 };
 /** Parameters as a caller gives them (defaults not yet applied). */
 export type JobParamsInput<K extends JobKindName> = z.input<(typeof JOB_PARAMS)[K]>;

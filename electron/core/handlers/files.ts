@@ -1,9 +1,11 @@
 import type { NamespaceHandlers, Services } from './types';
 
-export const fileHandlers = ({ files }: Services): NamespaceHandlers<'files'> => ({
+export const fileHandlers = ({ files, fileSearch }: Services): NamespaceHandlers<'files'> => ({
   'files.volumes': (i) => files.volumes(i),
   'files.list': (i) => files.list(i),
   'files.read': (i) => files.read(i),
   'files.prepareDownload': (i) => files.prepareDownload(i),
   'files.startRestore': (i) => files.startRestore(i),
+  'files.search': (i) => fileSearch.search(i),
+  'files.startIndex': (i) => fileSearch.startIndex(i),
 });

@@ -5,6 +5,7 @@ import type { DashboardService } from '../../services/dashboard/dashboard.servic
 import type { DestinationsService } from '../../services/destinations/destinations.service';
 import type { ExportsService } from '../../services/exports/exports.service';
 import type { FilesService } from '../../services/files/files.service';
+import type { FilesSearchService } from '../../services/files/files-search.service';
 import type { HypervisorsService } from '../../services/hypervisors/hypervisors.service';
 import type { InventoryService } from '../../services/inventory/inventory.service';
 import type { JobsService } from '../../services/jobs/jobs.service';
@@ -43,4 +44,5 @@ export interface Services {
   exports: ExportsService;
   /** file-level restore: browsing restore points' file systems */
   files: FilesService;
+  fileSearch: FilesSearchService;
 }

@@ -116,6 +116,11 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
         if (unusual) ctx.log('warn', unusual);
         const keep = p.policyId ? d.retentionFor(p.policyId) : null;
         if (keep) await retain(repo, destination.id, server.id, keep, ctx.log, d);
+        try {
+          d.indexFiles?.(record);
+        } catch (e) {
+          ctx.log('warn', `The file index of ${manifest.id} was not queued: ${(e as Error).message} Index it with backstack files index --backup ${manifest.id}.`);
+        }
         return { summary };
       } finally {
         for (const s of sessions) s.close();
