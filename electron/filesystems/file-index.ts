@@ -133,7 +133,7 @@ export function encodeVolumeIndex(v: VolumeIndex): Buffer {
     out.varint(d >= 0 ? d * 2 : -d * 2 - 1);
     prevTime = v.mtimes[i]!;
   }
-  return brotliCompressSync(out.done(), { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: out.length } });
+  return brotliCompressSync(out.done(), { params: { [constants.BROTLI_PARAM_QUALITY]: 3, [constants.BROTLI_PARAM_SIZE_HINT]: out.length } });
 }
 
 /** Reads an index written by encodeVolumeIndex; anything that does not fit throws (a note in a shared destination may be crafted). */
@@ -200,6 +200,15 @@ class Writer {
   /** a whole number 0 … 2^53 in 7-bit groups (arithmetic, not bit operators: those stop at 2^32) */
   varint(v: number): void {
     this.room(8);
+    if (v < 0x80000000) {
+      // the common case, in integer operations
+      while (v >= 128) {
+        this.buf[this.length++] = (v & 127) | 128;
+        v >>>= 7;
+      }
+      this.buf[this.length++] = v;
+      return;
+    }
     while (v >= 128) {
       this.buf[this.length++] = (v % 128) | 128;
       v = Math.floor(v / 128);
@@ -215,6 +224,11 @@ class Reader {
   at = 0;
   constructor(private readonly buf: Buffer) {}
   varint(): number {
+    const b0 = this.buf[this.at];
+    if (b0 !== undefined && b0 < 128) {
+      this.at++;
+      return b0;
+    }
     let v = 0;
     let scale = 1;
     for (let k = 0; k < 8; k++) {

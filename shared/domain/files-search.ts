@@ -73,7 +73,11 @@ export type FilesSearchOutput = z.infer<typeof FilesSearchOutput>;
 
 /** Restore points to index now (each a `files.index` job; one already indexed is left as it is). */
 export const FilesIndexInput = z
-  .object({ restorePoints: z.array(z.object({ backupId: z.string().min(1).max(400), destinationId: z.string().min(1).max(200).optional() }).strict()).min(1).max(1000) })
+  .object({
+    restorePoints: z.array(z.object({ backupId: z.string().min(1).max(400), destinationId: z.string().min(1).max(200).optional() }).strict()).min(1).max(10_000),
+    /** index again those that have an index */
+    force: z.boolean().optional(),
+  })
   .strict();
 export type FilesIndexInput = z.infer<typeof FilesIndexInput>;
 

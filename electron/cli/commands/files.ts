@@ -7,6 +7,7 @@ import { withCore, type CliContext } from '../context';
 import { formatBytes, printJson, table, unwrap, UsageError, wholeNumber } from '../output';
 import { holderOf } from './backup';
 import { destinationId } from './destination';
+import { registerSearch } from './files-search';
 import { openFolder, type SecretOptions, withSecrets } from './folder-open';
 
 interface WhereOptions extends SecretOptions {
@@ -165,4 +166,5 @@ export function register(program: Command, ctx: CliContext): void {
         process.off('SIGINT', onSigint);
       }
     });
+  registerSearch(files, ctx);
 }

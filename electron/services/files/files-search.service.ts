@@ -82,7 +82,7 @@ export class FilesSearchService {
   }
 
   /** Queues a `files.index` job for each restore point (one with an index is left as it is, unless force). */
-  startIndex(i: FilesIndexInput & { force?: boolean }): { jobIds: string[] } {
+  startIndex(i: FilesIndexInput): { jobIds: string[] } {
     if (!this.jobs) throw new AppError('internal', 'Indexing needs the job manager.');
     const jobIds = i.restorePoints.map(({ backupId, destinationId }) => {
       const holder = destinationId ?? this.backups.get(backupId)?.destinationId;

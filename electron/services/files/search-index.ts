@@ -36,15 +36,18 @@ export interface SearchResult {
   restorePoints: number;
 }
 
+/** Distinct strings, numbered; each also in lower case, as patterns test them. */
 class Interner {
   private readonly ids = new Map<string, number>();
   readonly list: string[] = [];
+  readonly lower: string[] = [];
   id(s: string): number {
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.list.length;
       this.ids.set(s, id);
       this.list.push(s);
+      this.lower.push(s.toLowerCase());
     }
     return id;
   }
@@ -76,11 +79,58 @@ interface HeldRestorePoint {
   states: Int32Array;
 }
 
-// a path's key: its folder's and its name's numbers in one exact integer (each below 2^26)
-const NAME_SPACE = 2 ** 26;
+/**
+ * (folder number, name number) → path number: open addressing over typed arrays (a Map keyed by a
+ * million numbers beyond 2^31 costs a second to fill; this, a tenth of that).
+ */
+class PathTable {
+  private dirs = new Int32Array(1024).fill(-1);
+  private names = new Int32Array(1024);
+  private values = new Int32Array(1024);
+  private size = 0;
+
+  /** the slot of (dir, name): holding it, or the empty one where it goes */
+  private slot(dir: number, name: number): number {
+    const mask = this.dirs.length - 1;
+    let h = Math.imul(dir, 0x9e3779b1) ^ Math.imul(name + 0x7f4a7c15, 0x85ebca6b);
+    h ^= h >>> 15;
+    let i = h & mask;
+    while (this.dirs[i] !== -1 && !(this.dirs[i] === dir && this.names[i] === name)) i = (i + 1) & mask;
+    return i;
+  }
+
+  /** the path's number, or the one `next` gives it when new */
+  intern(dir: number, name: number, next: number): number {
+    let i = this.slot(dir, name);
+    if (this.dirs[i] !== -1) return this.values[i]!;
+    if ((this.size + 1) * 2 > this.dirs.length) {
+      this.grow();
+      i = this.slot(dir, name);
+    }
+    this.dirs[i] = dir;
+    this.names[i] = name;
+    this.values[i] = next;
+    this.size++;
+    return next;
+  }
+
+  private grow(): void {
+    const { dirs, names, values } = this;
+    this.dirs = new Int32Array(dirs.length * 2).fill(-1);
+    this.names = new Int32Array(dirs.length * 2);
+    this.values = new Int32Array(dirs.length * 2);
+    for (let j = 0; j < dirs.length; j++) {
+      if (dirs[j] === -1) continue;
+      const i = this.slot(dirs[j]!, names[j]!);
+      this.dirs[i] = dirs[j]!;
+      this.names[i] = names[j]!;
+      this.values[i] = values[j]!;
+    }
+  }
+}
 
 class Lineage {
-  readonly paths = new Map<number, number>();
+  readonly paths = new PathTable();
   readonly pathDir = ints();
   readonly pathName = ints();
   /** the path's newest state; states of a path are chained through stateNext */
@@ -96,13 +146,12 @@ class Lineage {
   add(ref: SearchRestorePoint, index: VolumeIndex, dirIds: Int32Array, nameIds: Int32Array): void {
     const states = new Int32Array(index.names.length);
     for (let i = 0; i < states.length; i++) {
-      const key = dirIds[index.dir[i]!]! * NAME_SPACE + nameIds[i]!;
-      let p = this.paths.get(key);
-      if (p === undefined) {
-        p = this.pathDir.push(dirIds[index.dir[i]!]!);
+      const dir = dirIds[index.dir[i]!]!;
+      const p = this.paths.intern(dir, nameIds[i]!, this.pathDir.length);
+      if (p === this.pathDir.length) {
+        this.pathDir.push(dir);
         this.pathName.push(nameIds[i]!);
         this.pathHead.push(-1);
-        this.paths.set(key, p);
       }
       const size = index.sizes[i]!;
       const time = index.mtimes[i]!;
@@ -137,9 +186,10 @@ export class SearchIndex {
       let l = this.lineages.get(key);
       if (!l) this.lineages.set(key, (l = new Lineage(info)));
       else Object.assign(l.info, info); // the newest names (a renamed instance) are shown
-      const dirIds = Int32Array.from(index.dirs, (d) => this.dirs.id(d));
-      const nameIds = Int32Array.from(index.names, (n) => this.names.id(n));
-      if (this.dirs.list.length >= NAME_SPACE || this.names.list.length >= NAME_SPACE) throw new Error('More distinct names than a search index holds: search within one instance.');
+      const dirIds = new Int32Array(index.dirs.length);
+      for (let i = 0; i < dirIds.length; i++) dirIds[i] = this.dirs.id(index.dirs[i]!);
+      const nameIds = new Int32Array(index.names.length);
+      for (let i = 0; i < nameIds.length; i++) nameIds[i] = this.names.id(index.names[i]!);
       l.add(ref, index, dirIds, nameIds);
     }
   }
@@ -161,9 +211,12 @@ export class SearchIndex {
   }
 
   search(m: Matcher, scope: SearchScope, limit: number): SearchResult {
-    const nameOk = m.name ? mark(this.names.list, m.name) : null;
-    const dirAll = m.dirAll ? mark(this.dirs.list, m.dirAll) : null;
-    const dirThen = m.dirThen ? mark(this.dirs.list, m.dirThen) : null;
+    // folders are few: each tested once; names are tested when a path needs it, each once (memo: 0 not yet, 1 yes, 2 no)
+    const dirAll = m.dirAll ? mark(this.dirs.lower, m.dirAll) : null;
+    const dirThen = m.dirThen ? mark(this.dirs.lower, m.dirThen) : null;
+    const nameTest = m.name;
+    const lowerNames = this.names.lower;
+    const memo = new Uint8Array(nameTest ? lowerNames.length : 0);
     const hits: FileSearchHit[] = [];
     let total = 0;
     let entries = 0;
@@ -183,7 +236,13 @@ export class SearchIndex {
       const names = l.pathName.data;
       for (let p = 0; p < l.pathDir.length; p++) {
         const d = dirs[p]!;
-        if (!((dirAll !== null && dirAll[d] === 1) || (nameOk !== null && nameOk[names[p]!] === 1 && (dirThen === null || dirThen[d] === 1)))) continue;
+        if (dirAll === null || dirAll[d] !== 1) {
+          if (nameTest === null || (dirThen !== null && dirThen[d] !== 1)) continue;
+          const n = names[p]!;
+          let ok = memo[n]!;
+          if (ok === 0) memo[n] = ok = nameTest(lowerNames[n]!) ? 1 : 2;
+          if (ok !== 1) continue;
+        }
         if (hits.length < limit || partial) {
           const versions = timeline(l, p, held);
           if (!versions.length) continue;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compilePattern, componentGlob } from './search-pattern';
 
-/** Whether a whole path matches, the way the search decides it (folder and name tested apart). */
-function matches(pattern: string, path: string): boolean {
+/** Whether a whole path matches, the way the search decides it (folder and name tested apart, in lower case as the index keeps them). */
+function matches(pattern: string, shown: string): boolean {
   const m = compilePattern(pattern);
+  const path = shown.toLowerCase();
   const cut = path.lastIndexOf('/');
   const dir = path.slice(0, cut) || '/';
   const name = path.slice(cut + 1);

@@ -11,7 +11,9 @@ import { AppError } from '../../../shared/errors/codes';
  *   `nginx/*.conf`     a glob on the path, at any depth (`/etc/*.conf`: from the root);
  *                      `*` `?` `[…]` stay within a name, a `**` component crosses folders
  * Globs are matched piece by piece (no backtracking regular expression), so a crafted name costs
- * time in proportion to its length whatever the pattern.
+ * time in proportion to its length whatever the pattern. The tests take names and folders in
+ * lower case (the search index keeps them so, once): the pattern is lowered here, and plain
+ * pieces are compared as strings, not through case-insensitive expressions.
  */
 export interface Matcher {
   /** true: every entry of this folder matches */
@@ -27,14 +29,11 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const MAX_STARS = 16;
 
 export function compilePattern(pattern: string): Matcher {
-  const p = pattern.trim();
+  const p = pattern.trim().toLowerCase();
   if (!p) throw new AppError('validation.invalidInput', 'Give a name, a glob (*.conf) or a part of a path to search for.');
   if ((p.match(/\*/g) ?? []).length > MAX_STARS) throw new AppError('validation.invalidInput', `A pattern may hold at most ${MAX_STARS} "*".`);
   if (!p.includes('/')) {
-    if (!GLOB.test(p)) {
-      const re = new RegExp(escapeRe(p), 'i');
-      return { dirAll: null, dirThen: null, name: (n) => re.test(n) };
-    }
+    if (!GLOB.test(p)) return { dirAll: null, dirThen: null, name: (n) => n.includes(p) };
     const g = componentGlob(p);
     return { dirAll: null, dirThen: null, name: g };
   }
@@ -56,11 +55,10 @@ const components = (dir: string): string[] => dir.split('/').filter((c) => c !==
 /** "a/b" inside a path "/x/a/b/c": a folder holds it, or it runs from the folder's end into the name. */
 function fragment(f: string): Matcher {
   const cut = f.lastIndexOf('/');
-  const inDir = new RegExp(escapeRe(f), 'i');
-  const dirEnd = new RegExp(`${escapeRe(f.slice(0, cut + 1))}$`, 'i');
-  const nameStart = new RegExp(`^${escapeRe(f.slice(cut + 1))}`, 'i');
+  const end = f.slice(0, cut + 1);
+  const start = f.slice(cut + 1);
   const withSlash = (d: string) => (d === '/' ? '/' : `${d}/`);
-  return { dirAll: (d) => inDir.test(withSlash(d)), dirThen: (d) => dirEnd.test(withSlash(d)), name: (n) => nameStart.test(n) };
+  return { dirAll: (d) => withSlash(d).includes(f), dirThen: (d) => withSlash(d).endsWith(end), name: (n) => n.startsWith(start) };
 }
 
 /** Components against component globs, where null (`**`) stands for any number of components. */
@@ -85,31 +83,55 @@ function matchComponents(globs: readonly (((s: string) => boolean) | null)[], co
  * the one before (the leftmost place leaves the most room, so this is exact).
  */
 export function componentGlob(glob: string): (s: string) => boolean {
-  const pieces = glob.split(/\*+/).map((piece) => {
-    const { source, length } = pieceRegex(piece);
-    return { length, sticky: new RegExp(source, 'iy'), find: new RegExp(source, 'ig') };
-  });
+  const pieces = glob.split(/\*+/).map(pieceOf);
   const first = pieces[0]!;
   const last = pieces[pieces.length - 1]!;
-  if (pieces.length === 1) return (s) => s.length === first.length && at(first.sticky, s, 0);
+  if (pieces.length === 1) return (s) => s.length === first.length && first.at(s, 0);
+  if (pieces.length === 2 && first.length === 0 && last.literal !== null) {
+    const suffix = last.literal; // "*.conf", the most common form
+    return (s) => s.endsWith(suffix);
+  }
   return (s) => {
-    if (s.length < first.length + last.length || !at(first.sticky, s, 0) || !at(last.sticky, s, s.length - last.length)) return false;
+    if (s.length < first.length + last.length || !first.at(s, 0) || !last.at(s, s.length - last.length)) return false;
     let pos = first.length;
     const end = s.length - last.length;
     for (let k = 1; k < pieces.length - 1; k++) {
       const piece = pieces[k]!;
-      piece.find.lastIndex = pos;
-      const m = piece.find.exec(s);
-      if (!m || m.index + piece.length > end) return false;
-      pos = m.index + piece.length;
+      const found = piece.find(s, pos);
+      if (found < 0 || found + piece.length > end) return false;
+      pos = found + piece.length;
     }
     return true;
   };
 }
 
-function at(re: RegExp, s: string, i: number): boolean {
-  re.lastIndex = i;
-  return re.test(s);
+interface Piece {
+  length: number;
+  /** the piece as plain text, when it holds no `?` or `[…]` */
+  literal: string | null;
+  /** whether it matches at i */
+  at(s: string, i: number): boolean;
+  /** where it first matches from i on, or -1 */
+  find(s: string, from: number): number;
+}
+
+function pieceOf(piece: string): Piece {
+  const { source, length } = pieceRegex(piece);
+  if (!/[?[]/.test(piece)) return { length, literal: piece, at: (s, i) => s.startsWith(piece, i), find: (s, from) => s.indexOf(piece, from) };
+  const sticky = new RegExp(source, 'y');
+  const global = new RegExp(source, 'g');
+  return {
+    length,
+    literal: null,
+    at: (s, i) => {
+      sticky.lastIndex = i;
+      return sticky.test(s);
+    },
+    find: (s, from) => {
+      global.lastIndex = from;
+      return global.exec(s)?.index ?? -1;
+    },
+  };
 }
 
 /** A piece without `*` as a regular expression of fixed length. */
