@@ -1,6 +1,6 @@
 // The door of electron/filesystems: read-only readers of backed-up disks (README.md).
 export { DamagedError } from './errors';
-export type { ByteSource } from './source';
+export { blockCache, readAhead, type ByteSource } from './source';
 export { showName, rawName, splitPath, localName } from './names';
 export type { FileSystem, FsNode, NodeType } from './types';
 export { Tree, type EntryView } from './tree';

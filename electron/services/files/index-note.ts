@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { openDiskReader, readNote, writeNote, type BackupRef, type Manifest, type Repository } from '../../engine';
-import { decodeVolumeIndex, encodeVolumeIndex, indexTree, RestorePointFiles, type VolumeIndex } from '../../filesystems';
+import { blockCache, decodeVolumeIndex, encodeVolumeIndex, indexTree, RestorePointFiles, type VolumeIndex } from '../../filesystems';
 
 /**
  * The file index of a restore point, kept with it in its destination as the note `file-index`
@@ -59,7 +59,8 @@ export async function buildIndex(repo: Repository, m: Manifest, opts: BuildOptio
   const files = new RestorePointFiles(
     m.id,
     m.disks.map((d) => ({ name: d.name, size: d.size })),
-    (disk) => openDiskReader(repo, { group: m.group, backup: m.id, disk, cacheChunks: INDEX_CACHE_CHUNKS }),
+    // the walk lists many folders at once: a chunk several of them need is read once (blockCache)
+    async (disk) => blockCache(await openDiskReader(repo, { group: m.group, backup: m.id, disk, cacheChunks: 1 }), m.disks.find((d) => d.name === disk)?.chunkSize ?? 0, INDEX_CACHE_CHUNKS),
   );
   const volumes: IndexedVolume[] = [];
   const skipped: string[] = [];
