@@ -3,8 +3,13 @@ import { NODE_TYPES, type VolumeIndex } from '../../filesystems';
 import type { Matcher } from './search-pattern';
 
 /**
- * The file indexes of many restore points in memory, shaped for search (why not the catalog: see
- * README.md of this folder, "Search across restore points").
+ * The file indexes of many restore points in memory, shaped for search.
+ * Why not a catalog table: a row per file per restore point (thirty nightly restore points of a
+ * few hundred instances of 200,000 files each) would make the catalog tens of gigabytes, a glob
+ * or a part of a name cannot use an SQLite index (every search scans the rows anyway), and the
+ * rows would copy what the destination keeps already (rebuilt after a lost catalog, gone with a
+ * pruned restore point). So the destination's index notes are the truth; a search reads the ones
+ * it needs once per process (about a second per million entries) and keeps them here:
  *  - Every distinct folder path and every distinct name is kept once, across all restore points:
  *    a search tests each of them once (search-pattern.ts), then walks plain integer arrays.
  *  - A lineage is one volume of one instance over time ("vda1 of web-1"). It holds each path once,
