@@ -31,7 +31,6 @@ export interface ExtractReport {
 
 const PIECE = 1024 * 1024;
 const ZERO = Buffer.alloc(PIECE);
-const FLUSH_EVERY = 32 * PIECE;
 
 /**
  * Copies files and folders of a backed-up file system into a local folder: folders recursively,
@@ -143,37 +142,15 @@ class Extractor {
   private async file(node: FsNode, shown: string, final: string): Promise<void> {
     const tmp = temporary(final);
     const fh = await fsp.open(tmp, 'wx', 0o600);
-    // A piece is written while the next one is read, and what was written is flushed to disk in the
-    // background as the copy goes (as the engine's file sink does): the final fsync of a large file
-    // has little left to do, instead of the whole file at once.
-    let writing: Promise<unknown> = Promise.resolve();
-    let flushing: Promise<void> | null = null;
-    let flushError: unknown = null;
-    let unflushed = 0;
     try {
       // only the ranges that hold data are read; holes (and zeros inside data) stay holes: a sparse file stays sparse
       for (const range of await this.tree.dataRanges(node, shown)) {
         for (let at = range.offset; at < range.offset + range.length; at += PIECE) {
           this.opts.signal?.throwIfAborted();
           const piece = await this.tree.read(node, shown, at, Math.min(PIECE, range.offset + range.length - at));
-          await writing;
-          if (flushError) throw flushError;
-          if (!(piece.length === PIECE ? piece.equals(ZERO) : piece.every((b) => b === 0))) {
-            writing = fh.write(piece, 0, piece.length, at);
-            unflushed += piece.length;
-          }
-          if (unflushed >= FLUSH_EVERY && !flushing) {
-            unflushed = 0;
-            flushing = writing
-              .then(() => fh.datasync())
-              .catch((e: unknown) => void (flushError = e))
-              .finally(() => (flushing = null));
-          }
+          if (!(piece.length === PIECE ? piece.equals(ZERO) : piece.every((b) => b === 0))) await fh.write(piece, 0, piece.length, at);
         }
       }
-      await writing;
-      await flushing;
-      if (flushError) throw flushError;
       await fh.truncate(node.size);
       await fh.chmod(node.mode & 0o777);
       await fh.utimes(node.mtimeMs / 1000, node.mtimeMs / 1000);
@@ -181,8 +158,6 @@ class Extractor {
       await fh.close();
       await fsp.rename(tmp, final);
     } catch (e) {
-      await writing.catch(() => undefined);
-      await flushing;
       await fh.close().catch(() => undefined);
       await fsp.rm(tmp, { force: true });
       throw e;

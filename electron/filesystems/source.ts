@@ -36,13 +36,14 @@ export function bufferSource(buf: Buffer): ByteSource {
 }
 
 /**
- * Reads ahead on sequential reads: when a read starts where the last one ended (a file copied out
- * piece by piece), the next `depth` blocks of `block` bytes (the backed-up disk's chunks) are
+ * Reads ahead on sequential reads: when a large read (256 KiB or more) starts where the last one
+ * ended (a file copied out piece by piece), the next `depth` blocks of `block` bytes (the backed-up disk's chunks) are
  * asked for at once, so they are fetched and decompressed in parallel while the current piece is
  * written. Other reads (a file system's metadata, here and there) go straight through. Blocks
  * already passed are let go: memory stays at about depth blocks.
  */
 export function readAhead<S extends ByteSource>(src: S, block: number, depth = 6): S {
+  const STREAM_READ = Math.min(256 * 1024, block / 4);
   const blocks = new Map<number, Promise<Buffer>>();
   let lastEnd = -1;
   const blockAt = (i: number): Promise<Buffer> => {
@@ -55,7 +56,8 @@ export function readAhead<S extends ByteSource>(src: S, block: number, depth = 6
     return p;
   };
   const read = async (offset: number, length: number): Promise<Buffer> => {
-    const sequential = offset === lastEnd && length > 0 && block > 0;
+    // a file's pieces (a MiB at a time), not metadata that happens to lie in a row (a superblock, then its group descriptors)
+    const sequential = offset === lastEnd && length >= STREAM_READ && block > 0;
     lastEnd = offset + length;
     if (!sequential) {
       blocks.clear();
