@@ -126,6 +126,35 @@ async function main(): Promise<void> {
       }
       await core.services.destinations.reindex(destination.id);
     },
+    /**
+     * as seed-files-restore-point, three restore points of demo-web-1 in a row, each indexed by its
+     * files.index job: /etc/hostname is "web-1" in the first and "web-one" (newer) in the two others
+     */
+    'seed-files-search': async (dir) => {
+      if (!dir) throw new Error('give a folder');
+      const tree = path.join(dir, 'tree');
+      writeTree(tree);
+      const { provider, destination } = await labAndDestination();
+      const client = adminClient(cloud);
+      const repo = await core.services.destinations.open(destination.id);
+      try {
+        for (const [i, host] of ['web-1\n', 'web-one\n', 'web-one\n'].entries()) {
+          fs.writeFileSync(path.join(tree, 'etc/hostname'), host);
+          const at = Date.UTC(2026, 10, host === 'web-1\n' ? 20 : 27, 8, 0, 0) / 1000;
+          fs.utimesSync(path.join(tree, 'etc/hostname'), at, at);
+          const image = path.join(dir, `disk-${i}.img`);
+          mkfsExt4(image, tree, 48);
+          await writeInstanceRestorePoint(repo, client, { providerId: provider.id, image, cloud: cloudIdentity(provider) });
+        }
+      } finally {
+        await repo.close();
+        await client.close();
+      }
+      await core.services.destinations.reindex(destination.id);
+      const ids = core.services.backups.list({ destinationId: destination.id }).map((b) => ({ backupId: b.id, destinationId: destination.id }));
+      must(await core.api.invoke('files.startIndex', { restorePoints: ids }));
+      await core.jobs.whenIdle();
+    },
     /** an instance admin-db in the admin's project (to attach restored volumes to), synced */
     'admin-instance': async () => {
       cloud.servers.push(makeServer({ id: 's-admin', name: 'admin-db', projectId: 'p-admin', userId: 'u-admin', seq: 9, network: 'demo-net' }));

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 /** The file browser of a restore point: volumes, folder tree, path bar, the list and the preview. */
 export class FilesPage {
@@ -76,6 +76,21 @@ export class FilesPage {
   async goTo(path: string) {
     await this.pathField().fill(path);
     await this.pathField().press('Enter');
+  }
+
+  /** Searches the restore points for `pattern` (in the search of the page, or of a drawer). */
+  async searchFor(pattern: string, within: Locator = this.page.locator('body')) {
+    const box = within.getByRole('textbox', { name: 'Search files' });
+    await box.fill(pattern);
+    await box.press('Enter');
+  }
+
+  searchSummary() {
+    return this.page.getByTestId('search-summary');
+  }
+
+  searchHits() {
+    return this.page.getByTestId('search-hit');
   }
 
   /** Clicks `button` and waits for the download it starts; returns its file name and bytes. */

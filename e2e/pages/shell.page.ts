@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 export class ShellPage {
   constructor(readonly page: Page) {}
 
-  static readonly sections = ['Dashboard', 'Inventory', 'Protection', 'Jobs', 'Backups', 'Clouds', 'Destinations', 'Settings'] as const;
+  static readonly sections = ['Dashboard', 'Inventory', 'Protection', 'Jobs', 'Backups', 'Files', 'Clouds', 'Destinations', 'Settings'] as const;
 
   nav(section: (typeof ShellPage.sections)[number]) {
     return this.page.getByTestId(`nav-${section.toLowerCase()}`);

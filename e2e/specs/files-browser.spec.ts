@@ -155,3 +155,44 @@ test("the file browser opens from an instance's backup timeline; a missing path 
   expect(fs.readlinkSync(path.join(out, 'nginx/current'))).toBe('nginx.conf');
   expect(fs.readFileSync(path.join(out, 'hostname'), 'utf8')).toBe('mine\n');
 });
+
+test('search across restore points: each path once with its versions side by side; a version opens its restore point at the file', async ({ page, mockCloud }) => {
+  await mockCloud.command('seed-files-search', work);
+  await page.goto(mockCloud.loginUrl);
+  await new ShellPage(page).nav('Files').click();
+  const files = new FilesPage(page);
+  await files.searchFor('hostname');
+  // two disks (vda, vdb) hold the same file system: a path per disk, each with two versions
+  await expect(files.searchSummary()).toContainText('2 paths in 3 restore points');
+  const hit = files.searchHits().filter({ hasText: 'demo-web-1 · vda' });
+  await expect(hit).toContainText('/etc/hostname');
+  const versions = hit.getByTestId('search-version');
+  await expect(versions).toHaveCount(2);
+  await expect(versions.nth(0)).toContainText('6 B');
+  await expect(versions.nth(0)).toContainText('in the restore point of');
+  await expect(versions.nth(0)).not.toContainText('changed');
+  await expect(versions.nth(1)).toContainText('8 B');
+  await expect(versions.nth(1)).toContainText('changed');
+  await expect(versions.nth(1)).toContainText('in 2 restore points');
+  await page.screenshot({ path: path.join(screenshotDir, 'files-search.png'), animations: 'disabled' });
+
+  // the older version opens its restore point at /etc, the file previewed
+  await versions.nth(0).getByRole('button', { name: 'Open' }).click();
+  await expect(new ShellPage(page).heading('Files of demo-web-1')).toBeVisible();
+  await expect(files.pathField()).toHaveValue('/etc');
+  await expect(files.preview().getByTestId('preview-text')).toContainText('web-1');
+  await expect(files.preview().getByTestId('preview-text')).not.toContainText('web-one');
+
+  // from the browser: a glob within this instance, in a drawer
+  await page.getByRole('button', { name: 'Search restore points…' }).click();
+  const drawer = page.getByRole('dialog', { name: 'Files of demo-web-1 over time' });
+  await files.searchFor('/etc/nginx/*.conf', drawer);
+  await expect(drawer.getByTestId('search-summary')).toContainText('2 paths in 3 restore points');
+  await expect(drawer.getByTestId('search-hit').first()).toContainText('/etc/nginx/nginx.conf');
+  await expect(drawer.getByTestId('search-hit').first().getByTestId('search-version')).toHaveCount(1);
+  await expect(drawer.getByTestId('search-hit').first()).toContainText('in 3 restore points');
+  await page.screenshot({ path: path.join(screenshotDir, 'files-search-drawer.png'), animations: 'disabled' });
+  // a glob with no match says so
+  await files.searchFor('*.nothing', drawer);
+  await expect(drawer.getByTestId('search-summary')).toContainText('Nothing found in 3 restore points');
+});

@@ -98,6 +98,8 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'files.prepareDrag': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'] },
   'files.startRestore': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'], out: path.join(dir, 'restored') },
   'files.startRestoreToGuest': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'], instanceId: 'no-such-vm', guestPath: '/root/restored' },
+  'files.search': { pattern: '*.conf', instanceId: 'no-such-vm' },
+  'files.startIndex': { restorePoints: [{ backupId: 'no-such-vm/2026-12-01T00-00-00.000Z' }] },
 });
 
 beforeAll(async () => {

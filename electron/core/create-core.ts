@@ -38,6 +38,8 @@ import { DragOut } from '../services/files/drag-out';
 import { FilesService } from '../services/files/files.service';
 import { filesRestoreJob } from '../services/files/files-restore.job';
 import { guestRestoreJob, sshGuestAgents, type GuestAgents } from '../services/files/guest-restore.job';
+import { FilesSearchService } from '../services/files/files-search.service';
+import { filesIndexJob } from '../services/files/files-index.job';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
 import { ExportsService } from '../services/exports/exports.service';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
@@ -172,6 +174,7 @@ export function createCore(opts: CoreOptions): Core {
         record,
         policyId,
       ),
+    indexFiles: (record: BackupRecord) => void manager.enqueue('files.index', { backupId: record.id, destinationId: record.destinationId }),
   };
   const backups = new BackupsService(backupsTable, providers, destinations, manager, strategy, (rows) => withUnusualChanges(rows, policiesTable));
   const snapshots = new SnapshotsService({ providers, inventory: inventoryService, installationId: installation.id, jobs: manager });
@@ -249,6 +252,9 @@ export function createCore(opts: CoreOptions): Core {
     exports: new ExportsService(backupsTable, destinations, (level, m) => logger[level](m)),
     files,
     dragOut: new DragOut(files, path.join(opts.dataDir, 'drag-out')),
+    fileSearch: new FilesSearchService(destinations, backupsTable, manager, (providerId, instanceId) =>
+      providerId ? (inventoryTable.get(providerId, 'instance', instanceId)?.projectId ?? null) : null,
+    ),
   };
 
   for (const kind of [
@@ -265,6 +271,7 @@ export function createCore(opts: CoreOptions): Core {
     snapshots.jobKind(),
     filesRestoreJob(services.files),
     guestRestoreJob(strategy, services.files, opts.guestAgents ?? sshGuestAgents(strategy)),
+    filesIndexJob(services.fileSearch),
   ]) {
     manager.register(kind);
   }

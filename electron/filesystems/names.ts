@@ -8,6 +8,10 @@ import { refused } from './errors';
  * without ambiguity, a terminal never receives a control sequence, and the exact bytes come back.
  */
 export function showName(raw: Uint8Array): string {
+  // most names are printable ASCII without "\\" or "/": shown as they are (indexing shows a million)
+  let plain = true;
+  for (let i = 0; i < raw.length && plain; i++) plain = raw[i]! >= 0x20 && raw[i]! < 0x7f && raw[i] !== 0x5c && raw[i] !== 0x2f;
+  if (plain) return Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1');
   let out = '';
   for (let i = 0; i < raw.length; ) {
     const n = utf8Length(raw, i);

@@ -5,6 +5,7 @@ import { BackupInstanceParams, RestoreInPlaceParams, RestoreInstanceParams, Rest
 import { KeepRules } from './destinations';
 import { RestoreVerifyParams } from './restore-verify';
 import { FilesRestoreParams, FilesRestoreToGuestParams } from './files';
+import { FilesIndexParams } from './files-search';
 import { CreateSnapshotInput } from './snapshots';
 
 const Id = z.string().min(1).max(200);
@@ -37,6 +38,8 @@ export const JOB_PARAMS = {
   'files.restore': FilesRestoreParams,
   /** files and folders of a restore point written into a running instance through its guest agent */
   'files.restoreToGuest': FilesRestoreToGuestParams,
+  /** the file index of a restore point (path, size, time, type of every entry), kept with it in its destination */
+  'files.index': FilesIndexParams,
 } as const;
 export type JobKindName = keyof typeof JOB_PARAMS;
 export const JobKindName = z.enum(Object.keys(JOB_PARAMS) as [JobKindName, ...JobKindName[]]);
@@ -58,6 +61,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'backup.cleanup': 'Clean-up of temporary images',
   'files.restore': 'File restore',
   'files.restoreToGuest': 'File restore into instance',
+  'files.index': 'File index',
 };
 /** Parameters as a caller gives them (defaults not yet applied). */
 export type JobParamsInput<K extends JobKindName> = z.input<(typeof JOB_PARAMS)[K]>;

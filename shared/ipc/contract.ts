@@ -12,6 +12,7 @@ import { PreflightReport } from '../domain/restore-preflight';
 import { RestoreVerifyParams } from '../domain/restore-verify';
 import { ExportStartInput, ExportView } from '../domain/exports';
 import { EmailAddress, PostedNotification, SmtpInput, SmtpView } from '../domain/notifications';
+import { FilesIndexInput, FilesSearchInput, FilesSearchOutput } from '../domain/files-search';
 import { FileDisk, FileDownload, FileDragPrepared, FileEntry, FilePath, FilesDownloadInput, FilesRestoreParams, FilesRestoreToGuestParams, FilesTarget, FileVolume, MAX_PREVIEW_BYTES } from '../domain/files';
 
 /**
@@ -233,6 +234,10 @@ export const requests = {
   'files.startRestore': req(FilesRestoreParams, z.object({ jobId: z.string() })),
   /** Writes files and folders of a restore point into a running instance through its QEMU guest agent, as a job. */
   'files.startRestoreToGuest': req(FilesRestoreToGuestParams, z.object({ jobId: z.string() })),
+  /** Finds files by name, glob or path fragment in the file indexes of every restore point of an instance, a project or all; each path once, its versions side by side. */
+  'files.search': req(FilesSearchInput, FilesSearchOutput),
+  /** Indexes restore points' files now (a `files.index` job each): those made before indexing, or whose index was lost. */
+  'files.startIndex': req(FilesIndexInput, z.object({ jobIds: z.array(z.string()) })),
   /** Copies the catalog to a file: a real job (consistent online backup of the SQLite catalog). */
   'catalog.startBackup': req(z.object({ file: z.string().min(1).max(4096) }).strict(), z.object({ jobId: z.string() })),
 } as const;

@@ -7,6 +7,7 @@ import { withCore, type CliContext } from '../context';
 import { formatBytes, printJson, table, unwrap, UsageError, wholeNumber } from '../output';
 import { holderOf } from './backup';
 import { destinationId } from './destination';
+import { registerSearch } from './files-search';
 import { openFolder, type SecretOptions, withSecrets } from './folder-open';
 import { followJob } from '../wait-job';
 
@@ -57,7 +58,9 @@ async function withRestorePoint<T>(o: WhereOptions, ctx: CliContext, fn: (a: Acc
     let files: RestorePointFiles | undefined;
     try {
       const m = await engine.findBackup(repo, o.id, o.backup ?? 'latest');
-      const opened = new filesystems.RestorePointFiles(m.id, m.disks, (disk) => engine.openDiskReader(repo, { group: m.group, backup: m.id, disk, cacheChunks: 8 }));
+      const opened = new filesystems.RestorePointFiles(m.id, m.disks, async (disk) =>
+        filesystems.readAhead(await engine.openDiskReader(repo, { group: m.group, backup: m.id, disk, cacheChunks: 8 }), m.disks.find((d) => d.name === disk)?.chunkSize ?? 0),
+      );
       files = opened;
       const tree = async () => (await opened.tree(o.disk, o.partition, o.lv)).tree;
       return await fn({
@@ -207,4 +210,5 @@ export function register(program: Command, ctx: CliContext): void {
         else ctx.out(`${job.summary ?? 'Done.'}\n`);
       });
     });
+  registerSearch(files, ctx);
 }

@@ -1,6 +1,6 @@
 import type { NamespaceHandlers, Services } from './types';
 
-export const fileHandlers = ({ files, dragOut }: Services): NamespaceHandlers<'files'> => ({
+export const fileHandlers = ({ files, dragOut, fileSearch }: Services): NamespaceHandlers<'files'> => ({
   'files.volumes': (i) => files.volumes(i),
   'files.list': (i) => files.list(i),
   'files.read': (i) => files.read(i),
@@ -8,4 +8,6 @@ export const fileHandlers = ({ files, dragOut }: Services): NamespaceHandlers<'f
   'files.prepareDrag': (i) => dragOut.prepare(i),
   'files.startRestore': (i) => files.startRestore(i),
   'files.startRestoreToGuest': (i) => files.startRestoreToGuest(i),
+  'files.search': (i) => fileSearch.search(i),
+  'files.startIndex': (i) => fileSearch.startIndex(i),
 });

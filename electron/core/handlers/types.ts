@@ -6,6 +6,7 @@ import type { DestinationsService } from '../../services/destinations/destinatio
 import type { ExportsService } from '../../services/exports/exports.service';
 import type { DragOut } from '../../services/files/drag-out';
 import type { FilesService } from '../../services/files/files.service';
+import type { FilesSearchService } from '../../services/files/files-search.service';
 import type { HypervisorsService } from '../../services/hypervisors/hypervisors.service';
 import type { InventoryService } from '../../services/inventory/inventory.service';
 import type { JobsService } from '../../services/jobs/jobs.service';
@@ -46,4 +47,5 @@ export interface Services {
   files: FilesService;
   /** the desktop app's drag to restore: selections copied out for the drag */
   dragOut: DragOut;
+  fileSearch: FilesSearchService;
 }

@@ -77,6 +77,11 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
         if (keep) await retain(repo, destination.id, manifest.group, keep, ctx.log, d);
         const check = await d.bootCheck(record, p.policyId);
         if (check) ctx.log(check.level, check.message);
+        try {
+          d.indexFiles?.(record);
+        } catch (e) {
+          ctx.log('warn', `The file index of ${manifest.id} was not queued: ${(e as Error).message} Index it with backstack files index --backup ${manifest.id}.`);
+        }
         return { summary };
       } finally {
         for (const s of sessions) s.close();

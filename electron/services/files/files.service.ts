@@ -4,7 +4,7 @@ import type { JobParamsInput } from '../../../shared/domain/jobs';
 import type { JobManager } from '../../jobs/manager';
 import type { BackupsTable } from '../../catalog';
 import { findBackup, openDiskReader, parseRef, type Repository } from '../../engine';
-import { extract, RestorePointFiles, type ExtractOptions, type ExtractReport, type Tree } from '../../filesystems';
+import { extract, readAhead, RestorePointFiles, type ExtractOptions, type ExtractReport, type Tree } from '../../filesystems';
 import type { DestinationsService } from '../destinations/destinations.service';
 import { downloadBody, DownloadTickets, planDownload, type DownloadBody } from './download';
 
@@ -189,6 +189,7 @@ export async function restorePointFiles(repo: Repository, group: string, backup 
   return new RestorePointFiles(
     m.id,
     m.disks.map((d) => ({ name: d.name, size: d.size })),
-    (disk) => openDiskReader(repo, { group: m.group, backup: m.id, disk, cacheChunks: CACHE_CHUNKS }),
+    // files copied out are read ahead, chunk by chunk in parallel (filesystems/source.ts)
+    async (disk) => readAhead(await openDiskReader(repo, { group: m.group, backup: m.id, disk, cacheChunks: CACHE_CHUNKS }), m.disks.find((d) => d.name === disk)?.chunkSize ?? 0),
   );
 }

@@ -1,6 +1,6 @@
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 import { ActionIcon, AppShell, Group, NavLink, Text, Tooltip, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
-import { IconArchive, IconCloud, IconDatabase, IconGauge, IconListCheck, IconMoon, IconServer, IconSettings, IconShieldLock, IconSun } from '@tabler/icons-react';
+import { IconArchive, IconCloud, IconDatabase, IconFileSearch, IconGauge, IconListCheck, IconMoon, IconServer, IconSettings, IconShieldLock, IconSun } from '@tabler/icons-react';
 import { useAppStore } from '../stores/app.store';
 
 export const SECTIONS = [
@@ -9,6 +9,7 @@ export const SECTIONS = [
   { path: '/protection', label: 'Protection', icon: IconShieldLock },
   { path: '/jobs', label: 'Jobs', icon: IconListCheck },
   { path: '/backups', label: 'Backups', icon: IconArchive },
+  { path: '/files', label: 'Files', icon: IconFileSearch },
   { path: '/clouds', label: 'Clouds', icon: IconCloud },
   { path: '/destinations', label: 'Destinations', icon: IconDatabase },
   { path: '/settings', label: 'Settings', icon: IconSettings },

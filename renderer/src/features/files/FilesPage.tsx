@@ -1,8 +1,8 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { Button, Checkbox, Divider, Group, Paper, ScrollArea, Stack, Text } from '@mantine/core';
+import { Button, Checkbox, Divider, Drawer, Group, Paper, ScrollArea, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconDownload, IconFolderShare, IconServer } from '@tabler/icons-react';
+import { IconArrowLeft, IconDownload, IconFileSearch, IconFolderShare, IconServer } from '@tabler/icons-react';
 import type { FileEntry, FilesTarget } from '../../../../shared/domain/files';
 import { call } from '../../api/client';
 import { asAppError, describeError } from '../../api/errors';
@@ -15,6 +15,7 @@ import { useAppStore } from '../../stores/app.store';
 import { downloadFiles } from './download';
 import { fileColumns } from './file-columns';
 import { FilePreview } from './FilePreview';
+import { FileSearch } from './FileSearch';
 import { FolderTree } from './FolderTree';
 import { RestoreIntoInstance } from './RestoreIntoInstance';
 import { RestoreToFolder } from './RestoreToFolder';
@@ -37,6 +38,26 @@ function targetOf(backupId: string, destinationId: string, volume: string): File
  * the address (?volume=&path=), so Back and links work.
  */
 export function FilesPage() {
+  const [params] = useSearchParams();
+  // without a restore point: search across all of them
+  if (!params.get('backup')) return <SearchPage />;
+  return <RestorePointFiles />;
+}
+
+function SearchPage() {
+  return (
+    <Stack h="100%" gap="sm">
+      <PageHeader title="Files" />
+      <Text size="sm" c="dimmed">
+        Find a file in every restore point of every instance by its name or path, and open the restore point that holds the version you need. To browse one
+        restore point, open it from Backups or from an instance's backup timeline.
+      </Text>
+      <FileSearch />
+    </Stack>
+  );
+}
+
+function RestorePointFiles() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const backupId = params.get('backup') ?? '';
@@ -53,6 +74,7 @@ export function FilesPage() {
   const [downloading, setDownloading] = useState(false);
   const [restoring, setRestoring] = useState<string[] | null>(null);
   const [intoInstance, setIntoInstance] = useState<string[] | null>(null);
+  const [searching, setSearching] = useState(false);
   const canDownload = useAppStore((s) => s.status?.runtime) === 'console';
   // Back and Forward change the folder without go(): the selection and a preview from elsewhere go with it
   const [shownPath, setShownPath] = useState(path);
@@ -67,11 +89,20 @@ export function FilesPage() {
   // the folder in the address, listed (not a previous one still shown while it loads, nor one that failed)
   const listed = here !== undefined && here.path === path && !listing.error;
   const entries = listed ? here.entries : [];
+  // a search result opens its folder with the file previewed (?file=), once the folder is listed
+  const fileParam = params.get('file');
+  const [shownFile, setShownFile] = useState<string | null>(null);
+  if (fileParam && listed && shownFile !== `${backupId}\n${fileParam}`) {
+    setShownFile(`${backupId}\n${fileParam}`);
+    const e = entries.find((x) => x.path === fileParam);
+    if (e) setPreviewed(e);
+  }
 
   const go = (next: { volume?: string; path?: string }) => {
     const p = new URLSearchParams(params);
     if (next.volume !== undefined) p.set('volume', next.volume);
     if (next.path !== undefined) p.set('path', next.path);
+    p.delete('file');
     setSelected(new Set());
     setPreviewed(null);
     setParams(p);
@@ -135,6 +166,9 @@ export function FilesPage() {
   return (
     <Stack h="100%" gap="sm">
       <PageHeader title={title}>
+        <Button variant="default" leftSection={<IconFileSearch size={14} />} onClick={() => setSearching(true)}>
+          Search restore points…
+        </Button>
         <Button variant="default" leftSection={<IconArrowLeft size={14} />} onClick={() => navigate(-1)}>
           Back
         </Button>
@@ -250,6 +284,10 @@ export function FilesPage() {
           onClose={() => setIntoInstance(null)}
         />
       )}
+      <Drawer opened={searching} onClose={() => setSearching(false)} position="right" size="xl" title={backup ? `Files of ${backup.resourceName} over time` : 'Search files'}>
+        {/* a result opens another restore point: the drawer closes as the page moves there */}
+        <FileSearch {...(backup ? { instanceId: backup.resourceId, instanceName: backup.resourceName } : {})} onOpen={() => setSearching(false)} />
+      </Drawer>
     </Stack>
   );
 }
