@@ -84,7 +84,7 @@ afterAll(async () => {
 }, 900_000);
 
 describe('files back into a running guest', () => {
-  it('a file written in the guest is backed up, listed and copied out with the same sha256', async () => {
+  it('a file written in the guest is backed up, found by files search, listed and copied out with the same sha256', async () => {
     // /data/gf: the file, a link to it and a sub-folder with a small file
     expect((await guestExec(['mkdir', '-p', '/data/gf/sub'])).exitcode).toBe(0);
     const h = await agent<number>('guest-file-open', { path: '/data/gf/guestfile.bin', mode: 'w' });
@@ -101,6 +101,13 @@ describe('files back into a running guest', () => {
     const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'full', keepSnapshot: false });
     expect(job.state, log.join('\n')).toBe('succeeded');
     backupId = /backup (\S+\/\S+):/.exec(job.summary ?? '')![1]!;
+
+    // the file index the backup queued (files.index) finds it by name, as the CLI's search of this instance
+    await A.core.jobs.whenIdle();
+    const found = await cli(['files', 'search', 'guestfile*', '--instance', server.id, '--json']);
+    expect(found.code, found.err).toBe(0);
+    const hit = (JSON.parse(found.out) as { hits: { path: string; partition: number | null; versions: { size: number; restorePoints: { backupId: string }[] }[] }[] }).hits.find((h) => h.path === '/gf/guestfile.bin');
+    expect(hit).toMatchObject({ partition: 2, versions: [{ size: DATA.length, restorePoints: [{ backupId }] }] });
 
     const ls = await cli(['files', 'ls', '--backup', backupId, '--disk', 'vda', '--partition', '2', '/gf', '--json']);
     expect(ls.code, ls.err).toBe(0);
