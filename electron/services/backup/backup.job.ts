@@ -6,11 +6,10 @@ import type { BackupInstanceParams } from '../../../shared/domain/backups';
 import type { ProviderView } from '../../../shared/domain/providers';
 import { backupInstance, type SshSession } from '../../transfer/libvirt-ssh';
 import { recordOf } from '../destinations/destinations.service';
-import { cloudIdentity } from '../providers/cloud-identity';
 import { logTransfer } from '../hypervisors/hypervisors.service';
 import { chooseStrategy, describeInstance, type StrategyDeps } from '../strategy';
 import { backupByImage } from './image-backup';
-import { collectInstanceMetadata, findServer } from './metadata';
+import { collectInstanceMetadata, findServer, instanceSourceInfo } from './metadata';
 import type { KeepRules } from '../../../shared/domain/destinations';
 import { applyRetention } from '../policies/retention';
 import { listBackups, type Manifest, type Repository } from '../../engine';
@@ -128,18 +127,7 @@ async function backupByLibvirt(
     exclude: p.excludeDisks,
     keepSnapshot: p.keepSnapshot,
     transfer,
-    sourceInfo: {
-      kind: 'instance',
-      providerId: provider.id,
-      // what names the cloud after the catalog is lost (its id is random and local)
-      cloud: cloudIdentity(provider),
-      resourceId: server.id,
-      resourceName: server.name,
-      projectId: server.projectId ?? null,
-      host: server.host,
-      // retention of a policy judges only the restore points its own installation made
-      installation: d.installation.id,
-    },
+    sourceInfo: instanceSourceInfo(provider, server, d.installation.id),
     metadata: { nova: meta.nova, glance: meta.glance, cinder: meta.cinder, neutron: meta.neutron },
     hooks: {
       ...(p.preSnapshot ? { pre: { ...p.preSnapshot, domain: server.instanceName } } : {}),

@@ -4,9 +4,8 @@ import type { Manifest, Repository } from '../../engine';
 import type { JobContext } from '../../jobs/types';
 import type * as os from '../../openstack';
 import { backupThroughImage } from '../../transfer/image-transfer';
-import { cloudIdentity } from '../providers/cloud-identity';
 import type { StrategyDeps } from '../strategy';
-import { collectInstanceMetadata } from './metadata';
+import { collectInstanceMetadata, instanceSourceInfo } from './metadata';
 
 /**
  * The image-transfer strategy's part of `backup.instance`: no hypervisor access needed, only the
@@ -34,16 +33,7 @@ export async function backupByImage(
     owner: { installation: d.installation.id, jobId: ctx.jobId },
     repo,
     group: server.id,
-    sourceInfo: {
-      kind: 'instance',
-      providerId: provider.id,
-      cloud: cloudIdentity(provider),
-      resourceId: server.id,
-      resourceName: server.name,
-      projectId: server.projectId ?? null,
-      host: server.host ?? null,
-      installation: d.installation.id,
-    },
+    sourceInfo: instanceSourceInfo(provider, server, d.installation.id),
     metadata: { nova: meta.nova, glance: meta.glance, cinder: meta.cinder, neutron: meta.neutron },
     signal: ctx.signal,
     log: (level, m) => ctx.log(level, m),

@@ -1,4 +1,6 @@
+import type { ProviderView } from '../../../shared/domain/providers';
 import * as os from '../../openstack';
+import { cloudIdentity } from '../providers/cloud-identity';
 
 /**
  * The OpenStack side of an instance backup, read through the APIs: what a restore needs to
@@ -70,4 +72,22 @@ export async function findServer(
     }
   }
   throw last ?? new Error(`Server ${serverId} not found.`);
+}
+
+/**
+ * What a restore point of an instance says about where it came from, whatever the strategy: the
+ * cloud also by what survives the catalog's loss (its id is random and local), and the
+ * installation that made it (a policy's retention judges only its own installation's).
+ */
+export function instanceSourceInfo(provider: ProviderView, server: Pick<os.Server, 'id' | 'name' | 'projectId' | 'host'>, installation: string) {
+  return {
+    kind: 'instance' as const,
+    providerId: provider.id,
+    cloud: cloudIdentity(provider),
+    resourceId: server.id,
+    resourceName: server.name,
+    projectId: server.projectId ?? null,
+    host: server.host ?? null,
+    installation,
+  };
 }
