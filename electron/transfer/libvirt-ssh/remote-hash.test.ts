@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BlockDigests, MIN_BLOCK } from './block-diff';
 import { remoteBlockDigests } from './remote-hash';
-import { asSession, localShell as local } from './testing';
+import { localShell } from './testing';
 
 // The hypervisor's side of a differential restore, run here: the same shell script and python3
 // program, against a real qemu-nbd (qemu-utils) serving a qcow2 over a raw backing file, as a
@@ -14,7 +14,6 @@ import { asSession, localShell as local } from './testing';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-remote-hash-'));
 const MiB = 1024 * 1024;
 
-const localShell = asSession(local);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

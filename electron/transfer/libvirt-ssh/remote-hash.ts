@@ -4,7 +4,7 @@ import { DIGEST, type BlockDigests } from './block-diff';
 import { QEMU_NBD_ENV, STOP_QEMU_NBD } from './direct-transfer';
 import { RemoteCommandError, TransferError } from './errors';
 import { qemuNbdArgs, type NbdImage } from './remote-nbd';
-import type { SshSession } from './ssh';
+import type { HostShell } from './ssh';
 
 /**
  * SHA-256 of a live disk's blocks, computed on the hypervisor: only digests cross the network.
@@ -80,7 +80,7 @@ const HASH_SH = [
  * blocks outside them keep what `into` holds (zeros: what unallocated ranges read as).
  * Returns the bytes hashed.
  */
-export async function remoteBlockDigests(ssh: SshSession, img: NbdImage, ranges: readonly Range[], into: BlockDigests, signal?: AbortSignal): Promise<number> {
+export async function remoteBlockDigests(ssh: HostShell, img: NbdImage, ranges: readonly Range[], into: BlockDigests, signal?: AbortSignal): Promise<number> {
   const bs = into.blockSize;
   const sock = `/tmp/backstack-nbd-${randomBytes(8).toString('hex')}.sock`;
   const proc = await ssh.script(HASH_SH, [HASH_PY, sock, String(bs), ...qemuNbdArgs({ ...img, readOnly: true })], { label: 'block hashing', ...(signal ? { signal } : {}) });

@@ -6,7 +6,7 @@ import type { DiskSource } from './domain-xml';
 import { intersectRanges, readPieces } from './allocation';
 import { RemoteCommandError, TransferError } from './errors';
 import { NBD_MAX_REQUEST, NbdClient } from './nbd';
-import type { RemoteProcess, SshSession } from './ssh';
+import type { RemoteProcess, HostShell } from './ssh';
 import { connectDirect, newTransferKey, type NbdTransfer, QEMU_NBD_ENV, SERVE_DIRECT, STOP_QEMU_NBD } from './direct-transfer';
 
 /**
@@ -69,7 +69,7 @@ export interface RemoteNbd {
  * Ends a qemu-nbd we started, by the pid it wrote, and removes its socket: for a connection
  * that died without the host noticing yet (sshd only learns of a silent drop much later).
  */
-export async function killRemoteNbd(ssh: SshSession, socket: string): Promise<void> {
+export async function killRemoteNbd(ssh: HostShell, socket: string): Promise<void> {
   if (!/^\/tmp\/backstack-nbd-[0-9a-f]{16}\.sock$/.test(socket)) throw new TransferError(`Not a Backstack NBD socket: ${socket}`);
   await ssh.run(['sh', '-c', 'if [ -f "$1.pid" ]; then kill "$(cat "$1.pid")" 2>/dev/null; fi; rm -rf "$1" "$1.pid" "$1.psk" "$1.err"', 'backstack', socket]);
 }
@@ -86,7 +86,7 @@ export interface ServedNbd {
 }
 
 /** Starts qemu-nbd on the host for the image (it serves one client, then ends with our channel). */
-export async function serveRemoteNbd(ssh: SshSession, img: NbdImage, signal?: AbortSignal, onSocket?: (socket: string) => void, transfer: NbdTransfer = { kind: 'ssh' }): Promise<ServedNbd> {
+export async function serveRemoteNbd(ssh: HostShell, img: NbdImage, signal?: AbortSignal, onSocket?: (socket: string) => void, transfer: NbdTransfer = { kind: 'ssh' }): Promise<ServedNbd> {
   const sock = `/tmp/backstack-nbd-${randomBytes(8).toString('hex')}.sock`;
   onSocket?.(sock);
   const direct = transfer.kind === 'direct' ? transfer : null;
@@ -120,7 +120,7 @@ export async function serveRemoteNbd(ssh: SshSession, img: NbdImage, signal?: Ab
         reject(free ? new TransferError(`No free port in ${direct.ports[0]}–${direct.ports[1]} on ${ssh.host} for the direct transfer (${e.message}).`) : e);
       });
     });
-    const forward = !direct && ssh.hostKeyBlob && opensshUsable(ssh.sibling, ssh.hostKeyBlob) ? await forwardUnixSocket(ssh.sibling, ssh.hostKeyBlob, sock, signal) : null;
+    const forward = !direct && ssh.hostKeyBlob && ssh.sibling && opensshUsable(ssh.sibling, ssh.hostKeyBlob) ? await forwardUnixSocket(ssh.sibling, ssh.hostKeyBlob, sock, signal) : null;
     const stopAll = async (): Promise<void> => {
       await forward?.close();
       await stop();
@@ -138,7 +138,7 @@ export async function serveRemoteNbd(ssh: SshSession, img: NbdImage, signal?: Ab
  * a thread of their own: nbd-reader.ts.)
  */
 export async function openRemoteNbd(
-  ssh: SshSession,
+  ssh: HostShell,
   img: NbdImage,
   signal?: AbortSignal,
   onSocket?: (socket: string) => void,

@@ -4,7 +4,7 @@ import { TransferError } from './errors';
 import type { NbdTransfer } from './direct-transfer';
 import { nbdSink, openRemoteNbd } from './remote-nbd';
 import { rbdArgs } from './snapshot-ops';
-import type { SshSession } from './ssh';
+import type { HostShell } from './ssh';
 import { hashingSink } from './verify-sink';
 
 /**
@@ -29,7 +29,7 @@ export interface WrittenDisk extends RestoreResult {
  * (before anything boots from it); a mismatch is an error naming both digests.
  */
 export async function restoreDiskOverSsh(
-  ssh: SshSession,
+  ssh: HostShell,
   repo: Repository,
   o: {
     group: string;
@@ -71,7 +71,7 @@ export async function restoreDiskOverSsh(
 }
 
 /** A new, empty image to restore into: a file (qcow2 or raw) or an RBD image. */
-export async function createImage(ssh: SshSession, target: RestoreTarget, size: number): Promise<void> {
+export async function createImage(ssh: HostShell, target: RestoreTarget, size: number): Promise<void> {
   const s = target.source;
   if (s.kind === 'file') {
     await ssh.run(['qemu-img', 'create', '-q', '-f', target.format, s.path, String(size)]);
@@ -81,7 +81,7 @@ export async function createImage(ssh: SshSession, target: RestoreTarget, size: 
 }
 
 /** sha256 of a disk's guest-visible content on the hypervisor (tests and verification). */
-export async function remoteDiskSha256(ssh: SshSession, source: DiskSource, format: string, snapshot?: string): Promise<string> {
+export async function remoteDiskSha256(ssh: HostShell, source: DiskSource, format: string, snapshot?: string): Promise<string> {
   const spec =
     source.kind === 'rbd'
       ? `json:${JSON.stringify({ driver: format, file: { driver: 'rbd', pool: source.pool, image: source.image, ...(snapshot ? { snapshot } : {}), ...(source.user ? { user: source.user } : {}) } })}`

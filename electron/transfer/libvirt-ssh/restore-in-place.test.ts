@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDisk, fileSource, initRepository, openRepository, type Repository } from '../../engine';
 import { PartialWriteError, restoreDiskInPlace } from './restore-in-place';
-import { asSession, localShell } from './testing';
+import { localShell } from './testing';
+import type { HostShell } from './ssh';
 
 // A whole differential restore on this machine: the engine's restore point, and a qcow2 over a
 // raw backing file served by a real qemu-nbd (qemu-utils) with the hypervisor's own scripts. The
@@ -15,7 +16,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backstack-in-place-'));
 const MiB = 1024 * 1024;
 const size = 8 * MiB;
 
-const local = asSession(localShell);
+const local = localShell;
 
 let repo: Repository;
 let point = '';
@@ -90,7 +91,7 @@ describe('a differential restore into an existing disk', () => {
   it('says which disk was partially written when the connection drops while writing', async () => {
     const image = liveDisk('dropped', [`write -P 0x5a ${MiB} ${2 * MiB}`]);
     // the link to the hypervisor's writer goes down once 256 KiB of requests went out
-    const flaky = asSession({
+    const flaky: HostShell = {
       ...localShell,
       async openUnixSocket(sock: string) {
         const s = await localShell.openUnixSocket(sock);
@@ -106,7 +107,7 @@ describe('a differential restore into an existing disk', () => {
         }) as typeof s.write;
         return s;
       },
-    });
+    };
     const e = await restoreDiskInPlace(flaky, repo, { group: 'g', backup: point, disk: 'vda', target: { source: { kind: 'file', path: image }, format: 'qcow2' } }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(PartialWriteError);
     expect((e as PartialWriteError).disk).toBe('vda');

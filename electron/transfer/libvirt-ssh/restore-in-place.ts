@@ -8,7 +8,7 @@ import { TransferError } from './errors';
 import { remoteBlockDigests } from './remote-hash';
 import { nbdSink, openRemoteNbd, type NbdImage } from './remote-nbd';
 import { rbdArgs } from './snapshot-ops';
-import type { SshSession } from './ssh';
+import type { HostShell } from './ssh';
 
 /**
  * The differential restore of one disk into the image an instance already has (it must be
@@ -27,7 +27,7 @@ export interface LiveDisk {
 }
 
 /** A live disk's size and the ranges that hold data (the rest reads as zeros), without opening it for writing. */
-export async function liveDiskLayout(ssh: SshSession, disk: LiveDisk, signal?: AbortSignal, keptToken?: string | null): Promise<{ size: number; data: Range[]; changedSinceKept: Range[] | null }> {
+export async function liveDiskLayout(ssh: HostShell, disk: LiveDisk, signal?: AbortSignal, keptToken?: string | null): Promise<{ size: number; data: Range[]; changedSinceKept: Range[] | null }> {
   const s = disk.source;
   const opt = signal ? { signal } : {};
   if (s.kind === 'file') {
@@ -89,7 +89,7 @@ export interface InPlaceResult {
 export type InPlaceStep = 'compare' | 'write' | 'verify';
 
 export async function restoreDiskInPlace(
-  ssh: SshSession,
+  ssh: HostShell,
   repo: Repository,
   o: {
     group: string;
@@ -196,7 +196,7 @@ function digestSink(into: BlockDigests): ExtentSink {
 
 /** Writes the runs through a writable qemu-nbd: data read from the restore point, zeros as WRITE_ZEROES. Returns the bytes written. */
 async function writeRuns(
-  ssh: SshSession,
+  ssh: HostShell,
   reader: DiskReader,
   img: NbdImage,
   runs: readonly WriteRun[],

@@ -229,3 +229,10 @@ export class SshSession {
     return { stdout: ch, stdin: ch, done, close: () => ch.close() };
   }
 }
+
+/**
+ * What the disk transfer needs of a connection to a host: commands, scripts and its UNIX sockets,
+ * and, for the OpenSSH stream (openssh-forward.ts), its settings and the key it verified. An
+ * SshSession is one; the transfer tests run the host's side locally with the first three only.
+ */
+export type HostShell = Pick<SshSession, 'host' | 'run' | 'script' | 'openUnixSocket'> & Partial<Pick<SshSession, 'hostKeyBlob' | 'sibling'>>;

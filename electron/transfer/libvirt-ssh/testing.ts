@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import net from 'node:net';
 import { promisify } from 'node:util';
-import type { RemoteProcess, SshSession } from './ssh';
+import type { HostShell, RemoteProcess } from './ssh';
 
 const execFileP = promisify(execFile);
 
@@ -9,7 +9,7 @@ const execFileP = promisify(execFile);
  * For tests: the hypervisor's side run on this machine. Commands, scripts and UNIX sockets are
  * local processes and sockets instead of an SSH connection's; everything else is the real code.
  */
-export const localShell = {
+export const localShell: HostShell = {
   host: 'local',
   async run(argv: readonly string[]): Promise<string> {
     return (await execFileP(argv[0]!, argv.slice(1), { maxBuffer: 64 * 1024 * 1024 })).stdout;
@@ -29,5 +29,3 @@ export const localShell = {
     return s;
   },
 };
-
-export const asSession = (shell: object): SshSession => shell as unknown as SshSession;
