@@ -6,7 +6,7 @@ import { restoreDisk, streamSink, type Repository } from '../../engine';
 import * as os from '../../openstack';
 import { IMAGE_MARK, imageMarks, removeImage } from '../../transfer/image-transfer';
 import { bootDisk } from './backup-metadata';
-import { removeCreated, resolveFlavor, resolveNetworks, resolveZone, usableKeypair, type RestoreCommon } from './nova-restore';
+import { removeCreated, resolveFlavor, resolveNetworks, resolveZone, serverPlacement, usableKeypair, type RestoreCommon } from './nova-restore';
 import { planAddresses } from './preflight-network';
 import type { Created } from './verify-cleanup';
 
@@ -92,11 +92,7 @@ export async function restoreThroughGlance(
         name,
         flavorId,
         imageId: img.id,
-        networks: networks.map((n, i) => ({ networkId: n, ...(addresses[i]?.keep ? { fixedIp: addresses[i].keep } : {}) })),
-        ...(keyName ? { keyName } : {}),
-        ...(p.securityGroups?.length ? { securityGroups: p.securityGroups } : {}),
-        ...(zone ? { availabilityZone: zone } : {}),
-        metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}`, ...c.marks },
+        ...serverPlacement(c, networks, addresses, keyName, zone),
       },
       opt,
     );

@@ -5,6 +5,7 @@ import type { RestoreTarget } from '../../transfer/libvirt-ssh';
 import { bootDisk, deleteOnTermination, type BackedUpDisk, type InstanceBackupMetadata } from './backup-metadata';
 import type { RestoreHost, RestoreHosts } from './restore-hosts';
 import { planAddresses } from './preflight-network';
+import type { NicAddress } from './restore-mapping';
 import { pickFlavor, planDisks, planNetworks, volumeSizeGiB, volumeTypeOf, wantedKeypair } from './restore-mapping';
 import { cleanUp, type Created } from './verify-cleanup';
 
@@ -169,11 +170,7 @@ export async function restoreThroughNova(
               ],
             }
           : { imageId: b.server.imageId as string }),
-        networks: networks.map((n, i) => ({ networkId: n, ...(addresses[i]?.keep ? { fixedIp: addresses[i].keep } : {}) })),
-        ...(keyName ? { keyName } : {}),
-        ...(p.securityGroups?.length ? { securityGroups: p.securityGroups } : {}),
-        ...(zone ? { availabilityZone: zone } : {}),
-        metadata: { ...b.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}`, ...c.marks },
+        ...serverPlacement(c, networks, addresses, keyName, zone),
       },
       opt,
     );
@@ -233,6 +230,27 @@ export async function restoreThroughNova(
  * the user restoring. Nova would refuse the server ("Invalid key_name"), so restore without it and
  * say so (as the reference product does).
  */
+/**
+ * How the new server joins its project, whatever it boots from: its NICs (each keeping its fixed
+ * IP when that address is free), key pair, security groups, zone, and the marks naming the
+ * restore point and this installation's job.
+ */
+export function serverPlacement(
+  c: Pick<RestoreCommon, 'params' | 'backup' | 'backupRef' | 'marks'>,
+  networks: string[],
+  addresses: Pick<NicAddress, 'keep'>[],
+  keyName: string | undefined,
+  zone: string | undefined,
+): Pick<os.CreateServerRequest, 'networks' | 'keyName' | 'securityGroups' | 'availabilityZone' | 'metadata'> {
+  return {
+    networks: networks.map((n, i) => ({ networkId: n, ...(addresses[i]?.keep ? { fixedIp: addresses[i].keep } : {}) })),
+    ...(keyName ? { keyName } : {}),
+    ...(c.params.securityGroups?.length ? { securityGroups: c.params.securityGroups } : {}),
+    ...(zone ? { availabilityZone: zone } : {}),
+    metadata: { ...c.backup.server.metadata, 'backstack:restored-from': `${c.backupRef.group}/${c.backupRef.time}`, ...c.marks },
+  };
+}
+
 export async function usableKeypair(compute: os.ServiceClient, c: Pick<RestoreContext, 'params' | 'backup' | 'client' | 'log' | 'signal'>): Promise<string | undefined> {
   const key = wantedKeypair(c.params, c.backup);
   if (!key.name || key.explicit) return key.name;
