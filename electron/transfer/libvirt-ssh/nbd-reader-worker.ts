@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectDirect } from './direct-transfer';
 import { NbdClient } from './nbd';
+import { connectForwarded } from './openssh-forward';
 import type { NbdReaderSpec, ReaderError, ReaderInit, ReaderReply, ReaderRequest } from './nbd-reader-protocol';
 import { SshSession } from './ssh';
 
@@ -23,7 +23,7 @@ let client: NbdClient | null = null;
 async function open(spec: NbdReaderSpec): Promise<NbdClient> {
   if (spec.kind === 'direct') return connectDirect(spec.address, spec.port, spec.key);
   if (spec.kind === 'local') {
-    const c = new NbdClient(net.connect(spec.path));
+    const c = new NbdClient(await connectForwarded(spec.path));
     await c.handshake();
     return c;
   }

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { TransferError } from './errors';
@@ -92,4 +93,29 @@ export async function forwardUnixSocket(t: SshTarget, hostKey: Buffer, remoteSoc
   }
   fs.rmSync(keyFile, { force: true }); // read at authentication: not left on disk while the stream runs
   return { socket: local, close: cleanup };
+}
+
+/**
+ * Connects to a forward's socket. ssh binds the socket (which makes the file appear) a moment
+ * before it listens: a connection in between is refused, so that one error is retried for a
+ * while. Probing ahead is no option: qemu-nbd serves one client, and a probe would be it.
+ */
+export async function connectForwarded(socket: string, withinMs = 5_000, onRefused?: () => void): Promise<net.Socket> {
+  const until = Date.now() + withinMs;
+  for (let wait = 1; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      return await new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect(socket);
+        s.once('connect', () => {
+          s.off('error', reject);
+          resolve(s);
+        });
+        s.once('error', reject);
+      });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || Date.now() > until) throw e;
+      onRefused?.();
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }

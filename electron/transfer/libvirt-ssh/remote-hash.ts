@@ -68,7 +68,7 @@ s.sendall(struct.pack('>IHHQQI', 0x25609513, 0, 2, 2, 0, 0))
 // serves one client and ends when it leaves; it is stopped anyway, whatever python did.
 const HASH_SH = [
   'py=$1; sock=$2; bs=$3; shift 3',
-  `${QEMU_NBD_ENV} qemu-nbd --fork --pid-file="$sock.pid" --socket="$sock" "$@" || exit $?`,
+  `${QEMU_NBD_ENV} qemu-nbd --fork --pid-file="$sock.pid" --socket="$sock" "$@" || { rc=$?; rm -f "$sock" "$sock.pid"; exit $rc; }`,
   'python3 -c "$py" "$sock" "$bs"; rc=$?',
   ...STOP_QEMU_NBD,
   'rm -f "$sock" "$sock.pid"',

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
-import { forwardUnixSocket, opensshUsable } from './openssh-forward';
+import { connectForwarded, forwardUnixSocket, opensshUsable } from './openssh-forward';
 import type { Extent, ExtentSink, ExtentSource, Range } from '../../engine';
 import type { DiskSource } from './domain-xml';
 import { intersectRanges, readPieces } from './allocation';
@@ -19,7 +18,7 @@ import { connectDirect, newTransferKey, type NbdTransfer, QEMU_NBD_ENV, SERVE_DI
 // drops) and the server is killed, so a cancelled or lost backup leaves no qemu-nbd behind.
 const SERVE = [
   'sock=$1; shift',
-  `${QEMU_NBD_ENV} qemu-nbd --fork --pid-file="$sock.pid" --socket="$sock" "$@" || exit $?`,
+  `${QEMU_NBD_ENV} qemu-nbd --fork --pid-file="$sock.pid" --socket="$sock" "$@" || { rc=$?; rm -f "$sock" "$sock.pid"; exit $rc; }`,
   'echo ready',
   'cat >/dev/null',
   ...STOP_QEMU_NBD,
@@ -149,7 +148,7 @@ export async function openRemoteNbd(
     let client: NbdClient;
     if (served.direct) client = await connectDirect(served.direct.address, served.direct.port, served.direct.key, signal);
     else if (served.local) {
-      client = new NbdClient(net.connect(served.local));
+      client = new NbdClient(await connectForwarded(served.local));
       await client.handshake();
     } else {
       client = new NbdClient(await ssh.openUnixSocket(served.socket));
