@@ -178,8 +178,8 @@ export const ReleasedSnapshot = z.object({
   released: z.array(z.string()),
   /** snapshots left alone: another installation's, or a running job's of this one */
   others: z.array(z.string()),
-  /** always true: without a kept snapshot the next backup of this instance is full */
-  nextBackupFull: z.literal(true),
+  /** an RBD snapshot was released: the next backup reads those Ceph disks in full (file disks are tracked by block digests, kept in the destination) */
+  nextBackupFull: z.boolean(),
   message: z.string(),
 });
 export type ReleasedSnapshot = z.infer<typeof ReleasedSnapshot>;

@@ -16,9 +16,10 @@ import { keyFileProtector } from '../../../electron/lib/secret-box';
 import { fileSink, findBackup, restoreDisk, type Manifest } from '../../../electron/engine';
 import { releaseSnapshots } from '../../../electron/transfer/libvirt-ssh/release';
 import { remoteDiskSha256 } from '../../../electron/transfer/libvirt-ssh/restore-disk';
+import { dumpDomain } from '../../../electron/transfer/libvirt-ssh/snapshot-ops';
 import type { SshSession } from '../../../electron/transfer/libvirt-ssh/ssh';
 import { loadCloud, Session } from './support/cloud';
-import { attachVolume, connect, createServer, createVolume, deleteServer, deleteVolume, guestWrite, leftovers } from './support/guests';
+import { attachVolume, connect, createServer, createVolume, deleteServer, deleteVolume, guestWrite, leftovers, staleNbdFiles } from './support/guests';
 import { until } from './support/lab';
 import type { Server } from './support/nova';
 import { loadHypervisors, type Hypervisor } from './support/ssh';
@@ -86,12 +87,25 @@ const keptToken = (m: Manifest) => (m.source.kept as { token: string }).token;
 const diskDir = (s: Server, hv: Hypervisor) => join(hv.instancesPath, s.id);
 const rbdImage = () => `volumes/volume-${volumeId}`;
 
-/** Checksums of the disks exactly as they were at the snapshot the backup kept. */
+/**
+ * Runs a backup with the guest paused, so that its file disks, which keep nothing on the host
+ * after the backup, still hold exactly what the snapshot froze when snapshotSums reads them.
+ */
+async function whilePaused<T>(s: Server, ssh: SshSession, fn: () => Promise<T>): Promise<T> {
+  await ssh.run(['virsh', 'suspend', '--domain', domainOf(s)]);
+  try {
+    return await fn();
+  } finally {
+    await ssh.run(['virsh', 'resume', '--domain', domainOf(s)]);
+  }
+}
+
+/** Checksums of the disks exactly as they were at the snapshot (taken while the guest was paused: whilePaused). */
 async function snapshotSums(m: Manifest, s: Server, hv: Hypervisor, ssh: SshSession): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const disks = (m.metadata.libvirt as { disks: { target: string; kind: string; path?: string; format: string; pool?: string; image?: string }[] }).disks;
   for (const d of disks) {
-    // With the kept overlay on top, Nova's file is frozen at the snapshot; RBD keeps a snapshot.
+    // Nova's file as the paused guest left it; RBD through the snapshot the backup kept.
     out[d.target] =
       d.kind === 'file'
         ? await remoteDiskSha256(ssh, { kind: 'file', path: join(diskDir(s, hv), 'disk') }, d.format)
@@ -175,17 +189,22 @@ describe('full, then incremental backups', () => {
   const backups: Record<string, Manifest[]> = {};
 
   it('takes a full backup of the qcow2 + RBD server, byte-identical to the disks at snapshot time', async () => {
-    const { job, log } = await runJob('backups.start', { providerId, instanceId: qcow.id, mode: 'auto' });
+    const { job, log, sums } = await whilePaused(qcow, ssh1, async () => {
+      const r = await runJob('backups.start', { providerId, instanceId: qcow.id, mode: 'auto' });
+      return { ...r, sums: r.job.state === 'succeeded' ? await snapshotSums(await manifestOf(r.job.summary), qcow, kvm1, ssh1) : ({} as Record<string, string>) };
+    });
     expect(job.state, log.join('\n')).toBe('succeeded');
+    // a paused guest stays paused: nothing resumes it behind its owner's back
+    expect(log.some((l) => l.startsWith('Pausing the guest'))).toBe(false);
     // key authentication: the disks stream through OpenSSH (openssh-forward.ts), pinned to the same host key
     expect(log.filter((l) => /^Disk vd[ab] .*, read through OpenSSH\.$/.test(l))).toHaveLength(2);
     const m = await manifestOf(job.summary);
-    expect(m.source).toMatchObject({ kind: 'instance', providerId, resourceId: qcow.id, backupKind: 'full', strategy: 'libvirt-ssh', host: 'lab-kvm-1', instanceName: domainOf(qcow) });
+    expect(m.source).toMatchObject({ kind: 'instance', providerId, resourceId: qcow.id, backupKind: 'full', strategy: 'libvirt-ssh', host: 'lab-kvm-1', instanceName: domainOf(qcow), instanceState: 'paused' });
     expect(m.disks.map((d) => d.name).sort()).toEqual(['vda', 'vdb']);
     expect((m.metadata.nova as { server: { id: string } }).server.id).toBe(qcow.id);
     expect((m.metadata.cinder as { volumes: { id: string }[] }).volumes.map((v) => v.id)).toEqual([volumeId]);
     expect((m.metadata.neutron as { ports: { fixedIps: unknown[] }[] }).ports[0]!.fixedIps.length).toBeGreaterThan(0);
-    const sums = await snapshotSums(m, qcow, kvm1, ssh1);
+    expect((await ssh1.run(['virsh', 'domstate', '--domain', domainOf(qcow)])).trim()).toBe('running');
     for (const d of ['vda', 'vdb']) expect(await restoredSha(m, d), d).toBe(sums[d]);
     backups.qcow = [m];
   });
@@ -193,20 +212,26 @@ describe('full, then incremental backups', () => {
   it('backs up only what the guest wrote since, and the incremental restores byte-identical', async () => {
     await guestWrite(ssh1, domainOf(qcow), 'vda', 0x77, '8M', '64k');
     await guestWrite(ssh1, domainOf(qcow), 'vdb', 0x78, '4M', '128k');
-    const { job, log } = await runJob('backups.start', { providerId, instanceId: qcow.id, mode: 'incremental' });
+    const { job, log, sums } = await whilePaused(qcow, ssh1, async () => {
+      const r = await runJob('backups.start', { providerId, instanceId: qcow.id, mode: 'incremental' });
+      return { ...r, sums: r.job.state === 'succeeded' ? await snapshotSums(await manifestOf(r.job.summary), qcow, kvm1, ssh1) : ({} as Record<string, string>) };
+    });
     expect(job.state, log.join('\n')).toBe('succeeded');
     const m = await manifestOf(job.summary);
     expect(m.source.backupKind).toBe('incremental');
+    // vda, a file, found its changes by block digests hashed on the host; vdb by the kept RBD snapshot
+    expect(log.find((l) => l.startsWith('Disk vda ('))).toMatch(/: incremental, [\d.]+ (KiB|MiB) changed of/);
     expect(m.parent).toBe(backups.qcow![0]!.id);
     expect(m.disks.every((d) => d.usedChangedExtents)).toBe(true);
     const moved = (m.metadata.libvirt as { transferredBytes: number }).transferredBytes;
     expect(moved).toBeGreaterThanOrEqual(64 * 1024 + 128 * 1024);
     expect(moved).toBeLessThan(8 * 1024 * 1024); // the booting guest writes a little too
-    const sums = await snapshotSums(m, qcow, kvm1, ssh1);
     for (const d of ['vda', 'vdb']) expect(await restoredSha(m, d), d).toBe(sums[d]);
     backups.qcow!.push(m);
+    // nothing stays on the file disk (Nova's next power-on would drop it); the RBD disk keeps its snapshot
     const left = await leftovers(ssh1, diskDir(qcow, kvm1), [rbdImage()]);
-    expect(left.overlays).toEqual([join(diskDir(qcow, kvm1), `disk.bsk-${keptToken(m)}`)]);
+    expect(left.overlays).toEqual([]);
+    expect(m.source.kept).toEqual({ token: keptToken(m), disks: ['vdb'] });
     expect(left.rbdSnaps).toEqual([`${rbdImage()}@backstack-${keptToken(m)}`]);
     expect(left.nbd).toEqual([]);
     const list = unwrap(await core.api.invoke('backups.list', { resourceId: qcow.id })).items;
@@ -214,13 +239,16 @@ describe('full, then incremental backups', () => {
   });
 
   it('does the same for a raw disk on the other host, its incremental over the direct TLS transfer', async () => {
-    const full = await runJob('backups.start', { providerId, instanceId: raw.id, mode: 'auto' });
+    const full = await whilePaused(raw, ssh2, async () => {
+      const r = await runJob('backups.start', { providerId, instanceId: raw.id, mode: 'auto' });
+      return { ...r, sums: r.job.state === 'succeeded' ? await snapshotSums(await manifestOf(r.job.summary), raw, kvm2, ssh2) : ({} as Record<string, string>) };
+    });
     expect(full.job.state, full.log.join('\n')).toBe('succeeded');
     const m1 = await manifestOf(full.job.summary);
     // lab-kvm-2's key was pinned by this first connection
     expect(unwrap(await core.api.invoke('hypervisors.list', { providerId })).items.find((h) => h.hostname === 'lab-kvm-2')?.ssh.hostKey).toBe(`ssh-ed25519 ${fingerprint(kvm2)}`);
     expect((m1.metadata.libvirt as { disks: { format: string }[] }).disks[0]!.format).toBe('raw');
-    expect(await restoredSha(m1, 'vda')).toBe((await snapshotSums(m1, raw, kvm2, ssh2)).vda);
+    expect(await restoredSha(m1, 'vda')).toBe(full.sums.vda);
     await guestWrite(ssh2, domainOf(raw), 'vda', 0x79, '16M', '256k');
     // From now on lab-kvm-2's disks travel directly: qemu-nbd over TLS on the lab's forwarded ports.
     const direct = unwrap(
@@ -230,17 +258,24 @@ describe('full, then incremental backups', () => {
       }),
     );
     expect(direct.ssh.transfer).toEqual({ kind: 'direct', address: null, ports: [16000, 16003] });
-    const inc = await runJob('backups.start', { providerId, instanceId: raw.id, mode: 'auto' });
+    const inc = await whilePaused(raw, ssh2, async () => {
+      const r = await runJob('backups.start', { providerId, instanceId: raw.id, mode: 'auto' });
+      return { ...r, sums: r.job.state === 'succeeded' ? await snapshotSums(await manifestOf(r.job.summary), raw, kvm2, ssh2) : ({} as Record<string, string>) };
+    });
     expect(inc.job.state, inc.log.join('\n')).toBe('succeeded');
     expect(inc.log.some((l) => l.includes('directly over TLS'))).toBe(true);
     const m2 = await manifestOf(inc.job.summary);
     expect(m2.source.backupKind).toBe('incremental');
-    expect(await restoredSha(m2, 'vda')).toBe((await snapshotSums(m2, raw, kvm2, ssh2)).vda);
+    expect(await restoredSha(m2, 'vda')).toBe(inc.sums.vda);
+    const moved = (m2.metadata.libvirt as { transferredBytes: number }).transferredBytes;
+    expect(moved).toBeGreaterThanOrEqual(256 * 1024);
+    expect(moved).toBeLessThan(8 * 1024 * 1024);
     const left = await leftovers(ssh2, diskDir(raw, kvm2), []);
-    expect(left.overlays).toEqual([join(diskDir(raw, kvm2), `disk.bsk-${keptToken(m2)}`)]);
+    expect(left.overlays).toEqual([]);
+    expect(m2.source.kept).toBeNull();
     expect(left.nbd).toEqual([]);
     // the transfer's key folder went with its server
-    expect(await ssh2.run(['find', '/tmp', '-maxdepth', '1', '-name', 'backstack-nbd-*.psk'])).toBe('');
+    expect(await staleNbdFiles(ssh2)).toEqual([]);
     backups.raw = [m1, m2];
   });
 
@@ -352,12 +387,15 @@ describe('full, then incremental backups', () => {
   });
 
   it('leaves an excluded disk out of the backup and out of the snapshot', async () => {
-    const { job, log } = await runJob('backups.start', { providerId, instanceId: qcow.id, excludeDisks: ['vdb'] });
+    const { job, log, sums } = await whilePaused(qcow, ssh1, async () => {
+      const r = await runJob('backups.start', { providerId, instanceId: qcow.id, excludeDisks: ['vdb'] });
+      return { ...r, sums: r.job.state === 'succeeded' ? await snapshotSums(await manifestOf(r.job.summary), qcow, kvm1, ssh1) : ({} as Record<string, string>) };
+    });
     expect(job.state, log.join('\n')).toBe('succeeded');
     const m = await manifestOf(job.summary);
     expect(m.disks.map((d) => d.name)).toEqual(['vda']);
     expect(log.find((l) => l.startsWith('Snapshot backstack-'))).toMatch(/taken of vda\.$/);
-    expect(await restoredSha(m, 'vda')).toBe((await snapshotSums(m, qcow, kvm1, ssh1)).vda);
+    expect(await restoredSha(m, 'vda')).toBe(sums.vda);
   });
 
   it('restores the qcow2 + RBD server through Nova: ACTIVE, every disk checked against the backup', async () => {
@@ -389,7 +427,7 @@ describe('full, then incremental backups', () => {
       expect(job.state, log.join('\n')).toBe('succeeded');
       // lab-kvm-2 was set to the direct transfer above: the restore writes that way too
       expect(log.some((l) => l.includes('directly over TLS'))).toBe(true);
-      expect(await ssh2.run(['find', '/tmp', '-maxdepth', '1', '-name', 'backstack-nbd-*'])).toBe('');
+      expect(await staleNbdFiles(ssh2)).toEqual([]);
       expect((await ssh2.run(['virsh', 'domstate', '--domain', name])).trim()).toBe('running');
       const d = (await ssh2.run(['virsh', 'domblklist', '--domain', name])).split('\n').find((l) => l.trim().startsWith('vda'));
       expect(d).toContain(`${dir}/vda.qcow2`);
@@ -408,18 +446,24 @@ describe('a shut-off instance', () => {
   const serverAction = (id: string, action: string) => os.request('compute', `/servers/${id}/action`, { method: 'POST', body: { [action]: null }, expect: [202] });
   const statusOf = async (id: string) => (await os.request<{ server: Server }>('compute', `/servers/${id}`, { microversion: '2.79' })).server;
 
-  it('is backed up in full from its disk as it is, without a snapshot; a start during the read fails the backup', async () => {
+  it('is backed up from its disk as it is, without a snapshot, incrementally by block digests; a start during the read fails the backup', async () => {
+    // written after the running backups: Nova's stop and start (a hard reboot that rebuilds the
+    // domain from Nova's own files) must keep it, which it would not if it sat in an overlay of ours
+    await guestWrite(ssh2, domainOf(raw), 'vda', 0x7a, '100M', '64k');
     await serverAction(raw.id, 'os-stop');
     await until('the raw server SHUTOFF', async () => {
       const s = await statusOf(raw.id);
       return s.status === 'SHUTOFF' && !s['OS-EXT-STS:task_state'];
     }, { timeoutMs: 180_000, intervalMs: 1_000 });
+    const nova = join(diskDir(raw, kvm2), 'disk');
+    expect(await ssh2.run(['qemu-io', '-r', '-U', '-f', 'raw', '-c', 'read -P 0x7a 100M 64k', nova])).not.toMatch(/verification failed|error/i);
     const { job, log } = await runJob('backups.start', { providerId, instanceId: raw.id, mode: 'auto' });
     expect(job.state, log.join('\n')).toBe('succeeded');
-    expect(log.some((l) => l.includes('is shut off: its disks are read as they are'))).toBe(true);
+    expect(log.some((l) => l.includes('is shut off: its file disks are read as they are'))).toBe(true);
     const m = await manifestOf(job.summary);
-    expect(m.source).toMatchObject({ backupKind: 'full', kept: null, instanceState: 'shut off' });
-    // the disk as the instance left it: its top image (our kept overlay from the running backups) with its chain
+    expect(m.source).toMatchObject({ backupKind: 'incremental', kept: null, instanceState: 'shut off' });
+    expect(log.find((l) => l.startsWith('Disk vda ('))).toMatch(/: incremental, /);
+    // the disk as the instance left it: Nova's own file
     const d = (m.metadata.libvirt as { disks: { target: string; path: string; format: string }[] }).disks.find((x) => x.target === 'vda')!;
     expect(await restoredSha(m, 'vda')).toBe(await remoteDiskSha256(ssh2, { kind: 'file', path: d.path }, d.format));
     const left = await leftovers(ssh2, diskDir(raw, kvm2), []);
@@ -437,5 +481,7 @@ describe('a shut-off instance', () => {
     }, { timeoutMs: 180_000, intervalMs: 1_000 });
     await serverAction(raw.id, 'os-start');
     await until('the raw server ACTIVE again', async () => (await statusOf(raw.id)).status === 'ACTIVE', { timeoutMs: 180_000, intervalMs: 1_000 });
+    const booted = (await dumpDomain(ssh2, domainOf(raw))).disks.find((x) => x.target === 'vda')!;
+    expect(booted.source).toMatchObject({ kind: 'file', path: nova });
   });
 });

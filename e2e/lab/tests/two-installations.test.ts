@@ -1,8 +1,10 @@
 // Several installations, one cloud (issue 18): two Backstacks (two BACKSTACK_HOMEs) back up the
 // same running instance (qcow2 on _base on lab-kvm-1 + an attached RBD volume) alternately.
-// Neither merges nor removes the other's kept snapshot; every restore point of both restores
-// byte-identical to the disk at its snapshot time; the logs say why a backup was full; each
-// releases its own snapshots at the end.
+// File disks keep nothing on the host (each installation finds their changes by the block
+// digests kept in its own destination); RBD disks keep one snapshot per installation. Neither
+// touches the other's; an overlay another installation left in the chain (as earlier versions
+// kept) stays and is read through; every restore point restores byte-identical to the disk at its
+// snapshot; each releases its own snapshots at the end.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../../electron/engine';
@@ -36,36 +38,37 @@ const rbdSum = (token: string) => remoteDiskSha256(ssh, { kind: 'rbd', pool: 'vo
 const sums: { who: string; kind: string; disk: string; bytes: number; sha: string }[] = [];
 
 /**
- * A backup whose file-disk overlay is merged back at its end (another installation's overlay
- * is in the chain): the frozen image is hashed on the hypervisor by a post-snapshot command,
- * while it is still frozen.
+ * A backup taken with the guest paused, and the checksum of vda as the guest sees it (the top of
+ * its chain, `top`) read before it runs again: the file disk keeps no snapshot after the backup,
+ * so this is the content the snapshot froze.
  */
-async function backupHashingFrozen(i: Installation, frozen: string, mode: 'auto' | 'incremental') {
-  const sumFile = `/tmp/bsk-two-${suffix}-${i.name}-${Date.now()}`;
-  const script = 'qemu-img convert -U -O raw -f qcow2 "$1" "$2.raw" && sha256sum < "$2.raw" | cut -d" " -f1 > "$2"; rm -f "$2.raw"';
-  const r = await runJob(i, 'backups.start', { providerId: i.providerId, instanceId: server.id, mode, postSnapshot: { where: 'hypervisor', argv: ['sh', '-c', script, 'sh', frozen, sumFile], timeoutSeconds: 300 } });
-  const sha = (await ssh.run(['cat', '--', sumFile]).catch(() => '')).trim();
-  await ssh.run(['rm', '-f', '--', sumFile]);
-  return { ...r, frozenSha: sha };
+async function pausedBackup(i: Installation, mode: 'auto' | 'incremental', top = join(dir(), 'disk'), extra: Record<string, unknown> = {}) {
+  await ssh.run(['virsh', 'suspend', '--domain', domain()]);
+  try {
+    const r = await runJob(i, 'backups.start', { providerId: i.providerId, instanceId: server.id, mode, ...extra });
+    return { ...r, vdaSha: await remoteDiskSha256(ssh, { kind: 'file', path: top }, 'qcow2') };
+  } finally {
+    await ssh.run(['virsh', 'resume', '--domain', domain()]);
+  }
 }
 
-/** A: an incremental from its own kept overlay and RBD snapshot, B's RBD snapshot beside it untouched. */
-async function incrementalOfA(parent: Manifest, bKept: string, pattern: number, atMiB: number): Promise<Manifest> {
+/** An incremental of `i` after new writes: vda by its own block digests, vdb from its own RBD snapshot; the other's snapshot untouched. */
+async function incremental(i: Installation, other: Installation, parent: Manifest, otherKept: string, pattern: number, atMiB: number): Promise<Manifest> {
   await guestWrite(ssh, domain(), 'vda', pattern, `${atMiB}M`, '64k');
   await guestWrite(ssh, domain(), 'vdb', pattern + 1, `${atMiB / 2}M`, '128k');
-  const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'incremental' });
+  const { job, log, vdaSha } = await pausedBackup(i, 'incremental');
   expect(job.state, log.join('\n')).toBe('succeeded');
-  const m = await manifestOf(A, job.summary);
+  const m = await manifestOf(i, job.summary);
   expect(m.source.backupKind).toBe('incremental');
   expect(m.parent).toBe(parent.id);
   expect(m.disks.every((d) => d.usedChangedExtents)).toBe(true);
   expect((m.metadata.libvirt as { transferredBytes: number }).transferredBytes).toBeLessThan(16 * 1024 * 1024);
-  expect(log.some((l) => l.includes(`RBD snapshot backstack-${bKept}: installation ${B.id} keeps`))).toBe(true);
+  expect(log.find((l) => l.startsWith('Disk vda ('))).toMatch(/: incremental, /);
+  expect(log.some((l) => l.includes(`RBD snapshot backstack-${otherKept}: installation ${other.id} keeps`))).toBe(true);
   const kept = keptOf(m)!;
-  expect(kept.disks.sort()).toEqual(['vda', 'vdb']);
-  expect(await state()).toEqual({ overlays: [overlay(kept.token)], rbdSnaps: [rbdSnap(bKept), rbdSnap(kept.token)].sort(), nbd: [] });
-  // the kept overlay on top: Nova's file is frozen at the snapshot
-  await expectRestores(A, m, { vda: await remoteDiskSha256(ssh, { kind: 'file', path: join(dir(), 'disk') }, 'qcow2'), vdb: await rbdSum(kept.token) });
+  expect(kept.disks).toEqual(['vdb']);
+  expect(await state()).toEqual({ overlays: [], rbdSnaps: [rbdSnap(otherKept), rbdSnap(kept.token)].sort(), nbd: [] });
+  await expectRestores(i, m, { vda: vdaSha, vdb: await rbdSum(kept.token) });
   return m;
 }
 
@@ -105,85 +108,90 @@ describe('two installations back up the same instance alternately', () => {
   const a: Manifest[] = [];
   const b: Manifest[] = [];
 
-  it('A: full; its overlay and RBD snapshot are named after A and the job', async () => {
+  it('A: full; nothing stays on the file disk, its RBD snapshot is named after A and the job', async () => {
     expect(A.id).toMatch(/^[0-9a-f]{12}$/);
     expect(B.id).not.toBe(A.id);
-    const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'auto' });
+    const { job, log, vdaSha } = await pausedBackup(A, 'auto');
     expect(job.state, log.join('\n')).toBe('succeeded');
     const m = await manifestOf(A, job.summary);
     const kept = keptOf(m)!;
     expect(kept.token).toMatch(new RegExp(`^${A.id}-${job.id.slice(0, 8)}-\\d{14}[0-9a-z]{4}$`));
-    expect(kept.disks.sort()).toEqual(['vda', 'vdb']);
-    expect(await state()).toEqual({ overlays: [overlay(kept.token)], rbdSnaps: [rbdSnap(kept.token)], nbd: [] });
-    // the kept overlay on top: Nova's file is frozen at the snapshot
-    await expectRestores(A, m, { vda: await remoteDiskSha256(ssh, { kind: 'file', path: join(dir(), 'disk') }, 'qcow2'), vdb: await rbdSum(kept.token) });
+    expect(kept.disks).toEqual(['vdb']);
+    expect(await state()).toEqual({ overlays: [], rbdSnaps: [rbdSnap(kept.token)], nbd: [] });
+    await expectRestores(A, m, { vda: vdaSha, vdb: await rbdSum(kept.token) });
     a.push(m);
   });
 
-  it('B: full, leaving A\'s overlay and RBD snapshot alone, and says why', async () => {
+  it('B: full, leaving A\'s RBD snapshot alone', async () => {
     await guestWrite(ssh, domain(), 'vda', 0x61, '8M', '64k');
     await guestWrite(ssh, domain(), 'vdb', 0x62, '4M', '128k');
     const aKept = keptOf(a[0]!)!.token;
-    const { job, log, frozenSha } = await backupHashingFrozen(B, overlay(aKept), 'auto');
+    const { job, log, vdaSha } = await pausedBackup(B, 'auto');
     expect(job.state, log.join('\n')).toBe('succeeded');
-    expect(log).toContain(`Disk vda: overlay disk.bsk-${aKept}: installation ${A.id} keeps a snapshot of this disk since ${tokenTime(aKept)} (job ${aKept.split('-')[1]}); left as it is.`);
-    expect(log.some((l) => l.startsWith(`Disk vda: full backup, because no snapshot was kept by a previous backup, and installation ${A.id} keeps a snapshot of this disk since`))).toBe(true);
-    expect(log.some((l) => l.startsWith('Disk vda: this backup\'s snapshot is merged back afterwards, not kept'))).toBe(true);
-    expect(log.some((l) => /Repairing|interrupted/.test(l))).toBe(false);
+    expect(log).toContain(`Disk vdb: RBD snapshot backstack-${aKept}: installation ${A.id} keeps a snapshot of this disk since ${tokenTime(aKept)} (job ${aKept.split('-')[1]}); left as it is.`);
+    expect(log.some((l) => /Repairing|interrupted|Cleaning up/.test(l))).toBe(false);
     const m = await manifestOf(B, job.summary);
     expect(m.source.backupKind).toBe('full');
     const kept = keptOf(m)!;
     expect(kept.token.startsWith(`${B.id}-`)).toBe(true);
-    expect(kept.disks).toEqual(['vdb']); // the RBD snapshot is B's own; the file overlay was merged into A's
-    // B read the image A's overlay froze at B's snapshot (A's overlay over Nova's file)
-    expect((m.metadata.libvirt as { disks: { target: string; chain: { file: string }[] }[] }).disks.find((d) => d.target === 'vda')!.chain[0]!.file).toBe(overlay(aKept));
-    expect(await state()).toEqual({ overlays: [overlay(aKept)], rbdSnaps: [rbdSnap(aKept), rbdSnap(kept.token)].sort(), nbd: [] });
-    await expectRestores(B, m, { vda: frozenSha, vdb: await rbdSum(kept.token) });
+    expect(await state()).toEqual({ overlays: [], rbdSnaps: [rbdSnap(aKept), rbdSnap(kept.token)].sort(), nbd: [] });
+    await expectRestores(B, m, { vda: vdaSha, vdb: await rbdSum(kept.token) });
     b.push(m);
   });
 
-  it('A: incremental from its own overlay and RBD snapshot, B\'s RBD snapshot untouched', async () => {
-    a.push(await incrementalOfA(a[0]!, keptOf(b[0]!)!.token, 0x63, 16));
+  it('A: incremental from its own digests and RBD snapshot, B\'s RBD snapshot untouched', async () => {
+    a.push(await incremental(A, B, a[0]!, keptOf(b[0]!)!.token, 0x63, 16));
   });
 
-  it('B: the file disk in full again (A keeps its overlay), the RBD disk incremental from B\'s own snapshot', async () => {
-    await guestWrite(ssh, domain(), 'vda', 0x65, '24M', '64k');
-    await guestWrite(ssh, domain(), 'vdb', 0x66, '12M', '128k');
-    const aKept = keptOf(a[1]!)!.token;
-    const bPrev = keptOf(b[0]!)!.token;
-    const { job, log, frozenSha } = await backupHashingFrozen(B, overlay(aKept), 'auto');
+  it('B: incremental too, both disks (the file disk by B\'s own digests)', async () => {
+    b.push(await incremental(B, A, b[0]!, keptOf(a[1]!)!.token, 0x65, 24));
+  });
+
+  it('A: an overlay another installation left on the file disk stays, and is read through; its owner merges it', async () => {
+    // what an earlier version of B kept: an external snapshot named after B, on top of Nova's file
+    const bOld = `${B.id}-0badc0de-20261201000000abcd`;
+    await ssh.run(['virsh', 'snapshot-create-as', '--domain', domain(), '--name', `backstack-${bOld}`, '--disk-only', '--atomic', '--no-metadata',
+      '--diskspec', `vda,snapshot=external,file=${overlay(bOld)}`, '--diskspec', 'vdb,snapshot=no']);
+    await guestWrite(ssh, domain(), 'vda', 0x69, '40M', '64k');
+    const { job, log, vdaSha } = await pausedBackup(A, 'incremental', overlay(bOld));
     expect(job.state, log.join('\n')).toBe('succeeded');
-    expect(log.some((l) => l.startsWith(`Disk vda: full backup, because no snapshot was kept by a previous backup, and installation ${A.id} keeps a snapshot of this disk since ${tokenTime(aKept)}`))).toBe(true);
-    const m = await manifestOf(B, job.summary);
-    expect(m.source.backupKind).toBe('incremental');
-    expect(m.parent).toBe(b[0]!.id);
-    const plan = (m.metadata.libvirt as { disks: { target: string; incremental: boolean }[] }).disks;
-    expect(plan.map((d) => [d.target, d.incremental])).toEqual([['vda', false], ['vdb', true]]);
+    expect(log).toContain(`Disk vda: overlay disk.bsk-${bOld}: installation ${B.id} keeps a snapshot of this disk since 2026-12-01 00:00:00 UTC (job 0badc0de); left as it is.`);
+    const m = await manifestOf(A, job.summary);
+    expect(log.find((l) => l.startsWith('Disk vda ('))).toMatch(/: incremental, /);
+    // A read B's overlay over Nova's file, as the guest sees it, and merged its own into it
+    expect((m.metadata.libvirt as { disks: { target: string; chain: { file: string }[] }[] }).disks.find((d) => d.target === 'vda')!.chain[0]!.file).toBe(overlay(bOld));
     const kept = keptOf(m)!;
-    expect(await state()).toEqual({ overlays: [overlay(aKept)], rbdSnaps: [rbdSnap(aKept), rbdSnap(kept.token)].sort(), nbd: [] });
-    expect((await state()).rbdSnaps).not.toContain(rbdSnap(bPrev));
-    await expectRestores(B, m, { vda: frozenSha, vdb: await rbdSum(kept.token) });
-    b.push(m);
+    expect(await state()).toEqual({ overlays: [overlay(bOld)], rbdSnaps: [rbdSnap(keptOf(b[1]!)!.token), rbdSnap(kept.token)].sort(), nbd: [] });
+    await expectRestores(A, m, { vda: vdaSha, vdb: await rbdSum(kept.token) });
+    a.push(m);
+    // B's next backup finds its own old overlay not kept, merges it back (no write lost) and goes on incrementally
+    const { job: bJob, log: bLog, vdaSha: bSha } = await pausedBackup(B, 'auto');
+    expect(bJob.state, bLog.join('\n')).toBe('succeeded');
+    expect(bLog.some((l) => l.startsWith('Cleaning up what earlier runs of this installation left on the hypervisor: vda: overlay disk.bsk-' + bOld))).toBe(true);
+    const mb = await manifestOf(B, bJob.summary);
+    expect(mb.source.backupKind).toBe('incremental');
+    expect(await state()).toEqual({ overlays: [], rbdSnaps: [rbdSnap(kept.token), rbdSnap(keptOf(mb)!.token)].sort(), nbd: [] });
+    await expectRestores(B, mb, { vda: bSha, vdb: await rbdSum(keptOf(mb)!.token) });
+    b.push(mb);
   });
 
-  it('A: incremental again; then each releases its own snapshots only, and the next backup would be full', async () => {
-    const bKept = keptOf(b[1]!)!.token;
-    a.push(await incrementalOfA(a[1]!, bKept, 0x67, 32));
-
+  it('each releases its own snapshots only; the Ceph disk\'s next backup is full, the file disk\'s still incremental', async () => {
+    const aKept = keptOf(a[a.length - 1]!)!.token;
+    const bKept = keptOf(b[b.length - 1]!)!.token;
     const relA = unwrap(await A.core.api.invoke('backups.releaseSnapshot', { providerId: A.providerId, instanceId: server.id }));
     expect(relA).toMatchObject({ instanceId: server.id, host: 'lab-kvm-1', nextBackupFull: true });
-    expect(relA.released).toHaveLength(2);
+    expect(relA.released).toEqual([expect.stringContaining(`RBD snapshot backstack-${aKept}`)]);
     expect(relA.others).toEqual([expect.stringContaining(`RBD snapshot backstack-${bKept}: installation ${B.id} keeps`)]);
     expect(await state()).toEqual({ overlays: [], rbdSnaps: [rbdSnap(bKept)], nbd: [] });
     const relB = unwrap(await B.core.api.invoke('backups.releaseSnapshot', { providerId: B.providerId, instanceId: server.id }));
     expect(relB.released).toEqual([expect.stringContaining(`RBD snapshot backstack-${bKept}`)]);
     expect(await state()).toEqual({ overlays: [], rbdSnaps: [], nbd: [] });
-    // A's next backup is full, and says why; with keepSnapshot false it leaves nothing behind
+    // with keepSnapshot false nothing stays behind
     const next = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'auto', keepSnapshot: false });
     expect(next.job.state, next.log.join('\n')).toBe('succeeded');
-    expect((await manifestOf(A, next.job.summary)).source).toMatchObject({ backupKind: 'full', kept: null });
-    expect(next.log.filter((l) => l.includes('full backup, because the snapshot kept by the last backup is gone')).length, next.log.join('\n')).toBe(1);
-    expect(next.log.some((l) => l.includes('RBD snapshot backstack-') && l.includes('kept by the last backup is gone'))).toBe(true);
+    expect((await manifestOf(A, next.job.summary)).source).toMatchObject({ backupKind: 'incremental', kept: null });
+    expect(next.log.find((l) => l.startsWith('Disk vda ('))).toMatch(/: incremental, /);
+    expect(next.log.some((l) => l.includes(`Disk vdb: full backup, because RBD snapshot backstack-${aKept} kept by the last backup is gone`))).toBe(true);
     expect(await state()).toEqual({ overlays: [], rbdSnaps: [], nbd: [] });
   });
 });

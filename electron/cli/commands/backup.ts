@@ -41,7 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--incremental', 'an incremental backup (falls back to full, with the reason in the log, when impossible)')
     .option('--exclude-disk <dev>', 'leave this disk out (vdb …); repeatable', collect, [])
     .option('--destination <name>', 'where the backup goes (default: the default destination)')
-    .option('--no-keep-snapshot', 'merge the snapshot back after the backup (the next one will be full)')
+    .option('--no-keep-snapshot', 'remove the RBD snapshot after the backup (the next backup of Ceph disks will be full; file disks are unaffected)')
     .addOption(new Option('--strategy <name>', `${strategyHelp} (default: the cloud's)`).choices(STRATEGY_CHOICES))
     .action(async (o: RunOptions) => {
       if (o.full && o.incremental) throw new UsageError('Choose --full or --incremental, not both.');

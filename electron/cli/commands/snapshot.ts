@@ -102,7 +102,7 @@ export function register(program: Command, ctx: CliContext): void {
   snapshot
     .command('release')
     .description(
-      "merge this installation's kept overlay and remove its kept RBD snapshots of an instance (other installations' are left alone); the next backup of it is full",
+      "remove this installation's kept RBD snapshots of an instance (and merge back an overlay an earlier version kept; other installations' are left alone); the next backup of its Ceph disks is full",
     )
     .requiredOption('--instance <id>', 'server id')
     .requiredOption('--provider <name>', 'cloud name or id')
@@ -114,7 +114,7 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.out(`${r.message}\n`);
         for (const line of r.released) ctx.out(`  released: ${line}\n`);
         for (const line of r.others) ctx.out(`  left alone: ${line}\n`);
-        ctx.err('Warning: the next backup of this instance will be full.\n');
+        if (r.nextBackupFull) ctx.err('Warning: the next backup of its Ceph disks will be full.\n');
       });
     });
 }

@@ -5,10 +5,11 @@ import type { StrategyDeps } from '../strategy';
 import { findServer } from './metadata';
 
 /**
- * Releases what this installation keeps on an instance's hypervisor for incrementals: its
- * overlays merged back, its RBD snapshots removed; another installation's stay. Before a Nova
- * operation that rewrites the domain (migration, resize, rebuild), or to let Cinder delete a
- * volume. Refused while a backup of the instance runs here (it reads the kept snapshot).
+ * Releases what this installation keeps on an instance's hypervisor for incrementals: its RBD
+ * snapshots removed (Cinder cannot delete a volume that has one), and any overlay an earlier
+ * version kept on a file disk merged back; another installation's stay. File disks keep nothing
+ * on the host (their changes are found by block digests), so their incrementals go on.
+ * Refused while a backup of the instance runs here (it reads the kept snapshot).
  */
 export async function releaseInstanceSnapshot(d: StrategyDeps, providerId: string, instanceId: string, signal?: AbortSignal): Promise<ReleasedSnapshot> {
   const provider = d.providers.get(providerId);
@@ -24,10 +25,11 @@ export async function releaseInstanceSnapshot(d: StrategyDeps, providerId: strin
     const ssh = await d.hypervisors.connect(hv, signal);
     try {
       const r = await releaseSnapshots(ssh, server.instanceName, { installation: d.installation.id, isJobRunning: (t) => d.installation.isJobRunning(t) });
+      const rbd = r.released.some((x) => x.includes(': RBD snapshot '));
       const message = r.released.length
-        ? `Released ${r.released.length} snapshot(s) of ${server.name} on ${server.host}; the next backup of this instance is full.`
-        : `This installation keeps no snapshot of ${server.name} on ${server.host}; the next backup of this instance is full.`;
-      return { instanceId: server.id, instanceName: server.name, host: server.host, released: r.released, others: r.others, nextBackupFull: true, message };
+        ? `Released ${r.released.length} snapshot(s) of ${server.name} on ${server.host}${rbd ? '; the next backup of its Ceph disks is full' : ''}.`
+        : `This installation keeps no snapshot of ${server.name} on ${server.host}.`;
+      return { instanceId: server.id, instanceName: server.name, host: server.host, released: r.released, others: r.others, nextBackupFull: rbd, message };
     } finally {
       ssh.close();
     }

@@ -137,7 +137,7 @@ export async function restoreInPlace(c: InPlaceContext): Promise<{ summary: stri
     if (overlays.length) {
       c.log(
         'info',
-        `Nova starts ${server.name} from its own disk files, which were restored; the snapshot overlays above them (${overlays.join(', ')}) are left out from then on, so the next backup of ${planned.filter((d) => d.overlays.length).map((d) => d.disk.target).join(', ')} is full.${wasRunning ? '' : ' Start the instance through Nova, not with virsh start (which would still read those overlays).'}`,
+        `Nova starts ${server.name} from its own disk files, which were restored; the snapshot overlays above them (${overlays.join(', ')}) are left out from then on (whoever made them backs ${planned.filter((d) => d.overlays.length).map((d) => d.disk.target).join(', ')} up in full next time).${wasRunning ? '' : ' Start the instance through Nova, not with virsh start (which would still read those overlays).'}`,
       );
     }
     if (wasRunning) {

@@ -81,17 +81,6 @@ export function dataRanges(map: MapEntry[]): Range[] {
   );
 }
 
-/**
- * What the guest changed while a frozen overlay was its active layer: every range the overlay
- * itself (depth 0) allocates, written data and written zeros alike.
- */
-export function overlayChanges(map: MapEntry[]): Range[] {
-  return normalizeRanges(
-    map.filter((e) => e.depth === 0 && e.present).map((e) => ({ offset: e.start, length: e.length })),
-    Number.MAX_SAFE_INTEGER,
-  );
-}
-
 export interface RbdDiffEntry {
   offset: number;
   length: number;

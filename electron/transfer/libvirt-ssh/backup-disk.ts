@@ -1,10 +1,13 @@
 import { formatBytes } from '../../../shared/format';
 import type { Range, startBackup } from '../../engine';
-import { dataRanges, overlayChanges, parseQemuImgInfo, parseQemuImgMap, parseRbdDiff, rbdChanges, rbdData, totalLength } from './allocation';
+import { dataRanges, parseQemuImgInfo, parseQemuImgMap, parseRbdDiff, rbdChanges, rbdData, totalLength } from './allocation';
 import type { InstanceBackupOptions } from './backup-instance';
 import { describeSource } from './domain-xml';
+import { blockAligned, BlockDigests } from './block-diff';
+import { changedRanges, trackingBlockSize } from './change-tracking';
 import { frozenImage, rbdSnapName, type DiskState } from './disk-state';
 import { TransferError } from './errors';
+import { remoteBlockDigests } from './remote-hash';
 import { nbdExtentSource, serveRemoteNbd, type NbdImage, type ServedNbd } from './remote-nbd';
 import type { NbdReader, StartedReader } from './nbd-reader';
 import { rbdArgs } from './snapshot-ops';
@@ -18,6 +21,8 @@ export interface DiskPlanEntry {
   reason: string | null;
   /** RBD: our kept snapshot an incremental diffs from */
   fromSnapshot: string | null;
+  /** file disks: the block digests of the last backup an incremental compares with (change-tracking.ts) */
+  previous: BlockDigests | null;
   /** this run's snapshot of the disk stays for the next incremental */
   keepNew: boolean;
 }
@@ -31,7 +36,7 @@ export async function backupOneDisk(
   started: StartedReader,
   onBytes: (n: number) => void,
   onSocket: (socket: string) => void,
-): Promise<Record<string, unknown>> {
+): Promise<{ record: Record<string, unknown>; digests: BlockDigests | null }> {
   const s = p.state;
   const target = s.disk.target;
   const img: NbdImage =
@@ -47,9 +52,54 @@ export async function backupOneDisk(
     if (served.status === 'fulfilled') await served.value.stop();
     throw layout.status === 'rejected' ? layout.reason : served.status === 'rejected' ? served.reason : reader;
   }
-  const { size, data, changed, chain } = layout.value;
+  const { size, data, chain } = layout.value;
+  let changed = layout.value.changed;
+  let incremental = p.incremental;
+  let fullReason = p.reason;
+  // File disks: a SHA-256 per block, computed on the host, tells the next backup what changed.
+  // An incremental needs them first (they say what to read); a full backup hashes while it reads.
+  // ends the hashing with the job, or when the read fails (nothing of it may outlive the disk's turn)
+  const hashStop = new AbortController();
+  const stopHashing = (): void => hashStop.abort();
+  o.signal?.addEventListener('abort', stopHashing, { once: true });
+  const digestsOf = async (): Promise<BlockDigests> => {
+    const d = new BlockDigests(size, trackingBlockSize(size, o.repo.chunkSize));
+    await remoteBlockDigests(ssh, img, blockAligned(data, d.blockSize, size), d, hashStop.signal);
+    return d;
+  };
+  let hashing: Promise<BlockDigests | null> = Promise.resolve(null);
+  if (s.kind === 'file') {
+    const prev = p.previous;
+    if (incremental && prev && (prev.size !== size || prev.blockSize !== trackingBlockSize(size, o.repo.chunkSize))) {
+      incremental = false;
+      fullReason = prev.size !== size ? `its size changed (${formatBytes(prev.size)} → ${formatBytes(size)})` : 'its block digests were made for another chunk size';
+      o.log('info', `Disk ${target}: full backup, because ${fullReason}.`);
+    }
+    if (incremental && prev) {
+      const now = await digestsOf().catch((e: unknown) => e as Error);
+      if (now instanceof Error) {
+        if (o.signal?.aborted) {
+          o.signal.removeEventListener('abort', stopHashing);
+          await reader.close();
+          await served.value.stop();
+          throw now;
+        }
+        incremental = false;
+        fullReason = `its blocks could not be hashed on the host (${now.message})`;
+        o.log('warn', `Disk ${target}: full backup, because ${fullReason}.`);
+      } else {
+        hashing = Promise.resolve(now);
+        changed = changedRanges(prev, now);
+      }
+    } else {
+      hashing = digestsOf().catch((e: unknown) => {
+        if (!hashStop.signal.aborted) o.log('warn', `Disk ${target}: its blocks could not be hashed on the host (${(e as Error).message}), so its next backup is full too.`);
+        return null;
+      });
+    }
+  }
   const via = served.value.direct ? 'directly over TLS' : served.value.local ? 'through OpenSSH' : 'through the SSH connection';
-  o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${p.incremental ? `incremental, ${formatBytes(totalLength(changed ?? []))} changed` : `full, ${formatBytes(totalLength(data))} allocated`} of ${formatBytes(size)}, read ${via}.`);
+  o.log('info', `Disk ${target} (${describeSource(s.disk.source)}): ${incremental ? `incremental, ${formatBytes(totalLength(changed ?? []))} changed` : `full, ${formatBytes(totalLength(data))} allocated`} of ${formatBytes(size)}, read ${via}.`);
   let bytes = 0;
   try {
     if (reader.size < size) throw new TransferError(`qemu-nbd serves ${reader.size} bytes of ${target}; the disk has ${size}.`);
@@ -64,14 +114,20 @@ export async function backupOneDisk(
     const rec = await writer.addDisk({
       name: target,
       source,
-      ...(changed ? { changedExtents: changed } : {}),
+      ...(incremental && changed ? { changedExtents: changed } : {}),
     });
     void rec;
+  } catch (e) {
+    stopHashing();
+    await hashing;
+    throw e;
   } finally {
+    o.signal?.removeEventListener('abort', stopHashing);
     await reader.close();
     await served.value.stop();
   }
-  return {
+  const digests = await hashing;
+  const record = {
     target,
     bus: s.disk.bus,
     kind: s.kind,
@@ -81,10 +137,11 @@ export async function backupOneDisk(
     ...(s.kind === 'rbd' ? { pool: s.pool, image: s.image, rbdUser: s.user } : { path: s.original.path }),
     size,
     chain,
-    incremental: p.incremental,
-    fullReason: p.reason,
+    incremental,
+    fullReason,
     transferredBytes: bytes,
   };
+  return { record, digests };
 }
 
 /** Points the reader thread at a served disk: qemu-nbd's socket over its SSH connection, forwarded by OpenSSH, or the TLS port. */
@@ -92,7 +149,7 @@ function openReader(started: StartedReader, served: ServedNbd, signal?: AbortSig
   return started.open(served.direct ? { kind: 'direct', ...served.direct } : served.local ? { kind: 'local', path: served.local } : { kind: 'ssh', socket: served.socket }, signal);
 }
 
-/** A frozen disk's size, allocated ranges, changes since the kept snapshot and backing chain. */
+/** A frozen disk's size, allocated ranges, backing chain and (RBD) changes since the kept snapshot. */
 async function diskLayout(ssh: SshSession, p: DiskPlanEntry, token: string): Promise<{ size: number; data: Range[]; changed: Range[] | undefined; chain: unknown }> {
   const s = p.state;
   if (s.kind === 'file') {
@@ -104,7 +161,7 @@ async function diskLayout(ssh: SshSession, p: DiskPlanEntry, token: string): Pro
     return {
       size: info[0]!.virtualSize,
       data: dataRanges(map),
-      changed: p.incremental ? overlayChanges(map) : undefined,
+      changed: undefined,
       chain: info.map((i) => ({ file: i.filename, format: i.format, virtualSize: i.virtualSize })),
     };
   }

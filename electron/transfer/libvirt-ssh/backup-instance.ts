@@ -1,5 +1,7 @@
 import { BackupNotFoundError, findBackup, startBackup, type EngineProgress, type Manifest, type Repository } from '../../engine';
 import { backupOneDisk, type DiskPlanEntry } from './backup-disk';
+import type { BlockDigests } from './block-diff';
+import { readTracking, writeTracking } from './change-tracking';
 import { fileDiskState, frozenImage, newToken, overlayPath, planAfterFailure, planAfterSuccess, planRepair, repairLog, type DiskState, type Owner, type RepairAction } from './disk-state';
 import { SshConnectionLostError, TransferError } from './errors';
 import { runHook, type SnapshotHook } from './hooks';
@@ -11,9 +13,10 @@ import type { SshSession } from './ssh';
 
 /**
  * One backup of a libvirt domain over SSH: repair leftovers, snapshot all disks at once,
- * stream the frozen data (everything, or what changed since the kept snapshot) into the
- * engine, commit, then merge back what is no longer needed. Whatever fails after the snapshot
- * exists, the host is brought back to where it was before the run.
+ * stream the frozen data (everything, or what changed since the last backup: by block digests
+ * for file disks, from the kept RBD snapshot for Ceph disks) into the engine, commit, then merge
+ * back what is no longer needed. File disks keep nothing on the host (change-tracking.ts says
+ * why). Whatever fails after the snapshot exists, the host is brought back to where it was.
  */
 
 export interface KeptState {
@@ -76,10 +79,16 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   }
   if (dumped.status === 'rejected') throw dumped.reason;
   const keep = !stopped && (o.keepSnapshot ?? true);
-  if (stopped) o.log('info', `Domain ${o.domainName} is shut off: its disks are read as they are, in a full backup (an incremental needs the snapshot of a running instance).`);
+  if (stopped) o.log('info', `Domain ${o.domainName} is shut off: its file disks are read as they are; its RBD disks in full, through a snapshot that is not kept.`);
 
   const parent = await findBackup(o.repo, o.group, 'latest').catch((e: unknown) => (e instanceof BackupNotFoundError ? null : Promise.reject(e)));
-  const kept = (parent?.source.kept as KeptState | null | undefined) ?? null;
+  // Only RBD snapshots are kept: an overlay kept on a file disk by an earlier version counts as
+  // a leftover and is merged back by the repair (it would be lost at Nova's next power-on).
+  const keptRaw = (parent?.source.kept as KeptState | null | undefined) ?? null;
+  const tracked = parent ? await readTracking(o.repo, parent).catch((e: unknown) => {
+    o.log('warn', `The block digests of the last backup could not be read (${(e as Error).message}): file disks are backed up in full.`);
+    return new Map<string, BlockDigests>();
+  }) : new Map<string, BlockDigests>();
 
   // 1. Bring the host to a known state: the kept snapshot survives, our leftovers of jobs no
   // longer running go, another installation's and our running jobs' are left alone.
@@ -87,6 +96,8 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   const exclude = o.exclude ?? [];
   for (const x of exclude) if (!domain.disks.some((d) => d.target === x)) o.log('warn', `Disk ${x} to exclude is not a disk of ${o.domainName}.`);
   let states = await readDiskStates(ssh, domain, exclude, { asIs: stopped });
+  const rbdTargets = new Set(states.filter((s) => s.kind === 'rbd').map((s) => s.disk.target));
+  const kept = keptRaw && { token: keptRaw.token, disks: keptRaw.disks.filter((d) => rbdTargets.has(d)) };
   // merging overlays needs a running domain: a shut-off one's are merged by its next backup
   const repair = stopped ? { actions: [], verdicts: [] } : planRepair(states, { ...o.owner, keptToken: kept?.token ?? null, keptDisks: kept?.disks ?? [] });
   for (const e of repairLog(repair.verdicts)) o.log(e.level, e.message);
@@ -100,22 +111,26 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   const plan: DiskPlanEntry[] = states.map((s) => {
     const v = repair.verdicts.find((x) => x.target === s.disk.target);
     const inParent = parent?.disks.some((d) => d.name === s.disk.target) ?? false;
+    const previous = s.kind === 'file' ? (tracked.get(s.disk.target) ?? null) : null;
     const entry = (incremental: boolean, reason: string | null): DiskPlanEntry => ({
       state: s,
       incremental,
       reason,
       fromSnapshot: incremental && s.kind === 'rbd' && kept ? `backstack-${kept.token}` : null,
-      keepNew: keep && (v?.keepNew ?? true),
+      previous: incremental ? previous : null,
+      keepNew: s.kind === 'rbd' && keep && (v?.keepNew ?? true),
     });
-    if (stopped) return entry(false, 'the instance is shut off');
     if (o.mode === 'full') return entry(false, 'a full backup was asked for');
+    if (!inParent) return entry(false, parent ? 'the last backup has no such disk' : 'there is no earlier backup');
+    if (s.kind === 'file') {
+      return previous ? entry(true, null) : entry(false, 'the last backup kept no block digests of it');
+    }
+    if (stopped) return entry(false, 'the instance is shut off (RBD disks are incremental from the snapshot of a running instance)');
     if (!v?.keptValid) return entry(false, v?.reason ?? 'no snapshot kept');
-    if (!inParent) return entry(false, 'the last backup has no such disk');
     return entry(true, null);
   });
   for (const p of plan) {
     if (!p.incremental && o.mode !== 'full') o.log(o.mode === 'incremental' ? 'warn' : 'info', `Disk ${p.state.disk.target}: full backup, because ${p.reason}.`);
-    if (keep && !p.keepNew) o.log('info', `Disk ${p.state.disk.target}: this backup's snapshot is merged back afterwards, not kept, because its chain holds a snapshot that is not ours to merge; the next backup of this disk is full too.`);
   }
   const incremental = plan.some((p) => p.incremental);
   const keptDisks = plan.filter((p) => p.keepNew).map((p) => p.state.disk.target);
@@ -131,7 +146,8 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
   const post = hook(o.hooks?.post, 'post');
   try {
     if (pre) await runHook(ssh, pre, 'pre', o.log);
-    if (snapped.length) await createSnapshot(ssh, domain, snapped, token, { log: (m) => o.log('info', m), running: !stopped });
+    // a paused guest is already still: it is neither paused again nor resumed (a resume would undo the pause of whoever made it)
+    if (snapped.length) await createSnapshot(ssh, domain, snapped, token, { log: (m) => o.log('info', m), running: state.value === 'running' });
   } finally {
     if (post) await runHook(ssh, post, 'post', o.log).catch((e: unknown) => o.log('warn', `Post-snapshot command: ${(e as Error).message}`));
   }
@@ -168,6 +184,7 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
       progressIntervalMs: 250,
     });
     const disks: Record<string, unknown>[] = [];
+    const digests = new Map<string, BlockDigests>();
     try {
       if (!stopped && states.some((s) => s.kind === 'file')) {
         const read = await chainsAfterSnapshot(ssh, o.domainName, states, token);
@@ -178,7 +195,8 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
         current = index;
         const reader = readers.take(index < plan.length - 1);
         const r = await backupOneDisk(o, ssh, writer, p, token, reader, (n) => (transferred += n), (sock) => sockets.push(sock));
-        disks.push(r);
+        disks.push(r.record);
+        if (r.digests) digests.set(p.state.disk.target, r.digests);
       }
       const xml = await inactiveXml;
       // Nothing stops Nova from starting a shut-off domain while its files are read (qemu-nbd's
@@ -187,6 +205,12 @@ async function backupSteps(o: InstanceBackupOptions, readers: ReaderQueue): Prom
         throw new TransferError(`${o.domainName} was started while its disks were read, so the copy may be inconsistent. Run the backup again: it now takes a snapshot of the running instance.`);
       }
       manifest = await writer.commit({ metadata: { libvirt: { domain: domain.name, uuid: domain.uuid, disks, transferredBytes: transferred, xml } } });
+      // after the commit: a restore point without digests only costs its successor a full read
+      if (digests.size) {
+        await writeTracking(o.repo, manifest, digests).catch((e: unknown) =>
+          o.log('warn', `The block digests of this backup could not be kept (${(e as Error).message}): the next backup of its file disks is full.`),
+        );
+      }
     } catch (e) {
       await writer.abort();
       throw e;

@@ -13,7 +13,7 @@ export interface ReleasedSnapshots {
  * Merges every overlay of this installation back (each into the image directly below it) and
  * removes its RBD snapshots, the kept ones included: the instance runs on Nova's own disks again,
  * as far as this installation is concerned (before a migration, a resize or a volume delete).
- * Another installation's snapshots and those of our running jobs stay. The next backup is full.
+ * Another installation's snapshots and those of our running jobs stay. The next backup of its RBD disks is full.
  */
 export async function releaseSnapshots(ssh: SshSession, domainName: string, owner: Owner, log: (m: string) => void = () => undefined): Promise<ReleasedSnapshots> {
   const domain = await dumpDomain(ssh, domainName);

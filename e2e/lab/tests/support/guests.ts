@@ -106,6 +106,17 @@ export async function guestWrite(ssh: SshSession, domain: string, target: string
   if (out.trim()) throw new Error(`guest write on ${domain} ${target}: ${out.trim()}`);
 }
 
+/**
+ * Files of our qemu-nbd servers in the host's /tmp that no process uses any more (leaks). The lab's
+ * hosts share this machine's /tmp and process table, and other tests run beside ours: a file
+ * whose socket name is still in some process's command line belongs to a server at work.
+ */
+export async function staleNbdFiles(ssh: SshSession): Promise<string[]> {
+  const files = (await ssh.run(['find', '/tmp', '-maxdepth', '1', '-name', 'backstack-nbd-*'])).split('\n').filter(Boolean);
+  const running = await ssh.run(['sh', '-c', 'pgrep -af backstack-nbd- || true']);
+  return files.filter((f) => !running.includes(/^\/tmp\/backstack-nbd-[0-9a-f]+/.exec(f)?.[0] ?? f)).sort();
+}
+
 /** What is ours on a hypervisor: overlay files, backstack RBD snapshots of the given images, qemu-nbd processes serving them. */
 export async function leftovers(ssh: SshSession, instancesPath: string, rbdImages: string[]): Promise<{ overlays: string[]; rbdSnaps: string[]; nbd: string[] }> {
   const overlays = (await ssh.run(['find', instancesPath, '-name', '*.bsk-*'])).split('\n').filter(Boolean).sort();

@@ -52,12 +52,12 @@ const releaseSnapshot: Action<Target> = {
   confirm: ([t]) => ({
     title: `Release the snapshot kept for ${t!.name}?`,
     message:
-      "The overlay this installation keeps on the hypervisor is merged back and its RBD snapshots are removed; other installations' are left alone. The next backup of this instance will be full.",
+      "The RBD snapshots this installation keeps for incrementals are removed (and any overlay an earlier version kept is merged back); other installations' are left alone. The next backup of its Ceph disks will be full.",
     confirmLabel: 'Release',
   }),
   run: async ([t]) => {
     const r = await call('backups.releaseSnapshot', { providerId: t!.providerId, instanceId: t!.instanceId });
-    return `${r.message} The next backup will be full.`;
+    return r.message;
   },
   done: ([t]) => `Snapshot of ${t!.name} released`,
 };
