@@ -18,6 +18,7 @@ import { register as registerProvider } from './commands/provider';
 import { register as registerRestore } from './commands/restore';
 import { register as registerServe } from './commands/serve';
 import { register as registerSnapshot } from './commands/snapshot';
+import { register as registerCopy } from './commands/copy';
 import { register as registerStatus } from './commands/status';
 
 /**
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerServe(program, ctx);
   registerNotify(program, ctx);
   registerFolder(registerDestination(program, ctx), ctx);
+  registerCopy(program, ctx);
   registerJobs(program, ctx);
   registerCatalog(program, ctx);
   return program;

@@ -100,6 +100,12 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'files.startRestoreToGuest': { backupId: 'no-such-vm/2026-12-01T00-00-00.000Z', paths: ['/etc/hostname'], instanceId: 'no-such-vm', guestPath: '/root/restored' },
   'files.search': { pattern: '*.conf', instanceId: 'no-such-vm' },
   'files.startIndex': { restorePoints: [{ backupId: 'no-such-vm/2026-12-01T00-00-00.000Z' }] },
+  'copies.listTargets': {},
+  'copies.addTarget': { name: 'offsite', endpoint: 'http://127.0.0.1:1', bucket: 'backstack-copies', accessKeyId: 'AK', secretAccessKey: 'SK', lock: { mode: 'governance', days: 30 } },
+  'copies.testTarget': { id: 'no-such-target' },
+  'copies.start': { destinationId: 'local', targetId: 'no-such-target' },
+  'copies.startPull': { targetId: 'no-such-target', path: path.join(dir, 'pulled') },
+  'copies.removeTarget': { id: 'offsite' },
 });
 
 beforeAll(async () => {

@@ -41,6 +41,8 @@ import { guestRestoreJob, sshGuestAgents, type GuestAgents } from '../services/f
 import { FilesSearchService } from '../services/files/files-search.service';
 import { filesIndexJob } from '../services/files/files-index.job';
 import { destinationJobs } from '../services/destinations/maintenance.jobs';
+import { CopiesService } from '../services/copies/copies.service';
+import { copyJobs } from '../services/copies/copies.jobs';
 import { ExportsService } from '../services/exports/exports.service';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
 import { InventoryService } from '../services/inventory/inventory.service';
@@ -136,6 +138,7 @@ export function createCore(opts: CoreOptions): Core {
   const providers = new ProvidersService(providersTable, secrets, opts.openstackDispatcher, opts.openstackClock);
   const inventoryTable = new InventoryTable(catalog.db, notify);
   const destinations = new DestinationsService(new DestinationsTable(catalog.db, notify), backupsTable, secrets, manager, { providers, inventory: inventoryTable });
+  const copies = new CopiesService(settings, secrets, manager, destinations);
   const hypervisorsTable = new HypervisorsTable(catalog.db, notify);
   const hypervisors = new HypervisorsService(hypervisorsTable, secrets, providers);
   const jobs = new JobsService(jobsTable, manager);
@@ -245,6 +248,7 @@ export function createCore(opts: CoreOptions): Core {
       set: (providerId, projectId) => settings.writeValue(`verifySandboxProject:${providerId}`, projectId),
     }),
     destinations,
+    copies,
     jobs,
     smtp,
     snapshots,
@@ -260,6 +264,7 @@ export function createCore(opts: CoreOptions): Core {
   for (const kind of [
     catalogBackupJob(catalog),
     ...destinationJobs(destinations, backupsTable),
+    ...copyJobs(copies, destinations),
     inventorySyncJob({ providers, providersTable, inventory: inventoryTable, hypervisors: hypervisorsTable, afterSync: () => policies.applyRules() }),
     backupInstanceJob(strategy),
     restoreInstanceJob(strategy),

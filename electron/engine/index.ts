@@ -17,6 +17,8 @@ export type { VerifyScope, VerifyReport, VerifyProblem } from './ops/verify';
 export { pruneBackups, removeBackup } from './ops/prune';
 export { isProtected, setProtected } from './ops/protection';
 export { readNote, writeNote } from './ops/notes';
+export { restorePointFiles, CONFIG_PATH } from './ops/files-of';
+export type { RestorePointFiles } from './ops/files-of';
 export type { PruneOptions, PruneReport } from './ops/prune';
 export { selectKeep, hasRules } from './ops/prune-rules';
 export type { KeepRules, PruneDecision } from './ops/prune-rules';

@@ -7,6 +7,7 @@ import { RestoreVerifyParams } from './restore-verify';
 import { FilesRestoreParams, FilesRestoreToGuestParams } from './files';
 import { FilesIndexParams } from './files-search';
 import { CreateSnapshotInput } from './snapshots';
+import { CopyPullParams, CopyRunParams } from './copies';
 
 const Id = z.string().min(1).max(200);
 
@@ -40,6 +41,10 @@ export const JOB_PARAMS = {
   'files.restoreToGuest': FilesRestoreToGuestParams,
   /** the file index of a restore point (path, size, time, type of every entry), kept with it in its destination */
   'files.index': FilesIndexParams,
+  /** restore points of a destination copied into S3-compatible object storage */
+  'copy.run': CopyRunParams,
+  /** restore points of a copy in object storage pulled back into a folder */
+  'copy.pull': CopyPullParams,
 } as const;
 export type JobKindName = keyof typeof JOB_PARAMS;
 export const JobKindName = z.enum(Object.keys(JOB_PARAMS) as [JobKindName, ...JobKindName[]]);
@@ -62,6 +67,8 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'files.restore': 'File restore',
   'files.restoreToGuest': 'File restore into instance',
   'files.index': 'File index',
+  'copy.run': 'Copy to object storage',
+  'copy.pull': 'Pull from object storage',
 };
 /** Parameters as a caller gives them (defaults not yet applied). */
 export type JobParamsInput<K extends JobKindName> = z.input<(typeof JOB_PARAMS)[K]>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppStatus, CatalogTable, Settings } from '../domain/app';
 import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers';
 import { DestinationStats, DestinationView, KeepRules, PrunePreview } from '../domain/destinations';
+import { CopyPullParams, CopyRunParams, CopyTargetInput, CopyTargetTest, CopyTargetView } from '../domain/copies';
 import { HypervisorItem, HypervisorSsh, HypervisorTest, Instance, InstanceSummary, InventoryNode, ResourceItem, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
@@ -173,6 +174,16 @@ export const requests = {
   'destinations.setGcSchedule': req(z.object({ id: Id, schedule: Schedule.nullable() }).strict(), DestinationView),
   /** Rebuilds the catalog's index of a destination's restore points from what it holds. */
   'destinations.startReindex': req(z.object({ id: Id }).strict(), z.object({ jobId: z.string() })),
+  /** Where restore points are copied: S3-compatible buckets (secret keys sealed, never returned). */
+  'copies.listTargets': req(Empty, z.object({ items: z.array(CopyTargetView) })),
+  'copies.addTarget': req(CopyTargetInput, CopyTargetView),
+  'copies.removeTarget': req(z.object({ id: Id }).strict(), z.object({ removed: z.literal(true) })),
+  /** Writes, reads and deletes a probe object; says whether Object Lock is on and which repository the prefix holds. */
+  'copies.testTarget': req(z.object({ id: Id }).strict(), CopyTargetTest),
+  /** Copies restore points of a destination to a target, as a job. */
+  'copies.start': req(CopyRunParams, z.object({ jobId: z.string() })),
+  /** Pulls restore points of a target into a folder, as a job; a folder that is a destination is re-indexed after. */
+  'copies.startPull': req(CopyPullParams, z.object({ jobId: z.string() })),
   'policies.list': req(Empty, z.object({ items: z.array(PolicyView) })),
   /** A policy with its members and its recent runs (scheduled, caught up or skipped, with why). */
   'policies.get': req(z.object({ id: Id }).strict(), PolicyDetail),

@@ -1,5 +1,6 @@
 import { appHandlers } from './app';
 import { backupHandlers } from './backups';
+import { copyHandlers } from './copies';
 import { dashboardHandlers } from './dashboard';
 import { destinationHandlers } from './destinations';
 import { exportHandlers } from './exports';
@@ -23,6 +24,7 @@ export function createHandlers(s: Services): Handlers {
     ...inventoryHandlers(s),
     ...backupHandlers(s),
     ...destinationHandlers(s),
+    ...copyHandlers(s),
     ...policyHandlers(s),
     ...notificationHandlers(s),
     ...dashboardHandlers(s),

@@ -2,6 +2,7 @@ import type { OutputOf, ParsedInputOf, RequestName } from '../../../shared/ipc/c
 import type { AppService } from '../../services/app/app.service';
 import type { BackupsService } from '../../services/backup/backups.service';
 import type { DashboardService } from '../../services/dashboard/dashboard.service';
+import type { CopiesService } from '../../services/copies/copies.service';
 import type { DestinationsService } from '../../services/destinations/destinations.service';
 import type { ExportsService } from '../../services/exports/exports.service';
 import type { DragOut } from '../../services/files/drag-out';
@@ -36,6 +37,7 @@ export interface Services {
   scheduler: Scheduler;
   restore: RestoreService;
   destinations: DestinationsService;
+  copies: CopiesService;
   jobs: JobsService;
   /** the mail server notifications go through */
   smtp: SmtpService;

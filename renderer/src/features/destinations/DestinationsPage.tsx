@@ -5,10 +5,11 @@ import { useQuery } from '../../api/useQuery';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { CopyTargets } from './CopyTargets';
 import { CreateDestination } from './CreateDestination';
 import { DestinationCard } from './DestinationCard';
 
-/** The backup destinations: one card each (usage, verify, prune, collect garbage), and the create / add dialog. */
+/** The backup destinations: one card each (usage, verify, prune, collect garbage), the create / add dialog, and the offsite copies. */
 export function DestinationsPage() {
   const { data, error, reload } = useQuery('destinations.list', {}, { tables: ['destinations'] });
   const [open, setOpen] = useState(false);
@@ -32,6 +33,7 @@ export function DestinationsPage() {
       {items?.map((d) => (
         <DestinationCard key={d.id} destination={d} />
       ))}
+      {items && items.length > 0 && <CopyTargets destinations={items} />}
     </Stack>
   );
 }
