@@ -78,6 +78,21 @@ describe('policy commands', () => {
     expect(JSON.parse(cli.io.out).spec.verifyEveryDays).toBeNull();
   });
 
+  it('copy each restore point to a copy target, refusing one that does not exist, and stop with off', async () => {
+    expect(await run('policy', 'add', '--name', 'c', '--destination', 'local', '--copy-to', 'offsite')).toBe(4);
+    expect(cli.io.err).toContain('No copy target "offsite". List them with: backstack copy target list');
+    cli.clear();
+    expect(await cli.run(['copy', 'target', 'add', 'offsite', '--endpoint', 'http://127.0.0.1:9', '--bucket', 'backstack-copies', '--access-key', 'AK', '--secret-key-stdin'], { stdin: 'SK\n' })).toBe(0);
+    expect(await run('policy', 'add', '--name', 'c', '--destination', 'local', '--copy-to', 'offsite')).toBe(0);
+    cli.clear();
+    await run('policy', 'show', 'c');
+    expect(cli.io.out).toContain('copies: each restore point to offsite');
+    expect(await run('policy', 'edit', 'c', '--copy-to', 'off')).toBe(0);
+    cli.clear();
+    await run('policy', 'show', 'c', '--json');
+    expect(JSON.parse(cli.io.out).spec.copyTo).toBeNull();
+  });
+
   it('say how to begin when there is no policy, and that restore points stay when one is removed', async () => {
     expect(await run('policy', 'list')).toBe(0);
     expect(cli.io.out).toContain('No policy yet. Create one with: backstack policy add');

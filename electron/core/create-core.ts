@@ -178,10 +178,20 @@ export function createCore(opts: CoreOptions): Core {
         policyId,
       ),
     indexFiles: (record: BackupRecord) => void manager.enqueue('files.index', { backupId: record.id, destinationId: record.destinationId }),
+    copyAfter: (record: BackupRecord, policyId: string | undefined) => {
+      const to = policyId ? policiesTable.get(policyId)?.spec.copyTo : null;
+      if (!to) return null;
+      try {
+        const { jobId } = copies.startCopy({ destinationId: record.destinationId, targetId: to, backupIds: [record.id] });
+        return { level: 'info' as const, message: `Copy to ${copies.target(to).name} queued (job ${jobId}): the policy copies each restore point there.` };
+      } catch (e) {
+        return { level: 'warn' as const, message: `The policy copies each restore point to a copy target, but this one's copy was not queued: ${(e as Error).message}` };
+      }
+    },
   };
   const backups = new BackupsService(backupsTable, providers, destinations, manager, strategy, (rows) => withUnusualChanges(rows, policiesTable));
   const snapshots = new SnapshotsService({ providers, inventory: inventoryService, installationId: installation.id, jobs: manager });
-  const policies = new PoliciesService(policiesTable, inventoryTable, destinations, providers, backups, (instanceId) => installation.backupRunning(instanceId));
+  const policies = new PoliciesService(policiesTable, inventoryTable, destinations, providers, backups, copies, (instanceId) => installation.backupRunning(instanceId));
   const scheduler = new Scheduler({
     policies,
     table: policiesTable,

@@ -24,6 +24,8 @@ export interface StrategyDeps {
   unusualChange(record: BackupRecord, policyId: string | undefined): string | null;
   /** queues the boot check of a restore point just recorded when its policy's is due; the job log's line about it, or null */
   bootCheck(record: BackupRecord, policyId: string | undefined): Promise<{ level: 'info' | 'warn'; message: string } | null>;
+  /** after a good backup: queues the copy of the new restore point when its policy copies; the job log's line about it, or null */
+  copyAfter?(record: BackupRecord, policyId: string | undefined): { level: 'info' | 'warn'; message: string } | null;
   /** after a good backup: queues the file index of the new restore point (a job of its own, files.index) */
   indexFiles?(record: BackupRecord): void;
 }

@@ -74,6 +74,8 @@ export const PolicySpec = z
      * days, its new restore point is booted in the cloud's sandbox project (null: never).
      */
     verifyEveryDays: z.number().int().min(1).max(365).nullable().default(null),
+    /** a copy target (id or name; stored by id): each new restore point is copied there after its backup (null: no copy) */
+    copyTo: z.string().trim().min(1).max(200).nullable().default(null),
     preSnapshot: SnapshotHook.optional(),
     postSnapshot: SnapshotHook.optional(),
     /** what is reported, and where (the desktop, e-mail) */
@@ -107,6 +109,8 @@ export const PolicyView = z.object({
   id: z.string(),
   spec: PolicySpec,
   destinationName: z.string().nullable(),
+  /** the copy target's name (null: no copy, or the target was removed since) */
+  copyTargetName: z.string().nullable().default(null),
   members: z.number().int().nonnegative(),
   /** when each schedule runs next (null: the policy is paused or has no schedule) */
   nextRuns: z.array(z.object({ scheduleId: z.string(), at: z.string().nullable(), cron: z.string() })),

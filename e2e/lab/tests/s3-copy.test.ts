@@ -2,7 +2,8 @@
 // runs them: a copy target with Object Lock (governance), two restore points copied (the second
 // sends only the chunks the copy lacks), every object locked so that a delete of it with the
 // target's own credentials fails, and the copy pulled into an empty folder that restores
-// byte-identical as a destination of its own.
+// byte-identical as a destination of its own; and a policy that copies each new restore point
+// of a lab server after its backup.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupDisk, fileSink, fileSource, openRepository, restoreDisk, type Manifest } from '../../../electron/engine';
+import type { Job } from '../../../shared/domain/jobs';
+import { closeInstallation, openInstallation, runJob, unwrap, type Installation } from './support/backstack';
+import { loadCloud, Session } from './support/cloud';
+import { createServer, deleteServer } from './support/guests';
+import { until } from './support/lab';
 import { errorCode, loadS3, s3, s3File, type S3Lab } from './support/s3';
+import { loadHypervisors } from './support/ssh';
 
 const root = resolve(__dirname, '../../..');
 const lab = loadS3();
@@ -150,4 +157,41 @@ describe('copies in object storage (Ceph RGW)', () => {
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/already holds another repository \(id [0-9a-f-]+, this destination's is [0-9a-f-]+\): give this copy a prefix of its own\./);
   });
+});
+
+describe('a policy with a copy target', () => {
+  let A: Installation | undefined;
+  let os: Session;
+  let serverId = '';
+  afterAll(async () => {
+    if (serverId) await deleteServer(os, serverId).catch(() => undefined);
+    await closeInstallation(A);
+  }, 300_000);
+
+  it('copies each new restore point after its backup, as a job of its own', async () => {
+    const cloud = loadCloud();
+    os = await Session.login(cloud);
+    A = await openInstallation('copy-policy', cloud, loadHypervisors());
+    const server = await createServer(os, { name: `bsk-copy-${suffix}`, image: 'labvm-busybox', flavor: 'm1.tiny', network: 'backstack-net' });
+    serverId = server.id;
+    const target = unwrap(
+      await A.core.api.invoke('copies.addTarget', { name: 'site-b', endpoint: l().endpoint, region: l().region, bucket, prefix: 'site-b', accessKeyId: l().accessKeyId, secretAccessKey: l().secretAccessKey }),
+    );
+    const policy = unwrap(await A.core.api.invoke('policies.create', { spec: { name: `bsk-copy-${suffix}`, destination: A.core.services.destinations.defaultDestination().id, copyTo: 'site-b' } }));
+    expect(policy).toMatchObject({ copyTargetName: 'site-b', spec: { copyTo: target.id } });
+    unwrap(await A.core.api.invoke('policies.assign', { id: policy.id, instances: [{ providerId: A.providerId, instanceId: server.id }] }));
+    const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'full', policyId: policy.id });
+    expect(job.state, log.join('\n')).toBe('succeeded');
+    const backupId = /backup (\S+\/\S+):/.exec(job.summary ?? '')![1]!;
+    const copyJobId = log.map((m) => /^Copy to site-b queued \(job (\S+)\): the policy copies each restore point there\.$/.exec(m)?.[1]).find(Boolean);
+    expect(copyJobId, log.join('\n')).toBeDefined();
+    const copy = await until<Job>('the copy job', async () => {
+      const j = A!.core.jobs.get(copyJobId!);
+      return ['succeeded', 'warning', 'failed', 'cancelled'].includes(j.state) && j;
+    }, { timeoutMs: 300_000, intervalMs: 250 });
+    expect(copy.state, copy.error?.message).toBe('succeeded');
+    expect(copy.summary).toMatch(/^1 restore point\(s\) copied to site-b \(\d+ chunks, /);
+    const listing = await (await s3(l(), l(), { bucket, query: { prefix: `site-b/backups/${backupId}/` } })).text();
+    expect(listing).toContain(`<Key>site-b/backups/${backupId}/manifest.json</Key>`);
+  }, 600_000);
 });

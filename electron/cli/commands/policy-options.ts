@@ -26,6 +26,7 @@ export interface PolicyOptions extends KeepOptions {
   missed?: 'run-once' | 'skip';
   excludeDisk: string[];
   verifyEvery?: number | 'off';
+  copyTo?: string;
   file?: string;
 }
 
@@ -59,6 +60,7 @@ export function withPolicyOptions(c: Command): Command {
       .option('--missed <run-once|skip>', 'what start does with runs missed while no scheduler ran', oneOf('--missed', ['run-once', 'skip'] as const))
       .option('--exclude-disk <dev>', 'leave this disk out of every backup (vdb …); repeatable', collect, [])
       .option('--verify-every <days|off>', "verify by booting: after a backup, a member not boot-checked for this many days is booted in its cloud's sandbox project (see restore verify); off stops", verifyEvery)
+      .option('--copy-to <target|off>', 'copy each new restore point to this copy target after its backup (see copy target add); off stops')
       .option('--file <policy.yaml>', 'the whole policy from a YAML or JSON file (the fields of `policy show --json` .spec)'),
   );
 }
@@ -140,5 +142,6 @@ export function specFromOptions(o: PolicyOptions, base: Partial<PolicySpecInput>
     ...(o.missed ? { missedRuns: o.missed } : {}),
     ...(o.excludeDisk.length ? { excludeDisks: o.excludeDisk } : {}),
     ...(o.verifyEvery !== undefined ? { verifyEveryDays: o.verifyEvery === 'off' ? null : o.verifyEvery } : {}),
+    ...(o.copyTo !== undefined ? { copyTo: o.copyTo === 'off' ? null : o.copyTo } : {}),
   };
 }

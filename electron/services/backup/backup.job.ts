@@ -76,6 +76,8 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
         if (keep) await retain(repo, destination.id, manifest.group, keep, ctx.log, d);
         const check = await d.bootCheck(record, p.policyId);
         if (check) ctx.log(check.level, check.message);
+        const copy = d.copyAfter?.(record, p.policyId);
+        if (copy) ctx.log(copy.level, copy.message);
         try {
           d.indexFiles?.(record);
         } catch (e) {

@@ -32,6 +32,8 @@ export class PoliciesService {
     private readonly destinations: DestinationsService,
     private readonly providers: ProvidersService,
     private readonly backups: BackupsService,
+    /** the copy targets a policy may copy its restore points to */
+    private readonly copyTargets: { target(idOrName: string): { id: string; name: string } },
     /** the running backup job of an instance, if any (a schedule does not stack a second one on it) */
     private readonly backupRunning: (instanceId: string) => string | null = () => null,
     private readonly now: () => Date = () => new Date(),
@@ -230,7 +232,8 @@ export class PoliciesService {
     const spec = parsed.data;
     const destination = this.destinations.get(spec.destination);
     const providerIds = spec.rules.providerIds.map((id) => this.providers.get(id).id);
-    return { ...spec, destination: destination.id, rules: { ...spec.rules, providerIds } };
+    const copyTo = spec.copyTo === null ? null : this.copyTargets.target(spec.copyTo).id;
+    return { ...spec, destination: destination.id, copyTo, rules: { ...spec.rules, providerIds } };
   }
 
   private view(p: StoredPolicy): PolicyView {
@@ -240,11 +243,18 @@ export class PoliciesService {
     } catch {
       destinationName = null; // removed since: the view says so, a run refuses with a message
     }
+    let copyTargetName: string | null = null;
+    try {
+      copyTargetName = p.spec.copyTo === null ? null : this.copyTargets.target(p.spec.copyTo).name;
+    } catch {
+      copyTargetName = null; // removed since: a backup says so in its log
+    }
     const now = this.now();
     return {
       id: p.id,
       spec: p.spec,
       destinationName,
+      copyTargetName,
       members: this.table.countMembers(p.id),
       nextRuns: p.spec.schedules.map((s) => ({ scheduleId: s.id, cron: cronOf(s), at: p.spec.enabled ? (nextRunsOf(s, now, 1)[0]?.toISOString() ?? null) : null })),
       createdAt: p.createdAt,

@@ -1,4 +1,5 @@
-import { Code, Group, Input, NumberInput, Stack, Switch, TagsInput, Text } from '@mantine/core';
+import { Code, Group, Input, NumberInput, Select, Stack, Switch, TagsInput, Text } from '@mantine/core';
+import { useQuery } from '../../api/useQuery';
 import type { SnapshotHook } from '../../../../shared/domain/backups';
 import { Choice } from '../../components/Choice';
 import { EditorSection } from './EditorSection';
@@ -34,6 +35,7 @@ export function OptionsSection({ draft, set, errors }: SectionProps) {
         error={errors.excludeDisks}
       />
       <VerifyEvery draft={draft} set={set} errors={errors} />
+      <CopyTo draft={draft} set={set} errors={errors} />
       {(preSnapshot || postSnapshot) && (
         <Text size="sm" c="dimmed" data-testid="snapshot-commands">
           Snapshot commands (kept as saved):{' '}
@@ -50,6 +52,25 @@ export function OptionsSection({ draft, set, errors }: SectionProps) {
         </Text>
       )}
     </EditorSection>
+  );
+}
+
+/** Offsite copies: each new restore point copied to a target (Destinations page, Offsite copies) after its backup. */
+function CopyTo({ draft, set, errors }: SectionProps) {
+  const { data } = useQuery('copies.listTargets', {}, { tables: ['settings'] });
+  const targets = data?.items ?? [];
+  if (!targets.length && draft.copyTo === null) return null;
+  return (
+    <Select
+      label="Copy each restore point to"
+      description="After each backup of a member, its new restore point is copied to this target (only the chunks it lacks) as a job of its own"
+      data={[{ value: '', label: 'No copy' }, ...targets.map((t) => ({ value: t.id, label: `${t.name} (${t.bucket}${t.lock ? `, locked ${t.lock.days} d` : ''})` }))]}
+      value={draft.copyTo ?? ''}
+      onChange={(v) => set({ copyTo: v ? v : null })}
+      allowDeselect={false}
+      error={errors.copyTo}
+      w={420}
+    />
   );
 }
 

@@ -44,6 +44,7 @@ function summary(p: Detail, cloudName: (id: string) => string): [string, ReactNo
     ['Keeps', retentionInWords(s.retention)],
     ['Missed runs', s.missedRuns === 'run-once' ? 'made up by one run' : 'skipped'],
     ['Disks left out', s.excludeDisks.join(', ') || 'none'],
+    ['Copies', s.copyTo === null ? 'none' : `each restore point to ${p.copyTargetName ?? 'a removed copy target (edit the policy)'}`],
     ['Verify by booting', s.verifyEveryDays === null ? 'off' : `every ${s.verifyEveryDays === 1 ? 'day' : `${s.verifyEveryDays} days`}, in the cloud's sandbox project`],
     ['Priority', String(s.priority)],
     ...(s.description ? ([['Description', s.description]] as [string, string][]) : []),

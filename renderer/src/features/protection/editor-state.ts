@@ -48,6 +48,8 @@ export interface PolicyDraft {
   missedRuns: 'run-once' | 'skip';
   excludeDisks: string[];
   verifyEveryDays: number | null;
+  /** copy target id, or null: no copy */
+  copyTo: string | null;
   notifications: NotificationRules;
   /** what the editor does not show (snapshot commands), kept as saved */
   kept: Pick<PolicySpec, 'preSnapshot' | 'postSnapshot'>;
@@ -101,6 +103,7 @@ export function draftOf(spec: PolicySpec | null, defaults: { destination: string
     missedRuns: s.missedRuns,
     excludeDisks: s.excludeDisks,
     verifyEveryDays: s.verifyEveryDays,
+    copyTo: s.copyTo,
     notifications: s.notifications,
     kept: { ...(s.preSnapshot ? { preSnapshot: s.preSnapshot } : {}), ...(s.postSnapshot ? { postSnapshot: s.postSnapshot } : {}) },
   };
@@ -160,6 +163,7 @@ export function specOf(d: PolicyDraft): PolicySpecInput {
     missedRuns: d.missedRuns,
     excludeDisks: d.excludeDisks,
     verifyEveryDays: d.verifyEveryDays,
+    copyTo: d.copyTo,
     notifications: d.notifications,
     ...d.kept,
   };
