@@ -28,6 +28,8 @@ export interface CopyInReport {
   alreadyThere: string[];
   chunksFetched: number;
   bytesFetched: number;
+  /** objects read from a version a delete marker hides */
+  hiddenRead: number;
 }
 
 const repoId = (b: Buffer): string | null => {
@@ -61,8 +63,15 @@ function wholeChunk(b: Buffer): boolean {
 const FOLDER_FILE = /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.idx|notes\/[a-z][a-z0-9-]{0,39}\.(?:json|bin))$/;
 
 export async function copyIn(store: S3Store, dir: string, o: CopyInOptions): Promise<CopyInReport> {
-  const report: CopyInReport = { pulled: [], alreadyThere: [], chunksFetched: 0, bytesFetched: 0 };
-  const remote = await store.get(CONFIG_PATH);
+  const report: CopyInReport = { pulled: [], alreadyThere: [], chunksFetched: 0, bytesFetched: 0, hiddenRead: 0 };
+  let hidden = 0;
+  // every read goes through the versions: a key someone "deleted" (a delete marker) is read from the version it hides
+  const read = async (rel: string): Promise<Buffer | null> => {
+    const r = await store.getData(rel);
+    if (r?.hidden) hidden++;
+    return r?.body ?? null;
+  };
+  const remote = await read(CONFIG_PATH);
   const id = remote && repoId(remote);
   if (!remote || !id) throw new CopyError(`There is no Backstack copy at ${store.where} (no repository config.json).`);
   const localConfig = path.join(dir, CONFIG_PATH);
@@ -77,7 +86,7 @@ export async function copyIn(store: S3Store, dir: string, o: CopyInOptions): Pro
     if (entries.length) throw new CopyError(`${dir} is not empty and holds no repository: pull into an empty folder.`);
     await writeNew(localConfig, remote);
   }
-  const refs = committedRefs((await store.list('backups/')).keys());
+  const refs = committedRefs((await store.listData('backups/')).keys());
   const wanted = o.backups ? new Set(o.backups) : null;
   if (wanted) {
     const known = new Set(refs.map(refString));
@@ -91,7 +100,7 @@ export async function copyIn(store: S3Store, dir: string, o: CopyInOptions): Pro
       report.alreadyThere.push(refString(r));
       continue;
     }
-    const list = await store.get(chunkListKey(r));
+    const list = await read(chunkListKey(r));
     if (!list)
       throw new CopyError(
         `The copy of ${refString(r)} at ${store.where} has no chunk list (${chunkListKey(r)}): it was not made by Backstack's copy, or is damaged.`,
@@ -109,7 +118,7 @@ export async function copyIn(store: S3Store, dir: string, o: CopyInOptions): Pro
       while (next < missing.length) {
         o.signal?.throwIfAborted();
         const rel = missing[next++]!;
-        const body = await store.get(rel);
+        const body = await read(rel);
         if (!body) throw new CopyError(`Chunk ${rel} of ${refString(r)} is missing from the copy at ${store.where}.`);
         if (!wholeChunk(body))
           throw new CopyError(`Chunk ${rel} of ${refString(r)} in the copy at ${store.where} is damaged (its checksum does not match).`);
@@ -127,21 +136,28 @@ export async function copyIn(store: S3Store, dir: string, o: CopyInOptions): Pro
       }
     };
     await Promise.all(Array.from({ length: Math.min(o.parallel ?? 4, missing.length) }, worker));
-    for (const key of (await store.list(`${folder}/`)).keys()) {
+    for (const key of (await store.listData(`${folder}/`)).keys()) {
       const rel = key.slice(folder.length + 1);
       if (key === r.manifest) continue;
       if (!FOLDER_FILE.test(rel)) {
         o.log('warn', `${refString(r)}: ${key.slice(0, 200)} in the copy is not a file of a restore point; left out.`);
         continue;
       }
-      const body = await store.get(key);
+      const body = await read(key);
       if (body) await writeNew(path.join(dir, folder, rel), body);
     }
     o.signal?.throwIfAborted();
-    const manifest = await store.get(r.manifest);
+    const manifest = await read(r.manifest);
     if (!manifest) throw new CopyError(`The manifest of ${refString(r)} disappeared from the copy at ${store.where} while it was pulled.`);
     await writeNew(path.join(dir, r.manifest), manifest);
     report.pulled.push(refString(r));
   }
+  if (hidden) {
+    o.log(
+      'warn',
+      `${hidden} object(s) of the copy at ${store.where} were hidden by delete markers (someone deleted them without removing their data); the versions they hide were read. Look into who deleted them.`,
+    );
+  }
+  report.hiddenRead = hidden;
   return report;
 }

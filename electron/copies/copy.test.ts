@@ -28,6 +28,13 @@ class MemoryStore implements ObjectStore {
   async list(rel: string) {
     return new Map([...this.objects].filter(([k]) => k.startsWith(rel)).map(([k, v]) => [k, v.body.length] as const));
   }
+  async listData(rel: string) {
+    return new Map([...(await this.list(rel))].map(([k, size]) => [k, { size, hiddenVersion: null }] as const));
+  }
+  async getData(rel: string) {
+    const body = await this.get(rel);
+    return body ? { body, hidden: false } : null;
+  }
   async extendLock(rel: string, lock: Lock) {
     const o = this.objects.get(rel)!;
     o.lock = lock;
@@ -54,38 +61,41 @@ async function twoPoints(encrypted: boolean) {
 }
 
 describe('a copy in object storage', () => {
-  it.each([false, true])('holds the same restore points, sends each chunk once, locks every object, and pulls back byte-identical (encrypted: %s)', async (encrypted) => {
-    const { images, points } = await twoPoints(encrypted);
-    const store = new MemoryStore();
-    const lock: Lock = { mode: 'compliance', until: new Date(Date.now() + 86_400_000) };
-    const first = await copyOut(t.repo, store, [points[0]!], { lock, log });
-    const second = await copyOut(t.repo, store, points, { lock, log });
-    expect(first.copied).toEqual([points[0]!.id]);
-    expect(second).toMatchObject({ copied: [points[1]!.id], alreadyThere: [points[0]!.id] });
-    const chunkSize = t.repo.chunkSize;
-    expect(first.chunksSent).toBe(Math.ceil((3 * MiB) / chunkSize));
-    expect(second.chunksSent).toBe(1); // only the chunk the 1000 changed bytes are in
-    expect([...store.objects.values()].every((o) => o.lock?.mode === 'compliance')).toBe(true);
-    // sealed stays sealed: no object of an encrypted copy holds the disk's bytes in the clear
-    if (encrypted) {
-      const probe = fs.readFileSync(images[0]!).subarray(0, 64);
-      expect([...store.objects.values()].some((o) => o.body.includes(probe))).toBe(false);
-    }
-
-    const dir = path.join(t.work, 'pulled');
-    const pulled = await copyIn(store, dir, { log });
-    expect(pulled.pulled).toEqual(points.map((p) => p.id));
-    const repo = await openRepository(dir, encrypted ? { passphrase: PASSPHRASE } : {});
-    try {
-      for (const [i, p] of points.entries()) {
-        const out = path.join(t.work, `r${i}.img`);
-        await restoreDisk(repo, { group: p.group, backup: p.time, disk: 'vda', sink: fileSink(out) });
-        expect(sha(out)).toBe(sha(images[i]!));
+  it.each([false, true])(
+    'holds the same restore points, sends each chunk once, locks every object, and pulls back byte-identical (encrypted: %s)',
+    async (encrypted) => {
+      const { images, points } = await twoPoints(encrypted);
+      const store = new MemoryStore();
+      const lock: Lock = { mode: 'compliance', until: new Date(Date.now() + 86_400_000) };
+      const first = await copyOut(t.repo, store, [points[0]!], { lock, log });
+      const second = await copyOut(t.repo, store, points, { lock, log });
+      expect(first.copied).toEqual([points[0]!.id]);
+      expect(second).toMatchObject({ copied: [points[1]!.id], alreadyThere: [points[0]!.id] });
+      const chunkSize = t.repo.chunkSize;
+      expect(first.chunksSent).toBe(Math.ceil((3 * MiB) / chunkSize));
+      expect(second.chunksSent).toBe(1); // only the chunk the 1000 changed bytes are in
+      expect([...store.objects.values()].every((o) => o.lock?.mode === 'compliance')).toBe(true);
+      // sealed stays sealed: no object of an encrypted copy holds the disk's bytes in the clear
+      if (encrypted) {
+        const probe = fs.readFileSync(images[0]!).subarray(0, 64);
+        expect([...store.objects.values()].some((o) => o.body.includes(probe))).toBe(false);
       }
-    } finally {
-      await repo.close();
-    }
-  });
+
+      const dir = path.join(t.work, 'pulled');
+      const pulled = await copyIn(store, dir, { log });
+      expect(pulled.pulled).toEqual(points.map((p) => p.id));
+      const repo = await openRepository(dir, encrypted ? { passphrase: PASSPHRASE } : {});
+      try {
+        for (const [i, p] of points.entries()) {
+          const out = path.join(t.work, `r${i}.img`);
+          await restoreDisk(repo, { group: p.group, backup: p.time, disk: 'vda', sink: fileSink(out) });
+          expect(sha(out)).toBe(sha(images[i]!));
+        }
+      } finally {
+        await repo.close();
+      }
+    },
+  );
 
   it('refuses a damaged chunk on the way back and writes no manifest for its restore point', async () => {
     const { points } = await twoPoints(false);
@@ -126,7 +136,9 @@ describe('a copy in object storage', () => {
       const img = path.join(other.work, 'x.img');
       fs.writeFileSync(img, randomBytes(MiB));
       const m = await backupDisk(other.repo, { group: 'vm-2', name: 'vda', source: fileSource(img) });
-      await expect(copyOut(other.repo, store, [m], { log })).rejects.toThrow(/already holds another repository .*: give this copy a prefix of its own/);
+      await expect(copyOut(other.repo, store, [m], { log })).rejects.toThrow(
+        /already holds another repository .*: give this copy a prefix of its own/,
+      );
     } finally {
       await other.cleanup();
     }

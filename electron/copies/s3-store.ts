@@ -4,6 +4,7 @@ import {
   GetObjectCommand,
   GetObjectLockConfigurationCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   PutObjectRetentionCommand,
@@ -50,7 +51,13 @@ const MODE = { governance: 'GOVERNANCE', compliance: 'COMPLIANCE' } as const;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** What a copy needs of a store (S3Store; the unit tests' in-memory one). */
-export type ObjectStore = Pick<S3Store, 'where' | 'get' | 'put' | 'head' | 'list' | 'extendLock'>;
+export type ObjectStore = Pick<S3Store, 'where' | 'get' | 'put' | 'head' | 'list' | 'extendLock' | 'listData' | 'getData'>;
+
+/** An object that holds data, and the version to read when a delete marker hides it (null: the current one). */
+export interface DataObject {
+  size: number;
+  hiddenVersion: string | null;
+}
 
 export class S3Store {
   private readonly client: S3Client;
@@ -161,6 +168,61 @@ export class S3Store {
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (token);
     return out;
+  }
+
+  /**
+   * Every key under `rel` that still holds data, a key "deleted" by a delete marker included: in a
+   * versioned bucket (Object Lock needs one) a delete without a version id only adds a marker,
+   * which a lock does not prevent; the locked version is still there and is what a pull reads.
+   */
+  async listData(rel: string): Promise<Map<string, DataObject>> {
+    const base = this.key(rel);
+    const strip = this.target.prefix ? this.target.prefix.length + 1 : 0;
+    const newest = new Map<string, { at: number; versionId: string; size: number; latest: boolean }>();
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
+    try {
+      do {
+        const r = await this.client.send(
+          new ListObjectVersionsCommand({
+            Bucket: this.target.bucket,
+            Prefix: base,
+            ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+            ...(versionMarker ? { VersionIdMarker: versionMarker } : {}),
+          }),
+        );
+        for (const v of r.Versions ?? []) {
+          if (!v.Key) continue;
+          const at = v.LastModified?.getTime() ?? 0;
+          const seen = newest.get(v.Key);
+          if (!seen || at > seen.at || (v.IsLatest && at === seen.at))
+            newest.set(v.Key, { at, versionId: v.VersionId ?? 'null', size: v.Size ?? 0, latest: v.IsLatest === true });
+        }
+        keyMarker = r.IsTruncated ? r.NextKeyMarker : undefined;
+        versionMarker = r.IsTruncated ? r.NextVersionIdMarker : undefined;
+      } while (keyMarker);
+    } catch (e) {
+      // a store without versions: its plain listing is all there is
+      if (e instanceof S3ServiceException && (e.name === 'NotImplemented' || e.$metadata.httpStatusCode === 501)) {
+        return new Map([...(await this.list(rel))].map(([k, size]) => [k, { size, hiddenVersion: null }]));
+      }
+      throw this.explain(`Listing ${rel}`, e);
+    }
+    return new Map([...newest].map(([k, v]) => [k.slice(strip), { size: v.size, hiddenVersion: v.latest ? null : v.versionId }]));
+  }
+
+  /** An object's data, from the version a delete marker hides when one does (see listData); null when it has none. */
+  async getData(rel: string): Promise<{ body: Buffer; hidden: boolean } | null> {
+    const body = await this.get(rel);
+    if (body) return { body, hidden: false };
+    const version = (await this.listData(rel)).get(rel)?.hiddenVersion;
+    if (!version) return null;
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.target.bucket, Key: this.key(rel), VersionId: version }));
+      return { body: Buffer.from(await r.Body!.transformToByteArray()), hidden: true };
+    } catch (e) {
+      throw this.explain(`Reading ${rel} (version ${version})`, e);
+    }
   }
 
   /** Extends an existing object's lock (never shortens it: compliance mode refuses, and it would weaken the copy). */

@@ -28,7 +28,11 @@ const MiB = 1024 * 1024;
 
 function cli(args: string[], stdin = ''): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, [join(root, 'bin', 'backstack.cjs'), ...args], { cwd: root, env: { ...process.env, BACKSTACK_HOME: join(home, 'home') }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [join(root, 'bin', 'backstack.cjs'), ...args], {
+      cwd: root,
+      env: { ...process.env, BACKSTACK_HOME: join(home, 'home') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -62,7 +66,13 @@ beforeAll(async () => {
 afterAll(async () => {
   if (lab) {
     for (const v of await versions().catch(() => [])) {
-      await s3(lab, lab, { method: 'DELETE', bucket, key: v.key, query: { versionId: v.versionId }, headers: { 'x-amz-bypass-governance-retention': 'true' } }).catch(() => undefined);
+      await s3(lab, lab, {
+        method: 'DELETE',
+        bucket,
+        key: v.key,
+        query: { versionId: v.versionId },
+        headers: { 'x-amz-bypass-governance-retention': 'true' },
+      }).catch(() => undefined);
     }
     await s3(lab, lab, { method: 'DELETE', bucket }).catch(() => undefined);
   }
@@ -91,7 +101,30 @@ describe('copies in object storage (Ceph RGW)', () => {
       await repo.close();
     }
 
-    const add = await cli(['copy', 'target', 'add', 'offsite', '--endpoint', l().endpoint, '--region', l().region, '--bucket', bucket, '--prefix', 'site-a/backstack', '--access-key', l().accessKeyId, '--secret-key-stdin', '--lock', 'governance', '--lock-days', '1'], `${l().secretAccessKey}\n`);
+    const add = await cli(
+      [
+        'copy',
+        'target',
+        'add',
+        'offsite',
+        '--endpoint',
+        l().endpoint,
+        '--region',
+        l().region,
+        '--bucket',
+        bucket,
+        '--prefix',
+        'site-a/backstack',
+        '--access-key',
+        l().accessKeyId,
+        '--secret-key-stdin',
+        '--lock',
+        'governance',
+        '--lock-days',
+        '1',
+      ],
+      `${l().secretAccessKey}\n`,
+    );
     expect(add.code, add.err).toBe(0);
     const test = await cli(['copy', 'target', 'test', 'offsite']);
     expect(test.code, test.err).toBe(0);
@@ -104,11 +137,13 @@ describe('copies in object storage (Ceph RGW)', () => {
     expect(second.code, second.err).toBe(0);
     // the 4 MiB chunk holding the changed MiB (and maybe its neighbour) is all that goes
     const summary = JSON.parse(second.out).summary as string;
-    expect(summary, second.err).toMatch(/^1 restore point\(s\) copied to offsite \([12] chunks, [\d.]+ MiB sent, [45] chunks already there\); 1 were there already\.$/);
+    expect(summary, second.err).toMatch(
+      /^1 restore point\(s\) copied to offsite \([12] chunks, [\d.]+ MiB sent, [45] chunks already there\); 1 were there already\.$/,
+    );
     expect(second.err).toContain(`${points[1]!.id}: 6 chunks,`);
   });
 
-  it('locks every object: a delete with the target\'s own credentials fails before the date', async () => {
+  it("locks every object: a delete with the target's own credentials fails before the date", async () => {
     const all = (await versions()).filter((v) => v.key.startsWith('site-a/backstack/'));
     const manifest = all.find((v) => v.key.endsWith(`${points[1]!.time}/manifest.json`))!;
     const chunk = all.find((v) => v.key.includes('/chunks/'))!;
@@ -126,7 +161,9 @@ describe('copies in object storage (Ceph RGW)', () => {
     const pulled = join(home, 'pulled');
     const pull = await cli(['copy', 'pull', '--from', 'offsite', '--to', pulled, '--json']);
     expect(pull.code, pull.err).toBe(0);
-    expect(JSON.parse(pull.out).summary).toMatch(/^2 restore point\(s\) pulled from offsite into .*pulled \(\d+ chunks, [\d.]+ MiB\)\. Add it as a destination/);
+    expect(JSON.parse(pull.out).summary).toMatch(
+      /^2 restore point\(s\) pulled from offsite into .*pulled \(\d+ chunks, [\d.]+ MiB\)\. Add it as a destination/,
+    );
     const addDest = await cli(['destination', 'add', 'from-copy', pulled]);
     expect(addDest.code, addDest.err).toBe(0);
     const repo = await openRepository(pulled);
@@ -138,6 +175,23 @@ describe('copies in object storage (Ceph RGW)', () => {
       }
     } finally {
       await repo.close();
+    }
+    // "deleted" with the target's key without a version id: a delete marker, which the lock allows;
+    // a pull into a new folder still reads every object, from the locked versions the markers hide
+    const hideable = (await versions()).filter((v) => v.key.startsWith('site-a/backstack/backups/') || v.key.startsWith('site-a/backstack/chunks/'));
+    for (const v of hideable) expect((await s3(l(), l(), { method: 'DELETE', bucket, key: v.key })).status).toBe(204);
+    const again2 = join(home, 'pulled-after-deletes');
+    const hiddenPull = await cli(['copy', 'pull', '--from', 'offsite', '--to', again2, '--json']);
+    expect(hiddenPull.code, hiddenPull.err).toBe(0);
+    expect(JSON.parse(hiddenPull.out).summary).toMatch(/^2 restore point\(s\) pulled from offsite/);
+    expect(hiddenPull.err).toMatch(/\d+ object\(s\) of the copy at .* were hidden by delete markers/);
+    const repo2 = await openRepository(again2);
+    try {
+      const out = join(home, 'restored-after-deletes.img');
+      await restoreDisk(repo2, { group: 'vm-copy', backup: points[1]!.time, disk: 'vda', sink: fileSink(out) });
+      expect(sha(out)).toBe(sha(images.two));
+    } finally {
+      await repo2.close();
     }
     // a second pull finds both there and fetches nothing
     const again = await cli(['copy', 'pull', '--from', 'offsite', '--to', pulled, '--json']);
@@ -155,7 +209,9 @@ describe('copies in object storage (Ceph RGW)', () => {
     }
     const r = await cli(['copy', 'run', '--to', 'offsite', '--from', 'other']);
     expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/already holds another repository \(id [0-9a-f-]+, this destination's is [0-9a-f-]+\): give this copy a prefix of its own\./);
+    expect(r.err).toMatch(
+      /already holds another repository \(id [0-9a-f-]+, this destination's is [0-9a-f-]+\): give this copy a prefix of its own\./,
+    );
   });
 });
 
@@ -175,20 +231,38 @@ describe('a policy with a copy target', () => {
     const server = await createServer(os, { name: `bsk-copy-${suffix}`, image: 'labvm-busybox', flavor: 'm1.tiny', network: 'backstack-net' });
     serverId = server.id;
     const target = unwrap(
-      await A.core.api.invoke('copies.addTarget', { name: 'site-b', endpoint: l().endpoint, region: l().region, bucket, prefix: 'site-b', accessKeyId: l().accessKeyId, secretAccessKey: l().secretAccessKey }),
+      await A.core.api.invoke('copies.addTarget', {
+        name: 'site-b',
+        endpoint: l().endpoint,
+        region: l().region,
+        bucket,
+        prefix: 'site-b',
+        accessKeyId: l().accessKeyId,
+        secretAccessKey: l().secretAccessKey,
+      }),
     );
-    const policy = unwrap(await A.core.api.invoke('policies.create', { spec: { name: `bsk-copy-${suffix}`, destination: A.core.services.destinations.defaultDestination().id, copyTo: 'site-b' } }));
+    const policy = unwrap(
+      await A.core.api.invoke('policies.create', {
+        spec: { name: `bsk-copy-${suffix}`, destination: A.core.services.destinations.defaultDestination().id, copyTo: 'site-b' },
+      }),
+    );
     expect(policy).toMatchObject({ copyTargetName: 'site-b', spec: { copyTo: target.id } });
     unwrap(await A.core.api.invoke('policies.assign', { id: policy.id, instances: [{ providerId: A.providerId, instanceId: server.id }] }));
     const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, mode: 'full', policyId: policy.id });
     expect(job.state, log.join('\n')).toBe('succeeded');
     const backupId = /backup (\S+\/\S+):/.exec(job.summary ?? '')![1]!;
-    const copyJobId = log.map((m) => /^Copy to site-b queued \(job (\S+)\): the policy copies each restore point there\.$/.exec(m)?.[1]).find(Boolean);
+    const copyJobId = log
+      .map((m) => /^Copy to site-b queued \(job (\S+)\): the policy copies each restore point there\.$/.exec(m)?.[1])
+      .find(Boolean);
     expect(copyJobId, log.join('\n')).toBeDefined();
-    const copy = await until<Job>('the copy job', async () => {
-      const j = A!.core.jobs.get(copyJobId!);
-      return ['succeeded', 'warning', 'failed', 'cancelled'].includes(j.state) && j;
-    }, { timeoutMs: 300_000, intervalMs: 250 });
+    const copy = await until<Job>(
+      'the copy job',
+      async () => {
+        const j = A!.core.jobs.get(copyJobId!);
+        return ['succeeded', 'warning', 'failed', 'cancelled'].includes(j.state) && j;
+      },
+      { timeoutMs: 300_000, intervalMs: 250 },
+    );
     expect(copy.state, copy.error?.message).toBe('succeeded');
     expect(copy.summary).toMatch(/^1 restore point\(s\) copied to site-b \(\d+ chunks, /);
     const listing = await (await s3(l(), l(), { bucket, query: { prefix: `site-b/backups/${backupId}/` } })).text();
