@@ -137,9 +137,10 @@ async function main(): Promise<void> {
         results.restore.push({ sshCatInSeconds: catIn, restoreSeconds });
         log(`round ${r + 1}: ssh 'cat >' ${catIn.toFixed(2)} s, restore ${restoreSeconds.toFixed(2)} s`);
 
-        // 32 scattered 64 KiB writes by the guest, then an incremental.
+        // 32 scattered 64 KiB writes by the guest, then an incremental. Each round writes other
+        // bytes: the same bytes again would change nothing, and block digests rightly see no change.
         const changed = 32 * 64 * 1024;
-        for (let i = 0; i < 32; i++) await guestWrite(ssh, name, 'vda', 0x10 + i, `${Math.floor(((i * 61) % 32) * (sizeMiB / 32))}M`, '64k');
+        for (let i = 0; i < 32; i++) await guestWrite(ssh, name, 'vda', (0x10 + i + 0x20 * r) & 0xff, `${Math.floor(((i * 61) % 32) * (sizeMiB / 32))}M`, '64k');
         const ti = performance.now();
         const inc = await backupInstance({ owner, ssh, reconnect: () => SshSession.connect(sshTargetOf(hv!)), domainName: name, repo, group: `bench-${token}`, mode: 'incremental', transfer, sourceInfo: { kind: 'instance' }, log: () => undefined });
         results.incremental.push({ changedBytes: changed, transferredBytes: inc.transferredBytes, seconds: (performance.now() - ti) / 1000 });
