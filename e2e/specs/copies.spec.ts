@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { expect, screenshotDir, test } from '../fixtures/console';
+import { ProtectionPage } from '../pages/protection.page';
 import { ShellPage } from '../pages/shell.page';
 
 test.use({ seed: 'mock-cloud' });
@@ -36,4 +37,15 @@ test('add an offsite copy target with a lock; a test against an endpoint that is
   await page.screenshot({ path: path.join(screenshotDir, 'copy-targets.png') });
   // the secret never reaches the page
   expect(await page.content()).not.toContain('not-shown-anywhere');
+
+  // a policy copies each new restore point to it: chosen in the editor, said in its detail
+  const protection = new ProtectionPage(page);
+  await shell.nav('Protection').click();
+  await protection.newPolicy().click();
+  await protection.field('Name').fill('offsite-nightly');
+  await protection.select('Copy each restore point to').click();
+  await page.getByRole('option', { name: 'offsite (backstack-copies, locked 14 d)' }).click();
+  await protection.section('options').screenshot({ path: path.join(screenshotDir, 'policy-editor-copy-to.png') });
+  await protection.save().click();
+  await expect(page.getByTestId('policy-summary')).toContainText('each restore point to offsite');
 });

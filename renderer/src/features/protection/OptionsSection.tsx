@@ -12,11 +12,11 @@ const MISSED = [
 
 const hookText = (h: SnapshotHook) => `${h.argv.join(' ')} (on the ${h.where}, ${h.timeoutSeconds} s${h.continueOnError ? ', failure ignored' : ''})`;
 
-/** What happens to runs missed while no scheduler ran, what each backup leaves out, and how often a member is booted to prove it restores. */
+/** What happens to runs missed while no scheduler ran, what each backup leaves out, how often a member is booted to prove it restores, and where its restore points are copied. */
 export function OptionsSection({ draft, set, errors }: SectionProps) {
   const { preSnapshot, postSnapshot } = draft.kept;
   return (
-    <EditorSection id="options" title="Runs, disks and boot checks" description="Missed runs, the disks every backup of this policy leaves out, and how often its restore points are proven to boot.">
+    <EditorSection id="options" title="Runs, disks, boot checks and copies" description="Missed runs, the disks every backup of this policy leaves out, how often its restore points are proven to boot, and where they are copied.">
       <Stack gap={4}>
         <Input.Label>Missed runs</Input.Label>
         <Choice value={draft.missedRuns} onChange={(missedRuns) => set({ missedRuns })} options={MISSED} />
