@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from '@node-rs/crc32';
-import { CONFIG_PATH, refString } from '../engine';
-import { chunkListKey, committedRefs, CopyError, isChunkKey, type CopyProgress } from './keys';
+import { CONFIG_FILE, refString } from '../engine';
+import { chunkListKey, committedRefs, CopyError, isChunkKey, pool, type CopyProgress } from './keys';
 import type { ObjectStore as S3Store } from './s3-store';
 
 /**
@@ -71,10 +71,10 @@ export async function copyIn(store: S3Store, dir: string, o: CopyInOptions): Pro
     if (r?.hidden) hidden++;
     return r?.body ?? null;
   };
-  const remote = await read(CONFIG_PATH);
+  const remote = await read(CONFIG_FILE);
   const id = remote && repoId(remote);
   if (!remote || !id) throw new CopyError(`There is no Backstack copy at ${store.where} (no repository config.json).`);
-  const localConfig = path.join(dir, CONFIG_PATH);
+  const localConfig = path.join(dir, CONFIG_FILE);
   const local = await fs.readFile(localConfig).catch(() => null);
   if (local) {
     if (repoId(local) !== id)
@@ -112,30 +112,17 @@ export async function copyIn(store: S3Store, dir: string, o: CopyInOptions): Pro
     const missing: string[] = [];
     for (const c of chunks) if (!(await exists(path.join(dir, c)))) missing.push(c);
     o.log('info', `${refString(r)}: ${chunks.length} chunks, ${missing.length} to fetch.`);
-    let next = 0;
     let done = 0;
-    const worker = async (): Promise<void> => {
-      while (next < missing.length) {
-        o.signal?.throwIfAborted();
-        const rel = missing[next++]!;
-        const body = await read(rel);
-        if (!body) throw new CopyError(`Chunk ${rel} of ${refString(r)} is missing from the copy at ${store.where}.`);
-        if (!wholeChunk(body))
-          throw new CopyError(`Chunk ${rel} of ${refString(r)} in the copy at ${store.where} is damaged (its checksum does not match).`);
-        await writeNew(path.join(dir, rel), body);
-        report.chunksFetched++;
-        report.bytesFetched += body.length;
-        o.onProgress?.({
-          restorePoint: refString(r),
-          index: i,
-          count: chosen.length,
-          done: ++done,
-          total: missing.length,
-          bytes: report.bytesFetched,
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(o.parallel ?? 4, missing.length) }, worker));
+    await pool(missing, o.parallel ?? 4, o.signal, async (rel) => {
+      const body = await read(rel);
+      if (!body) throw new CopyError(`Chunk ${rel} of ${refString(r)} is missing from the copy at ${store.where}.`);
+      if (!wholeChunk(body))
+        throw new CopyError(`Chunk ${rel} of ${refString(r)} in the copy at ${store.where} is damaged (its checksum does not match).`);
+      await writeNew(path.join(dir, rel), body);
+      report.chunksFetched++;
+      report.bytesFetched += body.length;
+      o.onProgress?.({ restorePoint: refString(r), index: i, count: chosen.length, done: ++done, total: missing.length, bytes: report.bytesFetched });
+    });
     for (const key of (await store.listData(`${folder}/`)).keys()) {
       const rel = key.slice(folder.length + 1);
       if (key === r.manifest) continue;

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { CONFIG_PATH, restorePointFiles, type Manifest, type Repository } from '../engine';
-import { chunkListKey, CopyError, type CopyProgress } from './keys';
+import { CONFIG_FILE, restorePointFiles, type Manifest, type Repository } from '../engine';
+import { chunkListKey, CopyError, pool, type CopyProgress } from './keys';
 import type { Lock, ObjectStore as S3Store } from './s3-store';
 
 /**
@@ -32,10 +32,10 @@ export interface CopyOutReport {
 
 /** Refuses a prefix that holds another repository; writes the config where there is none. */
 export async function ensureSameRepository(repo: Repository, store: S3Store, lock?: Lock): Promise<void> {
-  const local = await fs.readFile(path.join(repo.dir, CONFIG_PATH));
-  const remote = await store.get(CONFIG_PATH);
+  const local = await fs.readFile(path.join(repo.dir, CONFIG_FILE));
+  const remote = await store.get(CONFIG_FILE);
   if (remote === null) {
-    await store.put(CONFIG_PATH, local, lock);
+    await store.put(CONFIG_FILE, local, lock);
     return;
   }
   const id = (b: Buffer): string | null => {
@@ -50,24 +50,12 @@ export async function ensureSameRepository(repo: Repository, store: S3Store, loc
       `${store.where} already holds another repository (id ${id(remote) ?? 'unreadable'}, this destination's is ${id(local)}): give this copy a prefix of its own.`,
     );
   }
-  if (lock) await extendIfShorter(store, CONFIG_PATH, lock);
+  if (lock) await extendIfShorter(store, CONFIG_FILE, lock);
 }
 
 async function extendIfShorter(store: S3Store, rel: string, lock: Lock): Promise<void> {
   const h = await store.head(rel);
   if (h && (!h.lockedUntil || h.lockedUntil < lock.until)) await store.extendLock(rel, lock);
-}
-
-/** Runs `task` over `items`, at most `n` at a time, stopping at the first error. */
-async function pool<T>(items: readonly T[], n: number, signal: AbortSignal | undefined, task: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      signal?.throwIfAborted();
-      await task(items[next++]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
 
 export async function copyOut(repo: Repository, store: S3Store, manifests: readonly Manifest[], o: CopyOutOptions): Promise<CopyOutReport> {

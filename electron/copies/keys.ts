@@ -1,6 +1,6 @@
 import type { BackupRef } from '../engine';
 
-/** Keys of a copy in object storage besides the repository's own files (engine/FORMAT.md). */
+/** What copy-out and copy-in share: the copy's own keys besides the repository's files (engine/FORMAT.md), progress, errors, bounded parallelism. */
 
 /** The chunks of a restore point, one relative path per line: a pull needs no key to read it (digests are keyed in encrypted repositories). */
 export const chunkListKey = (r: BackupRef): string => `copies/${r.group}/${r.time}.chunks`;
@@ -37,4 +37,16 @@ export class CopyError extends Error {
     super(message);
     this.name = 'CopyError';
   }
+}
+
+/** Runs `task` over `items`, at most `n` at a time (each holds one object in memory), stopping at the first error. */
+export async function pool<T>(items: readonly T[], n: number, signal: AbortSignal | undefined, task: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      signal?.throwIfAborted();
+      await task(items[next++]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }

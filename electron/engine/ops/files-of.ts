@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { CONFIG_FILE, TEMP_INFIX, type BackupRef } from '../format/layout';
+import { TEMP_INFIX, type BackupRef } from '../format/layout';
 import type { Manifest } from '../format/manifest';
 import type { Repository } from '../repository';
 import { openDiskIndex } from './restore';
@@ -44,4 +44,3 @@ export async function restorePointFiles(repo: Repository, m: Manifest): Promise<
   return { chunks: [...digests].map((d) => rel(repo, repo.layout.chunk(d))), files: files.sort(), manifest: rel(repo, manifest) };
 }
 
-export const CONFIG_PATH = CONFIG_FILE;

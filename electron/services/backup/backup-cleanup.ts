@@ -3,7 +3,7 @@ import type { JobKind } from '../../jobs/types';
 import * as os from '../../openstack';
 import { IMAGE_MARK, markedOwner, removeImage } from '../../transfer/image-transfer';
 import type { StrategyDeps } from '../strategy';
-import { firstSignedIn } from '../restore/target-cloud';
+import { withSignedIn } from '../restore/target-cloud';
 
 /**
  * `backup.cleanup`: the temporary Glance images the image-transfer strategy left behind when its
@@ -18,7 +18,9 @@ export function backupCleanupJob(d: Pick<StrategyDeps, 'providers' | 'installati
   return {
     kind: 'backup.cleanup',
     describeTarget: (p) =>
-      p.jobId ? `what the interrupted job ${p.jobId.slice(0, 8)} left in Glance` : `temporary images left in ${p.providerId ? (d.providers.find(p.providerId)?.name ?? p.providerId) : 'the clouds'}`,
+      p.jobId
+        ? `what the interrupted job ${p.jobId.slice(0, 8)} left in Glance`
+        : `temporary images left in ${p.providerId ? (d.providers.find(p.providerId)?.name ?? p.providerId) : 'the clouds'}`,
     maxAttempts: 3,
     async run(ctx) {
       const p = ctx.params;
@@ -27,21 +29,20 @@ export function backupCleanupJob(d: Pick<StrategyDeps, 'providers' | 'installati
       const found: string[] = [];
       let failed = 0;
       for (const cloud of clouds) {
-        const entries = d.providers.clients(cloud.id);
-        try {
-          const client = await firstSignedIn(
-            entries.map((e) => e.client),
-            ctx.signal,
-          );
+        await withSignedIn(d.providers.clients(cloud.id), ctx.signal, async (client) => {
           if (!client) {
             if (p.providerId) throw new AppError('auth.failed', `Could not sign in to ${cloud.name}: nothing was looked at.`);
             ctx.log('warn', `Could not sign in to ${cloud.name}: what was left there, if anything, is still there.`);
-            continue;
+            return;
           }
           const image = await client.image(ctx.signal);
           // an admin sees every project's images with visibility=all; others see their own and shared ones
           const marked = await os
-            .listImages(image, { visibility: 'all', properties: { [IMAGE_MARK.installation]: me, ...(p.jobId ? { [IMAGE_MARK.job]: p.jobId } : {}) }, signal: ctx.signal })
+            .listImages(image, {
+              visibility: 'all',
+              properties: { [IMAGE_MARK.installation]: me, ...(p.jobId ? { [IMAGE_MARK.job]: p.jobId } : {}) },
+              signal: ctx.signal,
+            })
             .all();
           for (const img of marked) {
             const owner = markedOwner(img.properties);
@@ -49,7 +50,10 @@ export function backupCleanupJob(d: Pick<StrategyDeps, 'providers' | 'installati
             if (owner.purpose !== 'backup' && owner.purpose !== 'restore') continue; // kept on purpose
             if (!img.name.startsWith(`backstack-${owner.jobId.slice(0, 8)}-`)) continue;
             if (d.installation.isJobRunning(owner.jobId.replace(/-/g, ''))) {
-              ctx.log('info', `Image ${img.name} (${img.id}) in ${cloud.name} belongs to job ${owner.jobId.slice(0, 8)}, which is running: left alone.`);
+              ctx.log(
+                'info',
+                `Image ${img.name} (${img.id}) in ${cloud.name} belongs to job ${owner.jobId.slice(0, 8)}, which is running: left alone.`,
+              );
               continue;
             }
             const what = `image ${img.name} (${img.id}, ${img.status}) in ${cloud.name}, left by the ${owner.purpose} job ${owner.jobId.slice(0, 8)}`;
@@ -61,13 +65,14 @@ export function backupCleanupJob(d: Pick<StrategyDeps, 'providers' | 'installati
             ctx.log('info', `Deleting the ${what}.`);
             if (!(await removeImage(image, img.id, (level, m) => ctx.log(level, m)))) failed++;
           }
-        } finally {
-          await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
-        }
+        });
       }
-      if (failed) throw new AppError('internal', `${failed} of ${found.length} leftover image(s) could not be deleted (see the log); run the clean-up again.`);
+      if (failed)
+        throw new AppError('internal', `${failed} of ${found.length} leftover image(s) could not be deleted (see the log); run the clean-up again.`);
       if (!found.length) return { summary: 'Nothing of this installation was left in Glance.' };
-      return { summary: p.dryRun ? `Would delete ${found.length} image(s): ${found.join(', ')}.` : `Deleted ${found.length} image(s): ${found.join(', ')}.` };
+      return {
+        summary: p.dryRun ? `Would delete ${found.length} image(s): ${found.join(', ')}.` : `Deleted ${found.length} image(s): ${found.join(', ')}.`,
+      };
     },
   };
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/errors/codes';
 import { CopyPullParams, CopyRunParams, CopyTargetInput, CopyTargetView, type CopyTargetTest } from '../../../shared/domain/copies';
 import type { SecretsTable, SettingsTable } from '../../catalog';
-import { CONFIG_PATH } from '../../engine';
+import { CONFIG_FILE } from '../../engine';
 import type { Lock, S3Store } from '../../copies/s3-store';
 import type { JobManager } from '../../jobs/manager';
 import type { DestinationsService } from '../destinations/destinations.service';
@@ -92,7 +92,7 @@ export class CopiesService {
       if (!back?.equals(body))
         return { ok: false, message: `The probe written to ${store.where} did not read back the same.`, objectLock: null, repositoryId: null };
       const objectLock = await store.objectLockEnabled();
-      const config = await store.get(CONFIG_PATH);
+      const config = await store.get(CONFIG_FILE);
       const repositoryId = config ? ((JSON.parse(config.toString('utf8')) as { id?: string }).id ?? null) : null;
       if (t.lock && !objectLock) {
         return {

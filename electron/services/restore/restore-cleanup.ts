@@ -1,12 +1,15 @@
 import * as os from '../../openstack';
 import type { JobKind } from '../../jobs/types';
 import type { StrategyDeps } from '../strategy';
-import { firstSignedIn } from './target-cloud';
+import { withSignedIn } from './target-cloud';
 
 /** The metadata keys a restore puts on the servers and volumes it creates. */
 const MARK = { installation: 'backstack_installation', job: 'backstack_job' } as const;
 
-export const restoreMarks = (installationId: string, jobId: string): Record<string, string> => ({ [MARK.installation]: installationId, [MARK.job]: jobId });
+export const restoreMarks = (installationId: string, jobId: string): Record<string, string> => ({
+  [MARK.installation]: installationId,
+  [MARK.job]: jobId,
+});
 
 const marked = (metadata: Record<string, string>, installationId: string, jobId: string) =>
   metadata[MARK.installation] === installationId && metadata[MARK.job] === jobId;
@@ -32,19 +35,16 @@ export function restoreCleanupJob(d: Pick<StrategyDeps, 'providers' | 'installat
       const me = d.installation.id;
       const removed: string[] = [];
       for (const cloud of d.providers.list()) {
-        const entries = d.providers.clients(cloud.id);
-        try {
-          const client = await firstSignedIn(
-            entries.map((e) => e.client),
-            ctx.signal,
-          );
+        await withSignedIn(d.providers.clients(cloud.id), ctx.signal, async (client) => {
           if (!client) {
             ctx.log('warn', `Could not sign in to ${cloud.name}: what the restore left there, if anything, is still there.`);
-            continue;
+            return;
           }
           const wait = { signal: ctx.signal, clock: client.clock, timeoutMs: 10 * 60_000 };
           const compute = await client.compute(ctx.signal);
-          const servers = (await everyVisible((allTenants) => os.listServers(compute, { allTenants, signal: ctx.signal }).all())).filter((s) => marked(s.metadata, me, jobId));
+          const servers = (await everyVisible((allTenants) => os.listServers(compute, { allTenants, signal: ctx.signal }).all())).filter((s) =>
+            marked(s.metadata, me, jobId),
+          );
           for (const s of servers) {
             ctx.log('info', `Deleting server ${s.name} (${s.id}) in ${cloud.name}, created by the interrupted restore.`);
             await os.deleteServer(compute, s.id, { signal: ctx.signal });
@@ -52,7 +52,9 @@ export function restoreCleanupJob(d: Pick<StrategyDeps, 'providers' | 'installat
             removed.push(`server ${s.name}`);
           }
           const bs = await client.blockStorage(ctx.signal);
-          const volumes = (await everyVisible((allTenants) => os.listVolumes(bs, { allTenants, signal: ctx.signal }).all())).filter((v) => marked(v.metadata, me, jobId));
+          const volumes = (await everyVisible((allTenants) => os.listVolumes(bs, { allTenants, signal: ctx.signal }).all())).filter((v) =>
+            marked(v.metadata, me, jobId),
+          );
           for (const v of volumes) {
             // detached when its server went (above); one still attached elsewhere is not ours to pull away
             const now = v.status === 'available' || v.status === 'error' ? v : await os.waitForVolumeStatus(bs, v.id, 'available', wait);
@@ -61,9 +63,7 @@ export function restoreCleanupJob(d: Pick<StrategyDeps, 'providers' | 'installat
             await os.waitForVolumeDeleted(bs, v.id, wait);
             removed.push(`volume ${now.name || now.id}`);
           }
-        } finally {
-          await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
-        }
+        });
       }
       return { summary: removed.length ? `Removed ${removed.join(', ')}.` : 'The interrupted restore left nothing in the clouds.' };
     },

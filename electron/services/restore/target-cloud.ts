@@ -37,6 +37,22 @@ export function resolveTargetCloud(
   );
 }
 
+/**
+ * Runs `fn` with the first of a cloud's clients (one per authentication domain) that signs in,
+ * or with undefined when none does; every client is closed afterwards.
+ */
+export async function withSignedIn<C extends { authenticate(signal?: AbortSignal): Promise<unknown>; close(): Promise<unknown> }, T>(
+  entries: readonly { client: C }[],
+  signal: AbortSignal | undefined,
+  fn: (client: C | undefined) => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn(await firstSignedIn(entries.map((e) => e.client), signal));
+  } finally {
+    await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
+  }
+}
+
 /** The first client that signs in (an account without a role in the target project fails); a cancelled sign-in is not a failure to skip. */
 export async function firstSignedIn<C extends { authenticate(signal?: AbortSignal): Promise<unknown> }>(clients: C[], signal?: AbortSignal): Promise<C | undefined> {
   for (const c of clients) {
