@@ -10,6 +10,7 @@ import { register as registerFolder } from './commands/destination-folder';
 import { register as registerExport } from './commands/export';
 import { register as registerFiles } from './commands/files';
 import { register as registerHypervisor } from './commands/hypervisor';
+import { register as registerProxy } from './commands/proxy';
 import { register as registerInventory } from './commands/inventory';
 import { register as registerJobs } from './commands/jobs';
 import { register as registerNotify } from './commands/notify';
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerProvider(program, ctx);
   registerInventory(program, ctx);
   registerHypervisor(program, ctx);
+  registerProxy(program, ctx);
   registerBackup(program, ctx);
   registerRestore(program, ctx);
   registerSnapshot(program, ctx);

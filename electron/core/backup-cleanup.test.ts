@@ -43,13 +43,13 @@ it('lists, then deletes, only the leftovers of this installation whose job is go
   await t.core.jobs.whenIdle();
   expect(t.core.jobs.get(dry.jobId)).toMatchObject({
     state: 'succeeded',
-    summary: 'Would delete 2 image(s): backstack-5eed0000-web-1 (img-left-backup), backstack-5eed0000-web-1-restored (img-left-restore).',
+    summary: 'Would delete 2 leftover(s): image backstack-5eed0000-web-1 (img-left-backup), image backstack-5eed0000-web-1-restored (img-left-restore).',
   });
   expect(images()).toHaveLength(5);
 
   const real = ok(await t.core.api.invoke('backups.cleanup', { providerId, dryRun: false }));
   await t.core.jobs.whenIdle();
-  expect(t.core.jobs.get(real.jobId).summary).toBe('Deleted 2 image(s): backstack-5eed0000-web-1 (img-left-backup), backstack-5eed0000-web-1-restored (img-left-restore).');
+  expect(t.core.jobs.get(real.jobId).summary).toBe('Deleted 2 leftover(s): image backstack-5eed0000-web-1 (img-left-backup), image backstack-5eed0000-web-1-restored (img-left-restore).');
   expect(images().sort()).toEqual(['img-kept', 'img-theirs', 'img-users']);
   const log = ok(await t.core.api.invoke('jobs.getLog', { id: real.jobId })).items.map((e) => e.message);
   expect(log).toContain('Deleting the image backstack-5eed0000-web-1 (img-left-backup, saving) in mock, left by the backup job 5eed0000.');
@@ -80,6 +80,6 @@ it('at the next start, removes the image an image-transfer backup killed mid-way
   expect(t.core.jobs.get(jobId).state).toBe('interrupted');
   await t.core.jobs.whenIdle();
   const cleanup = ok(await t.core.api.invoke('jobs.list', {})).items.find((j) => j.kind === 'backup.cleanup')!;
-  expect(cleanup).toMatchObject({ state: 'succeeded', summary: `Deleted 1 image(s): backstack-${jobId.slice(0, 8)}-acme-app-1 (img-killed).` });
+  expect(cleanup).toMatchObject({ state: 'succeeded', summary: `Deleted 1 leftover(s): image backstack-${jobId.slice(0, 8)}-acme-app-1 (img-killed).` });
   expect(cloud.images.some((i) => i.id === 'img-killed')).toBe(false);
 });

@@ -106,6 +106,10 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'copies.start': { destinationId: 'local', targetId: 'no-such-target' },
   'copies.startPull': { targetId: 'no-such-target', path: path.join(dir, 'pulled') },
   'copies.removeTarget': { id: 'offsite' },
+  'proxies.list': { providerId: 'no-such-cloud' },
+  'proxies.add': { providerId: 'no-such-cloud', server: 'backstack-proxy', address: '10.0.0.5', user: 'root', password: 'pw' },
+  'proxies.test': { id: 'no-such-proxy' },
+  'proxies.remove': { id: 'no-such-proxy' },
 });
 
 beforeAll(async () => {

@@ -45,6 +45,7 @@ import { CopiesService } from '../services/copies/copies.service';
 import { copyJobs } from '../services/copies/copies.jobs';
 import { ExportsService } from '../services/exports/exports.service';
 import { HypervisorsService } from '../services/hypervisors/hypervisors.service';
+import { ProxiesService } from '../services/proxies/proxies.service';
 import { InventoryService } from '../services/inventory/inventory.service';
 import { inventorySyncJob } from '../services/inventory/sync.job';
 import { JobsService } from '../services/jobs/jobs.service';
@@ -141,6 +142,7 @@ export function createCore(opts: CoreOptions): Core {
   const copies = new CopiesService(settings, secrets, manager, destinations);
   const hypervisorsTable = new HypervisorsTable(catalog.db, notify);
   const hypervisors = new HypervisorsService(hypervisorsTable, secrets, providers);
+  const proxies = new ProxiesService(settings, secrets, providers, hypervisors);
   const jobs = new JobsService(jobsTable, manager);
   const inventoryService = new InventoryService(inventoryTable, providersTable, providers, manager);
   const loop = new EventLoopMonitor();
@@ -160,6 +162,7 @@ export function createCore(opts: CoreOptions): Core {
     backups: backupsTable,
     inventory: inventoryTable,
     hypervisors,
+    proxies,
     restoreHosts: opts.restoreHosts ?? sshRestoreHosts,
     installation,
     retentionFor: (policyId: string): KeepRules | null => policies.retentionFor(policyId),
@@ -246,6 +249,7 @@ export function createCore(opts: CoreOptions): Core {
     providers,
     inventory: inventoryService,
     hypervisors,
+    proxies,
     backups,
     policies,
     scheduler,

@@ -64,7 +64,7 @@ describe('adding a cloud', () => {
     expect(unscoped.ok === false && unscoped.error).toMatchObject({ code: 'validation.invalidInput', message: expect.stringMatching(/Unscoped authorization uses one authentication domain/) });
     const twice = await core.api.invoke('providers.test', { provider: admin({ scoped: true, authDomains: [two[0]!, two[0]!] }) });
     expect(twice.ok === false && twice.error.message).toMatch(/each authentication domain names a different domain/);
-    const strategy = await core.dispatch('providers.add', { provider: { ...admin(), strategy: 'disk-attachment' } });
+    const strategy = await core.dispatch('providers.add', { provider: { ...admin(), strategy: 'snapshot-magic' } });
     expect(strategy.ok === false && strategy.error.code).toBe('validation.invalidInput');
     // Nothing reached the cloud for refused input.
     expect(cloud.requestsTo(/\/v3\/auth\/tokens/)).toHaveLength(0);

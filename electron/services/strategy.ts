@@ -3,6 +3,7 @@ import type { OfferedStrategy, ProviderView } from '../../shared/domain/provider
 import type { BackupRecord, BackupsTable, InventoryTable } from '../catalog';
 import type { DestinationsService } from './destinations/destinations.service';
 import type { HypervisorsService } from './hypervisors/hypervisors.service';
+import type { ProxiesService } from './proxies/proxies.service';
 import type { ProvidersService } from './providers/providers.service';
 import type { RestoreHostsFactory } from './restore/restore-hosts';
 
@@ -14,6 +15,8 @@ export interface StrategyDeps {
   /** the synced inventory: what jobs are named after, and where an instance runs before a job is queued */
   inventory: InventoryTable;
   hypervisors: HypervisorsService;
+  /** the proxy VMs of the disk-attachment strategy */
+  proxies: ProxiesService;
   /** the hypervisors a restore through Nova writes disks on: over SSH in the app, a fake in tests */
   restoreHosts: RestoreHostsFactory;
   /** this installation, as its snapshots on hypervisors name it */
@@ -38,24 +41,20 @@ export interface InstallationInfo {
   backupRunning(instanceId: string, except?: string): string | null;
 }
 
-/**
- * The strategy a backup runs with, and why: the one asked for (a policy or "Back up now"), else
- * the cloud's. Disk attachment is not built yet: a cloud saved with it (an earlier version) is
- * backed up with libvirt, and the job log says so.
- */
+/** The strategy a backup runs with, and why: the one asked for (a policy or "Back up now"), else the cloud's. */
 export function chooseStrategy(
   provider: ProviderView,
   asked: OfferedStrategy | undefined,
   log: (level: 'info' | 'warn', m: string) => void,
 ): OfferedStrategy {
-  const names: Record<string, string> = { 'libvirt-ssh': 'libvirt (SSH to the hypervisor)', 'image-transfer': 'image transfer (Nova snapshot through Glance)', 'disk-attachment': 'disk attachment' };
+  const names: Record<OfferedStrategy, string> = {
+    'libvirt-ssh': 'libvirt (SSH to the hypervisor)',
+    'image-transfer': 'image transfer (Nova snapshot through Glance)',
+    'disk-attachment': 'disk attachment (Cinder volumes read on a proxy VM)',
+  };
   if (asked) {
     log('info', `Strategy: ${names[asked]}, as asked for this backup${asked !== provider.strategy ? ` (${provider.name} is set to ${names[provider.strategy]})` : ''}.`);
     return asked;
-  }
-  if (provider.strategy === 'disk-attachment') {
-    log('warn', `${provider.name} is set to the disk-attachment strategy, which this version does not have yet: the libvirt strategy (SSH to the hypervisor) is used.`);
-    return 'libvirt-ssh';
   }
   log('info', `Strategy: ${names[provider.strategy]}, the setting of ${provider.name}.`);
   return provider.strategy;

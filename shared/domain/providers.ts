@@ -6,11 +6,10 @@ export type EndpointInterface = z.infer<typeof EndpointInterface>;
 export const BackupStrategy = z.enum(['libvirt-ssh', 'disk-attachment', 'image-transfer']);
 export type BackupStrategy = z.infer<typeof BackupStrategy>;
 /**
- * The strategies that back up today: libvirt (SSH to the hypervisors) and image transfer (a Nova
- * snapshot downloaded from Glance). Disk attachment is not offered until it works; a cloud saved
- * with it says so and is backed up with libvirt.
+ * The strategies that back up: libvirt (SSH to the hypervisors), disk attachment (Cinder volumes
+ * read on a proxy VM) and image transfer (a Nova snapshot downloaded from Glance).
  */
-export const OfferedStrategy = z.enum(['libvirt-ssh', 'image-transfer']);
+export const OfferedStrategy = z.enum(['libvirt-ssh', 'disk-attachment', 'image-transfer']);
 export type OfferedStrategy = z.infer<typeof OfferedStrategy>;
 export const OFFERED_STRATEGIES: readonly BackupStrategy[] = OfferedStrategy.options;
 
@@ -139,8 +138,7 @@ export function savedAsEdit(p: ProviderView): ProviderInputParsed {
     authUrl: p.authUrl,
     region: p.region,
     endpointInterface: p.endpointInterface,
-    // An older version's disk-attachment is backed up with libvirt: saving the edit says so (OfferedStrategy).
-    strategy: p.strategy === 'image-transfer' ? 'image-transfer' : 'libvirt-ssh',
+    strategy: p.strategy,
     trustCertificates: p.trustCertificates,
     scoped: p.scoped,
     ...(p.caFile ? { caFile: p.caFile } : {}),

@@ -3,6 +3,7 @@ import { AppStatus, CatalogTable, Settings } from '../domain/app';
 import { ConnectionTest, ProviderInput, ProviderView } from '../domain/providers';
 import { DestinationStats, DestinationView, KeepRules, PrunePreview } from '../domain/destinations';
 import { CopyPullParams, CopyRunParams, CopyTargetInput, CopyTargetTest, CopyTargetView } from '../domain/copies';
+import { ProxyInput, ProxyTest, ProxyView } from '../domain/proxies';
 import { HypervisorItem, HypervisorSsh, HypervisorTest, Instance, InstanceSummary, InventoryNode, ResourceItem, ResourceKind } from '../domain/inventory';
 import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
@@ -95,6 +96,13 @@ export const requests = {
   'hypervisors.test': req(z.object({ providerId: Id, hostname: z.string().trim().min(1).max(255) }).strict(), HypervisorTest),
   /** Per-host SSH settings for the libvirt strategy; the key or password is sealed, never returned. */
   'hypervisors.setSsh': req(HypervisorSshInput, z.object({ hostname: z.string(), ssh: HypervisorSsh })),
+  /** Proxy VMs of the disk-attachment strategy (the key or password sealed, never returned). */
+  'proxies.list': req(z.object({ providerId: Id }).strict(), z.object({ items: z.array(ProxyView) })),
+  /** Saves a proxy once its instance is found in the cloud. */
+  'proxies.add': req(ProxyInput, ProxyView),
+  'proxies.remove': req(z.object({ id: Id }).strict(), z.object({ removed: z.literal(true) })),
+  /** Connects (pinning the host key on first use), checks python3 there and the instance in Nova. */
+  'proxies.test': req(z.object({ id: Id }).strict(), ProxyTest),
   /** Backs up an instance with its cloud's strategy, or the one asked for: from its hypervisor over SSH (libvirt: full, incremental or auto), or through a Nova snapshot downloaded from Glance (image transfer, full). */
   'backups.start': req(BackupInstanceParams, z.object({ jobId: z.string() })),
   /** Restore points, newest first; of one instance or volume when resourceId is given. */

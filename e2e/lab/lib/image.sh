@@ -1,10 +1,12 @@
 # shellcheck shell=bash
 # image.sh: the guest disk, built from Debian packages without mounts or loop devices.
-#   p1 FAT16 (bootable, syslinux): Debian's cloud kernel + an initramfs (busybox, dropbear, qemu-ga)
+#   p1 FAT16 (bootable, syslinux): Debian's cloud kernel + an initramfs (busybox, dropbear, qemu-ga,
+#      python3-minimal: the disk-attachment strategy hashes attached volumes with it on the proxy VM)
 #   p2 ext4: /data in the guest (persistent across reboots and snapshots)
 # Output: $LAB_DIR/image/labvm.qcow2 (+ id_ed25519, a key baked in as a fallback login).
 
 IMG_DIR=$LAB_DIR/image
+IMAGE_RECIPE=2   # bump when the guest changes
 GUEST_MODS=(virtio_pci virtio_blk virtio_net virtio_console virtio_rng ata_piix sr_mod isofs button evdev)
 
 fetch_deb() { # package-glob package-name -> path of the .deb in $IMG_DIR/dl
@@ -31,11 +33,17 @@ build_initramfs() { # build-dir
     "$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-/{print $2; exit}')")
   qga=$(fetch_deb qemu-guest-agent qemu-guest-agent)
   dpkg-deb -x "$kdeb" "$B/kernel"; dpkg-deb -x "$qga" "$B/qga"
+  for a in python3.11-minimal libpython3.11-minimal; do dpkg-deb -x "$(fetch_deb "$a" "$a")" "$B/py"; done
   kver=$(ls "$B/kernel/lib/modules" | head -1)
   mkdir -p "$R"/{bin,sbin,etc/dropbear,proc,sys,dev,run,tmp,mnt/cd,data,root/.ssh,var/log,lib/modules/$kver}
   cp /bin/busybox "$R/bin/busybox"
   for a in $("$R/bin/busybox" --list); do [ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"; done
   copy_with_libs "$R" /usr/sbin/dropbear /usr/bin/dropbearkey "$B/qga/usr/sbin/qemu-ga"
+  # python3 where a Debian system has it (its stdlib is found from the binary's path)
+  mkdir -p "$R/usr/bin" "$R/usr/lib"
+  copy_with_libs "$R" "$B/py/usr/bin/python3.11"
+  mv "$R/bin/python3.11" "$R/usr/bin/python3.11"; ln -s /usr/bin/python3.11 "$R/bin/python3"
+  cp -a "$B/py/usr/lib/python3.11" "$R/usr/lib/"
   depmod -b "$B/kernel" "$kver"
   for m in "${GUEST_MODS[@]}"; do
     modprobe -d "$B/kernel" -S "$kver" -D "$m" | awk '$1=="insmod"{print $2}' | while read -r ko; do
@@ -73,13 +81,16 @@ build_disk() { # build-dir output.qcow2 ; MBR, p1 FAT16 + syslinux, p2 ext4 (mke
 }
 # build the guest image once; the result is reused by every later up
 build_image() {
-  [ -s "$IMG_DIR/labvm.qcow2" ] && return 0
+  # an image of an earlier recipe (no python3) is built again; a seeded lab keeps its servers:
+  # `down --purge`, `up`, `seed` give them the new guest
+  [ -s "$IMG_DIR/labvm.qcow2" ] && [ "$(cat "$IMG_DIR/recipe" 2>/dev/null)" = "$IMAGE_RECIPE" ] && return 0
   local B=$IMG_DIR/build
   rm -rf "$B"; mkdir -p "$B" "$IMG_DIR/dl"
   [ -f "$IMG_DIR/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C labvm-builtin -f "$IMG_DIR/id_ed25519"
   build_initramfs "$B" > "$LOG/build-image.log" 2>&1 || die "guest image: initramfs failed (see $LOG/build-image.log)"
   build_disk "$B" "$IMG_DIR/labvm.qcow2.tmp" >> "$LOG/build-image.log" 2>&1 || die "guest image: disk failed (see $LOG/build-image.log)"
   mv "$IMG_DIR/labvm.qcow2.tmp" "$IMG_DIR/labvm.qcow2"
+  echo "$IMAGE_RECIPE" > "$IMG_DIR/recipe"
   rm -rf "$B"
   log "guest image built: $IMG_DIR/labvm.qcow2 ($(du -k "$IMG_DIR/labvm.qcow2" | cut -f1) KiB)"
 }

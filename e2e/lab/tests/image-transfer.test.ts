@@ -149,7 +149,7 @@ describe('image transfer (Nova snapshot through Glance)', () => {
     // kept images are not the clean-up's to remove
     const { jobId } = unwrap(await A.core.api.invoke('backups.cleanup', { providerId: A.providerId, dryRun: true }));
     await A.core.jobs.whenIdle();
-    expect(A.core.jobs.get(jobId).summary).toBe('Nothing of this installation was left in Glance.');
+    expect(A.core.jobs.get(jobId).summary).toBe('Nothing of this installation was left in Glance or Cinder.');
     await os.request('image', `/v2/images/${imageId}`, { method: 'DELETE', expect: [204] });
   });
 
@@ -166,7 +166,7 @@ describe('image transfer (Nova snapshot through Glance)', () => {
 
     const dry = unwrap(await A.core.api.invoke('backups.cleanup', { providerId: A.providerId, dryRun: true }));
     await A.core.jobs.whenIdle();
-    expect(A.core.jobs.get(dry.jobId).summary).toBe(`Would delete 1 image(s): ${left[0]!.name} (${left[0]!.id}).`);
+    expect(A.core.jobs.get(dry.jobId).summary).toBe(`Would delete 1 leftover(s): image ${left[0]!.name} (${left[0]!.id}).`);
     expect((await ourImages()).map((i) => i.id)).toEqual([left[0]!.id]);
 
     const run = cli(['cleanup', '--provider', 'lab']);
@@ -175,7 +175,7 @@ describe('image transfer (Nova snapshot through Glance)', () => {
     const code = await new Promise((r) => run.once('exit', r));
     expect(code, out).toBe(0);
     // the interrupted job's own clean-up (queued when the CLI opened the catalog) may have come first
-    expect(out).toMatch(/Deleted 1 image\(s\)|Nothing of this installation was left in Glance/);
+    expect(out).toMatch(/Deleted 1 leftover\(s\)|Nothing of this installation was left in Glance/);
     await until('Glance to hold nothing of ours', async () => (await ourImages()).length === 0, { timeoutMs: 60_000, intervalMs: 1_000 });
     // Nova let go of the server when its image vanished
     await waitServer(os, server.id, 'ACTIVE');

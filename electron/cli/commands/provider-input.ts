@@ -53,9 +53,9 @@ export async function firstUseFingerprint(
 }
 
 /** `--strategy`: how a cloud's (or one backup's) disks are read; "libvirt" is short for libvirt-ssh. */
-export const STRATEGY_CHOICES = ['libvirt', 'image-transfer'] as const;
+export const STRATEGY_CHOICES = ['libvirt', 'disk-attachment', 'image-transfer'] as const;
 export const strategyHelp =
-  'how disks are read: libvirt (SSH to the hypervisors, incrementals) or image-transfer (a Nova snapshot downloaded from Glance; no hypervisor access, full every time)';
-export function strategyOf(v: (typeof STRATEGY_CHOICES)[number]): 'libvirt-ssh' | 'image-transfer' {
+  'how disks are read: libvirt (SSH to the hypervisors, incrementals), disk-attachment (Cinder volumes read on a proxy VM, see `backstack proxy`; incrementals) or image-transfer (a Nova snapshot downloaded from Glance; no hypervisor access, full every time)';
+export function strategyOf(v: (typeof STRATEGY_CHOICES)[number]): 'libvirt-ssh' | 'disk-attachment' | 'image-transfer' {
   return v === 'libvirt' ? 'libvirt-ssh' : v;
 }

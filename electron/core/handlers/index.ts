@@ -10,6 +10,7 @@ import { jobHandlers } from './jobs';
 import { notificationHandlers } from './notifications';
 import { policyHandlers } from './policies';
 import { providerHandlers } from './providers';
+import { proxyHandlers } from './proxies';
 import { snapshotHandlers } from './snapshots';
 import type { Handlers, Services } from './types';
 
@@ -22,6 +23,7 @@ export function createHandlers(s: Services): Handlers {
     ...providerHandlers(s),
     ...jobHandlers(s),
     ...inventoryHandlers(s),
+    ...proxyHandlers(s),
     ...backupHandlers(s),
     ...destinationHandlers(s),
     ...copyHandlers(s),

@@ -15,6 +15,7 @@ import type { SmtpService } from '../../services/notifications/smtp.service';
 import type { PoliciesService } from '../../services/policies/policies.service';
 import type { Scheduler } from '../../services/policies/scheduler';
 import type { ProvidersService } from '../../services/providers/providers.service';
+import type { ProxiesService } from '../../services/proxies/proxies.service';
 import type { RestoreService } from '../../services/restore/restore.service';
 import type { SnapshotsService } from '../../services/snapshots/snapshots.service';
 
@@ -32,6 +33,7 @@ export interface Services {
   providers: ProvidersService;
   inventory: InventoryService;
   hypervisors: HypervisorsService;
+  proxies: ProxiesService;
   backups: BackupsService;
   policies: PoliciesService;
   scheduler: Scheduler;

@@ -59,6 +59,8 @@ export interface ListSnapshotsOptions {
   projectId?: string;
   volumeId?: string;
   status?: string;
+  /** only snapshots carrying all these metadata pairs */
+  metadata?: Record<string, string>;
   limit?: number;
   signal?: AbortSignal;
 }
@@ -66,7 +68,13 @@ export interface ListSnapshotsOptions {
 export function listSnapshots(blockStorage: ServiceClient, opts: ListSnapshotsOptions = {}): Pager<Snapshot, RawSnapshot> {
   return new Pager(blockStorage, {
     path: 'snapshots/detail',
-    query: { all_tenants: opts.allTenants ? 1 : undefined, project_id: opts.projectId, volume_id: opts.volumeId, status: opts.status },
+    query: {
+      all_tenants: opts.allTenants ? 1 : undefined,
+      project_id: opts.projectId,
+      volume_id: opts.volumeId,
+      status: opts.status,
+      metadata: opts.metadata ? JSON.stringify(opts.metadata) : undefined,
+    },
     key: 'snapshots',
     item: RawSnapshot,
     map: toSnapshot,

@@ -130,6 +130,8 @@ export interface ListVolumesOptions {
   projectId?: string;
   name?: string;
   status?: string;
+  /** only volumes carrying all these metadata pairs */
+  metadata?: Record<string, string>;
   limit?: number;
   signal?: AbortSignal;
 }
@@ -137,7 +139,13 @@ export interface ListVolumesOptions {
 export function listVolumes(blockStorage: ServiceClient, opts: ListVolumesOptions = {}): Pager<Volume, RawVolume> {
   return new Pager(blockStorage, {
     path: 'volumes/detail',
-    query: { all_tenants: opts.allTenants ? 1 : undefined, project_id: opts.projectId, name: opts.name, status: opts.status },
+    query: {
+      all_tenants: opts.allTenants ? 1 : undefined,
+      project_id: opts.projectId,
+      name: opts.name,
+      status: opts.status,
+      metadata: opts.metadata ? JSON.stringify(opts.metadata) : undefined,
+    },
     key: 'volumes',
     item: RawVolume,
     map: toVolume,

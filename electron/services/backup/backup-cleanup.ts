@@ -4,10 +4,12 @@ import * as os from '../../openstack';
 import { IMAGE_MARK, markedOwner, removeImage } from '../../transfer/image-transfer';
 import type { StrategyDeps } from '../strategy';
 import { withSignedIn } from '../restore/target-cloud';
+import { cleanupCinder } from './cinder-cleanup';
 
 /**
  * `backup.cleanup`: the temporary Glance images the image-transfer strategy left behind when its
- * process was killed (a backup's snapshot image, a restore's uploaded image). Queued at start for
+ * process was killed (a backup's snapshot image, a restore's uploaded image), and the temporary
+ * Cinder snapshots and volumes of the disk-attachment strategy (cinder-cleanup.ts). Queued at start for
  * each interrupted backup or restore, and on demand (`backstack cleanup --provider N [--dry-run]`).
  * An image is removed only when all of these hold: it carries this installation's marks, its name
  * is the one the job gave it (a user's snapshot of a restored server inherits the marks through
@@ -57,7 +59,7 @@ export function backupCleanupJob(d: Pick<StrategyDeps, 'providers' | 'installati
               continue;
             }
             const what = `image ${img.name} (${img.id}, ${img.status}) in ${cloud.name}, left by the ${owner.purpose} job ${owner.jobId.slice(0, 8)}`;
-            found.push(`${img.name} (${img.id})`);
+            found.push(`image ${img.name} (${img.id})`);
             if (p.dryRun) {
               ctx.log('info', `Would delete the ${what}.`);
               continue;
@@ -65,13 +67,16 @@ export function backupCleanupJob(d: Pick<StrategyDeps, 'providers' | 'installati
             ctx.log('info', `Deleting the ${what}.`);
             if (!(await removeImage(image, img.id, (level, m) => ctx.log(level, m)))) failed++;
           }
+          const cinder = await cleanupCinder(d, client, cloud.name, { jobId: p.jobId, dryRun: p.dryRun, signal: ctx.signal, log: (level, m) => ctx.log(level, m) });
+          found.push(...cinder.found);
+          failed += cinder.failed;
         });
       }
       if (failed)
-        throw new AppError('internal', `${failed} of ${found.length} leftover image(s) could not be deleted (see the log); run the clean-up again.`);
-      if (!found.length) return { summary: 'Nothing of this installation was left in Glance.' };
+        throw new AppError('internal', `${failed} of ${found.length} leftover(s) could not be deleted (see the log); run the clean-up again.`);
+      if (!found.length) return { summary: 'Nothing of this installation was left in Glance or Cinder.' };
       return {
-        summary: p.dryRun ? `Would delete ${found.length} image(s): ${found.join(', ')}.` : `Deleted ${found.length} image(s): ${found.join(', ')}.`,
+        summary: p.dryRun ? `Would delete ${found.length} leftover(s): ${found.join(', ')}.` : `Deleted ${found.length} leftover(s): ${found.join(', ')}.`,
       };
     },
   };

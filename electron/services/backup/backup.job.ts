@@ -9,6 +9,7 @@ import { recordOf } from '../destinations/destinations.service';
 import { logTransfer } from '../hypervisors/hypervisors.service';
 import { chooseStrategy, describeInstance, type StrategyDeps } from '../strategy';
 import { backupByImage } from './image-backup';
+import { backupByAttachment } from './attachment-backup';
 import { collectInstanceMetadata, findServer, instanceSourceInfo } from './metadata';
 import type { KeepRules } from '../../../shared/domain/destinations';
 import { applyRetention } from '../policies/retention';
@@ -32,7 +33,8 @@ async function retain(repo: Repository, destinationId: string, group: string, ke
 /**
  * `backup.instance`: an instance backed up straight from its KVM hypervisor over SSH (libvirt
  * strategy; Nova tells where it runs, the hypervisor's SSH settings come from the catalog), or
- * through a Nova snapshot downloaded from Glance (image-transfer strategy, image-backup.ts).
+ * through a Nova snapshot downloaded from Glance (image-transfer strategy, image-backup.ts), or
+ * its Cinder volumes read on a proxy VM (disk-attachment strategy, attachment-backup.ts).
  */
 export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
   return {
@@ -42,7 +44,7 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
     maxAttempts: 1,
     // Limits per cloud, hypervisor and destination (Settings) apply to backups alone.
     slots: (p) => {
-      if (p.strategy === 'image-transfer') return [`cloud:${p.providerId}`, `destination:${p.destinationId ?? 'default'}`];
+      if (p.strategy === 'image-transfer' || p.strategy === 'disk-attachment') return [`cloud:${p.providerId}`, `destination:${p.destinationId ?? 'default'}`];
       const host = d.inventory.get<{ host?: string | null }>(p.providerId, 'instance', p.instanceId)?.data.host;
       return [`cloud:${p.providerId}`, ...(host ? [`host:${p.providerId}/${host}`] : []), `destination:${p.destinationId ?? 'default'}`];
     },
@@ -62,7 +64,11 @@ export function backupInstanceJob(d: StrategyDeps): JobKind<'backup.instance'> {
         ctx.progress({ phase: 'Reading the instance from Nova', unit: 'bytes', bytesDone: 0, bytesTotal: null });
         const found = await findServer(entries, p.instanceId, ctx.signal);
         const { manifest, transferredBytes, disks } =
-          strategy === 'image-transfer' ? await backupByImage(d, ctx, provider, found, repo) : await backupByLibvirt(d, ctx, provider, found, repo, sessions);
+          strategy === 'image-transfer'
+            ? await backupByImage(d, ctx, provider, found, repo)
+            : strategy === 'disk-attachment'
+              ? await backupByAttachment(d, ctx, provider, found, repo)
+              : await backupByLibvirt(d, ctx, provider, found, repo, sessions);
         const record = recordOf(destination.id, manifest, ctx.jobId);
         d.backups.record(record);
         const kind = manifest.source.backupKind as string;

@@ -75,7 +75,12 @@ export class SshSession {
     client.on('error', fail);
   }
 
-  static connect(t: SshTarget, signal?: AbortSignal): Promise<SshSession> {
+  /**
+   * Connects to `t`; with `via`, through that session (a jump host: `ssh -J`), as a TCP stream
+   * it opens to t.address:t.port. The jump host's key was checked by its own session.
+   */
+  static async connect(t: SshTarget, signal?: AbortSignal, via?: SshSession): Promise<SshSession> {
+    const sock = via ? await via.tunnel(t.address, t.port) : undefined;
     return new Promise((resolve, reject) => {
       signal?.throwIfAborted();
       const client = new Client();
@@ -92,6 +97,7 @@ export class SshSession {
         port: t.port,
         username: t.user,
         readyTimeout: t.readyTimeoutMs ?? 20_000,
+        ...(sock ? { sock } : {}),
         keepaliveInterval: 10_000,
         keepaliveCountMax: 3,
         hostVerifier: (key: Buffer) => {
@@ -165,6 +171,16 @@ export class SshSession {
    */
   script(script: string, args: readonly string[], opts: ExecOptions = {}): Promise<RemoteProcess> {
     return this.exec(['sh', '-c', script, 'backstack', ...args], { label: opts.label ?? 'sh', ...(opts.signal ? { signal: opts.signal } : {}) });
+  }
+
+  /** A TCP stream from the host to address:port (direct-tcpip, like `ssh -W`). */
+  tunnel(address: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      if (this.lost) return reject(this.lost);
+      this.client.forwardOut('127.0.0.1', 0, address, port, (err, ch) =>
+        err ? reject(new SshConnectError(`${address}:${port} through ${this.host}`, err)) : resolve(ch),
+      );
+    });
   }
 
   /** A stream to a UNIX socket on the host (direct-streamlocal, like `ssh -L local:remote.sock`). */

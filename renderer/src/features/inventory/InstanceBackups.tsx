@@ -32,14 +32,17 @@ const BACK_UP = {
   full: backUp('full', 'Full backup'),
   incremental: backUp('incremental', 'Incremental backup'),
 };
-/** One backup with the strategy the cloud is not set to. */
-const OTHER_STRATEGY: Record<OfferedStrategy, Action<Target>> = {
-  'libvirt-ssh': backUp('auto', 'Back up through Glance (image transfer)', 'image-transfer'),
-  'image-transfer': backUp('auto', 'Back up over SSH (libvirt)', 'libvirt-ssh'),
+/** One backup with a strategy the cloud is not set to. */
+const WITH_STRATEGY: Record<OfferedStrategy, Action<Target>> = {
+  'libvirt-ssh': backUp('auto', 'Back up over SSH (libvirt)', 'libvirt-ssh'),
+  'disk-attachment': backUp('auto', 'Back up its volumes on the proxy VM (disk attachment)', 'disk-attachment'),
+  'image-transfer': backUp('auto', 'Back up through Glance (image transfer)', 'image-transfer'),
 };
 const STRATEGY_NOTE: Record<OfferedStrategy, string> = {
   'libvirt-ssh':
     'Every disk of the instance, attached volumes included. Incremental when the snapshot kept by the last backup is usable; otherwise full, and the job log says why.',
+  'disk-attachment':
+    "Its Cinder volumes, through temporary snapshots attached to the cloud's proxy VM (disk attachment). Incremental by block digests: only changed blocks cross the network.",
   'image-transfer':
     'Through a Nova snapshot downloaded from Glance (image transfer): the root disk, downloaded in full each time; the destination stores only what changed.',
 };
@@ -70,10 +73,10 @@ export function InstanceBackups(target: Target) {
   const navigate = useNavigate();
   const clouds = useQuery('providers.list', {}, { tables: ['providers'] });
   const saved = clouds.data?.items.find((p) => p.id === target.providerId)?.strategy;
-  const strategy: OfferedStrategy = saved === 'image-transfer' ? 'image-transfer' : 'libvirt-ssh';
-  const other = OTHER_STRATEGY[strategy];
+  const strategy: OfferedStrategy = saved ?? 'libvirt-ssh';
+  const others = (Object.keys(WITH_STRATEGY) as OfferedStrategy[]).filter((k) => k !== strategy).map((k) => WITH_STRATEGY[k]);
   const items = data?.items ?? [];
-  const busy = [...Object.values(BACK_UP), other].some((a) => runner.isBusy(a.id));
+  const busy = [...Object.values(BACK_UP), ...others].some((a) => runner.isBusy(a.id));
   return (
     <Stack>
       <Group>
@@ -88,7 +91,7 @@ export function InstanceBackups(target: Target) {
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
-              {[BACK_UP.full, ...(strategy === 'libvirt-ssh' ? [BACK_UP.incremental] : []), other].map((a) => (
+              {[BACK_UP.full, ...(strategy !== 'image-transfer' ? [BACK_UP.incremental] : []), ...others].map((a) => (
                 <Menu.Item key={a.id} onClick={() => void runner.run(a, [target])}>
                   {a.label}
                 </Menu.Item>

@@ -124,6 +124,12 @@ const STRATEGIES: { value: OfferedStrategy; label: string; needs: string }[] = [
       "Reads each instance's disks, attached volumes included, straight from its KVM hypervisor: needs SSH to every compute host (given after the first sync). Incremental backups move only what changed.",
   },
   {
+    value: 'disk-attachment',
+    label: 'Disk attachment (proxy VM)',
+    needs:
+      "Needs no hypervisor access: each instance's Cinder volumes are snapshotted, attached to a proxy VM of this cloud and read there over SSH (the proxy is given after the cloud is saved; it needs python3). Incremental backups move only the blocks that changed.",
+  },
+  {
     value: 'image-transfer',
     label: 'Image transfer (Glance)',
     needs:
@@ -139,9 +145,6 @@ function StrategyChoice({ value, onChange }: { value: OfferedStrategy; onChange:
         {STRATEGIES.map((s) => (
           <Radio key={s.value} value={s.value} label={s.label} description={s.needs} />
         ))}
-        <Text size="xs" c="dimmed">
-          Disk attachment (through a proxy VM) is not available in this version.
-        </Text>
       </Stack>
     </Radio.Group>
   );

@@ -43,8 +43,8 @@ describe('editing a saved cloud in the wizard', () => {
     });
   });
 
-  it('reads a cloud an earlier version saved with disk attachment (not built) as libvirt', () => {
-    expect(toInput(draftFromSaved({ ...saved, strategy: 'disk-attachment' })).strategy).toBe('libvirt-ssh');
+  it('keeps a cloud saved with disk attachment on disk attachment', () => {
+    expect(toInput(draftFromSaved({ ...saved, strategy: 'disk-attachment' })).strategy).toBe('disk-attachment');
   });
 
   it('sends a typed secret, and asks for one when the credential kind changes or the domain is new', () => {

@@ -75,8 +75,7 @@ export function draftFromSaved(p: ProviderView): WizardDraft {
     authUrl: p.authUrl,
     region: p.region,
     endpointInterface: p.endpointInterface,
-    // a cloud an earlier version saved with disk attachment (not built) is backed up with libvirt
-    strategy: p.strategy === 'image-transfer' ? 'image-transfer' : 'libvirt-ssh',
+    strategy: p.strategy,
     trustCertificates: p.trustCertificates,
     caFile: p.caFile ?? '',
     scoped: p.scoped,

@@ -1,0 +1,172 @@
+// The disk-attachment strategy against the real Nova, Cinder (Ceph RBD) and the lab's proxy VM:
+// a server of ours with a 1 GiB volume, backed up through temporary Cinder snapshots and volumes
+// attached to `backstack-proxy` and read there (reached through lab-kvm-1 as jump host). The
+// restore point equals the volume as Ceph holds it; an incremental after the guest's backend
+// wrote 1 MiB moves about that much; a boot-from-volume server's root volume is a boot disk; a
+// lowered quota is refused before anything is created; nothing of Backstack's is left in Cinder.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDiskReader, type Manifest } from '../../../electron/engine';
+import { hostKeyFingerprint } from '../../../electron/transfer/libvirt-ssh';
+import { remoteDiskSha256 } from '../../../electron/transfer/libvirt-ssh/restore-disk';
+import { closeInstallation, manifestOf, openInstallation, restoredSha, runJob, unwrap, type Installation } from './support/backstack';
+import { loadCloud, Session } from './support/cloud';
+import { attachVolume, connect, createServer, createVolume, deleteServer, deleteVolume, findByName, guestWrite, waitServer } from './support/guests';
+import type { Server } from './support/nova';
+import { loadHypervisors, loadProxy, type Hypervisor } from './support/ssh';
+
+let os: Session;
+let A: Installation;
+let hv: Hypervisor;
+let server: Server;
+let volumeId: string;
+const suffix = Date.now().toString(36);
+
+interface Marked {
+  id: string;
+  name: string;
+  status: string;
+  metadata?: Record<string, string>;
+}
+/** Cinder snapshots and volumes carrying this installation's mark, in every project (Cinder's snapshot list ignores a metadata filter: read all) */
+async function ours(): Promise<string[]> {
+  const mine = (x: Marked) => x.metadata?.backstack_installation === A.id;
+  const v = (await os.request<{ volumes: Marked[] }>('volumev3', '/volumes/detail?all_tenants=1&limit=1000')).volumes.filter(mine);
+  const s = (await os.request<{ snapshots: Marked[] }>('volumev3', '/snapshots/detail?all_tenants=1&limit=1000')).snapshots.filter(mine);
+  return [...v.map((x) => `volume ${x.name} ${x.status}`), ...s.map((x) => `snapshot ${x.name} ${x.status}`)];
+}
+const serverAction = (id: string, action: string) => os.request('compute', `/servers/${id}/action`, { method: 'POST', body: { [action]: null }, expect: [202] });
+const volumeSha = async () => {
+  const ssh = await connect(hv);
+  try {
+    return await remoteDiskSha256(ssh, { kind: 'rbd', pool: 'volumes', image: `volume-${volumeId}`, snapshot: null, user: 'cinder' }, 'raw');
+  } finally {
+    ssh.close();
+  }
+};
+
+beforeAll(async () => {
+  const cloud = loadCloud();
+  os = await Session.login(cloud);
+  const hypervisors = loadHypervisors();
+  hv = hypervisors.find((h) => h.host === 'lab-kvm-1')!;
+  A = await openInstallation('attach', cloud, hypervisors);
+  const proxy = loadProxy();
+  if (!proxy) throw new Error('no proxy.json: run e2e/lab/seed');
+  const [type, b64] = proxy.hostKey.split(' ');
+  const added = unwrap(
+    await A.core.api.invoke('proxies.add', {
+      providerId: A.providerId,
+      server: proxy.server,
+      address: proxy.address,
+      user: proxy.user,
+      privateKey: readFileSync(proxy.keyPath, 'utf8'),
+      hostKey: hostKeyFingerprint(Buffer.from(b64!, 'base64')),
+      viaHypervisor: proxy.jumpHost,
+    }),
+  );
+  expect(type).toBe('ssh-ed25519');
+  expect(added).toMatchObject({ serverId: proxy.id, serverName: 'backstack-proxy', viaHypervisor: 'lab-kvm-1' });
+  server = await createServer(os, { name: `attach-it-${suffix}`, image: 'labvm-busybox', flavor: 'm1.tiny', network: 'backstack-net', zone: 'nova' });
+  volumeId = await createVolume(os, `attach-it-${suffix}`, 1);
+  await attachVolume(os, server.id, volumeId);
+}, 900_000);
+
+afterAll(async () => {
+  if (A) console.log(`disk attachment, jobs:\n${A.figures.map((f) => `  ${f.seconds.toFixed(1).padStart(6)} s  ${f.job}  ${f.summary ?? ''}`).join('\n')}`);
+  const warn = (e: unknown) => console.warn(`cleanup: ${(e as Error).message}`);
+  if (server) await deleteServer(os, server.id).catch(warn);
+  if (volumeId) await deleteVolume(os, volumeId).catch(warn);
+  await closeInstallation(A);
+}, 900_000);
+
+describe('disk attachment (Cinder volumes read on a proxy VM)', () => {
+  let m1: Manifest;
+
+  it('tests the proxy: reached through its jump host with the pinned key, python3 there, the instance ACTIVE', async () => {
+    const [p] = unwrap(await A.core.api.invoke('proxies.list', { providerId: A.providerId })).items;
+    const t = unwrap(await A.core.api.invoke('proxies.test', { id: p!.id }));
+    expect(t.problems).toEqual([]);
+    expect(t).toMatchObject({ ok: true, serverStatus: 'ACTIVE', pinnedNow: false });
+    expect(t.python).toMatch(/^3\.\d+/);
+  });
+
+  it('backs up the volume of a shut-off server: the restore point is the volume as Ceph holds it, and Cinder keeps nothing of ours', async () => {
+    await serverAction(server.id, 'os-stop');
+    await waitServer(os, server.id, 'SHUTOFF');
+    const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, strategy: 'disk-attachment' });
+    expect(job.state, log.join('\n')).toBe('warning'); // its root disk is an image's, not a volume: said
+    expect(log.join('\n')).toMatch(/boots from an image: its root disk is not a Cinder volume/);
+    expect(log.join('\n')).toMatch(/Strategy: disk attachment \(Cinder volumes read on a proxy VM\), as asked for this backup/);
+    m1 = await manifestOf(A, job.summary);
+    expect(m1.source).toMatchObject({ strategy: 'disk-attachment', backupKind: 'full' });
+    expect(m1.disks.map((d) => d.name)).toEqual(['vdb']);
+    expect(await restoredSha(A, m1, 'vdb')).toBe(await volumeSha());
+    expect(await ours()).toEqual([]);
+  });
+
+  it('backs up again after the guest wrote 1 MiB: incremental, about 1 MiB and the digests moved, the write in the restore point', async () => {
+    await serverAction(server.id, 'os-start');
+    const running = await waitServer(os, server.id, 'ACTIVE');
+    const ssh = await connect(hv);
+    try {
+      await guestWrite(ssh, running['OS-EXT-SRV-ATTR:instance_name'], 'vdb', 0x5a, '64M', '1M');
+    } finally {
+      ssh.close();
+    }
+    await serverAction(server.id, 'os-stop');
+    await waitServer(os, server.id, 'SHUTOFF');
+    const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, strategy: 'disk-attachment' });
+    expect(job.state, log.join('\n')).toBe('warning');
+    const m2 = await manifestOf(A, job.summary);
+    expect(m2.source).toMatchObject({ strategy: 'disk-attachment', backupKind: 'incremental' });
+    const rec = m2.metadata.diskAttachment as { transferredBytes: number; disks: { bytesRead: number }[] };
+    const digests = (1 << 30) / (64 * 1024) * 32;
+    console.log(`incremental: ${rec.disks[0]!.bytesRead} bytes changed, ${rec.transferredBytes} bytes from the proxy (${digests} of them digests)`);
+    expect(rec.disks[0]!.bytesRead).toBe(1 << 20);
+    expect(rec.transferredBytes).toBeLessThanOrEqual(1.2 * (1 << 20) + digests + 4096);
+    expect(await restoredSha(A, m2, 'vdb')).toBe(await volumeSha());
+    const repo = await A.core.services.destinations.open(A.core.services.destinations.defaultDestination().id);
+    try {
+      const reader = await openDiskReader(repo, { group: m2.group, backup: m2.time, disk: 'vdb' });
+      expect((await reader.read(64 << 20, 1 << 20)).equals(Buffer.alloc(1 << 20, 0x5a))).toBe(true);
+      await reader.close();
+    } finally {
+      await repo.close();
+    }
+    expect(await ours()).toEqual([]);
+  });
+
+  it("backs up a boot-from-volume server (running): its root volume is a boot disk, Cinder keeps nothing of ours", async () => {
+    const bfv = await findByName<{ id: string; name: string }>(os, 'compute', '/servers?all_tenants=1&name=^demo-bfv-1$', 'servers', 'demo-bfv-1');
+    const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: bfv.id, strategy: 'disk-attachment' });
+    expect(job.state, log.join('\n')).toBe('succeeded');
+    const m = await manifestOf(A, job.summary);
+    expect(m.disks.map((d) => d.name)).toEqual(['vda']);
+    const repo = await A.core.services.destinations.open(A.core.services.destinations.defaultDestination().id);
+    try {
+      const reader = await openDiskReader(repo, { group: m.group, backup: m.time, disk: 'vda' });
+      expect((await reader.read(510, 2)).toString('hex')).toBe('55aa'); // the MBR the guest boots from
+      await reader.close();
+    } finally {
+      await repo.close();
+    }
+    expect(await ours()).toEqual([]);
+  });
+
+  it('refuses before creating anything when the project has no room for the temporary snapshots, and says which quota', async () => {
+    const project = os.projectId;
+    const quota = (await os.request<{ quota_set: { snapshots: number } }>('volumev3', `/os-quota-sets/${project}?usage=false`)).quota_set;
+    const used = (await os.request<{ quota_set: { snapshots: { in_use: number } } }>('volumev3', `/os-quota-sets/${project}?usage=true`)).quota_set.snapshots.in_use;
+    await os.request('volumev3', `/os-quota-sets/${project}`, { method: 'PUT', body: { quota_set: { snapshots: used } } });
+    try {
+      const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, strategy: 'disk-attachment' });
+      expect(job.state).toBe('failed');
+      expect(log.join('\n')).toMatch(/Not enough Cinder quota for the temporary snapshots and volumes of this backup \(snapshots: 1 needed, 0 free of \d+\)/);
+      expect(await ours()).toEqual([]);
+    } finally {
+      await os.request('volumev3', `/os-quota-sets/${project}`, { method: 'PUT', body: { quota_set: { snapshots: quota.snapshots } } });
+    }
+  });
+});

@@ -1,0 +1,7 @@
+/** The disk-attachment strategy's only door (README.md). */
+export { backupThroughProxy } from './backup-volumes';
+export type { AttachmentBackupOptions, AttachmentRecord, ProxyVm } from './backup-volumes';
+export { proxyDigests, proxyRead, PROXY_PY } from './proxy-read';
+export type { ProxyDevice } from './proxy-read';
+export { CINDER_MARK, cinderMarks } from './marks';
+export { DiskAttachmentError } from './errors';
