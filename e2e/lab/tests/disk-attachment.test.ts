@@ -1,9 +1,10 @@
 // The disk-attachment strategy against the real Nova, Cinder (Ceph RBD) and the lab's proxy VM:
-// a server of ours with a 1 GiB volume, backed up through temporary Cinder snapshots and volumes
-// attached to `backstack-proxy` and read there (reached through lab-kvm-1 as jump host). The
-// restore point equals the volume as Ceph holds it; an incremental after the guest's backend
+// a server of ours (image-booted) with a 1 GiB volume, backed up through temporary Cinder
+// snapshots and volumes (its root disk through a Nova image made a volume) attached to
+// `backstack-proxy` and read there (reached through lab-kvm-1 as jump host). The restore point
+// equals the disks as the host and Ceph hold them; an incremental after the guest's backend
 // wrote 1 MiB moves about that much; a boot-from-volume server's root volume is a boot disk; a
-// lowered quota is refused before anything is created; nothing of Backstack's is left in Cinder.
+// restore through the proxy boots a server from its restored volumes; a lowered quota is refused before anything is created; nothing of Backstack's is left in Cinder.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,8 @@ let hv: Hypervisor;
 let server: Server;
 let volumeId: string;
 const suffix = Date.now().toString(36);
+const restored: string[] = [];
+const restoredVolumes: string[] = [];
 
 interface Marked {
   id: string;
@@ -31,12 +34,14 @@ interface Marked {
 }
 /** Cinder snapshots and volumes carrying this installation's mark, in every project (Cinder's snapshot list ignores a metadata filter: read all) */
 async function ours(): Promise<string[]> {
-  const mine = (x: Marked) => x.metadata?.backstack_installation === A.id;
+  // temporaries only (named backstack-<job>-…): a restore's volumes carry the marks too, under their own names
+  const mine = (x: Marked) => x.metadata?.backstack_installation === A.id && x.name.startsWith('backstack-');
   const v = (await os.request<{ volumes: Marked[] }>('volumev3', '/volumes/detail?all_tenants=1&limit=1000')).volumes.filter(mine);
   const s = (await os.request<{ snapshots: Marked[] }>('volumev3', '/snapshots/detail?all_tenants=1&limit=1000')).snapshots.filter(mine);
   return [...v.map((x) => `volume ${x.name} ${x.status}`), ...s.map((x) => `snapshot ${x.name} ${x.status}`)];
 }
 const serverAction = (id: string, action: string) => os.request('compute', `/servers/${id}/action`, { method: 'POST', body: { [action]: null }, expect: [202] });
+const ourImages = async (): Promise<unknown[]> => (await os.request<{ images: unknown[] }>('image', `/v2/images?visibility=all&limit=500&backstack_installation=${A.id}`)).images;
 const volumeSha = async () => {
   const ssh = await connect(hv);
   try {
@@ -77,12 +82,15 @@ afterAll(async () => {
   if (A) console.log(`disk attachment, jobs:\n${A.figures.map((f) => `  ${f.seconds.toFixed(1).padStart(6)} s  ${f.job}  ${f.summary ?? ''}`).join('\n')}`);
   const warn = (e: unknown) => console.warn(`cleanup: ${(e as Error).message}`);
   if (server) await deleteServer(os, server.id).catch(warn);
+  for (const id of restored) await deleteServer(os, id).catch(warn);
+  for (const id of restoredVolumes) await deleteVolume(os, id).catch(warn);
   if (volumeId) await deleteVolume(os, volumeId).catch(warn);
   await closeInstallation(A);
 }, 900_000);
 
 describe('disk attachment (Cinder volumes read on a proxy VM)', () => {
   let m1: Manifest;
+  let m2: Manifest;
 
   it('tests the proxy: reached through its jump host with the pinned key, python3 there, the instance ACTIVE', async () => {
     const [p] = unwrap(await A.core.api.invoke('proxies.list', { providerId: A.providerId })).items;
@@ -92,18 +100,25 @@ describe('disk attachment (Cinder volumes read on a proxy VM)', () => {
     expect(t.python).toMatch(/^3\.\d+/);
   });
 
-  it('backs up the volume of a shut-off server: the restore point is the volume as Ceph holds it, and Cinder keeps nothing of ours', async () => {
+  it('backs up a shut-off server: its image-backed root disk and its volume in the restore point as the host and Ceph hold them, nothing of ours left', async () => {
     await serverAction(server.id, 'os-stop');
     await waitServer(os, server.id, 'SHUTOFF');
     const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, strategy: 'disk-attachment' });
-    expect(job.state, log.join('\n')).toBe('warning'); // its root disk is an image's, not a volume: said
-    expect(log.join('\n')).toMatch(/boots from an image: its root disk is not a Cinder volume/);
+    expect(job.state, log.join('\n')).toBe('succeeded');
     expect(log.join('\n')).toMatch(/Strategy: disk attachment \(Cinder volumes read on a proxy VM\), as asked for this backup/);
+    expect(log.join('\n')).toMatch(/Snapshots taken: Nova image \S+ \(vda\), Cinder snapshot \S+ \(vdb\)/);
     m1 = await manifestOf(A, job.summary);
     expect(m1.source).toMatchObject({ strategy: 'disk-attachment', backupKind: 'full' });
-    expect(m1.disks.map((d) => d.name)).toEqual(['vdb']);
+    expect(m1.disks.map((d) => d.name)).toEqual(['vda', 'vdb']);
     expect(await restoredSha(A, m1, 'vdb')).toBe(await volumeSha());
+    const ssh = await connect(hv);
+    try {
+      expect(await restoredSha(A, m1, 'vda')).toBe(await remoteDiskSha256(ssh, { kind: 'file', path: join(hv.instancesPath, server.id, 'disk') }, 'qcow2'));
+    } finally {
+      ssh.close();
+    }
     expect(await ours()).toEqual([]);
+    expect(await ourImages()).toEqual([]);
   });
 
   it('backs up again after the guest wrote 1 MiB: incremental, about 1 MiB and the digests moved, the write in the restore point', async () => {
@@ -118,14 +133,16 @@ describe('disk attachment (Cinder volumes read on a proxy VM)', () => {
     await serverAction(server.id, 'os-stop');
     await waitServer(os, server.id, 'SHUTOFF');
     const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: server.id, strategy: 'disk-attachment' });
-    expect(job.state, log.join('\n')).toBe('warning');
-    const m2 = await manifestOf(A, job.summary);
+    expect(job.state, log.join('\n')).toBe('succeeded');
+    m2 = await manifestOf(A, job.summary);
     expect(m2.source).toMatchObject({ strategy: 'disk-attachment', backupKind: 'incremental' });
-    const rec = m2.metadata.diskAttachment as { transferredBytes: number; disks: { bytesRead: number }[] };
-    const digests = (1 << 30) / (64 * 1024) * 32;
-    console.log(`incremental: ${rec.disks[0]!.bytesRead} bytes changed, ${rec.transferredBytes} bytes from the proxy (${digests} of them digests)`);
-    expect(rec.disks[0]!.bytesRead).toBe(1 << 20);
-    expect(rec.transferredBytes).toBeLessThanOrEqual(1.2 * (1 << 20) + digests + 4096);
+    const rec = m2.metadata.diskAttachment as { transferredBytes: number; disks: { target: string; bytesRead: number; incremental: boolean }[] };
+    const changed = rec.disks.reduce((n, d) => n + d.bytesRead, 0);
+    const digests = ((2 * 2 ** 30) / (64 * 1024)) * 32; // two 1 GiB disks
+    console.log(`incremental: ${rec.disks.map((d) => `${d.target} ${d.bytesRead} bytes changed`).join(', ')}; ${rec.transferredBytes} bytes from the proxy (${digests} of them digests)`);
+    expect(rec.disks.every((d) => d.incremental)).toBe(true);
+    expect(rec.disks.find((d) => d.target === 'vdb')!.bytesRead).toBe(1 << 20);
+    expect(rec.transferredBytes).toBeLessThanOrEqual(1.2 * changed + digests + 64 * 1024);
     expect(await restoredSha(A, m2, 'vdb')).toBe(await volumeSha());
     const repo = await A.core.services.destinations.open(A.core.services.destinations.defaultDestination().id);
     try {
@@ -135,6 +152,22 @@ describe('disk attachment (Cinder volumes read on a proxy VM)', () => {
     } finally {
       await repo.close();
     }
+    expect(await ours()).toEqual([]);
+  });
+
+  it('restores through the proxy: each disk a new volume written and read back there, the server booting from its root volume, ACTIVE', async () => {
+    const { job, log } = await runJob(A, 'restore.start', { backupId: m2.id, name: `attach-it-restored-${suffix}`, verify: true });
+    const restoredId = /Server \S+ \(([0-9a-f-]{36})\)/.exec(job.summary ?? '')?.[1];
+    if (restoredId) restored.push(restoredId);
+    expect(job.state, log.join('\n')).toBe('succeeded');
+    expect(log.join('\n')).toMatch(/Disks are written on the proxy backstack-proxy/);
+    for (const disk of ['vda', 'vdb']) expect(log.join('\n')).toMatch(new RegExp(`Disk ${disk}: verified on the proxy, sha256 ${await restoredSha(A, m2, disk)}`));
+    const { server: s } = await os.request<{ server: Server & { 'os-extended-volumes:volumes_attached': { id: string }[] } }>('compute', `/servers/${restoredId}`);
+    expect(s.status).toBe('ACTIVE');
+    expect(s.image).toBe(''); // boots from its restored root volume
+    const volumes = s['os-extended-volumes:volumes_attached'].map((v) => v.id);
+    restoredVolumes.push(...volumes);
+    expect(volumes).toHaveLength(2);
     expect(await ours()).toEqual([]);
   });
 

@@ -8,8 +8,8 @@ import { identityOfSource, type CloudIdentity } from '../providers/cloud-identit
 export type BackedUpDisk = LibvirtDiskRecord;
 
 export interface InstanceBackupMetadata {
-  /** how the restore point was made: the libvirt strategy's hold every disk and the domain, image transfer's the root disk */
-  strategy: 'libvirt-ssh' | 'image-transfer';
+  /** how the restore point was made: the libvirt strategy's hold every disk and the domain, image transfer's the root disk, disk attachment's every disk as a volume */
+  strategy: 'libvirt-ssh' | 'image-transfer' | 'disk-attachment';
   /** when the restore point was taken (its manifest's finish time) */
   createdAt: string;
   /** the cloud's id when backed up (random, local to the catalog that made it) */
@@ -30,9 +30,9 @@ export interface InstanceBackupMetadata {
 
 export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
   const src = m.source as { kind?: string; strategy?: string; providerId?: string; resourceId?: string; resourceName?: string; host?: string };
-  const strategy = src.strategy === 'libvirt-ssh' || src.strategy === 'image-transfer' ? src.strategy : null;
+  const strategy = src.strategy === 'libvirt-ssh' || src.strategy === 'image-transfer' || src.strategy === 'disk-attachment' ? src.strategy : null;
   if (src.kind !== 'instance' || !strategy || !src.providerId) {
-    throw new Error(`Backup ${m.id} is not an instance backup of the libvirt or image-transfer strategy.`);
+    throw new Error(`Backup ${m.id} is not an instance backup of a strategy this version restores.`);
   }
   const md = m.metadata as {
     nova?: { server?: os.Server; flavor?: os.Flavor | null };
@@ -41,8 +41,15 @@ export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
     neutron?: { ports?: os.Port[] };
     libvirt?: { disks?: BackedUpDisk[]; xml?: string };
     imageTransfer?: { disks?: BackedUpDisk[] };
+    diskAttachment?: { disks?: { target: string; volumeId: string | null; size: number }[] };
   };
-  const disks = strategy === 'libvirt-ssh' ? md.libvirt?.disks : md.imageTransfer?.disks;
+  const disks =
+    strategy === 'libvirt-ssh'
+      ? md.libvirt?.disks
+      : strategy === 'image-transfer'
+        ? md.imageTransfer?.disks
+        : // every disk was read from a volume: each comes back as one (serial: the original volume)
+          md.diskAttachment?.disks?.map((d): BackedUpDisk => ({ target: d.target, bus: null, kind: 'rbd', format: 'raw', serial: d.volumeId, size: d.size }));
   if (!md.nova?.server || !disks) throw new Error(`Backup ${m.id} lacks the Nova or disk metadata a restore needs.`);
   return {
     strategy,

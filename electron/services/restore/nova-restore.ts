@@ -89,7 +89,7 @@ export async function restoreThroughNova(
     });
     if (written.sha256) {
       verified[disk.target] = written.sha256;
-      c.log('info', `Disk ${disk.target}: verified on the hypervisor, sha256 ${written.sha256}.`);
+      c.log('info', `Disk ${disk.target}: verified on ${host.hostname.startsWith('proxy ') ? 'the proxy' : 'the hypervisor'}, sha256 ${written.sha256}.`);
     }
   };
   const serverAction = async (id: string, action: 'os-stop' | 'os-start', status: string, phase: string): Promise<os.Server> => {
@@ -128,7 +128,7 @@ export async function restoreThroughNova(
         await os.waitForVolumeStatus(bs, v.id, 'available', wait(10 * 60_000));
         c.log(
           'info',
-          `Volume ${v.id} (${volumeType ? `type ${volumeType}` : "the cloud's default type"}) created for ${d.target}; writing the backup into rbd ${d.pool}/volume-${v.id}.`,
+          `Volume ${v.id} (${volumeType ? `type ${volumeType}` : "the cloud's default type"}) created for ${d.target}; writing the backup into ${d.pool ? `rbd ${d.pool}/volume-${v.id}` : 'it'}.`,
         );
         await write(host, d, {
           source: { kind: 'rbd', pool: d.pool ?? 'volumes', image: `volume-${v.id}`, snapshot: null, user: d.rbdUser ?? null },

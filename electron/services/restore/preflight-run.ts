@@ -75,8 +75,10 @@ export async function runRestorePreflight(d: Deps, p: RestoreInstanceParams, des
   const name = p.name ?? defaultRestoreName(backup.serverName, backup.createdAt);
   // The same cloud the restore job will use: given, else found by its Keystone URL and region.
   const providerId = resolveTargetCloud(d.providers, { given: p.providerId, providerId: backup.providerId, cloud: backup.cloud, what: backup.serverName }).id;
-  if (p.target === 'libvirt' && backup.strategy === 'image-transfer')
-    return preflightReport(name, [{ severity: 'blocker', field: 'restorePoint', item: 'Restore point', message: 'This restore point was made by image transfer: restore it through Nova.' }]);
+  if (p.target === 'libvirt' && backup.strategy !== 'libvirt-ssh')
+    return preflightReport(name, [
+      { severity: 'blocker', field: 'restorePoint', item: 'Restore point', message: `This restore point was made by ${backup.strategy === 'image-transfer' ? 'image transfer' : 'disk attachment'}: restore it through Nova.` },
+    ]);
   if (p.target === 'libvirt') {
     const host = p.host ?? backup.host;
     return preflightReport(name, preflightLibvirt(backup, p, host, host ? await domainNames(d, providerId, host, signal) : []));

@@ -7,6 +7,8 @@ import { readInstanceBackup, type InstanceBackupMetadata } from './backup-metada
 import { restoreThroughLibvirt } from './libvirt-restore';
 import { restoreThroughNova } from './nova-restore';
 import { restoreThroughGlance } from './glance-restore';
+import { proxyRestoreHosts } from './proxy-hosts';
+import type { RestoreHosts, RestoreHostsOptions } from './restore-hosts';
 import { firstSignedIn, resolveTargetCloud } from './target-cloud';
 import { restoreMarks } from './restore-cleanup';
 import { restoreVolume } from './volume-restore';
@@ -77,6 +79,11 @@ export async function inProject<T>(
   }
 }
 
+/** Where a restore writes disks: the hypervisors over SSH, or the proxy VM for a disk-attachment restore point (no hypervisor access assumed). */
+function hostsFor(d: StrategyDeps, backup: InstanceBackupMetadata, client: os.ProviderClient, o: RestoreHostsOptions): RestoreHosts {
+  return backup.strategy === 'disk-attachment' ? proxyRestoreHosts(d, client, o) : d.restoreHosts(o);
+}
+
 /** `restore.instance`: an instance back from a libvirt-strategy backup, through Nova or `virsh define`; from an image-transfer one, through Glance. */
 export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'> {
   return {
@@ -96,13 +103,15 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
             return { summary: `Server ${r.name} (${r.serverId}) restored from Glance image ${r.imageId}${r.imageKept ? ' (kept)' : ' (deleted)'} and ${r.status}.` };
           });
         }
+        if (p.target === 'libvirt' && backup.strategy === 'disk-attachment')
+          throw new AppError('unsupported', 'This restore point was made by disk attachment (no domain definition, no hypervisor access): restore it through Nova.');
         if (p.target === 'libvirt') {
           const r = await restoreThroughLibvirt({ ...common, repo, hypervisors: d.hypervisors, verify: p.verify });
           progress('Restored');
           return { summary: `Domain ${r.domainName} defined on ${r.host}${r.started ? ' and started' : ''}.` };
         }
         return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client, projectId) => {
-          const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
+          const hosts = hostsFor(d, backup, client, { hypervisors: d.hypervisors, providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
           const r = await restoreThroughNova({ ...common, client, projectId, hosts });
           progress('Restored');
           return { summary: `Server ${r.name} (${r.serverId}) restored and ${r.status}.` };
@@ -122,7 +131,7 @@ export function restoreVolumeJob(d: StrategyDeps): JobKind<'restore.volume'> {
         const p = ctx.params;
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
         return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client) => {
-          const hosts = d.restoreHosts({ hypervisors: d.hypervisors, providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
+          const hosts = hostsFor(d, backup, client, { hypervisors: d.hypervisors, providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
           const marks = restoreMarks(d.installation.id, ctx.jobId);
           const r = await restoreVolume({ params: p, backup, backupRef: ref, client, hosts, marks, signal: ctx.signal, log, progress });
           progress('Restored');

@@ -5,3 +5,5 @@ export { proxyDigests, proxyRead, PROXY_PY } from './proxy-read';
 export type { ProxyDevice } from './proxy-read';
 export { CINDER_MARK, cinderMarks } from './marks';
 export { DiskAttachmentError } from './errors';
+export { proxyWrite } from './proxy-write';
+export type { ProxyWriteOptions } from './proxy-write';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Extent } from '../../engine';
-import { localShell } from '../libvirt-ssh/testing';
+import { localShell } from '../libvirt-ssh';
 import { proxyDigests, proxyRead, type ProxyDevice } from './proxy-read';
 
 // The proxy's program run here, with a file standing for the attached device and a sysfs-like
@@ -77,5 +77,28 @@ describe('reading an attached volume on the proxy', () => {
 
   it('says so when no device carries the volume serial (the attachment never showed up)', async () => {
     await expect(proxyDigests(device('0000aaaa-bbbb-cccc-dddd-eeeeffff0000'), BS)).rejects.toThrow(/no device with the serial 0000aaaa-bbbb-cccc-d appeared/);
+  });
+});
+
+describe('writing a disk of a restore point on the proxy', () => {
+  it('writes data and zero runs into the device, and the read-back hash is what was sent', async () => {
+    const { backupDisk, fileSource, initRepository, openRepository } = await import('../../engine');
+    const { proxyWrite } = await import('./proxy-write');
+    const repoDir = path.join(dir, 'repo');
+    await initRepository(repoDir, { chunkSize: 1 << 20 });
+    const repo = await openRepository(repoDir);
+    try {
+      const src = path.join(dir, 'source.raw');
+      fs.writeFileSync(src, disk);
+      const m = await backupDisk(repo, { group: 'vm-1', name: 'vdb', source: fileSource(src) });
+      // the target volume holds old bytes everywhere: zero runs must be written, not skipped
+      fs.writeFileSync(path.join(dir, 'dev', 'vdb'), Buffer.alloc(disk.length, 0x77));
+      const r = await proxyWrite(device(), { repo, ref: { group: 'vm-1', time: m.time }, disk: 'vdb', verify: true });
+      expect(fs.readFileSync(path.join(dir, 'dev', 'vdb')).equals(disk)).toBe(true);
+      expect(r.sha256).toBe(createHash('sha256').update(disk).digest('hex'));
+      expect(r.bytes).toBeLessThan(600 * 1024); // holes cross as 12-byte records
+    } finally {
+      await repo.close();
+    }
   });
 });

@@ -1,7 +1,5 @@
 import type { Extent, ExtentSource, Range } from '../../engine';
-import { BlockDigests, DIGEST } from '../libvirt-ssh/block-diff';
-import type { HostShell, RemoteProcess } from '../libvirt-ssh/ssh';
-import { RemoteCommandError } from '../libvirt-ssh/errors';
+import { BlockDigests, DIGEST, RemoteCommandError, type HostShell, type RemoteProcess } from '../libvirt-ssh';
 import { DiskAttachmentError } from './errors';
 
 /**
@@ -10,13 +8,16 @@ import { DiskAttachmentError } from './errors';
  * only digests and changed blocks cross the network. Nothing is installed; the program is an
  * argument of `python3 -c`, and it imports only what python3-minimal has (no queue module).
  *
- * argv: mode (digests | data), serial, block size, [sys root, dev root, seconds to wait for the
- * device] (tests point the roots at files).
+ * argv: mode (digests | data | write:N), serial, block size, [sys root, dev root, seconds to wait
+ * for the device] (tests point the roots at files).
  * stdout: "BKSP" + u64 device size, then
  *   digests: the SHA-256 of every block;
  *   data (stdin: "offset length" lines, block-aligned and ascending; none: the whole device):
  *     records (u64 offset, u32 length; bit 31 of length: a run of zeros, no bytes follow) and the
- *     run's bytes, an end record (offset 2^64-1), then the SHA-256 of every block of the ranges.
+ *     run's bytes, an end record (offset 2^64-1), then the SHA-256 of every block of the ranges;
+ *   write:N (stdin: records as data sends them, then the end record): writes them (zero runs by
+ *     BLKZEROOUT where the device has it), syncs, and sends "DONE" + the SHA-256 of the first N
+ *     bytes read back from the device (N = 0: no read-back, 32 zero bytes).
  */
 export const PROXY_PY = `
 import hashlib, os, struct, sys, threading, time
@@ -49,7 +50,46 @@ while True:
 name = hits[0]
 with open(os.path.join(sysroot, name, 'size')) as fh: size = int(fh.read().strip()) * 512
 out = sys.stdout.buffer
-out.write(b'BKSP' + struct.pack('>Q', size))
+out.write(b'BKSP' + struct.pack('>Q', size)); out.flush()
+if mode.startswith('write:'):
+    import fcntl
+    check = int(mode[6:])
+    fd = os.open(os.path.join(devroot, name), os.O_RDWR)
+    inp = sys.stdin.buffer
+    def exact(n):
+        b = bytearray(n); m = memoryview(b); got = 0
+        while got < n:
+            k = inp.readinto(m[got:])
+            if not k: sys.exit('the input ended before the end record')
+            got += k
+        return b
+    zero = bytes(1 << 20)
+    def zeroout(off, n):
+        try:
+            fcntl.ioctl(fd, 0x127f, struct.pack('QQ', off, n)); return  # BLKZEROOUT: no bytes to send or write
+        except OSError: pass
+        end = off + n
+        while off < end:
+            k = min(len(zero), end - off); os.pwrite(fd, zero[:k], off); off += k
+    while True:
+        off, raw = struct.unpack('>QI', exact(12))
+        if off == 0xFFFFFFFFFFFFFFFF: break
+        n = raw & 0x7fffffff
+        if off + n > size: sys.exit('a record beyond the end of the device')
+        if raw & 0x80000000: zeroout(off, n); continue
+        m = memoryview(exact(n)); done = 0
+        while done < n: done += os.pwrite(fd, m[done:], off + done)
+    os.fsync(fd)
+    h = hashlib.sha256()
+    if check:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)  # read back from the device, not the page cache
+        at = 0
+        while at < check:
+            b = os.pread(fd, min(8 << 20, check - at), at)
+            if not b: sys.exit('the device ended at %d' % at)
+            h.update(b); at += len(b)
+    os.close(fd)
+    out.write(b'DONE' + h.digest()); out.flush(); sys.exit(0)
 if mode == 'digests': ranges = [(0, size)]
 else:
     ranges = [tuple(int(x) for x in l.split()) for l in sys.stdin if l.strip()] or [(0, size)]
@@ -116,18 +156,18 @@ export interface ProxyDevice {
   roots?: { sys: string; dev: string; waitSeconds: number };
 }
 
-function argv(d: ProxyDevice, mode: 'digests' | 'data', blockSize: number): string[] {
+function argv(d: ProxyDevice, mode: string, blockSize: number): string[] {
   const args = ['python3', '-c', PROXY_PY, mode, d.serial, String(blockSize), ...(d.roots ? [d.roots.sys, d.roots.dev, String(d.roots.waitSeconds)] : [])];
   return d.sudo ? ['sudo', '-n', ...args] : args;
 }
 
-async function start(d: ProxyDevice, mode: 'digests' | 'data', blockSize: number, signal?: AbortSignal): Promise<RemoteProcess> {
+export async function start(d: ProxyDevice, mode: string, blockSize: number, signal?: AbortSignal): Promise<RemoteProcess> {
   // exec through `sh -c '"$@"'`: HostShell runs scripts with quoted arguments, never a built string
   return d.shell.script('exec "$@"', argv(d, mode, blockSize), { label: 'the proxy read', ...(signal ? { signal } : {}) });
 }
 
 /** Pulls exact byte counts out of a stream. */
-class Bytes {
+export class Bytes {
   private pending: Buffer[] = [];
   private have = 0;
   private ended = false;
@@ -166,7 +206,7 @@ class Bytes {
   }
 }
 
-async function header(b: Bytes, p: RemoteProcess): Promise<number> {
+export async function header(b: Bytes, p: RemoteProcess): Promise<number> {
   const h = await b.take(12);
   if (!h || h.toString('latin1', 0, 4) !== 'BKSP') {
     await p.done.catch((e: unknown) => Promise.reject(explain(e)));
@@ -176,7 +216,7 @@ async function header(b: Bytes, p: RemoteProcess): Promise<number> {
 }
 
 /** A proxy failure in words: python3 missing is the one a user fixes on the proxy. */
-function explain(e: unknown): unknown {
+export function explain(e: unknown): unknown {
   if (e instanceof RemoteCommandError) {
     if (e.code === 127) return new DiskAttachmentError('The proxy VM has no python3 (or sudo): the disk-attachment strategy runs python3 there to read attached volumes. Install python3 on the proxy.');
     return new DiskAttachmentError(`Reading the volume on the proxy failed: ${e.stderr.trim() || `exit ${e.code}`}`);

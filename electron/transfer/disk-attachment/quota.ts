@@ -3,10 +3,10 @@ import { DiskAttachmentError } from './errors';
 
 /**
  * Before anything is created: room in the project's Cinder quota for one temporary snapshot and
- * one temporary volume per volume (both count against `gigabytes` unless the cloud says not).
+ * one temporary volume per volume, and a volume for an image-backed root disk (both count against `gigabytes` unless the cloud says not).
  * A refusal names the quota, what the backup needs and what is free.
  */
-export async function checkQuota(blockStorage: os.ServiceClient, volumes: readonly os.Volume[], signal?: AbortSignal): Promise<void> {
+export async function checkQuota(blockStorage: os.ServiceClient, volumes: readonly os.Volume[], rootGiB: number, signal?: AbortSignal): Promise<void> {
   let limits: os.VolumeLimits;
   try {
     limits = await os.getVolumeLimits(blockStorage, { signal });
@@ -14,7 +14,8 @@ export async function checkQuota(blockStorage: os.ServiceClient, volumes: readon
     return; // a cloud that hides its limits still enforces them: Cinder's own refusal is explained then
   }
   const gib = volumes.reduce((n, v) => n + v.sizeGiB, 0);
-  const need = { volumes: volumes.length, snapshots: volumes.length, gigabytes: 2 * gib };
+  // an image-backed root disk: one more volume (of the root disk's size), no snapshot
+  const need = { volumes: volumes.length + (rootGiB ? 1 : 0), snapshots: volumes.length, gigabytes: 2 * gib + rootGiB };
   const short: string[] = [];
   for (const k of ['volumes', 'snapshots', 'gigabytes'] as const) {
     const q = limits[k];

@@ -5,7 +5,7 @@ import * as os from '../../openstack';
  * creation whatever happens (success, failure, cancel), without the job's signal. A removal that
  * fails is logged with the id; the clean-up job finds what is left by its marks (marks.ts).
  */
-type Temporary = { kind: 'snapshot'; id: string } | { kind: 'volume'; id: string } | { kind: 'attachment'; serverId: string; volumeId: string };
+type Temporary = { kind: 'snapshot'; id: string } | { kind: 'volume'; id: string } | { kind: 'image'; id: string } | { kind: 'attachment'; serverId: string; volumeId: string };
 
 const WAIT = 10 * 60_000;
 
@@ -15,6 +15,7 @@ export class Temporaries {
   constructor(
     private readonly blockStorage: os.ServiceClient,
     private readonly compute: os.ServiceClient,
+    private readonly image: os.ServiceClient,
     private readonly clock: os.Clock | undefined,
     private readonly log: (level: 'info' | 'warn', m: string) => void,
   ) {}
@@ -30,11 +31,11 @@ export class Temporaries {
     await this.removeOne({ kind: 'attachment', serverId, volumeId });
   }
 
-  /** Deletes a volume now and waits until it is gone (a snapshot with a volume made from it cannot go). */
-  async deleteVolume(id: string): Promise<void> {
-    const at = this.items.findIndex((t) => t.kind === 'volume' && t.id === id);
+  /** Deletes a volume or image now (a volume: waits until it is gone, a snapshot with a volume made from it cannot go). */
+  async remove(kind: 'volume' | 'image', id: string): Promise<void> {
+    const at = this.items.findIndex((t) => t.kind === kind && t.id === id);
     if (at >= 0) this.items.splice(at, 1);
-    await this.removeOne({ kind: 'volume', id });
+    await this.removeOne({ kind, id });
   }
 
   /** Removes everything left; true when all of it went. */
@@ -60,6 +61,9 @@ export class Temporaries {
       await os.detachVolume(this.compute, t.serverId, t.volumeId).catch(gone);
       await os.waitForVolumeStatus(this.blockStorage, t.volumeId, 'available', wait).catch(gone);
       this.log('info', `Volume ${t.volumeId} detached from the proxy.`);
+    } else if (t.kind === 'image') {
+      await os.deleteImage(this.image, t.id).catch(gone);
+      this.log('info', `Temporary image ${t.id} deleted.`);
     } else if (t.kind === 'volume') {
       await os.deleteVolume(this.blockStorage, t.id).catch(gone);
       await os.waitForVolumeDeleted(this.blockStorage, t.id, wait);

@@ -25,3 +25,9 @@ export type { InPlaceResult, InPlaceStep, LiveDisk } from './restore-in-place';
 export { fileDiskState } from './disk-state';
 export { GuestAgent, GuestAgentError, MAX_WRITE_CHUNK } from './guest-agent';
 export type { ExecResult, GuestAgentProblem, HostRunner } from './guest-agent';
+// shared with the disk-attachment strategy: block digests kept with restore points, the command runner
+export { BlockDigests, DIGEST } from './block-diff';
+export { changedRanges, readTracking, writeTracking, trackingBlockSize } from './change-tracking';
+export type { HostShell, RemoteProcess } from './ssh';
+/** tests: a host's side run on this machine */
+export { localShell } from './testing';
