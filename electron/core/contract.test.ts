@@ -106,6 +106,7 @@ const examples = (): { [N in RequestName]: InputOf<N> } => ({
   'copies.start': { destinationId: 'local', targetId: 'no-such-target' },
   'copies.startPull': { targetId: 'no-such-target', path: path.join(dir, 'pulled') },
   'copies.removeTarget': { id: 'offsite' },
+  'backups.startVolume': { providerId: 'no-such-cloud', volumeId: 'v-1' },
   'proxies.list': { providerId: 'no-such-cloud' },
   'proxies.add': { providerId: 'no-such-cloud', server: 'backstack-proxy', address: '10.0.0.5', user: 'root', password: 'pw' },
   'proxies.test': { id: 'no-such-proxy' },

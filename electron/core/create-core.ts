@@ -63,6 +63,7 @@ import { ProvidersService } from '../services/providers/providers.service';
 import { sshRestoreHosts, type RestoreHostsFactory } from '../services/restore/restore-hosts';
 import { restoreCleanupJob } from '../services/restore/restore-cleanup';
 import { backupCleanupJob } from '../services/backup/backup-cleanup';
+import { backupVolumeJob } from '../services/backup/volume-backup.job';
 import { restoreInPlaceJob, restoreInstanceJob, restoreVolumeJob } from '../services/restore/restore.job';
 import { restoreVerifyJob } from '../services/restore/restore-verify.job';
 import { describeRestorePoint, runRestorePreflight, runVolumePreflight } from '../services/restore/preflight-run';
@@ -281,6 +282,7 @@ export function createCore(opts: CoreOptions): Core {
     ...copyJobs(copies, destinations),
     inventorySyncJob({ providers, providersTable, inventory: inventoryTable, hypervisors: hypervisorsTable, afterSync: () => policies.applyRules() }),
     backupInstanceJob(strategy),
+    backupVolumeJob(strategy),
     restoreInstanceJob(strategy),
     restoreVolumeJob(strategy),
     restoreInPlaceJob(strategy),
@@ -300,11 +302,13 @@ export function createCore(opts: CoreOptions): Core {
     if (interrupted.length > 0) logger.warn(`${interrupted.length} job(s) were interrupted when Backstack last stopped; they are marked "interrupted".`);
     // A restore killed mid-way may have left a server or volumes in the cloud: removed by a job of their own.
     for (const j of interrupted) if (['restore.instance', 'restore.volume', 'restore.verify'].includes(j.kind)) manager.enqueue('restore.cleanup', { jobId: j.id });
-    // An image-transfer backup or restore killed mid-way may have left its temporary Glance image
-    // (a restore's strategy is its restore point's, unknown here: every interrupted restore is looked at).
-    const imageTransfer = (p: { strategy?: string; providerId?: string }) => (p.strategy ?? (p.providerId ? providers.find(p.providerId)?.strategy : undefined)) === 'image-transfer';
+    // An image-transfer or disk-attachment backup or a restore killed mid-way may have left temporary
+    // Glance images or Cinder snapshots and volumes (a restore's strategy is its restore point's,
+    // unknown here: every interrupted restore is looked at).
+    const inCloud = (p: { strategy?: string; providerId?: string }) =>
+      ['image-transfer', 'disk-attachment'].includes((p.strategy ?? (p.providerId ? providers.find(p.providerId)?.strategy : undefined)) ?? '');
     for (const j of interrupted)
-      if ((j.kind === 'backup.instance' && imageTransfer((jobsTable.get(j.id)?.params ?? {}) as { strategy?: string; providerId?: string })) || j.kind === 'restore.instance') manager.enqueue('backup.cleanup', { jobId: j.id });
+      if ((j.kind === 'backup.instance' && inCloud((jobsTable.get(j.id)?.params ?? {}) as { strategy?: string; providerId?: string })) || j.kind === 'restore.instance') manager.enqueue('backup.cleanup', { jobId: j.id });
   }
 
   // After the recovery above: what a crash interrupted is not reported by every process that opens the catalog.

@@ -87,6 +87,20 @@ describe('policies', () => {
     await core.jobs.whenIdle();
   });
 
+  it('backs its members up with the strategy it names, whatever the cloud is set to', async () => {
+    const p = ok(await core.api.invoke('policies.create', { spec: { name: 'by-proxy', destination: 'local', rules: { projects: ['demo'] }, strategy: 'disk-attachment' } }));
+    ok(await core.api.invoke('policies.assign', { id: p.id, projects: [{ providerId, project: 'demo' }] }));
+    const refused = ok(await core.api.invoke('policies.run', { id: p.id }));
+    expect(refused.jobIds).toEqual([]);
+    expect(refused.skipped.map((x) => x.reason)).toEqual([expect.stringMatching(/mock has no proxy VM/), expect.stringMatching(/mock has no proxy VM/)]);
+    ok(await core.api.invoke('proxies.add', { providerId, server: 'demo-web-1', address: '127.0.0.1', port: 1, user: 'root', password: 'x' }));
+    const run = ok(await core.api.invoke('policies.run', { id: p.id }));
+    expect(run.jobIds).toHaveLength(2);
+    await core.jobs.whenIdle();
+    const log = ok(await core.api.invoke('jobs.getLog', { id: run.jobIds[0]! })).items.map((e) => e.message);
+    expect(log[0]).toMatch(/^Strategy: disk attachment \(Cinder volumes read on a proxy VM\), as asked for this backup \(mock is set to libvirt/);
+  });
+
   it('say so when a policy’s destination is gone, in the list and when it runs', async () => {
     ok(await core.api.invoke('destinations.create', { name: 'spare', path: path.join(dir, 'spare') }));
     const p = ok(await core.api.invoke('policies.create', { spec: { name: 'x', destination: 'spare', rules: { tags: ['web'] } } }));

@@ -42,6 +42,18 @@ export const BackupInstanceParams = z
   .strict();
 export type BackupInstanceParams = z.infer<typeof BackupInstanceParams>;
 
+/** A Cinder volume backed up on its own (attached or not), read on the cloud's proxy VM (disk attachment). */
+export const BackupVolumeParams = z
+  .object({
+    providerId: Id,
+    volumeId: Id,
+    /** auto and incremental: only blocks whose digests changed since the volume's last backup cross the network */
+    mode: z.enum(['full', 'incremental', 'auto']).default('auto'),
+    destinationId: Id.optional(),
+  })
+  .strict();
+export type BackupVolumeParams = z.infer<typeof BackupVolumeParams>;
+
 export const RestoreInstanceParams = z
   .object({
     backupId: z.string().min(1).max(400),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppErrorPayload } from '../errors/codes';
 import { formatBytes } from '../format';
-import { BackupInstanceParams, RestoreInPlaceParams, RestoreInstanceParams, RestoreVolumeParams } from './backups';
+import { BackupInstanceParams, BackupVolumeParams, RestoreInPlaceParams, RestoreInstanceParams, RestoreVolumeParams } from './backups';
 import { KeepRules } from './destinations';
 import { RestoreVerifyParams } from './restore-verify';
 import { FilesRestoreParams, FilesRestoreToGuestParams } from './files';
@@ -18,6 +18,7 @@ const Id = z.string().min(1).max(200);
 export const JOB_PARAMS = {
   'inventory.sync': z.object({ providerId: Id }).strict(),
   'backup.instance': BackupInstanceParams,
+  'backup.volume': BackupVolumeParams,
   'restore.instance': RestoreInstanceParams,
   'restore.volume': RestoreVolumeParams,
   /** a restore point written over an instance's existing disks: only the blocks that differ */
@@ -31,7 +32,7 @@ export const JOB_PARAMS = {
   'snapshot.create': CreateSnapshotInput,
   /** removes what an interrupted restore job (killed mid-way) created in the clouds, found by its marks */
   'restore.cleanup': z.object({ jobId: Id }).strict(),
-  /** removes the temporary Glance images of image-transfer jobs that ended without removing them (killed), found by their marks */
+  /** removes the temporary Glance images and Cinder snapshots and volumes of jobs that ended without removing them (killed), found by their marks */
   'backup.cleanup': z.object({ providerId: Id.optional(), jobId: Id.optional(), dryRun: z.boolean().default(false) }).strict(),
   /** a consistent online copy of the local catalog into `file` */
   'catalog.backup': z.object({ file: z.string().min(1).max(4096) }).strict(),
@@ -52,6 +53,7 @@ export const JobKindName = z.enum(Object.keys(JOB_PARAMS) as [JobKindName, ...Jo
 export const JOB_LABELS: Record<JobKindName, string> = {
   'inventory.sync': 'Inventory sync',
   'backup.instance': 'Backup',
+  'backup.volume': 'Volume backup',
   'restore.instance': 'Restore',
   'restore.volume': 'Restore volume',
   'restore.inPlace': 'Restore in place',
@@ -63,7 +65,7 @@ export const JOB_LABELS: Record<JobKindName, string> = {
   'catalog.backup': 'Catalog copy',
   'snapshot.create': 'Snapshot',
   'restore.cleanup': 'Restore clean-up',
-  'backup.cleanup': 'Clean-up of temporary images',
+  'backup.cleanup': 'Clean-up of temporaries',
   'files.restore': 'File restore',
   'files.restoreToGuest': 'File restore into instance',
   'files.index': 'File index',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SnapshotHook } from './backups';
 import { KeepRules } from './destinations';
+import { OfferedStrategy } from './providers';
 import { DEFAULT_NOTIFICATION_RULES, NotificationRules } from './notifications';
 import { Schedule } from './schedules';
 
@@ -74,6 +75,8 @@ export const PolicySpec = z
      * days, its new restore point is booted in the cloud's sandbox project (null: never).
      */
     verifyEveryDays: z.number().int().min(1).max(365).nullable().default(null),
+    /** how its backups read disks (null: each cloud's setting) */
+    strategy: OfferedStrategy.nullable().default(null),
     /** a copy target (id or name; stored by id): each new restore point is copied there after its backup (null: no copy) */
     copyTo: z.string().trim().min(1).max(200).nullable().default(null),
     preSnapshot: SnapshotHook.optional(),

@@ -11,7 +11,12 @@ export type BackupStrategy = z.infer<typeof BackupStrategy>;
  */
 export const OfferedStrategy = z.enum(['libvirt-ssh', 'disk-attachment', 'image-transfer']);
 export type OfferedStrategy = z.infer<typeof OfferedStrategy>;
-export const OFFERED_STRATEGIES: readonly BackupStrategy[] = OfferedStrategy.options;
+/** Each strategy in a few words, for people. */
+export const STRATEGY_WORDS: Record<OfferedStrategy, string> = {
+  'libvirt-ssh': 'libvirt over SSH',
+  'disk-attachment': 'Disk attachment (proxy VM)',
+  'image-transfer': 'Image transfer (Glance)',
+};
 
 const name = z.string().trim().min(1).max(128);
 const optionalText = z.string().trim().max(255).optional();

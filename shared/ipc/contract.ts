@@ -9,7 +9,7 @@ import { Job, JobLogEntry, JobProgress, JobState } from '../domain/jobs';
 import { PolicyAssignInput, PolicyDetail, PolicyPreview, PolicySpec, PolicyView, RetentionSimulation, Schedule, SchedulerStatus } from '../domain/policies';
 import { Dashboard, MemberState } from '../domain/dashboard';
 import { CreateSnapshotInput, DeleteSnapshotInput, SnapshotItem, SnapshotTarget } from '../domain/snapshots';
-import { BackupInstanceParams, BackupView, HypervisorSshInput, ReleasedSnapshot, RestoreInPlaceParams, RestoreInstanceParams, RestorePointDisks, RestoreVolumeParams } from '../domain/backups';
+import { BackupInstanceParams, BackupView, BackupVolumeParams, HypervisorSshInput, ReleasedSnapshot, RestoreInPlaceParams, RestoreInstanceParams, RestorePointDisks, RestoreVolumeParams } from '../domain/backups';
 import { PreflightReport } from '../domain/restore-preflight';
 import { RestoreVerifyParams } from '../domain/restore-verify';
 import { ExportStartInput, ExportView } from '../domain/exports';
@@ -105,6 +105,8 @@ export const requests = {
   'proxies.test': req(z.object({ id: Id }).strict(), ProxyTest),
   /** Backs up an instance with its cloud's strategy, or the one asked for: from its hypervisor over SSH (libvirt: full, incremental or auto), or through a Nova snapshot downloaded from Glance (image transfer, full). */
   'backups.start': req(BackupInstanceParams, z.object({ jobId: z.string() })),
+  /** Backs up a Cinder volume on its own (attached or not) through the cloud's proxy VM (disk attachment). */
+  'backups.startVolume': req(BackupVolumeParams, z.object({ jobId: z.string() })),
   /** Restore points, newest first; of one instance or volume when resourceId is given. */
   'backups.list': req(
     z.object({ resourceId: Id.optional(), destinationId: Id.optional(), providerId: Id.optional() }).strict(),

@@ -5,6 +5,7 @@
 // equals the disks as the host and Ceph hold them; an incremental after the guest's backend
 // wrote 1 MiB moves about that much; a boot-from-volume server's root volume is a boot disk; a
 // restore through the proxy boots a server from its restored volumes; a lowered quota is refused before anything is created; nothing of Backstack's is left in Cinder.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +15,11 @@ import { remoteDiskSha256 } from '../../../electron/transfer/libvirt-ssh/restore
 import { closeInstallation, manifestOf, openInstallation, restoredSha, runJob, unwrap, type Installation } from './support/backstack';
 import { loadCloud, Session } from './support/cloud';
 import { attachVolume, connect, createServer, createVolume, deleteServer, deleteVolume, findByName, guestWrite, waitServer } from './support/guests';
+import { until } from './support/lab';
 import type { Server } from './support/nova';
 import { loadHypervisors, loadProxy, type Hypervisor } from './support/ssh';
 
+const root = join(__dirname, '..', '..', '..');
 let os: Session;
 let A: Installation;
 let hv: Hypervisor;
@@ -171,6 +174,26 @@ describe('disk attachment (Cinder volumes read on a proxy VM)', () => {
     expect(await ours()).toEqual([]);
   });
 
+  it('backs up a volume on its own and restores it as a new volume, byte for byte', async () => {
+    const { jobId } = unwrap(await A.core.api.invoke('backups.startVolume', { providerId: A.providerId, volumeId }));
+    await until(`job ${jobId}`, async () => ['succeeded', 'warning', 'failed'].includes(A.core.jobs.get(jobId).state), { timeoutMs: 900_000, intervalMs: 500 });
+    const log = unwrap(await A.core.api.invoke('jobs.getLog', { id: jobId })).items.map((e) => e.message);
+    expect(A.core.jobs.get(jobId).state, log.join('\n')).toBe('succeeded');
+    const m = await manifestOf(A, A.core.jobs.get(jobId).summary);
+    expect(m.group).toBe(volumeId);
+    expect(m.source).toMatchObject({ kind: 'volume', strategy: 'disk-attachment', resourceId: volumeId });
+    const sha = await restoredSha(A, m, 'volume');
+    expect(sha).toBe(await volumeSha());
+    expect(unwrap(await A.core.api.invoke('backups.list', { resourceId: volumeId })).items.map((b) => b.id)).toEqual([m.id]);
+
+    const { job, log: restoreLog } = await runJob(A, 'restore.volume', { backupId: m.id, disk: 'volume', name: `attach-it-vol-${suffix}`, verify: true });
+    const newId = /Volume \S+ \(([0-9a-f-]{36})\)/.exec(job.summary ?? '')?.[1];
+    if (newId) restoredVolumes.push(newId);
+    expect(job.state, restoreLog.join('\n')).toBe('succeeded');
+    expect(restoreLog.join('\n')).toContain(`Disk volume: verified on the proxy, sha256 ${sha}`);
+    expect(await ours()).toEqual([]);
+  });
+
   it("backs up a boot-from-volume server (running): its root volume is a boot disk, Cinder keeps nothing of ours", async () => {
     const bfv = await findByName<{ id: string; name: string }>(os, 'compute', '/servers?all_tenants=1&name=^demo-bfv-1$', 'servers', 'demo-bfv-1');
     const { job, log } = await runJob(A, 'backups.start', { providerId: A.providerId, instanceId: bfv.id, strategy: 'disk-attachment' });
@@ -186,6 +209,32 @@ describe('disk attachment (Cinder volumes read on a proxy VM)', () => {
       await repo.close();
     }
     expect(await ours()).toEqual([]);
+  });
+
+  it('a backup killed while its temporary volume is attached to the proxy leaves it; backstack cleanup detaches and deletes it and the snapshot', async () => {
+    const cli = (args: string[]) => spawn(process.execPath, [join(root, 'bin', 'backstack.cjs'), ...args], { cwd: root, env: { ...process.env, BACKSTACK_HOME: A.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = cli(['backup', 'run', '--provider', 'lab', '--instance', server.id, '--strategy', 'disk-attachment']);
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    await until('a temporary volume on the proxy', async () => /attached to the proxy backstack-proxy; reading it there/.test(err), { timeoutMs: 600_000, intervalMs: 100 });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const left = await ours();
+    expect(left.filter((l) => l.startsWith('volume ')), left.join('\n')).toHaveLength(1);
+    expect(left.filter((l) => l.startsWith('snapshot ')), left.join('\n')).toHaveLength(1);
+    const proxyAttachments = async () =>
+      (await os.request<{ volumeAttachments: { volumeId: string }[] }>('compute', `/servers/${loadProxy()!.id}/os-volume_attachments`)).volumeAttachments.length;
+    expect(await proxyAttachments()).toBe(1);
+
+    const run = cli(['cleanup', '--provider', 'lab']);
+    let out = '';
+    run.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    const code = await new Promise((r) => run.once('exit', r));
+    expect(code, out).toBe(0);
+    // the interrupted job's own clean-up (queued when the CLI opened the catalog) may have come first
+    expect(out).toMatch(/Deleted 2 leftover\(s\)|Nothing of this installation was left/);
+    await until('Cinder to hold nothing of ours', async () => (await ours()).length === 0, { timeoutMs: 300_000, intervalMs: 2_000 });
+    expect(await proxyAttachments()).toBe(0);
   });
 
   it('refuses before creating anything when the project has no room for the temporary snapshots, and says which quota', async () => {

@@ -31,10 +31,12 @@ export async function holderOf(core: Core, backupId: string, named: string | und
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const backup = program.command('backup').description('restore points: back up an instance, list restore points, protect them from pruning');
+  const backup = program.command('backup').description('restore points: back up an instance or a volume, list restore points, protect them from pruning');
   backup
     .command('run')
-    .description("back up instances now with the cloud's strategy (or --strategy): straight from their hypervisors over SSH, incremental when the last backup kept its snapshot unless --full; or through a Nova snapshot downloaded from Glance")
+    .description(
+      "back up instances now with the cloud's strategy (or --strategy): straight from their hypervisors over SSH; or their disks attached to the cloud's proxy VM and read there (see proxy add); both incremental unless --full; or through a Nova snapshot downloaded from Glance",
+    )
     .requiredOption('--provider <name>', 'cloud name or id')
     .requiredOption('--instance <id>', 'server id; repeatable (one login, the backups run with the concurrency limits of Settings)', collect, [])
     .option('--full', 'a full backup')
@@ -74,9 +76,29 @@ export function register(program: Command, ctx: CliContext): void {
       });
     });
 
+  backup
+    .command('volume')
+    .description("back up a Cinder volume on its own (attached or not), read on the cloud's proxy VM (see proxy add); incremental unless --full: only changed blocks cross the network")
+    .requiredOption('--provider <name>', 'cloud name or id')
+    .requiredOption('--volume <id>', 'volume id')
+    .option('--full', 'a full backup')
+    .option('--destination <name>', 'where the backup goes (default: the default destination)')
+    .action(async (o: { provider: string; volume: string; full?: boolean; destination?: string }) => {
+      await withCore(ctx, {}, async (core) => {
+        const destination = o.destination ? await destinationId(core, o.destination) : undefined;
+        const { jobId } = unwrap(
+          await core.api.invoke('backups.startVolume', { providerId: o.provider, volumeId: o.volume, mode: o.full ? 'full' : 'auto', ...(destination ? { destinationId: destination } : {}) }),
+        );
+        const job = await followJob(core, jobId, ctx);
+        ctx.out(`${job.summary ?? 'Backup done.'}\n`);
+      });
+    });
+
   program
     .command('cleanup')
-    .description("delete the temporary Glance images this installation's image-transfer backups and restores left in a cloud when killed (their job no longer runs); images kept on purpose and other installations' are left alone")
+    .description(
+      "delete the temporary Glance images, Cinder snapshots and volumes this installation's backups and restores left in a cloud when killed (their job no longer runs); images kept on purpose and other installations' are left alone",
+    )
     .requiredOption('--provider <name>', 'cloud name or id')
     .option('--dry-run', 'only list what would be deleted')
     .action(async (o: { provider: string; dryRun?: boolean }) => {

@@ -27,6 +27,7 @@ export interface PolicyOptions extends KeepOptions {
   excludeDisk: string[];
   verifyEvery?: number | 'off';
   copyTo?: string;
+  strategy?: 'libvirt' | 'disk-attachment' | 'image-transfer' | 'cloud';
   file?: string;
 }
 
@@ -60,6 +61,11 @@ export function withPolicyOptions(c: Command): Command {
       .option('--missed <run-once|skip>', 'what start does with runs missed while no scheduler ran', oneOf('--missed', ['run-once', 'skip'] as const))
       .option('--exclude-disk <dev>', 'leave this disk out of every backup (vdb …); repeatable', collect, [])
       .option('--verify-every <days|off>', "verify by booting: after a backup, a member not boot-checked for this many days is booted in its cloud's sandbox project (see restore verify); off stops", verifyEvery)
+      .option(
+        '--strategy <name>',
+        "how its backups read disks: libvirt, disk-attachment or image-transfer; cloud: each cloud's setting (default)",
+        oneOf('--strategy', ['libvirt', 'disk-attachment', 'image-transfer', 'cloud'] as const),
+      )
       .option('--copy-to <target|off>', 'copy each new restore point to this copy target after its backup (see copy target add); off stops')
       .option('--file <policy.yaml>', 'the whole policy from a YAML or JSON file (the fields of `policy show --json` .spec)'),
   );
@@ -143,5 +149,6 @@ export function specFromOptions(o: PolicyOptions, base: Partial<PolicySpecInput>
     ...(o.excludeDisk.length ? { excludeDisks: o.excludeDisk } : {}),
     ...(o.verifyEvery !== undefined ? { verifyEveryDays: o.verifyEvery === 'off' ? null : o.verifyEvery } : {}),
     ...(o.copyTo !== undefined ? { copyTo: o.copyTo === 'off' ? null : o.copyTo } : {}),
+    ...(o.strategy !== undefined ? { strategy: o.strategy === 'cloud' ? null : o.strategy === 'libvirt' ? 'libvirt-ssh' : o.strategy } : {}),
   };
 }

@@ -127,6 +127,7 @@ export function register(program: Command, ctx: CliContext): void {
         for (const s of p.spec.schedules) ctx.out(`  schedule ${s.id}: ${describeSchedule(s)}, ${s.backupType}, next ${p.nextRuns.find((n) => n.scheduleId === s.id)?.at ?? '—'}\n`);
         ctx.out(`  retention: ${retentionText(p.spec.retention)}; missed runs: ${p.spec.missedRuns}\n`);
         ctx.out(`  verify by booting: ${p.spec.verifyEveryDays === null ? 'off' : `every ${p.spec.verifyEveryDays} day(s), in the cloud's sandbox project`}\n`);
+        ctx.out(`  strategy: ${p.spec.strategy ?? "each cloud's setting"}\n`);
         ctx.out(`  copies: ${p.spec.copyTo === null ? 'none' : `each restore point to ${p.copyTargetName ?? 'a removed copy target: edit the policy'}`}\n`);
         ctx.out(`Members (${p.memberList.length}):\n`);
         table(p.memberList.map((m) => [m.instanceName ?? m.instanceId, m.projectName ?? '', m.source, m.lastBackupAt ?? 'never backed up']), ctx.out);

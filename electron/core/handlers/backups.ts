@@ -2,6 +2,7 @@ import type { NamespaceHandlers, Services } from './types';
 
 export const backupHandlers = ({ backups, restore }: Services): NamespaceHandlers<'backups' | 'restore'> => ({
   'backups.start': (i) => backups.start(i),
+  'backups.startVolume': (i) => backups.startVolume(i),
   'backups.list': (filter) => ({ items: backups.list(filter) }),
   'backups.releaseSnapshot': (i) => backups.releaseSnapshot(i.providerId, i.instanceId),
   'backups.cleanup': (i) => backups.cleanup(i.providerId, i.dryRun),

@@ -198,6 +198,16 @@ export async function deleteVolume(blockStorage: ServiceClient, id: string, opts
   await blockStorage.delete(`volumes/${encodeURIComponent(id)}`, { query: { cascade: opts.cascade ? 'true' : undefined }, ok: [202], signal: opts.signal });
 }
 
+/** Marks a volume bootable (Nova refuses to boot from one that is not: a new, empty volume is not). */
+export async function setVolumeBootable(blockStorage: ServiceClient, id: string, bootable: boolean, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  await blockStorage.post(`volumes/${encodeURIComponent(id)}/action`, { 'os-set_bootable': { bootable } }, { ok: [200], signal: opts.signal });
+}
+
+/** Sets the Glance properties a volume carries (hw_disk_bus, os_type …): Nova reads them when it boots from the volume. */
+export async function setVolumeImageMetadata(blockStorage: ServiceClient, id: string, metadata: Record<string, string>, opts: { signal?: AbortSignal } = {}): Promise<void> {
+  await blockStorage.post(`volumes/${encodeURIComponent(id)}/action`, { 'os-set_image_metadata': { metadata } }, { ok: [200], signal: opts.signal });
+}
+
 type VolumeWait = Omit<WaitOptions<Volume>, 'until'>;
 
 /** Waits for a status ("available", "in-use"); fails on error states. */

@@ -33,7 +33,7 @@ export async function backupByAttachment(
     ctx.log('info', `Connected to the proxy, host key ${conn.ssh.hostKey}.`);
     return await backupThroughProxy({
       client,
-      server,
+      of: { server },
       proxy: { serverId: proxy.serverId, name: proxy.serverName, shell: conn.ssh, sudo: proxy.user !== 'root' },
       owner: { installation: d.installation.id, jobId: ctx.jobId },
       repo,

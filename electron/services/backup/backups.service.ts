@@ -1,4 +1,4 @@
-import type { BackupInstanceParams, BackupView, ReleasedSnapshot } from '../../../shared/domain/backups';
+import type { BackupInstanceParams, BackupView, BackupVolumeParams, ReleasedSnapshot } from '../../../shared/domain/backups';
 import type { Instance } from '../../../shared/domain/inventory';
 import type { z } from 'zod';
 import { AppError } from '../../../shared/errors/codes';
@@ -23,8 +23,8 @@ export class BackupsService {
   ) {}
 
   /**
-   * Queues a backup once what it needs is there: a destination, and (libvirt strategy) SSH settings
-   * for the hypervisor the inventory places the instance on. An instance the inventory does not know
+   * Queues a backup once what it needs is there: a destination, and SSH settings for the hypervisor
+   * the inventory places the instance on (libvirt strategy) or a proxy VM (disk attachment). An instance the inventory does not know
    * (or whose host it cannot see) is left to the job, which asks Nova.
    */
   start(params: z.input<typeof BackupInstanceParams>): { jobId: string } {
@@ -32,12 +32,23 @@ export class BackupsService {
     // resolved now: the job's per-destination limit and its log name the one it writes to
     const destinationId = (params.destinationId ? this.destinations.get(params.destinationId) : this.destinations.defaultDestination()).id;
     const instance = this.strategy.inventory.get<Instance>(provider.id, 'instance', params.instanceId);
-    // the image-transfer strategy needs no hypervisor access
-    const libvirt = (params.strategy ?? provider.strategy) !== 'image-transfer';
-    if (libvirt && instance && !instance.vanishedAt && (instance.data.host || instance.data.hypervisorHostname)) {
+    const strategy = params.strategy ?? provider.strategy;
+    // only the libvirt strategy needs the hypervisor; disk attachment needs a proxy VM; image transfer neither
+    if (strategy === 'libvirt-ssh' && instance && !instance.vanishedAt && (instance.data.host || instance.data.hypervisorHostname)) {
       this.strategy.hypervisors.forServer(provider.id, instance.data.host, instance.data.hypervisorHostname);
     }
+    if (strategy === 'disk-attachment') this.strategy.proxies.forZone(provider.id, null);
     return { jobId: this.jobs.enqueue('backup.instance', { ...params, providerId: provider.id, destinationId }).id };
+  }
+
+  /** Queues a standalone volume's backup once a destination and a proxy VM of its cloud are there. */
+  startVolume(params: z.input<typeof BackupVolumeParams>): { jobId: string } {
+    const provider = this.providers.get(params.providerId);
+    const destinationId = (params.destinationId ? this.destinations.get(params.destinationId) : this.destinations.defaultDestination()).id;
+    this.strategy.proxies.forZone(provider.id, null);
+    if (this.jobs.hasUnfinished('backup.volume', (p) => p.volumeId === params.volumeId))
+      throw new AppError('validation.invalidInput', `A backup of volume ${params.volumeId} is already queued or running: start this one after it has ended.`);
+    return { jobId: this.jobs.enqueue('backup.volume', { ...params, providerId: provider.id, destinationId }).id };
   }
 
   list(filter: { resourceId?: string | undefined; destinationId?: string | undefined; providerId?: string | undefined }): BackupView[] {

@@ -179,6 +179,7 @@ export class PoliciesService {
           mode: opts.backupType ?? 'auto',
           destinationId: destination.id,
           excludeDisks: policy.spec.excludeDisks,
+          ...(policy.spec.strategy ? { strategy: policy.spec.strategy } : {}),
           ...(policy.spec.preSnapshot ? { preSnapshot: policy.spec.preSnapshot } : {}),
           ...(policy.spec.postSnapshot ? { postSnapshot: policy.spec.postSnapshot } : {}),
           policyId: policy.id,

@@ -176,7 +176,11 @@ export class ProxiesService {
       if (!client) throw new AppError('auth.failed', `Could not sign in to ${provider.name} to find the proxy instance ${idOrName}.`);
       const compute = await client.compute(signal);
       if (UUID.test(idOrName)) return os.getServer(compute, idOrName, signal ? { signal } : {});
-      const found = (await os.listServers(compute, { name: `^${idOrName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, signal }).all()).filter((s) => s.name === idOrName);
+      // Nova's name filter is a regular expression matching anywhere: special characters escaped, exact names kept here
+      const pattern = idOrName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      let found = (await os.listServers(compute, { name: pattern, signal }).all()).filter((s) => s.name === idOrName);
+      // a proxy in another project: an admin sees it across projects (others are refused: not found)
+      if (!found.length) found = (await os.listServers(compute, { name: pattern, allTenants: true, signal }).all().catch(() => [])).filter((s) => s.name === idOrName);
       if (found.length !== 1) {
         throw new AppError('validation.invalidInput', found.length ? `${found.length} instances are named ${idOrName}: give the proxy's id.` : `No instance named ${idOrName} in ${provider.name} (as this account sees it).`);
       }

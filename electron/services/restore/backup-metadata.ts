@@ -31,6 +31,7 @@ export interface InstanceBackupMetadata {
 export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
   const src = m.source as { kind?: string; strategy?: string; providerId?: string; resourceId?: string; resourceName?: string; host?: string };
   const strategy = src.strategy === 'libvirt-ssh' || src.strategy === 'image-transfer' || src.strategy === 'disk-attachment' ? src.strategy : null;
+  if (src.kind === 'volume') throw new Error(`Backup ${m.id} is a standalone volume's: restore it as a volume (backstack restore volume --backup ${m.id} --disk volume).`);
   if (src.kind !== 'instance' || !strategy || !src.providerId) {
     throw new Error(`Backup ${m.id} is not an instance backup of a strategy this version restores.`);
   }
@@ -67,6 +68,35 @@ export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
     // only disks the backup really holds (an excluded disk has metadata nowhere)
     disks: disks.filter((d) => m.disks.some((x) => x.name === d.target)),
     domainXml: md.libvirt?.xml ?? null,
+  };
+}
+
+/** What a restore of single volumes needs of a restore point: an instance's, or a standalone volume's. */
+export interface VolumeSourceMetadata extends Pick<InstanceBackupMetadata, 'strategy' | 'createdAt' | 'providerId' | 'cloud' | 'serverName' | 'host' | 'volumes' | 'disks'> {
+  /** the project the instance or volume was in */
+  projectId: string | null;
+}
+
+/** A restore point's disks as single volumes: a standalone volume's (its one disk, `volume`), or an instance's. */
+export function readVolumeSource(m: Manifest): VolumeSourceMetadata {
+  const src = m.source as { kind?: string; strategy?: string; providerId?: string; resourceId?: string; resourceName?: string; projectId?: string | null };
+  if (src.kind !== 'volume') {
+    const b = readInstanceBackup(m);
+    return { ...b, projectId: b.server.projectId ?? null };
+  }
+  const md = m.metadata as { cinder?: { volumes?: InstanceBackupMetadata['volumes'] }; diskAttachment?: { disks?: { target: string; volumeId: string | null; size: number }[] } };
+  const disks = md.diskAttachment?.disks;
+  if (src.strategy !== 'disk-attachment' || !src.providerId || !disks) throw new Error(`Backup ${m.id} is not a volume backup this version restores.`);
+  return {
+    strategy: 'disk-attachment',
+    createdAt: m.finishedAt,
+    providerId: src.providerId,
+    cloud: identityOfSource(src),
+    serverName: src.resourceName || src.resourceId || m.group,
+    host: null,
+    volumes: md.cinder?.volumes ?? [],
+    disks: disks.map((d) => ({ target: d.target, bus: null, kind: 'rbd', format: 'raw', serial: d.volumeId, size: d.size })),
+    projectId: src.projectId ?? null,
   };
 }
 

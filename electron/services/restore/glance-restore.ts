@@ -25,7 +25,7 @@ import type { Created } from './verify-cleanup';
 const GiB = 1024 ** 3;
 
 /** Image properties that tell Nova how to run the guest (bus, firmware, OS), copied from the original image. */
-const BOOT_PROPERTY = /^(hw_|os_distro$|os_type$|os_version$|os_require_quiesce$|architecture$|hypervisor_type$)/;
+export const BOOT_PROPERTY = /^(hw_|os_distro$|os_type$|os_version$|os_require_quiesce$|architecture$|hypervisor_type$)/;
 
 export interface GlanceRestoreContext extends RestoreCommon {
   client: os.ProviderClient;

@@ -8,6 +8,7 @@ import { planAddresses } from './preflight-network';
 import type { NicAddress } from './restore-mapping';
 import { pickFlavor, planDisks, planNetworks, volumeSizeGiB, volumeTypeOf, wantedKeypair } from './restore-mapping';
 import { cleanUp, type Created } from './verify-cleanup';
+import { BOOT_PROPERTY } from './glance-restore';
 
 /**
  * Restore through Nova: new Cinder volumes for the RBD disks (written over SSH + qemu-nbd), a new
@@ -135,6 +136,7 @@ export async function restoreThroughNova(
           format: 'raw',
         });
         newVolumes.set(d.target, v.id);
+        if (d === boot) await makeBootable(bs, v.id, b, c.log, signal);
       }
     }
 
@@ -223,6 +225,20 @@ export async function restoreThroughNova(
   } finally {
     for (const h of hosts) h.close();
   }
+}
+
+/**
+ * A new volume holding the boot disk: marked bootable (Nova refuses a boot volume that is not),
+ * with the boot properties (hw_*, os_type …) the original's volume or image carried.
+ */
+async function makeBootable(bs: os.ServiceClient, id: string, b: InstanceBackupMetadata, log: RestoreCommon['log'], signal: AbortSignal): Promise<void> {
+  await os.setVolumeBootable(bs, id, true, { signal });
+  const original = b.volumes.find((v) => v.id === bootDisk(b).serial)?.imageMetadata ?? b.image?.properties ?? {};
+  const props = Object.fromEntries(Object.entries(original).filter(([k]) => BOOT_PROPERTY.test(k)));
+  if (!Object.keys(props).length) return;
+  await os.setVolumeImageMetadata(bs, id, props, { signal }).catch((e: unknown) =>
+    log('warn', `The boot properties (${Object.keys(props).join(', ')}) could not be set on volume ${id} (${(e as Error).message}): Nova boots it with its defaults.`),
+  );
 }
 
 /**

@@ -89,7 +89,7 @@ export function wantedKeypair(p: Pick<RestoreInstanceParams, 'keypair'>, b: Inst
 const GiB = 1024 ** 3;
 
 /** The size of the new volume for an RBD disk: the original volume's, or the disk's rounded up to whole GiB. */
-export function volumeSizeGiB(b: InstanceBackupMetadata, d: BackedUpDisk): number {
+export function volumeSizeGiB(b: Pick<InstanceBackupMetadata, 'volumes'>, d: BackedUpDisk): number {
   const orig = b.volumes.find((v) => v.id === d.serial);
   return Math.max(orig?.sizeGiB ?? 0, Math.ceil(d.size / GiB));
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/errors/codes';
 import type { JobKind } from '../../jobs/types';
 import * as os from '../../openstack';
 import type { StrategyDeps } from '../strategy';
+import { readInstanceBackup } from './backup-metadata';
 import { bootDisk, type InstanceBackupMetadata } from './backup-metadata';
 import { bootEvidence, consoleExcerpt } from './boot-evidence';
 import { restoreThroughNova } from './nova-restore';
@@ -46,7 +47,7 @@ export function restoreVerifyJob(d: StrategyDeps): JobKind<'restore.verify'> {
     describeTarget: (p) => describeRestorePoint(d, p.backupId, p.destinationId),
     maxAttempts: 1,
     run: (ctx) =>
-      withRestorePoint(d, ctx, ctx.params, ({ repo, backup, ref, cloudId, progress }) => {
+      withRestorePoint(d, ctx, ctx.params, readInstanceBackup, ({ repo, backup, ref, cloudId, progress }) => {
         const p = ctx.params;
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
         return inProject(d, cloudId, p.sandboxProjectId, ctx.signal, progress, async (client, projectId) => {

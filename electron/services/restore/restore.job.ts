@@ -1,9 +1,9 @@
 import { AppError } from '../../../shared/errors/codes';
-import { findBackup, parseRef, type Repository } from '../../engine';
+import { findBackup, parseRef, type Manifest, type Repository } from '../../engine';
 import type { JobContext, JobKind } from '../../jobs/types';
 import type * as os from '../../openstack';
 import { describeInstance, type StrategyDeps } from '../strategy';
-import { readInstanceBackup, type InstanceBackupMetadata } from './backup-metadata';
+import { readInstanceBackup, readVolumeSource, type InstanceBackupMetadata } from './backup-metadata';
 import { restoreThroughLibvirt } from './libvirt-restore';
 import { restoreThroughNova } from './nova-restore';
 import { restoreThroughGlance } from './glance-restore';
@@ -20,23 +20,31 @@ export function describeRestorePoint(d: StrategyDeps, backupId: string, destinat
   if (!b) return `restore point ${backupId}`;
   const at = `${b.createdAt.slice(0, 16).replace('T', ' ')} UTC`;
   // The name the backup recorded: the instance may be gone or renamed since.
-  const what = b.resourceKind === 'instance' ? describeInstance(d, b.providerId, b.resourceId, b.resourceName) : `${b.resourceKind} ${b.resourceName || b.resourceId}`;
+  const what =
+    b.resourceKind === 'instance'
+      ? describeInstance(d, b.providerId, b.resourceId, b.resourceName)
+      : `${b.resourceKind} ${b.resourceName || b.resourceId}`;
   return `${what} as of ${at}`;
 }
 
 export type Progress = (phase: string, bytes?: { done: number; total: number | null }) => void;
 
 /** What both restore jobs start from: the restore point read from its destination (open while `fn` runs) and the cloud to restore into. */
-export async function withRestorePoint<T>(
+export async function withRestorePoint<T, B extends Pick<InstanceBackupMetadata, 'serverName' | 'providerId' | 'cloud'>>(
   d: StrategyDeps,
   ctx: Pick<JobContext<unknown>, 'log' | 'progress'>,
   p: { backupId: string; destinationId?: string | undefined; providerId?: string | undefined },
-  fn: (o: { repo: Repository; backup: InstanceBackupMetadata; ref: { group: string; time: string }; cloudId: string; progress: Progress }) => Promise<T>,
+  /** the restore point's metadata as the restore needs it (readInstanceBackup, readVolumeSource) */
+  read: (m: Manifest) => B,
+  fn: (o: { repo: Repository; backup: B; ref: { group: string; time: string }; cloudId: string; progress: Progress }) => Promise<T>,
 ): Promise<T> {
   const record = d.backups.get(p.backupId);
   const destinationId = p.destinationId ?? record?.destinationId;
   if (!destinationId)
-    throw new AppError('resource.notFound', `No restore point ${p.backupId} in the catalog: name its destination with --destination, or re-index the destination.`);
+    throw new AppError(
+      'resource.notFound',
+      `No restore point ${p.backupId} in the catalog: name its destination with --destination, or re-index the destination.`,
+    );
   const ref = parseRef(p.backupId);
   // Each step is the job's phase, so the job list says what a long restore is doing.
   const progress: Progress = (phase, bytes) => ctx.progress({ phase, unit: 'bytes', bytesDone: bytes?.done ?? 0, bytesTotal: bytes?.total ?? null });
@@ -44,9 +52,14 @@ export async function withRestorePoint<T>(
   const repo = await d.destinations.open(destinationId);
   try {
     const manifest = await findBackup(repo, ref.group, ref.time);
-    const backup = readInstanceBackup(manifest);
+    const backup = read(manifest);
     ctx.log('info', `Restoring ${backup.serverName} from ${manifest.id} (${manifest.disks.map((x) => x.name).join(', ')}).`);
-    const cloud = resolveTargetCloud(d.providers, { given: p.providerId, providerId: backup.providerId, cloud: backup.cloud, what: backup.serverName });
+    const cloud = resolveTargetCloud(d.providers, {
+      given: p.providerId,
+      providerId: backup.providerId,
+      cloud: backup.cloud,
+      what: backup.serverName,
+    });
     if (cloud.id !== backup.providerId) ctx.log('info', `Restoring into the cloud ${cloud.name} (${cloud.authUrl}, region ${cloud.region}).`);
     return await fn({ repo, backup, ref, cloudId: cloud.id, progress });
   } finally {
@@ -80,7 +93,12 @@ export async function inProject<T>(
 }
 
 /** Where a restore writes disks: the hypervisors over SSH, or the proxy VM for a disk-attachment restore point (no hypervisor access assumed). */
-function hostsFor(d: StrategyDeps, backup: InstanceBackupMetadata, client: os.ProviderClient, o: RestoreHostsOptions): RestoreHosts {
+function hostsFor(
+  d: StrategyDeps,
+  backup: Pick<InstanceBackupMetadata, 'strategy'>,
+  client: os.ProviderClient,
+  o: RestoreHostsOptions,
+): RestoreHosts {
   return backup.strategy === 'disk-attachment' ? proxyRestoreHosts(d, client, o) : d.restoreHosts(o);
 }
 
@@ -91,27 +109,59 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
     describeTarget: (p) => describeRestorePoint(d, p.backupId, p.destinationId),
     maxAttempts: 1,
     run: (ctx) =>
-      withRestorePoint(d, ctx, ctx.params, async ({ repo, backup, ref, cloudId, progress }) => {
+      withRestorePoint(d, ctx, ctx.params, readInstanceBackup, async ({ repo, backup, ref, cloudId, progress }) => {
         const p = ctx.params;
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
-        const common = { params: p, backup, backupRef: ref, providerId: cloudId, marks: restoreMarks(d.installation.id, ctx.jobId), signal: ctx.signal, log, progress };
+        const common = {
+          params: p,
+          backup,
+          backupRef: ref,
+          providerId: cloudId,
+          marks: restoreMarks(d.installation.id, ctx.jobId),
+          signal: ctx.signal,
+          log,
+          progress,
+        };
         if (backup.strategy === 'image-transfer') {
-          if (p.target === 'libvirt') throw new AppError('unsupported', 'This restore point was made by image transfer (no domain definition, no hypervisor access): restore it through Nova.');
+          if (p.target === 'libvirt')
+            throw new AppError(
+              'unsupported',
+              'This restore point was made by image transfer (no domain definition, no hypervisor access): restore it through Nova.',
+            );
           return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client, projectId) => {
-            const r = await restoreThroughGlance({ ...common, client, projectId, repo, owner: { installation: d.installation.id, jobId: ctx.jobId } });
+            const r = await restoreThroughGlance({
+              ...common,
+              client,
+              projectId,
+              repo,
+              owner: { installation: d.installation.id, jobId: ctx.jobId },
+            });
             progress('Restored');
-            return { summary: `Server ${r.name} (${r.serverId}) restored from Glance image ${r.imageId}${r.imageKept ? ' (kept)' : ' (deleted)'} and ${r.status}.` };
+            return {
+              summary: `Server ${r.name} (${r.serverId}) restored from Glance image ${r.imageId}${r.imageKept ? ' (kept)' : ' (deleted)'} and ${r.status}.`,
+            };
           });
         }
         if (p.target === 'libvirt' && backup.strategy === 'disk-attachment')
-          throw new AppError('unsupported', 'This restore point was made by disk attachment (no domain definition, no hypervisor access): restore it through Nova.');
+          throw new AppError(
+            'unsupported',
+            'This restore point was made by disk attachment (no domain definition, no hypervisor access): restore it through Nova.',
+          );
         if (p.target === 'libvirt') {
           const r = await restoreThroughLibvirt({ ...common, repo, hypervisors: d.hypervisors, verify: p.verify });
           progress('Restored');
           return { summary: `Domain ${r.domainName} defined on ${r.host}${r.started ? ' and started' : ''}.` };
         }
         return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client, projectId) => {
-          const hosts = hostsFor(d, backup, client, { hypervisors: d.hypervisors, providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
+          const hosts = hostsFor(d, backup, client, {
+            hypervisors: d.hypervisors,
+            providerId: cloudId,
+            repo,
+            ref,
+            verify: p.verify,
+            signal: ctx.signal,
+            log,
+          });
           const r = await restoreThroughNova({ ...common, client, projectId, hosts });
           progress('Restored');
           return { summary: `Server ${r.name} (${r.serverId}) restored and ${r.status}.` };
@@ -127,15 +177,25 @@ export function restoreVolumeJob(d: StrategyDeps): JobKind<'restore.volume'> {
     describeTarget: (p) => `disk ${p.disk} of ${describeRestorePoint(d, p.backupId, p.destinationId)}`,
     maxAttempts: 1,
     run: (ctx) =>
-      withRestorePoint(d, ctx, ctx.params, ({ repo, backup, ref, cloudId, progress }) => {
+      withRestorePoint(d, ctx, ctx.params, readVolumeSource, ({ repo, backup, ref, cloudId, progress }) => {
         const p = ctx.params;
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
-        return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client) => {
-          const hosts = hostsFor(d, backup, client, { hypervisors: d.hypervisors, providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
+        return inProject(d, cloudId, p.projectId ?? backup.projectId, ctx.signal, progress, async (client) => {
+          const hosts = hostsFor(d, backup, client, {
+            hypervisors: d.hypervisors,
+            providerId: cloudId,
+            repo,
+            ref,
+            verify: p.verify,
+            signal: ctx.signal,
+            log,
+          });
           const marks = restoreMarks(d.installation.id, ctx.jobId);
           const r = await restoreVolume({ params: p, backup, backupRef: ref, client, hosts, marks, signal: ctx.signal, log, progress });
           progress('Restored');
-          return { summary: `Volume ${r.name} (${r.volumeId}) restored from disk ${p.disk}${r.attachedTo ? ` and attached to ${r.attachedTo.name} (${r.attachedTo.id})` : ''}.` };
+          return {
+            summary: `Volume ${r.name} (${r.volumeId}) restored from disk ${p.disk}${r.attachedTo ? ` and attached to ${r.attachedTo.name} (${r.attachedTo.id})` : ''}.`,
+          };
         });
       }),
   };
@@ -148,11 +208,13 @@ export function restoreInPlaceJob(d: StrategyDeps): JobKind<'restore.inPlace'> {
     describeTarget: (p) => {
       const point = describeRestorePoint(d, p.backupId, p.destinationId);
       const record = d.backups.get(p.backupId, p.destinationId);
-      return record?.resourceId === p.instanceId ? `${point}, in place` : `${describeInstance(d, record?.providerId ?? null, p.instanceId)}, in place from ${point}`;
+      return record?.resourceId === p.instanceId
+        ? `${point}, in place`
+        : `${describeInstance(d, record?.providerId ?? null, p.instanceId)}, in place from ${point}`;
     },
     maxAttempts: 1,
     run: (ctx) =>
-      withRestorePoint(d, ctx, ctx.params, async ({ repo, backup, ref, cloudId, progress }) => {
+      withRestorePoint(d, ctx, ctx.params, readInstanceBackup, async ({ repo, backup, ref, cloudId, progress }) => {
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
         // Signed in to the restore point's project first, else an account's default scope (an admin elsewhere reads any server).
         const entries = [
@@ -166,7 +228,18 @@ export function restoreInPlaceJob(d: StrategyDeps): JobKind<'restore.inPlace'> {
             ctx.signal,
           );
           if (!client) throw new AppError('auth.failed', 'No account of this cloud can sign in: check its credentials under Clouds.');
-          const r = await restoreInPlace({ params: ctx.params, backup, backupRef: ref, providerId: cloudId, repo, client, hypervisors: d.hypervisors, signal: ctx.signal, log, progress });
+          const r = await restoreInPlace({
+            params: ctx.params,
+            backup,
+            backupRef: ref,
+            providerId: cloudId,
+            repo,
+            client,
+            hypervisors: d.hypervisors,
+            signal: ctx.signal,
+            log,
+            progress,
+          });
           progress('Restored');
           return { summary: r.summary };
         } finally {

@@ -1,7 +1,7 @@
 import { defaultVolumeRestoreName, type RestoreVolumeParams } from '../../../shared/domain/backups';
 import { AppError } from '../../../shared/errors/codes';
 import * as os from '../../openstack';
-import type { BackedUpDisk, InstanceBackupMetadata } from './backup-metadata';
+import type { BackedUpDisk, VolumeSourceMetadata } from './backup-metadata';
 import type { RestoreHosts } from './restore-hosts';
 import { volumeSizeGiB } from './restore-mapping';
 
@@ -13,7 +13,7 @@ import { volumeSizeGiB } from './restore-mapping';
 
 export interface VolumeRestoreContext {
   params: RestoreVolumeParams;
-  backup: InstanceBackupMetadata;
+  backup: VolumeSourceMetadata;
   backupRef: { group: string; time: string };
   /** signed in to the target project */
   client: os.ProviderClient;
@@ -26,12 +26,12 @@ export interface VolumeRestoreContext {
 }
 
 /** The disk of the restore point, or why there is none. */
-export function diskOf(b: InstanceBackupMetadata, target: string): BackedUpDisk | string {
+export function diskOf(b: Pick<VolumeSourceMetadata, 'disks'>, target: string): BackedUpDisk | string {
   return b.disks.find((d) => d.target === target) ?? `The restore point has no disk ${target}: its disks are ${b.disks.map((d) => d.target).join(', ')}.`;
 }
 
 /** The new volume's name and type: the ones given, else a distinct name and the original volume's type (none: the cloud's default). */
-export function volumePlan(b: InstanceBackupMetadata, p: RestoreVolumeParams, d: BackedUpDisk): { name: string; type: string | undefined; sizeGiB: number } {
+export function volumePlan(b: Pick<VolumeSourceMetadata, 'serverName' | 'createdAt' | 'volumes'>, p: RestoreVolumeParams, d: BackedUpDisk): { name: string; type: string | undefined; sizeGiB: number } {
   return {
     name: p.name ?? defaultVolumeRestoreName(b.serverName, d.target, b.createdAt),
     type: p.volumeType ?? b.volumes.find((v) => v.id === d.serial)?.volumeType ?? undefined,
@@ -51,7 +51,7 @@ export async function findAttachTarget(compute: os.ServiceClient, key: string, s
 }
 
 /** Where the written bytes go: the new volume's RBD image, in the pool and as the Ceph user the backup's volumes used. */
-function rbdTargetOf(b: InstanceBackupMetadata, d: BackedUpDisk, volumeId: string) {
+function rbdTargetOf(b: Pick<VolumeSourceMetadata, 'disks'>, d: BackedUpDisk, volumeId: string) {
   const like = d.kind === 'rbd' ? d : b.disks.find((x) => x.kind === 'rbd');
   return { kind: 'rbd' as const, pool: like?.pool ?? 'volumes', image: `volume-${volumeId}`, snapshot: null, user: like?.rbdUser ?? null };
 }
@@ -86,8 +86,8 @@ export async function restoreVolume(c: VolumeRestoreContext): Promise<{ volumeId
   try {
     await os.waitForVolumeStatus(bs, created.id, 'available', wait(10 * 60_000));
     const target = rbdTargetOf(b, d, created.id);
-    c.log('info', `Volume ${plan.name} (${created.id}) created; writing disk ${d.target} into rbd ${target.pool}/${target.image}.`);
-    c.progress(`Connecting to ${b.host ?? 'the hypervisor'}`);
+    c.log('info', `Volume ${plan.name} (${created.id}) created; writing disk ${d.target} into ${b.strategy === 'disk-attachment' ? 'it' : `rbd ${target.pool}/${target.image}`}.`);
+    c.progress(`Connecting to ${b.strategy === 'disk-attachment' ? 'the proxy' : (b.host ?? 'the hypervisor')}`);
     const host = await c.hosts.open(b.host);
     let sha256: string | null;
     try {
@@ -102,7 +102,7 @@ export async function restoreVolume(c: VolumeRestoreContext): Promise<{ volumeId
     } finally {
       host.close();
     }
-    if (sha256) c.log('info', `Disk ${d.target}: verified on the hypervisor, sha256 ${sha256}.`);
+    if (sha256) c.log('info', `Disk ${d.target}: verified on ${b.strategy === 'disk-attachment' ? 'the proxy' : 'the hypervisor'}, sha256 ${sha256}.`);
     if (server) {
       c.progress(`Attaching the volume to ${server.name}`);
       await os.attachVolume(compute, server.id, created.id, { signal });

@@ -26,7 +26,8 @@ export interface ProxyVm {
 
 export interface AttachmentBackupOptions {
   client: os.ProviderClient;
-  server: os.Server;
+  /** an instance (its volumes and an image-backed root disk), or a standalone volume (its one disk: `volume`) */
+  of: { server: os.Server } | { volume: os.Volume };
   proxy: ProxyVm;
   owner: Owner;
   repo: Repository;
@@ -50,6 +51,9 @@ export interface AttachmentRecord {
 }
 
 /** A disk to read: a volume of the instance (through a snapshot), or its image-backed root disk (through a Nova snapshot image). */
+/** The one disk of a standalone volume's restore point. */
+export const VOLUME_DISK = 'volume';
+
 interface Disk {
   target: string;
   sizeGiB: number;
@@ -57,18 +61,20 @@ interface Disk {
 }
 
 export async function backupThroughProxy(o: AttachmentBackupOptions): Promise<{ manifest: Manifest; transferredBytes: number; disks: number }> {
-  const { server, signal } = o;
+  const { signal } = o;
+  const server = 'server' in o.of ? o.of.server : null;
   const blockStorage = await o.client.blockStorage(signal);
   const compute = await o.client.compute(signal);
   const image = await o.client.image(signal);
-  const volumes = await Promise.all(server.attachedVolumes.map((v) => os.getVolume(blockStorage, v.id, { signal })));
+  const volumes = server ? await Promise.all(server.attachedVolumes.map((v) => os.getVolume(blockStorage, v.id, { signal }))) : [(o.of as { volume: os.Volume }).volume];
   const disks: Disk[] = volumes.map((volume) => {
+    if (!server) return { target: VOLUME_DISK, sizeGiB: volume.sizeGiB, volume };
     const device = volume.attachments.find((a) => a.serverId === server.id)?.device;
     return { target: device?.replace(/^\/dev\//, '') || `volume-${volume.id.slice(0, 8)}`, sizeGiB: volume.sizeGiB, volume };
   });
   // An image-booted root disk is no volume: Nova snapshots it into an image, Cinder makes a
   // volume of that image, and the proxy reads it like the others (incremental by digests too).
-  const root = server.imageId ? { target: server.rootDeviceName?.replace(/^\/dev\//, '') || 'vda', sizeGiB: server.flavor.diskGiB ?? 0, volume: null } : null;
+  const root = server?.imageId ? { target: server.rootDeviceName?.replace(/^\/dev\//, '') || 'vda', sizeGiB: server.flavor.diskGiB ?? 0, volume: null } : null;
   if (root) disks.unshift(root);
   const wait = { signal, clock: o.client.clock, timeoutMs: o.stepTimeoutMs ?? 60 * 60_000 };
   await checkQuota(blockStorage, volumes, root ? root.sizeGiB : 0, signal);
@@ -90,7 +96,7 @@ export async function backupThroughProxy(o: AttachmentBackupOptions): Promise<{ 
     const taken = await Promise.all(
       disks.map(async (d) => {
         if (!d.volume) {
-          const { imageId } = await os.createServerImage(compute, server.id, { name: temporaryName(o.owner, d.target), metadata: imageMarks(o.owner, 'backup') }, { signal });
+          const { imageId } = await os.createServerImage(compute, server!.id, { name: temporaryName(o.owner, d.target), metadata: imageMarks(o.owner, 'backup') }, { signal });
           temps.add({ kind: 'image', id: imageId });
           const ready = await os.waitForImageStatus(image, imageId, 'active', wait);
           // the flavor's root size when known; a flavor with disk 0 sizes the root disk by its image
@@ -132,6 +138,7 @@ export async function backupThroughProxy(o: AttachmentBackupOptions): Promise<{ 
         await os.attachVolume(compute, o.proxy.serverId, temp.id, { signal });
         temps.add({ kind: 'attachment', serverId: o.proxy.serverId, volumeId: temp.id });
         await os.waitForVolumeStatus(blockStorage, temp.id, 'in-use', wait);
+        o.log('info', `Temporary volume ${temp.id} (${d.target}) attached to the proxy ${o.proxy.name}; reading it there.`);
         const device: ProxyDevice = { shell: o.proxy.shell, serial: temp.id, sudo: o.proxy.sudo };
         const r = await readDisk(o, writer, d, device, incremental ? previousOf(d) : null);
         digests.set(d.target, r.digests);

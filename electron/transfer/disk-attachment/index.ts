@@ -1,5 +1,5 @@
 /** The disk-attachment strategy's only door (README.md). */
-export { backupThroughProxy } from './backup-volumes';
+export { backupThroughProxy, VOLUME_DISK } from './backup-volumes';
 export type { AttachmentBackupOptions, AttachmentRecord, ProxyVm } from './backup-volumes';
 export { proxyDigests, proxyRead, PROXY_PY } from './proxy-read';
 export type { ProxyDevice } from './proxy-read';

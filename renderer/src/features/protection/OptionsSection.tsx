@@ -1,6 +1,7 @@
 import { Code, Group, Input, NumberInput, Select, Stack, Switch, TagsInput, Text } from '@mantine/core';
 import { useQuery } from '../../api/useQuery';
 import type { SnapshotHook } from '../../../../shared/domain/backups';
+import { STRATEGY_WORDS, type OfferedStrategy } from '../../../../shared/domain/providers';
 import { Choice } from '../../components/Choice';
 import { EditorSection } from './EditorSection';
 import type { SectionProps } from './GeneralSection';
@@ -35,6 +36,7 @@ export function OptionsSection({ draft, set, errors }: SectionProps) {
         error={errors.excludeDisks}
       />
       <VerifyEvery draft={draft} set={set} errors={errors} />
+      <StrategyChoice draft={draft} set={set} errors={errors} />
       <CopyTo draft={draft} set={set} errors={errors} />
       {(preSnapshot || postSnapshot) && (
         <Text size="sm" c="dimmed" data-testid="snapshot-commands">
@@ -52,6 +54,22 @@ export function OptionsSection({ draft, set, errors }: SectionProps) {
         </Text>
       )}
     </EditorSection>
+  );
+}
+
+/** How the policy's backups read disks: the cloud's strategy, or one for every member. */
+function StrategyChoice({ draft, set, errors }: SectionProps) {
+  return (
+    <Select
+      label="How its backups read disks"
+      description="Each cloud's setting, or one strategy for every member of this policy"
+      data={[{ value: '', label: "Each cloud's strategy" }, ...(Object.keys(STRATEGY_WORDS) as OfferedStrategy[]).map((k) => ({ value: k, label: STRATEGY_WORDS[k] }))]}
+      value={draft.strategy ?? ''}
+      onChange={(v) => set({ strategy: v ? (v as OfferedStrategy) : null })}
+      allowDeselect={false}
+      error={errors.strategy}
+      w={420}
+    />
   );
 }
 

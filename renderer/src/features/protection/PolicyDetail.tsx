@@ -5,6 +5,7 @@ import { IconArrowLeft, IconPencil } from '@tabler/icons-react';
 import type { PolicyDetail as Detail } from '../../../../shared/domain/policies';
 import { AUTO_ASSIGN_WORDS, retentionInWords, rulesInWords, rulesSelect } from '../../../../shared/domain/policy-words';
 import { describeSchedule } from '../../../../shared/domain/schedule-forms';
+import { STRATEGY_WORDS } from '../../../../shared/domain/providers';
 import { useQuery } from '../../api/useQuery';
 import { ActionButtons } from '../../components/ActionButtons';
 import { DataTable } from '../../components/DataTable';
@@ -44,6 +45,7 @@ function summary(p: Detail, cloudName: (id: string) => string): [string, ReactNo
     ['Keeps', retentionInWords(s.retention)],
     ['Missed runs', s.missedRuns === 'run-once' ? 'made up by one run' : 'skipped'],
     ['Disks left out', s.excludeDisks.join(', ') || 'none'],
+    ['Reads disks', s.strategy ? STRATEGY_WORDS[s.strategy] : "with each cloud's strategy"],
     ['Copies', s.copyTo === null ? 'none' : `each restore point to ${p.copyTargetName ?? 'a removed copy target (edit the policy)'}`],
     ['Verify by booting', s.verifyEveryDays === null ? 'off' : `every ${s.verifyEveryDays === 1 ? 'day' : `${s.verifyEveryDays} days`}, in the cloud's sandbox project`],
     ['Priority', String(s.priority)],

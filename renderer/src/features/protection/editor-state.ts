@@ -1,5 +1,6 @@
 import type { KeepRules } from '../../../../shared/domain/destinations';
 import type { NotificationRules } from '../../../../shared/domain/notifications';
+import type { OfferedStrategy } from '../../../../shared/domain/providers';
 import { PolicySpec, type AutoAssign, type PolicySpecInput, type Schedule, type ScheduleInput } from '../../../../shared/domain/policies';
 
 /**
@@ -50,6 +51,8 @@ export interface PolicyDraft {
   verifyEveryDays: number | null;
   /** copy target id, or null: no copy */
   copyTo: string | null;
+  /** how backups read disks, or null: each cloud's setting */
+  strategy: OfferedStrategy | null;
   notifications: NotificationRules;
   /** what the editor does not show (snapshot commands), kept as saved */
   kept: Pick<PolicySpec, 'preSnapshot' | 'postSnapshot'>;
@@ -104,6 +107,7 @@ export function draftOf(spec: PolicySpec | null, defaults: { destination: string
     excludeDisks: s.excludeDisks,
     verifyEveryDays: s.verifyEveryDays,
     copyTo: s.copyTo,
+    strategy: s.strategy,
     notifications: s.notifications,
     kept: { ...(s.preSnapshot ? { preSnapshot: s.preSnapshot } : {}), ...(s.postSnapshot ? { postSnapshot: s.postSnapshot } : {}) },
   };
@@ -164,6 +168,7 @@ export function specOf(d: PolicyDraft): PolicySpecInput {
     excludeDisks: d.excludeDisks,
     verifyEveryDays: d.verifyEveryDays,
     copyTo: d.copyTo,
+    strategy: d.strategy,
     notifications: d.notifications,
     ...d.kept,
   };

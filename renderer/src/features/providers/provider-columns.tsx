@@ -1,34 +1,8 @@
 import { Badge, Code, Stack, Text } from '@mantine/core';
-import { OFFERED_STRATEGIES, type BackupStrategy, type ProviderView } from '../../../../shared/domain/providers';
+import { STRATEGY_WORDS, type ProviderView } from '../../../../shared/domain/providers';
 import { ActionMenu } from '../../components/ActionButtons';
 import type { Column } from '../../components/DataTable';
 import { providerActions } from './provider-actions';
-
-const STRATEGY_NAME: Record<BackupStrategy, string> = {
-  'libvirt-ssh': 'libvirt over SSH',
-  'disk-attachment': 'Disk attachment',
-  'image-transfer': 'Image transfer',
-};
-
-const NOT_BUILT = 'not available in this version; backed up with libvirt';
-
-/** How a cloud is backed up; a strategy saved by an earlier version but not built yet says what happens instead. */
-export function strategyText(s: BackupStrategy): string {
-  return OFFERED_STRATEGIES.includes(s) ? STRATEGY_NAME[s] : `${STRATEGY_NAME[s]} — ${NOT_BUILT}`;
-}
-
-function Strategy({ strategy }: { strategy: BackupStrategy }) {
-  if (OFFERED_STRATEGIES.includes(strategy)) return STRATEGY_NAME[strategy];
-  // Two lines that wrap: the explanation is the point, it must not end in an ellipsis.
-  return (
-    <Stack gap={0} style={{ whiteSpace: 'normal' }} title={strategyText(strategy)}>
-      <Text size="sm">{STRATEGY_NAME[strategy]}</Text>
-      <Text size="xs" c="orange" lh={1.25}>
-        {NOT_BUILT}
-      </Text>
-    </Stack>
-  );
-}
 
 /** The clouds table; `edit` opens the wizard on a saved cloud (its row's Edit action). */
 export const providerColumns = (edit: (p: ProviderView) => void): Column<ProviderView>[] => [
@@ -66,8 +40,7 @@ export const providerColumns = (edit: (p: ProviderView) => void): Column<Provide
   {
     id: 'strategy',
     header: 'Strategy',
-    getValue: (p) => strategyText(p.strategy),
-    render: (p) => <Strategy strategy={p.strategy} />,
+    getValue: (p) => STRATEGY_WORDS[p.strategy],
     width: 'minmax(220px, 2fr)',
   },
   {
