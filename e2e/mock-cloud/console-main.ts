@@ -162,6 +162,15 @@ async function main(): Promise<void> {
       if (provider) must(await core.api.invoke('inventory.startSync', { providerId: provider.id }));
       await core.jobs.whenIdle();
     },
+    /** an instance backup-proxy in the admin's project (a proxy VM to add: its id a UUID, as Nova gives), and the cloud synced (its hypervisors listed) */
+    'proxy-instance': async () => {
+      cloud.servers.push(
+        makeServer({ id: '3f6c2a1e-8d4b-4c1a-9e7f-0b5d2c8a4e61', name: 'backup-proxy', projectId: 'p-admin', userId: 'u-admin', zone: 'nova', seq: 10, network: 'demo-net' }),
+      );
+      const [provider] = core.services.providers.list();
+      if (provider) must(await core.api.invoke('inventory.startSync', { providerId: provider.id }));
+      await core.jobs.whenIdle();
+    },
     /** a network of the admin's project, where boot checks of restore points can run (the sandbox) */
     'sandbox-network': async () => {
       cloud.networks.push({ id: 'n-sandbox', name: 'sandbox-net', status: 'ACTIVE', admin_state_up: true, shared: false, 'router:external': false, subnets: [], project_id: 'p-admin', tenant_id: 'p-admin', tags: [] });

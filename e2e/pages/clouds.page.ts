@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 
-/** The Clouds screen: the clouds table with each row's actions, and each cloud's hypervisors with their SSH settings. */
+/** The Clouds screen: the clouds table with each row's actions, and each cloud's hypervisors with their SSH settings and its proxy VMs. */
 export class CloudsPage {
   constructor(readonly page: Page) {}
 
@@ -32,6 +32,19 @@ export class CloudsPage {
 
   sshModal(host: string) {
     return this.page.getByRole('dialog', { name: `SSH to ${host}` });
+  }
+
+  /** A cloud's proxy VMs: the list, its "Add proxy VM…" button, and the test results under it. */
+  proxies(cloud: string) {
+    return this.page.getByTestId(`proxy-vms-${cloud}`);
+  }
+
+  proxy(cloud: string, server: string) {
+    return this.page.getByTestId(`proxies-${cloud}`).getByTestId('row').filter({ hasText: server });
+  }
+
+  addProxyModal(cloud: string) {
+    return this.page.getByRole('dialog', { name: `Add a proxy VM to ${cloud}` });
   }
 
   toast(title: string | RegExp) {

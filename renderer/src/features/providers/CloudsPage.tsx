@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { Button, Code, Stack } from '@mantine/core';
 import { IconCloud, IconCloudPlus } from '@tabler/icons-react';
 import type { ProviderView } from '../../../../shared/domain/providers';
@@ -7,10 +7,11 @@ import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { useAppStore } from '../../stores/app.store';
 import { HypervisorsTable } from './HypervisorsTable';
+import { ProxiesPanel } from './ProxiesPanel';
 import { providerColumns } from './provider-columns';
 import { ProviderWizard } from './ProviderWizard';
 
-/** The clouds: their table, the wizard that adds or edits one, and each cloud's hypervisors with their SSH settings. */
+/** The clouds: their table, the wizard that adds or edits one, and each cloud's hypervisors with their SSH settings and its proxy VMs. */
 export function CloudsPage() {
   const providers = useAppStore((s) => s.providers);
   // Closed, adding a cloud, or editing a saved one.
@@ -50,7 +51,10 @@ export function CloudsPage() {
             initialSort={[{ id: 'name', desc: false }]}
           />
           {providers.map((p) => (
-            <HypervisorsTable key={p.id} provider={p} />
+            <Fragment key={p.id}>
+              <HypervisorsTable provider={p} />
+              <ProxiesPanel provider={p} />
+            </Fragment>
           ))}
         </>
       )}

@@ -1,15 +1,12 @@
 import { useState } from 'react';
-import { Button, Code, FileButton, Group, Modal, NumberInput, Paper, PasswordInput, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Code, Group, Modal, NumberInput, Paper, Stack, Text, TextInput } from '@mantine/core';
 import type { HypervisorItem, HypervisorSsh } from '../../../../shared/domain/inventory';
 import { call } from '../../api/client';
 import { useSubmit } from '../../api/useSubmit';
 import { Choice } from '../../components/Choice';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { HostKeyInput, noSecret, secretGiven, secretInput, SshAuthChoice, SshSecretInputs, type SshSecret } from './SshSecretFields';
 
-const AUTH = [
-  { value: 'key', label: 'Private key' },
-  { value: 'password', label: 'Password' },
-] as const;
 const TRANSFER = [
   { value: 'ssh', label: 'Disks through SSH' },
   { value: 'direct', label: 'Direct transfer (TLS, faster)' },
@@ -76,13 +73,12 @@ export function HypervisorSshModal(props: {
   const [address, setAddress] = useState(props.defaults.address ?? '');
   const [port, setPort] = useState(props.defaults.port || 22);
   const [user, setUser] = useState(props.defaults.user ?? 'root');
-  const [auth, setAuth] = useState<'key' | 'password'>(props.stored.auth ?? 'key');
+  const [secret, setSecret] = useState<SshSecret>(noSecret(props.stored.auth ?? 'key'));
+  const change = (patch: Partial<SshSecret>) => setSecret((s) => ({ ...s, ...patch }));
+  const auth = secret.auth;
   // With a stored secret of the chosen kind, the fields to replace it show only on request.
   const [replacing, setReplacing] = useState(false);
   const keeps = props.stored.auth === auth && !replacing;
-  const [privateKey, setPrivateKey] = useState('');
-  const [passphrase, setPassphrase] = useState('');
-  const [password, setPassword] = useState('');
   const [hostKey, setHostKey] = useState('');
   const initial = props.defaults.transfer?.kind === 'direct' ? props.defaults.transfer : null;
   const [transfer, setTransfer] = useState<'ssh' | 'direct'>(initial ? 'direct' : 'ssh');
@@ -101,7 +97,7 @@ export function HypervisorSshModal(props: {
       address,
       port,
       user,
-      ...(keeps ? {} : auth === 'key' ? { privateKey, ...(passphrase ? { passphrase } : {}) } : { password }),
+      ...(keeps ? {} : secretInput(secret)),
       ...(hostKey.trim() ? { hostKey: hostKey.trim() } : {}),
       transfer,
       ...(transfer === 'direct' && transferAddress.trim() ? { transferAddress: transferAddress.trim() } : {}),
@@ -117,55 +113,13 @@ export function HypervisorSshModal(props: {
           <NumberInput label="Port" min={1} max={65535} value={port} onChange={(v) => typeof v === 'number' && setPort(v)} />
           <TextInput label="User" required value={user} onChange={(e) => setUser(e.currentTarget.value)} />
         </Group>
-        <Choice value={auth} onChange={setAuth} options={AUTH} />
+        <SshAuthChoice value={auth} onChange={(a) => change({ auth: a })} />
         {keeps ? (
           <StoredSecret stored={props.stored} onReplace={() => setReplacing(true)} />
-        ) : auth === 'key' ? (
-          <>
-            <Textarea
-              label="Private key"
-              placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
-              minRows={4}
-              maxRows={8}
-              autosize
-              value={privateKey}
-              onChange={(e) => setPrivateKey(e.currentTarget.value)}
-            />
-            <Group justify="space-between" align="end" wrap="nowrap">
-              <Group gap="xs">
-                <FileButton onChange={(f) => void f?.text().then(setPrivateKey)}>
-                  {(p) => (
-                    <Button variant="light" size="xs" {...p}>
-                      Read it from a file…
-                    </Button>
-                  )}
-                </FileButton>
-                {keepButton}
-              </Group>
-              <PasswordInput
-                label="Passphrase (if the key has one)"
-                w="45%"
-                value={passphrase}
-                onChange={(e) => setPassphrase(e.currentTarget.value)}
-              />
-            </Group>
-          </>
         ) : (
-          <>
-            <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
-            {keepButton}
-          </>
+          <SshSecretInputs secret={secret} onChange={change} aside={keepButton} />
         )}
-        <TextInput
-          label="Host key to trust (optional)"
-          description="SHA256:… as `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` prints it on the host; needed again after the host's key changed"
-          value={hostKey}
-          onChange={(e) => setHostKey(e.currentTarget.value)}
-        />
-        <Text size="xs" c="dimmed">
-          Without it, the host key is pinned on the first connection; a different key later is refused. The private key or password is stored
-          encrypted and never shown again: only the key&apos;s fingerprint is.
-        </Text>
+        <HostKeyInput value={hostKey} onChange={setHostKey} secretNote="The private key or password is stored encrypted and never shown again: only the key's fingerprint is." />
         <Choice value={transfer} onChange={setTransfer} options={TRANSFER} />
         {transfer === 'direct' && (
           <>
@@ -193,7 +147,7 @@ export function HypervisorSshModal(props: {
           <Button
             onClick={() => props.hostname && void save.run(props.hostname)}
             loading={save.busy}
-            disabled={!address || !user || (!keeps && (auth === 'key' ? !privateKey : !password))}
+            disabled={!address || !user || (!keeps && !secretGiven(secret))}
           >
             Save
           </Button>
