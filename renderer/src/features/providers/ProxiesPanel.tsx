@@ -12,7 +12,7 @@ import { useQuery } from '../../api/useQuery';
 import { DataTable, type Column } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { AddProxyModal, PROXY_NEEDS } from './AddProxyModal';
-import { strategyText } from './provider-columns';
+import { STRATEGY_WORDS } from '../../../../shared/domain/providers';
 
 const remove: Action<ProxyView> = {
   id: 'proxy-remove',
@@ -155,7 +155,7 @@ export function ProxiesPanel({ provider }: { provider: ProviderView }) {
         <Text size="sm" c={needed ? 'orange' : 'dimmed'}>
           {needed
             ? `None yet: backups of ${provider.name} read volumes on a proxy VM (disk attachment) and fail until one is added.`
-            : `None. Backups of ${provider.name} use “${strategyText(provider.strategy)}”; with a proxy VM, an instance can also be backed up by disk attachment from its page.`}
+            : `None. Backups of ${provider.name} use “${STRATEGY_WORDS[provider.strategy]}”; with a proxy VM, an instance can also be backed up by disk attachment from its page.`}
         </Text>
       )}
       {rows.length > 0 && (
