@@ -3,10 +3,10 @@ import type { RestoreInstanceParams, RestorePointDisks, RestoreVolumeParams } fr
 import { AppError } from '../../../shared/errors/codes';
 import { defaultRestoreName, defaultVolumeRestoreName } from '../../../shared/domain/backups';
 import { preflightReport, type PreflightItem, type PreflightReport } from '../../../shared/domain/restore-preflight';
-import { findBackup, parseRef } from '../../engine';
+import { findBackup, parseRef, type Manifest } from '../../engine';
 import type * as os from '../../openstack';
 import type { StrategyDeps } from '../strategy';
-import { bootDisk, readInstanceBackup, type InstanceBackupMetadata } from './backup-metadata';
+import { bootDisk, readInstanceBackup, readVolumeSource } from './backup-metadata';
 import { preflightLibvirt, preflightNova } from './preflight';
 import { preflightVolume } from './preflight-volume';
 
@@ -19,14 +19,14 @@ const notAnInstance: PreflightItem = {
   message: 'It is not a backup of an instance (libvirt strategy): restore its disks to files with backstack destination folder disk-restore.',
 };
 
-/** The restore point's metadata, or null when it is not an instance backup of the libvirt strategy. */
-async function readRestorePoint(d: Deps, backupId: string, destinationId: string): Promise<InstanceBackupMetadata | null> {
+/** The restore point's metadata as `read` gives it, or null when it cannot (not an instance backup of a strategy this version restores). */
+async function readRestorePoint<B>(d: Deps, backupId: string, destinationId: string, read: (m: Manifest) => B): Promise<B | null> {
   const ref = parseRef(backupId);
   const repo = await d.destinations.open(destinationId);
   try {
     const manifest = await findBackup(repo, ref.group, ref.time);
     try {
-      return readInstanceBackup(manifest);
+      return read(manifest);
     } catch {
       return null;
     }
@@ -70,7 +70,7 @@ const noProject: PreflightItem = { severity: 'blocker', field: 'project', item: 
 
 /** The pre-flight of a restore as the app runs it: the restore point read from its destination, the target signed in to. */
 export async function runRestorePreflight(d: Deps, p: RestoreInstanceParams, destinationId: string, signal?: AbortSignal): Promise<PreflightReport> {
-  const backup = await readRestorePoint(d, p.backupId, destinationId);
+  const backup = await readRestorePoint(d, p.backupId, destinationId, readInstanceBackup);
   if (!backup) return preflightReport(p.name ?? p.backupId, [notAnInstance]);
   const name = p.name ?? defaultRestoreName(backup.serverName, backup.createdAt);
   // The same cloud the restore job will use: given, else found by its Keystone URL and region.
@@ -93,7 +93,7 @@ export async function runRestorePreflight(d: Deps, p: RestoreInstanceParams, des
 
 /** The restore point's disks: which are volumes (and their type), which is the boot disk. */
 export async function describeRestorePoint(d: Deps, backupId: string, destinationId: string): Promise<RestorePointDisks> {
-  const b = await readRestorePoint(d, backupId, destinationId);
+  const b = await readRestorePoint(d, backupId, destinationId, readInstanceBackup);
   if (!b) throw new AppError('unsupported', notAnInstance.message);
   const boot = b.disks.length ? bootDisk(b).target : null;
   return {
@@ -110,10 +110,10 @@ export async function describeRestorePoint(d: Deps, backupId: string, destinatio
 
 /** The pre-flight of restoring one disk as a volume, as the app runs it. */
 export async function runVolumePreflight(d: Deps, p: RestoreVolumeParams, destinationId: string, signal?: AbortSignal): Promise<PreflightReport> {
-  const backup = await readRestorePoint(d, p.backupId, destinationId);
+  const backup = await readRestorePoint(d, p.backupId, destinationId, readVolumeSource);
   if (!backup) return preflightReport(p.name ?? p.disk, [notAnInstance]);
   const providerId = resolveTargetCloud(d.providers, { given: p.providerId, providerId: backup.providerId, cloud: backup.cloud, what: backup.serverName }).id;
-  const projectId = p.projectId ?? backup.server.projectId;
+  const projectId = p.projectId ?? backup.projectId;
   if (!projectId) return preflightReport(p.name ?? p.disk, [noProject]);
   const name = p.name ?? defaultVolumeRestoreName(backup.serverName, p.disk, backup.createdAt);
   const items = await inProject(d, providerId, projectId, signal, (client) => preflightVolume({ client, backup, params: p, ...(signal ? { signal } : {}) }));

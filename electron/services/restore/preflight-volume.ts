@@ -1,7 +1,7 @@
 import type { RestoreVolumeParams } from '../../../shared/domain/backups';
 import type { PreflightItem } from '../../../shared/domain/restore-preflight';
 import * as os from '../../openstack';
-import type { InstanceBackupMetadata } from './backup-metadata';
+import type { VolumeSourceMetadata } from './backup-metadata';
 import { overQuota, volumeTypeItem } from './preflight';
 import { blocker, info, settle, unreadItem, warning } from './preflight-items';
 import { diskOf, findAttachTarget, volumePlan } from './volume-restore';
@@ -12,7 +12,7 @@ const ATTACHABLE = ['ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED'];
 /** The pre-flight of a volume restore: the disk, the volume type, the project's volume quota, the instance to attach to. Reads only. */
 export async function preflightVolume(i: {
   client: os.ProviderClient;
-  backup: InstanceBackupMetadata;
+  backup: VolumeSourceMetadata;
   params: RestoreVolumeParams;
   signal?: AbortSignal;
 }): Promise<PreflightItem[]> {

@@ -35,14 +35,14 @@ const BACK_UP = {
 /** One backup with a strategy the cloud is not set to. */
 const WITH_STRATEGY: Record<OfferedStrategy, Action<Target>> = {
   'libvirt-ssh': backUp('auto', 'Back up over SSH (libvirt)', 'libvirt-ssh'),
-  'disk-attachment': backUp('auto', 'Back up its volumes on the proxy VM (disk attachment)', 'disk-attachment'),
+  'disk-attachment': backUp('auto', 'Back up on the proxy VM (disk attachment)', 'disk-attachment'),
   'image-transfer': backUp('auto', 'Back up through Glance (image transfer)', 'image-transfer'),
 };
 const STRATEGY_NOTE: Record<OfferedStrategy, string> = {
   'libvirt-ssh':
     'Every disk of the instance, attached volumes included. Incremental when the snapshot kept by the last backup is usable; otherwise full, and the job log says why.',
   'disk-attachment':
-    "Its Cinder volumes, through temporary snapshots attached to the cloud's proxy VM (disk attachment). Incremental by block digests: only changed blocks cross the network.",
+    "Every disk (volumes, and an image-backed root disk through a Nova snapshot image) as a temporary Cinder volume attached to the cloud's proxy VM and read there (disk attachment). Incremental by block digests: only changed blocks cross the network.",
   'image-transfer':
     'Through a Nova snapshot downloaded from Glance (image transfer): the root disk, downloaded in full each time; the destination stores only what changed.',
 };
