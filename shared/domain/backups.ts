@@ -211,18 +211,23 @@ export function defaultRestoreName(originalName: string, restorePointCreatedAt: 
 }
 
 /** Per-host SSH settings given by an admin. The key or password goes in and never comes back out; left out, the stored one is kept. */
+/** How Backstack logs in to a host over SSH (a hypervisor, a proxy VM): the secret travels one way, to the core. */
+export const SshLoginFields = {
+  address: z.string().trim().min(1).max(255),
+  port: z.number().int().min(1).max(65535).default(22),
+  user: z.string().trim().min(1).max(64),
+  privateKey: z.string().min(1).max(64 * 1024).optional(),
+  passphrase: z.string().max(1024).optional(),
+  password: z.string().min(1).max(1024).optional(),
+  /** pin this host key now ("ssh-ed25519 SHA256:…"); else the first connection pins what it sees */
+  hostKey: z.string().max(200).optional(),
+};
+
 export const HypervisorSshInput = z
   .object({
     providerId: Id,
     hostname: Name,
-    address: z.string().trim().min(1).max(255),
-    port: z.number().int().min(1).max(65535).default(22),
-    user: z.string().trim().min(1).max(64),
-    privateKey: z.string().min(1).max(64 * 1024).optional(),
-    passphrase: z.string().max(1024).optional(),
-    password: z.string().min(1).max(1024).optional(),
-    /** pin this host key now ("ssh-ed25519 SHA256:…"); else the first connection pins what it sees */
-    hostKey: z.string().max(200).optional(),
+    ...SshLoginFields,
     /** how disks travel: through SSH (default), or directly over TLS (qemu-nbd on a port of `transferPorts`) */
     transfer: z.enum(['ssh', 'direct']).default('ssh'),
     /** the host's address for direct transfers (default: the SSH address) */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SshLoginFields } from './backups';
 
 /**
  * Proxy VMs of the disk-attachment strategy: instances in the cloud that temporary volumes are
@@ -11,14 +12,7 @@ export const ProxyInput = z
     providerId: z.string().trim().min(1).max(200),
     /** the proxy instance: its Nova id (or its name, resolved when the proxy is added) */
     server: z.string().trim().min(1).max(255),
-    address: z.string().trim().min(1).max(255),
-    port: z.number().int().min(1).max(65535).default(22),
-    user: z.string().trim().min(1).max(64),
-    privateKey: z.string().min(1).max(64 * 1024).optional(),
-    passphrase: z.string().max(1024).optional(),
-    password: z.string().min(1).max(1024).optional(),
-    /** pin this host key now ("ssh-ed25519 SHA256:…"); else the first connection pins what it sees */
-    hostKey: z.string().max(200).optional(),
+    ...SshLoginFields,
     /** reach the proxy through this hypervisor's SSH settings (a jump host, as `ssh -J`) */
     viaHypervisor: z.string().trim().min(1).max(255).optional(),
   })

@@ -97,9 +97,10 @@ function hostsFor(
   d: StrategyDeps,
   backup: Pick<InstanceBackupMetadata, 'strategy'>,
   client: os.ProviderClient,
-  o: RestoreHostsOptions,
+  o: Omit<RestoreHostsOptions, 'hypervisors'>,
 ): RestoreHosts {
-  return backup.strategy === 'disk-attachment' ? proxyRestoreHosts(d, client, o) : d.restoreHosts(o);
+  const all = { ...o, hypervisors: d.hypervisors };
+  return backup.strategy === 'disk-attachment' ? proxyRestoreHosts(d, client, all) : d.restoreHosts(all);
 }
 
 /** `restore.instance`: an instance back from a libvirt-strategy backup, through Nova or `virsh define`; from an image-transfer one, through Glance. */
@@ -153,15 +154,7 @@ export function restoreInstanceJob(d: StrategyDeps): JobKind<'restore.instance'>
           return { summary: `Domain ${r.domainName} defined on ${r.host}${r.started ? ' and started' : ''}.` };
         }
         return inProject(d, cloudId, p.projectId ?? backup.server.projectId, ctx.signal, progress, async (client, projectId) => {
-          const hosts = hostsFor(d, backup, client, {
-            hypervisors: d.hypervisors,
-            providerId: cloudId,
-            repo,
-            ref,
-            verify: p.verify,
-            signal: ctx.signal,
-            log,
-          });
+          const hosts = hostsFor(d, backup, client, { providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
           const r = await restoreThroughNova({ ...common, client, projectId, hosts });
           progress('Restored');
           return { summary: `Server ${r.name} (${r.serverId}) restored and ${r.status}.` };
@@ -181,15 +174,7 @@ export function restoreVolumeJob(d: StrategyDeps): JobKind<'restore.volume'> {
         const p = ctx.params;
         const log = (level: 'info' | 'warn', m: string) => ctx.log(level, m);
         return inProject(d, cloudId, p.projectId ?? backup.projectId, ctx.signal, progress, async (client) => {
-          const hosts = hostsFor(d, backup, client, {
-            hypervisors: d.hypervisors,
-            providerId: cloudId,
-            repo,
-            ref,
-            verify: p.verify,
-            signal: ctx.signal,
-            log,
-          });
+          const hosts = hostsFor(d, backup, client, { providerId: cloudId, repo, ref, verify: p.verify, signal: ctx.signal, log });
           const marks = restoreMarks(d.installation.id, ctx.jobId);
           const r = await restoreVolume({ params: p, backup, backupRef: ref, client, hosts, marks, signal: ctx.signal, log, progress });
           progress('Restored');
