@@ -39,11 +39,15 @@ export async function cleanupCinder(
   };
   const wait = { clock: client.clock, timeoutMs: 10 * 60_000 };
   const gone = (e: unknown) => (e instanceof os.NotFoundError ? undefined : Promise.reject(e));
+  // Another clean-up (the killed job's own, queued at start) may be removing the same thing:
+  // Cinder then refuses the second request (400/409, "detaching", "deleting"); the waits that
+  // follow see it through either way.
+  const busy = (e: unknown) => (e instanceof os.NotFoundError || (e instanceof os.HttpError && (e.status === 400 || e.status === 409)) ? undefined : Promise.reject(e));
   for (const v of volumes.filter((x) => leftover('volume', x))) {
     try {
-      for (const a of v.attachments) if (a.serverId) await os.detachVolume(compute, a.serverId, v.id).catch(gone);
+      for (const a of v.attachments) if (a.serverId) await os.detachVolume(compute, a.serverId, v.id).catch(busy);
       if (v.attachments.length) await os.waitForVolumeStatus(blockStorage, v.id, 'available', wait).catch(gone);
-      await os.deleteVolume(blockStorage, v.id).catch(gone);
+      await os.deleteVolume(blockStorage, v.id).catch(busy);
       await os.waitForVolumeDeleted(blockStorage, v.id, wait);
     } catch (e) {
       failed++;
@@ -52,7 +56,7 @@ export async function cleanupCinder(
   }
   for (const s of snapshots.filter((x) => leftover('snapshot', x))) {
     try {
-      await os.deleteSnapshot(blockStorage, s.id).catch(gone);
+      await os.deleteSnapshot(blockStorage, s.id).catch(busy);
       await os.waitForSnapshotDeleted(blockStorage, s.id, wait);
     } catch (e) {
       failed++;
