@@ -18,6 +18,17 @@ describe('backup, restore and hypervisor commands', () => {
     expect(cli.io.out).toContain('No restore point of i-1 yet. Back up with: backstack backup run');
   });
 
+  it('proxy and volume commands name what is missing: a cloud (exit 4), a key or a password (exit 2)', async () => {
+    expect(await run('proxy', 'list', '--provider', 'nope')).toBe(4);
+    expect(cli.io.err).toContain('No cloud named or with id "nope"');
+    cli.clear();
+    expect(await run('proxy', 'add', '--provider', 'nope', '--server', 'proxy-1', '--address', '10.0.0.5', '--user', 'root')).toBe(2);
+    expect(cli.io.err).toContain('Give one of --key FILE or --password-stdin.');
+    cli.clear();
+    expect(await run('volume', 'backup', '--provider', 'nope', '--volume', 'v-1')).toBe(4);
+    expect(cli.io.err).toContain('No cloud named or with id "nope"');
+  });
+
   it('refuses contradictory options (exit 2) and unknown targets (exit 4), naming the fix', async () => {
     expect(await run('backup', 'run', '--provider', 'p', '--instance', 'i', '--full', '--incremental')).toBe(2);
     expect(cli.io.err).toContain('--full or --incremental');

@@ -11,6 +11,7 @@ import { register as registerExport } from './commands/export';
 import { register as registerFiles } from './commands/files';
 import { register as registerHypervisor } from './commands/hypervisor';
 import { register as registerProxy } from './commands/proxy';
+import { register as registerVolume } from './commands/volume';
 import { register as registerInventory } from './commands/inventory';
 import { register as registerJobs } from './commands/jobs';
 import { register as registerNotify } from './commands/notify';
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerInventory(program, ctx);
   registerHypervisor(program, ctx);
   registerProxy(program, ctx);
+  registerVolume(program, ctx);
   registerBackup(program, ctx);
   registerRestore(program, ctx);
   registerSnapshot(program, ctx);

@@ -31,7 +31,7 @@ export async function holderOf(core: Core, backupId: string, named: string | und
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const backup = program.command('backup').description('restore points: back up an instance or a volume, list restore points, protect them from pruning');
+  const backup = program.command('backup').description('restore points: back up an instance, list restore points, protect them from pruning');
   backup
     .command('run')
     .description(
@@ -73,24 +73,6 @@ export function register(program: Command, ctx: CliContext): void {
         results.forEach((r, i) => ctx.out(`${core.jobs.get(jobIds[i]!).target}: ${r.status === 'fulfilled' ? (r.value.summary ?? 'done') : `failed: ${(r.reason as Error).message}`}\n`));
         const failed = results.filter((r) => r.status === 'rejected').length;
         if (failed) throw new AppError('internal', `${failed} of ${jobIds.length} backups failed (see above).`);
-      });
-    });
-
-  backup
-    .command('volume')
-    .description("back up a Cinder volume on its own (attached or not), read on the cloud's proxy VM (see proxy add); incremental unless --full: only changed blocks cross the network")
-    .requiredOption('--provider <name>', 'cloud name or id')
-    .requiredOption('--volume <id>', 'volume id')
-    .option('--full', 'a full backup')
-    .option('--destination <name>', 'where the backup goes (default: the default destination)')
-    .action(async (o: { provider: string; volume: string; full?: boolean; destination?: string }) => {
-      await withCore(ctx, {}, async (core) => {
-        const destination = o.destination ? await destinationId(core, o.destination) : undefined;
-        const { jobId } = unwrap(
-          await core.api.invoke('backups.startVolume', { providerId: o.provider, volumeId: o.volume, mode: o.full ? 'full' : 'auto', ...(destination ? { destinationId: destination } : {}) }),
-        );
-        const job = await followJob(core, jobId, ctx);
-        ctx.out(`${job.summary ?? 'Backup done.'}\n`);
       });
     });
 
