@@ -15,7 +15,7 @@ import { adminClient, makeServer, standardCloud } from '../../electron/openstack
 import { ORIGINS } from '../../electron/openstack/testing/mock-cloud';
 import { cloudIdentity } from '../../electron/services/providers/cloud-identity';
 import { FakeGuest, fakeGuestAgents } from '../../electron/services/files/guest-testing';
-import { fakeRestoreHosts, writeInstanceRestorePoint } from '../../electron/services/restore/testing';
+import { fakeRestoreHosts, writeInstanceRestorePoint, writeVolumeRestorePoint } from '../../electron/services/restore/testing';
 
 const root = path.resolve(__dirname, '../..');
 const home = process.env.BACKSTACK_HOME;
@@ -75,6 +75,8 @@ async function main(): Promise<void> {
       );
     },
     'add-cloud': async () => void must(await addCloud('mock')),
+    /** an empty destination "local", the default one */
+    'add-destination': async () => void must(await core.api.invoke('destinations.create', { name: 'local', path: path.join(home!, 'repo') })),
     /** the cloud "lab" synced, and a destination "local" with two restore points of two of its instances and one of another workstation's cloud */
     'seed-restore-points': async () => {
       const { provider, destination, img } = await labAndDestination();
@@ -154,6 +156,23 @@ async function main(): Promise<void> {
       const ids = core.services.backups.list({ destinationId: destination.id }).map((b) => ({ backupId: b.id, destinationId: destination.id }));
       must(await core.api.invoke('files.startIndex', { restorePoints: ids }));
       await core.jobs.whenIdle();
+    },
+    /** in the destination "local", a restore point of the volume acme-db (v-db) backed up on its own */
+    'seed-volume-restore-point': async () => {
+      const [provider] = core.services.providers.list();
+      const destination = core.services.destinations.defaultDestination();
+      if (!provider) throw new Error('add the cloud first');
+      const image = path.join(home!, 'volume.img');
+      fs.writeFileSync(image, Buffer.alloc(1024 * 1024, 'acme-db '));
+      const repo = await core.services.destinations.open(destination.id);
+      const client = adminClient(cloud);
+      try {
+        await writeVolumeRestorePoint(repo, client, { provider, volumeId: 'v-db', image });
+      } finally {
+        await repo.close();
+        await client.close();
+      }
+      await core.services.destinations.reindex(destination.id);
     },
     /** an instance admin-db in the admin's project (to attach restored volumes to), synced */
     'admin-instance': async () => {

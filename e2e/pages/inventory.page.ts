@@ -63,6 +63,31 @@ export class InventoryPage {
   detail() {
     return this.page.getByRole('dialog');
   }
+
+  /** The switch between the instances and the volumes of the tree's selected node (its radio is hidden behind the label). */
+  show(view: 'Instances' | 'Volumes') {
+    return this.page.locator('label').filter({ hasText: new RegExp(`^${view}$`) });
+  }
+
+  volumes() {
+    return this.page.getByTestId('volumes-table');
+  }
+
+  volume(name: string) {
+    return this.volumes().getByTestId('row').filter({ hasText: name });
+  }
+
+  volumeCount() {
+    return this.page.getByTestId('volume-count');
+  }
+
+  volumeDetail(name: string) {
+    return this.page.getByRole('dialog', { name });
+  }
+
+  toast(title: string | RegExp) {
+    return this.page.locator('.mantine-Notification-root').filter({ hasText: title });
+  }
 }
 
 /** Whether the element has the keyboard focus now. */

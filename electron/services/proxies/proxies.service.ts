@@ -91,9 +91,10 @@ export class ProxiesService {
     const mine = this.list(providerId);
     const p = mine.find((x) => x.availabilityZone === (zone ?? null)) ?? mine[0];
     if (!p) {
+      const cloud = this.providers.get(providerId).name;
       throw new AppError(
         'validation.invalidInput',
-        `${this.providers.get(providerId).name} has no proxy VM, which the disk-attachment strategy reads volumes on. Add one: backstack proxy add --provider NAME --server INSTANCE --address IP --user USER --key FILE`,
+        `${cloud} has no proxy VM, which the disk-attachment strategy reads volumes on. Add one on the Clouds page (Proxy VMs of ${cloud}), or with: backstack proxy add --provider NAME --server INSTANCE --address IP --user USER --key FILE`,
       );
     }
     return p;

@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import { fileSource, startBackup, type Manifest, type Repository } from '../../engine';
 import * as os from '../../openstack';
 import { collectInstanceMetadata } from '../backup/metadata';
+import type { ProviderView } from '../../../shared/domain/providers';
+import { VOLUME_DISK } from '../../transfer/disk-attachment';
+import { volumeSourceInfo } from '../backup/volume-backup.job';
 import type { CloudIdentity } from '../providers/cloud-identity';
 import type { RestoreHostsFactory } from './restore-hosts';
 
@@ -45,6 +48,27 @@ export async function writeInstanceRestorePoint(
     { target: 'vdb', bus: 'virtio', kind: 'rbd', format: 'raw', serial: 'v-data', size, pool: 'volumes', image: 'volume-v-data', rbdUser: 'cinder' },
   ];
   return w.commit({ metadata: { libvirt: { disks } } });
+}
+
+/**
+ * A restore point of a standalone volume (`volumeId`, e.g. acme-db's v-db) as `backup.volume` writes
+ * it through a proxy VM: its one disk `volume` (from `image`, a file), its Cinder metadata read from the cloud.
+ */
+export async function writeVolumeRestorePoint(
+  repo: Repository,
+  client: os.ProviderClient,
+  o: { provider: ProviderView; volumeId: string; image: string },
+): Promise<Manifest> {
+  const volume = await os.getVolume(await client.blockStorage(), o.volumeId);
+  const size = fs.statSync(o.image).size;
+  const w = await startBackup(repo, {
+    group: volume.id,
+    sourceInfo: { ...volumeSourceInfo(o.provider, volume, 'e2e-installation'), strategy: 'disk-attachment', backupKind: 'full' },
+    metadata: { cinder: { volumes: [{ ...volume, type: null }] } },
+  });
+  await w.addDisk({ name: VOLUME_DISK, source: fileSource(o.image) });
+  const disks = [{ target: VOLUME_DISK, volumeId: volume.id, size, bootable: volume.bootable, volumeType: volume.volumeType ?? null, incremental: false, bytesRead: size }];
+  return w.commit({ metadata: { diskAttachment: { proxy: { serverId: 'proxy-server', name: 'backup-proxy' }, disks, transferredBytes: size } } });
 }
 
 /** What a fake hypervisor was asked to write: the disk and where ("rbd pool/image", or the file's path). */

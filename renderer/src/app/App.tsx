@@ -39,7 +39,7 @@ const router = createHashRouter([
         ),
       },
       { path: 'welcome', element: <WelcomePage /> },
-      { path: 'inventory', element: <InventoryPage /> },
+      { path: 'inventory/:view?', element: <InventoryPage /> },
       { path: 'protection', element: <ProtectionPage /> },
       { path: 'protection/new', element: <PolicyEditor /> },
       { path: 'protection/:id', element: <PolicyDetailPage /> },

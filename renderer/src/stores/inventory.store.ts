@@ -10,13 +10,14 @@ interface InventoryState {
   setScope(n: TreeNode | null): void;
 }
 
-/** What the inventory screen is scoped to; the instances themselves are a query (useInstances). */
+/** What the inventory screen is scoped to; the instances and volumes themselves are queries (useInstances, useVolumes). */
 export const useInventoryStore = create<InventoryState>((set) => ({
   scope: null,
   setScope: (scope) => set({ scope }),
 }));
 
-export function inScope(i: InstanceRow, scope: TreeNode | null): boolean {
+/** Whether an instance (or a volume) is under the tree node. */
+export function inScope(i: { providerId: string; domainId: string | null; projectId: string | null }, scope: TreeNode | null): boolean {
   if (!scope) return true;
   if (i.providerId !== scope.providerId) return false;
   if (scope.kind === 'domain') return i.domainId === scope.id;

@@ -1,19 +1,16 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Badge, Button, Group, Menu, Stack, Text, Timeline } from '@mantine/core';
-import { IconChevronDown, IconDeviceFloppy } from '@tabler/icons-react';
+import { Button, Group, Menu, Stack, Text } from '@mantine/core';
 import type { BackupView } from '../../../../shared/domain/backups';
 import type { OfferedStrategy } from '../../../../shared/domain/providers';
-import { formatBytes } from '../../../../shared/format';
 import { followJob, type Action } from '../../api/actions';
 import { call } from '../../api/client';
 import { useActions } from '../../api/useActions';
 import { useQuery } from '../../api/useQuery';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { ProtectedBadge } from '../backups/backup-columns';
-import { VerificationBadge } from '../backups/VerificationBadge';
 import { filesLink } from '../files/FilesPage';
 import { RestoreModal } from '../restore/RestoreModal';
+import { BackUpButton, RestorePointTimeline } from './RestorePointTimeline';
 
 interface Target {
   providerId: string;
@@ -80,29 +77,17 @@ export function InstanceBackups(target: Target) {
   return (
     <Stack>
       <Group>
-        <Button.Group>
-          <Button leftSection={<IconDeviceFloppy size={16} />} loading={busy} onClick={() => void runner.run(BACK_UP.auto, [target])}>
-            {BACK_UP.auto.label}
-          </Button>
-          <Menu position="bottom-end">
-            <Menu.Target>
-              <Button px={8} aria-label="Backup kind" disabled={busy}>
-                <IconChevronDown size={16} />
-              </Button>
-            </Menu.Target>
-            <Menu.Dropdown>
-              {[BACK_UP.full, ...(strategy !== 'image-transfer' ? [BACK_UP.incremental] : []), ...others].map((a) => (
-                <Menu.Item key={a.id} onClick={() => void runner.run(a, [target])}>
-                  {a.label}
-                </Menu.Item>
-              ))}
-              <Menu.Divider />
-              <Menu.Item color="red" onClick={() => void runner.run(releaseSnapshot, [target])}>
-                {releaseSnapshot.label}
-              </Menu.Item>
-            </Menu.Dropdown>
-          </Menu>
-        </Button.Group>
+        <BackUpButton label={BACK_UP.auto.label} busy={busy} onClick={() => void runner.run(BACK_UP.auto, [target])}>
+          {[BACK_UP.full, ...(strategy !== 'image-transfer' ? [BACK_UP.incremental] : []), ...others].map((a) => (
+            <Menu.Item key={a.id} onClick={() => void runner.run(a, [target])}>
+              {a.label}
+            </Menu.Item>
+          ))}
+          <Menu.Divider />
+          <Menu.Item color="red" onClick={() => void runner.run(releaseSnapshot, [target])}>
+            {releaseSnapshot.label}
+          </Menu.Item>
+        </BackUpButton>
         <Text size="xs" c="dimmed">
           {STRATEGY_NOTE[strategy]}
         </Text>
@@ -111,35 +96,19 @@ export function InstanceBackups(target: Target) {
       {data && items.length === 0 ? (
         <Text c="dimmed">No backup of this instance yet.</Text>
       ) : (
-        <Timeline bulletSize={18} lineWidth={2} data-testid="backup-timeline">
-          {items.map((b) => (
-            <Timeline.Item
-              key={`${b.destinationId}/${b.id}`}
-              title={
-                <Group gap="xs">
-                  <Text fw={600}>{new Date(b.createdAt).toLocaleString()}</Text>
-                  <Badge size="sm" variant="light" color={b.kind === 'full' ? 'indigo' : 'teal'}>
-                    {b.kind}
-                  </Badge>
-                  <ProtectedBadge backup={b} />
-                  <VerificationBadge backup={b} />
-                </Group>
-              }
-            >
-              <Text size="sm" c="dimmed">
-                {b.disks.map((d) => d.name).join(', ')} — {formatBytes(b.sizeBytes)} restorable, {formatBytes(b.newBytes)} new
-              </Text>
-              <Group gap={4}>
-                <Button size="compact-xs" variant="subtle" onClick={() => setRestoring(b)}>
-                  Restore…
-                </Button>
-                <Button size="compact-xs" variant="subtle" onClick={() => navigate(filesLink(b))}>
-                  Browse files…
-                </Button>
-              </Group>
-            </Timeline.Item>
-          ))}
-        </Timeline>
+        <RestorePointTimeline
+          items={items}
+          actions={(b) => (
+            <>
+              <Button size="compact-xs" variant="subtle" onClick={() => setRestoring(b)}>
+                Restore…
+              </Button>
+              <Button size="compact-xs" variant="subtle" onClick={() => navigate(filesLink(b))}>
+                Browse files…
+              </Button>
+            </>
+          )}
+        />
       )}
       {runner.confirmation}
       <RestoreModal backup={restoring} onClose={() => setRestoring(null)} />

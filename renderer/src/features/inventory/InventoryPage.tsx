@@ -1,32 +1,30 @@
-import { useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
-import { Button, Group, Paper, ScrollArea, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { Button, Group, Paper, ScrollArea, SegmentedControl, Stack } from '@mantine/core';
 import { IconCloudPlus, IconServer } from '@tabler/icons-react';
-import { plural } from '../../../../shared/format';
 import { ActionButtons } from '../../components/ActionButtons';
-import { DataTable } from '../../components/DataTable';
 import { EmptyState } from '../../components/EmptyState';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useAppStore } from '../../stores/app.store';
-import { inScope, useInventoryStore, type InstanceRow } from '../../stores/inventory.store';
+import { useInventoryStore } from '../../stores/inventory.store';
 import { syncClouds } from '../providers/provider-actions';
-import { InstanceDetail } from './InstanceDetail';
-import { instanceColumns } from './instance-columns';
+import { InstancesView } from './InstancesView';
 import { InventoryTree } from './InventoryTree';
-import { useInstances } from './useInstances';
-import { useNoPolicyFilter } from './useNoPolicyFilter';
+import { VolumesView } from './VolumesView';
 
+type View = 'instances' | 'volumes';
+const SEARCH: Record<View, { placeholder: string; label: string }> = {
+  instances: { placeholder: 'Search name, tag, host, status…', label: 'Search instances' },
+  volumes: { placeholder: 'Search name, status, instance, type…', label: 'Search volumes' },
+};
+
+/** The tree of clouds, domains and projects beside their instances (/inventory) or volumes (/inventory/volumes). */
 export function InventoryPage() {
   const navigate = useNavigate();
+  const view: View = useParams().view === 'volumes' ? 'volumes' : 'instances';
   const providers = useAppStore((s) => s.providers);
-  const { data, error, loading, reload } = useInstances();
   const scope = useInventoryStore((s) => s.scope);
   const [filter, setFilter] = useState('');
-  const [selected, setSelected] = useState<InstanceRow | null>(null);
-  const instances = data?.items;
-  const { keep, pill } = useNoPolicyFilter();
-  const rows = useMemo(() => (instances ?? []).filter((i) => inScope(i, scope) && keep(i)), [instances, scope, keep]);
 
   if (providers.length === 0) {
     return (
@@ -41,8 +39,8 @@ export function InventoryPage() {
             </Button>
           }
         >
-          The inventory lists your clouds' domains, projects and instances with their disks, flavors, networks and tags. Add a cloud and run an
-          inventory sync to fill it.
+          The inventory lists your clouds' domains, projects, instances and volumes with their disks, flavors, networks and tags. Add a cloud and
+          run an inventory sync to fill it.
         </EmptyState>
       </Stack>
     );
@@ -50,50 +48,29 @@ export function InventoryPage() {
 
   return (
     <Stack h="100%" gap="sm">
-      <PageHeader
-        title="Inventory"
-        search={{ value: filter, onChange: setFilter, placeholder: 'Search name, tag, host, status…', label: 'Search instances', width: 320 }}
-      >
+      <PageHeader title="Inventory" search={{ value: filter, onChange: setFilter, width: 320, ...SEARCH[view] }}>
+        <SegmentedControl
+          aria-label="Show"
+          data={[
+            { value: 'instances', label: 'Instances' },
+            { value: 'volumes', label: 'Volumes' },
+          ]}
+          value={view}
+          onChange={(v) => {
+            setFilter('');
+            void navigate(v === 'volumes' ? '/inventory/volumes' : '/inventory');
+          }}
+        />
         <ActionButtons actions={[syncClouds]} items={scope ? providers.filter((x) => x.id === scope.providerId) : providers} size="sm" />
       </PageHeader>
-      {error && <ErrorAlert error={error} title="The instances could not be listed" onRetry={reload} />}
       <Group align="stretch" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
         <Paper withBorder w={220} p={4} style={{ flexShrink: 0 }}>
           <ScrollArea h="100%">
             <InventoryTree />
           </ScrollArea>
         </Paper>
-        <Stack style={{ flex: 1, minWidth: 0 }} gap={4}>
-          <Text size="sm" c="dimmed" data-testid="instance-count">
-            {plural(rows.length, 'instance')}
-            {scope ? ` in ${scope.kind} ${scope.name}` : ''}
-          </Text>
-          {pill && <Group>{pill}</Group>}
-          <div style={{ flex: 1, minHeight: 0 }}>
-            <DataTable<InstanceRow>
-              testId="instances-table"
-              label="Instances"
-              rows={rows}
-              columns={instanceColumns}
-              getRowId={(i) => `${i.providerId}/${i.id}`}
-              filter={filter}
-              onRowClick={setSelected}
-              selectedId={selected ? `${selected.providerId}/${selected.id}` : null}
-              initialSort={[{ id: 'name', desc: false }]}
-              emptyText={
-                error && !instances
-                  ? 'Not listed: see the error above.'
-                  : loading && !instances
-                    ? 'Loading…'
-                    : instances?.length
-                      ? 'No instance matches.'
-                      : 'No instances yet: sync the cloud.'
-              }
-            />
-          </div>
-        </Stack>
+        {view === 'volumes' ? <VolumesView filter={filter} /> : <InstancesView filter={filter} />}
       </Group>
-      <InstanceDetail instance={selected} onClose={() => setSelected(null)} />
     </Stack>
   );
 }

@@ -15,16 +15,16 @@ export function StatusBadge({ status, vanished }: { status: string; vanished?: b
 }
 
 /** How old the newest restore point is ("2 h ago", "never"), kept current; the exact time on hover. */
-function BackupAge({ at }: { at: string | null }) {
+export function BackupAge({ at, never = 'never', hint = '' }: { at: string | null; never?: string; hint?: string }) {
   const now = useNow(60_000);
   return (
     <Text
       component="span"
       size="sm"
       c={at ? undefined : 'orange'}
-      title={at ? `Newest restore point: ${new Date(at).toLocaleString()}` : 'No restore point in any destination'}
+      title={(at ? `Newest restore point: ${new Date(at).toLocaleString()}` : 'No restore point in any destination') + hint}
     >
-      {formatAge(at, now)}
+      {at ? formatAge(at, now) : never}
     </Text>
   );
 }
