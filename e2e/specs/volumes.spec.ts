@@ -122,8 +122,11 @@ test('a volume is backed up on its own: never backed up, refused without a proxy
   await expect(inventory.toast('Backup of acme-db started')).toHaveCount(2);
   await expect(inventory.toast('Volume backup failed')).toHaveCount(2);
 
-  // The Jobs page has both, failed, with the same words in the log.
-  await page.keyboard.press('Escape');
+  // The Jobs page has both, failed, with the same words in the log. (Escape closes the drawer once the menu has let go of the focus.)
+  await expect(async () => {
+    await page.keyboard.press('Escape');
+    await expect(detail).toBeHidden({ timeout: 1_000 });
+  }).toPass();
   await shell.nav('Jobs').click();
   const jobs = new JobsPage(page);
   await expect(jobs.rows().filter({ hasText: 'volume acme-db (mock)' })).toHaveCount(2);
@@ -158,27 +161,17 @@ test("a volume's restore point shows its age in the list and in the detail's tim
   await expect(timeline).toContainText('volume — 1.0 MiB restorable');
   await page.screenshot({ path: path.join(screenshotDir, 'volume-detail-restore-points.png') });
   await timeline.getByRole('button', { name: 'Restore as a volume…' }).click();
-  const modal = page.getByRole('dialog', { name: 'Restore disk volume of acme-db as a volume' });
+  const modal = page.getByRole('dialog', { name: 'Restore volume acme-db as a new volume' });
   await expect(modal).toBeVisible();
   const day = new Date().toISOString().slice(0, 10);
   await expect(modal.getByRole('textbox', { name: 'Volume name' })).toHaveAttribute('placeholder', `acme-db-volume-restored-${day}`);
-  // The admin has no role in the original project (acme-prod): said at once; into the admin's project it can start.
+  // The admin has no role in the original project (acme-prod): said at once.
   const restore = modal.getByRole('button', { name: 'Restore volume' });
   await expect(modal.getByTestId('preflight-blocker')).toContainText('No account of this cloud can work in project acme-prod (p-prod)');
   await expect(restore).toBeDisabled();
+  // Into the admin's project: a volume's restore point is written on the proxy VM, and the cloud has none yet: said before anything is created.
   await new BackupsPage(page).choose(modal, 'Project', 'admin');
-  await expect(restore).toBeEnabled();
+  await expect(modal.getByTestId('preflight-blocker')).toContainText('mock has no proxy VM');
+  await expect(restore).toBeDisabled();
   await page.screenshot({ path: path.join(screenshotDir, 'volume-restore-modal.png') });
-  await restore.click();
-  await expect(modal).toBeHidden();
-
-  // A volume's restore point is written through the proxy VM too: without one the job fails in words, and removes the volume it created.
-  await page.keyboard.press('Escape');
-  await new ShellPage(page).nav('Jobs').click();
-  const jobs = new JobsPage(page);
-  await jobs.rows().filter({ hasText: 'Restore volume' }).click();
-  await expect(jobs.detail().getByTestId('job-state')).toHaveText('failed');
-  await expect(jobs.detail()).toContainText('mock has no proxy VM');
-  await expect(jobs.log()).toContainText(/The restore failed: volume v-new-\d+ it created was deleted\./);
-  await page.screenshot({ path: path.join(screenshotDir, 'volume-restore-failed.png') });
 });

@@ -75,6 +75,8 @@ export function readInstanceBackup(m: Manifest): InstanceBackupMetadata {
 export interface VolumeSourceMetadata extends Pick<InstanceBackupMetadata, 'strategy' | 'createdAt' | 'providerId' | 'cloud' | 'serverName' | 'host' | 'volumes' | 'disks'> {
   /** the project the instance or volume was in */
   projectId: string | null;
+  /** the disk an instance starts from; null for a standalone volume's */
+  boot: string | null;
 }
 
 /** A restore point's disks as single volumes: a standalone volume's (its one disk, `volume`), or an instance's. */
@@ -82,7 +84,7 @@ export function readVolumeSource(m: Manifest): VolumeSourceMetadata {
   const src = m.source as { kind?: string; strategy?: string; providerId?: string; resourceId?: string; resourceName?: string; projectId?: string | null };
   if (src.kind !== 'volume') {
     const b = readInstanceBackup(m);
-    return { ...b, projectId: b.server.projectId ?? null };
+    return { ...b, projectId: b.server.projectId ?? null, boot: b.disks.length ? bootDisk(b).target : null };
   }
   const md = m.metadata as { cinder?: { volumes?: InstanceBackupMetadata['volumes'] }; diskAttachment?: { disks?: { target: string; volumeId: string | null; size: number }[] } };
   const disks = md.diskAttachment?.disks;
@@ -97,6 +99,7 @@ export function readVolumeSource(m: Manifest): VolumeSourceMetadata {
     volumes: md.cinder?.volumes ?? [],
     disks: disks.map((d) => ({ target: d.target, bus: null, kind: 'rbd', format: 'raw', serial: d.volumeId, size: d.size })),
     projectId: src.projectId ?? null,
+    boot: null,
   };
 }
 

@@ -6,11 +6,11 @@ import { preflightReport, type PreflightItem, type PreflightReport } from '../..
 import { findBackup, parseRef, type Manifest } from '../../engine';
 import type * as os from '../../openstack';
 import type { StrategyDeps } from '../strategy';
-import { bootDisk, readInstanceBackup, readVolumeSource } from './backup-metadata';
+import { readInstanceBackup, readVolumeSource, type InstanceBackupMetadata } from './backup-metadata';
 import { preflightLibvirt, preflightNova } from './preflight';
 import { preflightVolume } from './preflight-volume';
 
-type Deps = Pick<StrategyDeps, 'destinations' | 'providers' | 'hypervisors' | 'inventory'>;
+type Deps = Pick<StrategyDeps, 'destinations' | 'providers' | 'hypervisors' | 'inventory' | 'proxies'>;
 
 const notAnInstance: PreflightItem = {
   severity: 'blocker',
@@ -85,19 +85,30 @@ export async function runRestorePreflight(d: Deps, p: RestoreInstanceParams, des
   }
   const projectId = p.projectId ?? backup.server.projectId;
   if (!projectId) return preflightReport(name, [noProject]);
-  return preflightReport(
-    name,
-    await inProject(d, providerId, projectId, signal, (client) => preflightNova({ client, backup, params: p, projectId, ...(signal ? { signal } : {}) })),
-  );
+  return preflightReport(name, [
+    ...proxyItems(d, providerId, backup.strategy),
+    ...(await inProject(d, providerId, projectId, signal, (client) => preflightNova({ client, backup, params: p, projectId, ...(signal ? { signal } : {}) }))),
+  ]);
+}
+
+/** A disk-attachment restore point is written on the cloud's proxy VM: which one, or that there is none. */
+function proxyItems(d: Deps, providerId: string, strategy: InstanceBackupMetadata['strategy']): PreflightItem[] {
+  if (strategy !== 'disk-attachment') return [];
+  try {
+    const proxy = d.proxies.forZone(providerId, null);
+    return [{ severity: 'info', field: 'host', item: 'Proxy VM', message: `The disks are written on the proxy VM ${proxy.serverName} (${proxy.user}@${proxy.address}).` }];
+  } catch (e) {
+    return [{ severity: 'blocker', field: 'host', item: 'Proxy VM', message: (e as Error).message }];
+  }
 }
 
 /** The restore point's disks: which are volumes (and their type), which is the boot disk. */
 export async function describeRestorePoint(d: Deps, backupId: string, destinationId: string): Promise<RestorePointDisks> {
-  const b = await readRestorePoint(d, backupId, destinationId, readInstanceBackup);
+  const b = await readRestorePoint(d, backupId, destinationId, readVolumeSource);
   if (!b) throw new AppError('unsupported', notAnInstance.message);
-  const boot = b.disks.length ? bootDisk(b).target : null;
+  const boot = b.boot;
   return {
-    projectId: b.server.projectId ?? null,
+    projectId: b.projectId,
     disks: b.disks.map((x) => ({
       name: x.target,
       size: x.size,
@@ -117,7 +128,7 @@ export async function runVolumePreflight(d: Deps, p: RestoreVolumeParams, destin
   if (!projectId) return preflightReport(p.name ?? p.disk, [noProject]);
   const name = p.name ?? defaultVolumeRestoreName(backup.serverName, p.disk, backup.createdAt);
   const items = await inProject(d, providerId, projectId, signal, (client) => preflightVolume({ client, backup, params: p, ...(signal ? { signal } : {}) }));
-  return preflightReport(name, items);
+  return preflightReport(name, [...proxyItems(d, providerId, backup.strategy), ...items]);
 }
 
 /** The domains defined on the host, or why they could not be read (no SSH settings, unreachable). */

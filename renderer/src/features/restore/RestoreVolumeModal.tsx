@@ -17,7 +17,13 @@ export function RestoreVolumeModal({ target, onClose }: { target: { backup: Back
     <Modal
       opened={target !== null}
       onClose={onClose}
-      title={target ? `Restore disk ${target.disk} of ${target.backup.resourceName} as a volume` : ''}
+      title={
+        target
+          ? target.backup.resourceKind === 'volume'
+            ? `Restore volume ${target.backup.resourceName || target.backup.resourceId} as a new volume`
+            : `Restore disk ${target.disk} of ${target.backup.resourceName} as a volume`
+          : ''
+      }
       size="lg"
     >
       {/* Keyed by the disk: choices made for one never carry over to the next. */}
