@@ -76,6 +76,7 @@ test('a cloud switched to disk attachment gets a proxy VM: added with a key neve
   const result = panel.getByTestId('proxy-test-result');
   await expect(result).toContainText('backup-proxy is not ready');
   await expect(result).toContainText('Cannot connect to proxy backup-proxy (debian@127.0.0.1:1) over SSH');
+  await expect(result).toContainText('Nothing answers on that port: check the address and port, and that sshd runs there.');
   await expect(result).toContainText('ECONNREFUSED');
   await expect(result).toContainText('instance ACTIVE');
   await page.screenshot({ path: path.join(screenshotDir, 'proxy-test-failed.png'), fullPage: true });

@@ -38,7 +38,7 @@ export class HostKeyChangedError extends TransferError {
 export class SshConnectError extends TransferError {
   constructor(host: string, cause: unknown) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(`Cannot connect to ${host} over SSH: ${why}`, true, { cause });
+    super(`Cannot connect to ${host} over SSH: ${why}${hint(why)}`, true, { cause });
     this.name = 'SshConnectError';
   }
 
@@ -46,6 +46,16 @@ export class SshConnectError extends TransferError {
     const auth = /authentication/i.test(this.message);
     return new AppError(auth ? 'auth.failed' : 'network.unreachable', this.message, { retryable: !auth, cause: this });
   }
+}
+
+/** What to do about the usual ways a connection fails. */
+function hint(why: string): string {
+  if (/ECONNREFUSED/.test(why)) return '. Nothing answers on that port: check the address and port, and that sshd runs there.';
+  if (/ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|Timed out while waiting for handshake/.test(why))
+    return '. The host cannot be reached from this machine: check the address, the route and firewalls (a proxy VM on a private network can be reached through a hypervisor as jump host).';
+  if (/ENOTFOUND|EAI_AGAIN/.test(why)) return '. The name does not resolve: check the address.';
+  if (/authentication/i.test(why)) return '. Check the user and the key or password saved for it.';
+  return '';
 }
 
 /** The SSH connection dropped while a command ran. */
