@@ -127,7 +127,7 @@ const STRATEGIES: { value: OfferedStrategy; label: string; needs: string }[] = [
     value: 'disk-attachment',
     label: 'Disk attachment (proxy VM)',
     needs:
-      "Needs no hypervisor access: each instance's Cinder volumes are snapshotted, attached to a proxy VM of this cloud and read there over SSH (the proxy is added on the Clouds page once the cloud is saved; it needs python3). Incremental backups move only the blocks that changed.",
+      "Needs no hypervisor access: each instance's disks are snapshotted in the cloud (an image-booted root disk through a Nova image), attached to a proxy VM of this cloud as temporary volumes and read there over SSH (the proxy is added on the Clouds page once the cloud is saved; it needs python3). Incremental backups move only the blocks that changed.",
   },
   {
     value: 'image-transfer',
