@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import type { Core } from './create-core';
-import { addMockCloud, ok, openTestCore, type TestCore } from './testing';
+import { addMockCloud, failure, ok, openTestCore, type TestCore } from './testing';
 
 // What `backups.start` checks before it queues a job, through the contract, against the
 // MockAgent cloud: a backup that cannot run is refused with one message, not started and failed.
@@ -19,7 +19,6 @@ afterEach(async () => {
   await t.close();
   await cloud.close();
 });
-const failure = (r: { ok: true } | { ok: false; error: { code: string; message: string } }) => (r.ok ? null : r.error);
 
 /** The mock cloud added and synced: its servers and hypervisors are in the inventory. */
 const syncedCloud = (): Promise<string> => addMockCloud(core, cloud.authUrl);

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { standardCloud } from '../openstack/testing/fixtures';
 import type { MockCloud } from '../openstack/testing/mock-cloud';
 import type { Core } from './create-core';
-import { addMockCloud, ok, openTestCore, type TestCore } from './testing';
+import { addMockCloud, failure, ok, openTestCore, type TestCore } from './testing';
 
 // Policies through the contract against the MockAgent cloud: rules assign members on sync,
 // conflicts are named, a run backs up what it can and says why not for the rest.
@@ -29,7 +29,6 @@ async function sync(): Promise<string[]> {
   await core.jobs.whenIdle();
   return ok(await core.api.invoke('jobs.getLog', { id: jobId })).items.map((e) => e.message);
 }
-const failure = (r: { ok: true } | { ok: false; error: { code: string; message: string } }) => (r.ok ? null : r.error);
 const memberNames = async (id: string) => ok(await core.api.invoke('policies.get', { id })).memberList.map((m) => m.instanceName);
 
 describe('policies', () => {

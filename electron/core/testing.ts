@@ -33,6 +33,9 @@ export const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { code: st
   return r.value;
 };
 
+/** The error of a refused request, or null when it went through. */
+export const failure = (r: { ok: true } | { ok: false; error: { code: string; message: string } }): { code: string; message: string } | null => (r.ok ? null : r.error);
+
 /** The MockAgent cloud's admin, as the contract tests add the cloud. */
 export const MOCK_ADMIN = { name: 'Default', userName: 'admin', password: 'admin-pass', defaultProject: 'admin' };
 
