@@ -2,10 +2,10 @@ import { formatBytes } from '../../../shared/format';
 import type { ProviderView } from '../../../shared/domain/providers';
 import type { JobKind } from '../../jobs/types';
 import * as os from '../../openstack';
-import { backupThroughProxy } from '../../transfer/disk-attachment';
 import { recordOf } from '../destinations/destinations.service';
 import { cloudIdentity } from '../providers/cloud-identity';
 import type { StrategyDeps } from '../strategy';
+import { readOnProxy } from './attachment-backup';
 
 /** What a standalone volume's restore point says of where it came from (the instance's counterpart: metadata.ts). */
 export function volumeSourceInfo(provider: ProviderView, v: os.Volume, installation: string) {
@@ -48,28 +48,18 @@ export function backupVolumeJob(d: StrategyDeps): JobKind<'backup.volume'> {
         const { client, volume } = await findVolume(entries, p.volumeId, ctx.signal);
         const proxy = d.proxies.forZone(provider.id, volume.availabilityZone);
         ctx.log('info', `Volume ${volume.name || volume.id} (${volume.id}), ${volume.sizeGiB} GiB, ${volume.status}; read on the proxy ${proxy.serverName}.`);
-        const conn = await d.proxies.connect(proxy, ctx.signal);
-        try {
-          const { manifest, transferredBytes } = await backupThroughProxy({
-            client,
-            of: { volume },
-            proxy: { serverId: proxy.serverId, name: proxy.serverName, shell: conn.ssh, sudo: proxy.user !== 'root' },
-            owner: { installation: d.installation.id, jobId: ctx.jobId },
-            repo,
-            group: volume.id,
-            mode: p.mode === 'full' ? 'full' : 'incremental',
-            sourceInfo: volumeSourceInfo(provider, volume, d.installation.id),
-            metadata: { cinder: { volumes: [{ ...volume, type: null }] } },
-            signal: ctx.signal,
-            log: (level, m) => ctx.log(level, m),
-            onProgress: (phase, engine) => ctx.progress({ phase, unit: 'bytes', bytesDone: engine?.bytesDone ?? 0, bytesTotal: engine?.bytesTotal ?? null }),
-          });
-          d.backups.record(recordOf(destination.id, manifest, ctx.jobId));
-          const kind = manifest.source.backupKind === 'incremental' ? 'Incremental' : 'Full';
-          return { summary: `${kind} backup ${manifest.id}: volume ${volume.name || volume.id}, ${formatBytes(transferredBytes)} transferred, ${formatBytes(manifest.totals.bytesStored)} stored.` };
-        } finally {
-          conn.close();
-        }
+        const { manifest, transferredBytes } = await readOnProxy(d, ctx, proxy, {
+          client,
+          of: { volume },
+          repo,
+          group: volume.id,
+          mode: p.mode,
+          sourceInfo: volumeSourceInfo(provider, volume, d.installation.id),
+          metadata: { cinder: { volumes: [{ ...volume, type: null }] } },
+        });
+        d.backups.record(recordOf(destination.id, manifest, ctx.jobId));
+        const kind = manifest.source.backupKind === 'incremental' ? 'Incremental' : 'Full';
+        return { summary: `${kind} backup ${manifest.id}: volume ${volume.name || volume.id}, ${formatBytes(transferredBytes)} transferred, ${formatBytes(manifest.totals.bytesStored)} stored.` };
       } finally {
         await repo.close();
         await Promise.all(entries.map((e) => e.client.close().catch(() => undefined)));
